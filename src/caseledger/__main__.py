@@ -1,0 +1,4 @@
+from caseledger.cli.main import main
+
+if __name__ == "__main__":
+    main()

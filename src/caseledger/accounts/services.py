@@ -1,0 +1,212 @@
+"""Writes to departments, people and API tokens; each journaled, none ever logging a secret."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import ApiToken, Department, User
+from caseledger.accounts.permissions import ROLE_VALUES, TOKEN_SCOPES, Perm, Role
+from caseledger.core import clock
+from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.core.state import diff, model_state
+from caseledger.core.validate import Collector
+from caseledger.journal.services import Change, append, write_transaction
+
+USER_STATE_EXCLUDE = ("password", "last_login")
+TOKEN_PREFIX = "clt_"
+
+
+def user_state(user: User) -> dict[str, Any]:
+    state = model_state(user, exclude=USER_STATE_EXCLUDE)
+    state["supervised_departments"] = sorted(
+        user.supervised_departments.values_list("id", flat=True)) if user.pk else []
+    return state
+
+
+def department_create(*, actor: User | None, code: str, name: str) -> Department:
+    if actor is not None:
+        require(actor, Perm.DEPARTMENT_MANAGE)
+    c = Collector()
+    data = {"code": code, "name": name}
+    code_clean = c.text(data, "code", required=True, max_length=40)
+    name_clean = c.text(data, "name", required=True, max_length=120)
+    if code_clean and not all(ch.isalnum() or ch in "-_" for ch in code_clean):
+        c.add("code", "may hold only letters, digits, - and _")
+    if code_clean and Department.objects.filter(code=code_clean).exists():
+        c.add("code", f"department {code_clean!r} already exists", "duplicate")
+    c.raise_if_any()
+    with write_transaction():
+        department = Department.objects.create(code=code_clean, name=name_clean,
+                                               created_at=clock.now())
+        state = model_state(department)
+        append(actor=actor, change=Change(
+            action="department.create", object_type="department",
+            object_id=str(department.pk), state=state, changes=diff(None, state)))
+    return department
+
+
+def _clean_roles(value: Any, c: Collector) -> list[str]:
+    if isinstance(value, str):
+        value = [r.strip() for r in value.split(",") if r.strip()]
+    if not isinstance(value, list | tuple | set):
+        c.add("roles", "must be a list of roles")
+        return []
+    roles = sorted(set(value))
+    unknown = [r for r in roles if r not in ROLE_VALUES]
+    if unknown:
+        c.add("roles", f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLE_VALUES)}",
+              "invalid_choice")
+    return roles
+
+
+def user_create(*, actor: User | None, username: str, password: str | None,
+                roles: list[str], department: Department | None = None,
+                supervised: list[Department] | None = None, email: str = "",
+                full_name: str = "") -> User:
+    if actor is not None:
+        require(actor, Perm.USER_MANAGE)
+    c = Collector()
+    data = {"username": username, "email": email}
+    name = c.text(data, "username", required=True, max_length=150)
+    if name and User.objects.filter(username=name).exists():
+        c.add("username", f"user {name!r} already exists", "duplicate")
+    role_list = _clean_roles(roles, c)
+    needs_department = set(role_list) & {Role.AGENT, Role.SUPERVISOR}
+    if needs_department and department is None:
+        c.add("department", "agents and supervisors belong to a department", "required")
+    if password is not None:
+        try:
+            validate_password(password)
+        except DjangoValidationError as exc:
+            c.add("password", " ".join(exc.messages), "weak_password")
+    c.raise_if_any()
+    with write_transaction():
+        user = User(username=name, email=email, roles=role_list, department=department,
+                    first_name=full_name[:150])
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save()
+        if supervised:
+            user.supervised_departments.set(supervised)
+        state = user_state(user)
+        append(actor=actor, change=Change(
+            action="user.create", object_type="user", object_id=str(user.pk), state=state,
+            changes=diff(None, state)))
+    return user
+
+
+def user_update(*, actor: User | None, user: User, data: Mapping[str, Any],
+                reason: str = "") -> User:
+    if actor is not None:
+        require(actor, Perm.USER_MANAGE)
+    c = Collector()
+    c.unknown(data, ("roles", "department", "is_active", "email", "supervised_departments"))
+    with write_transaction():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = user_state(user)
+        if "roles" in data:
+            user.roles = _clean_roles(data["roles"], c)
+        if "department" in data:
+            user.department = data["department"]
+        if "is_active" in data:
+            user.is_active = bool(data["is_active"])
+        if "email" in data:
+            user.email = c.text(data, "email", max_length=254) or ""
+        c.raise_if_any()
+        user.save()
+        if "supervised_departments" in data:
+            user.supervised_departments.set(data["supervised_departments"])
+        after = user_state(user)
+        if after != before:
+            append(actor=actor, change=Change(
+                action="user.update", object_type="user", object_id=str(user.pk), state=after,
+                changes=diff(before, after), reason=reason))
+    return user
+
+
+def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        require(actor, Perm.USER_MANAGE)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password",
+                               code="weak_password") from exc
+    with write_transaction():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        # The journal records that the password changed, never the password or its hash.
+        append(actor=actor, change=Change(
+            action="user.password", object_type="user", object_id=str(user.pk),
+            state=user_state(user), changes={"password": ["(set)", "(changed)"]}))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_create(*, actor: User | None, user: User, name: str,
+                 scopes: list[str]) -> tuple[ApiToken, str]:
+    """Returns the token row and the token itself, which is never stored or shown again."""
+    if actor is not None and actor.pk != user.pk:
+        require(actor, Perm.TOKEN_MANAGE)
+    c = Collector()
+    label = c.text({"name": name}, "name", required=True, max_length=80)
+    unknown = [s for s in scopes if s not in TOKEN_SCOPES]
+    if not scopes:
+        c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")
+    elif unknown:
+        c.add("scopes", f"unknown scope(s) {', '.join(unknown)}; known: "
+              f"{', '.join(TOKEN_SCOPES)}", "invalid_choice")
+    c.raise_if_any()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with write_transaction():
+        token = ApiToken.objects.create(
+            user=user, name=label, prefix=secret[:12], token_hash=_hash_token(secret),
+            scopes=sorted(set(scopes)), created_at=clock.now())
+        state = model_state(token, exclude=("token_hash",))
+        append(actor=actor, change=Change(
+            action="token.create", object_type="token", object_id=str(token.pk),
+            state=state, changes=diff(None, state)))
+    return token, secret
+
+
+def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        require(actor, Perm.TOKEN_MANAGE)
+    with write_transaction():
+        before = model_state(token, exclude=("token_hash",))
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        after = model_state(token, exclude=("token_hash",))
+        append(actor=actor, change=Change(
+            action="token.revoke", object_type="token", object_id=str(token.pk), state=after,
+            changes=diff(before, after), reason=reason))
+    return token
+
+
+def token_authenticate(secret: str) -> User:
+    """The user behind a bearer token, carrying the token's scopes. Raises NotFound."""
+    if not secret.startswith(TOKEN_PREFIX):
+        raise NotFound("unknown token", field="authorization")
+    token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret)).first()
+    now = clock.now()
+    if token is None or token.revoked_at is not None or not token.user.is_active or (
+            token.expires_at is not None and token.expires_at <= now):
+        raise NotFound("unknown, revoked or expired token", field="authorization")
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # Bookkeeping, not a change of the record: throttled and not journaled.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    user.token_scopes = list(token.scopes)  # type: ignore[attr-defined]
+    user.token_id = token.pk  # type: ignore[attr-defined]
+    return user

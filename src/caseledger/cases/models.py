@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from caseledger.accounts.models import Department
+from caseledger.customers.models import Customer
+
+
+class CaseKind(models.TextChoices):
+    SALES_OBJECTION = "sales_objection", _("Sales objection")
+    COMPLAINT = "complaint", _("Complaint")
+    INQUIRY = "inquiry", _("Inquiry")
+    DISPUTE = "dispute", _("Dispute")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    WEB_FORM = "web_form", _("Web form")
+    IN_PERSON = "in_person", _("In person")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSESSING = "assessing", _("Assessing")
+    INVESTIGATING = "investigating", _("Investigating")
+    RESPONDED = "responded", _("Responded")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=CaseKind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    category = models.CharField(max_length=40)
+    subcategory = models.CharField(max_length=40, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    customer_request = models.TextField(blank=True)
+    resolution = models.TextField(blank=True)
+    root_cause = models.TextField(blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    product_ref = models.CharField(max_length=100, blank=True)
+    order_ref = models.CharField(max_length=100, blank=True)
+    contract_ref = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department", "received_at"], name="case_dept_received"),
+            models.Index(fields=["received_at"], name="case_received"),
+            models.Index(fields=["status", "received_at"], name="case_status_received"),
+            models.Index(fields=["kind", "received_at"], name="case_kind_received"),
+            models.Index(fields=["channel", "received_at"], name="case_channel_received"),
+            models.Index(fields=["category", "received_at"], name="case_category_received"),
+            models.Index(fields=["assignee", "received_at"], name="case_assignee_received"),
+            models.Index(fields=["customer", "received_at"], name="case_customer_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued per year; bumped under the journal's write lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", _("Internal note")
+    INBOUND = "inbound", _("From the customer")
+    OUTBOUND = "outbound", _("To the customer")
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Attachment(models.Model):
+    """A file kept content-addressed by sha256 in the data directory."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["sha256"], name="attachment_sha256")]

@@ -1,0 +1,54 @@
+"""The errors a service raises. Interfaces turn them into messages, HTTP codes or exit codes."""
+
+from __future__ import annotations
+
+
+class CaseledgerError(Exception):
+    code = "error"
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+class ValidationFailed(CaseledgerError):
+    """Bad input. Names the field and what is wrong with it."""
+
+    code = "invalid"
+    http_status = 422
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 errors: list[CaseledgerError] | None = None):
+        super().__init__(message, field=field, code=code)
+        self.errors = errors or []
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        if self.errors:
+            data["errors"] = [e.as_dict() for e in self.errors]
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class PermissionDenied(CaseledgerError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(CaseledgerError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(CaseledgerError):
+    code = "conflict"
+    http_status = 409

@@ -1,0 +1,68 @@
+"""What /healthz and `caseledger status` report: the database, the worker, the checkpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from caseledger.core import clock
+
+
+@dataclass
+class Health:
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(c["ok"] for c in self.checks.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checks": self.checks}
+
+
+def _database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT seq FROM journal_chainhead WHERE id = 1")
+            row = cursor.fetchone()
+        return {"ok": True, "engine": connection.vendor, "journal_head": row[0] if row else 0}
+    except Exception as exc:  # any failure here is what the check reports
+        return {"ok": False, "engine": connection.vendor, "error": type(exc).__name__}
+
+
+def _age(at: dt.datetime | None) -> float | None:
+    return None if at is None else round((clock.now() - at).total_seconds(), 1)
+
+
+def _worker() -> dict[str, Any]:
+    from caseledger.core.models import Heartbeat
+
+    try:
+        beat = Heartbeat.objects.filter(name="worker").first()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    age = _age(beat.at if beat else None)
+    limit = settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS
+    return {"ok": age is not None and age <= limit, "last_heartbeat_age_seconds": age,
+            "max_age_seconds": limit}
+
+
+def _checkpoint() -> dict[str, Any]:
+    from caseledger.journal import checkpoints
+
+    read = checkpoints.read_log()
+    last = read.checkpoints[-1] if read.checkpoints else None
+    at = dt.datetime.fromisoformat(last.at.replace("Z", "+00:00")) if last else None
+    age = _age(at)
+    limit = settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES * 60
+    return {"ok": age is not None and age <= limit, "last_checkpoint_age_seconds": age,
+            "last_checkpoint_seq": last.seq if last else None, "max_age_seconds": limit}
+
+
+def health() -> Health:
+    return Health(checks={"database": _database(), "worker": _worker(),
+                          "checkpoint": _checkpoint()})

@@ -1,0 +1,43 @@
+"""A record's state as plain JSON values: what the journal stores and compares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from caseledger.journal.canonical import format_time
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return format_time(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def model_state(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        state[field.attname] = plain(getattr(instance, field.attname))
+    return state
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list[Any]]:
+    before = before or {}
+    return {
+        key: [before.get(key), value]
+        for key, value in after.items()
+        if key not in before or before[key] != value
+    }

@@ -1,0 +1,136 @@
+"""Small validators that collect every problem with an input before refusing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from caseledger.core.errors import ValidationFailed
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Collector:
+    """Gathers field errors, then raises them together so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationFailed] = []
+
+    def add(self, field: str, message: str, code: str = "invalid") -> None:
+        self.errors.append(ValidationFailed(message, field=field, code=code))
+
+    def text(self, data: dict[str, Any], field: str, *, required: bool = False,
+             max_length: int = 200) -> str | None:
+        if field not in data:
+            if required:
+                self.add(field, "is required", "required")
+            return None
+        value = data[field]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.add(field, "must be text")
+            return None
+        value = value.strip()
+        if required and not value:
+            self.add(field, "must not be empty", "required")
+        elif len(value) > max_length:
+            self.add(field, f"is {len(value)} characters long; at most {max_length} allowed",
+                     "too_long")
+        return value
+
+    def choice(self, data: dict[str, Any], field: str, choices: Iterable[str], *,
+               required: bool = False) -> str | None:
+        allowed = list(choices)
+        if field not in data or data[field] in (None, ""):
+            if required:
+                self.add(field, f"is required; one of {', '.join(allowed)}", "required")
+            return None
+        value = data[field]
+        if value not in allowed:
+            self.add(field, f"{value!r} is not one of {', '.join(allowed)}", "invalid_choice")
+            return None
+        return value
+
+    def integer(self, data: dict[str, Any], field: str, *, minimum: int, maximum: int) -> int | None:
+        if field not in data or data[field] in (None, ""):
+            return None
+        value = data[field]
+        try:
+            number = int(value)
+            if isinstance(value, float | bool) or str(number) != str(value).strip():
+                raise ValueError
+        except (TypeError, ValueError):
+            self.add(field, f"{value!r} is not a whole number")
+            return None
+        if not minimum <= number <= maximum:
+            self.add(field, f"must be between {minimum} and {maximum}, got {number}", "out_of_range")
+            return None
+        return number
+
+    def moment(self, data: dict[str, Any], field: str) -> dt.datetime | None:
+        if field not in data or data[field] in (None, ""):
+            return None
+        value = data[field]
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                self.add(field, f"{value!r} is not an ISO 8601 date and time")
+                return None
+        if not isinstance(value, dt.datetime):
+            self.add(field, "must be a date and time")
+            return None
+        if value.tzinfo is None:
+            self.add(field, "must include a time zone offset (e.g. +08:00)", "naive_datetime")
+            return None
+        return value
+
+    def day(self, data: dict[str, Any], field: str) -> dt.date | None:
+        if field not in data or data[field] in (None, ""):
+            return None
+        value = data[field]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.add(field, f"{value!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    def tags(self, data: dict[str, Any], field: str) -> list[str] | None:
+        if field not in data or data[field] is None:
+            return None
+        value = data[field]
+        if isinstance(value, str):
+            value = [t for t in (p.strip() for p in value.split(",")) if t]
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            self.add(field, "must be a list of words")
+            return None
+        cleaned = sorted({t.strip() for t in value if t.strip()})
+        if any(len(t) > 40 for t in cleaned):
+            self.add(field, "each tag must be at most 40 characters", "too_long")
+        return cleaned
+
+    def unknown(self, data: dict[str, Any], allowed: Iterable[str]) -> None:
+        for key in sorted(set(data) - set(allowed)):
+            self.add(key, "is not a field that can be set here", "unknown_field")
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        first = self.errors[0]
+        raise ValidationFailed(
+            "; ".join(str(e) for e in self.errors), field=first.field, code=first.code,
+            errors=list(self.errors),
+        )
+
+
+def email_ok(value: str) -> bool:
+    return bool(_EMAIL.match(value))

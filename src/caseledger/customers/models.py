@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from caseledger.accounts.models import Department
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class RelationshipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    ENDED = "ended", _("Ended")
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    ADDRESS = "address", _("Address")
+
+
+class Customer(models.Model):
+    kind = models.CharField(max_length=16, choices=CustomerKind.choices)
+    name = models.CharField(max_length=200)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="customers")
+    relationship_status = models.CharField(
+        max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE
+    )
+    relationship_ended_on = models.DateField(null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department", "name"], name="customer_dept_name"),
+            models.Index(fields=["name"], name="customer_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPoint(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contact_points")
+    kind = models.CharField(max_length=16, choices=ContactKind.choices)
+    value = models.CharField(max_length=300)
+    label = models.CharField(max_length=60, blank=True)
+    is_primary = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "value"], name="contact_kind_value")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"

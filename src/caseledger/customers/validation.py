@@ -1,0 +1,30 @@
+"""Contact point checks: phone numbers through `phonenumbers` (CN by default), e-mail shape."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from caseledger.core.validate import email_ok
+
+
+def normalize_contact(kind: str, value: str) -> tuple[str | None, str | None]:
+    """(normalized value, None) or (None, what is wrong)."""
+    value = value.strip()
+    if not value:
+        return None, "must not be empty"
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(value, "CN")
+        except phonenumbers.NumberParseException:
+            return None, f"{value!r} is not a phone number"
+        if not phonenumbers.is_valid_number(number):
+            return None, f"{value!r} is not a valid phone number"
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+    if kind == "email":
+        if not email_ok(value) or len(value) > 254:
+            return None, f"{value!r} is not an e-mail address"
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}", None
+    if len(value) > 300:
+        return None, "is longer than 300 characters"
+    return value, None

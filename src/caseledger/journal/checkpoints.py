@@ -1,0 +1,141 @@
+"""Signed checkpoints: (seq, head hash) signed with an Ed25519 key kept outside the database,
+appended to a log outside the database. They catch what a chain alone cannot: a history
+rewritten with every later hash recomputed, and a cut of the newest entries.
+
+The private key file is created on first use with mode 0600. The log is JSON Lines, one
+checkpoint per line, fsynced; a torn last line (a crash mid-write) is ignored and reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+from caseledger.core import clock
+from caseledger.journal.canonical import format_time
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str
+    source: str = ""
+    line: int = 0
+
+    def message(self) -> bytes:
+        return f"caseledger-checkpoint:v1:{self.seq}:{self.hash}:{self.at}".encode()
+
+
+def _key_path() -> Path:
+    return Path(settings.JOURNAL_SIGNING_KEY_FILE)
+
+
+def log_path() -> Path:
+    return Path(settings.JOURNAL_CHECKPOINT_LOG)
+
+
+def load_private_key(create: bool = True) -> Ed25519PrivateKey:
+    path = _key_path()
+    if not path.exists():
+        if not create:
+            raise FileNotFoundError(f"journal signing key not found at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return key
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return loaded
+
+
+def public_key() -> Ed25519PublicKey:
+    return load_private_key(create=False).public_key()
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
+    key = load_private_key()
+    at_text = format_time(at or clock.now())
+    unsigned = Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id="", signature="")
+    signature = base64.b64encode(key.sign(unsigned.message())).decode()
+    return Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id=key_id(key.public_key()),
+                      signature=signature)
+
+
+def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
+    path = path or log_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    line = json.dumps(
+        {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at,
+         "key_id": checkpoint.key_id, "sig": checkpoint.signature},
+        separators=(",", ":"),
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, (line + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
+
+
+@dataclass(frozen=True)
+class LogRead:
+    checkpoints: list[Checkpoint]
+    unreadable: list[str]
+
+
+def read_log(path: Path | None = None) -> LogRead:
+    path = path or log_path()
+    found: list[Checkpoint] = []
+    bad: list[str] = []
+    if not path.exists():
+        return LogRead(found, bad)
+    with path.open(encoding="utf-8") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw)
+                found.append(Checkpoint(seq=int(item["seq"]), hash=str(item["hash"]),
+                                        at=str(item["at"]), key_id=str(item["key_id"]),
+                                        signature=str(item["sig"]), source=str(path),
+                                        line=number))
+            except (ValueError, KeyError, TypeError):
+                bad.append(f"{path}:{number}: not a checkpoint")
+    return LogRead(found, bad)
+
+
+def signature_valid(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
+    try:
+        key.verify(base64.b64decode(checkpoint.signature), checkpoint.message())
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,190 @@
+"""Settings for caseledger. Everything a deployment changes comes from the environment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from caseledger.settings.env import env_bool, env_int, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("CASELEDGER_DATA_DIR", "./var")
+
+
+def _secret_key() -> str:
+    configured = env_str("CASELEDGER_SECRET_KEY")
+    if configured:
+        return configured
+    # A fresh install keeps its own key beside its data, readable by the owner only.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("CASELEDGER_DEBUG", False)
+ALLOWED_HOSTS = (env_str("CASELEDGER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]") or "").split(",")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in (env_str("CASELEDGER_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "caseledger.core",
+    "caseledger.accounts",
+    "caseledger.journal",
+    "caseledger.customers",
+    "caseledger.cases",
+    "caseledger.api",
+    "caseledger.web",
+    "caseledger.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "caseledger.urls"
+WSGI_APPLICATION = "caseledger.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = env_str("DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=env_int("CASELEDGER_DB_CONN_MAX_AGE", 60))
+        db["CONN_HEALTH_CHECKS"] = True
+        return {"default": db}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "caseledger.sqlite3"),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on
+                # busy_timeout instead of failing on a lock upgrade mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=30000;"
+                ),
+            },
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:case_list"
+LOGOUT_REDIRECT_URL = "web:login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("CASELEDGER_SESSION_SECONDS", 8 * 3600)
+
+LANGUAGE_CODE = env_str("CASELEDGER_LANGUAGE", "zh-hans") or "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("CASELEDGER_TIME_ZONE", "Asia/Shanghai") or "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# The app serves its own assets (no CDN); whitenoise finds them in the apps directly.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Attachments are content-addressed files under the data directory.
+ATTACHMENTS_DIR = DATA_DIR / "attachments"
+ATTACHMENT_MAX_BYTES = env_int("CASELEDGER_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The journal's signing key and checkpoint log live outside the database.
+JOURNAL_SIGNING_KEY_FILE = env_path(
+    "CASELEDGER_JOURNAL_KEY_FILE", str(DATA_DIR / "keys" / "journal-ed25519.pem")
+)
+JOURNAL_CHECKPOINT_LOG = env_path(
+    "CASELEDGER_CHECKPOINT_LOG", str(DATA_DIR / "checkpoints" / "checkpoints.jsonl")
+)
+JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
+HEALTH_CHECKPOINT_MAX_AGE_MINUTES = env_int("CASELEDGER_CHECKPOINT_MAX_AGE_MINUTES", 30)
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("CASELEDGER_HEARTBEAT_MAX_AGE_SECONDS", 180)
+
+# Jobs: huey on SQLite in the data directory by default, Redis by setting.
+_redis_url = env_str("CASELEDGER_REDIS_URL")
+HUEY = {
+    "name": "caseledger",
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if _redis_url:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")})
+
+EMAIL_BACKEND = env_str(
+    "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"()": "caseledger.core.logging.formatter", "json": not DEBUG},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("CASELEDGER_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,15 @@
+"""Test settings: a throwaway data directory and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("CASELEDGER_DATA_DIR", tempfile.mkdtemp(prefix="caseledger-test-"))
+
+from caseledger.settings.base import *  # noqa: E402,F403
+from caseledger.settings.base import DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+LANGUAGE_CODE = "en"
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0

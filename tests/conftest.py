@@ -1,0 +1,102 @@
+"""Shared personas and fixtures. Every test's data is written through the services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from caseledger.journal import triggers
+
+os.environ.setdefault("CASELEDGER_HEALTH_TESTING", "1")
+
+
+def _make_flush_respect_journal_triggers() -> None:
+    """TransactionTestCase empties every table between tests; the journal refuses that.
+
+    Only in tests, the flush drops the append-only triggers, empties, and puts them back.
+    """
+    ops_class = type(connection.ops)
+    if getattr(ops_class, "_caseledger_patched", False):
+        return
+    original = ops_class.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences,
+                              allow_cascade=allow_cascade)
+        if "journal_entry" not in tables:
+            return statements
+        vendor = self.connection.vendor
+        return [*triggers.drop_statements(vendor), *statements,
+                *triggers.create_statements(vendor)]
+
+    ops_class.sql_flush = sql_flush
+    ops_class._caseledger_patched = True
+
+
+_make_flush_respect_journal_triggers()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path: Path):
+    """Attachments, keys and checkpoints of each test live in its own directory."""
+    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    settings.JOURNAL_SIGNING_KEY_FILE = tmp_path / "keys" / "journal-ed25519.pem"
+    settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "checkpoints" / "checkpoints.jsonl"
+    return tmp_path
+
+
+class Personas:
+    """An agent, a supervisor, a records manager, a compliance officer, an auditor, an
+    administrator (no content role), and an outsider: an agent of another department."""
+
+    def __init__(self) -> None:
+        from caseledger.accounts.services import department_create, user_create
+
+        self.sales = department_create(actor=None, code="sales", name="Sales 销售部")
+        self.service = department_create(actor=None, code="service", name="Service 客服部")
+        pw = "correct horse battery"
+        self.password = pw
+        self.agent = user_create(actor=None, username="alice", password=pw, roles=["agent"],
+                                 department=self.sales)
+        self.supervisor = user_create(actor=None, username="sam", password=pw,
+                                      roles=["supervisor"], department=self.sales,
+                                      supervised=[self.sales])
+        self.records_manager = user_create(actor=None, username="rita", password=pw,
+                                           roles=["records_manager"])
+        self.compliance = user_create(actor=None, username="carl", password=pw,
+                                      roles=["compliance"])
+        self.auditor = user_create(actor=None, username="audrey", password=pw,
+                                   roles=["auditor"])
+        self.admin = user_create(actor=None, username="adam", password=pw,
+                                 roles=["administrator"])
+        self.outsider = user_create(actor=None, username="oscar", password=pw, roles=["agent"],
+                                    department=self.service)
+
+    def all(self) -> dict:
+        return {
+            "agent": self.agent, "supervisor": self.supervisor,
+            "records_manager": self.records_manager, "compliance": self.compliance,
+            "auditor": self.auditor, "admin": self.admin, "outsider": self.outsider,
+        }
+
+
+@pytest.fixture
+def people(db) -> Personas:
+    return Personas()
+
+
+@pytest.fixture
+def customer(people):
+    from tests.factories import make_customer
+
+    return make_customer(people.agent, people.sales)
+
+
+@pytest.fixture
+def case(people, customer):
+    from tests.factories import make_case
+
+    return make_case(people.agent, customer)
