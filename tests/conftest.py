@@ -24,13 +24,13 @@ def _make_flush_respect_journal_triggers() -> None:
     original = ops_class.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(self, style, tables, reset_sequences=reset_sequences,
-                              allow_cascade=allow_cascade)
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
         if "journal_entry" not in tables:
             return statements
         vendor = self.connection.vendor
-        return [*triggers.drop_statements(vendor), *statements,
-                *triggers.create_statements(vendor)]
+        return [*triggers.drop_statements(vendor), *statements, *triggers.create_statements(vendor)]
 
     ops_class.sql_flush = sql_flush
     ops_class._caseledger_patched = True
@@ -59,27 +59,38 @@ class Personas:
         self.service = department_create(actor=None, code="service", name="Service 客服部")
         pw = "correct horse battery"
         self.password = pw
-        self.agent = user_create(actor=None, username="alice", password=pw, roles=["agent"],
-                                 department=self.sales)
-        self.supervisor = user_create(actor=None, username="sam", password=pw,
-                                      roles=["supervisor"], department=self.sales,
-                                      supervised=[self.sales])
-        self.records_manager = user_create(actor=None, username="rita", password=pw,
-                                           roles=["records_manager"])
-        self.compliance = user_create(actor=None, username="carl", password=pw,
-                                      roles=["compliance"])
-        self.auditor = user_create(actor=None, username="audrey", password=pw,
-                                   roles=["auditor"])
-        self.admin = user_create(actor=None, username="adam", password=pw,
-                                 roles=["administrator"])
-        self.outsider = user_create(actor=None, username="oscar", password=pw, roles=["agent"],
-                                    department=self.service)
+        self.agent = user_create(
+            actor=None, username="alice", password=pw, roles=["agent"], department=self.sales
+        )
+        self.supervisor = user_create(
+            actor=None,
+            username="sam",
+            password=pw,
+            roles=["supervisor"],
+            department=self.sales,
+            supervised=[self.sales],
+        )
+        self.records_manager = user_create(
+            actor=None, username="rita", password=pw, roles=["records_manager"]
+        )
+        self.compliance = user_create(
+            actor=None, username="carl", password=pw, roles=["compliance"]
+        )
+        self.auditor = user_create(actor=None, username="audrey", password=pw, roles=["auditor"])
+        self.admin = user_create(actor=None, username="adam", password=pw, roles=["administrator"])
+        self.outsider = user_create(
+            actor=None, username="oscar", password=pw, roles=["agent"], department=self.service
+        )
 
     def all(self) -> dict:
         return {
-            "agent": self.agent, "supervisor": self.supervisor,
-            "records_manager": self.records_manager, "compliance": self.compliance,
-            "auditor": self.auditor, "admin": self.admin, "outsider": self.outsider,
+            "agent": self.agent,
+            "supervisor": self.supervisor,
+            "records_manager": self.records_manager,
+            "compliance": self.compliance,
+            "auditor": self.auditor,
+            "admin": self.admin,
+            "outsider": self.outsider,
         }
 
 

@@ -26,7 +26,7 @@ class Perm(StrEnum):
     JOURNAL_CHECKPOINT = "journal.checkpoint"
     USER_MANAGE = "user.manage"
     DEPARTMENT_MANAGE = "department.manage"
-    TOKEN_MANAGE = "token.manage"
+    TOKEN_MANAGE = "token.manage"  # noqa: S105  (a permission name, not a secret)
     SETTINGS_MANAGE = "settings.manage"
 
 

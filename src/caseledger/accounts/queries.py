@@ -12,7 +12,8 @@ def assignable_users(*, actor: User, department_id: int | None = None) -> QueryS
     qs = User.objects.filter(is_active=True).order_by("username")
     if department_id is not None:
         qs = qs.filter(department_id=department_id) | qs.filter(
-            supervised_departments__id=department_id)
+            supervised_departments__id=department_id
+        )
     return qs.distinct()
 
 

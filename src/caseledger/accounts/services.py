@@ -20,13 +20,14 @@ from caseledger.core.validate import Collector
 from caseledger.journal.services import Change, append, write_transaction
 
 USER_STATE_EXCLUDE = ("password", "last_login")
-TOKEN_PREFIX = "clt_"
+TOKEN_PREFIX = "clt_"  # noqa: S105  (a public prefix, not a secret)
 
 
 def user_state(user: User) -> dict[str, Any]:
     state = model_state(user, exclude=USER_STATE_EXCLUDE)
-    state["supervised_departments"] = sorted(
-        user.supervised_departments.values_list("id", flat=True)) if user.pk else []
+    state["supervised_departments"] = (
+        sorted(user.supervised_departments.values_list("id", flat=True)) if user.pk else []
+    )
     return state
 
 
@@ -43,12 +44,20 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
         c.add("code", f"department {code_clean!r} already exists", "duplicate")
     c.raise_if_any()
     with write_transaction():
-        department = Department.objects.create(code=code_clean, name=name_clean,
-                                               created_at=clock.now())
+        department = Department.objects.create(
+            code=code_clean, name=name_clean, created_at=clock.now()
+        )
         state = model_state(department)
-        append(actor=actor, change=Change(
-            action="department.create", object_type="department",
-            object_id=str(department.pk), state=state, changes=diff(None, state)))
+        append(
+            actor=actor,
+            change=Change(
+                action="department.create",
+                object_type="department",
+                object_id=str(department.pk),
+                state=state,
+                changes=diff(None, state),
+            ),
+        )
     return department
 
 
@@ -61,15 +70,25 @@ def _clean_roles(value: Any, c: Collector) -> list[str]:
     roles = sorted(set(value))
     unknown = [r for r in roles if r not in ROLE_VALUES]
     if unknown:
-        c.add("roles", f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLE_VALUES)}",
-              "invalid_choice")
+        c.add(
+            "roles",
+            f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLE_VALUES)}",
+            "invalid_choice",
+        )
     return roles
 
 
-def user_create(*, actor: User | None, username: str, password: str | None,
-                roles: list[str], department: Department | None = None,
-                supervised: list[Department] | None = None, email: str = "",
-                full_name: str = "") -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    roles: list[str],
+    department: Department | None = None,
+    supervised: list[Department] | None = None,
+    email: str = "",
+    full_name: str = "",
+) -> User:
     if actor is not None:
         require(actor, Perm.USER_MANAGE)
     c = Collector()
@@ -88,8 +107,13 @@ def user_create(*, actor: User | None, username: str, password: str | None,
             c.add("password", " ".join(exc.messages), "weak_password")
     c.raise_if_any()
     with write_transaction():
-        user = User(username=name, email=email, roles=role_list, department=department,
-                    first_name=full_name[:150])
+        user = User(
+            username=name,
+            email=email,
+            roles=role_list,
+            department=department,
+            first_name=full_name[:150],
+        )
         if password is None:
             user.set_unusable_password()
         else:
@@ -98,14 +122,22 @@ def user_create(*, actor: User | None, username: str, password: str | None,
         if supervised:
             user.supervised_departments.set(supervised)
         state = user_state(user)
-        append(actor=actor, change=Change(
-            action="user.create", object_type="user", object_id=str(user.pk), state=state,
-            changes=diff(None, state)))
+        append(
+            actor=actor,
+            change=Change(
+                action="user.create",
+                object_type="user",
+                object_id=str(user.pk),
+                state=state,
+                changes=diff(None, state),
+            ),
+        )
     return user
 
 
-def user_update(*, actor: User | None, user: User, data: Mapping[str, Any],
-                reason: str = "") -> User:
+def user_update(
+    *, actor: User | None, user: User, data: Mapping[str, Any], reason: str = ""
+) -> User:
     if actor is not None:
         require(actor, Perm.USER_MANAGE)
     c = Collector()
@@ -127,9 +159,17 @@ def user_update(*, actor: User | None, user: User, data: Mapping[str, Any],
             user.supervised_departments.set(data["supervised_departments"])
         after = user_state(user)
         if after != before:
-            append(actor=actor, change=Change(
-                action="user.update", object_type="user", object_id=str(user.pk), state=after,
-                changes=diff(before, after), reason=reason))
+            append(
+                actor=actor,
+                change=Change(
+                    action="user.update",
+                    object_type="user",
+                    object_id=str(user.pk),
+                    state=after,
+                    changes=diff(before, after),
+                    reason=reason,
+                ),
+            )
     return user
 
 
@@ -139,23 +179,32 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), field="password",
-                               code="weak_password") from exc
+        raise ValidationFailed(
+            " ".join(exc.messages), field="password", code="weak_password"
+        ) from exc
     with write_transaction():
         user.set_password(password)
         user.save(update_fields=["password"])
         # The journal records that the password changed, never the password or its hash.
-        append(actor=actor, change=Change(
-            action="user.password", object_type="user", object_id=str(user.pk),
-            state=user_state(user), changes={"password": ["(set)", "(changed)"]}))
+        append(
+            actor=actor,
+            change=Change(
+                action="user.password",
+                object_type="user",
+                object_id=str(user.pk),
+                state=user_state(user),
+                changes={"password": ["(set)", "(changed)"]},
+            ),
+        )
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_create(*, actor: User | None, user: User, name: str,
-                 scopes: list[str]) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: User | None, user: User, name: str, scopes: list[str]
+) -> tuple[ApiToken, str]:
     """Returns the token row and the token itself, which is never stored or shown again."""
     if actor is not None and actor.pk != user.pk:
         require(actor, Perm.TOKEN_MANAGE)
@@ -165,18 +214,33 @@ def token_create(*, actor: User | None, user: User, name: str,
     if not scopes:
         c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")
     elif unknown:
-        c.add("scopes", f"unknown scope(s) {', '.join(unknown)}; known: "
-              f"{', '.join(TOKEN_SCOPES)}", "invalid_choice")
+        c.add(
+            "scopes",
+            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(TOKEN_SCOPES)}",
+            "invalid_choice",
+        )
     c.raise_if_any()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with write_transaction():
         token = ApiToken.objects.create(
-            user=user, name=label, prefix=secret[:12], token_hash=_hash_token(secret),
-            scopes=sorted(set(scopes)), created_at=clock.now())
+            user=user,
+            name=label,
+            prefix=secret[:12],
+            token_hash=_hash_token(secret),
+            scopes=sorted(set(scopes)),
+            created_at=clock.now(),
+        )
         state = model_state(token, exclude=("token_hash",))
-        append(actor=actor, change=Change(
-            action="token.create", object_type="token", object_id=str(token.pk),
-            state=state, changes=diff(None, state)))
+        append(
+            actor=actor,
+            change=Change(
+                action="token.create",
+                object_type="token",
+                object_id=str(token.pk),
+                state=state,
+                changes=diff(None, state),
+            ),
+        )
     return token, secret
 
 
@@ -188,9 +252,17 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         after = model_state(token, exclude=("token_hash",))
-        append(actor=actor, change=Change(
-            action="token.revoke", object_type="token", object_id=str(token.pk), state=after,
-            changes=diff(before, after), reason=reason))
+        append(
+            actor=actor,
+            change=Change(
+                action="token.revoke",
+                object_type="token",
+                object_id=str(token.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            ),
+        )
     return token
 
 
@@ -200,8 +272,12 @@ def token_authenticate(secret: str) -> User:
         raise NotFound("unknown token", field="authorization")
     token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret)).first()
     now = clock.now()
-    if token is None or token.revoked_at is not None or not token.user.is_active or (
-            token.expires_at is not None and token.expires_at <= now):
+    if (
+        token is None
+        or token.revoked_at is not None
+        or not token.user.is_active
+        or (token.expires_at is not None and token.expires_at <= now)
+    ):
         raise NotFound("unknown, revoked or expired token", field="authorization")
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # Bookkeeping, not a change of the record: throttled and not journaled.

@@ -60,7 +60,10 @@ class Case(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assigned_cases",
     )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")

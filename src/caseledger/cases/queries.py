@@ -14,17 +14,31 @@ from caseledger.cases.models import Attachment, Case
 from caseledger.core.errors import NotFound
 
 SORTS = {
-    "received": ("received_at", "id"), "-received": ("-received_at", "-id"),
-    "reference": ("reference",), "-reference": ("-reference",),
-    "priority": ("priority", "-received_at"), "status": ("status", "-received_at"),
-    "updated": ("updated_at", "id"), "-updated": ("-updated_at", "-id"),
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "priority": ("priority", "-received_at"),
+    "status": ("status", "-received_at"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
 }
-FILTERS = ("status", "kind", "channel", "category", "department", "assignee", "customer",
-           "severity", "priority")
+FILTERS = (
+    "status",
+    "kind",
+    "channel",
+    "category",
+    "department",
+    "assignee",
+    "customer",
+    "severity",
+    "priority",
+)
 
 
-def case_list(*, actor: User, filters: dict[str, Any] | None = None,
-              sort: str = "-received") -> QuerySet[Case]:
+def case_list(
+    *, actor: User, filters: dict[str, Any] | None = None, sort: str = "-received"
+) -> QuerySet[Case]:
     require(actor, Perm.CASE_VIEW)
     filters = filters or {}
     qs = Case.objects.select_related("department", "assignee", "customer")
@@ -34,16 +48,20 @@ def case_list(*, actor: User, filters: dict[str, Any] | None = None,
     for name in FILTERS:
         value = filters.get(name)
         if value not in (None, ""):
-            qs = qs.filter(**{f"{name}_id" if name in {"department", "assignee", "customer"}
-                              else name: value})
+            qs = qs.filter(
+                **{f"{name}_id" if name in {"department", "assignee", "customer"} else name: value}
+            )
     if filters.get("received_from"):
         qs = qs.filter(received_at__gte=_start(filters["received_from"]))
     if filters.get("received_to"):
         qs = qs.filter(received_at__lt=_start(filters["received_to"]) + dt.timedelta(days=1))
     if filters.get("q"):
         q = filters["q"].strip()
-        qs = qs.filter(reference=q) if q.upper().startswith("CL-") else \
-            qs.filter(subject__icontains=q)
+        qs = (
+            qs.filter(reference=q)
+            if q.upper().startswith("CL-")
+            else qs.filter(subject__icontains=q)
+        )
     return qs.order_by(*SORTS.get(sort, SORTS["-received"]))
 
 
@@ -58,8 +76,11 @@ def _start(day: dt.date | str) -> dt.datetime:
 def case_get(*, actor: User, case_id: int | str) -> Case:
     qs = case_list(actor=actor)
     key = str(case_id)
-    case = qs.filter(reference=key.upper()).first() if key.upper().startswith("CL-") else (
-        qs.filter(pk=key).first() if key.isdigit() else None)
+    case = (
+        qs.filter(reference=key.upper()).first()
+        if key.upper().startswith("CL-")
+        else (qs.filter(pk=key).first() if key.isdigit() else None)
+    )
     if case is None:
         raise NotFound(f"case {case_id} does not exist or is not visible to you", field="case")
     return case

@@ -38,14 +38,33 @@ from caseledger.customers.services import resolve_department
 from caseledger.journal.services import Change, append, write_transaction
 
 CREATE_FIELDS = (
-    "kind", "channel", "category", "subcategory", "severity", "priority", "department",
-    "assignee", "customer", "subject", "description", "customer_request", "product_ref",
-    "order_ref", "contract_ref", "received_at",
+    "kind",
+    "channel",
+    "category",
+    "subcategory",
+    "severity",
+    "priority",
+    "department",
+    "assignee",
+    "customer",
+    "subject",
+    "description",
+    "customer_request",
+    "product_ref",
+    "order_ref",
+    "contract_ref",
+    "received_at",
 )
 UPDATE_FIELDS = (*CREATE_FIELDS, "status", "resolution", "root_cause", "satisfaction")
 TEXT_LIMITS = {
-    "subject": 200, "description": 20000, "customer_request": 5000, "resolution": 20000,
-    "root_cause": 5000, "product_ref": 100, "order_ref": 100, "contract_ref": 100,
+    "subject": 200,
+    "description": 20000,
+    "customer_request": 5000,
+    "resolution": 20000,
+    "root_cause": 5000,
+    "product_ref": 100,
+    "order_ref": 100,
+    "contract_ref": 100,
 }
 
 
@@ -62,9 +81,12 @@ def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dic
         return name in data
 
     for name, choices, required in (
-        ("kind", CaseKind.values, True), ("channel", Channel.values, True),
-        ("category", list(CATEGORIES), True), ("severity", Severity.values, False),
-        ("priority", Priority.values, False), ("status", Status.values, False),
+        ("kind", CaseKind.values, True),
+        ("channel", Channel.values, True),
+        ("category", list(CATEGORIES), True),
+        ("severity", Severity.values, False),
+        ("priority", Priority.values, False),
+        ("status", Status.values, False),
     ):
         if wanted(name) or (creating and required):
             value = c.choice(data, name, choices, required=required)
@@ -114,8 +136,11 @@ def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
 def _resolve_user(value: Any, c: Collector) -> User | None:
     if value in (None, ""):
         return None
-    query = User.objects.filter(pk=value) if str(value).isdigit() else \
-        User.objects.filter(username=value)
+    query = (
+        User.objects.filter(pk=value)
+        if str(value).isdigit()
+        else User.objects.filter(username=value)
+    )
     user = query.first()
     if user is None or not user.is_active:
         c.add("assignee", f"user {value!r} does not exist or is inactive", "not_found")
@@ -125,16 +150,20 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
 
 def _check_assignee(case_department_id: int, assignee: User | None, c: Collector) -> None:
     if assignee is not None and not can(assignee, Perm.CASE_MODIFY, case_department_id):
-        c.add("assignee", f"{assignee.username} cannot work cases of this department",
-              "not_allowed")
+        c.add(
+            "assignee", f"{assignee.username} cannot work cases of this department", "not_allowed"
+        )
 
 
 def _check_subcategory(category: str, subcategory: str, c: Collector) -> None:
     subs = subcategories(category)
     if subcategory and subcategory not in subs:
         allowed = ", ".join(subs) or "none"
-        c.add("subcategory", f"{subcategory!r} is not a subcategory of {category} ({allowed})",
-              "invalid_choice")
+        c.add(
+            "subcategory",
+            f"{subcategory!r} is not a subcategory of {category} ({allowed})",
+            "invalid_choice",
+        )
 
 
 def _next_reference(at) -> str:
@@ -157,18 +186,36 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
     with write_transaction():
         received_at = clean.pop("received_at", None) or now
         case = Case.objects.create(
-            reference=_next_reference(received_at), received_at=received_at,
-            status=Status.RECEIVED, created_at=now, updated_at=now, **clean,
+            reference=_next_reference(received_at),
+            received_at=received_at,
+            status=Status.RECEIVED,
+            created_at=now,
+            updated_at=now,
+            **clean,
         )
         state = case_state(case)
-        append(actor=actor, change=Change(
-            action="case.create", object_type="case", object_id=str(case.pk), state=state,
-            changes=diff(None, state), reason=reason))
+        append(
+            actor=actor,
+            change=Change(
+                action="case.create",
+                object_type="case",
+                object_id=str(case.pk),
+                state=state,
+                changes=diff(None, state),
+                reason=reason,
+            ),
+        )
     return case
 
 
-def case_update(*, actor: User, case: Case, data: Mapping[str, Any], reason: str = "",
-                expected_version: int | None = None) -> Case:
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    data: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
     require(actor, Perm.CASE_MODIFY, case.department_id)
     clean, c = _clean(data, creating=False, actor=actor)
     if clean.get("department") is not None:
@@ -179,7 +226,9 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], reason: str
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
                 f"case {case.reference} was changed by someone else (version {case.version}, "
-                f"you edited version {expected_version}); reload and try again", field="version")
+                f"you edited version {expected_version}); reload and try again",
+                field="version",
+            )
         before = case_state(case)
         old_status = case.status
         for key, value in clean.items():
@@ -195,16 +244,28 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], reason: str
         case.save()
         after = case_state(case)
         action = "case.transition" if case.status != old_status else "case.update"
-        append(actor=actor, change=Change(
-            action=action, object_type="case", object_id=str(case.pk), state=after,
-            changes=diff(before, after), reason=reason))
+        append(
+            actor=actor,
+            change=Change(
+                action=action,
+                object_type="case",
+                object_id=str(case.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            ),
+        )
     return case
 
 
 def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
     if not can_move(old_status, case.status):
-        c.add("status", f"a {old_status} case cannot move to {case.status}; "
-              f"allowed: {', '.join(allowed_next(old_status)) or 'none'}", "bad_transition")
+        c.add(
+            "status",
+            f"a {old_status} case cannot move to {case.status}; "
+            f"allowed: {', '.join(allowed_next(old_status)) or 'none'}",
+            "bad_transition",
+        )
         return
     _check_subcategory(case.category, case.subcategory, c)
     _check_assignee(case.department_id, case.assignee, c)
@@ -216,8 +277,9 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
         case.closed_at = None
 
 
-def case_note_add(*, actor: User, case: Case, body: str, kind: str = NoteKind.NOTE,
-                  channel: str = "") -> CaseNote:
+def case_note_add(
+    *, actor: User, case: Case, body: str, kind: str = NoteKind.NOTE, channel: str = ""
+) -> CaseNote:
     require(actor, Perm.CASE_MODIFY, case.department_id)
     c = Collector()
     data = {"body": body, "kind": kind, "channel": channel}
@@ -226,32 +288,61 @@ def case_note_add(*, actor: User, case: Case, body: str, kind: str = NoteKind.NO
     c.choice(data, "channel", Channel.values)
     c.raise_if_any()
     with write_transaction():
-        note = CaseNote.objects.create(case=case, kind=kind, channel=channel or "",
-                                       body=body_clean or "", author=actor,
-                                       created_at=clock.now())
-        append(actor=actor, change=Change(
-            action="case.note", object_type="case_note", object_id=str(note.pk),
-            root=f"case:{case.pk}", state=model_state(note), changes=diff(None, model_state(note))))
+        note = CaseNote.objects.create(
+            case=case,
+            kind=kind,
+            channel=channel or "",
+            body=body_clean or "",
+            author=actor,
+            created_at=clock.now(),
+        )
+        append(
+            actor=actor,
+            change=Change(
+                action="case.note",
+                object_type="case_note",
+                object_id=str(note.pk),
+                root=f"case:{case.pk}",
+                state=model_state(note),
+                changes=diff(None, model_state(note)),
+            ),
+        )
     return note
 
 
-def case_attachment_add(*, actor: User, case: Case, stream: BinaryIO, filename: str,
-                        content_type: str = "") -> Attachment:
+def case_attachment_add(
+    *, actor: User, case: Case, stream: BinaryIO, filename: str, content_type: str = ""
+) -> Attachment:
     require(actor, Perm.CASE_MODIFY, case.department_id)
     name = PurePath(filename or "").name.strip()
     if not name:
         raise ValidationFailed("a file name is required", field="filename", code="required")
     if len(name) > 255:
         raise ValidationFailed("is longer than 255 characters", field="filename", code="too_long")
-    content_type = (content_type or mimetypes.guess_type(name)[0]
-                    or "application/octet-stream")[:120]
+    content_type = (content_type or mimetypes.guess_type(name)[0] or "application/octet-stream")[
+        :120
+    ]
     stored = storage.store(stream)
     with write_transaction():
         attachment = Attachment.objects.create(
-            case=case, sha256=stored.sha256, size=stored.size, content_type=content_type,
-            filename=name, uploaded_by=actor, uploaded_at=clock.now())
+            case=case,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=content_type,
+            filename=name,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
         state = model_state(attachment)
-        append(actor=actor, change=Change(
-            action="case.attachment", object_type="attachment", object_id=str(attachment.pk),
-            root=f"case:{case.pk}", state=state, changes=diff(None, state)))
+        append(
+            actor=actor,
+            change=Change(
+                action="case.attachment",
+                object_type="attachment",
+                object_id=str(attachment.pk),
+                root=f"case:{case.pk}",
+                state=state,
+                changes=diff(None, state),
+            ),
+        )
     return attachment

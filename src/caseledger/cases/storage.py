@@ -51,7 +51,8 @@ def store(stream: BinaryIO, *, max_bytes: int | None = None) -> StoredFile:
                 size += len(chunk)
                 if size > limit:
                     raise ValidationFailed(
-                        f"is larger than the {limit} byte limit", field="file", code="too_large")
+                        f"is larger than the {limit} byte limit", field="file", code="too_large"
+                    )
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()

@@ -14,7 +14,10 @@ def data_dir_checks(app_configs, **kwargs):
         problems.append(Error(f"data directory {data_dir} does not exist", id="caseledger.E001"))
     key = settings.JOURNAL_SIGNING_KEY_FILE
     if key.exists() and key.stat().st_mode & 0o077:
-        problems.append(Warning(
-            f"journal signing key {key} is readable by others; chmod 600 it",
-            id="caseledger.W001"))
+        problems.append(
+            Warning(
+                f"journal signing key {key} is readable by others; chmod 600 it",
+                id="caseledger.W001",
+            )
+        )
     return problems

@@ -28,8 +28,7 @@ class CaseledgerCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         if self.json_output:
             parser.add_argument("--json", action="store_true", help="print the result as JSON")
-        parser.add_argument("--no-progress", action="store_true",
-                            help="do not draw progress bars")
+        parser.add_argument("--no-progress", action="store_true", help="do not draw progress bars")
         return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
@@ -66,7 +65,17 @@ class CaseledgerCommand(BaseCommand):
             self.stdout.write(text)
 
     def progress(self, total: int | None, desc: str) -> tqdm:
-        disabled = bool(self.options.get("no_progress")) or self.as_json or (
-            not sys.stderr.isatty() and os.environ.get("CASELEDGER_PROGRESS") != "1")
-        return tqdm(total=total, desc=desc, unit="rec", disable=disabled, file=sys.stderr,
-                    dynamic_ncols=True, mininterval=0.5)
+        disabled = (
+            bool(self.options.get("no_progress"))
+            or self.as_json
+            or (not sys.stderr.isatty() and os.environ.get("CASELEDGER_PROGRESS") != "1")
+        )
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit="rec",
+            disable=disabled,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            mininterval=0.5,
+        )

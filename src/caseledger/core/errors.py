@@ -24,8 +24,14 @@ class ValidationFailed(CaseledgerError):
     code = "invalid"
     http_status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 errors: list[CaseledgerError] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: list[CaseledgerError] | None = None,
+    ):
         super().__init__(message, field=field, code=code)
         self.errors = errors or []
 

@@ -47,8 +47,11 @@ def _worker() -> dict[str, Any]:
         return {"ok": False, "error": type(exc).__name__}
     age = _age(beat.at if beat else None)
     limit = settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS
-    return {"ok": age is not None and age <= limit, "last_heartbeat_age_seconds": age,
-            "max_age_seconds": limit}
+    return {
+        "ok": age is not None and age <= limit,
+        "last_heartbeat_age_seconds": age,
+        "max_age_seconds": limit,
+    }
 
 
 def _checkpoint() -> dict[str, Any]:
@@ -59,10 +62,15 @@ def _checkpoint() -> dict[str, Any]:
     at = dt.datetime.fromisoformat(last.at.replace("Z", "+00:00")) if last else None
     age = _age(at)
     limit = settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES * 60
-    return {"ok": age is not None and age <= limit, "last_checkpoint_age_seconds": age,
-            "last_checkpoint_seq": last.seq if last else None, "max_age_seconds": limit}
+    return {
+        "ok": age is not None and age <= limit,
+        "last_checkpoint_age_seconds": age,
+        "last_checkpoint_seq": last.seq if last else None,
+        "max_age_seconds": limit,
+    }
 
 
 def health() -> Health:
-    return Health(checks={"database": _database(), "worker": _worker(),
-                          "checkpoint": _checkpoint()})
+    return Health(
+        checks={"database": _database(), "worker": _worker(), "checkpoint": _checkpoint()}
+    )

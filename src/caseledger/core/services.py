@@ -7,5 +7,6 @@ from caseledger.core.models import Heartbeat
 
 
 def heartbeat_beat(*, name: str, detail: dict | None = None) -> None:
-    Heartbeat.objects.update_or_create(name=name, defaults={"at": clock.now(),
-                                                             "detail": detail or {}})
+    Heartbeat.objects.update_or_create(
+        name=name, defaults={"at": clock.now(), "detail": detail or {}}
+    )

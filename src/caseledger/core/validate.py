@@ -21,8 +21,9 @@ class Collector:
     def add(self, field: str, message: str, code: str = "invalid") -> None:
         self.errors.append(ValidationFailed(message, field=field, code=code))
 
-    def text(self, data: dict[str, Any], field: str, *, required: bool = False,
-             max_length: int = 200) -> str | None:
+    def text(
+        self, data: dict[str, Any], field: str, *, required: bool = False, max_length: int = 200
+    ) -> str | None:
         if field not in data:
             if required:
                 self.add(field, "is required", "required")
@@ -37,12 +38,14 @@ class Collector:
         if required and not value:
             self.add(field, "must not be empty", "required")
         elif len(value) > max_length:
-            self.add(field, f"is {len(value)} characters long; at most {max_length} allowed",
-                     "too_long")
+            self.add(
+                field, f"is {len(value)} characters long; at most {max_length} allowed", "too_long"
+            )
         return value
 
-    def choice(self, data: dict[str, Any], field: str, choices: Iterable[str], *,
-               required: bool = False) -> str | None:
+    def choice(
+        self, data: dict[str, Any], field: str, choices: Iterable[str], *, required: bool = False
+    ) -> str | None:
         allowed = list(choices)
         if field not in data or data[field] in (None, ""):
             if required:
@@ -54,7 +57,9 @@ class Collector:
             return None
         return value
 
-    def integer(self, data: dict[str, Any], field: str, *, minimum: int, maximum: int) -> int | None:
+    def integer(
+        self, data: dict[str, Any], field: str, *, minimum: int, maximum: int
+    ) -> int | None:
         if field not in data or data[field] in (None, ""):
             return None
         value = data[field]
@@ -66,7 +71,9 @@ class Collector:
             self.add(field, f"{value!r} is not a whole number")
             return None
         if not minimum <= number <= maximum:
-            self.add(field, f"must be between {minimum} and {maximum}, got {number}", "out_of_range")
+            self.add(
+                field, f"must be between {minimum} and {maximum}, got {number}", "out_of_range"
+            )
             return None
         return number
 
@@ -127,7 +134,9 @@ class Collector:
             raise self.errors[0]
         first = self.errors[0]
         raise ValidationFailed(
-            "; ".join(str(e) for e in self.errors), field=first.field, code=first.code,
+            "; ".join(str(e) for e in self.errors),
+            field=first.field,
+            code=first.code,
             errors=list(self.errors),
         )
 

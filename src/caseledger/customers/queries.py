@@ -30,8 +30,11 @@ def customer_list(*, actor: User, filters: dict[str, Any] | None = None) -> Quer
     if filters.get("relationship_status"):
         qs = qs.filter(relationship_status=filters["relationship_status"])
     if filters.get("tag"):
-        qs = qs.filter(tags__contains=[filters["tag"]]) if _json_contains() else \
-            qs.filter(tags__icontains=f'"{filters["tag"]}"')
+        qs = (
+            qs.filter(tags__contains=[filters["tag"]])
+            if _json_contains()
+            else qs.filter(tags__icontains=f'"{filters["tag"]}"')
+        )
     return qs.order_by("name", "id")
 
 
@@ -45,6 +48,7 @@ def customer_get(*, actor: User, customer_id: int | str) -> Customer:
     qs = customer_list(actor=actor).prefetch_related("contact_points")
     customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if customer is None:
-        raise NotFound(f"customer {customer_id} does not exist or is not visible to you",
-                       field="customer")
+        raise NotFound(
+            f"customer {customer_id} does not exist or is not visible to you", field="customer"
+        )
     return customer

@@ -23,8 +23,14 @@ from caseledger.customers.models import (
 from caseledger.customers.validation import normalize_contact
 from caseledger.journal.services import Change, append, write_transaction
 
-CUSTOMER_FIELDS = ("kind", "name", "department", "relationship_status", "relationship_ended_on",
-                   "tags")
+CUSTOMER_FIELDS = (
+    "kind",
+    "name",
+    "department",
+    "relationship_status",
+    "relationship_ended_on",
+    "tags",
+)
 CONTACT_FIELDS = ("kind", "value", "label", "is_primary", "verified_at")
 
 
@@ -39,8 +45,11 @@ def customer_state(customer: Customer) -> dict[str, Any]:
 def resolve_department(value: Any, c: Collector, field: str = "department") -> Department | None:
     if value in (None, ""):
         return None
-    query = Department.objects.filter(pk=value) if str(value).isdigit() else \
-        Department.objects.filter(code=value)
+    query = (
+        Department.objects.filter(pk=value)
+        if str(value).isdigit()
+        else Department.objects.filter(code=value)
+    )
     department = query.first()
     if department is None:
         c.add(field, f"department {value!r} does not exist", "not_found")
@@ -61,7 +70,8 @@ def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[st
             c.add("department", "is required", "required")
     if "relationship_status" in data:
         clean["relationship_status"] = c.choice(
-            data, "relationship_status", RelationshipStatus.values, required=True)
+            data, "relationship_status", RelationshipStatus.values, required=True
+        )
     if "relationship_ended_on" in data:
         clean["relationship_ended_on"] = c.day(data, "relationship_ended_on")
     if "tags" in data:
@@ -69,14 +79,17 @@ def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[st
     return clean, c
 
 
-def _clean_contact(data: Mapping[str, Any], c: Collector, prefix: str,
-                   kind_default: str | None = None) -> dict[str, Any]:
+def _clean_contact(
+    data: Mapping[str, Any], c: Collector, prefix: str, kind_default: str | None = None
+) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     scoped = {f"{prefix}{k}": v for k, v in data.items()}
     for key in sorted(set(data) - set(CONTACT_FIELDS)):
         c.add(f"{prefix}{key}", "is not a field of a contact point", "unknown_field")
-    kind = c.choice(scoped, f"{prefix}kind", ContactKind.values, required=kind_default is None) \
+    kind = (
+        c.choice(scoped, f"{prefix}kind", ContactKind.values, required=kind_default is None)
         or kind_default
+    )
     value = c.text(scoped, f"{prefix}value", required=True, max_length=300)
     if kind and value:
         normalized, problem = normalize_contact(kind, value)
@@ -96,8 +109,11 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     if not isinstance(contacts_in, list):
         c.add("contact_points", "must be a list")
         contacts_in = []
-    contacts = [_clean_contact(item, c, f"contact_points[{i}].")
-                for i, item in enumerate(contacts_in) if isinstance(item, Mapping)]
+    contacts = [
+        _clean_contact(item, c, f"contact_points[{i}].")
+        for i, item in enumerate(contacts_in)
+        if isinstance(item, Mapping)
+    ]
     department = clean.get("department")
     if department is not None:
         require(actor, Perm.CUSTOMER_MODIFY, department.pk)
@@ -107,17 +123,29 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     now = clock.now()
     with write_transaction():
         customer = Customer.objects.create(
-            kind=clean["kind"], name=clean["name"], department=department,
+            kind=clean["kind"],
+            name=clean["name"],
+            department=department,
             relationship_status=clean.get("relationship_status") or RelationshipStatus.ACTIVE,
             relationship_ended_on=clean.get("relationship_ended_on"),
-            tags=clean.get("tags") or [], created_at=now, updated_at=now,
+            tags=clean.get("tags") or [],
+            created_at=now,
+            updated_at=now,
         )
         for item in contacts:
             ContactPoint.objects.create(customer=customer, created_at=now, **item)
         state = customer_state(customer)
-        append(actor=actor, change=Change(
-            action="customer.create", object_type="customer", object_id=str(customer.pk),
-            state=state, changes=diff(None, state), reason=reason))
+        append(
+            actor=actor,
+            change=Change(
+                action="customer.create",
+                object_type="customer",
+                object_id=str(customer.pk),
+                state=state,
+                changes=diff(None, state),
+                reason=reason,
+            ),
+        )
     return customer
 
 
@@ -129,11 +157,19 @@ def _check_version(customer: Customer, expected_version: int | None) -> None:
     if expected_version is not None and customer.version != expected_version:
         raise Conflict(
             f"customer {customer.pk} was changed by someone else (version {customer.version}, "
-            f"you edited version {expected_version}); reload and try again", field="version")
+            f"you edited version {expected_version}); reload and try again",
+            field="version",
+        )
 
 
-def customer_update(*, actor: User, customer: Customer, data: Mapping[str, Any],
-                    reason: str = "", expected_version: int | None = None) -> Customer:
+def customer_update(
+    *,
+    actor: User,
+    customer: Customer,
+    data: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Customer:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     clean, c = _clean_customer(data, creating=False)
     if clean.get("department") is not None:
@@ -157,9 +193,17 @@ def customer_update(*, actor: User, customer: Customer, data: Mapping[str, Any],
 
 def _journal(actor: User, customer: Customer, before: dict, action: str, reason: str) -> None:
     after = customer_state(customer)
-    append(actor=actor, change=Change(
-        action=action, object_type="customer", object_id=str(customer.pk), state=after,
-        changes=diff(before, after), reason=reason))
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type="customer",
+            object_id=str(customer.pk),
+            state=after,
+            changes=diff(before, after),
+            reason=reason,
+        ),
+    )
 
 
 def _touch(customer: Customer) -> None:
@@ -168,8 +212,9 @@ def _touch(customer: Customer) -> None:
     customer.save(update_fields=["version", "updated_at"])
 
 
-def contact_point_add(*, actor: User, customer: Customer, data: Mapping[str, Any],
-                      reason: str = "") -> ContactPoint:
+def contact_point_add(
+    *, actor: User, customer: Customer, data: Mapping[str, Any], reason: str = ""
+) -> ContactPoint:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     c = Collector()
     clean = _clean_contact(data, c, "")
@@ -183,13 +228,20 @@ def contact_point_add(*, actor: User, customer: Customer, data: Mapping[str, Any
     return point
 
 
-def contact_point_update(*, actor: User, point: ContactPoint, data: Mapping[str, Any],
-                         reason: str = "") -> ContactPoint:
+def contact_point_update(
+    *, actor: User, point: ContactPoint, data: Mapping[str, Any], reason: str = ""
+) -> ContactPoint:
     customer = point.customer
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     c = Collector()
-    merged = {"kind": point.kind, "value": point.value, "label": point.label,
-              "is_primary": point.is_primary, "verified_at": point.verified_at, **data}
+    merged = {
+        "kind": point.kind,
+        "value": point.value,
+        "label": point.label,
+        "is_primary": point.is_primary,
+        "verified_at": point.verified_at,
+        **data,
+    }
     clean = _clean_contact(merged, c, "")
     c.raise_if_any()
     with write_transaction():
@@ -207,8 +259,9 @@ def contact_point_remove(*, actor: User, point: ContactPoint, reason: str) -> No
     customer = point.customer
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     if not reason.strip():
-        raise ValidationFailed("a reason is required to remove a contact point", field="reason",
-                               code="required")
+        raise ValidationFailed(
+            "a reason is required to remove a contact point", field="reason", code="required"
+        )
     with write_transaction():
         customer = _locked(customer)
         before = customer_state(customer)

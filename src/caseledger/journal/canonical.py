@@ -52,7 +52,18 @@ def entry_digest(
     payload_hash: str,
 ) -> str:
     header = _dumps(
-        [seq, at_text, actor_id, actor_name, via, action, object_type, object_id, root, reason,
-         payload_hash]
+        [
+            seq,
+            at_text,
+            actor_id,
+            actor_name,
+            via,
+            action,
+            object_type,
+            object_id,
+            root,
+            reason,
+            payload_hash,
+        ]
     )
     return hashlib.sha256((prev_hash + header).encode("utf-8")).hexdigest()

@@ -85,16 +85,22 @@ def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
     at_text = format_time(at or clock.now())
     unsigned = Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id="", signature="")
     signature = base64.b64encode(key.sign(unsigned.message())).decode()
-    return Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id=key_id(key.public_key()),
-                      signature=signature)
+    return Checkpoint(
+        seq=seq, hash=head_hash, at=at_text, key_id=key_id(key.public_key()), signature=signature
+    )
 
 
 def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
     path = path or log_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     line = json.dumps(
-        {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at,
-         "key_id": checkpoint.key_id, "sig": checkpoint.signature},
+        {
+            "seq": checkpoint.seq,
+            "hash": checkpoint.hash,
+            "at": checkpoint.at,
+            "key_id": checkpoint.key_id,
+            "sig": checkpoint.signature,
+        },
         separators=(",", ":"),
     )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -124,10 +130,17 @@ def read_log(path: Path | None = None) -> LogRead:
                 continue
             try:
                 item = json.loads(raw)
-                found.append(Checkpoint(seq=int(item["seq"]), hash=str(item["hash"]),
-                                        at=str(item["at"]), key_id=str(item["key_id"]),
-                                        signature=str(item["sig"]), source=str(path),
-                                        line=number))
+                found.append(
+                    Checkpoint(
+                        seq=int(item["seq"]),
+                        hash=str(item["hash"]),
+                        at=str(item["at"]),
+                        key_id=str(item["key_id"]),
+                        signature=str(item["sig"]),
+                        source=str(path),
+                        line=number,
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 bad.append(f"{path}:{number}: not a checkpoint")
     return LogRead(found, bad)

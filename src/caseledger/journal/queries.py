@@ -33,8 +33,13 @@ def _item(entry: Entry) -> HistoryItem:
     body = getattr(entry, "payload", None)
     data = json.loads(body.body) if body is not None and body.body is not None else None
     return HistoryItem(
-        seq=entry.seq, at=entry.at, actor_name=entry.actor_name, via=entry.via,
-        action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+        seq=entry.seq,
+        at=entry.at,
+        actor_name=entry.actor_name,
+        via=entry.via,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
         reason=entry.reason,
         changes=data.get("changes") if data else None,
         state=data.get("state") if data else None,

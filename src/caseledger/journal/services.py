@@ -85,15 +85,34 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
         p_hash = payload_digest(body_text)
         root = change.root or f"{change.object_type}:{change.object_id}"
         digest = entry_digest(
-            prev, seq, at_text, actor_id, actor_name, via, change.action,
-            change.object_type, str(change.object_id), root, change.reason, p_hash,
+            prev,
+            seq,
+            at_text,
+            actor_id,
+            actor_name,
+            via,
+            change.action,
+            change.object_type,
+            str(change.object_id),
+            root,
+            change.reason,
+            p_hash,
         )
         entries.append(
             Entry(
-                seq=seq, at=at, actor_id=actor_id, actor_name=actor_name, via=via,
-                action=change.action, object_type=change.object_type,
-                object_id=str(change.object_id), root=root, reason=change.reason,
-                payload_hash=p_hash, prev_hash=prev, hash=digest,
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                via=via,
+                action=change.action,
+                object_type=change.object_type,
+                object_id=str(change.object_id),
+                root=root,
+                reason=change.reason,
+                payload_hash=p_hash,
+                prev_hash=prev,
+                hash=digest,
             )
         )
         payloads.append(Payload(entry_id=seq, body=body_text))

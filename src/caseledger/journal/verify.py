@@ -51,9 +51,7 @@ class Report:
             "head_hash": self.head_hash,
             "checkpoints_checked": self.checkpoints_checked,
             "redactions": self.redactions,
-            "problems": [
-                {"seq": p.seq, "kind": p.kind, "detail": p.detail} for p in self.problems
-            ],
+            "problems": [{"seq": p.seq, "kind": p.kind, "detail": p.detail} for p in self.problems],
             "notes": self.notes,
         }
 
@@ -103,35 +101,69 @@ def verify_chain(
     prev = GENESIS_HASH
     hashes: dict[int, str] = {}
     for row in _rows():
-        (seq, at, actor_id, actor_name, via, action, object_type, object_id, root, reason,
-         payload_hash, prev_hash, stored_hash, body, redaction_ref, payload_id) = row
+        (
+            seq,
+            at,
+            actor_id,
+            actor_name,
+            via,
+            action,
+            object_type,
+            object_id,
+            root,
+            reason,
+            payload_hash,
+            prev_hash,
+            stored_hash,
+            body,
+            redaction_ref,
+            payload_id,
+        ) = row
         report.entries += 1
         if progress and report.entries % 50000 == 0:
             progress(50000)
         if len(report.problems) < max_problems:
             if seq != expected_seq:
                 kind = "removed" if seq > expected_seq else "inserted"
-                report.problems.append(Problem(
-                    seq, kind, f"expected entry #{expected_seq} here, found #{seq}"))
+                report.problems.append(
+                    Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}")
+                )
             elif prev_hash != prev:
-                report.problems.append(Problem(
-                    seq, "inserted" if stored_hash != prev else "edited",
-                    "prev_hash does not match the hash of the entry before it"))
+                report.problems.append(
+                    Problem(
+                        seq,
+                        "inserted" if stored_hash != prev else "edited",
+                        "prev_hash does not match the hash of the entry before it",
+                    )
+                )
             else:
                 computed = entry_digest(
-                    prev, seq, _time_text(at), actor_id, actor_name, via, action,
-                    object_type, object_id, root, reason, payload_hash)
+                    prev,
+                    seq,
+                    _time_text(at),
+                    actor_id,
+                    actor_name,
+                    via,
+                    action,
+                    object_type,
+                    object_id,
+                    root,
+                    reason,
+                    payload_hash,
+                )
                 if computed != stored_hash:
-                    report.problems.append(Problem(
-                        seq, "edited", "its contents do not match its hash"))
+                    report.problems.append(
+                        Problem(seq, "edited", "its contents do not match its hash")
+                    )
             if check_payloads:
                 if payload_id is None:
                     report.problems.append(Problem(seq, "payload", "payload row is missing"))
                 elif body is None:
                     report.redactions.append({"seq": seq, "by": redaction_ref})
                 elif payload_digest(body) != payload_hash:
-                    report.problems.append(Problem(
-                        seq, "payload", "payload does not match its payload_hash"))
+                    report.problems.append(
+                        Problem(seq, "payload", "payload does not match its payload_hash")
+                    )
         if seq in wanted:
             hashes[seq] = stored_hash
         prev = stored_hash
@@ -161,9 +193,13 @@ def _check_head(report: Report) -> None:
         return
     seq, head_hash = row
     if seq != report.head_seq or head_hash != report.head_hash:
-        report.problems.append(Problem(
-            report.head_seq or None, "truncated" if seq > report.head_seq else "head",
-            f"chain head says #{seq} but the journal ends at #{report.head_seq}"))
+        report.problems.append(
+            Problem(
+                report.head_seq or None,
+                "truncated" if seq > report.head_seq else "head",
+                f"chain head says #{seq} but the journal ends at #{report.head_seq}",
+            )
+        )
 
 
 def _check_checkpoints(
@@ -183,21 +219,31 @@ def _check_checkpoints(
             report.checkpoints_checked += 1
             where = f"checkpoint {checkpoint.source}:{checkpoint.line}"
             if checkpoint.key_id != own_key_id or not cp.signature_valid(checkpoint, key):
-                report.problems.append(Problem(
-                    checkpoint.seq, "signature", f"{where} has a bad signature"))
+                report.problems.append(
+                    Problem(checkpoint.seq, "signature", f"{where} has a bad signature")
+                )
                 continue
             stored = hashes.get(checkpoint.seq)
             if stored is None and checkpoint.seq > report.head_seq:
-                report.problems.append(Problem(
-                    checkpoint.seq, "truncated",
-                    f"{where} (signed {checkpoint.at}) covers entry #{checkpoint.seq} "
-                    f"but the journal ends at #{report.head_seq}"))
+                report.problems.append(
+                    Problem(
+                        checkpoint.seq,
+                        "truncated",
+                        f"{where} (signed {checkpoint.at}) covers entry #{checkpoint.seq} "
+                        f"but the journal ends at #{report.head_seq}",
+                    )
+                )
             elif stored is None:
                 if checkpoint.seq != 0:
-                    report.problems.append(Problem(
-                        checkpoint.seq, "removed", f"{where} covers a missing entry"))
+                    report.problems.append(
+                        Problem(checkpoint.seq, "removed", f"{where} covers a missing entry")
+                    )
             elif stored != checkpoint.hash:
-                report.problems.append(Problem(
-                    checkpoint.seq, "rewritten",
-                    f"{where} (signed {checkpoint.at}) records a different hash for this "
-                    "entry: history up to here was rewritten"))
+                report.problems.append(
+                    Problem(
+                        checkpoint.seq,
+                        "rewritten",
+                        f"{where} (signed {checkpoint.at}) records a different hash for this "
+                        "entry: history up to here was rewritten",
+                    )
+                )

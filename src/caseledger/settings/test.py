@@ -5,8 +5,8 @@ import tempfile
 
 os.environ.setdefault("CASELEDGER_DATA_DIR", tempfile.mkdtemp(prefix="caseledger-test-"))
 
-from caseledger.settings.base import *  # noqa: E402,F403
-from caseledger.settings.base import DATABASES  # noqa: E402
+from caseledger.settings.base import *  # noqa: F403
+from caseledger.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -6,119 +6,270 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('kind', models.CharField(choices=[('sales_objection', 'Sales objection'), ('complaint', 'Complaint'), ('inquiry', 'Inquiry'), ('dispute', 'Dispute')], max_length=20)),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('web_form', 'Web form'), ('in_person', 'In person'), ('social_media', 'Social media'), ('api', 'API'), ('import', 'Import')], max_length=20)),
-                ('category', models.CharField(max_length=40)),
-                ('subcategory', models.CharField(blank=True, max_length=40)),
-                ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], default='medium', max_length=10)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessing', 'Assessing'), ('investigating', 'Investigating'), ('responded', 'Responded'), ('closed', 'Closed'), ('reopened', 'Reopened')], default='received', max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('customer_request', models.TextField(blank=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('root_cause', models.TextField(blank=True)),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('received_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('product_ref', models.CharField(blank=True, max_length=100)),
-                ('order_ref', models.CharField(blank=True, max_length=100)),
-                ('contract_ref', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='customers.customer')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sales_objection", "Sales objection"),
+                            ("complaint", "Complaint"),
+                            ("inquiry", "Inquiry"),
+                            ("dispute", "Dispute"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("web_form", "Web form"),
+                            ("in_person", "In person"),
+                            ("social_media", "Social media"),
+                            ("api", "API"),
+                            ("import", "Import"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("category", models.CharField(max_length=40)),
+                ("subcategory", models.CharField(blank=True, max_length=40)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("assessing", "Assessing"),
+                            ("investigating", "Investigating"),
+                            ("responded", "Responded"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("customer_request", models.TextField(blank=True)),
+                ("resolution", models.TextField(blank=True)),
+                ("root_cause", models.TextField(blank=True)),
+                ("satisfaction", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("received_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("product_ref", models.CharField(blank=True, max_length=100)),
+                ("order_ref", models.CharField(blank=True, max_length=100)),
+                ("contract_ref", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.department",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField()),
-                ('content_type', models.CharField(max_length=120)),
-                ('filename', models.CharField(max_length=255)),
-                ('uploaded_at', models.DateTimeField()),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField()),
+                ("content_type", models.CharField(max_length=120)),
+                ("filename", models.CharField(max_length=255)),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'Internal note'), ('inbound', 'From the customer'), ('outbound', 'To the customer')], default='note', max_length=10)),
-                ('channel', models.CharField(blank=True, choices=[('phone', 'Phone'), ('email', 'Email'), ('web_form', 'Web form'), ('in_person', 'In person'), ('social_media', 'Social media'), ('api', 'API'), ('import', 'Import')], max_length=20)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "Internal note"),
+                            ("inbound", "From the customer"),
+                            ("outbound", "To the customer"),
+                        ],
+                        default="note",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("web_form", "Web form"),
+                            ("in_person", "In person"),
+                            ("social_media", "Social media"),
+                            ("api", "API"),
+                            ("import", "Import"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['department', 'received_at'], name='case_dept_received'),
+            model_name="case",
+            index=models.Index(fields=["department", "received_at"], name="case_dept_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['received_at'], name='case_received'),
+            model_name="case",
+            index=models.Index(fields=["received_at"], name="case_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'received_at'], name='case_status_received'),
+            model_name="case",
+            index=models.Index(fields=["status", "received_at"], name="case_status_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['kind', 'received_at'], name='case_kind_received'),
+            model_name="case",
+            index=models.Index(fields=["kind", "received_at"], name="case_kind_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['channel', 'received_at'], name='case_channel_received'),
+            model_name="case",
+            index=models.Index(fields=["channel", "received_at"], name="case_channel_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['category', 'received_at'], name='case_category_received'),
+            model_name="case",
+            index=models.Index(fields=["category", "received_at"], name="case_category_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assignee', 'received_at'], name='case_assignee_received'),
+            model_name="case",
+            index=models.Index(fields=["assignee", "received_at"], name="case_assignee_received"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['customer', 'received_at'], name='case_customer_received'),
+            model_name="case",
+            index=models.Index(fields=["customer", "received_at"], name="case_customer_received"),
         ),
         migrations.AddIndex(
-            model_name='attachment',
-            index=models.Index(fields=['sha256'], name='attachment_sha256'),
+            model_name="attachment",
+            index=models.Index(fields=["sha256"], name="attachment_sha256"),
         ),
     ]

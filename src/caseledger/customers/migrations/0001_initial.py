@@ -5,55 +5,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('relationship_status', models.CharField(choices=[('prospect', 'Prospect'), ('active', 'Active'), ('dormant', 'Dormant'), ('ended', 'Ended')], default='active', max_length=16)),
-                ('relationship_ended_on', models.DateField(blank=True, null=True)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "relationship_status",
+                    models.CharField(
+                        choices=[
+                            ("prospect", "Prospect"),
+                            ("active", "Active"),
+                            ("dormant", "Dormant"),
+                            ("ended", "Ended"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("relationship_ended_on", models.DateField(blank=True, null=True)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="customers",
+                        to="accounts.department",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('address', 'Address')], max_length=16)),
-                ('value', models.CharField(max_length=300)),
-                ('label', models.CharField(blank=True, max_length=60)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("phone", "Phone"), ("email", "Email"), ("address", "Address")],
+                        max_length=16,
+                    ),
+                ),
+                ("value", models.CharField(max_length=300)),
+                ("label", models.CharField(blank=True, max_length=60)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contact_points",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['department', 'name'], name='customer_dept_name'),
+            model_name="customer",
+            index=models.Index(fields=["department", "name"], name="customer_dept_name"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['name'], name='customer_name'),
+            model_name="customer",
+            index=models.Index(fields=["name"], name="customer_name"),
         ),
         migrations.AddIndex(
-            model_name='contactpoint',
-            index=models.Index(fields=['kind', 'value'], name='contact_kind_value'),
+            model_name="contactpoint",
+            index=models.Index(fields=["kind", "value"], name="contact_kind_value"),
         ),
     ]

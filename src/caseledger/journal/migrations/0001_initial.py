@@ -5,66 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_name', models.CharField(max_length=150)),
-                ('via', models.CharField(max_length=16)),
-                ('action', models.CharField(max_length=64)),
-                ('object_type', models.CharField(max_length=32)),
-                ('object_id', models.CharField(max_length=64)),
-                ('root', models.CharField(max_length=100)),
-                ('reason', models.TextField(blank=True)),
-                ('payload_hash', models.CharField(max_length=64)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField()),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_name", models.CharField(max_length=150)),
+                ("via", models.CharField(max_length=16)),
+                ("action", models.CharField(max_length=64)),
+                ("object_type", models.CharField(max_length=32)),
+                ("object_id", models.CharField(max_length=64)),
+                ("root", models.CharField(max_length=100)),
+                ("reason", models.TextField(blank=True)),
+                ("payload_hash", models.CharField(max_length=64)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'entries',
-                'ordering': ['seq'],
+                "verbose_name_plural": "entries",
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='Payload',
+            name="Payload",
             fields=[
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='payload', serialize=False, to='journal.entry')),
-                ('body', models.TextField(blank=True, null=True)),
-                ('redacted_at', models.DateTimeField(blank=True, null=True)),
-                ('redaction_ref', models.CharField(blank=True, max_length=100)),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="payload",
+                        serialize=False,
+                        to="journal.entry",
+                    ),
+                ),
+                ("body", models.TextField(blank=True, null=True)),
+                ("redacted_at", models.DateTimeField(blank=True, null=True)),
+                ("redaction_ref", models.CharField(blank=True, max_length=100)),
             ],
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['object_type', 'object_id', 'seq'], name='journal_obj_seq'),
+            model_name="entry",
+            index=models.Index(fields=["object_type", "object_id", "seq"], name="journal_obj_seq"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['root', 'seq'], name='journal_root_seq'),
+            model_name="entry",
+            index=models.Index(fields=["root", "seq"], name="journal_root_seq"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['at'], name='journal_at'),
+            model_name="entry",
+            index=models.Index(fields=["at"], name="journal_at"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['action', 'seq'], name='journal_action_seq'),
+            model_name="entry",
+            index=models.Index(fields=["action", "seq"], name="journal_action_seq"),
         ),
     ]

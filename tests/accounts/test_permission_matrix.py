@@ -1,0 +1,194 @@
+"""Every role × action × own/other department, checked through the services themselves.
+
+The expected table is written out here from the issue, not derived from GRANTS, so a
+wrong grant shows up as a failing row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from caseledger.accounts.services import user_create
+from caseledger.cases.queries import case_get
+from caseledger.cases.services import case_create, case_note_add, case_update
+from caseledger.core.errors import NotFound, PermissionDenied
+from caseledger.customers.queries import customer_get
+from caseledger.customers.services import customer_update
+from caseledger.journal.queries import entry_list
+from tests.factories import make_case, make_customer
+
+ROLES = ["agent", "supervisor", "records_manager", "compliance", "auditor", "admin"]
+
+# action -> role -> (allowed in own department, allowed in another department)
+EXPECTED = {
+    "case.view": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (1, 1),
+        "compliance": (1, 1),
+        "auditor": (1, 1),
+        "admin": (0, 0),
+    },
+    "case.create": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (0, 0),
+        "compliance": (0, 0),
+        "auditor": (0, 0),
+        "admin": (0, 0),
+    },
+    "case.modify": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (0, 0),
+        "compliance": (0, 0),
+        "auditor": (0, 0),
+        "admin": (0, 0),
+    },
+    "case.note": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (0, 0),
+        "compliance": (0, 0),
+        "auditor": (0, 0),
+        "admin": (0, 0),
+    },
+    "customer.view": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (1, 1),
+        "compliance": (1, 1),
+        "auditor": (1, 1),
+        "admin": (0, 0),
+    },
+    "customer.modify": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (0, 0),
+        "compliance": (0, 0),
+        "auditor": (0, 0),
+        "admin": (0, 0),
+    },
+}
+GLOBAL = {  # actions with no department
+    "journal.view": {
+        "agent": 0,
+        "supervisor": 0,
+        "records_manager": 1,
+        "compliance": 1,
+        "auditor": 1,
+        "admin": 0,
+    },
+    "user.manage": {
+        "agent": 0,
+        "supervisor": 0,
+        "records_manager": 0,
+        "compliance": 0,
+        "auditor": 0,
+        "admin": 1,
+    },
+}
+
+
+@pytest.fixture
+def world(people):
+    own_customer = make_customer(people.agent, people.sales)
+    other_customer = make_customer(people.outsider, people.service)
+    return {
+        "own": (own_customer, make_case(people.agent, own_customer)),
+        "other": (other_customer, make_case(people.outsider, other_customer)),
+    }
+
+
+def _attempt(action: str, actor, customer, case, department) -> bool:
+    try:
+        if action == "case.view":
+            case_get(actor=actor, case_id=case.pk)
+        elif action == "case.create":
+            case_create(
+                actor=actor,
+                data={
+                    "kind": "inquiry",
+                    "channel": "email",
+                    "category": "other",
+                    "subject": "probe",
+                    "department": department.pk,
+                    "customer": customer.pk,
+                },
+            )
+        elif action == "case.modify":
+            case_update(actor=actor, case=case, data={"priority": "high"})
+        elif action == "case.note":
+            case_note_add(actor=actor, case=case, body="probe")
+        elif action == "customer.view":
+            customer_get(actor=actor, customer_id=customer.pk)
+        elif action == "customer.modify":
+            customer_update(actor=actor, customer=customer, data={"tags": ["probe"]})
+        else:
+            raise AssertionError(action)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_department_scoped_actions(people, world, role, action):
+    actor = people.all()[role]
+    for index, where in enumerate(("own", "other")):
+        customer, case = world[where]
+        department = people.sales if where == "own" else people.service
+        expected = bool(EXPECTED[action][role][index])
+        assert _attempt(action, actor, customer, case, department) is expected, (
+            f"{role} {action} in {where} department: expected "
+            f"{'allowed' if expected else 'refused'}"
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_journal_browsing(people, role):
+    actor = people.all()[role]
+    try:
+        list(entry_list(actor=actor)[:1])
+        allowed = True
+    except PermissionDenied:
+        allowed = False
+    assert allowed is bool(GLOBAL["journal.view"][role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_user_management(people, role):
+    actor = people.all()[role]
+    try:
+        user_create(actor=actor, username=f"new-{role}", password=None, roles=["auditor"])
+        allowed = True
+    except PermissionDenied:
+        allowed = False
+    assert allowed is bool(GLOBAL["user.manage"][role])
+
+
+def test_a_deactivated_agent_can_do_nothing(people, case):
+    from caseledger.accounts.services import user_update
+
+    user_update(actor=people.admin, user=people.agent, data={"is_active": False})
+    people.agent.refresh_from_db()
+    assert not _attempt("case.view", people.agent, case.customer, case, people.sales)
+
+
+def test_an_administrator_with_a_content_role_reads_cases(people, case):
+    from caseledger.accounts.services import user_update
+
+    user_update(actor=people.admin, user=people.admin, data={"roles": ["administrator", "auditor"]})
+    people.admin.refresh_from_db()
+    assert _attempt("case.view", people.admin, case.customer, case, people.sales)
+    assert not _attempt("case.modify", people.admin, case.customer, case, people.sales)
+
+
+def test_a_token_never_exceeds_its_scopes(people, case):
+    from caseledger.accounts.services import token_authenticate, token_create
+
+    _, secret = token_create(actor=None, user=people.agent, name="read only", scopes=["cases:read"])
+    via_token = token_authenticate(secret)
+    assert _attempt("case.view", via_token, case.customer, case, people.sales)
+    assert not _attempt("case.modify", via_token, case.customer, case, people.sales)
+    assert not _attempt("customer.view", via_token, case.customer, case, people.sales)

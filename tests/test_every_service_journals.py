@@ -1,0 +1,127 @@
+"""Walks every service function (a public function in a services.py that takes `actor`)
+and checks that calling it appends to the journal. A new service without a row here
+fails the first test, so nothing can write without leaving a trace."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import io
+import pkgutil
+
+import pytest
+
+import caseledger
+from caseledger.journal.models import Entry
+
+# Services that deliberately write nothing to the database journal, and why.
+NOT_JOURNALED = {
+    # A checkpoint is evidence *about* the journal, written outside the database.
+    "caseledger.journal.services.checkpoint_create",
+    # The journal's own primitives: every other service calls them.
+    "caseledger.journal.services.append",
+    "caseledger.journal.services.append_many",
+}
+
+
+def discover() -> set[str]:
+    found = set()
+    for module_info in pkgutil.walk_packages(caseledger.__path__, "caseledger."):
+        if not module_info.name.endswith(".services"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            params = inspect.signature(func).parameters
+            if "actor" in params and params["actor"].kind is inspect.Parameter.KEYWORD_ONLY:
+                found.add(f"{module.__name__}.{name}")
+    return found
+
+
+def _calls(people, customer, case):
+    """One real call per service, as the people who may make it."""
+    from caseledger.accounts import services as accounts
+    from caseledger.cases import services as cases
+    from caseledger.customers import services as customers
+
+    token_holder = {}
+
+    def token_create():
+        token_holder["token"], _ = accounts.token_create(
+            actor=people.admin, user=people.agent, name="ci", scopes=["cases:read"]
+        )
+
+    def token_revoke():
+        if "token" not in token_holder:
+            token_create()
+        accounts.token_revoke(actor=people.admin, token=token_holder["token"])
+
+    phone, email = customer.contact_points.order_by("kind")
+    return {
+        "caseledger.accounts.services.department_create": lambda: accounts.department_create(
+            actor=people.admin, code="claims", name="Claims"
+        ),
+        "caseledger.accounts.services.user_create": lambda: accounts.user_create(
+            actor=people.admin, username="newbie", password=None, roles=["auditor"]
+        ),
+        "caseledger.accounts.services.user_update": lambda: accounts.user_update(
+            actor=people.admin, user=people.auditor, data={"email": "a@example.com"}
+        ),
+        "caseledger.accounts.services.user_set_password": lambda: accounts.user_set_password(
+            actor=people.admin, user=people.auditor, password="another long passphrase"
+        ),
+        "caseledger.accounts.services.token_create": token_create,
+        "caseledger.accounts.services.token_revoke": token_revoke,
+        "caseledger.customers.services.customer_create": lambda: customers.customer_create(
+            actor=people.agent, data={"kind": "person", "name": "赵六", "department": "sales"}
+        ),
+        "caseledger.customers.services.customer_update": lambda: customers.customer_update(
+            actor=people.agent, customer=customer, data={"name": "Renamed"}
+        ),
+        "caseledger.customers.services.contact_point_add": lambda: customers.contact_point_add(
+            actor=people.agent, customer=customer, data={"kind": "email", "value": "x@example.com"}
+        ),
+        "caseledger.customers.services.contact_point_update": lambda: (
+            customers.contact_point_update(actor=people.agent, point=phone, data={"label": "work"})
+        ),
+        "caseledger.customers.services.contact_point_remove": lambda: (
+            customers.contact_point_remove(actor=people.agent, point=email, reason="wrong number")
+        ),
+        "caseledger.cases.services.case_create": lambda: cases.case_create(
+            actor=people.agent,
+            data={
+                "kind": "inquiry",
+                "channel": "email",
+                "category": "other",
+                "subject": "hello",
+                "department": "sales",
+                "customer": customer.pk,
+            },
+        ),
+        "caseledger.cases.services.case_update": lambda: cases.case_update(
+            actor=people.agent, case=case, data={"priority": "urgent"}
+        ),
+        "caseledger.cases.services.case_note_add": lambda: cases.case_note_add(
+            actor=people.agent, case=case, body="note"
+        ),
+        "caseledger.cases.services.case_attachment_add": lambda: cases.case_attachment_add(
+            actor=people.agent, case=case, stream=io.BytesIO(b"%PDF-1.4"), filename="a.pdf"
+        ),
+    }
+
+
+def test_every_service_is_listed_here(people, customer, case):
+    listed = set(_calls(people, customer, case)) | NOT_JOURNALED
+    missing = discover() - listed
+    assert not missing, f"services with no journal check: {sorted(missing)}"
+
+
+def test_every_service_journals(people, customer, case):
+    calls = _calls(people, customer, case)
+    for name in sorted(discover() - NOT_JOURNALED):
+        if name not in calls:
+            pytest.fail(f"{name} is not listed")
+        before = Entry.objects.count()
+        calls[name]()
+        assert Entry.objects.count() > before, f"{name} wrote no journal entry"
