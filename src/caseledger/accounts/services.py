@@ -36,8 +36,8 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
         require(actor, Perm.DEPARTMENT_MANAGE)
     c = Collector()
     data = {"code": code, "name": name}
-    code_clean = c.text(data, "code", required=True, max_length=40)
-    name_clean = c.text(data, "name", required=True, max_length=120)
+    code_clean = c.text(data, "code", required=True, max_length=40) or ""
+    name_clean = c.text(data, "name", required=True, max_length=120) or ""
     if code_clean and not all(ch.isalnum() or ch in "-_" for ch in code_clean):
         c.add("code", "may hold only letters, digits, - and _")
     if code_clean and Department.objects.filter(code=code_clean).exists():
@@ -93,7 +93,7 @@ def user_create(
         require(actor, Perm.USER_MANAGE)
     c = Collector()
     data = {"username": username, "email": email}
-    name = c.text(data, "username", required=True, max_length=150)
+    name = c.text(data, "username", required=True, max_length=150) or ""
     if name and User.objects.filter(username=name).exists():
         c.add("username", f"user {name!r} already exists", "duplicate")
     role_list = _clean_roles(roles, c)
@@ -209,7 +209,7 @@ def token_create(
     if actor is not None and actor.pk != user.pk:
         require(actor, Perm.TOKEN_MANAGE)
     c = Collector()
-    label = c.text({"name": name}, "name", required=True, max_length=80)
+    label = c.text({"name": name}, "name", required=True, max_length=80) or ""
     unknown = [s for s in scopes if s not in TOKEN_SCOPES]
     if not scopes:
         c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")

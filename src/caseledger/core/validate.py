@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from caseledger.core.errors import ValidationFailed
@@ -22,7 +22,7 @@ class Collector:
         self.errors.append(ValidationFailed(message, field=field, code=code))
 
     def text(
-        self, data: dict[str, Any], field: str, *, required: bool = False, max_length: int = 200
+        self, data: Mapping[str, Any], field: str, *, required: bool = False, max_length: int = 200
     ) -> str | None:
         if field not in data:
             if required:
@@ -44,7 +44,7 @@ class Collector:
         return value
 
     def choice(
-        self, data: dict[str, Any], field: str, choices: Iterable[str], *, required: bool = False
+        self, data: Mapping[str, Any], field: str, choices: Iterable[str], *, required: bool = False
     ) -> str | None:
         allowed = list(choices)
         if field not in data or data[field] in (None, ""):
@@ -58,7 +58,7 @@ class Collector:
         return value
 
     def integer(
-        self, data: dict[str, Any], field: str, *, minimum: int, maximum: int
+        self, data: Mapping[str, Any], field: str, *, minimum: int, maximum: int
     ) -> int | None:
         if field not in data or data[field] in (None, ""):
             return None
@@ -77,7 +77,7 @@ class Collector:
             return None
         return number
 
-    def moment(self, data: dict[str, Any], field: str) -> dt.datetime | None:
+    def moment(self, data: Mapping[str, Any], field: str) -> dt.datetime | None:
         if field not in data or data[field] in (None, ""):
             return None
         value = data[field]
@@ -95,7 +95,7 @@ class Collector:
             return None
         return value
 
-    def day(self, data: dict[str, Any], field: str) -> dt.date | None:
+    def day(self, data: Mapping[str, Any], field: str) -> dt.date | None:
         if field not in data or data[field] in (None, ""):
             return None
         value = data[field]
@@ -109,7 +109,7 @@ class Collector:
             self.add(field, f"{value!r} is not a date (YYYY-MM-DD)")
             return None
 
-    def tags(self, data: dict[str, Any], field: str) -> list[str] | None:
+    def tags(self, data: Mapping[str, Any], field: str) -> list[str] | None:
         if field not in data or data[field] is None:
             return None
         value = data[field]
@@ -123,7 +123,7 @@ class Collector:
             self.add(field, "each tag must be at most 40 characters", "too_long")
         return cleaned
 
-    def unknown(self, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    def unknown(self, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
         for key in sorted(set(data) - set(allowed)):
             self.add(key, "is not a field that can be set here", "unknown_field")
 

@@ -109,17 +109,19 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     if not isinstance(contacts_in, list):
         c.add("contact_points", "must be a list")
         contacts_in = []
-    contacts = [
-        _clean_contact(item, c, f"contact_points[{i}].")
-        for i, item in enumerate(contacts_in)
-        if isinstance(item, Mapping)
-    ]
+    contacts = []
+    for i, item in enumerate(contacts_in):
+        if isinstance(item, Mapping):
+            contacts.append(_clean_contact(item, c, f"contact_points[{i}]."))
+        else:
+            c.add(f"contact_points[{i}]", "must be an object with kind and value")
     department = clean.get("department")
     if department is not None:
         require(actor, Perm.CUSTOMER_MODIFY, department.pk)
     else:
         require(actor, Perm.CUSTOMER_MODIFY)
     c.raise_if_any()
+    assert department is not None  # raise_if_any refused a missing one
     now = clock.now()
     with write_transaction():
         customer = Customer.objects.create(
