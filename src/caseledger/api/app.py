@@ -1,0 +1,51 @@
+"""The REST API, /api/v1/. OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from caseledger.api import errors
+from caseledger.api.auth import BearerToken, as_api
+from caseledger.api.docs import OfflineSwagger
+from caseledger.api.routes import cases, customers, journal
+
+DESCRIPTION = """\
+The caseledger REST API.
+
+* **Authentication**: `Authorization: Bearer <token>`. A token's scopes (`cases:read`,
+  `cases:write`, `customers:read`, `customers:write`, `journal:read`) narrow what its owner's
+  roles allow; they never widen them. Recording a case names a customer, so it needs
+  `customers:read` as well as `cases:write`.
+* **Errors** are always `{"error": {"code", "field", "message", "errors": [...]}}` with the
+  HTTP status: 401 no or bad token, 403 not allowed, 404 missing or not visible to you,
+  409 conflict (stale `version`, reused idempotency key), 422 invalid input.
+* **Idempotency**: every create accepts an `Idempotency-Key` header (up to 200 characters,
+  kept 24 hours, per user). Repeating the request with the same key and body returns the
+  first response (header `Idempotent-Replayed: true`) and creates nothing; the same key
+  with another body or path is refused with 409 `idempotency_key_reused`. Only successful
+  creates use up a key.
+* **Pagination**: lists return `{"items", "next_cursor"}`; pass `cursor=<next_cursor>`
+  until it is null. `limit` is 1 to 200, default 50. Cursors are keyset cursors, stable while
+  records are added, valid only for the sort they were made with.
+* **Times** are ISO 8601; responses give UTC (`Z`); inputs must carry an offset.
+"""
+
+
+def build() -> NinjaAPI:
+    api = NinjaAPI(
+        title="caseledger",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="api-v1",
+        auth=BearerToken(),
+        docs=OfflineSwagger(),
+    )
+    errors.install(api)
+    api.add_decorator(as_api, mode="view")
+    api.add_router("", cases.router)
+    api.add_router("", customers.router)
+    api.add_router("", journal.router)
+    return api
+
+
+api = build()

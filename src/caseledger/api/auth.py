@@ -1,0 +1,42 @@
+"""Bearer tokens: the user behind the token, carrying the token's scopes.
+
+The scopes only narrow what the user's roles allow (accounts.access intersects them), so a
+token can never do more than its owner.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from caseledger.accounts.models import User
+from caseledger.accounts.services import token_authenticate
+from caseledger.core.context import via
+from caseledger.core.errors import NotFound
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        try:
+            return token_authenticate(token.strip())
+        except NotFound:
+            return None
+
+
+def actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def as_api(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps every operation, authentication included, so the journal records via=api."""
+
+    @functools.wraps(run)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with via("api"):
+            return run(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,132 @@
+"""Every API failure as one JSON shape: {"error": {code, field, message, errors}}.
+
+`errors` always lists each field problem (a single validation error lists itself), so a
+client can show them all without special cases.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from caseledger.core.errors import CaseledgerError, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "throttled",
+}
+_PYDANTIC_CODES = {
+    "missing": "required",
+    "extra_forbidden": "unknown_field",
+    "literal_error": "invalid_choice",
+    "enum": "invalid_choice",
+}
+
+
+def error_body(
+    code: str, message: str, field: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "field": field, "message": message, "errors": errors or []}}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JsonResponse:
+    response = JsonResponse(error_body(code, message, field, errors), status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="caseledger"'
+    return response
+
+
+def _caseledger_error(request: HttpRequest, exc: CaseledgerError) -> HttpResponse:
+    errors: list[dict[str, Any]] = []
+    if isinstance(exc, ValidationFailed):
+        errors = [e.as_dict() for e in exc.errors] or [exc.as_dict()]
+        for item in errors:
+            item.pop("errors", None)
+    return error_response(exc.http_status, exc.code, exc.message, exc.field, errors)
+
+
+def field_name(loc: tuple | list) -> str:
+    """("body", "payload", "contact_points", 0, "value") -> "contact_points[0].value"."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "body" and parts and parts[0] == "payload":
+        parts = parts[1:]
+    if loc and loc[0] == "file" and len(parts) > 1:
+        parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or str(loc[0] if loc else "body")
+
+
+def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        name = field_name(item.get("loc", ()))
+        code = _PYDANTIC_CODES.get(item.get("type", ""), "invalid")
+        message = (
+            "is required"
+            if code == "required"
+            else (
+                "is not a field that can be set here"
+                if code == "unknown_field"
+                else item.get("msg", "is invalid")
+            )
+        )
+        errors.append({"code": code, "field": name, "message": message})
+    first = errors[0] if errors else {"code": "invalid", "field": None, "message": "invalid"}
+    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or first["message"]
+    return error_response(422, first["code"], message, first["field"], errors)
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = exc.message
+    if isinstance(exc, AuthenticationError):
+        message = "a valid bearer token is required (Authorization: Bearer <token>)"
+    return error_response(
+        exc.status_code,
+        _HTTP_CODES.get(exc.status_code, "error"),
+        message,
+        "authorization" if exc.status_code == 401 else None,
+    )
+
+
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(404, "not_found", "not found")
+
+
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The details go to the log, never to the client.
+    logger.exception("api request failed", extra={"path": request.path})
+    return error_response(500, "server_error", "the server failed to answer; it has been logged")
+
+
+def install(api: NinjaAPI) -> None:
+    api.add_exception_handler(CaseledgerError, _caseledger_error)
+    api.add_exception_handler(NinjaValidationError, _schema_error)
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(Exception, _server_error)
+
+
+def unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error_response(404, "not_found", f"no API endpoint at {request.path}")

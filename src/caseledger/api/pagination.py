@@ -1,0 +1,108 @@
+"""Keyset (cursor) pagination over an already scoped and ordered queryset.
+
+The cursor holds the sort keys of the last row served, so the next page starts strictly
+after it: rows inserted or removed elsewhere never shift a page, which offsets would do.
+The queryset's ordering gets `id` appended when it lacks a unique key, making the order
+total. A cursor remembers which ordering it was made for and is refused under another.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from caseledger.core.errors import ValidationFailed
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+_UNIQUE = {"id", "pk", "reference"}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+def _ordering(qs: QuerySet) -> list[str]:
+    ordering = [str(o) for o in qs.query.order_by] or ["id"]
+    if not any(o.lstrip("-") in _UNIQUE for o in ordering):
+        ordering.append("id")
+    for name in ordering:
+        if "__" in name or name.lstrip("-") not in _concrete(qs.model):
+            raise ValueError(f"cannot paginate on {name!r}")
+    return ordering
+
+
+def _concrete(model: type[models.Model]) -> dict[str, models.Field]:
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    fields["pk"] = model._meta.pk
+    return fields
+
+
+def _encode(ordering: list[str], values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+    raw = json.dumps({"o": ordering, "v": plain}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        "is not a cursor this list gave out (was the sort changed?)",
+        field="cursor",
+        code="invalid_cursor",
+    )
+
+
+def _decode(cursor: str, ordering: list[str], model: type[models.Model]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if data["o"] != ordering or len(data["v"]) != len(ordering):
+            raise _bad_cursor()
+        fields = _concrete(model)
+        return [
+            fields[name.lstrip("-")].to_python(value)
+            for name, value in zip(ordering, data["v"], strict=True)
+        ]
+    except (ValueError, KeyError, TypeError, binascii.Error, DjangoValidationError) as exc:
+        raise _bad_cursor() from exc
+
+
+def _after(ordering: list[str], values: list[Any]) -> Q:
+    """Rows strictly after `values` in `ordering`: (a > x) or (a = x and b > y) or ..."""
+    condition = Q()
+    for i, name in enumerate(ordering):
+        field = name.lstrip("-")
+        lookup = "lt" if name.startswith("-") else "gt"
+        step = Q(**{f"{field}__{lookup}": values[i]})
+        for prev_name, prev_value in zip(ordering[:i], values[:i], strict=True):
+            step &= Q(**{prev_name.lstrip("-"): prev_value})
+        condition |= step
+    return condition
+
+
+def paginate(qs: QuerySet, *, cursor: str | None, limit: int | None) -> Page:
+    size = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= size <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"must be between 1 and {MAX_LIMIT}", field="limit", code="out_of_range"
+        )
+    ordering = _ordering(qs)
+    qs = qs.order_by(*ordering)
+    if cursor:
+        qs = qs.filter(_after(ordering, _decode(cursor, ordering, qs.model)))
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return Page(items=rows, next_cursor=None)
+    last = rows[size - 1]
+    values = [getattr(last, _concrete(qs.model)[n.lstrip("-")].attname) for n in ordering]
+    return Page(items=rows[:size], next_cursor=_encode(ordering, values))

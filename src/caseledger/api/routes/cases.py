@@ -1,0 +1,177 @@
+"""Cases, their notes and attachments. Each endpoint: parse, one query or service, render."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
+
+from caseledger.api import idempotency
+from caseledger.api.auth import actor
+from caseledger.api.history import history_out
+from caseledger.api.pagination import paginate
+from caseledger.api.schemas import (
+    AttachmentOut,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    CasePatch,
+    CaseQuery,
+    ErrorOut,
+    HistoryOut,
+    HistoryQuery,
+    NoteIn,
+    NoteOut,
+)
+from caseledger.cases import storage
+from caseledger.cases.queries import attachment_get, case_get, case_list
+from caseledger.cases.services import case_attachment_add, case_create, case_note_add, case_update
+
+router = Router(tags=["cases"])
+ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+
+
+def _case(case: Any) -> dict:
+    return CaseOut.from_orm(case).model_dump(mode="json")
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Record a case")
+def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
+    data = payload.model_dump(exclude_unset=True)
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=_case,
+        make=lambda: case_create(actor=actor(request), data=data),
+    )
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases")
+def list_cases(request: HttpRequest, params: Query[CaseQuery]) -> dict:
+    """Filters combine with AND. Pages follow `next_cursor` until it is null; a cursor
+    stays valid while cases are added or changed, but only under the sort it was made for."""
+    filters = params.model_dump(exclude={"sort", "limit", "cursor"}, exclude_none=True)
+    page = paginate(
+        case_list(actor=actor(request), filters=filters, sort=params.sort),
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Get a case")
+def get_case(request: HttpRequest, case_id: str) -> Any:
+    """`case_id` is the id or the reference (CL-2026-000123)."""
+    return case_get(actor=actor(request), case_id=case_id)
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Change a case")
+def update_case(request: HttpRequest, case_id: str, payload: CasePatch) -> Any:
+    """Only the fields sent change. Status moves follow the workflow; send `version` to
+    refuse (409) a change to a case someone else changed since you read it."""
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    case = case_update(
+        actor=user, case=case, data=data, reason=payload.reason, expected_version=payload.version
+    )
+    return case_get(actor=user, case_id=case.pk)
+
+
+@router.post(
+    "/cases/{case_id}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note to a case"
+)
+def add_note(request: HttpRequest, case_id: str, payload: NoteIn) -> HttpResponse:
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=lambda note: NoteOut.from_orm(note).model_dump(mode="json"),
+        make=lambda: case_note_add(
+            actor=user,
+            case=case,
+            body=payload.body,
+            kind=payload.kind,
+            channel=payload.channel or "",
+        ),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/notes",
+    response={200: list[NoteOut], **ERRORS},
+    summary="A case's notes, oldest first",
+)
+def list_notes(request: HttpRequest, case_id: str) -> Any:
+    case = case_get(actor=actor(request), case_id=case_id)
+    return case.notes.select_related("case", "author").order_by("created_at", "id")
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Attach a file to a case (multipart, field `file`)",
+)
+def add_attachment(request: HttpRequest, case_id: str, file: File[UploadedFile]) -> HttpResponse:
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    content = hashlib.sha256()
+    for chunk in file.chunks():
+        content.update(chunk)
+    file.seek(0)
+    fingerprint = idempotency.parts_fingerprint(
+        file.name or "", file.content_type or "", content.hexdigest()
+    )
+    return idempotency.create(
+        request,
+        fingerprint=fingerprint,
+        render=lambda a: AttachmentOut.from_orm(a).model_dump(mode="json"),
+        make=lambda: case_attachment_add(
+            actor=user,
+            case=case,
+            stream=file,
+            filename=file.name or "",
+            content_type=file.content_type or "",
+        ),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    summary="A case's attachments",
+)
+def list_attachments(request: HttpRequest, case_id: str) -> Any:
+    case = case_get(actor=actor(request), case_id=case_id)
+    return case.attachments.select_related("case", "uploaded_by").order_by("uploaded_at", "id")
+
+
+@router.get(
+    "/attachments/{attachment_id}", response={200: None, **ERRORS}, summary="Download an attachment"
+)
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = attachment_get(actor=actor(request), attachment_id=attachment_id)
+    response = FileResponse(
+        storage.open_file(attachment.sha256),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["ETag"] = f'"{attachment.sha256}"'
+    return response
+
+
+@router.get(
+    "/cases/{case_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    summary="A case's journal: every change with before and after",
+)
+def case_history(request: HttpRequest, case_id: str, params: Query[HistoryQuery]) -> Any:
+    """With `as_of`, only the entries up to that moment and the case's state then."""
+    case = case_get(actor=actor(request), case_id=case_id)
+    return history_out("case", case.pk, params.as_of)

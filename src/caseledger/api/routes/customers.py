@@ -1,0 +1,111 @@
+"""Customers and their contact points. Each endpoint: parse, one query or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from caseledger.api import idempotency
+from caseledger.api.auth import actor
+from caseledger.api.history import history_out
+from caseledger.api.pagination import paginate
+from caseledger.api.schemas import (
+    ContactPointCreateIn,
+    ContactPointOut,
+    CustomerIn,
+    CustomerOut,
+    CustomerPage,
+    CustomerPatch,
+    CustomerQuery,
+    ErrorOut,
+    HistoryOut,
+    HistoryQuery,
+)
+from caseledger.customers.queries import customer_get, customer_list
+from caseledger.customers.services import contact_point_add, customer_create, customer_update
+
+router = Router(tags=["customers"])
+ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+
+
+def _customer(customer: Any) -> dict:
+    return CustomerOut.from_orm(customer).model_dump(mode="json")
+
+
+@router.post("/customers", response={201: CustomerOut, **ERRORS}, summary="Add a customer")
+def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
+    data = payload.model_dump(exclude_unset=True)
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=_customer,
+        make=lambda: customer_create(actor=actor(request), data=data),
+    )
+
+
+@router.get("/customers", response={200: CustomerPage, **ERRORS}, summary="List customers")
+def list_customers(request: HttpRequest, params: Query[CustomerQuery]) -> dict:
+    """Sorted by name. Pages follow `next_cursor` until it is null."""
+    filters = params.model_dump(exclude={"limit", "cursor"}, exclude_none=True)
+    qs = customer_list(actor=actor(request), filters=filters).prefetch_related("contact_points")
+    page = paginate(qs, cursor=params.cursor, limit=params.limit)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, summary="Get a customer"
+)
+def get_customer(request: HttpRequest, customer_id: int) -> Any:
+    return customer_get(actor=actor(request), customer_id=customer_id)
+
+
+@router.patch(
+    "/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, summary="Change a customer"
+)
+def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
+    """Only the fields sent change; send `version` to refuse (409) a stale edit."""
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    user = actor(request)
+    customer = customer_get(actor=user, customer_id=customer_id)
+    customer_update(
+        actor=user,
+        customer=customer,
+        data=data,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return customer_get(actor=user, customer_id=customer_id)
+
+
+@router.post(
+    "/customers/{customer_id}/contact-points",
+    response={201: ContactPointOut, **ERRORS},
+    summary="Add a contact point to a customer",
+)
+def add_contact_point(
+    request: HttpRequest, customer_id: int, payload: ContactPointCreateIn
+) -> HttpResponse:
+    user = actor(request)
+    customer = customer_get(actor=user, customer_id=customer_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=lambda point: ContactPointOut.from_orm(point).model_dump(mode="json"),
+        make=lambda: contact_point_add(
+            actor=user, customer=customer, data=data, reason=payload.reason
+        ),
+    )
+
+
+@router.get(
+    "/customers/{customer_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    summary="A customer's journal: every change with before and after",
+)
+def customer_history(request: HttpRequest, customer_id: int, params: Query[HistoryQuery]) -> Any:
+    """With `as_of`, only the entries up to that moment and the customer's state then."""
+    customer = customer_get(actor=actor(request), customer_id=customer_id)
+    return history_out("customer", customer.pk, params.as_of)

@@ -1,0 +1,337 @@
+"""Request and response shapes. Responses name related rows by their public keys
+(department code, assignee username, case reference) and give times in UTC ISO 8601.
+
+Input schemas refuse unknown fields and check types; the services check everything else
+(choices that depend on other fields, permissions, workflow) and name the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, PlainSerializer
+
+from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
+from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.customers.models import ContactKind, CustomerKind, RelationshipStatus
+from caseledger.journal.canonical import format_time
+
+UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
+
+KindChoice = Literal[tuple(CaseKind.values)]  # type: ignore[valid-type]
+ChannelChoice = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+CategoryChoice = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
+SeverityChoice = Literal[tuple(Severity.values)]  # type: ignore[valid-type]
+PriorityChoice = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
+StatusChoice = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+NoteKindChoice = Literal[tuple(NoteKind.values)]  # type: ignore[valid-type]
+CustomerKindChoice = Literal[tuple(CustomerKind.values)]  # type: ignore[valid-type]
+RelationshipChoice = Literal[tuple(RelationshipStatus.values)]  # type: ignore[valid-type]
+ContactKindChoice = Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
+CaseSort = Literal[
+    "-received", "received", "-updated", "updated", "-reference", "reference", "priority", "status"
+]
+
+IdOrCode = Annotated[int | str, Field(description="id, or the department's code")]
+IdOrUsername = Annotated[int | str, Field(description="id, or the user's username")]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- shared -------------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    code: str
+    field: str | None
+    message: str
+
+
+class ErrorDetail(ErrorItem):
+    errors: list[ErrorItem]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# ---- customers -----------------------------------------------------------------------------
+
+
+class ContactPointIn(Strict):
+    kind: ContactKindChoice
+    value: str
+    label: str | None = None
+    is_primary: bool | None = None
+    verified_at: dt.datetime | None = None
+
+
+class ContactPointCreateIn(ContactPointIn):
+    reason: str = Field("", description="why, for the journal")
+
+
+class ContactPointOut(Schema):
+    id: int
+    kind: str
+    value: str
+    label: str
+    is_primary: bool
+    verified_at: UtcTime | None
+    created_at: UtcTime
+
+
+class CustomerIn(Strict):
+    kind: CustomerKindChoice
+    name: str
+    department: IdOrCode
+    relationship_status: RelationshipChoice | None = None
+    relationship_ended_on: dt.date | None = None
+    tags: list[str] | None = None
+    contact_points: list[ContactPointIn] | None = None
+
+
+class CustomerPatch(Strict):
+    kind: CustomerKindChoice | None = None
+    name: str | None = None
+    department: IdOrCode | None = None
+    relationship_status: RelationshipChoice | None = None
+    relationship_ended_on: dt.date | None = None
+    tags: list[str] | None = None
+    version: int | None = Field(None, description="the version you edited; 409 if it moved on")
+    reason: str = Field("", description="why, for the journal")
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    department: str = Field(description="department code")
+    relationship_status: str
+    relationship_ended_on: dt.date | None
+    tags: list[str]
+    contact_points: list[ContactPointOut]
+    created_at: UtcTime
+    updated_at: UtcTime
+    version: int
+
+    @staticmethod
+    def resolve_department(obj: Any) -> str:
+        return obj.department.code
+
+    @staticmethod
+    def resolve_contact_points(obj: Any) -> list[Any]:
+        return list(obj.contact_points.all())
+
+
+class CustomerQuery(Schema):
+    q: str | None = Field(None, description="name or contact value contains")
+    department: int | None = None
+    kind: CustomerKindChoice | None = None
+    relationship_status: RelationshipChoice | None = None
+    tag: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, description="next_cursor of the previous page")
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+# ---- cases ---------------------------------------------------------------------------------
+
+
+class CaseIn(Strict):
+    kind: KindChoice
+    channel: ChannelChoice
+    category: CategoryChoice
+    subcategory: str | None = None
+    severity: SeverityChoice | None = None
+    priority: PriorityChoice | None = None
+    department: IdOrCode
+    assignee: IdOrUsername | None = None
+    customer: int
+    subject: str
+    description: str | None = None
+    customer_request: str | None = None
+    product_ref: str | None = None
+    order_ref: str | None = None
+    contract_ref: str | None = None
+    received_at: dt.datetime | None = Field(None, description="with offset; default now")
+
+
+class CasePatch(Strict):
+    kind: KindChoice | None = None
+    channel: ChannelChoice | None = None
+    category: CategoryChoice | None = None
+    subcategory: str | None = None
+    severity: SeverityChoice | None = None
+    priority: PriorityChoice | None = None
+    status: StatusChoice | None = None
+    department: IdOrCode | None = None
+    assignee: IdOrUsername | None = Field(None, description="null unassigns")
+    customer: int | None = None
+    subject: str | None = None
+    description: str | None = None
+    customer_request: str | None = None
+    resolution: str | None = None
+    root_cause: str | None = None
+    satisfaction: int | None = Field(None, description="1 to 5")
+    product_ref: str | None = None
+    order_ref: str | None = None
+    contract_ref: str | None = None
+    received_at: dt.datetime | None = None
+    version: int | None = Field(None, description="the version you edited; 409 if it moved on")
+    reason: str = Field("", description="why, for the journal")
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    channel: str
+    category: str
+    subcategory: str
+    severity: str
+    priority: str
+    status: str
+    department: str = Field(description="department code")
+    assignee: str | None = Field(description="username")
+    customer: CustomerRef
+    subject: str
+    description: str
+    customer_request: str
+    resolution: str
+    root_cause: str
+    satisfaction: int | None
+    received_at: UtcTime
+    closed_at: UtcTime | None
+    product_ref: str
+    order_ref: str
+    contract_ref: str
+    created_at: UtcTime
+    updated_at: UtcTime
+    version: int
+
+    @staticmethod
+    def resolve_department(obj: Any) -> str:
+        return obj.department.code
+
+    @staticmethod
+    def resolve_assignee(obj: Any) -> str | None:
+        return obj.assignee.username if obj.assignee_id else None
+
+
+class CaseQuery(Schema):
+    status: StatusChoice | None = None
+    kind: KindChoice | None = None
+    channel: ChannelChoice | None = None
+    category: CategoryChoice | None = None
+    department: int | None = None
+    assignee: int | None = None
+    customer: int | None = None
+    severity: SeverityChoice | None = None
+    priority: PriorityChoice | None = None
+    received_from: dt.date | None = Field(None, description="first day, inclusive")
+    received_to: dt.date | None = Field(None, description="last day, inclusive")
+    q: str | None = Field(None, description="a reference (CL-...) or words of the subject")
+    sort: CaseSort = "-received"
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, description="next_cursor of the previous page")
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class NoteIn(Strict):
+    body: str
+    kind: NoteKindChoice = "note"
+    channel: ChannelChoice | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    case: str = Field(description="case reference")
+    kind: str
+    channel: str
+    body: str
+    author: str = Field(description="username")
+    created_at: UtcTime
+
+    @staticmethod
+    def resolve_case(obj: Any) -> str:
+        return obj.case.reference
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return obj.author.username
+
+
+class AttachmentOut(Schema):
+    id: int
+    case: str = Field(description="case reference")
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str = Field(description="username")
+    uploaded_at: UtcTime
+    download: str = Field(description="path to GET the file")
+
+    @staticmethod
+    def resolve_case(obj: Any) -> str:
+        return obj.case.reference
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Any) -> str:
+        return obj.uploaded_by.username
+
+    @staticmethod
+    def resolve_download(obj: Any) -> str:
+        return f"/api/v1/attachments/{obj.pk}"
+
+
+# ---- history -------------------------------------------------------------------------------
+
+
+class HistoryEntryOut(Schema):
+    seq: int
+    at: UtcTime
+    actor: str = Field(description="username, or system")
+    via: str
+    action: str
+    object_type: str
+    object_id: str
+    reason: str
+    changes: dict[str, Any] | None = Field(description="field -> [before, after]")
+    redacted: bool
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor_name
+
+
+class HistoryOut(Schema):
+    object: str = Field(description="object_type:object_id")
+    as_of: UtcTime | None
+    state: dict[str, Any] | None = Field(
+        description="the object's full state now, or as of `as_of`"
+    )
+    items: list[HistoryEntryOut]
+
+
+class HistoryQuery(Schema):
+    as_of: dt.datetime | None = Field(
+        None, description="ISO 8601 with offset: entries up to and the state at that moment"
+    )

@@ -1,0 +1,31 @@
+"""API bookkeeping writes. Not journaled: an idempotency key is not a record, and the
+object its request made was journaled by the service that made it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseledger.accounts.models import User
+from caseledger.api.models import IdempotencyKey
+from caseledger.api.queries import KEY_LIFETIME
+from caseledger.core import clock
+
+
+def idempotency_record(
+    *, user: User, key: str, method: str, path: str, request_sha256: str, status: int, body: Any
+) -> IdempotencyKey:
+    """Store the answer to a create. Call inside the create's transaction, so the key and
+    the object commit together; the unique (user, key) constraint refuses a second one."""
+    now = clock.now()
+    # An expired key may be used afresh; its old row must give way to the unique constraint.
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lte=now - KEY_LIFETIME).delete()
+    return IdempotencyKey.objects.create(
+        user=user,
+        key=key,
+        method=method,
+        path=path[:500],
+        request_sha256=request_sha256,
+        response_status=status,
+        response_body=body,
+        created_at=now,
+    )
