@@ -140,7 +140,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # only `collectstatic` fills it; whitenoise uses finders
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The app serves its own assets (no CDN); whitenoise finds them in the apps directly.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
