@@ -1,0 +1,78 @@
+"""Template helpers: permission mirrors for showing links, and journal value display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import can
+from caseledger.accounts.permissions import Perm
+
+register = template.Library()
+
+_UTC_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+
+
+@register.simple_tag
+def may(user: Any, perm: str, department_id: int | None = None) -> bool:
+    """Only decides what to show; the services still refuse what is not allowed."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can(user, Perm(perm), department_id)
+
+
+@register.filter
+def journal_value(value: Any) -> str:
+    """A journaled value for reading: UTC stamps in the local zone, structures as JSON."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and _UTC_STAMP.match(value):
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+@register.filter
+def sorted_items(mapping: dict | None) -> list:
+    return sorted((mapping or {}).items())
+
+
+@register.filter
+def before(pair: Any) -> Any:
+    return pair[0] if isinstance(pair, list | tuple) and pair else None
+
+
+@register.filter
+def after(pair: Any) -> Any:
+    return pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else None
+
+
+@register.filter
+def category_label(key: str) -> str:
+    from caseledger.cases.taxonomy import CATEGORIES
+
+    return str(CATEGORIES.get(key, (key, {}))[0]) if key else "—"
+
+
+@register.filter
+def subcategory_label(key: str, category: str) -> str:
+    from caseledger.cases.taxonomy import subcategories
+
+    return str(subcategories(category).get(key, key)) if key else "—"
+
+
+@register.filter
+def status_label(value: str) -> str:
+    from caseledger.cases.models import Status
+
+    return str(Status(value).label) if value in Status.values else value

@@ -1,0 +1,105 @@
+"""What every HTML view shares: login, the "web" journal interface, and turning service
+errors into pages and form errors, so the views themselves stay a few lines long."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from caseledger.core.context import via
+from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied, ValidationFailed
+
+PAGE_SIZE = 50
+
+
+def web_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged-in only; journal entries say "web"; a refusal or a miss becomes a page."""
+
+    @login_required
+    @functools.wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            with via("web"):
+                return func(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(request, "403.html", {"reason": exc.message}, status=403)
+        except NotFound as exc:
+            return render(request, "404.html", {"reason": exc.message}, status=404)
+
+    return wrapper
+
+
+def apply_errors(
+    form: forms.Form, exc: CaseledgerError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put each of a service's field errors next to the form field it names."""
+    aliases = aliases or {}
+    errors = exc.errors if isinstance(exc, ValidationFailed) and exc.errors else [exc]
+    for error in errors:
+        name = aliases.get(error.field or "", error.field)
+        if name and name in form.fields:
+            form.add_error(name, error.message)
+        elif error.field:
+            form.add_error(None, f"{error.field}: {error.message}")
+        else:
+            form.add_error(None, error.message)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, found without counting the whole list (it may be millions)."""
+
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+
+def page_of(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> Page:
+    try:
+        number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        number = 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])  # one extra row says a next page exists
+    return Page(rows=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def clean_filters(form: forms.Form) -> dict[str, Any]:
+    """The valid, non-empty filters of a GET form; a bad one is shown, not applied."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return {k: v for k, v in data.items() if v not in (None, "") and k not in form.errors}
+
+
+def changed_values(form: forms.Form, names: tuple[str, ...]) -> dict[str, Any]:
+    """Only what the user changed, so an untouched field never makes a journal entry."""
+    return {
+        name: _service_value(form.cleaned_data.get(name))
+        for name in form.changed_data
+        if name in names
+    }
+
+
+def _service_value(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return value.pk
+    return "" if value is None else value

@@ -1,0 +1,271 @@
+"""Case pages: the list, the form, the case itself with its timeline and attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from caseledger.accounts.permissions import Perm
+from caseledger.accounts.queries import may
+from caseledger.cases import services
+from caseledger.cases.queries import SORTS, case_get, case_list
+from caseledger.cases.services import UPDATE_FIELDS
+from caseledger.cases.workflow import allowed_next
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.web.forms import (
+    AttachmentForm,
+    CaseEditForm,
+    CaseFilterForm,
+    CaseForm,
+    NoteForm,
+    TransitionForm,
+    subcategory_choices,
+)
+from caseledger.web.viewing import apply_errors, changed_values, clean_filters, page_of, web_view
+from caseledger.web.views.customers import picker_customers
+
+# Column → the sort it starts with; clicking the sorted column again flips it.
+SORT_COLUMNS = {
+    "reference": "reference",
+    "status": "status",
+    "priority": "priority",
+    "received": "-received",
+    "updated": "-updated",
+}
+
+
+def case_filters(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any], str]:
+    form = CaseFilterForm(request.GET or None, actor=request.user)
+    filters = clean_filters(form)
+    sort = filters.pop("sort", "")
+    sort = sort if sort in SORTS else "-received"
+    return form, {k: getattr(v, "pk", v) for k, v in filters.items()}, sort
+
+
+def _sort_links(current: str) -> dict[str, dict[str, str]]:
+    links = {}
+    for column, first in SORT_COLUMNS.items():
+        flipped = first[1:] if first.startswith("-") else f"-{first}"
+        active = current in (first, flipped)
+        target = flipped if current == first and flipped in SORTS else first
+        arrow = ("▼" if current.startswith("-") else "▲") if active else ""
+        links[column] = {"sort": target, "arrow": arrow}
+    return links
+
+
+@web_view
+@require_GET
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    form, filters, sort = case_filters(request)
+    page = page_of(request, case_list(actor=request.user, filters=filters, sort=sort))
+    context = {"form": form, "page": page, "sort": sort, "sort_links": _sort_links(sort)}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "web/cases/_results.html", context)
+    return render(request, "web/cases/list.html", context)
+
+
+def _create_data(form: CaseForm) -> dict[str, Any]:
+    data = {k: getattr(v, "pk", v) for k, v in form.cleaned_data.items()}
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+@web_view
+def case_create(request: HttpRequest) -> HttpResponse:
+    initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else {}
+    form = CaseForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(actor=request.user, data=_create_data(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s created.") % {"ref": case.reference})
+            return redirect("web:case_detail", pk=case.pk)
+    selected = str(form["customer"].value() or "")
+    context = {
+        "form": form,
+        "creating": True,
+        "customers": picker_customers(request.user, "", selected),
+        "selected_customer": selected,
+    }
+    return render(request, "web/cases/form.html", context, status=422 if form.errors else 200)
+
+
+def _detail_context(request: HttpRequest, case, **extra: Any) -> dict[str, Any]:
+    can_modify = may(request.user, Perm.CASE_MODIFY, case.department_id)
+    context = {
+        "case": case,
+        "can_modify": can_modify,
+        "next_statuses": allowed_next(case.status) if can_modify else [],
+        "notes": case.notes.select_related("author"),
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "note_form": NoteForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@web_view
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    return render(request, "web/cases/detail.html", _detail_context(request, case))
+
+
+def _edit_initial(case) -> dict[str, Any]:
+    initial = {
+        name: getattr(case, name)
+        for name in UPDATE_FIELDS
+        if name not in ("department", "assignee", "customer")
+    }
+    initial.update(department=case.department_id, assignee=case.assignee_id, version=case.version)
+    return initial
+
+
+@web_view
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    form = CaseEditForm(request.POST or None, actor=request.user, initial=_edit_initial(case))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = changed_values(form, UPDATE_FIELDS)
+        if not data:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("web:case_detail", pk=case.pk)
+        try:
+            services.case_update(
+                actor=request.user,
+                case=case,
+                data=data,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except Conflict:
+            form.add_error(
+                None,
+                _(
+                    "This case was changed by someone else while you were editing it. "
+                    "Open it again to see the current version, then make your change."
+                ),
+            )
+            status = 409
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s saved.") % {"ref": case.reference})
+            return redirect("web:case_detail", pk=case.pk)
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "web/cases/form.html", {"form": form, "case": case}, status=status)
+
+
+@web_view
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That status change was not understood."))
+        return redirect("web:case_detail", pk=case.pk)
+    data = {"status": form.cleaned_data["status"]}
+    if form.cleaned_data["resolution"]:
+        data["resolution"] = form.cleaned_data["resolution"]
+    try:
+        case = services.case_update(
+            actor=request.user,
+            case=case,
+            data=data,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except Conflict:
+        messages.error(
+            request,
+            _(
+                "This case was changed by someone else; it has been "
+                "reloaded. Check it and try again."
+            ),
+        )
+    except ValidationFailed as exc:
+        for error in exc.errors or [exc]:
+            messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Status is now %(status)s.") % {"status": case.get_status_display()}
+        )
+    return redirect("web:case_detail", pk=case.pk)
+
+
+@web_view
+@require_POST
+def case_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if not request.htmx:
+                return redirect(f"{case_detail_url(case)}#timeline")
+            form = NoteForm()
+    if request.htmx:
+        return render(
+            request, "web/cases/_timeline.html", _detail_context(request, case, note_form=form)
+        )
+    return render(
+        request, "web/cases/detail.html", _detail_context(request, case, note_form=form), status=422
+    )
+
+
+@web_view
+@require_POST
+def case_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.case_attachment_add(
+                actor=request.user,
+                case=case,
+                stream=upload,
+                filename=upload.name,
+                content_type=upload.content_type or "",
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc, aliases={"filename": "file"})
+        else:
+            if not request.htmx:
+                return redirect(f"{case_detail_url(case)}#attachments")
+            form = AttachmentForm()
+    context = _detail_context(request, case, attachment_form=form)
+    if request.htmx:
+        return render(request, "web/cases/_attachments.html", context)
+    return render(request, "web/cases/detail.html", context, status=422)
+
+
+def case_detail_url(case) -> str:
+    from django.urls import reverse
+
+    return reverse("web:case_detail", args=[case.pk])
+
+
+@web_view
+@require_GET
+def subcategory_options(request: HttpRequest) -> HttpResponse:
+    """The subcategory <option>s of the chosen category, for the case form."""
+    category = request.GET.get("category") or ""
+    choices = subcategory_choices(category) if category else [("", "—")]
+    return render(
+        request,
+        "web/partials/_options.html",
+        {"choices": choices, "selected": request.GET.get("subcategory", "")},
+    )

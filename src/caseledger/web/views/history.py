@@ -1,0 +1,57 @@
+"""History and "as of" for any journaled record: one view helper, one template."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from caseledger.cases.queries import case_get
+from caseledger.customers.queries import customer_get
+from caseledger.journal.queries import history, state_as_of
+from caseledger.web.forms import AsOfForm
+from caseledger.web.viewing import clean_filters, web_view
+
+
+def render_history(
+    request: HttpRequest, *, object_type: str, object_id: int, title: str, back_url: str
+) -> HttpResponse:
+    """Callers have already fetched the record through its scoped query: that is the check."""
+    form = AsOfForm(request.GET or None)
+    as_of = clean_filters(form).get("as_of")
+    context = {
+        "title": title,
+        "back_url": back_url,
+        "items": history(f"{object_type}:{object_id}"),
+        "form": form,
+        "as_of": as_of,
+        "state": state_as_of(object_type, str(object_id), as_of) if as_of else None,
+    }
+    return render(request, "web/history.html", context)
+
+
+@web_view
+@require_GET
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get(actor=request.user, case_id=pk)
+    return render_history(
+        request,
+        object_type="case",
+        object_id=case.pk,
+        title=f"{case.reference} {case.subject}",
+        back_url=reverse("web:case_detail", args=[case.pk]),
+    )
+
+
+@web_view
+@require_GET
+def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get(actor=request.user, customer_id=pk)
+    return render_history(
+        request,
+        object_type="customer",
+        object_id=customer.pk,
+        title=customer.name,
+        back_url=reverse("web:customer_detail", args=[customer.pk]),
+    )

@@ -1,0 +1,69 @@
+"""The journal browser, for those who answer for the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
+from caseledger.core.errors import NotFound
+from caseledger.journal.queries import entry_get, entry_list
+from caseledger.journal.verify import verify_chain
+from caseledger.web.forms import JournalFilterForm
+from caseledger.web.viewing import clean_filters, page_of, web_view
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+@web_view
+@require_GET
+def journal_list(request: HttpRequest) -> HttpResponse:
+    form = JournalFilterForm(request.GET or None)
+    filters = clean_filters(form)
+    if "since" in filters:
+        filters["since"] = _day_start(filters["since"])
+    if "until" in filters:  # the whole "to" day counts
+        filters["until"] = _day_start(filters["until"]) + dt.timedelta(days=1, microseconds=-1)
+    page = page_of(request, entry_list(actor=request.user, filters=filters))
+    context = {"form": form, "page": page}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "web/journal/_results.html", context)
+    return render(request, "web/journal/list.html", context)
+
+
+@web_view
+@require_GET
+def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
+    item = entry_get(actor=request.user, seq=seq)
+    entry = entry_list(actor=request.user).filter(seq=seq).first()
+    if entry is None:  # entry_get just found it; only a race could get here
+        raise NotFound(f"journal entry #{seq} does not exist", field="seq")
+    payload = (
+        None
+        if item.redacted
+        else json.dumps(
+            {"changes": item.changes, "state": item.state},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+    )
+    return render(
+        request, "web/journal/detail.html", {"item": item, "entry": entry, "payload": payload}
+    )
+
+
+@web_view
+@require_POST
+def journal_verify(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.JOURNAL_VIEW)
+    report = verify_chain()
+    return render(request, "web/journal/verify.html", {"report": report})
