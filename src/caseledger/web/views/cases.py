@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases import services
@@ -76,6 +77,7 @@ def _create_data(form: CaseForm) -> dict[str, Any]:
 
 @web_view
 def case_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.CASE_MODIFY)  # an empty form is no use to a reader
     initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else {}
     form = CaseForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -131,6 +133,7 @@ def _edit_initial(case) -> dict[str, Any]:
 @web_view
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(actor=request.user, case_id=pk)
+    require(request.user, Perm.CASE_MODIFY, case.department_id)  # case_update checks again
     form = CaseEditForm(request.POST or None, actor=request.user, initial=_edit_initial(case))
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -194,7 +197,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationFailed as exc:
         for error in exc.errors or [exc]:
-            messages.error(request, str(error))
+            messages.error(request, str(error))  # the service's own words name the field
     else:
         messages.success(
             request, _("Status is now %(status)s.") % {"status": case.get_status_display()}

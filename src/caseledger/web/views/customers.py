@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases.queries import case_list
@@ -83,6 +84,7 @@ def _create_data(form: CustomerCreateForm) -> dict[str, Any]:
 
 @web_view
 def customer_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.CUSTOMER_MODIFY)  # an empty form is no use to a reader
     form = CustomerCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,6 +146,7 @@ def _edit_initial(customer) -> dict[str, Any]:
 @web_view
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get(actor=request.user, customer_id=pk)
+    require(request.user, Perm.CUSTOMER_MODIFY, customer.department_id)  # service checks again
     form = CustomerEditForm(
         request.POST or None, actor=request.user, initial=_edit_initial(customer)
     )
