@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ninja
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.html import escape
 from ninja.openapi.docs import DocsBase
@@ -65,7 +66,7 @@ class OfflineSwagger(DocsBase):
         return HttpResponse(html)
 
 
-def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+def docs_asset(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in ASSETS:
         return error_response(404, "not_found", f"no docs asset {name!r}")
     response = FileResponse((_ASSET_DIR / name).open("rb"), content_type=ASSETS[name])

@@ -79,7 +79,7 @@ def field_name(loc: tuple | list) -> str:
 
 
 def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
+    errors: list[dict[str, str]] = []
     for item in exc.errors:
         name = field_name(item.get("loc", ()))
         code = _PYDANTIC_CODES.get(item.get("type", ""), "invalid")
@@ -93,9 +93,10 @@ def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
             )
         )
         errors.append({"code": code, "field": name, "message": message})
-    first = errors[0] if errors else {"code": "invalid", "field": None, "message": "invalid"}
-    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or first["message"]
-    return error_response(422, first["code"], message, first["field"], errors)
+    if not errors:
+        return error_response(422, "invalid", "the request is invalid")
+    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return error_response(422, errors[0]["code"], message, errors[0]["field"], errors)
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -121,11 +122,15 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(CaseledgerError, _caseledger_error)
-    api.add_exception_handler(NinjaValidationError, _schema_error)
-    api.add_exception_handler(HttpError, _http_error)
-    api.add_exception_handler(Http404, _not_found)
-    api.add_exception_handler(Exception, _server_error)
+    handlers: list[tuple[type[Exception], Any]] = [
+        (CaseledgerError, _caseledger_error),
+        (NinjaValidationError, _schema_error),
+        (HttpError, _http_error),
+        (Http404, _not_found),
+        (Exception, _server_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
 
 
 def unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:

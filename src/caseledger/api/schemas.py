@@ -1,8 +1,9 @@
 """Request and response shapes. Responses name related rows by their public keys
 (department code, assignee username, case reference) and give times in UTC ISO 8601.
 
-Input schemas refuse unknown fields and check types; the services check everything else
-(choices that depend on other fields, permissions, workflow) and name the field.
+Input schemas refuse unknown fields and check types and fixed choices; the services check
+everything else (the taxonomy, permissions, workflow) and name the field. Bodies reach the
+services as JSON values (`model_dump(mode="json")`), the same as from any other interface.
 """
 
 from __future__ import annotations
@@ -14,22 +15,11 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer
 
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
-from caseledger.cases.taxonomy import CATEGORIES
 from caseledger.customers.models import ContactKind, CustomerKind, RelationshipStatus
 from caseledger.journal.canonical import format_time
 
 UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
 
-KindChoice = Literal[tuple(CaseKind.values)]  # type: ignore[valid-type]
-ChannelChoice = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
-CategoryChoice = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
-SeverityChoice = Literal[tuple(Severity.values)]  # type: ignore[valid-type]
-PriorityChoice = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
-StatusChoice = Literal[tuple(Status.values)]  # type: ignore[valid-type]
-NoteKindChoice = Literal[tuple(NoteKind.values)]  # type: ignore[valid-type]
-CustomerKindChoice = Literal[tuple(CustomerKind.values)]  # type: ignore[valid-type]
-RelationshipChoice = Literal[tuple(RelationshipStatus.values)]  # type: ignore[valid-type]
-ContactKindChoice = Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
 CaseSort = Literal[
     "-received", "received", "-updated", "updated", "-reference", "reference", "priority", "status"
 ]
@@ -63,7 +53,7 @@ class ErrorOut(Schema):
 
 
 class ContactPointIn(Strict):
-    kind: ContactKindChoice
+    kind: ContactKind
     value: str
     label: str | None = None
     is_primary: bool | None = None
@@ -85,20 +75,20 @@ class ContactPointOut(Schema):
 
 
 class CustomerIn(Strict):
-    kind: CustomerKindChoice
+    kind: CustomerKind
     name: str
     department: IdOrCode
-    relationship_status: RelationshipChoice | None = None
+    relationship_status: RelationshipStatus | None = None
     relationship_ended_on: dt.date | None = None
     tags: list[str] | None = None
     contact_points: list[ContactPointIn] | None = None
 
 
 class CustomerPatch(Strict):
-    kind: CustomerKindChoice | None = None
+    kind: CustomerKind | None = None
     name: str | None = None
     department: IdOrCode | None = None
-    relationship_status: RelationshipChoice | None = None
+    relationship_status: RelationshipStatus | None = None
     relationship_ended_on: dt.date | None = None
     tags: list[str] | None = None
     version: int | None = Field(None, description="the version you edited; 409 if it moved on")
@@ -130,8 +120,8 @@ class CustomerOut(Schema):
 class CustomerQuery(Schema):
     q: str | None = Field(None, description="name or contact value contains")
     department: int | None = None
-    kind: CustomerKindChoice | None = None
-    relationship_status: RelationshipChoice | None = None
+    kind: CustomerKind | None = None
+    relationship_status: RelationshipStatus | None = None
     tag: str | None = None
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, description="next_cursor of the previous page")
@@ -146,12 +136,12 @@ class CustomerPage(Schema):
 
 
 class CaseIn(Strict):
-    kind: KindChoice
-    channel: ChannelChoice
-    category: CategoryChoice
+    kind: CaseKind
+    channel: Channel
+    category: str = Field(description="see the taxonomy; e.g. billing, delivery, service")
     subcategory: str | None = None
-    severity: SeverityChoice | None = None
-    priority: PriorityChoice | None = None
+    severity: Severity | None = None
+    priority: Priority | None = None
     department: IdOrCode
     assignee: IdOrUsername | None = None
     customer: int
@@ -165,13 +155,13 @@ class CaseIn(Strict):
 
 
 class CasePatch(Strict):
-    kind: KindChoice | None = None
-    channel: ChannelChoice | None = None
-    category: CategoryChoice | None = None
+    kind: CaseKind | None = None
+    channel: Channel | None = None
+    category: str | None = None
     subcategory: str | None = None
-    severity: SeverityChoice | None = None
-    priority: PriorityChoice | None = None
-    status: StatusChoice | None = None
+    severity: Severity | None = None
+    priority: Priority | None = None
+    status: Status | None = None
     department: IdOrCode | None = None
     assignee: IdOrUsername | None = Field(None, description="null unassigns")
     customer: int | None = None
@@ -232,15 +222,15 @@ class CaseOut(Schema):
 
 
 class CaseQuery(Schema):
-    status: StatusChoice | None = None
-    kind: KindChoice | None = None
-    channel: ChannelChoice | None = None
-    category: CategoryChoice | None = None
+    status: Status | None = None
+    kind: CaseKind | None = None
+    channel: Channel | None = None
+    category: str | None = None
     department: int | None = None
     assignee: int | None = None
     customer: int | None = None
-    severity: SeverityChoice | None = None
-    priority: PriorityChoice | None = None
+    severity: Severity | None = None
+    priority: Priority | None = None
     received_from: dt.date | None = Field(None, description="first day, inclusive")
     received_to: dt.date | None = Field(None, description="last day, inclusive")
     q: str | None = Field(None, description="a reference (CL-...) or words of the subject")
@@ -256,8 +246,8 @@ class CasePage(Schema):
 
 class NoteIn(Strict):
     body: str
-    kind: NoteKindChoice = "note"
-    channel: ChannelChoice | None = None
+    kind: NoteKind = NoteKind.NOTE
+    channel: Channel | None = None
 
 
 class NoteOut(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Query, Router
@@ -40,7 +40,7 @@ def _case(case: Any) -> dict:
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Record a case")
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
-    data = payload.model_dump(exclude_unset=True)
+    data = payload.model_dump(mode="json", exclude_unset=True)
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
@@ -53,7 +53,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
 def list_cases(request: HttpRequest, params: Query[CaseQuery]) -> dict:
     """Filters combine with AND. Pages follow `next_cursor` until it is null; a cursor
     stays valid while cases are added or changed, but only under the sort it was made for."""
-    filters = params.model_dump(exclude={"sort", "limit", "cursor"}, exclude_none=True)
+    filters = params.model_dump(mode="json", exclude={"sort", "limit", "cursor"}, exclude_none=True)
     page = paginate(
         case_list(actor=actor(request), filters=filters, sort=params.sort),
         cursor=params.cursor,
@@ -72,7 +72,7 @@ def get_case(request: HttpRequest, case_id: str) -> Any:
 def update_case(request: HttpRequest, case_id: str, payload: CasePatch) -> Any:
     """Only the fields sent change. Status moves follow the workflow; send `version` to
     refuse (409) a change to a case someone else changed since you read it."""
-    data = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    data = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
     case = case_update(
@@ -87,6 +87,7 @@ def update_case(request: HttpRequest, case_id: str, payload: CasePatch) -> Any:
 def add_note(request: HttpRequest, case_id: str, payload: NoteIn) -> HttpResponse:
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
+    data = payload.model_dump(mode="json")
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
@@ -94,9 +95,9 @@ def add_note(request: HttpRequest, case_id: str, payload: NoteIn) -> HttpRespons
         make=lambda: case_note_add(
             actor=user,
             case=case,
-            body=payload.body,
-            kind=payload.kind,
-            channel=payload.channel or "",
+            body=data["body"],
+            kind=data["kind"],
+            channel=data["channel"] or "",
         ),
     )
 
@@ -133,7 +134,7 @@ def add_attachment(request: HttpRequest, case_id: str, file: File[UploadedFile])
         make=lambda: case_attachment_add(
             actor=user,
             case=case,
-            stream=file,
+            stream=cast(BinaryIO, file),
             filename=file.name or "",
             content_type=file.content_type or "",
         ),

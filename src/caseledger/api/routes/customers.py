@@ -36,7 +36,7 @@ def _customer(customer: Any) -> dict:
 
 @router.post("/customers", response={201: CustomerOut, **ERRORS}, summary="Add a customer")
 def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
-    data = payload.model_dump(exclude_unset=True)
+    data = payload.model_dump(mode="json", exclude_unset=True)
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
@@ -48,7 +48,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
 @router.get("/customers", response={200: CustomerPage, **ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, params: Query[CustomerQuery]) -> dict:
     """Sorted by name. Pages follow `next_cursor` until it is null."""
-    filters = params.model_dump(exclude={"limit", "cursor"}, exclude_none=True)
+    filters = params.model_dump(mode="json", exclude={"limit", "cursor"}, exclude_none=True)
     qs = customer_list(actor=actor(request), filters=filters).prefetch_related("contact_points")
     page = paginate(qs, cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
@@ -66,7 +66,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 )
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
     """Only the fields sent change; send `version` to refuse (409) a stale edit."""
-    data = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    data = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
     user = actor(request)
     customer = customer_get(actor=user, customer_id=customer_id)
     customer_update(
@@ -89,7 +89,7 @@ def add_contact_point(
 ) -> HttpResponse:
     user = actor(request)
     customer = customer_get(actor=user, customer_id=customer_id)
-    data = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    data = payload.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
