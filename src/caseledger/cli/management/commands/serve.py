@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+
+from caseledger.cli import ports, webserver
+from caseledger.core.command import CaseledgerCommand
+
+
+class Command(CaseledgerCommand):
+    help = (
+        "Serve the web UI and the REST API with gunicorn (threaded workers). Access lines "
+        "are off unless --access-log, then one JSON line per request on stdout."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+        parser.add_argument(
+            "--threads", type=int, default=4, help="threads per worker process (default 4)"
+        )
+        parser.add_argument(
+            "--access-log", action="store_true", help="log every request as a JSON line on stdout"
+        )
+        parser.add_argument(
+            "--graceful-timeout",
+            type=int,
+            default=20,
+            help="seconds to finish requests on SIGTERM (default 20)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("workers", "threads"):
+            if options[name] < 1:
+                from caseledger.core.errors import ValidationFailed
+
+                raise ValidationFailed("must be at least 1", field=name)
+        ports.ensure_free(options["host"], options["port"])
+        # Workers fork from this process; they must not share its database connections.
+        connections.close_all()
+        webserver.WebServer(
+            webserver.options(
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                threads=options["threads"],
+                access_log=options["access_log"],
+                graceful_timeout=options["graceful_timeout"],
+            )
+        ).run()

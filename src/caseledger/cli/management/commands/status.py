@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from caseledger.core.command import CaseledgerCommand
+from caseledger.core.health import health
+
+
+def _detail(check: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in check.items() if k != "ok")
+
+
+class Command(CaseledgerCommand):
+    help = (
+        "Print the health report /healthz serves: the database, the worker's heartbeat, "
+        "the last signed checkpoint. Exit 1 when anything is unhealthy."
+    )
+    json_output = True
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = health()
+        lines = [f"caseledger is {'healthy' if report.ok else 'UNHEALTHY'}"]
+        lines += [
+            f"  {name:<11} {'ok  ' if c['ok'] else 'FAIL'}  {_detail(c)}"
+            for name, c in report.checks.items()
+        ]
+        self.emit(report.as_dict(), "\n".join(lines))
+        if not report.ok:
+            failing = [name for name, c in report.checks.items() if not c["ok"]]
+            raise CommandError(f"unhealthy: {', '.join(failing)}", returncode=1)

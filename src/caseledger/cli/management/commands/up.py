@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+from django.db import connections
+
+from caseledger.cli import bootstrap, ports
+from caseledger.cli.processes import Child, Supervisor, answers
+from caseledger.core.command import CaseledgerCommand
+from caseledger.core.errors import Conflict
+
+READY_TIMEOUT = 90.0
+DEMO_ARGS = ("--cases", "2000", "--seed", "1")
+
+
+class Command(CaseledgerCommand):
+    help = (
+        "Start caseledger with one command: migrate the database, create the first "
+        "administrator if there is none (password from CASELEDGER_ADMIN_PASSWORD or a "
+        "generated one printed once), load demo data into an empty database, then run the "
+        "web server and the worker until Ctrl-C or SIGTERM."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="do not load demo data into an empty database"
+        )
+        parser.add_argument("--no-worker", action="store_true", help="run the web server only")
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        ports.ensure_free(host, port)
+        self.say("Bringing the database up to date …")
+        call_command("migrate", interactive=False, verbosity=0)
+        admin = self._first_admin()
+        if not options["no_demo"]:
+            self._demo()
+        connections.close_all()
+        self._run(host, port, admin, with_worker=not options["no_worker"])
+
+    def _first_admin(self) -> bootstrap.NewAdmin | None:
+        if bootstrap.has_active_admin():
+            return None
+        from caseledger.accounts.models import User
+
+        if User.objects.filter(username="admin").exists():
+            raise Conflict(
+                "there is no active administrator and the username 'admin' is "
+                "taken: create one with `caseledger createadmin --username NAME`",
+                field="username",
+            )
+        return bootstrap.admin_create(
+            username="admin", password=bootstrap.password_from_env(required=False)
+        )
+
+    def _demo(self) -> None:
+        from caseledger.cases.models import Case
+
+        if Case.objects.exists():
+            return
+        if "demo" not in get_commands():
+            self.say("Demo data skipped: this build has no `caseledger demo` command yet.")
+            return
+        self.say("Loading demo data into the empty database …")
+        call_command("demo", *DEMO_ARGS, stdout=self.stdout, stderr=self.stderr)
+
+    def _run(
+        self, host: str, port: int, admin: bootstrap.NewAdmin | None, *, with_worker: bool
+    ) -> None:
+        command = [sys.executable, "-m", "caseledger"]
+        children = [Child("web server", [*command, "serve", "--host", host, "--port", str(port)])]
+        if with_worker:
+            children.append(Child("worker", [*command, "worker"]))
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        supervisor = Supervisor(children)
+        previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        supervisor.install_signal_handlers()
+        try:
+            for child in children:
+                child.start(env)
+            url = f"http://{ports.display_host(host)}:{port}/"
+            if supervisor.wait_for(lambda: answers(url + "healthz"), timeout=READY_TIMEOUT):
+                self._announce(url, admin, children)
+                while not supervisor.stop_requested and supervisor.first_dead() is None:
+                    time.sleep(0.2)
+            elif not supervisor.stop_requested and supervisor.first_dead() is None:
+                supervisor.stop_all()
+                raise CommandError(
+                    f"the web server did not answer at {url} within {READY_TIMEOUT:.0f} s; stopped"
+                )
+            self._stop(supervisor)
+        finally:
+            for child in children:  # never leave a child behind, whatever went wrong
+                child.signal(signal.SIGKILL)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _announce(self, url: str, admin: bootstrap.NewAdmin | None, children: list[Child]) -> None:
+        lines = [f"caseledger is running at {url}"]
+        lines.append(
+            bootstrap.login_text(admin)
+            if admin
+            else "Log in with an existing administrator account."
+        )
+        lines.append(
+            ", ".join(f"{c.name} pid {c.pid}" for c in children) + ". Press Ctrl-C to stop."
+        )
+        self.say("\n".join(lines))
+
+    def _stop(self, supervisor: Supervisor) -> None:
+        dead = None if supervisor.stop_requested else supervisor.first_dead()
+        if dead is None:
+            self.say("Stopping …")
+            supervisor.stop_all()
+            self.say("Stopped.")
+            return
+        code = dead.exit_code()
+        supervisor.stop_all()
+        raise CommandError(
+            f"the {dead.name} stopped unexpectedly (exit code {code}); stopped everything else too",
+            returncode=1,
+        )
