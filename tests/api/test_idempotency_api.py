@@ -142,3 +142,20 @@ def test_an_oversized_key_is_refused(people, customer, api_as):
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "Idempotency-Key"
     assert not Case.objects.exists()
+
+
+def test_expired_keys_are_pruned_and_live_ones_kept(people, customer, api_as):
+    from caseledger.api.services import idempotency_prune
+
+    api = api_as(people.agent)
+    start = dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC)
+    for hour, key in ((0, "old-1"), (1, "old-2"), (30, "fresh")):
+        with clock.frozen(start + dt.timedelta(hours=hour)):
+            api.post("/cases", case_body(customer, subject=key), key=key)
+
+    with clock.frozen(start + dt.timedelta(hours=31)):
+        removed = idempotency_prune(batch=1)
+
+    assert removed == 2
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert Case.objects.count() == 3  # pruning forgets answers, never the cases

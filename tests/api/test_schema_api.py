@@ -29,6 +29,8 @@ def test_openapi_document_lists_every_path(client, db):
     case_out = document["components"]["schemas"]["CaseOut"]["properties"]
     assert "password" not in json.dumps(document)
     assert {"reference", "department", "assignee", "customer"} <= set(case_out)
+    create_params = document["paths"]["/api/v1/cases"]["post"]["parameters"]
+    assert "Idempotency-Key" in [p["name"] for p in create_params]
 
 
 def test_docs_page_loads_its_assets_from_this_server(client, db):

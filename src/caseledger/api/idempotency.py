@@ -32,6 +32,18 @@ from caseledger.journal.services import write_transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+OPENAPI = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+            "description": "Repeat a create safely: the same key and body within 24 hours return "
+            "the first response; another body or path gets 409.",
+        }
+    ],
+}
 
 
 def json_fingerprint(request: HttpRequest) -> str:

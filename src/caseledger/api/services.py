@@ -29,3 +29,18 @@ def idempotency_record(
         response_body=body,
         created_at=now,
     )
+
+
+def idempotency_prune(*, batch: int = 1000) -> int:
+    """Delete expired keys in small batches (each its own statement); returns how many."""
+    cutoff = clock.now() - KEY_LIFETIME
+    removed = 0
+    while True:
+        ids = list(
+            IdempotencyKey.objects.filter(created_at__lte=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return removed
+        removed += IdempotencyKey.objects.filter(pk__in=ids).delete()[0]

@@ -38,7 +38,12 @@ def _case(case: Any) -> dict:
     return CaseOut.from_orm(case).model_dump(mode="json")
 
 
-@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="Record a case")
+@router.post(
+    "/cases",
+    response={201: CaseOut, **ERRORS},
+    summary="Record a case",
+    openapi_extra=idempotency.OPENAPI,
+)
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
     data = payload.model_dump(mode="json", exclude_unset=True)
     return idempotency.create(
@@ -82,7 +87,10 @@ def update_case(request: HttpRequest, case_id: str, payload: CasePatch) -> Any:
 
 
 @router.post(
-    "/cases/{case_id}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note to a case"
+    "/cases/{case_id}/notes",
+    response={201: NoteOut, **ERRORS},
+    summary="Add a note to a case",
+    openapi_extra=idempotency.OPENAPI,
 )
 def add_note(request: HttpRequest, case_id: str, payload: NoteIn) -> HttpResponse:
     user = actor(request)
@@ -116,6 +124,7 @@ def list_notes(request: HttpRequest, case_id: str) -> Any:
     "/cases/{case_id}/attachments",
     response={201: AttachmentOut, **ERRORS},
     summary="Attach a file to a case (multipart, field `file`)",
+    openapi_extra=idempotency.OPENAPI,
 )
 def add_attachment(request: HttpRequest, case_id: str, file: File[UploadedFile]) -> HttpResponse:
     user = actor(request)

@@ -34,7 +34,12 @@ def _customer(customer: Any) -> dict:
     return CustomerOut.from_orm(customer).model_dump(mode="json")
 
 
-@router.post("/customers", response={201: CustomerOut, **ERRORS}, summary="Add a customer")
+@router.post(
+    "/customers",
+    response={201: CustomerOut, **ERRORS},
+    summary="Add a customer",
+    openapi_extra=idempotency.OPENAPI,
+)
 def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
     data = payload.model_dump(mode="json", exclude_unset=True)
     return idempotency.create(
@@ -83,6 +88,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
     "/customers/{customer_id}/contact-points",
     response={201: ContactPointOut, **ERRORS},
     summary="Add a contact point to a customer",
+    openapi_extra=idempotency.OPENAPI,
 )
 def add_contact_point(
     request: HttpRequest, customer_id: int, payload: ContactPointCreateIn
