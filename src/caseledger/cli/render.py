@@ -62,17 +62,16 @@ def redactions_text(redactions: list[dict]) -> list[str]:
 
 
 def verify_text(report) -> str:
-    if report.ok:
+    first = report.first_problem
+    if first is None:
         out = [
             f"Journal OK: {report.entries} entries, head #{report.head_seq} "
             f"({report.head_hash[:16]}…), {report.checkpoints_checked} signed "
             "checkpoints agree."
         ]
     else:
-        first = report.first_problem
-        where = f"entry #{first.seq}" if first.seq is not None else "the journal"
         out = [
-            f"Journal BROKEN: first problem at {where}: {first.kind}: {first.detail}",
+            f"Journal BROKEN: first problem at {first}",
             f"{report.entries} entries read, {report.checkpoints_checked} checkpoints "
             f"checked, {len(report.problems)} problem(s):",
         ]

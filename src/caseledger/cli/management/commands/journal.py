@@ -92,12 +92,9 @@ class Command(VerbCommand):
             report = verify_chain(checkpoint_logs=paths, progress=bar.update)
             bar.update(max(0, report.entries - bar.n))
         self.emit(report.as_dict(), render.verify_text(report))
-        if not report.ok:
-            first = report.first_problem
-            where = f"entry #{first.seq}" if first.seq is not None else "the journal"
-            raise CommandError(
-                f"the journal does not verify: {where}: {first.kind}: {first.detail}", returncode=1
-            )
+        first = report.first_problem
+        if first is not None:
+            raise CommandError(f"the journal does not verify: {first}", returncode=1)
 
     def handle_show(self, **options: Any) -> None:
         from caseledger.journal.queries import history, state_as_of

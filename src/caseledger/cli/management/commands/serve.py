@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
 from caseledger.cli import ports, webserver
@@ -38,6 +40,9 @@ class Command(CaseledgerCommand):
 
                 raise ValidationFailed("must be at least 1", field=name)
         ports.ensure_free(options["host"], options["port"])
+        # Assets are served from the apps (finders); an existing STATIC_ROOT keeps whitenoise
+        # from warning about a missing directory in every worker.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         # Workers fork from this process; they must not share its database connections.
         connections.close_all()
         webserver.WebServer(

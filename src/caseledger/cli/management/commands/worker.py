@@ -70,7 +70,8 @@ class Command(CaseledgerCommand):
         finally:
             connections.close_all()
 
-        config = dict(settings.HUEY.get("consumer", {})) if isinstance(settings.HUEY, dict) else {}
+        huey_settings: dict[str, Any] = settings.HUEY if isinstance(settings.HUEY, dict) else {}
+        config: dict[str, Any] = dict(huey_settings.get("consumer") or {})
         if options["workers"]:
             config["workers"] = options["workers"]
         config.setdefault("worker_type", "thread")
