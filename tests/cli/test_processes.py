@@ -225,3 +225,58 @@ def test_every_command_has_help(tmp_path, command):
 
     assert result.returncode == 0, result.stderr
     assert f"caseledger {command}" in result.stdout
+
+
+@pytest.mark.slow
+def test_children_do_not_outlive_a_killed_up(tmp_path, database_url):
+    up = Up(tmp_path, database_url)
+    try:
+        up.wait_running()
+
+        up.proc.kill()  # no chance to clean up: the kernel must stop the children
+        up.proc.wait(timeout=10)
+
+        wait_until(
+            lambda: not any(alive(pid) for pid in up.pids),
+            timeout=45,
+            what="the children to stop after up was killed",
+        )
+    finally:
+        kill_all(up.proc, up.pids)
+
+
+@pytest.mark.slow
+def test_worker_alone_beats_checkpoints_and_stops_on_sigint(tmp_path, database_url):
+    env = fresh_env(tmp_path / "data", database_url)
+    subprocess.run(
+        [CASELEDGER, "migrate", "-v0"], env=env, check=True, timeout=120, capture_output=True
+    )
+    before = subprocess.run(
+        [CASELEDGER, "status"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert before.returncode == 1 and "unhealthy: worker, checkpoint" in before.stderr
+
+    err_path = tmp_path / "worker.err"
+    with err_path.open("w") as err:
+        worker = subprocess.Popen([CASELEDGER, "worker"], env=env, stdout=err, stderr=err)
+    try:
+        wait_until(
+            lambda: '"worker.start"' in err_path.read_text(),
+            timeout=60,
+            what="the worker to start",
+            proc=worker,
+        )
+        after = subprocess.run(
+            [CASELEDGER, "status", "--json"], env=env, capture_output=True, text=True, timeout=60
+        )
+
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        kill_all(worker, [])
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["ok"] is True
+    log = err_path.read_text()
+    assert '"job": "worker.heartbeat", "duration_ms"' in log
+    assert '"job": "journal.checkpoint", "duration_ms"' in log
+    assert "Consumer exiting." in log
