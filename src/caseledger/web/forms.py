@@ -59,7 +59,7 @@ class CaseForm(forms.Form):
     """Create form. `customer` is an id picked from the visible customers."""
 
     customer = forms.IntegerField(label=_("Customer"), min_value=1)
-    department = forms.ModelChoiceField(queryset=None, label=_("Department"))
+    department = forms.ModelChoiceField(queryset=None, empty_label="—", label=_("Department"))
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(CaseKind.choices))
     channel = forms.ChoiceField(label=_("Channel"), choices=_choices(Channel.choices))
     category = forms.ChoiceField(label=_("Category"), choices=_choices(category_choices()))
@@ -72,7 +72,9 @@ class CaseForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
-    assignee = forms.ModelChoiceField(queryset=None, label=_("Assignee"), required=False)
+    assignee = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Assignee"), required=False
+    )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = TextField(label=_("Description"), required=False, widget=_area(6))
     customer_request = TextField(
@@ -102,6 +104,7 @@ class CaseForm(forms.Form):
             {
                 "hx-get": reverse_lazy("web:subcategory_options"),
                 "hx-target": "#id_subcategory",
+                "hx-include": "#id_subcategory",
                 "hx-trigger": "change",
             }
         )
@@ -147,7 +150,7 @@ class AttachmentForm(forms.Form):
 class CustomerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(CustomerKind.choices))
     name = forms.CharField(label=_("Name"), max_length=200)
-    department = forms.ModelChoiceField(queryset=None, label=_("Department"))
+    department = forms.ModelChoiceField(queryset=None, empty_label="—", label=_("Department"))
     relationship_status = forms.ChoiceField(
         label=_("Relationship"),
         choices=RelationshipStatus.choices,
@@ -202,8 +205,12 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_choices(category_choices())
     )
-    department = forms.ModelChoiceField(queryset=None, label=_("Department"), required=False)
-    assignee = forms.ModelChoiceField(queryset=None, label=_("Assignee"), required=False)
+    department = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Department"), required=False
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Assignee"), required=False
+    )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -223,7 +230,9 @@ class CustomerFilterForm(forms.Form):
     relationship_status = forms.ChoiceField(
         label=_("Relationship"), required=False, choices=_choices(RelationshipStatus.choices)
     )
-    department = forms.ModelChoiceField(queryset=None, label=_("Department"), required=False)
+    department = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Department"), required=False
+    )
     tag = forms.CharField(label=_("Tag"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
