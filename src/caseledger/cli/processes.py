@@ -54,23 +54,33 @@ class Child:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.process.pid, signum)
 
+    def kill_group(self) -> None:
+        """SIGKILL the child and whatever it started (gunicorn's workers), even if it died."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+
 
 @dataclass
 class Supervisor:
     children: list[Child]
     stop_timeout: float = 30.0
     _stop_requested: int | None = field(default=None, init=False)
+    _first_signal_at: float = field(default=0.0, init=False)
 
     def install_signal_handlers(self) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._on_signal)
 
     def _on_signal(self, signum: int, frame) -> None:
-        if self._stop_requested is not None:
-            # A second Ctrl-C: the user is done waiting.
+        now = time.monotonic()
+        if self._stop_requested is None:
+            self._stop_requested, self._first_signal_at = signum, now
+        elif now - self._first_signal_at > 1.0:
+            # A second Ctrl-C: the user is done waiting. (Copies of the first signal that
+            # arrive together, as `timeout` sends them to the process and its group, are not.)
             for child in self.children:
-                child.signal(signal.SIGKILL)
-        self._stop_requested = signum
+                child.kill_group()
 
     @property
     def stop_requested(self) -> bool:
@@ -89,7 +99,7 @@ class Supervisor:
             try:
                 child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.signal(signal.SIGKILL)
+                child.kill_group()
                 child.process.wait()
         return {c.name: c.exit_code() for c in self.children}
 

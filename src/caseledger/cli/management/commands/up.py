@@ -104,7 +104,7 @@ class Command(CaseledgerCommand):
             self._stop(supervisor)
         finally:
             for child in children:  # never leave a child behind, whatever went wrong
-                child.signal(signal.SIGKILL)
+                child.kill_group()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
