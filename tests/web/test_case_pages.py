@@ -284,3 +284,17 @@ def test_export_streams_the_filtered_cases_for_those_allowed(people, customer, l
     lines = body.strip().splitlines()
     assert lines[0].startswith("reference,status")
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
+
+
+def test_a_bad_filter_date_is_shown_and_not_applied(people, case, login):
+    response = login(people.agent).get(reverse("web:case_list"), {"received_from": "2026-13-45"})
+
+    assert response.status_code == 200
+    assert 'data-field="received_from"' in response.content.decode()
+    assert [c.pk for c in response.context["page"].rows] == [case.pk]
+
+
+def test_readers_get_403_on_the_new_case_form(people, login):
+    response = login(people.auditor).get(reverse("web:case_create"))
+    assert response.status_code == 403
+    assert "case.modify" in response.content.decode()

@@ -82,3 +82,26 @@ def test_verify_button_names_the_first_tampered_entry(people, login):
     html = response.content.decode()
     assert 'data-ok="false"' in html
     assert f"entry #{victim.seq}: edited" in html
+
+
+def test_entry_detail_never_shows_a_secret_even_if_one_was_journaled(people, login):
+    from caseledger.journal.services import Change, append, write_transaction
+
+    with write_transaction():
+        entry = append(
+            actor=None,
+            change=Change(
+                action="test.secret",
+                object_type="test",
+                object_id="1",
+                state={"name": "x", "token_hash": "abc123deadbeef"},
+                changes={"password": ["old-pass-hash", "new-pass-hash"]},
+            ),
+        )
+
+    html = (
+        login(people.auditor).get(reverse("web:journal_entry", args=[entry.seq])).content.decode()
+    )
+
+    assert "abc123deadbeef" not in html and "new-pass-hash" not in html
+    assert "(hidden)" in html

@@ -18,6 +18,19 @@ from caseledger.journal.verify import verify_chain
 from caseledger.web.forms import JournalFilterForm
 from caseledger.web.viewing import clean_filters, page_of, web_view
 
+# No service journals these today; if one ever does, the browser still will not show them.
+SECRET_KEYS = frozenset({"password", "token", "token_hash", "secret", "api_key", "private_key"})
+
+
+def _without_secrets(value):
+    if isinstance(value, dict):
+        return {
+            k: "(hidden)" if k in SECRET_KEYS else _without_secrets(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
@@ -50,7 +63,7 @@ def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
         None
         if item.redacted
         else json.dumps(
-            {"changes": item.changes, "state": item.state},
+            _without_secrets({"changes": item.changes, "state": item.state}),
             ensure_ascii=False,
             indent=2,
             sort_keys=True,
