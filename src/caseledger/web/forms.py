@@ -59,7 +59,9 @@ class CaseForm(forms.Form):
     """Create form. `customer` is an id picked from the visible customers."""
 
     customer = forms.IntegerField(label=_("Customer"), min_value=1)
-    department = forms.ModelChoiceField(queryset=None, empty_label="—", label=_("Department"))
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Department")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(CaseKind.choices))
     channel = forms.ChoiceField(label=_("Channel"), choices=_choices(Channel.choices))
     category = forms.ChoiceField(label=_("Category"), choices=_choices(category_choices()))
@@ -72,7 +74,7 @@ class CaseForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label="—", label=_("Assignee"), required=False
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -150,7 +152,9 @@ class AttachmentForm(forms.Form):
 class CustomerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(CustomerKind.choices))
     name = forms.CharField(label=_("Name"), max_length=200)
-    department = forms.ModelChoiceField(queryset=None, empty_label="—", label=_("Department"))
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, empty_label="—", label=_("Department")
+    )
     relationship_status = forms.ChoiceField(
         label=_("Relationship"),
         choices=RelationshipStatus.choices,
@@ -205,10 +209,10 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_choices(category_choices())
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label="—", label=_("Department"), required=False
     )
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label="—", label=_("Assignee"), required=False
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
@@ -230,7 +234,7 @@ class CustomerFilterForm(forms.Form):
     relationship_status = forms.ChoiceField(
         label=_("Relationship"), required=False, choices=_choices(RelationshipStatus.choices)
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label="—", label=_("Department"), required=False
     )
     tag = forms.CharField(label=_("Tag"), required=False)

@@ -10,21 +10,31 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
+from caseledger.accounts.models import User
 from caseledger.core.context import via
 from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied, ValidationFailed
 
 PAGE_SIZE = 50
 
 
-def web_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class AuthedRequest(HttpRequest):
+    """What a view behind `web_view` receives: a logged-in user and htmx details."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
+
+
+def web_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Logged-in only; journal entries say "web"; a refusal or a miss becomes a page."""
 
     @login_required
     @functools.wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             with via("web"):
                 return func(request, *args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +27,14 @@ from caseledger.web.forms import (
     TransitionForm,
     subcategory_choices,
 )
-from caseledger.web.viewing import apply_errors, changed_values, clean_filters, page_of, web_view
+from caseledger.web.viewing import (
+    AuthedRequest,
+    apply_errors,
+    changed_values,
+    clean_filters,
+    page_of,
+    web_view,
+)
 from caseledger.web.views.customers import picker_customers
 
 # Column → the sort it starts with; clicking the sorted column again flips it.
@@ -40,7 +47,7 @@ SORT_COLUMNS = {
 }
 
 
-def case_filters(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any], str]:
+def case_filters(request: AuthedRequest) -> tuple[CaseFilterForm, dict[str, Any], str]:
     form = CaseFilterForm(request.GET or None, actor=request.user)
     filters = clean_filters(form)
     sort = filters.pop("sort", "")
@@ -61,7 +68,7 @@ def _sort_links(current: str) -> dict[str, dict[str, str]]:
 
 @web_view
 @require_GET
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def case_list_view(request: AuthedRequest) -> HttpResponseBase:
     form, filters, sort = case_filters(request)
     page = page_of(request, case_list(actor=request.user, filters=filters, sort=sort))
     context = {"form": form, "page": page, "sort": sort, "sort_links": _sort_links(sort)}
@@ -76,7 +83,7 @@ def _create_data(form: CaseForm) -> dict[str, Any]:
 
 
 @web_view
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.CASE_MODIFY)  # an empty form is no use to a reader
     initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else {}
     form = CaseForm(request.POST or None, actor=request.user, initial=initial)
@@ -98,7 +105,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "web/cases/form.html", context, status=422 if form.errors else 200)
 
 
-def _detail_context(request: HttpRequest, case, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any]:
     can_modify = may(request.user, Perm.CASE_MODIFY, case.department_id)
     context = {
         "case": case,
@@ -115,7 +122,7 @@ def _detail_context(request: HttpRequest, case, **extra: Any) -> dict[str, Any]:
 
 @web_view
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     return render(request, "web/cases/detail.html", _detail_context(request, case))
 
@@ -131,7 +138,7 @@ def _edit_initial(case) -> dict[str, Any]:
 
 
 @web_view
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     require(request.user, Perm.CASE_MODIFY, case.department_id)  # case_update checks again
     form = CaseEditForm(request.POST or None, actor=request.user, initial=_edit_initial(case))
@@ -170,7 +177,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @web_view
 @require_POST
-def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -207,7 +214,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @web_view
 @require_POST
-def case_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def case_note_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -230,7 +237,7 @@ def case_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @web_view
 @require_POST
-def case_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def case_attachment_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -263,7 +270,7 @@ def case_detail_url(case) -> str:
 
 @web_view
 @require_GET
-def subcategory_options(request: HttpRequest) -> HttpResponse:
+def subcategory_options(request: AuthedRequest) -> HttpResponseBase:
     """The subcategory <option>s of the chosen category, for the case form."""
     category = request.GET.get("category") or ""
     choices = subcategory_choices(category) if category else [("", "—")]

@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,14 @@ from caseledger.web.forms import (
     CustomerEditForm,
     CustomerFilterForm,
 )
-from caseledger.web.viewing import apply_errors, changed_values, clean_filters, page_of, web_view
+from caseledger.web.viewing import (
+    AuthedRequest,
+    apply_errors,
+    changed_values,
+    clean_filters,
+    page_of,
+    web_view,
+)
 
 PICKER_SIZE = 20
 CUSTOMER_CASES_SHOWN = 50
@@ -38,7 +45,7 @@ CONTACT_ALIASES = {
 
 @web_view
 @require_GET
-def customer_list_view(request: HttpRequest) -> HttpResponse:
+def customer_list_view(request: AuthedRequest) -> HttpResponseBase:
     form = CustomerFilterForm(request.GET or None, actor=request.user)
     filters = {k: getattr(v, "pk", v) for k, v in clean_filters(form).items()}
     page = page_of(request, customer_list(actor=request.user, filters=filters))
@@ -59,7 +66,7 @@ def picker_customers(actor, q: str, selected: str) -> list:
 
 @web_view
 @require_GET
-def customer_picker(request: HttpRequest) -> HttpResponse:
+def customer_picker(request: AuthedRequest) -> HttpResponseBase:
     selected = request.GET.get("customer", "")
     customers = picker_customers(request.user, request.GET.get("customer_q", "").strip(), selected)
     return render(
@@ -83,7 +90,7 @@ def _create_data(form: CustomerCreateForm) -> dict[str, Any]:
 
 
 @web_view
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.CUSTOMER_MODIFY)  # an empty form is no use to a reader
     form = CustomerCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +109,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, customer, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, Any]:
     try:
         cases = list(
             case_list(actor=request.user, filters={"customer": customer.pk})[
@@ -126,7 +133,7 @@ def _detail_context(request: HttpRequest, customer, **extra: Any) -> dict[str, A
 
 @web_view
 @require_GET
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     return render(request, "web/customers/detail.html", _detail_context(request, customer))
 
@@ -144,7 +151,7 @@ def _edit_initial(customer) -> dict[str, Any]:
 
 
 @web_view
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     require(request.user, Perm.CUSTOMER_MODIFY, customer.department_id)  # service checks again
     form = CustomerEditForm(
@@ -187,7 +194,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @web_view
 @require_POST
-def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_point_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     form = ContactPointForm(request.POST)
     if form.is_valid():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,7 +15,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.permissions import Perm
 from caseledger.cases import storage
 from caseledger.cases.queries import attachment_get, case_list
-from caseledger.web.viewing import web_view
+from caseledger.web.viewing import AuthedRequest, web_view
 from caseledger.web.views.cases import case_filters
 
 EXPORT_LIMIT = 10_000
@@ -39,7 +40,7 @@ EXPORT_COLUMNS = (
 
 @web_view
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     attachment = attachment_get(actor=request.user, attachment_id=pk)
     try:
         handle = storage.open_file(attachment.sha256)
@@ -96,7 +97,7 @@ def _row(case) -> list[str]:
 
 @web_view
 @require_GET
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.CASE_EXPORT)
     _form, filters, sort = case_filters(request)
     cases = case_list(actor=request.user, filters=filters, sort=sort)

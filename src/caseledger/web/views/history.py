@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -11,12 +11,12 @@ from caseledger.cases.queries import case_get
 from caseledger.customers.queries import customer_get
 from caseledger.journal.queries import history, state_as_of
 from caseledger.web.forms import AsOfForm
-from caseledger.web.viewing import clean_filters, web_view
+from caseledger.web.viewing import AuthedRequest, clean_filters, web_view
 
 
 def render_history(
-    request: HttpRequest, *, object_type: str, object_id: int, title: str, back_url: str
-) -> HttpResponse:
+    request: AuthedRequest, *, object_type: str, object_id: int, title: str, back_url: str
+) -> HttpResponseBase:
     """Callers have already fetched the record through its scoped query: that is the check."""
     form = AsOfForm(request.GET or None)
     as_of = clean_filters(form).get("as_of")
@@ -33,7 +33,7 @@ def render_history(
 
 @web_view
 @require_GET
-def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+def case_history(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     return render_history(
         request,
@@ -46,7 +46,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @web_view
 @require_GET
-def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_history(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     return render_history(
         request,

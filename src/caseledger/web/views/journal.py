@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from caseledger.core.errors import NotFound
 from caseledger.journal.queries import entry_get, entry_list
 from caseledger.journal.verify import verify_chain
 from caseledger.web.forms import JournalFilterForm
-from caseledger.web.viewing import clean_filters, page_of, web_view
+from caseledger.web.viewing import AuthedRequest, clean_filters, page_of, web_view
 
 # No service journals these today; if one ever does, the browser still will not show them.
 SECRET_KEYS = frozenset({"password", "token", "token_hash", "secret", "api_key", "private_key"})
@@ -38,7 +38,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @web_view
 @require_GET
-def journal_list(request: HttpRequest) -> HttpResponse:
+def journal_list(request: AuthedRequest) -> HttpResponseBase:
     form = JournalFilterForm(request.GET or None)
     filters = clean_filters(form)
     if "since" in filters:
@@ -54,7 +54,7 @@ def journal_list(request: HttpRequest) -> HttpResponse:
 
 @web_view
 @require_GET
-def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
+def journal_entry(request: AuthedRequest, seq: int) -> HttpResponseBase:
     item = entry_get(actor=request.user, seq=seq)
     entry = entry_list(actor=request.user).filter(seq=seq).first()
     if entry is None:  # entry_get just found it; only a race could get here
@@ -76,7 +76,7 @@ def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
 
 @web_view
 @require_POST
-def journal_verify(request: HttpRequest) -> HttpResponse:
+def journal_verify(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.JOURNAL_VIEW)
     report = verify_chain()
     return render(request, "web/journal/verify.html", {"report": report})
