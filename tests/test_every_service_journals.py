@@ -105,6 +105,9 @@ def _calls(people, customer, case):
         "caseledger.cases.services.case_note_add": lambda: cases.case_note_add(
             actor=people.agent, case=case, body="note"
         ),
+        "caseledger.cases.services.case_export": lambda: list(
+            cases.case_export(actor=people.supervisor, filters={"status": "received"})
+        ),
         "caseledger.cases.services.case_attachment_add": lambda: cases.case_attachment_add(
             actor=people.agent, case=case, stream=io.BytesIO(b"%PDF-1.4"), filename="a.pdf"
         ),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from caseledger.cases.models import Case, CaseNote
 from caseledger.journal.models import Entry
-from caseledger.journal.queries import history
+from caseledger.journal.queries import history, state_as_of
 from tests.factories import make_case, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +284,11 @@ def test_export_streams_the_filtered_cases_for_those_allowed(people, customer, l
     lines = body.strip().splitlines()
     assert lines[0].startswith("reference,status")
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
+    exported = Entry.objects.filter(action="case.export").get()
+    assert exported.actor_name == "sam" and exported.via == "web"
+    state = state_as_of("export", exported.object_id)
+    assert state["count"] == 1 and state["filters"]["q"] == "=HYPER"
+    assert state["case_ids"] == [Case.objects.get(subject__startswith="=HYPER").pk]
 
 
 def test_a_bad_filter_date_is_shown_and_not_applied(people, case, login):

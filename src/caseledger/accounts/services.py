@@ -14,7 +14,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import ApiToken, Department, User
 from caseledger.accounts.permissions import ROLE_VALUES, TOKEN_SCOPES, Perm, Role
 from caseledger.core import clock
-from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.journal.services import Change, append, write_transaction
@@ -248,6 +248,12 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
     if actor is not None and actor.pk != token.user_id:
         require(actor, Perm.TOKEN_MANAGE)
     with write_transaction():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            raise Conflict(
+                f"token {token.prefix}… was already revoked at {token.revoked_at.isoformat()}",
+                field="token",
+            )
         before = model_state(token, exclude=("token_hash",))
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
