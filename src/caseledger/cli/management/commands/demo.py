@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from caseledger.core.command import CaseledgerCommand
+from caseledger.demo.load import Loader, check_models, finish, refuse_if_not_empty
+from caseledger.demo.people import demo_password, ensure_people
+from caseledger.journal.services import checkpoint_create
+from caseledger.journal.verify import verify_chain
+
+
+class Command(CaseledgerCommand):
+    help = (
+        "Fill an empty database with realistic demo data: departments, a user for every "
+        "role, customers and cases since 2021, every record journaled. Deterministic for a "
+        "seed."
+    )
+    json_output = True
+    lock_name = "demo"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=2000, help="cases to create (2000)")
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=None,
+            help="customers to create (default: a fifth of --cases, >= 20)",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="add the demo data even if the database already has cases",
+        )
+        parser.add_argument(
+            "--batch",
+            type=int,
+            default=20000,
+            help="records per transaction (20000; each holds the journal lock about a second)",
+        )
+        parser.add_argument(
+            "--no-verify", action="store_true", help="skip verifying the journal chain at the end"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cases, seed = options["cases"], options["seed"]
+        customers = (
+            options["customers"] if options["customers"] is not None else max(20, cases // 5)
+        )
+        if cases < 0 or customers < 1 or options["batch"] < 1:
+            raise CommandError("--cases must be >= 0, --customers and --batch >= 1")
+        check_models()
+        existing = refuse_if_not_empty(options["force"])
+        started = time.perf_counter()
+        password, generated = demo_password()
+        people = ensure_people(password, generated)
+        with self.progress(customers + cases, "demo") as bar:
+            loader = Loader(
+                seed=seed,
+                staff=people.staff,
+                batch_size=options["batch"],
+                progress=bar.update,
+                relaxed_sync=existing == 0,
+            )
+            result = loader.run(cases=cases, customers=customers)
+        mark = time.perf_counter()
+        finish()
+        checkpoint = checkpoint_create()
+        finish_seconds = time.perf_counter() - mark
+        verified, verify_seconds = None, 0.0
+        if not options["no_verify"]:
+            mark = time.perf_counter()
+            report = verify_chain()
+            if not report.ok:
+                raise CommandError(f"journal verification failed: {report.first_problem}")
+            verified, verify_seconds = report.entries, time.perf_counter() - mark
+        elapsed = time.perf_counter() - started
+        data = {
+            "customers": result.customers,
+            "contact_points": result.contact_points,
+            "cases": result.cases,
+            "notes": result.notes,
+            "journal_entries": result.entries,
+            "head_seq": checkpoint.seq,
+            "checkpoint": checkpoint.hash,
+            "verified_entries": verified,
+            "seconds": round(elapsed, 1),
+            "load_seconds": round(result.seconds, 1),
+            "finish_seconds": round(finish_seconds, 1),
+            "verify_seconds": round(verify_seconds, 1),
+            "users_created": [u for u, _ in people.created],
+            "users_existing": people.existing,
+            "password": password if people.created else None,
+        }
+        self.emit(data, self._text(data, people))
+
+    def _text(self, data: dict, people) -> str:
+        lines = [
+            f"Created {data['customers']} customers ({data['contact_points']} contact points), "
+            f"{data['cases']} cases and {data['notes']} notes; {data['journal_entries']} "
+            f"journal entries in {data['load_seconds']}s "
+            f"({data['cases'] / max(data['load_seconds'], 0.001):,.0f} cases/s).",
+            f"Checkpoint signed at entry #{data['head_seq']}"
+            + (
+                f"; chain verified ({data['verified_entries']} entries, {data['verify_seconds']}s)."
+                if data["verified_entries"] is not None
+                else "."
+            ),
+            f"Total {data['seconds']}s (statistics and checkpoint {data['finish_seconds']}s).",
+        ]
+        if people.created:
+            lines.append("")
+            lines.append("Demo users:")
+            lines.extend(f"  {name:<24} {roles}" for name, roles in people.created)
+            source = (
+                "generated, shown only now"
+                if people.password_generated
+                else "from CASELEDGER_DEMO_PASSWORD"
+            )
+            lines.append(f"Password for all of them ({source}): {people.password}")
+        if people.existing:
+            lines.append(f"Kept existing users (passwords unchanged): {', '.join(people.existing)}")
+        return "\n".join(lines)

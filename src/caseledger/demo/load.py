@@ -1,0 +1,293 @@
+"""The bulk loader behind `caseledger demo`. Dangerous module: it writes past the services.
+
+What it guarantees, so the result is indistinguishable from data made through the
+services: every record gets its `*.create` journal entry whose state is exactly what
+`case_state` / `customer_state` / `model_state` returns for the row, chained with the same
+bytes `append_many` writes (journal/bulk.py); each batch commits its rows, their entries and
+the reference counters in one `write_transaction()`, so the chain head never forks even with
+a concurrent writer; ids are allocated under that lock. It refuses a database that already
+has cases unless the caller asked to add to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+
+from caseledger.cases.models import Case, CaseNote, ReferenceCounter
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.customers.models import ContactPoint, Customer
+from caseledger.demo.generate import (
+    CASE_COLUMNS,
+    CONTACT_COLUMNS,
+    CUSTOMER_COLUMNS,
+    NOTE_COLUMNS,
+    Generator,
+    Row,
+    Staff,
+    customer_limits,
+)
+from caseledger.demo.timetext import LocalCalendar, TimeText
+from caseledger.journal import bulk
+from caseledger.journal.services import write_transaction
+
+FIRST_DAY = dt.date(2021, 1, 1)
+Progress = Callable[[int], None]
+
+
+@dataclass
+class LoadResult:
+    customers: int = 0
+    contact_points: int = 0
+    cases: int = 0
+    notes: int = 0
+    entries: int = 0
+    head_seq: int = 0
+    seconds: float = 0.0
+
+
+def check_models() -> None:
+    """Stop before writing if a model gained or lost a field this loader does not fill:
+    the journal state would then differ from what the services record."""
+    for model, columns in (
+        (Customer, CUSTOMER_COLUMNS),
+        (ContactPoint, CONTACT_COLUMNS),
+        (Case, CASE_COLUMNS),
+        (CaseNote, NOTE_COLUMNS),
+    ):
+        actual = sorted(f.attname for f in model._meta.concrete_fields)
+        if actual != sorted(columns) or any(
+            f.attname != f.column for f in model._meta.concrete_fields
+        ):
+            raise RuntimeError(f"{model.__name__} fields changed; update caseledger.demo first")
+    bulk.check_schema()
+
+
+def refuse_if_not_empty(force: bool) -> int:
+    """How many cases the database holds; refuses if any, unless forced."""
+    existing = Case.objects.count()
+    if existing and not force:
+        raise Conflict(
+            f"this database already holds {existing} case(s); demo data goes into an empty "
+            "database. Pass --force to add the demo data to it anyway.",
+            code="not_empty",
+        )
+    return existing
+
+
+def _batches(iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _next_id(model: type[models.Model]) -> int:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        return int(cursor.fetchone()[0]) + 1
+
+
+def _sync_sequences(*model_list: type[models.Model]) -> None:
+    """PostgreSQL identity sequences do not see explicit ids; move them past the new rows."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_list:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)}))",
+                [table],
+            )
+
+
+class _SqliteBulkSession:
+    """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
+    (journal_mode stays WAL) and nothing another connection sees.
+
+    `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
+    that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
+    the demo again on a fresh data directory. Leaving the session, synchronous goes back
+    and the final WAL checkpoint (see `finish`) syncs everything to disk.
+    """
+
+    SETTINGS = {"cache_size": -1_048_576, "temp_store": 2, "wal_autocheckpoint": 25_000}
+
+    def __init__(self, relaxed: bool) -> None:
+        self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
+        self.saved: dict[str, Any] = {}
+
+    def __enter__(self) -> _SqliteBulkSession:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for name, value in self.settings.items():
+                    cursor.execute(f"PRAGMA {name}")
+                    self.saved[name] = cursor.fetchone()[0]
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for name, value in self.saved.items():
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+
+class Loader:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        staff: dict[str, Staff],
+        batch_size: int = 5000,
+        progress: Progress | None = None,
+        today: dt.date | None = None,
+        relaxed_sync: bool = False,
+    ) -> None:
+        self.relaxed_sync = relaxed_sync
+        self.batch_size = batch_size
+        self.progress = progress or (lambda n: None)
+        self.calendar = LocalCalendar(settings.TIME_ZONE)
+        suffix = "+00:00" if connection.vendor == "postgresql" else ""
+        end_day = (
+            self.calendar.local_day_index(clock.now())
+            if today is None
+            else today.toordinal() - dt.date(1970, 1, 1).toordinal()
+        )
+        start_day = FIRST_DAY.toordinal() - dt.date(1970, 1, 1).toordinal()
+        self.gen = Generator(
+            seed=seed,
+            start_day=start_day,
+            end_day=end_day,
+            calendar=self.calendar,
+            timetext=TimeText(suffix),
+            staff=staff,
+        )
+        self.customer_ids: list[int] = []
+        self.result = LoadResult()
+        self._customer_body = bulk.CreateBody((*CUSTOMER_COLUMNS, "contact_points"))
+        self._contact_state = bulk.ObjectTemplate(CONTACT_COLUMNS)
+        self._case_body = bulk.CreateBody(CASE_COLUMNS)
+        self._note_body = bulk.CreateBody(NOTE_COLUMNS)
+
+    def run(self, *, cases: int, customers: int) -> LoadResult:
+        if customers < 1:
+            raise ValidationFailed("at least one customer is needed", field="customers")
+        started = time.perf_counter()
+        with _SqliteBulkSession(self.relaxed_sync):
+            for batch in _batches(self.gen.customers(customers), self.batch_size):
+                with write_transaction():
+                    self._customers(batch)
+                self.progress(len(batch))
+            moments = self.gen.received_moments(cases)
+            limits = customer_limits(self.gen.customer_created, moments)
+            for batch in _batches(zip(moments, limits, strict=True), self.batch_size):
+                with write_transaction():
+                    self._cases(batch)
+                self.progress(len(batch))
+        self.result.seconds = time.perf_counter() - started
+        return self.result
+
+    def _customers(self, batch: list[tuple[Row, list[Row]]]) -> None:
+        customer_id = _next_id(Customer)
+        contact_id = _next_id(ContactPoint)
+        customers, contacts, items = [], [], []
+        for row, points in batch:
+            row.values[0] = customer_id
+            row.encoded[0] = key = str(customer_id)
+            rendered = []
+            for point in points:
+                point.values[0] = contact_id
+                point.encoded[0] = str(contact_id)
+                point.values[1] = customer_id
+                point.encoded[1] = key
+                contacts.append(point.values)
+                rendered.append(self._contact_state.render(point.encoded))
+                contact_id += 1
+            body = self._customer_body.render([*row.encoded, "[" + ",".join(rendered) + "]"])
+            items.append(("customer.create", "customer", key, f"customer:{key}", body))
+            customers.append(row.values)
+            self.customer_ids.append(customer_id)
+            customer_id += 1
+        bulk.insert_rows(Customer, CUSTOMER_COLUMNS, customers)
+        bulk.insert_rows(ContactPoint, CONTACT_COLUMNS, contacts)
+        _sync_sequences(Customer, ContactPoint)
+        self.result.head_seq, _ = bulk.append_rendered(items)
+        self.result.customers += len(customers)
+        self.result.contact_points += len(contacts)
+        self.result.entries += len(items)
+
+    def _counters(self) -> dict[int, int]:
+        return dict(ReferenceCounter.objects.values_list("year", "last"))
+
+    def _cases(self, batch: list[tuple[int, int]]) -> None:
+        case_id = _next_id(Case)
+        note_id = _next_id(CaseNote)
+        counters = self._counters()
+        touched: set[int] = set()
+        year_of = self.calendar.year
+        case_rows, note_rows, items = [], [], []
+        for received, limit in batch:
+            row, note = self.gen.case(received, self.customer_ids, limit)
+            year = year_of(received)
+            number = counters.get(year, 0) + 1
+            counters[year] = number
+            touched.add(year)
+            reference = f"CL-{year}-{number:06d}"
+            key = str(case_id)
+            row.values[0], row.values[1] = case_id, reference
+            row.encoded[0], row.encoded[1] = key, f'"{reference}"'
+            case_rows.append(row.values)
+            items.append(
+                ("case.create", "case", key, f"case:{key}", self._case_body.render(row.encoded))
+            )
+            if note is not None:
+                note.values[0], note.values[1] = note_id, case_id
+                note.encoded[0], note.encoded[1] = str(note_id), key
+                note_rows.append(note.values)
+                items.append(
+                    (
+                        "case.note",
+                        "case_note",
+                        str(note_id),
+                        f"case:{key}",
+                        self._note_body.render(note.encoded),
+                    )
+                )
+                note_id += 1
+            case_id += 1
+        bulk.insert_rows(Case, CASE_COLUMNS, case_rows)
+        if note_rows:
+            bulk.insert_rows(CaseNote, NOTE_COLUMNS, note_rows)
+        _sync_sequences(Case, CaseNote)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ReferenceCounter._meta.db_table} (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+                [(year, counters[year]) for year in sorted(touched)],
+            )
+        self.result.head_seq, _ = bulk.append_rendered(items)
+        self.result.cases += len(case_rows)
+        self.result.notes += len(note_rows)
+        self.result.entries += len(items)
+
+
+def finish() -> None:
+    """After a big load: give the query planner statistics and fold the WAL back in."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

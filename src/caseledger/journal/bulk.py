@@ -1,0 +1,245 @@
+"""Appending many journal entries at once, for bulk loaders (demo data, large imports).
+
+Dangerous module: a bug here forks or breaks the chain. It writes exactly the rows
+`services.append_many` would write: the body bytes equal `canonical_json({"changes": ...,
+"state": ...})` and every hash equals `canonical.entry_digest`. It only skips the per-row
+ORM and `json.dumps` overhead. The first entry of every batch is recomputed with the
+reference functions and a mismatch aborts the transaction, so a drift between the two
+paths cannot silently produce a chain that `journal verify` rejects.
+
+Callers run inside `services.write_transaction()`, which holds the chain head's lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+from caseledger.core import clock
+from caseledger.core.context import current_via
+from caseledger.journal.canonical import canonical_json, entry_digest, format_time
+from caseledger.journal.models import ChainHead, Entry, Payload
+
+# The encoder json.dumps(ensure_ascii=False) uses for strings: same escapes, same bytes.
+encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+_sha256 = hashlib.sha256
+
+
+def encode(value: Any) -> str:
+    """One value as canonical JSON text, for building bodies piece by piece."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_str(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return canonical_json(value)
+
+
+def _plain_keys(keys: Sequence[str]) -> list[int]:
+    for key in keys:
+        if not key.isidentifier() or not key.isascii():
+            raise ValueError(f"state key {key!r} is not a plain name; use canonical_json")
+    return sorted(range(len(keys)), key=lambda i: keys[i])
+
+
+class ObjectTemplate:
+    """A JSON object with a fixed set of keys, rendered from values already encoded
+    (in `keys` order) with the keys sorted, as canonical_json sorts them."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self._order = _plain_keys(keys)
+        self._format = "{" + ",".join(f'"{keys[i]}":%s' for i in self._order) + "}"
+
+    def render(self, encoded: Sequence[str]) -> str:
+        return self._format % tuple([encoded[i] for i in self._order])
+
+
+class CreateBody:
+    """The canonical body of a `*.create` entry for a fixed set of state keys.
+
+    For a create, `changes` is `diff(None, state)`: every key, as [null, value]. Given the
+    values already encoded (in `keys` order), the body is one string format away.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self._order = _plain_keys(keys)
+        changes = ",".join(f'"{keys[i]}":[null,%s]' for i in self._order)
+        state = ",".join(f'"{keys[i]}":%s' for i in self._order)
+        self._format = '{"changes":{' + changes + '},"state":{' + state + "}}"
+
+    def render(self, encoded: Sequence[str]) -> str:
+        ordered = [encoded[i] for i in self._order]
+        return self._format % (*ordered, *ordered)
+
+
+def create_body(state: Mapping[str, Any]) -> str:
+    """Reference rendering of a create body; what `append_many` writes for it."""
+    from caseledger.core.state import diff
+
+    return canonical_json({"changes": diff(None, dict(state)), "state": dict(state)})
+
+
+def _columns(model: type[models.Model]) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields]
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Raw multi-row insert: executemany on SQLite, COPY on PostgreSQL.
+
+    Values are what the database stores (datetimes already as text in the engine's form).
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def db_time(at) -> Any:
+    """A datetime as the engine stores it (what the ORM would send)."""
+    return connection.ops.adapt_datetimefield_value(at)
+
+
+_ENTRY_COLUMNS = [
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "via",
+    "action",
+    "object_type",
+    "object_id",
+    "root",
+    "reason",
+    "payload_hash",
+    "prev_hash",
+    "hash",
+]
+_PAYLOAD_COLUMNS = ["entry_id", "body", "redacted_at", "redaction_ref"]
+
+
+def check_schema() -> None:
+    """Refuse to run if the journal tables gained or lost a column since this was written."""
+    if sorted(_columns(Entry)) != sorted(_ENTRY_COLUMNS) or sorted(_columns(Payload)) != sorted(
+        _PAYLOAD_COLUMNS
+    ):
+        raise RuntimeError("journal schema changed; update journal/bulk.py before bulk loading")
+
+
+def append_rendered(
+    items: Sequence[tuple[str, str, str, str, str]], *, actor: Any = None, via: str | None = None
+) -> tuple[int, str]:
+    """Append entries whose bodies are already canonical JSON text.
+
+    `items` are (action, object_type, object_id, root, body). All get one `at`, like one
+    `append_many` call. Returns the new head (seq, hash).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("journal appends must run inside write_transaction()")
+    head = ChainHead.objects.select_for_update().get(pk=1)
+    if not items:
+        return head.seq, head.hash
+    actor_id, actor_name = (None, "system") if actor is None else (actor.pk, actor.get_username())
+    via = via or current_via()
+    at = clock.now()
+    at_text = format_time(at)
+    reason = ""
+    # Everything before seq and after payload_hash is the same for the whole batch.
+    middle = (
+        ","
+        + ",".join([encode_str(at_text), encode(actor_id), encode_str(actor_name), encode_str(via)])
+        + ","
+    )
+    tail_reason = "," + encode_str(reason) + ',"'
+    seq, prev = head.seq, head.hash
+    first_seq = seq + 1
+    at_db = db_time(at)
+    entries = []
+    payloads = []
+    for action, object_type, object_id, root, body in items:
+        seq += 1
+        p_hash = _sha256(body.encode()).hexdigest()
+        header = (
+            f"{prev}[{seq}{middle}{encode_str(action)},{encode_str(object_type)},"
+            f'{encode_str(object_id)},{encode_str(root)}{tail_reason}{p_hash}"]'
+        )
+        digest = _sha256(header.encode()).hexdigest()
+        entries.append(
+            (
+                seq,
+                at_db,
+                actor_id,
+                actor_name,
+                via,
+                action,
+                object_type,
+                object_id,
+                root,
+                reason,
+                p_hash,
+                prev,
+                digest,
+            )
+        )
+        payloads.append((seq, body, None, ""))
+        prev = digest
+    _self_check(entries[0], items[0][4], at_text, first_seq)
+    insert_rows(Entry, _ENTRY_COLUMNS, entries)
+    insert_rows(Payload, _PAYLOAD_COLUMNS, payloads)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return seq, prev
+
+
+def _self_check(entry: tuple, body: str, at_text: str, seq: int) -> None:
+    (
+        _seq,
+        _at,
+        actor_id,
+        actor_name,
+        via,
+        action,
+        object_type,
+        object_id,
+        root,
+        reason,
+        p_hash,
+        prev,
+        digest,
+    ) = entry
+    if canonical_json(json.loads(body)) != body:
+        raise RuntimeError(f"bulk journal: body of entry #{seq} is not canonical JSON")
+    expected = entry_digest(
+        prev,
+        seq,
+        at_text,
+        actor_id,
+        actor_name,
+        via,
+        action,
+        object_type,
+        object_id,
+        root,
+        reason,
+        p_hash,
+    )
+    if expected != digest:
+        raise RuntimeError(f"bulk journal: entry #{seq} hash differs from entry_digest")
