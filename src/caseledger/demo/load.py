@@ -90,10 +90,25 @@ def _batches(iterable, size: int) -> Iterator[list]:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    table = connection.ops.quote_name(model._meta.db_table)
+    """The id the table would hand out next: past every row and past every id it ever
+    issued (SQLite AUTOINCREMENT and PostgreSQL sequences never reuse one)."""
+    table = model._meta.db_table
+    quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        return int(cursor.fetchone()[0]) + 1
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")
+        highest = int(cursor.fetchone()[0])
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            issued = int(row[0]) if row else 0
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            cursor.execute(f"SELECT last_value, is_called FROM {cursor.fetchone()[0]}")
+            last, called = cursor.fetchone()
+            issued = int(last) if called else int(last) - 1
+        else:
+            issued = 0
+    return max(highest, issued) + 1
 
 
 def _sync_sequences(*model_list: type[models.Model]) -> None:

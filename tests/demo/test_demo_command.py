@@ -1,0 +1,183 @@
+"""`caseledger demo`: a small load on the test database, checked the way an auditor would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+import phonenumbers
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from caseledger.accounts.models import Department, User
+from caseledger.accounts.permissions import ROLE_VALUES
+from caseledger.cases.models import Case, CaseNote, ReferenceCounter
+from caseledger.cases.services import case_create, case_state
+from caseledger.core.state import model_state
+from caseledger.customers.models import ContactPoint, Customer
+from caseledger.customers.services import customer_state
+from caseledger.journal import checkpoints
+from caseledger.journal.bulk import create_body
+from caseledger.journal.models import Entry
+from caseledger.journal.verify import verify_chain
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CASES = 300
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", "--cases", str(CASES), "--no-progress", *args, stdout=out)
+    return out.getvalue()
+
+
+def bodies(object_type: str) -> dict[str, str]:
+    entries = Entry.objects.filter(object_type=object_type, action__endswith="create")
+    notes = Entry.objects.filter(object_type=object_type, action="case.note")
+    return {e.object_id: e.payload.body for e in (entries | notes).select_related("payload")}
+
+
+def test_demo_fills_an_empty_database_and_journals_every_record(monkeypatch):
+    monkeypatch.setenv("CASELEDGER_DEMO_PASSWORD", "demo-password-for-tests")
+
+    output = run_demo("--seed", "3")
+
+    # Given the people the demo prints, every role can log in with the one password.
+    assert Department.objects.count() == 4
+    roles = Counter(r for user in User.objects.all() for r in user.roles)
+    assert set(roles) == set(ROLE_VALUES)
+    assert "demo-password-for-tests" in output
+    assert "sales.agent1" in output
+    agent = User.objects.get(username="sales.agent1")
+    assert agent.check_password("demo-password-for-tests")
+
+    assert Case.objects.count() == CASES
+    assert Customer.objects.count() == max(20, CASES // 5)
+    assert ContactPoint.objects.count() >= Customer.objects.count()
+
+    # Every record has its create entry, whose payload is exactly what the services write.
+    for object_type, model, state in (
+        ("case", Case, case_state),
+        ("customer", Customer, customer_state),
+        ("case_note", CaseNote, model_state),
+    ):
+        journaled = bodies(object_type)
+        rows = list(model.objects.all())
+        assert len(journaled) == len(rows), object_type
+        for row in rows:
+            assert journaled[str(row.pk)] == create_body(state(row)), (object_type, row.pk)
+    assert set(Entry.objects.filter(object_type="case").values_list("actor_name", "via")) == {
+        ("system", "cli")
+    }
+    assert CaseNote.objects.exists()
+
+    report = verify_chain()
+    assert report.ok, report.problems
+    logged = checkpoints.read_log().checkpoints
+    assert [c.seq for c in logged] == [report.head_seq]
+    assert logged[0].hash == report.head_hash
+
+
+def test_demo_data_is_plausible(monkeypatch):
+    run_demo("--seed", "4")
+    cases = list(Case.objects.select_related("assignee", "customer"))
+    now = dt.datetime.now(tz=dt.UTC)
+
+    # References follow the counters: CL-<year>-NNNNNN, numbered by arrival within a year.
+    by_year: dict[int, list[int]] = {}
+    for case in sorted(cases, key=lambda c: c.received_at):
+        _, year, number = case.reference.split("-")
+        local_year = case.received_at.astimezone(dt.timezone(dt.timedelta(hours=8))).year
+        assert int(year) == local_year
+        by_year.setdefault(int(year), []).append(int(number))
+    counters = dict(ReferenceCounter.objects.values_list("year", "last"))
+    for year, numbers in by_year.items():
+        assert numbers == list(range(1, len(numbers) + 1))
+        assert counters[year] == len(numbers)
+    assert min(by_year) == 2021 and len(by_year) >= 4
+
+    old = [c for c in cases if now - c.received_at > dt.timedelta(days=120)]
+    assert sum(c.status == "closed" for c in old) / len(old) > 0.9
+    for case in cases:
+        assert case.received_at <= case.created_at <= case.updated_at <= now
+        assert case.customer.department_id == case.department_id
+        if case.assignee is not None:
+            assert case.assignee.department_id == case.department_id
+        if case.status == "closed":
+            assert case.closed_at is not None and case.resolution and case.root_cause
+        else:
+            assert case.closed_at is None
+    assert any(c.status != "closed" for c in cases if now - c.received_at < dt.timedelta(days=7))
+    assert {c.kind for c in cases} >= {"complaint", "sales_objection", "inquiry", "dispute"}
+    assert any("\u4e00" <= c.subject[0] <= "\u9fff" for c in cases)  # Chinese subjects
+    assert any(c.subject.isascii() for c in cases)  # and English ones
+
+    for point in ContactPoint.objects.filter(kind="phone"):
+        assert phonenumbers.is_valid_number(phonenumbers.parse(point.value, "CN"))
+    assert Customer.objects.filter(kind="organisation").exists()
+
+
+def test_running_demo_twice_is_refused_unless_forced():
+    run_demo()
+    head = Entry.objects.order_by("-seq").first().seq
+
+    with pytest.raises(CommandError, match=r"already holds 300 case.*--force"):
+        run_demo()
+    assert Case.objects.count() == CASES
+    assert Entry.objects.order_by("-seq").first().seq == head
+
+    output = run_demo("--force", "--seed", "2")
+    assert Case.objects.count() == 2 * CASES
+    assert "Kept existing users" in output
+    assert Case.objects.values("reference").distinct().count() == 2 * CASES
+    assert verify_chain().ok
+
+
+def test_services_carry_on_after_the_demo():
+    run_demo()
+    agent = User.objects.get(username="service.agent1")
+    customer = Customer.objects.filter(department=agent.department).first()
+
+    case = case_create(
+        actor=agent,
+        data={
+            "kind": "complaint",
+            "channel": "email",
+            "category": "service",
+            "subject": "After the demo",
+            "department": agent.department_id,
+            "customer": customer.pk,
+        },
+    )
+
+    # The id sequence and the reference counter both moved past the bulk rows.
+    assert case.pk > Case.objects.exclude(pk=case.pk).order_by("-pk").first().pk
+    year = int(case.reference.split("-")[1])
+    assert ReferenceCounter.objects.get(year=year).last == int(case.reference.split("-")[2])
+    assert verify_chain().ok
+
+
+def test_same_seed_gives_the_same_data(settings, tmp_path):
+    def snapshot() -> list[tuple]:
+        return list(
+            Case.objects.order_by("reference").values_list(
+                "reference", "subject", "status", "received_at", "customer__name"
+            )
+        )
+
+    run_demo("--seed", "11")
+    first = snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+    settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "second" / "checkpoints.jsonl"
+    run_demo("--seed", "11")
+    again = snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+    settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "third" / "checkpoints.jsonl"
+    run_demo("--seed", "12")
+    other = snapshot()
+
+    assert again == first
+    assert [row[1] for row in other] != [row[1] for row in first]
