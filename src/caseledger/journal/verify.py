@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import hashlib
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from caseledger.journal import checkpoints as cp
 from caseledger.journal.canonical import entry_digest, payload_digest
@@ -60,8 +66,40 @@ _SQL = (
     "SELECT e.seq, e.at, e.actor_id, e.actor_name, e.via, e.action, e.object_type, "
     "e.object_id, e.root, e.reason, e.payload_hash, e.prev_hash, e.hash, p.body, "
     "p.redaction_ref, p.entry_id FROM journal_entry e "
-    "LEFT JOIN journal_payload p ON p.entry_id = e.seq ORDER BY e.seq"
+    "LEFT JOIN journal_payload p ON p.entry_id = e.seq "
+    "WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
 )
+
+# SQLite fast path. The entry's canonical header (without prev_hash) is built by SQLite's
+# json_array only where that is provably the bytes `entry_digest` hashes: `at` in the form
+# Django stores (26 characters, a space at 11) and, checked in Python, no string that needed
+# an escape. Everything else, and every mismatch, is recomputed with `entry_digest` itself
+# before anything is reported, so the fast path never changes a verdict.
+_SQLITE_ENTRIES = (
+    "SELECT e.seq, e.prev_hash, e.hash, e.payload_hash, "
+    "CASE WHEN length(e.at) = 26 AND substr(e.at, 11, 1) = ' ' "
+    "AND typeof(e.actor_id) IN ('integer', 'null') "
+    "THEN json_array(e.seq, substr(e.at, 1, 10) || 'T' || substr(e.at, 12) || 'Z', "
+    "e.actor_id, e.actor_name, e.via, e.action, e.object_type, e.object_id, e.root, e.reason, "
+    "e.payload_hash) END "
+    "FROM journal_entry e WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
+)
+# Bodies as bytes: hashing needs UTF-8, so skip decoding them into str and back.
+_SQLITE_PAYLOADS = (
+    "SELECT entry_id, CAST(body AS BLOB), redaction_ref FROM journal_payload "
+    "WHERE entry_id > %s AND entry_id <= %s ORDER BY entry_id"
+)
+# SQLite escapes a quote, a backslash or a control character with a backslash; Python's
+# encoder escapes exactly those. No backslash and no raw control character: same bytes.
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\\]").search
+_ROW = (
+    "SELECT seq, at, actor_id, actor_name, via, action, object_type, object_id, root, reason, "
+    "payload_hash FROM journal_entry WHERE seq = %s"
+)
+_END = 2**62
+# Below this many entries a second process costs more than it saves.
+PARALLEL_MIN_ENTRIES = 200_000
+_PROGRESS_EVERY = 50000
 
 
 def _time_text(value) -> str:
@@ -76,15 +114,251 @@ def _time_text(value) -> str:
     return text.replace(" ", "T")[:26] + "Z"
 
 
-def _rows(batch: int = 20000) -> Iterable[tuple]:
+def _fetch(sql: str, params: list, batch: int = 20000) -> Iterator[tuple]:
     # A server-side cursor on PostgreSQL would need a transaction; fetchmany keeps memory flat.
     with connection.cursor() as cursor:
-        cursor.execute(_SQL)
+        cursor.execute(sql, params)
         while True:
             rows = cursor.fetchmany(batch)
             if not rows:
                 return
             yield from rows
+
+
+def _rows(batch: int = 20000) -> Iterable[tuple]:
+    return _fetch(_SQL, [0, _END], batch)
+
+
+@dataclass
+class _Scan:
+    """What one pass over a range of seqs found. `events` are (seq, problems, redaction)
+    for the rows that had any, in seq order; replaying them in order, stopping at
+    max_problems, gives exactly what one sequential pass reports."""
+
+    entries: int = 0
+    last_seq: int | None = None
+    last_hash: str | None = None
+    events: list[tuple[int, list[Problem], dict | None]] = field(default_factory=list)
+    hashes: dict[int, str] = field(default_factory=dict)
+
+
+def _start(after: int) -> tuple[int, str]:
+    """The walk's state just after entry `after`: the next seq expected and the prev hash."""
+    if after <= 0:
+        return 1, GENESIS_HASH
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, hash FROM journal_entry WHERE seq <= %s ORDER BY seq DESC LIMIT 1",
+            [after],
+        )
+        row = cursor.fetchone()
+    return (row[0] + 1, row[1]) if row else (1, GENESIS_HASH)
+
+
+def _reference_digest(prev: str, seq: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(_ROW, [seq])
+        (s, at, actor_id, actor_name, via, action, otype, oid, root, reason, p_hash) = (
+            cursor.fetchone()
+        )
+    return entry_digest(
+        prev,
+        s,
+        _time_text(at),
+        actor_id,
+        actor_name,
+        via,
+        action,
+        otype,
+        oid,
+        root,
+        reason,
+        p_hash,
+    )
+
+
+def _scan(after: int, upto: int, **options: Any) -> _Scan:
+    if connection.vendor == "sqlite":
+        try:
+            return _walk(after, upto, fast=True, **options)
+        except DatabaseError:
+            pass  # a value json_array cannot take (a tampered BLOB): walk the plain way
+    return _walk(after, upto, fast=False, **options)
+
+
+def _walk(
+    after: int,
+    upto: int,
+    *,
+    fast: bool,
+    check_payloads: bool,
+    wanted: set[int],
+    max_problems: int,
+    progress: Callable[[int], None] | None,
+) -> _Scan:
+    scan = _Scan()
+    expected_seq, prev = _start(after)
+    found = 0  # problems in this range; past max_problems nothing more can be reported
+    if fast:
+        rows: Iterator[tuple] = _fetch(_SQLITE_ENTRIES, [after, upto])
+        payloads = _fetch(_SQLITE_PAYLOADS, [after, upto]) if check_payloads else iter(())
+    else:
+        rows = _fetch(_SQL, [after, upto])
+    payload = next(payloads, None) if fast else None
+    sha256 = hashlib.sha256
+    for row in rows:
+        if fast:
+            seq, prev_hash, stored_hash, payload_hash, header = row
+        else:
+            (
+                seq,
+                at,
+                actor_id,
+                actor_name,
+                via,
+                action,
+                object_type,
+                object_id,
+                root,
+                reason,
+                payload_hash,
+                prev_hash,
+                stored_hash,
+                body,
+                redaction_ref,
+                payload_id,
+            ) = row
+        scan.entries += 1
+        if progress and scan.entries % _PROGRESS_EVERY == 0:
+            progress(_PROGRESS_EVERY)
+        if fast and check_payloads:
+            while payload is not None and payload[0] < seq:
+                payload = next(payloads, None)
+            if payload is not None and payload[0] == seq:
+                payload_id, body, redaction_ref = payload
+            else:
+                payload_id = body = redaction_ref = None
+        if found <= max_problems:
+            problems: list[Problem] = []
+            redaction = None
+            if seq != expected_seq:
+                kind = "removed" if seq > expected_seq else "inserted"
+                problems.append(
+                    Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}")
+                )
+            elif prev_hash != prev:
+                problems.append(
+                    Problem(
+                        seq,
+                        "inserted" if stored_hash != prev else "edited",
+                        "prev_hash does not match the hash of the entry before it",
+                    )
+                )
+            else:
+                if fast:
+                    computed = None
+                    if header is not None and not _NEEDS_ESCAPE(header):
+                        computed = sha256((prev + header).encode()).hexdigest()
+                    if computed != stored_hash:
+                        computed = _reference_digest(prev, seq)
+                else:
+                    computed = entry_digest(
+                        prev,
+                        seq,
+                        _time_text(at),
+                        actor_id,
+                        actor_name,
+                        via,
+                        action,
+                        object_type,
+                        object_id,
+                        root,
+                        reason,
+                        payload_hash,
+                    )
+                if computed != stored_hash:
+                    problems.append(Problem(seq, "edited", "its contents do not match its hash"))
+            if check_payloads:
+                if payload_id is None:
+                    problems.append(Problem(seq, "payload", "payload row is missing"))
+                elif body is None:
+                    redaction = {"seq": seq, "by": redaction_ref}
+                elif (sha256(body).hexdigest() if fast else payload_digest(body)) != payload_hash:
+                    problems.append(
+                        Problem(seq, "payload", "payload does not match its payload_hash")
+                    )
+            if problems or redaction:
+                scan.events.append((seq, problems, redaction))
+                found += len(problems)
+        if seq in wanted:
+            scan.hashes[seq] = stored_hash
+        prev = stored_hash
+        expected_seq = seq + 1
+        scan.last_seq, scan.last_hash = seq, stored_hash
+    if progress and scan.entries % _PROGRESS_EVERY:
+        progress(scan.entries % _PROGRESS_EVERY)
+    return scan
+
+
+def _scan_in_child(writer, after: int, upto: int, options: dict) -> None:
+    """Runs in a forked process with a connection of its own; reports through a pipe."""
+    try:
+        scan = _scan(after, upto, progress=lambda n: writer.send(("progress", n)), **options)
+        writer.send(("done", scan))
+    except BaseException as exc:
+        writer.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+        writer.close()
+        os._exit(0)
+
+
+def _split_point() -> int | None:
+    """Where to cut the journal in two for two processes, or None to stay in this one."""
+    if (os.cpu_count() or 1) < 2 or connection.in_atomic_block:
+        return None  # a forked process would not see this transaction's rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(seq), MAX(seq) FROM journal_entry")
+        low, high = cursor.fetchone()
+    if low is None or high - low < PARALLEL_MIN_ENTRIES:
+        return None
+    return (low + high) // 2
+
+
+def _scan_parallel(split: int, options: dict, progress: Callable[[int], None] | None):
+    # Neither process may share this connection's file handle or socket after the fork.
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    pipes, children = [], []
+    for after, upto in ((0, split), (split, _END)):
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(target=_scan_in_child, args=(writer, after, upto, options))
+        child.start()
+        writer.close()
+        pipes.append(reader)
+        children.append(child)
+    results: dict[Any, _Scan] = {}
+    errors = []
+    waiting = list(pipes)
+    while waiting:
+        for reader in wait(waiting):
+            try:
+                kind, value = reader.recv()
+            except EOFError:
+                waiting.remove(reader)
+                continue
+            if kind == "progress":
+                if progress:
+                    progress(value)
+            elif kind == "done":
+                results[reader] = value
+            else:
+                errors.append(value)
+    for child in children:
+        child.join()
+    if errors or len(results) != 2:
+        raise RuntimeError(f"journal verification worker failed: {'; '.join(errors)}")
+    return [results[reader] for reader in pipes]
 
 
 def verify_chain(
@@ -97,79 +371,27 @@ def verify_chain(
     report = Report()
     logs = _read_logs(report, checkpoint_logs)
     wanted = {c.seq for _, read in logs for c in read.checkpoints}
-    expected_seq = 1
-    prev = GENESIS_HASH
+    options = {"check_payloads": check_payloads, "wanted": wanted, "max_problems": max_problems}
+    split = _split_point()
+    if split is None:
+        scans = [_scan(0, _END, progress=progress, **options)]
+    else:
+        scans = _scan_parallel(split, options, progress)
     hashes: dict[int, str] = {}
-    for row in _rows():
-        (
-            seq,
-            at,
-            actor_id,
-            actor_name,
-            via,
-            action,
-            object_type,
-            object_id,
-            root,
-            reason,
-            payload_hash,
-            prev_hash,
-            stored_hash,
-            body,
-            redaction_ref,
-            payload_id,
-        ) = row
-        report.entries += 1
-        if progress and report.entries % 50000 == 0:
-            progress(50000)
-        if len(report.problems) < max_problems:
-            if seq != expected_seq:
-                kind = "removed" if seq > expected_seq else "inserted"
-                report.problems.append(
-                    Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}")
-                )
-            elif prev_hash != prev:
-                report.problems.append(
-                    Problem(
-                        seq,
-                        "inserted" if stored_hash != prev else "edited",
-                        "prev_hash does not match the hash of the entry before it",
-                    )
-                )
-            else:
-                computed = entry_digest(
-                    prev,
-                    seq,
-                    _time_text(at),
-                    actor_id,
-                    actor_name,
-                    via,
-                    action,
-                    object_type,
-                    object_id,
-                    root,
-                    reason,
-                    payload_hash,
-                )
-                if computed != stored_hash:
-                    report.problems.append(
-                        Problem(seq, "edited", "its contents do not match its hash")
-                    )
-            if check_payloads:
-                if payload_id is None:
-                    report.problems.append(Problem(seq, "payload", "payload row is missing"))
-                elif body is None:
-                    report.redactions.append({"seq": seq, "by": redaction_ref})
-                elif payload_digest(body) != payload_hash:
-                    report.problems.append(
-                        Problem(seq, "payload", "payload does not match its payload_hash")
-                    )
-        if seq in wanted:
-            hashes[seq] = stored_hash
-        prev = stored_hash
-        expected_seq = seq + 1
-    report.head_seq = expected_seq - 1
-    report.head_hash = prev
+    head_seq, head_hash = 0, GENESIS_HASH
+    for scan in scans:
+        report.entries += scan.entries
+        hashes.update(scan.hashes)
+        if scan.last_seq is not None:
+            head_seq, head_hash = scan.last_seq, scan.last_hash or GENESIS_HASH
+        for _seq, problems, redaction in scan.events:
+            if len(report.problems) >= max_problems:
+                break
+            report.problems.extend(problems)
+            if redaction is not None:
+                report.redactions.append(redaction)
+    report.head_seq = head_seq
+    report.head_hash = head_hash
     _check_head(report)
     _check_checkpoints(report, hashes, logs)
     return report
