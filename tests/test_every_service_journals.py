@@ -58,6 +58,26 @@ def _calls(people, customer, case):
         accounts.token_revoke(actor=people.admin, token=token_holder["token"])
 
     phone, email = customer.contact_points.order_by("kind")
+    identifiers = {
+        "resident_id": customers.identifier_add(
+            actor=people.agent, customer=customer, kind="resident_id", value="11010519491231002X"
+        ).identifier
+    }
+
+    def identifier():
+        if "passport" not in identifiers:
+            identifiers["passport"] = customers.identifier_add(
+                actor=people.agent, customer=customer, kind="passport", value="E12345678"
+            ).identifier
+        return identifiers["passport"]
+
+    def vault_reencrypt_batch():
+        from caseledger.vault import keys
+        from caseledger.vault.services import vault_reencrypt_batch
+
+        keys.key_add()  # identifier_add's passport is now under an old key
+        return vault_reencrypt_batch(actor=people.admin)
+
     return {
         "caseledger.accounts.services.department_create": lambda: accounts.department_create(
             actor=people.admin, code="claims", name="Claims"
@@ -88,6 +108,14 @@ def _calls(people, customer, case):
         "caseledger.customers.services.contact_point_remove": lambda: (
             customers.contact_point_remove(actor=people.agent, point=email, reason="wrong number")
         ),
+        "caseledger.customers.services.identifier_add": lambda: identifier(),
+        "caseledger.customers.services.identifier_reveal": lambda: customers.identifier_reveal(
+            actor=people.compliance, identifier=identifier(), reason="privacy request"
+        ),
+        "caseledger.customers.services.identifier_remove": lambda: customers.identifier_remove(
+            actor=people.agent, identifier=identifiers["resident_id"], reason="wrong customer"
+        ),
+        "caseledger.vault.services.vault_reencrypt_batch": vault_reencrypt_batch,
         "caseledger.cases.services.case_create": lambda: cases.case_create(
             actor=people.agent,
             data={

@@ -62,3 +62,39 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
+
+
+class IdentifierKind(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID")
+    PASSPORT = "passport", _("Passport")
+    BANK_CARD = "bank_card", _("Bank card")
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    HEALTH = "health", _("Health information")
+    MINOR = "minor", _("Information about a minor")
+    OTHER = "other", _("Other sensitive information")
+
+
+class Identifier(models.Model):
+    """A sensitive value of a customer (PIPL Art 28), stored only encrypted (vault.crypto).
+
+    `ciphertext` names its key; `blind_index` finds equal values without decrypting;
+    `masked` is what every screen shows. The plaintext is never stored.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="identifiers")
+    kind = models.CharField(max_length=16, choices=IdentifierKind.choices)
+    ciphertext = models.TextField()
+    key_id = models.CharField(max_length=40)
+    blind_index = models.CharField(max_length=64)
+    masked = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["kind", "blind_index"], name="identifier_kind_index"),
+            models.Index(fields=["key_id"], name="identifier_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.masked}"

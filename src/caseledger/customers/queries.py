@@ -52,3 +52,29 @@ def customer_get(*, actor: User, customer_id: int | str) -> Customer:
             f"customer {customer_id} does not exist or is not visible to you", field="customer"
         )
     return customer
+
+
+def customer_find_by_identifier(*, actor: User, kind: str, value: str) -> QuerySet[Customer]:
+    """Customers holding exactly this identifier, found by its blind index (no decryption),
+    among those the actor may see."""
+    from caseledger.core.errors import ValidationFailed
+    from caseledger.customers.models import IdentifierKind
+    from caseledger.customers.services import IDENTIFIER_RECORD
+    from caseledger.vault.crypto import blind_index
+    from caseledger.vault.validators import check_identifier
+
+    if kind not in IdentifierKind.values:
+        raise ValidationFailed(
+            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            field="kind",
+            code="invalid_choice",
+        )
+    checked = check_identifier(kind, value)
+    if checked.errors:
+        raise ValidationFailed("; ".join(checked.errors), field="value")
+    index = blind_index(checked.value, record=IDENTIFIER_RECORD, field=kind)
+    return (
+        customer_list(actor=actor)
+        .filter(identifiers__kind=kind, identifiers__blind_index=index)
+        .distinct()
+    )

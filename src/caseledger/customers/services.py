@@ -4,13 +4,17 @@ journal entry happen in one transaction (journal.services.write_transaction)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import (
@@ -18,10 +22,15 @@ from caseledger.customers.models import (
     ContactPoint,
     Customer,
     CustomerKind,
+    Identifier,
+    IdentifierKind,
     RelationshipStatus,
 )
 from caseledger.customers.validation import normalize_contact
 from caseledger.journal.services import Change, append, write_transaction
+from caseledger.vault import crypto
+from caseledger.vault.masking import mask_identifier
+from caseledger.vault.validators import check_identifier
 
 CUSTOMER_FIELDS = (
     "kind",
@@ -39,6 +48,14 @@ def customer_state(customer: Customer) -> dict[str, Any]:
     state["contact_points"] = [
         model_state(cp) for cp in ContactPoint.objects.filter(customer=customer).order_by("id")
     ]
+    identifiers = [
+        model_state(i) for i in Identifier.objects.filter(customer=customer).order_by("id")
+    ]
+    # Stored form only: ciphertext, key id, blind index, mask. The key is left out while
+    # there are none, so records journaled before identifiers existed (and the demo
+    # loader's) still equal their reconstruction from the journal.
+    if identifiers:
+        state["identifiers"] = identifiers
     return state
 
 
@@ -195,6 +212,9 @@ def customer_update(
 
 def _journal(actor: User, customer: Customer, before: dict, action: str, reason: str) -> None:
     after = customer_state(customer)
+    changes = diff(before, after)
+    for key in before.keys() - after.keys():  # the last identifier removed
+        changes[key] = [before[key], None]
     append(
         actor=actor,
         change=Change(
@@ -202,7 +222,7 @@ def _journal(actor: User, customer: Customer, before: dict, action: str, reason:
             object_type="customer",
             object_id=str(customer.pk),
             state=after,
-            changes=diff(before, after),
+            changes=changes,
             reason=reason,
         ),
     )
@@ -270,3 +290,153 @@ def contact_point_remove(*, actor: User, point: ContactPoint, reason: str) -> No
         ContactPoint.objects.filter(pk=point.pk).delete()
         _touch(customer)
         _journal(actor, customer, before, "customer.contact_remove", reason)
+
+
+# ---- sensitive identifiers (vault) ----------------------------------------------------------
+# Dangerous: these handle plaintext ID numbers, account numbers, health facts. Guarantees:
+# the plaintext is validated, encrypted, indexed and masked here and goes nowhere else: not
+# into the row, the journal (which gets ciphertext and mask), an error message or a log.
+# Only identifier_reveal returns it, to someone with Perm.CUSTOMER_REVEAL who gave a reason,
+# and the reveal is journaled (who, whose, which field, when, why; never the value).
+
+IDENTIFIER_RECORD = "customer.identifier"
+REASON_MAX = 500
+
+
+def identifier_owner(customer_id: int) -> str:
+    """The record a ciphertext is bound to (vault.crypto associated data)."""
+    return f"customer:{customer_id}"
+
+
+@dataclass(frozen=True)
+class IdentifierAdded:
+    identifier: Identifier
+    warnings: tuple[str, ...] = ()
+    # Customers the actor may see that hold the same value: probably the same person.
+    probable_duplicates: tuple[int, ...] = ()
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationFailed(_("a reason is required"), field="reason", code="required")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            _("must be at most %(n)d characters") % {"n": REASON_MAX},
+            field="reason",
+            code="too_long",
+        )
+    return reason
+
+
+def identifier_add(
+    *, actor: User, customer: Customer, kind: str, value: str, reason: str = ""
+) -> IdentifierAdded:
+    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+    if kind not in IdentifierKind.values:
+        raise ValidationFailed(
+            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            field="kind",
+            code="invalid_choice",
+        )
+    if not isinstance(value, str):
+        raise ValidationFailed(_("must be text"), field="value")
+    checked = check_identifier(kind, value)
+    if checked.errors:
+        raise ValidationFailed("; ".join(checked.errors), field="value")
+    reason = _clean_reason(reason, required=False)
+    index = crypto.blind_index(checked.value, record=IDENTIFIER_RECORD, field=kind)
+    with write_transaction():
+        customer = _locked(customer)
+        same = Identifier.objects.filter(kind=kind, blind_index=index)
+        if same.filter(customer=customer).exists():
+            raise ValidationFailed(
+                _("this customer already has this value"), field="value", code="duplicate"
+            )
+        elsewhere = set(same.values_list("customer_id", flat=True))
+        before = customer_state(customer)
+        ciphertext = crypto.encrypt(
+            checked.value,
+            record=IDENTIFIER_RECORD,
+            field=kind,
+            owner=identifier_owner(customer.pk),
+        )
+        identifier = Identifier.objects.create(
+            customer=customer,
+            kind=kind,
+            ciphertext=ciphertext,
+            key_id=crypto.key_id_of(ciphertext),
+            blind_index=index,
+            masked=mask_identifier(kind, checked.value),
+            created_at=clock.now(),
+        )
+        _touch(customer)
+        _journal(actor, customer, before, "customer.identifier_add", reason)
+    return IdentifierAdded(identifier, *_duplicates(actor, checked.warnings, elsewhere))
+
+
+def _duplicates(
+    actor: User, warnings: tuple[str, ...], elsewhere: set[int]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    if not elsewhere:
+        return warnings, ()
+    from caseledger.customers.queries import customer_list
+
+    visible = tuple(
+        customer_list(actor=actor).filter(pk__in=elsewhere).values_list("pk", flat=True)
+    )
+    message = ngettext(
+        "probable duplicate: the same value is recorded for %(n)d other customer",
+        "probable duplicate: the same value is recorded for %(n)d other customers",
+        len(elsewhere),
+    ) % {"n": len(elsewhere)}
+    return (*warnings, message), visible
+
+
+def identifier_remove(*, actor: User, identifier: Identifier, reason: str) -> None:
+    """Removes an identifier from the live record; the journal keeps its ciphertext."""
+    customer = identifier.customer
+    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+    reason = _clean_reason(reason, required=True)
+    with write_transaction():
+        customer = _locked(customer)
+        before = customer_state(customer)
+        Identifier.objects.filter(pk=identifier.pk).delete()
+        _touch(customer)
+        _journal(actor, customer, before, "customer.identifier_remove", reason)
+
+
+def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> str:
+    """The plaintext, for someone allowed to see it and who said why. Journaled first: if
+    the journal entry cannot be written, nothing is revealed."""
+    customer = identifier.customer
+    require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
+    reason = _clean_reason(reason, required=True)
+    with write_transaction():
+        current = Identifier.objects.filter(pk=identifier.pk).first()
+        if current is None:
+            raise NotFound(f"identifier {identifier.pk} does not exist", field="identifier")
+        customer = Customer.objects.get(pk=current.customer_id)  # fresh, for the state
+        plaintext = crypto.decrypt(
+            current.ciphertext,
+            record=IDENTIFIER_RECORD,
+            field=current.kind,
+            owner=identifier_owner(current.customer_id),
+        )
+        append(
+            actor=actor,
+            change=Change(
+                action="customer.reveal",
+                object_type="customer",
+                object_id=str(customer.pk),
+                # Unchanged: the state is repeated so the newest entry still rebuilds it.
+                state=customer_state(customer),
+                reason=reason,
+                extra={
+                    "field": f"identifier.{current.kind}",
+                    "identifier": current.pk,
+                    "masked": current.masked,
+                },
+            ),
+        )
+    return plaintext

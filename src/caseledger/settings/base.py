@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "caseledger.core",
     "caseledger.accounts",
     "caseledger.journal",
+    "caseledger.vault",
     "caseledger.customers",
     "caseledger.cases",
     "caseledger.api",
@@ -160,6 +161,9 @@ JOURNAL_CHECKPOINT_LOG = env_path(
     "CASELEDGER_CHECKPOINT_LOG", str(DATA_DIR / "checkpoints" / "checkpoints.jsonl")
 )
 JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
+# The vault's key ring (field encryption, blind indexes): outside the database, 0600.
+# CASELEDGER_VAULT_KEYS (the ring's JSON itself) takes precedence; see vault/keys.py.
+VAULT_KEYS_FILE = env_path("CASELEDGER_VAULT_KEYS_FILE", str(DATA_DIR / "keys" / "vault-keys.json"))
 HEALTH_CHECKPOINT_MAX_AGE_MINUTES = env_int("CASELEDGER_CHECKPOINT_MAX_AGE_MINUTES", 30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("CASELEDGER_HEARTBEAT_MAX_AGE_SECONDS", 180)
 

@@ -1,0 +1,116 @@
+"""`caseledger keys status | add | rotate`: the vault's encryption keys."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from caseledger.cli.subcommands import VerbCommand
+
+
+class Command(VerbCommand):
+    help = "Show, add and rotate the vault keys that encrypt sensitive customer data."
+    json_output = True
+    verbs = {
+        "status": "how many encrypted values are under each key, and which key is active",
+        "add": "add a new key and make it active (old values keep their key until rotate)",
+        "rotate": "re-encrypt every value still under an old key with the active key, in "
+        "batches; safe to interrupt and run again",
+    }
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Never two rotations, or an add during one; status may always look.
+        self.lock_name = None if options.get("verb") == "status" else "vault-keys"
+        return super().execute(*args, **options)
+
+    def add_status_arguments(self, parser):
+        pass
+
+    def add_add_arguments(self, parser):
+        pass
+
+    def add_rotate_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=500,
+            help="customers per transaction (default 500)",
+        )
+        parser.add_argument(
+            "--max-batches",
+            type=int,
+            default=None,
+            help="stop after this many batches (the rest waits for the next run)",
+        )
+
+    def handle_status(self, **options: Any) -> None:
+        from caseledger.vault.keys import load
+        from caseledger.vault.queries import key_usage
+
+        ring = load()
+        usage = key_usage()
+        lines = [f"Key ring: {ring.source}"]
+        for u in usage:
+            notes = [n for n, on in (("active", u.active), ("MISSING", not u.in_ring)) if on]
+            suffix = f"  ({', '.join(notes)})" if notes else ""
+            lines.append(f"  {u.key_id:<20} {u.values:>10} values  {u.created}{suffix}")
+        old = sum(u.values for u in usage if not u.active)
+        lines.append(
+            f"{old} values under old keys; run `caseledger keys rotate`"
+            if old
+            else "Every value is under the active key."
+        )
+        self.emit(
+            {
+                "source": ring.source,
+                "active": ring.active_id,
+                "keys": [dataclasses.asdict(u) for u in usage],
+                "under_old_keys": old,
+            },
+            "\n".join(lines),
+        )
+
+    def handle_add(self, **options: Any) -> None:
+        from caseledger.vault.keys import key_add
+
+        ring = key_add()
+        self.emit(
+            {"active": ring.active_id, "keys": list(ring.keys), "source": ring.source},
+            f"Added key {ring.active_id}; it is now active ({ring.source}).\n"
+            "Back up the key file now, then run `caseledger keys rotate`.",
+        )
+
+    def handle_rotate(self, **options: Any) -> None:
+        from caseledger.vault.queries import values_under_old_keys
+        from caseledger.vault.services import vault_reencrypt_batch
+
+        batches = values = customers = 0
+        moved: dict[str, int] = {}
+        to_key = ""
+        with self.progress(values_under_old_keys(), "re-encrypting") as bar:
+            while options["max_batches"] is None or batches < options["max_batches"]:
+                result = vault_reencrypt_batch(actor=None, batch_size=options["batch_size"])
+                to_key = result.to_key
+                if not result.values:
+                    break
+                batches += 1
+                values += result.values
+                customers += result.customers
+                for key_id, n in result.from_keys.items():
+                    moved[key_id] = moved.get(key_id, 0) + n
+                bar.update(result.values)
+        left = values_under_old_keys()
+        self.emit(
+            {
+                "to_key": to_key,
+                "batches": batches,
+                "values": values,
+                "customers": customers,
+                "from_keys": moved,
+                "remaining": left,
+            },
+            f"Re-encrypted {values} values of {customers} customers in {batches} batches "
+            f"to key {to_key}"
+            + (f" (from {', '.join(f'{k}: {n}' for k, n in moved.items())})" if moved else "")
+            + (f".\n{left} values are still under old keys; run rotate again." if left else "."),
+        )

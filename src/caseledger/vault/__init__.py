@@ -1,0 +1,1 @@
+"""Field encryption, blind indexes, masking, validation of identity numbers, key rotation."""

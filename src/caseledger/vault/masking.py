@@ -1,0 +1,60 @@
+"""Display masks, computed on the server from the value (retention-presets.md, "Display
+masking"). A mask hides characters; it is never an encoding that could be reversed."""
+
+from __future__ import annotations
+
+import re
+
+STAR = "*"
+
+
+def keep(value: str, first: int, last: int) -> str:
+    """Show `first` leading and `last` trailing characters; star the rest. A value too
+    short to hide anything between them is starred completely."""
+    if len(value) <= first + last:
+        return STAR * len(value)
+    return value[:first] + STAR * (len(value) - first - last) + (value[-last:] if last else "")
+
+
+def mask_resident_id(value: str) -> str:
+    return keep(value, 1, 1)  # 1****************X
+
+
+def mask_bank_card(value: str) -> str:
+    return keep(value, 0, 4)  # ************2631
+
+
+def mask_chinese_name(value: str) -> str:
+    return keep(value, 0, 1)  # *明
+
+
+def mask_text(value: str) -> str:
+    """Other sensitive text: the first and the last third show, the middle third is hidden."""
+    third = len(value) // 3
+    return keep(value, third, third)
+
+
+def mask_mobile(value: str) -> str:
+    """138******78 for a mainland mobile; other numbers keep their country code and the
+    same first-three, last-two rule on the national number."""
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("+86") or (len(digits) == 11 and digits.startswith("1")):
+        national = digits[2:] if value.startswith("+86") else digits
+        return keep(national, 3, 2)
+    if value.startswith("+"):
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            return keep(digits, 3, 2)
+        return f"+{number.country_code} " + keep(str(number.national_number), 3, 2)
+    return keep(digits, 3, 2)
+
+
+def mask_identifier(kind: str, value: str) -> str:
+    if kind == "resident_id":
+        return mask_resident_id(value)
+    if kind in ("bank_card", "bank_account"):
+        return mask_bank_card(value)
+    return mask_text(value)
