@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -89,9 +88,16 @@ _SQLITE_PAYLOADS = (
     "SELECT entry_id, CAST(body AS BLOB), redaction_ref FROM journal_payload "
     "WHERE entry_id > %s AND entry_id <= %s ORDER BY entry_id"
 )
-# SQLite escapes a quote, a backslash or a control character with a backslash; Python's
-# encoder escapes exactly those. No backslash and no raw control character: same bytes.
-_NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\\]").search
+
+
+def _plain(header: str) -> bool:
+    """True when no string in the header needed an escape. Python's encoder escapes a quote,
+    a backslash and control characters, always with a backslash; SQLite's json_array does too.
+    A header without a backslash and with only printable characters is the same bytes either
+    way (anything else goes to `entry_digest`)."""
+    return "\\" not in header and header.isprintable()
+
+
 _ROW = (
     "SELECT seq, at, actor_id, actor_name, via, action, object_type, object_id, root, reason, "
     "payload_hash FROM journal_entry WHERE seq = %s"
@@ -257,7 +263,7 @@ def _walk(
             else:
                 if fast:
                     computed = None
-                    if header is not None and not _NEEDS_ESCAPE(header):
+                    if header is not None and _plain(header):
                         computed = sha256((prev + header).encode()).hexdigest()
                     if computed != stored_hash:
                         computed = _reference_digest(prev, seq)
