@@ -116,6 +116,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "cases:write": frozenset({Perm.CASE_VIEW, Perm.CASE_MODIFY}),
     "customers:read": frozenset({Perm.CUSTOMER_VIEW}),
     "customers:write": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_MODIFY}),
+    # Still only for users whose role may reveal (compliance); every reveal is journaled.
+    "customers:reveal": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_REVEAL}),
     "journal:read": frozenset({Perm.JOURNAL_VIEW}),
 }
 

@@ -13,8 +13,8 @@ DESCRIPTION = """\
 The caseledger REST API.
 
 * **Authentication**: `Authorization: Bearer <token>`. A token's scopes (`cases:read`,
-  `cases:write`, `customers:read`, `customers:write`, `journal:read`) narrow what its owner's
-  roles allow; they never widen them. Recording a case names a customer, so it needs
+  `cases:write`, `customers:read`, `customers:write`, `customers:reveal`, `journal:read`)
+  narrow what its owner's roles allow; they never widen them. Recording a case names a customer, so it needs
   `customers:read` as well as `cases:write`.
 * **Errors** are always `{"error": {"code", "field", "message", "errors": [...]}}` with the
   HTTP status: 401 no or bad token, 403 not allowed, 404 missing or not visible to you,

@@ -15,7 +15,12 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer
 
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
-from caseledger.customers.models import ContactKind, CustomerKind, RelationshipStatus
+from caseledger.customers.models import (
+    ContactKind,
+    CustomerKind,
+    IdentifierKind,
+    RelationshipStatus,
+)
 from caseledger.journal.canonical import format_time
 
 UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
@@ -74,6 +79,38 @@ class ContactPointOut(Schema):
     created_at: UtcTime
 
 
+class IdentifierOut(Schema):
+    """A sensitive identifier, always masked; POST .../reveal shows the value."""
+
+    id: int
+    kind: str
+    masked: str = Field(description="e.g. 1****************X; the value is never sent here")
+    created_at: UtcTime
+
+
+class IdentifierIn(Strict):
+    kind: IdentifierKind
+    value: str = Field(description="checked by kind (resident ID: GB 11643), then encrypted")
+    reason: str = Field("", description="why, for the journal")
+
+
+class IdentifierCreatedOut(IdentifierOut):
+    warnings: list[str] = Field(description="e.g. a bank card failing Luhn, a probable duplicate")
+    probable_duplicates: list[int] = Field(
+        description="ids of customers you may see that hold the same value"
+    )
+
+
+class RevealIn(Strict):
+    reason: str = Field(description="why you need to see the value; required, journaled")
+
+
+class RevealOut(Schema):
+    identifier: int
+    kind: str
+    value: str
+
+
 class CustomerIn(Strict):
     kind: CustomerKind
     name: str
@@ -104,6 +141,7 @@ class CustomerOut(Schema):
     relationship_ended_on: dt.date | None
     tags: list[str]
     contact_points: list[ContactPointOut]
+    identifiers: list[IdentifierOut] = Field(description="sensitive identifiers, masked")
     created_at: UtcTime
     updated_at: UtcTime
     version: int
@@ -115,6 +153,10 @@ class CustomerOut(Schema):
     @staticmethod
     def resolve_contact_points(obj: Any) -> list[Any]:
         return list(obj.contact_points.all())
+
+    @staticmethod
+    def resolve_identifiers(obj: Any) -> list[Any]:
+        return list(obj.identifiers.all())
 
 
 class CustomerQuery(Schema):

@@ -10,7 +10,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
-from caseledger.customers.models import Customer
+from caseledger.customers.models import Customer, Identifier
 
 
 def customer_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
@@ -45,7 +45,7 @@ def _json_contains() -> bool:
 
 
 def customer_get(*, actor: User, customer_id: int | str) -> Customer:
-    qs = customer_list(actor=actor).prefetch_related("contact_points")
+    qs = customer_list(actor=actor).prefetch_related("contact_points", "identifiers")
     customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if customer is None:
         raise NotFound(
@@ -78,3 +78,22 @@ def customer_find_by_identifier(*, actor: User, kind: str, value: str) -> QueryS
         .filter(identifiers__kind=kind, identifiers__blind_index=index)
         .distinct()
     )
+
+
+def identifier_get(*, actor: User, identifier_id: int | str) -> Identifier:
+    """An identifier of a customer the actor may see (masked fields only are of use here;
+    revealing the value is customers.services.identifier_reveal)."""
+    visible = customer_list(actor=actor).values("pk")
+    identifier = (
+        Identifier.objects.select_related("customer")
+        .filter(pk=identifier_id, customer__in=visible)
+        .first()
+        if str(identifier_id).isdigit()
+        else None
+    )
+    if identifier is None:
+        raise NotFound(
+            f"identifier {identifier_id} does not exist or is not visible to you",
+            field="identifier",
+        )
+    return identifier

@@ -10,7 +10,12 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import assignable_users, visible_departments
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
 from caseledger.cases.taxonomy import CATEGORIES, category_choices
-from caseledger.customers.models import ContactKind, CustomerKind, RelationshipStatus
+from caseledger.customers.models import (
+    ContactKind,
+    CustomerKind,
+    IdentifierKind,
+    RelationshipStatus,
+)
 
 BLANK = [("", "—")]
 LOCAL_SECOND = "%Y-%m-%dT%H:%M:%S"
@@ -196,6 +201,26 @@ class ContactPointForm(forms.Form):
     is_primary = forms.BooleanField(label=_("Primary"), required=False)
     verified_at = forms.DateTimeField(
         label=_("Verified at"), required=False, widget=LocalDateTimeInput()
+    )
+
+
+class IdentifierForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=IdentifierKind.choices)
+    # render_value is off: a sensitive value typed into a refused form is not sent back.
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted; shown masked."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see it?"),
+        max_length=500,
+        help_text=_("Required. Your name, the time and this reason are journaled."),
     )
 
 

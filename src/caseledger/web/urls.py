@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseledger.web.views import auth, cases, customers, files, history, journal
+from caseledger.web.views import auth, cases, customers, files, history, identifiers, journal
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +25,8 @@ urlpatterns = [
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
     path("customers/<int:pk>/contacts/", customers.contact_point_add, name="contact_point_add"),
     path("customers/<int:pk>/history/", history.customer_history, name="customer_history"),
+    path("customers/<int:pk>/identifiers/", identifiers.identifier_add, name="identifier_add"),
+    path("identifiers/<int:pk>/reveal/", identifiers.identifier_reveal, name="identifier_reveal"),
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
 
 from caseledger.api import idempotency
@@ -22,9 +22,21 @@ from caseledger.api.schemas import (
     ErrorOut,
     HistoryOut,
     HistoryQuery,
+    IdentifierCreatedOut,
+    IdentifierIn,
+    RevealIn,
+    RevealOut,
 )
-from caseledger.customers.queries import customer_get, customer_list
-from caseledger.customers.services import contact_point_add, customer_create, customer_update
+from caseledger.customers.queries import customer_get, customer_list, identifier_get
+from caseledger.customers.services import (
+    IDENTIFIER_RECORD,
+    contact_point_add,
+    customer_create,
+    customer_update,
+    identifier_add,
+    identifier_reveal,
+)
+from caseledger.vault.crypto import blind_index
 
 router = Router(tags=["customers"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
@@ -32,6 +44,10 @@ ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 
 def _customer(customer: Any) -> dict:
     return CustomerOut.from_orm(customer).model_dump(mode="json")
+
+
+def _prefetched(qs: Any) -> Any:
+    return qs.prefetch_related("contact_points", "identifiers")
 
 
 @router.post(
@@ -54,7 +70,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
 def list_customers(request: HttpRequest, params: Query[CustomerQuery]) -> dict:
     """Sorted by name. Pages follow `next_cursor` until it is null."""
     filters = params.model_dump(mode="json", exclude={"limit", "cursor"}, exclude_none=True)
-    qs = customer_list(actor=actor(request), filters=filters).prefetch_related("contact_points")
+    qs = _prefetched(customer_list(actor=actor(request), filters=filters))
     page = paginate(qs, cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -104,6 +120,63 @@ def add_contact_point(
             actor=user, customer=customer, data=data, reason=payload.reason
         ),
     )
+
+
+@router.post(
+    "/customers/{customer_id}/identifiers",
+    response={201: IdentifierCreatedOut, **ERRORS},
+    summary="Add a sensitive identifier (resident ID, passport, bank card …) to a customer",
+    openapi_extra=idempotency.OPENAPI,
+)
+def add_identifier(request: HttpRequest, customer_id: int, payload: IdentifierIn) -> HttpResponse:
+    """The value is validated by kind, encrypted, indexed for exact lookup and masked; the
+    answer and every later read show only the mask."""
+    user = actor(request)
+    customer = customer_get(actor=user, customer_id=customer_id)
+    kind = payload.kind.value
+    # Keyed, so the stored fingerprint of the body cannot be used to guess the value.
+    fingerprint = idempotency.parts_fingerprint(
+        kind,
+        blind_index(payload.value.strip(), record=IDENTIFIER_RECORD, field=kind),
+        payload.reason,
+    )
+
+    def render(added: Any) -> dict:
+        out = IdentifierCreatedOut(
+            id=added.identifier.pk,
+            kind=added.identifier.kind,
+            masked=added.identifier.masked,
+            created_at=added.identifier.created_at,
+            warnings=list(added.warnings),
+            probable_duplicates=list(added.probable_duplicates),
+        )
+        return out.model_dump(mode="json")
+
+    return idempotency.create(
+        request,
+        fingerprint=fingerprint,
+        render=render,
+        make=lambda: identifier_add(
+            actor=user, customer=customer, kind=kind, value=payload.value, reason=payload.reason
+        ),
+    )
+
+
+@router.post(
+    "/identifiers/{identifier_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="Reveal a sensitive identifier (needs customer.reveal and a reason; journaled)",
+)
+def reveal_identifier(request: HttpRequest, identifier_id: int, payload: RevealIn) -> HttpResponse:
+    """Needs a token with the `customers:reveal` scope, held by a user whose role may reveal
+    (compliance). The reveal is journaled as `customer.reveal` with the reason."""
+    user = actor(request)
+    identifier = identifier_get(actor=user, identifier_id=identifier_id)
+    value = identifier_reveal(actor=user, identifier=identifier, reason=payload.reason)
+    out = RevealOut(identifier=identifier.pk, kind=identifier.kind, value=value)
+    response = JsonResponse(out.model_dump(mode="json"))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get(

@@ -76,3 +76,11 @@ def status_label(value: str) -> str:
     from caseledger.cases.models import Status
 
     return str(Status(value).label) if value in Status.values else value
+
+
+@register.filter
+def masked_contact(point: Any) -> str:
+    """Phone numbers are personal data: masked wherever they are only being read."""
+    from caseledger.vault.masking import mask_mobile
+
+    return mask_mobile(point.value) if point.kind == "phone" else point.value

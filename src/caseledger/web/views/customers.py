@@ -24,6 +24,7 @@ from caseledger.web.forms import (
     CustomerCreateForm,
     CustomerEditForm,
     CustomerFilterForm,
+    IdentifierForm,
 )
 from caseledger.web.viewing import (
     AuthedRequest,
@@ -109,7 +110,7 @@ def customer_create(request: AuthedRequest) -> HttpResponseBase:
     )
 
 
-def _detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, Any]:
+def detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, Any]:
     try:
         cases = list(
             case_list(actor=request.user, filters={"customer": customer.pk})[
@@ -126,6 +127,9 @@ def _detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str,
         "cases": cases[:CUSTOMER_CASES_SHOWN],
         "more_cases": len(cases) > CUSTOMER_CASES_SHOWN,
         "contact_form": ContactPointForm(),
+        "identifiers": customer.identifiers.all(),
+        "identifier_form": IdentifierForm(),
+        "can_reveal": may(request.user, Perm.CUSTOMER_REVEAL, customer.department_id),
     }
     context.update(extra)
     return context
@@ -135,7 +139,7 @@ def _detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str,
 @require_GET
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
-    return render(request, "web/customers/detail.html", _detail_context(request, customer))
+    return render(request, "web/customers/detail.html", detail_context(request, customer))
 
 
 def _edit_initial(customer) -> dict[str, Any]:
@@ -208,7 +212,7 @@ def contact_point_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 return redirect("web:customer_detail", pk=customer.pk)
             customer = customer_get(actor=request.user, customer_id=pk)
             form = ContactPointForm()
-    context = _detail_context(request, customer, contact_form=form)
+    context = detail_context(request, customer, contact_form=form)
     if request.htmx:
         return render(request, "web/customers/_contacts.html", context)
     return render(request, "web/customers/detail.html", context, status=422)

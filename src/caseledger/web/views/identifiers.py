@@ -1,0 +1,68 @@
+"""A customer's sensitive identifiers: add one (masked from then on), reveal one (with the
+permission and a reason, shown once, journaled). Views parse, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
+from caseledger.core.errors import ValidationFailed
+from caseledger.customers import services
+from caseledger.customers.queries import customer_get, identifier_get
+from caseledger.web.forms import IdentifierForm, RevealForm
+from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.views.customers import detail_context
+
+
+@web_view
+@require_POST
+def identifier_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    customer = customer_get(actor=request.user, customer_id=pk)
+    form = IdentifierForm(request.POST)
+    if form.is_valid():
+        try:
+            added = services.identifier_add(
+                actor=request.user,
+                customer=customer,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Added %(masked)s.") % {"masked": added.identifier.masked})
+            for warning in added.warnings:
+                messages.warning(request, warning)
+            return redirect("web:customer_detail", pk=customer.pk)
+    context = detail_context(request, customer, identifier_form=form)
+    return render(request, "web/customers/detail.html", context, status=422)
+
+
+@web_view
+@never_cache
+def identifier_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    identifier = identifier_get(actor=request.user, identifier_id=pk)
+    customer = identifier.customer
+    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
+    form = RevealForm(request.POST or None)
+    value = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            value = services.identifier_reveal(
+                actor=request.user, identifier=identifier, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+    return render(
+        request,
+        "web/customers/reveal.html",
+        {"identifier": identifier, "customer": customer, "form": form, "value": value},
+        status=422 if form.errors else 200,
+    )
