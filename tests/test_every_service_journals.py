@@ -42,6 +42,7 @@ def discover() -> set[str]:
 def _calls(people, customer, case):
     """One real call per service, as the people who may make it."""
     from caseledger.accounts import services as accounts
+    from caseledger.backup import services as backup
     from caseledger.cases import services as cases
     from caseledger.customers import services as customers
 
@@ -139,6 +140,10 @@ def _calls(people, customer, case):
         "caseledger.cases.services.case_attachment_add": lambda: cases.case_attachment_add(
             actor=people.agent, case=case, stream=io.BytesIO(b"%PDF-1.4"), filename="a.pdf"
         ),
+        # Inside the test transaction the snapshot fails; that failure is recorded and
+        # journaled too (tests/backup has the real runs).
+        "caseledger.backup.services.backup_run": lambda: backup.backup_run(actor=people.admin),
+        "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
     }
 
 

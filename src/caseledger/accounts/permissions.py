@@ -28,6 +28,8 @@ class Perm(StrEnum):
     DEPARTMENT_MANAGE = "department.manage"
     TOKEN_MANAGE = "token.manage"  # noqa: S105  (a permission name, not a secret)
     SETTINGS_MANAGE = "settings.manage"
+    BACKUP_RUN = "backup.run"  # take backups, verify them, run restore drills
+    BACKUP_RESTORE = "backup.restore"
 
 
 class Scope(StrEnum):
@@ -107,6 +109,8 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.TOKEN_MANAGE: Scope.ALL,
         Perm.SETTINGS_MANAGE: Scope.ALL,
         Perm.JOURNAL_CHECKPOINT: Scope.ALL,
+        Perm.BACKUP_RUN: Scope.ALL,
+        Perm.BACKUP_RESTORE: Scope.ALL,
     },
 }
 

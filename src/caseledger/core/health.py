@@ -1,4 +1,5 @@
-"""What /healthz and `caseledger status` report: the database, the worker, the checkpoints."""
+"""What /healthz and `caseledger status` report: the database, the worker, the checkpoints,
+the backups."""
 
 from __future__ import annotations
 
@@ -70,7 +71,21 @@ def _checkpoint() -> dict[str, Any]:
     }
 
 
+def _backup() -> dict[str, Any]:
+    try:
+        from caseledger.backup.queries import health_check
+
+        return health_check()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def health() -> Health:
     return Health(
-        checks={"database": _database(), "worker": _worker(), "checkpoint": _checkpoint()}
+        checks={
+            "database": _database(),
+            "worker": _worker(),
+            "checkpoint": _checkpoint(),
+            "backup": _backup(),
+        }
     )

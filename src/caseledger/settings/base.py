@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caseledger.api",
     "caseledger.web",
     "caseledger.cli",
+    "caseledger.backup",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,30 @@ if _redis_url:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")})
+
+# Backups (caseledger.backup, docs/operations/backup.md): every backup goes to every
+# destination: NAME=DIRECTORY pairs, plus S3-compatible storage when a bucket is set.
+BACKUP_DIRS = env_str("CASELEDGER_BACKUP_DIRS") or (
+    f"primary={DATA_DIR / 'backups' / 'primary'},secondary={DATA_DIR / 'backups' / 'secondary'}"
+)
+BACKUP_KEY = env_str("CASELEDGER_BACKUP_KEY")  # base64 of 32 bytes; or the key file below
+BACKUP_KEY_FILE = env_path("CASELEDGER_BACKUP_KEY_FILE", str(DATA_DIR / "keys" / "backup.key"))
+BACKUP_S3 = {
+    "bucket": env_str("CASELEDGER_BACKUP_S3_BUCKET"),
+    "prefix": env_str("CASELEDGER_BACKUP_S3_PREFIX", "caseledger/"),
+    "endpoint_url": env_str("CASELEDGER_BACKUP_S3_ENDPOINT_URL"),
+    "region": env_str("CASELEDGER_BACKUP_S3_REGION", "us-east-1"),
+    "access_key_id": env_str("CASELEDGER_BACKUP_S3_ACCESS_KEY_ID"),
+    "secret_access_key": env_str("CASELEDGER_BACKUP_S3_SECRET_ACCESS_KEY"),
+}
+BACKUP_EVERY_HOURS = env_int("CASELEDGER_BACKUP_EVERY_HOURS", 1)
+BACKUP_KEEP = {
+    "hourly": env_int("CASELEDGER_BACKUP_KEEP_HOURLY", 24),
+    "daily": env_int("CASELEDGER_BACKUP_KEEP_DAILY", 7),
+    "weekly": env_int("CASELEDGER_BACKUP_KEEP_WEEKLY", 4),
+    "monthly": env_int("CASELEDGER_BACKUP_KEEP_MONTHLY", 12),
+}
+BACKUP_DRILL_SAMPLE = env_int("CASELEDGER_BACKUP_DRILL_SAMPLE", 50)
 
 EMAIL_BACKEND = env_str(
     "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"

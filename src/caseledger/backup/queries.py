@@ -1,0 +1,70 @@
+"""Reading backups: what each destination holds, the recorded runs and drills, and health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+
+from caseledger.backup import archive, destinations
+from caseledger.backup.models import BackupRun, Drill
+from caseledger.core import clock
+
+
+def backup_list() -> list[dict[str, Any]]:
+    """Every complete backup at every destination; an unreachable destination is named."""
+    found: list[dict[str, Any]] = []
+    for destination in destinations.configured():
+        try:
+            ids = destination.snapshot_ids()
+        except Exception as exc:  # listing must go on to the other destinations
+            found.append({"destination": destination.name, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        for snapshot_id in ids:
+            item: dict[str, Any] = {"destination": destination.name, "snapshot": snapshot_id}
+            try:
+                manifest, problems = archive.parse_manifest(
+                    destination.read_manifest(snapshot_id), None
+                )
+            except Exception as exc:
+                manifest, problems = None, [f"{type(exc).__name__}: {exc}"]
+            if manifest:
+                item.update(
+                    created_at=manifest.get("created_at"),
+                    engine=manifest.get("engine"),
+                    journal_head_seq=manifest.get("journal", {}).get("head_seq"),
+                    bytes=manifest.get("archive", {}).get("size"),
+                    files=len(manifest.get("files", [])),
+                )
+            if problems:
+                item["problems"] = problems
+            found.append(item)
+    return found
+
+
+def health_check() -> dict[str, Any]:
+    """For /healthz: the last backup wrote everywhere, is recent, and no drill last failed."""
+    last = BackupRun.objects.prefetch_related("results").first()
+    if last is None:
+        return {"ok": True, "note": "no backup yet"}
+    last_ok = BackupRun.objects.filter(ok=True).first()
+    limit = dt.timedelta(hours=max(2, 3 * settings.BACKUP_EVERY_HOURS))
+    failing = [r.destination for r in last.results.all() if not (r.ok and r.verified)]
+    drills_failed = []
+    for name in Drill.objects.values_list("destination", flat=True).distinct():
+        newest = Drill.objects.filter(destination=name).first()
+        if newest is not None and not newest.ok:
+            drills_failed.append(name)
+    age = (clock.now() - last_ok.started_at).total_seconds() if last_ok else None
+    return {
+        "ok": bool(
+            last.ok and not drills_failed and age is not None and age <= limit.total_seconds()
+        ),
+        "last_snapshot": last.snapshot_id,
+        "last_ok_age_seconds": None if age is None else round(age),
+        "max_age_seconds": round(limit.total_seconds()),
+        "failing_destinations": failing,
+        "error": last.error,
+        "failed_drills": drills_failed,
+    }

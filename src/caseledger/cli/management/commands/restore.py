@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from caseledger.core.command import CaseledgerCommand
+
+
+class Command(CaseledgerCommand):
+    help = (
+        "Restore a backup into a new place: a data directory or SQLite file, or a new "
+        "PostgreSQL database (postgres://…). The copy is checked (every file, the journal "
+        "chain against the checkpoint log that came with the backup, head and counts against "
+        "the manifest) before it is put in place. Never over the live database unless "
+        "--replace --yes."
+    )
+    json_output = True
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--from",
+            dest="source",
+            required=True,
+            metavar="DESTINATION",
+            help="a destination name (primary, secondary, s3 …) or a directory of backups",
+        )
+        parser.add_argument("--snapshot", metavar="ID", help="which backup (default: the latest)")
+        parser.add_argument(
+            "--to",
+            required=True,
+            metavar="PATH_OR_DATABASE_URL",
+            help="a new data directory or .sqlite3 file, or a postgres:// URL of a new database",
+        )
+        parser.add_argument(
+            "--files-to",
+            metavar="DIR",
+            help="PostgreSQL: where attachments and the checkpoint log go "
+            "(default: DATA_DIR/restored/SNAPSHOT)",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="allow replacing an existing target, the live database included",
+        )
+        parser.add_argument("--yes", action="store_true", help="confirm --replace")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from caseledger.backup import destinations
+        from caseledger.backup.restore import restore
+
+        if options["replace"] and not options["yes"]:
+            if not sys.stdin.isatty():
+                raise CommandError("--replace needs --yes (nothing was changed)")
+            answer = input(f"Replace {options['to']} with the backup? Type 'replace': ")
+            if answer.strip() != "replace":
+                raise CommandError("not confirmed; nothing was changed")
+        restored = restore(
+            destination=destinations.named(options["source"]),
+            snapshot_id=options.get("snapshot"),
+            to=options["to"],
+            files_to=options.get("files_to"),
+            replace=options["replace"],
+        )
+        data = restored.as_dict()
+        if restored.ok:
+            text = (
+                f"Restored backup {restored.snapshot_id} from {restored.destination} to "
+                f"{restored.target} in {restored.seconds:.1f} s\n"
+                f"  records: {data['records']} rows in {len(data['counts'])} tables\n"
+                f"  journal: {data['journal']['entries']} entries, head "
+                f"#{data['journal']['head_seq']} {data['journal']['head_hash']}, verified "
+                f"against {data['journal']['checkpoints_checked']} signed checkpoints\n"
+                f"  files:   {restored.files_dir}"
+            )
+        else:
+            text = "Restore FAILED; nothing was put in place:\n" + "\n".join(
+                f"  {p}" for p in restored.problems
+            )
+        self.emit(data, text)
+        if not restored.ok:
+            raise CommandError(
+                f"backup {restored.snapshot_id} did not restore cleanly: {restored.problems[0]}",
+                returncode=1,
+            )
