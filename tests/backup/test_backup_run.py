@@ -3,6 +3,7 @@ process: every destination written, damage named, failures recorded, journaled a
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -15,6 +16,7 @@ from caseledger.backup.queries import backup_list, health_check
 from caseledger.backup.restore import verify_backup
 from caseledger.backup.services import backup_run, drill_run
 from caseledger.cases.services import case_attachment_add
+from caseledger.core import clock
 from caseledger.core.errors import PermissionDenied
 from caseledger.journal.models import Entry
 from caseledger.journal.services import checkpoint_create
@@ -131,8 +133,11 @@ def test_an_altered_manifest_is_refused_by_name(backups, people, records):
 
 def test_pruning_keeps_the_newest_verified_backup(backups, people, records, settings):
     settings.BACKUP_KEEP = {"hourly": 1, "daily": 0, "weekly": 0, "monthly": 0}
-    first = backup_run(actor=people.admin)
-    second = backup_run(actor=people.admin)
+    hour = dt.datetime.now(tz=dt.UTC).replace(minute=0, second=0, microsecond=0)
+    with clock.frozen(hour + dt.timedelta(seconds=1)):
+        first = backup_run(actor=people.admin)
+    with clock.frozen(hour + dt.timedelta(seconds=1, microseconds=1)):  # same second
+        second = backup_run(actor=people.admin)
     assert first.ok and second.ok
     for destination in _by_name().values():
         assert destination.snapshot_ids() == [second.snapshot_id]

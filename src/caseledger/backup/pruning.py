@@ -19,10 +19,13 @@ _BUCKETS: dict[str, Callable[[dt.datetime], object]] = {
 
 
 def snapshot_time(snapshot_id: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(snapshot_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
+    stamp = snapshot_id.split("Z", 1)[0]
+    for layout in ("%Y%m%dT%H%M%S.%f", "%Y%m%dT%H%M%S"):
+        try:
+            return dt.datetime.strptime(stamp, layout).replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue
+    return None
 
 
 def to_remove(ids: Iterable[str], keep: dict[str, int], protected: set[str]) -> list[str]:

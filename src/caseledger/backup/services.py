@@ -53,7 +53,8 @@ def _exclusive(name: str) -> Iterator[None]:
 
 
 def _new_snapshot_id() -> str:
-    return clock.now().strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    # Ids sort by time (latest, pruning): microseconds keep two runs in one second in order.
+    return clock.now().strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
 
 
 def _read_back(destination: destinations.Destination, snapshot_id: str, manifest: dict) -> None:
