@@ -69,15 +69,15 @@ def main() -> None:
         common.django_setup()
         from caseledger.journal import verify
 
-        verify.verify_chain()  # warm the page cache, as a second run would find it
+        verify.verify_chain(parallel=True)  # warm the page cache, as a second run would find it
         with common.timer() as t:
-            report = verify.verify_chain()
+            report = verify.verify_chain(parallel=True)
         if not report.ok:
             sys.exit(f"journal does not verify: {report.first_problem}")
         rate = report.entries / t[0]
         verify.PARALLEL_MIN_ENTRIES = 10**12
         with common.timer() as single:
-            verify.verify_chain()
+            verify.verify_chain(parallel=True)
         single_rate = report.entries / single[0]
         if args.profile:
             profiler = cProfile.Profile()

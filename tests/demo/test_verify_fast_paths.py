@@ -27,7 +27,7 @@ def reports(monkeypatch) -> list[dict]:
     found.append(verify_chain().as_dict())
     monkeypatch.setattr(verify, "PARALLEL_MIN_ENTRIES", 0)
     assert verify._split_point() is not None  # the two-process path really runs
-    found.append(verify_chain().as_dict())
+    found.append(verify_chain(parallel=True).as_dict())
     return found
 
 

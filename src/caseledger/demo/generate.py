@@ -366,8 +366,8 @@ class Generator:
             1,
         ]
         encoded = [
-            None,
-            self.e(values[1]),
+            "",  # id, filled in by the loader
+            self.e(str(values[1])),
             encode_str(name),
             str(dept_id),
             self.e(status),
@@ -400,8 +400,8 @@ class Generator:
         verified = self.rng.random() < 0.5
         values = [None, None, kind, value, "", primary, db_time if verified else None, db_time]
         encoded = [
-            None,
-            None,
+            "",  # id, filled in by the loader
+            "",  # id, filled in by the loader
             self.e(kind),
             encode_str(value),
             '""',
@@ -537,8 +537,8 @@ class Generator:
             1,
         ]
         encoded = [
-            None,
-            None,
+            "",  # id, filled in by the loader
+            "",  # id, filled in by the loader
             e(kind),
             e(channel),
             e(category),
@@ -580,7 +580,7 @@ class Generator:
         kind, channel = ("outbound", "phone") if outbound else ("note", "")
         db_time, json_time = self.tt.pair(at)
         values = [None, None, kind, channel, body[0], author, db_time]
-        encoded = [None, None, self.e(kind), self.e(channel), body[1], str(author), json_time]
+        encoded = ["", "", self.e(kind), self.e(channel), body[1], str(author), json_time]
         return Row(values, encoded)
 
 

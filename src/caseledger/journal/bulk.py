@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -93,7 +93,7 @@ def create_body(state: Mapping[str, Any]) -> str:
 
 
 def _columns(model: type[models.Model]) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields]
+    return [str(f.column) for f in model._meta.concrete_fields]
 
 
 def insert_rows(
@@ -112,7 +112,7 @@ def insert_rows(
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", cast(Any, rows))
 
 
 def db_time(at) -> Any:

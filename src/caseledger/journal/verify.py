@@ -8,9 +8,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import DatabaseError, connection
 
@@ -347,7 +347,8 @@ def _scan_parallel(split: int, options: dict, progress: Callable[[int], None] | 
     errors = []
     waiting = list(pipes)
     while waiting:
-        for reader in wait(waiting):
+        for ready in wait(waiting):
+            reader = cast(Connection, ready)
             try:
                 kind, value = reader.recv()
             except EOFError:
@@ -373,12 +374,15 @@ def verify_chain(
     checkpoint_logs: list[Path] | None = None,
     progress: Callable[[int], None] | None = None,
     max_problems: int = 20,
+    parallel: bool = False,
 ) -> Report:
+    """Walk the whole journal. `parallel` splits a large journal over two forked processes;
+    only a command-line process may ask for it (forking a threaded web server is unsafe)."""
     report = Report()
     logs = _read_logs(report, checkpoint_logs)
     wanted = {c.seq for _, read in logs for c in read.checkpoints}
     options = {"check_payloads": check_payloads, "wanted": wanted, "max_problems": max_problems}
-    split = _split_point()
+    split = _split_point() if parallel and not connection.in_atomic_block else None
     if split is None:
         scans = [_scan(0, _END, progress=progress, **options)]
     else:

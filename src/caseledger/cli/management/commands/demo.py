@@ -73,7 +73,7 @@ class Command(CaseledgerCommand):
         verified, verify_seconds = None, 0.0
         if not options["no_verify"]:
             mark = time.perf_counter()
-            report = verify_chain()
+            report = verify_chain(parallel=True)
             if not report.ok:
                 raise CommandError(f"journal verification failed: {report.first_problem}")
             verified, verify_seconds = report.entries, time.perf_counter() - mark

@@ -89,7 +89,7 @@ class Command(VerbCommand):
                     f"checkpoint log {path} does not exist", field="checkpoint_log"
                 )
         with self.progress(total, "verifying journal") as bar:
-            report = verify_chain(checkpoint_logs=paths, progress=bar.update)
+            report = verify_chain(checkpoint_logs=paths, progress=bar.update, parallel=True)
             bar.update(max(0, report.entries - bar.n))
         self.emit(report.as_dict(), render.verify_text(report))
         first = report.first_problem
