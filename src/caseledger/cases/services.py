@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from caseledger.accounts.access import can, department_ids, require
@@ -169,11 +170,21 @@ def _check_subcategory(category: str, subcategory: str, c: Collector) -> None:
 
 
 def _next_reference(at) -> str:
+    """The next CL-YYYY-NNNNNN. Runs under the journal's write lock, so the counter row is
+    never bumped by two writers at once; one statement keeps the hot path short."""
     year = at.astimezone(ZoneInfo(settings.TIME_ZONE)).year
-    counter, _ = ReferenceCounter.objects.get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"CL-{year}-{counter.last:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_referencecounter SET last = last + 1 WHERE year = %s RETURNING last",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        ReferenceCounter.objects.create(year=year, last=1)
+        number = 1
+    else:
+        number = row[0]
+    return f"CL-{year}-{number:06d}"
 
 
 def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Case:

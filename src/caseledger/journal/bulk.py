@@ -23,7 +23,7 @@ from caseledger.core import clock
 from caseledger.core.context import current_via
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time
 from caseledger.journal.models import ChainHead, Entry, Payload
-from caseledger.journal.services import _lock_head
+from caseledger.journal.services import lock_head
 
 # The encoder json.dumps(ensure_ascii=False) uses for strings: same escapes, same bytes.
 encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
@@ -156,7 +156,7 @@ def append_rendered(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal appends must run inside write_transaction()")
-    head = _lock_head()
+    head = lock_head()
     if not items:
         return head.seq, head.hash
     actor_id, actor_name = (None, "system") if actor is None else (actor.pk, actor.get_username())

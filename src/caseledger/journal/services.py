@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from caseledger.core import clock
 from caseledger.core.context import current_via
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
-from caseledger.journal.models import ChainHead, Entry, Payload
+from caseledger.journal.models import ChainHead, Entry
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,44 @@ def write_transaction() -> Iterator[None]:
     head while holding another row lock, so writers cannot deadlock.
     """
     with transaction.atomic():
-        _lock_head()
+        lock_head()
         yield
 
 
-def _lock_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+# The journal's own statements are plain SQL: they run on every write, and the ORM's
+# query building was most of a journaled write's cost (see docs/benchmarks.md, ingest).
+_ENTRY_COLUMNS = (
+    "seq", "at", "actor_id", "actor_name", "via", "action", "object_type", "object_id",
+    "root", "reason", "payload_hash", "prev_hash", "hash",
+)  # fmt: skip
+_INSERT_ENTRY = (
+    f"INSERT INTO journal_entry ({', '.join(_ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_ENTRY_COLUMNS))})"
+)
+_INSERT_PAYLOAD = (
+    "INSERT INTO journal_payload (entry_id, body, redacted_at, redaction_ref) "
+    "VALUES (%s, %s, NULL, '')"
+)
+
+
+def lock_head() -> Head:
+    """The newest seq and hash, locked until the transaction ends (FOR UPDATE on
+    PostgreSQL; on SQLite the IMMEDIATE transaction already holds the write lock)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM journal_chainhead WHERE id = 1{lock}")
+        row = cursor.fetchone()
+        if row is None:
+            ChainHead.objects.get_or_create(pk=1)
+            cursor.execute(f"SELECT seq, hash FROM journal_chainhead WHERE id = 1{lock}")
+            row = cursor.fetchone()
+    return Head(seq=row[0], hash=row[1])
 
 
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
@@ -68,14 +96,16 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
     """Append entries in order. Must run inside write_transaction()."""
     if not connection.in_atomic_block:
         raise RuntimeError("journal appends must run inside write_transaction()")
-    head = _lock_head()
+    head = lock_head()
     actor_id, actor_name = _actor_fields(actor)
     via = via or current_via()
     at = clock.now()
     at_text = format_time(at)
+    at_stored = connection.ops.adapt_datetimefield_value(at)
     seq, prev = head.seq, head.hash
     entries: list[Entry] = []
-    payloads: list[Payload] = []
+    entry_rows: list[tuple] = []
+    payload_rows: list[tuple] = []
     for change in changes:
         seq += 1
         body: dict[str, Any] = {"changes": change.changes, "state": change.state}
@@ -83,45 +113,26 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
             body["extra"] = change.extra
         body_text = canonical_json(body)
         p_hash = payload_digest(body_text)
-        root = change.root or f"{change.object_type}:{change.object_id}"
+        object_id = str(change.object_id)
+        root = change.root or f"{change.object_type}:{object_id}"
         digest = entry_digest(
-            prev,
-            seq,
-            at_text,
-            actor_id,
-            actor_name,
-            via,
-            change.action,
-            change.object_type,
-            str(change.object_id),
-            root,
-            change.reason,
-            p_hash,
-        )
-        entries.append(
-            Entry(
-                seq=seq,
-                at=at,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                via=via,
-                action=change.action,
-                object_type=change.object_type,
-                object_id=str(change.object_id),
-                root=root,
-                reason=change.reason,
-                payload_hash=p_hash,
-                prev_hash=prev,
-                hash=digest,
-            )
-        )
-        payloads.append(Payload(entry_id=seq, body=body_text))
+            prev, seq, at_text, actor_id, actor_name, via, change.action,
+            change.object_type, object_id, root, change.reason, p_hash,
+        )  # fmt: skip
+        values = (
+            seq, at, actor_id, actor_name, via, change.action, change.object_type,
+            object_id, root, change.reason, p_hash, prev, digest,
+        )  # fmt: skip
+        entries.append(Entry(**dict(zip(_ENTRY_COLUMNS, values, strict=True))))
+        entry_rows.append((*values[:1], at_stored, *values[2:]))
+        payload_rows.append((seq, body_text))
         prev = digest
     if not entries:
         return []
-    Entry.objects.bulk_create(entries, batch_size=2000)
-    Payload.objects.bulk_create(payloads, batch_size=2000)
-    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    with connection.cursor() as cursor:
+        cursor.executemany(_INSERT_ENTRY, entry_rows)
+        cursor.executemany(_INSERT_PAYLOAD, payload_rows)
+        cursor.execute("UPDATE journal_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
     return entries
 
 
