@@ -81,7 +81,7 @@ def test_a_case_added_between_pages_causes_no_duplicate_or_gap(people, customer,
 def test_ties_on_the_sort_key_are_broken_by_id(people, customer, api_as):
     made = _cases(people, customer, 5, same_time=True)
 
-    seen, _ = _walk(api_as(people.agent), {"limit": 2, "sort": "priority"})
+    seen, _ = _walk(api_as(people.agent), {"limit": 2, "sort": "received"})
 
     assert sorted(seen) == sorted(c.reference for c in made)
     assert len(seen) == len(set(seen)) == 5

@@ -92,6 +92,12 @@ class Case(models.Model):
             models.Index(fields=["category", "received_at"], name="case_category_received"),
             models.Index(fields=["assignee", "received_at"], name="case_assignee_received"),
             models.Index(fields=["customer", "received_at"], name="case_customer_received"),
+            # The list's "recently updated" order, under the filters people combine it with.
+            models.Index(fields=["updated_at"], name="case_updated"),
+            models.Index(fields=["department", "updated_at"], name="case_dept_updated"),
+            models.Index(fields=["status", "updated_at"], name="case_status_updated"),
+            models.Index(fields=["category", "updated_at"], name="case_category_updated"),
+            models.Index(fields=["assignee", "updated_at"], name="case_assignee_updated"),
         ]
 
     def __str__(self) -> str:

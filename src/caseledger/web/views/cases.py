@@ -40,8 +40,6 @@ from caseledger.web.views.customers import picker_customers
 # Column → the sort it starts with; clicking the sorted column again flips it.
 SORT_COLUMNS = {
     "reference": "reference",
-    "status": "status",
-    "priority": "priority",
     "received": "-received",
     "updated": "-updated",
 }
