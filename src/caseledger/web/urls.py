@@ -7,6 +7,7 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/password/", auth.password_change, name="password_change"),
     path("cases/", cases.case_list_view, name="case_list"),
     path("cases/export.csv", files.case_export, name="case_export"),
     path("cases/new/", cases.case_create, name="case_create"),

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.services import user_set_password
+from caseledger.core.errors import ValidationFailed
+from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
 
 
 class LoginView(auth_views.LoginView):
@@ -15,3 +24,22 @@ class LogoutView(auth_views.LogoutView):
 
 def home(request):
     return redirect("web:case_list")
+
+
+@web_view
+def password_change(request: AuthedRequest) -> HttpResponseBase:
+    """Change one's own password (the first administrator's is a one-time password)."""
+    form = PasswordChangeForm(user=request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_password(
+                actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc, aliases={"password": "new_password1"})
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("web:case_list")
+    status = 422 if form.errors else 200
+    return render(request, "web/password.html", {"form": form}, status=status)
