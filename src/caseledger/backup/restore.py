@@ -233,14 +233,10 @@ def _sqlite_layout(to: Path) -> tuple[Path, Path]:
     return to / "caseledger.sqlite3", to
 
 
-def _restore_sqlite(
-    destination: Destination,
-    snapshot_id: str,
-    key: bytes,
-    to: Path,
-    replace: bool,
-    sample: dict[str, list[Any]] | None,
-) -> Restored:
+def sqlite_target(to: Path, replace: bool) -> tuple[Path, Path, bool]:
+    """(database file, data directory, is it the live database) for a SQLite restore to
+    `to`; refuses an existing or live target unless `replace`. Shared with the replica
+    restore (caseledger.backup.replication)."""
     db_path, data_dir = _sqlite_layout(to)
     live = _live_sqlite_path()
     is_live = live is not None and db_path == live
@@ -253,6 +249,18 @@ def _restore_sqlite(
         raise Conflict(f"{db_path} already exists; choose a new place", field="to")
     if not replace and any((data_dir / d).exists() for d in ("attachments", "checkpoints")):
         raise Conflict(f"{data_dir} already holds caseledger files; choose a new place", field="to")
+    return db_path, data_dir, is_live
+
+
+def _restore_sqlite(
+    destination: Destination,
+    snapshot_id: str,
+    key: bytes,
+    to: Path,
+    replace: bool,
+    sample: dict[str, list[Any]] | None,
+) -> Restored:
+    db_path, data_dir, is_live = sqlite_target(to, replace)
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = data_dir / f".restoring-{snapshot_id}-{secrets.token_hex(3)}"
     try:

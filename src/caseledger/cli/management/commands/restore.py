@@ -24,7 +24,14 @@ class Command(CaseledgerCommand):
             dest="source",
             required=True,
             metavar="DESTINATION",
-            help="a destination name (primary, secondary, s3 …) or a directory of backups",
+            help="a destination name (primary, secondary, s3 …), a directory of backups, or "
+            "'replica': the Litestream replica (SQLite), see --at",
+        )
+        parser.add_argument(
+            "--at",
+            metavar="TIME",
+            help="with --from replica: the database as of this time, ISO 8601 with a zone "
+            "(2026-03-01T12:07:00Z; default: the newest the replica holds)",
         )
         parser.add_argument("--snapshot", metavar="ID", help="which backup (default: the latest)")
         parser.add_argument(
@@ -56,17 +63,38 @@ class Command(CaseledgerCommand):
             answer = input(f"Replace {options['to']} with the backup? Type 'replace': ")
             if answer.strip() != "replace":
                 raise CommandError("not confirmed; nothing was changed")
-        restored = restore(
-            destination=destinations.named(options["source"]),
-            snapshot_id=options.get("snapshot"),
-            to=options["to"],
-            files_to=options.get("files_to"),
-            replace=options["replace"],
-        )
+        if options["source"] == "replica":
+            from caseledger.backup import replication
+
+            if options.get("snapshot") or options.get("files_to"):
+                raise CommandError("--from replica takes --at TIME, not --snapshot or --files-to")
+            restored = replication.restore_replica(
+                at=replication.parse_at(options.get("at")),
+                to=options["to"],
+                replace=options["replace"],
+            )
+        elif options.get("at"):
+            raise CommandError(
+                "--at restores to a point in time from the Litestream replica: use "
+                "--from replica (a backup is restored as a whole, pick it with --snapshot)"
+            )
+        else:
+            restored = restore(
+                destination=destinations.named(options["source"]),
+                snapshot_id=options.get("snapshot"),
+                to=options["to"],
+                files_to=options.get("files_to"),
+                replace=options["replace"],
+            )
         data = restored.as_dict()
+        what = (
+            f"the replica as of {restored.manifest.get('at') or 'its newest write'}"
+            if options["source"] == "replica"
+            else f"backup {restored.snapshot_id}"
+        )
         if restored.ok:
             text = (
-                f"Restored backup {restored.snapshot_id} from {restored.destination} to "
+                f"Restored {what} from {restored.destination} to "
                 f"{restored.target} in {restored.seconds:.1f} s\n"
                 f"  records: {data['records']} rows in {len(data['counts'])} tables\n"
                 f"  journal: {data['journal']['entries']} entries, head "
@@ -81,6 +109,6 @@ class Command(CaseledgerCommand):
         self.emit(data, text)
         if not restored.ok:
             raise CommandError(
-                f"backup {restored.snapshot_id} did not restore cleanly: {restored.problems[0]}",
+                f"{what} did not restore cleanly: {restored.problems[0]}",
                 returncode=1,
             )

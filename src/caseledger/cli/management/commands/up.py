@@ -84,6 +84,9 @@ class Command(CaseledgerCommand):
         children = [Child("web server", [*command, "serve", "--host", host, "--port", str(port)])]
         if with_worker:
             children.append(Child("worker", [*command, "worker"]))
+        replication = self._replication_child()
+        if replication is not None:
+            children.append(replication)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         supervisor = Supervisor(children)
         previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -93,7 +96,15 @@ class Command(CaseledgerCommand):
                 child.start(env)
             url = f"http://{ports.display_host(host)}:{port}/"
             if supervisor.wait_for(lambda: answers(url + "healthz"), timeout=READY_TIMEOUT):
-                self._announce(url, admin, children)
+                self._announce(url, admin, [c for c in children if c is not replication])
+                if replication is not None:
+                    from caseledger.backup.replication import describe
+
+                    # Its own line, without "pid": scripts read the pids of web and worker.
+                    self.say(
+                        f"Replicating the database to {describe()} (Litestream, "
+                        f"process {replication.pid})."
+                    )
                 while not supervisor.stop_requested and supervisor.first_dead() is None:
                     time.sleep(0.2)
             elif not supervisor.stop_requested and supervisor.first_dead() is None:
@@ -107,6 +118,19 @@ class Command(CaseledgerCommand):
                 child.kill_group()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+    def _replication_child(self) -> Child | None:
+        from caseledger.backup import replication
+
+        if not replication.enabled():
+            if connections["default"].vendor == "postgresql":
+                self.say(f"No continuous replication: {replication.POSTGRES_NOTE}.")
+            return None
+        return Child(
+            "replication (Litestream)",
+            replication.replicate_argv(),
+            extra_env=replication.child_env(),
+        )
 
     def _announce(self, url: str, admin: bootstrap.NewAdmin | None, children: list[Child]) -> None:
         lines = [f"caseledger is running at {url}"]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import subprocess
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +13,7 @@ from django.db import connections
 from django.utils.module_loading import autodiscover_modules
 from huey.consumer import Consumer
 
+from caseledger.cli.processes import Child
 from caseledger.core.command import CaseledgerCommand
 from caseledger.core.logging import get_logger
 
@@ -46,6 +50,12 @@ class Command(CaseledgerCommand):
             type=float,
             default=30.0,
             help="seconds to wait for running jobs on stop (default 30)",
+        )
+        parser.add_argument(
+            "--replicate",
+            action="store_true",
+            help="also run Litestream (continuous replication of SQLite) as a child, for "
+            "deployments that run the worker without `caseledger up`",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -85,5 +95,65 @@ class Command(CaseledgerCommand):
             workers=consumer.workers,
             tasks=sorted(HUEY._registry._registry),
         )
-        consumer.run()
+        replication = self._start_replication() if options["replicate"] else None
+        try:
+            consumer.run()
+        finally:
+            if replication is not None:
+                replication.stop()
         log.info("worker.stop")
+        if replication is not None and replication.died_with is not None:
+            raise CommandError(
+                f"Litestream stopped unexpectedly (exit code {replication.died_with}); "
+                "the worker stopped too, so that a supervisor restarts both",
+                returncode=1,
+            )
+
+    def _start_replication(self) -> _Replication:
+        from caseledger.backup import replication
+
+        if not replication.enabled():
+            raise CommandError(
+                f"--replicate: {replication.POSTGRES_NOTE}"
+                if connections["default"].vendor == "postgresql"
+                else "--replicate: replication is off (CASELEDGER_LITESTREAM_REPLICA=off)"
+            )
+        child = Child(
+            "replication (Litestream)",
+            replication.replicate_argv(),
+            extra_env=replication.child_env(),
+        )
+        # Started from the main thread: the kernel's parent-death signal follows the thread
+        # that forked, and this one lives as long as the worker.
+        child.start(dict(os.environ))
+        log.info("worker.replication.start", pid=child.pid, replica=replication.describe())
+        watched = _Replication(child)
+        threading.Thread(target=watched.watch, name="litestream-watch", daemon=True).start()
+        return watched
+
+
+class _Replication:
+    """Litestream beside the worker: if it dies, the worker stops (exit 1) rather than run
+    on without replication and look healthy."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self.stopping = False
+        self.died_with: int | None = None
+
+    def watch(self) -> None:
+        assert self.child.process is not None
+        code = self.child.process.wait()
+        if not self.stopping:
+            self.died_with = code
+            log.error("worker.replication.died", exit_code=code)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.child.signal(signal.SIGTERM)
+        assert self.child.process is not None
+        try:
+            self.child.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.child.kill_group()
