@@ -45,6 +45,7 @@ def _calls(people, customer, case):
     from caseledger.backup import services as backup
     from caseledger.cases import services as cases
     from caseledger.customers import services as customers
+    from caseledger.privacy import services as privacy
 
     token_holder = {}
 
@@ -79,7 +80,73 @@ def _calls(people, customer, case):
         keys.key_add()  # identifier_add's passport is now under an old key
         return vault_reencrypt_batch(actor=people.admin)
 
+    changes = {}
+
+    def pending():
+        if "p" not in changes:
+            changes["p"] = privacy.identifier_change_propose(
+                actor=people.agent, customer=customer, kind="bank_card", value="6222020200112233"
+            )
+        return changes["p"]
+
+    def other_pending():
+        return privacy.identifier_change_propose(
+            actor=people.agent, customer=customer, kind="health", value="allergic to penicillin"
+        )
+
+    requests = {}
+
+    def privacy_request():
+        if "r" not in requests:
+            requests["r"] = privacy.privacy_request_open(
+                actor=people.compliance, customer=customer, kind="access"
+            )
+        return requests["r"]
+
+    consents = {}
+
+    def consent():
+        if "c" not in consents:
+            consents["c"] = privacy.consent_grant(
+                actor=people.agent,
+                customer=customer,
+                data={"purpose": "sms", "legal_basis": "consent", "obtained_by": "call"},
+            )
+        return consents["c"]
+
     return {
+        # Sorted order confirms before it proposes: each call makes its own.
+        "caseledger.privacy.services.identifier_change_propose": other_pending,
+        "caseledger.privacy.services.identifier_change_confirm": lambda: (
+            privacy.identifier_change_confirm(
+                actor=people.supervisor, change=pending(), reason="ok"
+            )
+        ),
+        "caseledger.privacy.services.identifier_change_reject": lambda: (
+            privacy.identifier_change_reject(
+                actor=people.supervisor, change=other_pending(), reason="no"
+            )
+        ),
+        "caseledger.privacy.services.privacy_request_open": lambda: privacy.privacy_request_open(
+            actor=people.compliance, customer=customer, kind="correction"
+        ),
+        "caseledger.privacy.services.privacy_request_assign": lambda: (
+            privacy.privacy_request_assign(
+                actor=people.compliance, request=privacy_request(), handler=people.compliance
+            )
+        ),
+        "caseledger.privacy.services.privacy_request_export": lambda: (
+            privacy.privacy_request_export(actor=people.compliance, request=privacy_request())
+        ),
+        "caseledger.privacy.services.privacy_request_complete": lambda: (
+            privacy.privacy_request_complete(
+                actor=people.compliance, request=privacy_request(), outcome="sent"
+            )
+        ),
+        "caseledger.privacy.services.consent_grant": consent,
+        "caseledger.privacy.services.consent_withdraw": lambda: privacy.consent_withdraw(
+            actor=people.agent, consent=consent()
+        ),
         "caseledger.accounts.services.department_create": lambda: accounts.department_create(
             actor=people.admin, code="claims", name="Claims"
         ),

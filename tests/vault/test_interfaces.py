@@ -31,6 +31,12 @@ def browser():
 # ---- API ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _direct_entry(settings):
+    """These tests are about masking and reveal; maker-checker is tests/privacy's."""
+    settings.REVIEWED_IDENTIFIER_KINDS = []
+
+
 def test_api_adds_an_identifier_and_only_ever_answers_with_the_mask(people, customer):
     api = ApiClient(people.agent, WRITE)
     created = api.post(

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
-from caseledger.api.routes import cases, customers, journal
+from caseledger.api.routes import cases, customers, journal, privacy
 
 DESCRIPTION = """\
 The caseledger REST API.
@@ -45,6 +45,7 @@ def build() -> NinjaAPI:
     api.add_router("", cases.router)
     api.add_router("", customers.router)
     api.add_router("", journal.router)
+    api.add_router("", privacy.router)
     return api
 
 

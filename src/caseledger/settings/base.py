@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "caseledger.web",
     "caseledger.cli",
     "caseledger.backup",
+    "caseledger.privacy",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,22 @@ BACKUP_KEEP = {
     "monthly": env_int("CASELEDGER_BACKUP_KEEP_MONTHLY", 12),
 }
 BACKUP_DRILL_SAMPLE = env_int("CASELEDGER_BACKUP_DRILL_SAMPLE", 50)
+
+# Privacy (docs/operations/privacy.md). Kinds of identifier a second person must confirm:
+# unset means every kind, "none" none (direct entry), else a comma-separated list.
+_reviewed = env_str("CASELEDGER_REVIEWED_IDENTIFIER_KINDS")
+REVIEWED_IDENTIFIER_KINDS: list[str] | None = (
+    None if not _reviewed else [k for k in _reviewed.split(",") if k and k != "none"]
+)
+PRIVACY_REQUEST_DAYS = env_int("CASELEDGER_PRIVACY_REQUEST_DAYS", 30)
+PRIVACY_REQUEST_WORKING_DAYS = env_bool("CASELEDGER_PRIVACY_REQUEST_WORKING_DAYS", False)
+HOLIDAYS_FILE = env_str("CASELEDGER_HOLIDAYS_FILE", "") or ""
+# Contact points to re-verify after this many days, by the customer's relationship status.
+REVERIFY_DAYS = {
+    "active": env_int("CASELEDGER_REVERIFY_DAYS_ACTIVE", 90),
+    "prospect": env_int("CASELEDGER_REVERIFY_DAYS_PROSPECT", 180),
+    "other": env_int("CASELEDGER_REVERIFY_DAYS_OTHER", 365),
+}
 
 # Continuous replication of SQLite with Litestream (caseledger.backup.replication), run by
 # `caseledger up` and `caseledger worker --replicate`: "dir" (LITESTREAM_REPLICA_DIR), "s3"

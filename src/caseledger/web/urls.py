@@ -1,6 +1,15 @@
 from django.urls import path
 
-from caseledger.web.views import auth, cases, customers, files, history, identifiers, journal
+from caseledger.web.views import (
+    auth,
+    cases,
+    customers,
+    files,
+    history,
+    identifiers,
+    journal,
+    privacy,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -28,6 +37,12 @@ urlpatterns = [
     path("customers/<int:pk>/history/", history.customer_history, name="customer_history"),
     path("customers/<int:pk>/identifiers/", identifiers.identifier_add, name="identifier_add"),
     path("identifiers/<int:pk>/reveal/", identifiers.identifier_reveal, name="identifier_reveal"),
+    path("pending/<int:pk>/", privacy.pending_change_decide, name="pending_change_decide"),
+    path("customers/<int:pk>/consents/", privacy.consent_grant, name="consent_grant"),
+    path("consents/<int:pk>/withdraw/", privacy.consent_withdraw, name="consent_withdraw"),
+    path("privacy/requests/", privacy.privacy_request_list_view, name="privacy_request_list"),
+    path("privacy/requests/<int:pk>/", privacy.privacy_request_act, name="privacy_request_act"),
+    path("privacy/reverify/", privacy.reverification_view, name="reverification"),
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),

@@ -36,6 +36,7 @@ from caseledger.customers.services import (
     identifier_add,
     identifier_reveal,
 )
+from caseledger.privacy.services import identifier_change_propose, needs_review
 from caseledger.vault.crypto import blind_index
 
 router = Router(tags=["customers"])
@@ -124,16 +125,26 @@ def add_contact_point(
 
 @router.post(
     "/customers/{customer_id}/identifiers",
-    response={201: IdentifierCreatedOut, **ERRORS},
+    response={201: IdentifierCreatedOut, 202: dict, **ERRORS},
     summary="Add a sensitive identifier (resident ID, passport, bank card …) to a customer",
     openapi_extra=idempotency.OPENAPI,
 )
 def add_identifier(request: HttpRequest, customer_id: int, payload: IdentifierIn) -> HttpResponse:
     """The value is validated by kind, encrypted, indexed for exact lookup and masked; the
-    answer and every later read show only the mask."""
+    answer and every later read show only the mask. Kinds under maker-checker (all, unless
+    CASELEDGER_REVIEWED_IDENTIFIER_KINDS says otherwise) answer 202 with the pending change,
+    which someone else confirms at /pending-changes/{id}/confirm."""
     user = actor(request)
     customer = customer_get(actor=user, customer_id=customer_id)
     kind = payload.kind.value
+    if needs_review(kind):  # maker-checker: 202, the value waits for a second person
+        from caseledger.api.routes.privacy import PendingChangeOut
+
+        change = identifier_change_propose(
+            actor=user, customer=customer, kind=kind, value=payload.value, reason=payload.reason
+        )
+        out = PendingChangeOut.from_orm(change).model_dump(mode="json")
+        return JsonResponse(out, status=202)
     # Keyed, so the stored fingerprint of the body cannot be used to guess the value.
     fingerprint = idempotency.parts_fingerprint(
         kind,

@@ -15,6 +15,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import ValidationFailed
 from caseledger.customers import services
 from caseledger.customers.queries import customer_get, identifier_get
+from caseledger.privacy.services import identifier_change_propose, needs_review
 from caseledger.web.forms import IdentifierForm, RevealForm
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
 from caseledger.web.views.customers import detail_context
@@ -25,7 +26,26 @@ from caseledger.web.views.customers import detail_context
 def identifier_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     form = IdentifierForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and needs_review(form.cleaned_data["kind"]):
+        # Maker-checker: the value waits for a second person (privacy.services).
+        try:
+            change = identifier_change_propose(
+                actor=request.user,
+                customer=customer,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(masked)s waits for a second person to confirm it.")
+                % {"masked": change.masked},
+            )
+            return redirect("web:customer_detail", pk=customer.pk)
+    elif form.is_valid():
         try:
             added = services.identifier_add(
                 actor=request.user,

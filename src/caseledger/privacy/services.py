@@ -1,0 +1,380 @@
+"""Every privacy write: maker-checker for sensitive identifiers, privacy requests, consent.
+
+Dangerous in part: pending changes carry plaintext identifiers on the way in and out. The
+guarantee is the vault's: plaintext is validated, encrypted and masked here, then only
+handed to customers.services on confirmation; never stored, journaled, logged or put in
+an error. Each function: permission, validation, write, journal, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.state import diff, model_state
+from caseledger.core.validate import Collector
+from caseledger.customers import services as customers
+from caseledger.customers.models import Customer, Identifier, IdentifierKind
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.privacy import deadlines
+from caseledger.privacy.models import (
+    OPEN_STATUSES,
+    ChangeStatus,
+    Consent,
+    LegalBasis,
+    ObtainedBy,
+    PendingChange,
+    PrivacyRequest,
+    RequestKind,
+    RequestStatus,
+)
+from caseledger.vault import crypto
+from caseledger.vault.masking import mask_identifier
+from caseledger.vault.validators import check_identifier
+
+PENDING_RECORD = "privacy.pending"
+# Who handles privacy requests: the compliance role (the one that may reveal). A dedicated
+# permission can replace this without touching callers.
+HANDLE = Perm.CUSTOMER_REVEAL
+DISPOSITION_MISSING = "waiting for the disposition machinery (not built yet); nothing deleted"
+
+
+def _record(actor: User | None, action: str, obj: Any, before: dict | None, **kw: Any) -> None:
+    state = model_state(obj)
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type=obj._meta.model_name,
+            object_id=str(obj.pk),
+            root=f"customer:{obj.customer_id}",
+            state=state,
+            changes=diff(before, state),
+            **kw,
+        ),
+    )
+
+
+# ---- maker-checker ------------------------------------------------------------------------
+
+
+def needs_review(kind: str) -> bool:
+    kinds = settings.REVIEWED_IDENTIFIER_KINDS
+    return kind in (IdentifierKind.values if kinds is None else kinds)
+
+
+def identifier_change_propose(
+    *,
+    actor: User,
+    customer: Customer,
+    kind: str,
+    value: str,
+    reason: str = "",
+    replaces: Identifier | None = None,
+) -> PendingChange:
+    """Enter a new or changed identifier; it waits for a second person (the checker)."""
+    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+    if kind not in IdentifierKind.values:
+        raise ValidationFailed(
+            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            field="kind",
+            code="invalid_choice",
+        )
+    if replaces is not None and (replaces.customer_id != customer.pk or replaces.kind != kind):
+        raise ValidationFailed(
+            _("must be an identifier of this customer and kind"), field="replaces"
+        )
+    if not isinstance(value, str):
+        raise ValidationFailed(_("must be text"), field="value")
+    checked = check_identifier(kind, value)
+    if checked.errors:
+        raise ValidationFailed("; ".join(checked.errors), field="value")
+    reason = customers._clean_reason(reason, required=False)
+    with write_transaction():
+        change = PendingChange(
+            customer=customer,
+            kind=kind,
+            replaces=replaces,
+            masked=mask_identifier(kind, checked.value),
+            reason=reason,
+            maker=actor,
+            created_at=clock.now(),
+        )
+        change.save()  # the id binds the ciphertext to this change
+        change.ciphertext = crypto.encrypt(
+            checked.value, record=PENDING_RECORD, field=kind, owner=f"pending:{change.pk}"
+        )
+        change.key_id = crypto.key_id_of(change.ciphertext)
+        change.save(update_fields=["ciphertext", "key_id"])
+        _record(actor, "privacy.change_propose", change, None, reason=reason)
+    return change
+
+
+def _decidable(actor: User, change: PendingChange, decision_reason: str) -> PendingChange:
+    require(actor, Perm.CUSTOMER_APPROVE, change.customer.department_id)
+    if change.maker_id == actor.pk:
+        raise PermissionDenied(
+            _("the person who entered a change cannot review it"), field="checker", code="maker"
+        )
+    customers._clean_reason(decision_reason, required=True)
+    current = PendingChange.objects.select_for_update().get(pk=change.pk)
+    if current.status != ChangeStatus.PENDING:
+        raise Conflict(
+            f"change {change.pk} was already {current.status}", field="status", code="decided"
+        )
+    return current
+
+
+def identifier_change_confirm(*, actor: User, change: PendingChange, reason: str) -> Identifier:
+    """The checker confirms the value against the source; it is applied through the
+    identifier services in the maker's name, and journaled with both names."""
+    with write_transaction():
+        current = _decidable(actor, change, reason)
+        before = model_state(current)
+        value = crypto.decrypt(
+            current.ciphertext,
+            record=PENDING_RECORD,
+            field=current.kind,
+            owner=f"pending:{current.pk}",
+        )
+        note = f"confirmed by {actor.get_username()}: {reason.strip()}"[: customers.REASON_MAX]
+        if current.replaces_id is not None:
+            old = Identifier.objects.filter(pk=current.replaces_id).first()
+            if old is not None:
+                customers.identifier_remove(actor=current.maker, identifier=old, reason=note)
+        added = customers.identifier_add(
+            actor=current.maker, customer=current.customer, kind=current.kind, value=value,
+            reason=note,
+        )  # fmt: skip
+        replaced = current.replaces_id
+        current.replaces = None  # the row is gone; the journal entry below names it
+        current.status = ChangeStatus.CONFIRMED
+        current.checker = actor
+        current.decision_reason = reason.strip()
+        current.decided_at = clock.now()
+        current.save()
+        _record(
+            actor,
+            "privacy.change_confirm",
+            current,
+            before,
+            reason=reason.strip(),
+            extra={
+                "maker": current.maker.get_username(),
+                "checker": actor.get_username(),
+                "identifier": added.identifier.pk,
+                "replaced": replaced,
+            },
+        )
+    return added.identifier
+
+
+def identifier_change_reject(*, actor: User, change: PendingChange, reason: str) -> PendingChange:
+    """The checker refuses the change; the customer keeps what it had."""
+    with write_transaction():
+        current = _decidable(actor, change, reason)
+        before = model_state(current)
+        current.status = ChangeStatus.REJECTED
+        current.checker = actor
+        current.decision_reason = reason.strip()
+        current.decided_at = clock.now()
+        current.save()
+        _record(
+            actor,
+            "privacy.change_reject",
+            current,
+            before,
+            reason=reason.strip(),
+            extra={"maker": current.maker.get_username(), "checker": actor.get_username()},
+        )
+    return current
+
+
+# ---- privacy requests -----------------------------------------------------------------------
+
+
+def privacy_request_open(
+    *,
+    actor: User,
+    customer: Customer,
+    kind: str,
+    received_on: dt.date | str | None = None,
+    channel: str = "",
+    details: str = "",
+) -> PrivacyRequest:
+    require(actor, HANDLE, customer.department_id)
+    c = Collector()
+    data = {"kind": kind, "received_on": received_on, "channel": channel, "details": details}
+    kind = c.choice(data, "kind", RequestKind.values, required=True) or ""
+    received = c.day(data, "received_on") or deadlines.today()
+    if received > deadlines.today():
+        c.add("received_on", "cannot be in the future")
+    channel = c.text(data, "channel", max_length=40) or ""
+    details = c.text(data, "details", max_length=5000) or ""
+    c.raise_if_any()
+    deletion = kind == RequestKind.DELETION
+    with write_transaction():
+        request = PrivacyRequest.objects.create(
+            customer=customer,
+            kind=kind,
+            received_on=received,
+            due_on=deadlines.due_date(received),
+            status=RequestStatus.WAITING if deletion else RequestStatus.OPEN,
+            outcome=DISPOSITION_MISSING if deletion else "",
+            channel=channel,
+            details=details,
+            created_at=clock.now(),
+        )
+        _record(actor, "privacy.request_open", request, None)
+    return request
+
+
+def _locked_request(request: PrivacyRequest) -> PrivacyRequest:
+    current = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    if current.status not in OPEN_STATUSES:
+        raise Conflict(
+            f"privacy request {request.pk} is already {current.status}",
+            field="status",
+            code="closed",
+        )
+    return current
+
+
+def privacy_request_assign(
+    *, actor: User, request: PrivacyRequest, handler: User
+) -> PrivacyRequest:
+    require(actor, HANDLE, request.customer.department_id)
+    if not handler.is_active or not _may_handle(handler, request):
+        raise ValidationFailed(
+            _("%(who)s may not handle privacy requests") % {"who": handler.get_username()},
+            field="handler",
+        )
+    with write_transaction():
+        current = _locked_request(request)
+        before = model_state(current)
+        current.handler = handler
+        if current.status == RequestStatus.OPEN:
+            current.status = RequestStatus.IN_PROGRESS
+        current.save(update_fields=["handler", "status"])
+        _record(actor, "privacy.request_assign", current, before)
+    return current
+
+
+def _may_handle(user: User, request: PrivacyRequest) -> bool:
+    from caseledger.accounts.access import can
+
+    return can(user, HANDLE, request.customer.department_id)
+
+
+def privacy_request_complete(
+    *, actor: User, request: PrivacyRequest, outcome: str, refused: bool = False
+) -> PrivacyRequest:
+    require(actor, HANDLE, request.customer.department_id)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationFailed(_("say what was done"), field="outcome", code="required")
+    if request.kind == RequestKind.DELETION and not refused:
+        raise ValidationFailed(DISPOSITION_MISSING, field="kind", code="not_available")
+    with write_transaction():
+        current = _locked_request(request)
+        before = model_state(current)
+        current.status = RequestStatus.REFUSED if refused else RequestStatus.COMPLETED
+        current.outcome = outcome
+        current.completed_at = clock.now()
+        if current.handler_id is None:
+            current.handler = actor
+        current.save()
+        _record(actor, "privacy.request_complete", current, before, reason=outcome[:500])
+    return current
+
+
+def privacy_request_export(
+    *, actor: User, request: PrivacyRequest, reveal: bool = False, reason: str = ""
+) -> dict[str, Any]:
+    """Everything held about the customer, as JSON-ready data, for an access/copy request.
+    Identifiers stay masked unless `reveal` (the reveal permission and a reason; journaled
+    as a customer.reveal per identifier). The export itself is journaled, never its content."""
+    from caseledger.privacy.export import customer_export
+
+    require(actor, HANDLE, request.customer.department_id)
+    if request.kind != RequestKind.ACCESS:
+        raise ValidationFailed(_("only an access/copy request has an export"), field="kind")
+    if reveal:
+        require(actor, Perm.CUSTOMER_REVEAL, request.customer.department_id)
+        reason = customers._clean_reason(reason, required=True)
+    with write_transaction():
+        data = customer_export(request.customer, actor=actor if reveal else None, reason=reason)
+        append(
+            actor=actor,
+            change=Change(
+                action="privacy.export",
+                object_type="privacyrequest",
+                object_id=str(request.pk),
+                root=f"customer:{request.customer_id}",
+                state=model_state(request),
+                reason=reason,
+                extra={
+                    "customer": request.customer_id,
+                    "revealed": reveal,
+                    "counts": {k: len(v) for k, v in data.items() if isinstance(v, list)},
+                },
+            ),
+        )
+    return data
+
+
+# ---- consent ----------------------------------------------------------------------------------
+
+CONSENT_FIELDS = (
+    "purpose", "data_scope", "channel_scope", "legal_basis", "obtained_by", "granted_at",
+    "expires_at", "retention_promised",
+)  # fmt: skip
+
+
+def consent_grant(*, actor: User, customer: Customer, data: Mapping[str, Any]) -> Consent:
+    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+    c = Collector()
+    c.unknown(data, CONSENT_FIELDS)
+    clean = {
+        "purpose": c.text(data, "purpose", required=True, max_length=200),
+        "data_scope": c.text(data, "data_scope", max_length=200) or "",
+        "channel_scope": c.text(data, "channel_scope", max_length=100) or "",
+        "legal_basis": c.choice(data, "legal_basis", LegalBasis.values, required=True),
+        "obtained_by": c.choice(data, "obtained_by", ObtainedBy.values, required=True),
+        "granted_at": c.moment(data, "granted_at") or clock.now(),
+        "expires_at": c.moment(data, "expires_at"),
+        "retention_promised": c.text(data, "retention_promised", max_length=200) or "",
+    }
+    granted, expires = clean["granted_at"], clean["expires_at"]
+    if isinstance(expires, dt.datetime) and isinstance(granted, dt.datetime) and expires <= granted:
+        c.add("expires_at", "must be after granted_at")
+    c.raise_if_any()
+    with write_transaction():
+        consent = Consent.objects.create(
+            customer=customer, recorded_by=actor, created_at=clock.now(), **clean
+        )
+        _record(actor, "privacy.consent_grant", consent, None)
+    return consent
+
+
+def consent_withdraw(*, actor: User, consent: Consent, reason: str = "") -> Consent:
+    require(actor, Perm.CUSTOMER_MODIFY, consent.customer.department_id)
+    reason = customers._clean_reason(reason, required=False)
+    with write_transaction():
+        current = Consent.objects.select_for_update().get(pk=consent.pk)
+        if current.withdrawn_at is not None:
+            raise Conflict(_("this consent was already withdrawn"), field="withdrawn_at")
+        before = model_state(current)
+        current.withdrawn_at = clock.now()
+        current.save(update_fields=["withdrawn_at"])
+        _record(actor, "privacy.consent_withdraw", current, before, reason=reason)
+    return current

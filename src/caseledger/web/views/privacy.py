@@ -1,0 +1,155 @@
+"""Privacy pages: review pending identifier changes, consent, privacy requests (with the
+access export), and the re-verification worklist. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.customers.queries import customer_get
+from caseledger.privacy import services
+from caseledger.privacy.deadlines import today
+from caseledger.privacy.models import OPEN_STATUSES, RequestKind
+from caseledger.privacy.queries import (
+    consent_get,
+    pending_change_get,
+    privacy_request_get,
+    privacy_request_list,
+    reverification_worklist,
+)
+from caseledger.web.viewing import AuthedRequest, web_view
+
+WORKLIST_SHOWN = 500
+
+
+def _refused(request: AuthedRequest, exc: ValidationFailed | Conflict) -> None:
+    messages.error(request, str(exc))
+
+
+@web_view
+@require_POST
+def pending_change_decide(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    change = pending_change_get(actor=request.user, change_id=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.identifier_change_confirm(actor=request.user, change=change, reason=reason)
+            messages.success(request, _("Confirmed %(masked)s.") % {"masked": change.masked})
+        else:
+            services.identifier_change_reject(actor=request.user, change=change, reason=reason)
+            messages.success(request, _("Rejected %(masked)s.") % {"masked": change.masked})
+    except (ValidationFailed, Conflict) as exc:
+        _refused(request, exc)
+    return redirect("web:customer_detail", pk=change.customer_id)
+
+
+@web_view
+@require_POST
+def consent_grant(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    customer = customer_get(actor=request.user, customer_id=pk)
+    data = {k: v for k, v in request.POST.items() if k in services.CONSENT_FIELDS and v}
+    try:
+        services.consent_grant(actor=request.user, customer=customer, data=data)
+        messages.success(request, _("Consent recorded."))
+    except ValidationFailed as exc:
+        _refused(request, exc)
+    return redirect("web:customer_detail", pk=customer.pk)
+
+
+@web_view
+@require_POST
+def consent_withdraw(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    consent = consent_get(actor=request.user, consent_id=pk)
+    try:
+        services.consent_withdraw(
+            actor=request.user, consent=consent, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Consent withdrawn."))
+    except (ValidationFailed, Conflict) as exc:
+        _refused(request, exc)
+    return redirect("web:customer_detail", pk=consent.customer_id)
+
+
+@web_view
+def privacy_request_list_view(request: AuthedRequest) -> HttpResponseBase:
+    if request.method == "POST":
+        customer = customer_get(actor=request.user, customer_id=request.POST.get("customer", ""))
+        try:
+            services.privacy_request_open(
+                actor=request.user,
+                customer=customer,
+                kind=request.POST.get("kind", ""),
+                received_on=request.POST.get("received_on") or None,
+                channel=request.POST.get("channel", ""),
+                details=request.POST.get("details", ""),
+            )
+            messages.success(request, _("Privacy request recorded."))
+        except ValidationFailed as exc:
+            _refused(request, exc)
+        return redirect("web:privacy_request_list")
+    filters = {"open": request.GET.get("all") != "1", "customer": request.GET.get("customer")}
+    rows = list(privacy_request_list(actor=request.user, filters=filters)[:500])
+    return render(
+        request,
+        "web/privacy/requests.html",
+        {
+            "rows": rows,
+            "today": today(),
+            "open_statuses": list(OPEN_STATUSES),
+            "kinds": RequestKind.choices,
+        },
+    )
+
+
+@web_view
+@require_POST
+def privacy_request_act(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Assign to me, complete, refuse, or export (access/copy: a JSON download)."""
+    found = privacy_request_get(actor=request.user, request_id=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "export":
+            data = services.privacy_request_export(
+                actor=request.user,
+                request=found,
+                reveal=request.POST.get("reveal") == "1",
+                reason=request.POST.get("reason", ""),
+            )
+            response = HttpResponse(
+                json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+            )
+            name = f"customer-{found.customer_id}-request-{found.pk}.json"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+        if action == "assign":
+            services.privacy_request_assign(actor=request.user, request=found, handler=request.user)
+        else:
+            services.privacy_request_complete(
+                actor=request.user,
+                request=found,
+                outcome=request.POST.get("outcome", ""),
+                refused=action == "refuse",
+            )
+        messages.success(request, _("Privacy request updated."))
+    except (ValidationFailed, Conflict) as exc:
+        _refused(request, exc)
+    return redirect("web:privacy_request_list")
+
+
+@web_view
+@require_GET
+def reverification_view(request: AuthedRequest) -> HttpResponseBase:
+    rows = list(reverification_worklist(actor=request.user)[: WORKLIST_SHOWN + 1])
+    return render(
+        request,
+        "web/privacy/reverify.html",
+        {"rows": rows[:WORKLIST_SHOWN], "more": len(rows) > WORKLIST_SHOWN},
+    )
