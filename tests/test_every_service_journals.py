@@ -211,6 +211,53 @@ def _calls(people, customer, case):
         # journaled too (tests/backup has the real runs).
         "caseledger.backup.services.backup_run": lambda: backup.backup_run(actor=people.admin),
         "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
+        **_retention_calls(people, case),
+    }
+
+
+def _retention_calls(people, case):
+    from caseledger.retention import services as retention
+
+    holds, schedules = {}, {}
+
+    def hold():
+        if "h" not in holds:
+            holds["h"] = retention.hold_place(
+                actor=people.records_manager, matter="M", reason="r", scope="cases", cases=[case.pk]
+            )
+        return holds["h"]
+
+    def schedule():
+        if "s" not in schedules:
+            schedules["s"] = retention.schedule_create(
+                actor=people.records_manager,
+                data={
+                    "name": "Complaints",
+                    "record_kind": "case",
+                    "period_years": 3,
+                    "triggers": ["case_closed"],
+                    "action": "review",
+                    "legal_source": "common practice",
+                },
+            )
+        return schedules["s"]
+
+    prefix = "caseledger.retention.services."
+    return {
+        prefix + "hold_place": hold,
+        prefix + "hold_release": lambda: retention.hold_release(
+            actor=people.compliance, hold=hold(), reason="settled"
+        ),
+        prefix + "schedule_create": schedule,
+        prefix + "schedule_update": lambda: retention.schedule_update(
+            actor=people.records_manager, schedule=schedule(), data={"period_years": 5}
+        ),
+        prefix + "presets_adopt": lambda: retention.presets_adopt(
+            actor=people.records_manager, industry="banking"
+        ),
+        prefix + "retention_recompute": lambda: retention.retention_recompute(
+            actor=people.records_manager
+        ),
     }
 
 

@@ -30,6 +30,9 @@ class Perm(StrEnum):
     SETTINGS_MANAGE = "settings.manage"
     BACKUP_RUN = "backup.run"  # take backups, verify them, run restore drills
     BACKUP_RESTORE = "backup.restore"
+    RETENTION_VIEW = "retention.view"  # schedules, deadlines, holds (read)
+    RETENTION_MANAGE = "retention.manage"  # adopt/edit schedules, recompute deadlines
+    HOLD_MANAGE = "hold.manage"  # place and release legal holds
 
 
 class Scope(StrEnum):
@@ -60,6 +63,7 @@ _ALL_READ = {
     Perm.CASE_VIEW: Scope.ALL,
     Perm.CUSTOMER_VIEW: Scope.ALL,
     Perm.JOURNAL_VIEW: Scope.ALL,
+    Perm.RETENTION_VIEW: Scope.ALL,
 }
 
 GRANTS: dict[Role, dict[Perm, Scope]] = {
@@ -86,6 +90,8 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.CUSTOMER_DELETE: Scope.ALL,
         Perm.CUSTOMER_EXPORT: Scope.ALL,
         Perm.JOURNAL_CHECKPOINT: Scope.ALL,
+        Perm.RETENTION_MANAGE: Scope.ALL,
+        Perm.HOLD_MANAGE: Scope.ALL,
     },
     Role.COMPLIANCE: {
         **_ALL_READ,
@@ -96,6 +102,8 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.CUSTOMER_APPROVE: Scope.ALL,
         Perm.CUSTOMER_EXPORT: Scope.ALL,
         Perm.JOURNAL_CHECKPOINT: Scope.ALL,
+        Perm.RETENTION_MANAGE: Scope.ALL,
+        Perm.HOLD_MANAGE: Scope.ALL,
     },
     Role.AUDITOR: {
         **_ALL_READ,
@@ -123,6 +131,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     # Still only for users whose role may reveal (compliance); every reveal is journaled.
     "customers:reveal": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_REVEAL}),
     "journal:read": frozenset({Perm.JOURNAL_VIEW}),
+    "retention:read": frozenset({Perm.RETENTION_VIEW}),
+    "retention:write": frozenset({Perm.RETENTION_VIEW, Perm.RETENTION_MANAGE, Perm.HOLD_MANAGE}),
 }
 
 ROLE_VALUES: list[str] = [r.value for r in Role]

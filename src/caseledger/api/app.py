@@ -7,13 +7,14 @@ from ninja import NinjaAPI
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
-from caseledger.api.routes import cases, customers, journal, privacy
+from caseledger.api.routes import cases, customers, journal, privacy, retention
 
 DESCRIPTION = """\
 The caseledger REST API.
 
 * **Authentication**: `Authorization: Bearer <token>`. A token's scopes (`cases:read`,
-  `cases:write`, `customers:read`, `customers:write`, `customers:reveal`, `journal:read`)
+  `cases:write`, `customers:read`, `customers:write`, `customers:reveal`, `journal:read`,
+  `retention:read`, `retention:write`)
   narrow what its owner's roles allow; they never widen them. Recording a case names a customer, so it needs
   `customers:read` as well as `cases:write`.
 * **Errors** are always `{"error": {"code", "field", "message", "errors": [...]}}` with the
@@ -46,6 +47,7 @@ def build() -> NinjaAPI:
     api.add_router("", customers.router)
     api.add_router("", journal.router)
     api.add_router("", privacy.router)
+    api.add_router("", retention.router)
     return api
 
 

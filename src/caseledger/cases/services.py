@@ -39,6 +39,7 @@ from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
 from caseledger.customers.services import resolve_department
 from caseledger.journal.services import Change, append, write_transaction
+from caseledger.retention.holds import ensure_not_held
 
 CREATE_FIELDS = (
     "kind",
@@ -236,6 +237,7 @@ def case_update(
     c.raise_if_any()
     with write_transaction():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        ensure_not_held(case=case)  # a legal hold freezes the case (retention ADR 0007)
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
                 f"case {case.reference} was changed by someone else (version {case.version}, "
@@ -335,8 +337,10 @@ def case_attachment_add(
     content_type = (content_type or mimetypes.guess_type(name)[0] or "application/octet-stream")[
         :120
     ]
+    ensure_not_held(case=case)  # before storing: a held case takes no new files
     stored = storage.store(stream)
     with write_transaction():
+        ensure_not_held(case=case)  # again under the lock: a hold placed meanwhile wins
         attachment = Attachment.objects.create(
             case=case,
             sha256=stored.sha256,

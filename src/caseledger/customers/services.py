@@ -169,7 +169,13 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
 
 
 def _locked(customer: Customer) -> Customer:
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    """The customer, locked for a change; refused (Held, naming the matter) while a legal
+    hold names the customer. Every write path here goes through this (retention ADR 0007)."""
+    from caseledger.retention.holds import ensure_not_held
+
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    ensure_not_held(customer=locked)
+    return locked
 
 
 def _check_version(customer: Customer, expected_version: int | None) -> None:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "caseledger.cli",
     "caseledger.backup",
     "caseledger.privacy",
+    "caseledger.retention",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from caseledger.web.views import (
     identifiers,
     journal,
     privacy,
+    retention,
 )
 
 app_name = "web"
@@ -46,4 +47,7 @@ urlpatterns = [
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),
+    path("retention/", retention.retention_console, name="retention"),
+    path("retention/holds/", retention.hold_place_view, name="hold_place"),
+    path("retention/holds/<int:pk>/release/", retention.hold_release_view, name="hold_release"),
 ]

@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from caseledger.accounts.models import User
 from caseledger.core.context import via
 from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied, ValidationFailed
+from caseledger.retention.errors import Held
 
 PAGE_SIZE = 50
 
@@ -42,6 +43,8 @@ def web_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             return render(request, "403.html", {"reason": exc.message}, status=403)
         except NotFound as exc:
             return render(request, "404.html", {"reason": exc.message}, status=404)
+        except Held as exc:  # any write a view does not handle itself names the hold
+            return render(request, "web/retention/held.html", {"reason": exc.message}, status=409)
 
     return wrapper
 

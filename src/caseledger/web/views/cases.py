@@ -18,6 +18,7 @@ from caseledger.cases.queries import SORTS, case_get, case_list
 from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.retention.errors import Held
 from caseledger.web.forms import (
     AttachmentForm,
     CaseEditForm,
@@ -154,6 +155,9 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
+        except Held as exc:
+            form.add_error(None, exc.message)
+            status = 409
         except Conflict:
             form.add_error(
                 None,
@@ -192,6 +196,8 @@ def case_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         )
+    except Held as exc:
+        messages.error(request, exc.message)
     except Conflict:
         messages.error(
             request,

@@ -19,6 +19,7 @@ from caseledger.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from caseledger.customers import services
 from caseledger.customers.queries import customer_get, customer_list
 from caseledger.customers.services import CUSTOMER_FIELDS
+from caseledger.retention.errors import Held
 from caseledger.web.forms import (
     ContactPointForm,
     CustomerCreateForm,
@@ -175,6 +176,9 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
+        except Held as exc:
+            form.add_error(None, exc.message)
+            status = 409
         except Conflict:
             form.add_error(
                 None,

@@ -1,0 +1,469 @@
+"""Every write to legal holds, retention schedules and computed deadlines. Permission →
+validation → write → journal, one transaction each (per batch for the recompute)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.cases.models import Case
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.state import diff, model_state
+from caseledger.core.validate import Collector
+from caseledger.customers.models import Customer
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.retention import deadlines, holds
+from caseledger.retention.models import (
+    Action,
+    HoldScope,
+    LegalHold,
+    RecordKind,
+    RecordRetention,
+    RetentionSchedule,
+    ScheduleStatus,
+    Trigger,
+)
+from caseledger.retention.presets import INDUSTRIES, presets_for
+
+# ---- legal holds -----------------------------------------------------------------------
+
+
+def hold_state(hold: LegalHold) -> dict[str, Any]:
+    state = model_state(hold)
+    state["cases"] = sorted(hold.cases.values_list("pk", flat=True))
+    state["customers"] = sorted(hold.customers.values_list("pk", flat=True))
+    return state
+
+
+def _ids(values: Iterable[Any], model: Any, field: str) -> list[int]:
+    wanted: list[int] = []
+    refs: list[str] = []
+    for v in values or ():
+        text = str(v).strip()
+        if text.isdigit():
+            wanted.append(int(text))
+        elif model is Case and text.upper().startswith("CL-"):
+            refs.append(text.upper())
+        else:
+            raise ValidationFailed(f"{text!r} is not an id", field=field, code="invalid")
+    found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if refs:
+        by_ref = dict(Case.objects.filter(reference__in=refs).values_list("reference", "pk"))
+        missing_refs = [r for r in refs if r not in by_ref]
+        if missing_refs:
+            raise ValidationFailed(
+                f"no such case: {', '.join(missing_refs)}", field=field, code="not_found"
+            )
+        found |= set(by_ref.values())
+        wanted += list(by_ref.values())
+    missing = sorted(set(wanted) - found)
+    if missing:
+        raise ValidationFailed(
+            f"no such {field[:-1]}: {', '.join(map(str, missing))}", field=field, code="not_found"
+        )
+    return sorted(set(wanted))
+
+
+def hold_place(
+    *,
+    actor: User,
+    matter: str,
+    reason: str,
+    scope: str,
+    cases: Iterable[Any] = (),
+    customers: Iterable[Any] = (),
+    case_filter: Mapping[str, Any] | None = None,
+    owner: User | None = None,
+) -> LegalHold:
+    require(actor, Perm.HOLD_MANAGE)
+    c = Collector()
+    data = {"matter": matter, "reason": reason, "scope": scope}
+    matter_clean = c.text(data, "matter", required=True, max_length=200)
+    reason_clean = c.text(data, "reason", required=True, max_length=5000)
+    c.choice(data, "scope", HoldScope.values, required=True)
+    c.raise_if_any()
+    case_ids: list[int] = []
+    customer_ids: list[int] = []
+    saved: dict[str, str] = {}
+    if scope == HoldScope.CASES:
+        case_ids = _ids(cases, Case, "cases")
+        if not case_ids:
+            raise ValidationFailed("name at least one case", field="cases", code="required")
+    elif scope == HoldScope.CUSTOMERS:
+        customer_ids = _ids(customers, Customer, "customers")
+        if not customer_ids:
+            raise ValidationFailed("name at least one customer", field="customers", code="required")
+    else:
+        saved = holds.clean_filter(dict(case_filter or {}))
+    with write_transaction():
+        hold = LegalHold.objects.create(
+            matter=matter_clean or "",
+            reason=reason_clean or "",
+            owner=owner or actor,
+            scope=scope,
+            case_filter=saved,
+            placed_at=clock.now(),
+            placed_by=actor,
+        )
+        hold.cases.set(case_ids)
+        hold.customers.set(customer_ids)
+        state = hold_state(hold)
+        append(
+            actor=actor,
+            change=Change(
+                action="hold.place",
+                object_type="legal_hold",
+                object_id=str(hold.pk),
+                state=state,
+                changes=diff(None, state),
+                reason=reason_clean or "",
+            ),
+        )
+    return hold
+
+
+def hold_release(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
+    require(actor, Perm.HOLD_MANAGE)
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            "a reason is required to release a hold", field="reason", code="required"
+        )
+    with write_transaction():
+        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.released_at is not None:
+            raise Conflict(f"hold {hold.pk} ({hold.matter}) is already released", field="hold")
+        before = hold_state(hold)
+        hold.released_at = clock.now()
+        hold.released_by = actor
+        hold.release_reason = reason.strip()
+        hold.save(update_fields=["released_at", "released_by", "release_reason"])
+        after = hold_state(hold)
+        append(
+            actor=actor,
+            change=Change(
+                action="hold.release",
+                object_type="legal_hold",
+                object_id=str(hold.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=hold.release_reason,
+            ),
+        )
+    return hold
+
+
+# ---- retention schedules ---------------------------------------------------------------
+
+SCHEDULE_FIELDS = (
+    "name",
+    "record_kind",
+    "industry",
+    "case_kind",
+    "category",
+    "risk_class",
+    "tags",
+    "period_years",
+    "period_months",
+    "period_days",
+    "triggers",
+    "action",
+    "legal_source",
+    "next_review_on",
+    "status",
+)
+
+
+def _clean_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
+    from caseledger.cases.models import CaseKind, Severity
+
+    c = Collector()
+    clean: dict[str, Any] = {}
+    clean["name"] = c.text(data, "name", required=True, max_length=200)
+    clean["record_kind"] = c.choice(data, "record_kind", RecordKind.values, required=True)
+    clean["action"] = c.choice(data, "action", Action.values, required=True)
+    clean["status"] = c.choice(data, "status", ScheduleStatus.values) or ScheduleStatus.ACTIVE.value
+    clean["legal_source"] = c.text(data, "legal_source", required=True, max_length=5000)
+    clean["industry"] = c.choice(data, "industry", INDUSTRIES) or ""
+    clean["case_kind"] = c.choice(data, "case_kind", CaseKind.values) or ""
+    clean["risk_class"] = c.choice(data, "risk_class", Severity.values) or ""
+    clean["category"] = c.text(data, "category", max_length=40) or ""
+    tags = data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        c.add("tags", "must be a list of text", "invalid")
+    clean["tags"] = sorted({t.strip() for t in tags if isinstance(t, str) and t.strip()})
+    for name, most in (("period_years", 200), ("period_months", 2400), ("period_days", 73000)):
+        clean[name] = c.integer(data, name, minimum=0, maximum=most) or 0
+    triggers = data.get("triggers") or []
+    if isinstance(triggers, str):
+        triggers = [triggers]
+    bad = [t for t in triggers if t not in Trigger.values]
+    if not triggers:
+        c.add("triggers", f"name at least one of {', '.join(Trigger.values)}", "required")
+    elif bad:
+        c.add(
+            "triggers",
+            f"unknown trigger(s) {', '.join(map(str, bad))}; known: {', '.join(Trigger.values)}",
+            "invalid_choice",
+        )
+    clean["triggers"] = list(dict.fromkeys(triggers))
+    review = data.get("next_review_on")
+    if isinstance(review, str) and review:
+        try:
+            review = dt.date.fromisoformat(review)
+        except ValueError:
+            c.add("next_review_on", "is not a date (YYYY-MM-DD)", "invalid")
+            review = None
+    clean["next_review_on"] = review or None
+    c.raise_if_any()
+    return clean
+
+
+def _journal_schedule(actor: User | None, schedule: RetentionSchedule, before, action, reason):
+    state = model_state(schedule)
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type="retention_schedule",
+            object_id=str(schedule.pk),
+            root=f"retention_schedule:{schedule.code}",
+            state=state,
+            changes=diff(before, state),
+            reason=reason,
+        ),
+    )
+
+
+def _recompute_later() -> None:
+    """Deadlines follow a schedule change: the worker recomputes after the commit (a
+    request must not rewrite a million rows)."""
+    from caseledger.retention.tasks import recompute_soon
+
+    transaction.on_commit(recompute_soon)
+
+
+def schedule_create(
+    *, actor: User | None, data: Mapping[str, Any], code: str = "", preset: str = ""
+) -> RetentionSchedule:
+    if actor is not None:
+        require(actor, Perm.RETENTION_MANAGE)
+    clean = _clean_schedule(data)
+    from django.utils.text import slugify
+
+    code = slugify(code or data.get("code") or clean["name"])[:80]
+    if not code:
+        raise ValidationFailed("a code is required", field="code", code="required")
+    with write_transaction():
+        if RetentionSchedule.objects.filter(code=code).exists():
+            raise ValidationFailed(
+                f"a schedule with code {code!r} exists; edit it instead",
+                field="code",
+                code="duplicate",
+            )
+        schedule = RetentionSchedule.objects.create(
+            code=code,
+            owner=actor,
+            preset=preset,
+            created_at=clock.now(),
+            created_by=actor,
+            **clean,
+        )
+        _journal_schedule(actor, schedule, None, "retention.schedule_create", "")
+        _recompute_later()
+    return schedule
+
+
+def schedule_update(
+    *, actor: User, schedule: RetentionSchedule, data: Mapping[str, Any], reason: str = ""
+) -> RetentionSchedule:
+    """A new version under the same code; the old row stays, no longer current."""
+    require(actor, Perm.RETENTION_MANAGE)
+    current = {f: getattr(schedule, f) for f in SCHEDULE_FIELDS}
+    clean = _clean_schedule({**current, **data})
+    with write_transaction():
+        old = RetentionSchedule.objects.select_for_update().get(pk=schedule.pk)
+        if not old.is_current:
+            raise Conflict(
+                f"schedule {old.code} version {old.version} is not the current version; "
+                "reload and edit the current one",
+                field="version",
+            )
+        if all(getattr(old, k) == v for k, v in clean.items()):
+            return old
+        before = model_state(old)
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        new = RetentionSchedule.objects.create(
+            code=old.code,
+            version=old.version + 1,
+            owner=old.owner,
+            preset=old.preset,
+            created_at=clock.now(),
+            created_by=actor,
+            **clean,
+        )
+        _journal_schedule(actor, new, before, "retention.schedule_update", reason)
+        _recompute_later()
+    return new
+
+
+def presets_adopt(*, actor: User | None, industry: str) -> list[RetentionSchedule]:
+    """Adopt an industry's presets as schedules (skipping those already adopted). Presets
+    whose figures the sources do not confirm arrive as needs_confirmation."""
+    if actor is not None:
+        require(actor, Perm.RETENTION_MANAGE)
+    if industry not in INDUSTRIES:
+        raise ValidationFailed(
+            f"unknown industry {industry!r}; known: {', '.join(INDUSTRIES)}",
+            field="industry",
+            code="invalid_choice",
+        )
+    adopted: list[RetentionSchedule] = []
+    with write_transaction():
+        for p in presets_for(industry):
+            code = f"{industry}-{p.code}"
+            if RetentionSchedule.objects.filter(code=code).exists():
+                continue
+            adopted.append(
+                schedule_create(
+                    actor=actor,
+                    code=code,
+                    preset=p.code,
+                    data={
+                        "name": p.name,
+                        "record_kind": p.record_kind,
+                        "industry": industry,
+                        "case_kind": p.case_kind,
+                        "period_years": p.years,
+                        "period_months": p.months,
+                        "triggers": list(p.triggers),
+                        "action": p.action,
+                        "legal_source": p.source,
+                        "status": (
+                            ScheduleStatus.ACTIVE
+                            if p.confirmed
+                            else ScheduleStatus.NEEDS_CONFIRMATION
+                        ),
+                    },
+                )
+            )
+        if not adopted:  # still leave a trace that someone looked
+            append(
+                actor=actor,
+                change=Change(
+                    action="retention.presets_adopt",
+                    object_type="retention_presets",
+                    object_id=industry,
+                    state=None,
+                    extra={"adopted": 0},
+                ),
+            )
+    return adopted
+
+
+# ---- computed deadlines ----------------------------------------------------------------
+
+DEFAULT_BATCH = 500
+
+
+def governing_schedules() -> list[RetentionSchedule]:
+    return list(
+        RetentionSchedule.objects.filter(is_current=True)
+        .exclude(status=ScheduleStatus.RETIRED)
+        .order_by("code")
+    )
+
+
+def _batches(qs, size: int):
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk")[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
+def retention_recompute(
+    *,
+    actor: User | None,
+    on: dt.date | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Recompute every case's and customer's deadline, one transaction and one journal
+    entry per batch (deadlines are derived data: the entry records the batch's counts, not
+    each row). Safe to interrupt and run again: every batch rewrites its rows whole."""
+    if actor is not None:
+        require(actor, Perm.RETENTION_MANAGE)
+    on = on or timezone.localdate(clock.now())
+    schedules = governing_schedules()
+    counts: dict[str, int] = {}
+    sources: list[tuple[str, Any, Callable[[list[int]], set[int]]]] = [
+        ("case", Case.objects.select_related("customer"), holds.held_case_ids),
+        ("customer", Customer.objects.all(), holds.held_customer_ids),
+    ]
+    for record_type, qs, held_ids in sources:
+        for rows in _batches(qs, batch_size):
+            batch = _recompute_batch(actor, record_type, rows, schedules, held_ids, on)
+            for state, n in batch.items():
+                counts[state] = counts.get(state, 0) + n
+            if progress:
+                progress(len(rows))
+    return counts
+
+
+def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[str, int]:
+    now = clock.now()
+    held = held_ids([r.pk for r in rows])
+    counts: dict[str, int] = {}
+    with write_transaction():
+        existing = {
+            r.record_id: r
+            for r in RecordRetention.objects.filter(
+                record_type=record_type, record_id__in=[r.pk for r in rows]
+            )
+        }
+        new, changed = [], []
+        for record in rows:
+            d = deadlines.deadline(record, schedules, on=on, held=record.pk in held)
+            counts[d.state] = counts.get(d.state, 0) + 1
+            values = {
+                "schedule": d.schedule,
+                "schedule_version": d.schedule.version if d.schedule else None,
+                "trigger_on": d.trigger_on,
+                "due_on": d.due_on,
+                "state": d.state,
+                "computed_at": now,
+            }
+            row = existing.get(record.pk)
+            if row is None:
+                new.append(RecordRetention(record_type=record_type, record_id=record.pk, **values))
+            else:
+                for k, v in values.items():
+                    setattr(row, k, v)
+                changed.append(row)
+        RecordRetention.objects.bulk_create(new)
+        RecordRetention.objects.bulk_update(
+            changed,
+            ["schedule", "schedule_version", "trigger_on", "due_on", "state", "computed_at"],
+        )
+        append(
+            actor=actor,
+            change=Change(
+                action="retention.recompute",
+                object_type="retention_batch",
+                object_id=f"{record_type}:{rows[0].pk}-{rows[-1].pk}",
+                state=None,
+                extra={"on": on.isoformat(), "records": len(rows), "states": counts},
+            ),
+        )
+    return counts

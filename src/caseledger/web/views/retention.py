@@ -1,0 +1,107 @@
+"""The retention console: legal holds (place, release), schedules with their sources,
+and how many records are due, due soon or unscheduled."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from caseledger.accounts.access import can, require
+from caseledger.accounts.permissions import Perm
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.retention.queries import hold_get, hold_list, retention_counts, schedule_list
+from caseledger.retention.services import hold_place, hold_release
+from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+
+
+class HoldForm(forms.Form):
+    matter = forms.CharField(label=gettext_lazy("Matter"), max_length=200)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"),
+        choices=[
+            ("cases", gettext_lazy("Named cases")),
+            ("customers", gettext_lazy("Named customers and all their cases")),
+            ("filter", gettext_lazy("Every case matching a filter")),
+        ],
+    )
+    targets = forms.CharField(
+        label=gettext_lazy("Cases or customers"),
+        required=False,
+        help_text=gettext_lazy("Case references or ids, or customer ids, separated by spaces"),
+    )
+    case_filter = forms.CharField(
+        label=gettext_lazy("Filter (JSON)"),
+        required=False,
+        help_text='{"category": "product_quality", "received_from": "2025-01-01", "q": "…"}',
+    )
+
+
+def _console(request: AuthedRequest, form: HoldForm | None = None, status: int = 200):
+    user = request.user
+    context = {
+        "holds": hold_list(actor=user, active=True),
+        "released": hold_list(actor=user, active=False)[:20],
+        "schedules": schedule_list(actor=user),
+        "counts": retention_counts(actor=user)["by_state"],
+        "can_hold": can(user, Perm.HOLD_MANAGE),
+        "form": form or HoldForm(),
+    }
+    return render(request, "web/retention/console.html", context, status=status)
+
+
+@web_view
+def retention_console(request: AuthedRequest) -> HttpResponseBase:
+    require(request.user, Perm.RETENTION_VIEW)
+    return _console(request)
+
+
+@web_view
+@require_POST
+def hold_place_view(request: AuthedRequest) -> HttpResponseBase:
+    require(request.user, Perm.HOLD_MANAGE)  # hold_place checks again
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        targets = data["targets"].split()
+        try:
+            case_filter = json.loads(data["case_filter"]) if data["case_filter"] else None
+            hold = hold_place(
+                actor=request.user,
+                matter=data["matter"],
+                reason=data["reason"],
+                scope=data["scope"],
+                cases=targets if data["scope"] == "cases" else (),
+                customers=targets if data["scope"] == "customers" else (),
+                case_filter=case_filter,
+            )
+        except json.JSONDecodeError:
+            form.add_error("case_filter", _("This is not valid JSON."))
+        except ValidationFailed as exc:
+            apply_errors(
+                form, exc, {"cases": "targets", "customers": "targets", "filter": "case_filter"}
+            )
+        else:
+            messages.success(request, _("Hold %(matter)s placed.") % {"matter": hold.matter})
+            return redirect("web:retention")
+    return _console(request, form, status=422)
+
+
+@web_view
+@require_POST
+def hold_release_view(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    hold = hold_get(actor=request.user, hold_id=pk)
+    try:
+        hold_release(actor=request.user, hold=hold, reason=request.POST.get("reason", ""))
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Hold %(matter)s released.") % {"matter": hold.matter})
+    return redirect("web:retention")

@@ -1,0 +1,156 @@
+"""A hold reaches every interface through the services: API 409 naming the matter, web
+forms showing it, the CLI placing and releasing, and the console listing it."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+
+from caseledger.retention.models import LegalHold
+from caseledger.retention.services import hold_place
+
+
+def _hold(people, case):
+    return hold_place(
+        actor=people.records_manager,
+        matter="Matter 2026-017",
+        reason="litigation",
+        scope="cases",
+        cases=[case.pk],
+    )
+
+
+def test_api_patch_of_a_held_case_is_409_naming_the_hold(people, case, api_as):
+    hold = _hold(people, case)
+    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "held" and error["field"] == "hold"
+    assert "Matter 2026-017" in error["message"]
+    rm = api_as(people.records_manager, ["retention:write"])
+    assert rm.post(f"/holds/{hold.pk}/release", {"reason": "settled"}).status_code == 200
+    ok = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    assert ok.status_code == 200 and ok.json()["priority"] == "urgent"
+
+
+def test_api_customer_patch_of_a_held_customer_is_409(people, customer, api_as):
+    hold_place(
+        actor=people.compliance,
+        matter="Regulator 88",
+        reason="r",
+        scope="customers",
+        customers=[customer.pk],
+    )
+    response = api_as(people.agent).patch(f"/customers/{customer.pk}", {"name": "New"})
+    assert response.status_code == 409 and "Regulator 88" in response.json()["error"]["message"]
+
+
+def test_api_places_and_lists_holds_for_records_managers_only(people, case, api_as):
+    body = {"matter": "M-1", "reason": "r", "scope": "cases", "cases": [case.reference]}
+    assert api_as(people.agent, ["retention:write"]).post("/holds", body).status_code == 403
+    rm = api_as(people.records_manager, ["retention:write"])
+    created = rm.post("/holds", body)
+    assert created.status_code == 201 and created.json()["cases"] == [case.pk]
+    assert [h["matter"] for h in rm.get("/holds", {"active": "true"}).json()] == ["M-1"]
+    bad = rm.post("/holds", {**body, "scope": "filter", "filter": {"colour": "red"}})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "filter"
+
+
+def test_api_creates_and_lists_schedules(people, api_as):
+    rm = api_as(people.records_manager, ["retention:write"])
+    body = {
+        "name": "Complaints",
+        "record_kind": "case",
+        "period_years": 3,
+        "triggers": ["case_closed"],
+        "action": "review",
+        "legal_source": "common practice",
+    }
+    created = rm.post("/retention/schedules", body)
+    assert created.status_code == 201, created.json()
+    assert created.json()["code"] == "complaints" and created.json()["version"] == 1
+    bad = rm.post("/retention/schedules", {**body, "code": "x", "triggers": ["moon_phase"]})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "triggers"
+    listed = api_as(people.auditor, ["retention:read"]).get("/retention/schedules")
+    assert [s["code"] for s in listed.json()] == ["complaints"]
+
+
+def test_web_edit_form_of_a_held_case_shows_the_hold(people, case, login):
+    _hold(people, case)
+    client = login(people.agent)
+    response = client.post(
+        f"/cases/{case.pk}/edit/",
+        {
+            "kind": case.kind,
+            "channel": case.channel,
+            "category": case.category,
+            "subcategory": case.subcategory,
+            "severity": case.severity,
+            "priority": "urgent",
+            "department": case.department_id,
+            "subject": case.subject,
+            "description": case.description,
+            "customer_request": case.customer_request,
+            "received_at": case.received_at.strftime("%Y-%m-%dT%H:%M"),
+            "version": case.version,
+            "reason": "",
+        },
+    )
+    assert response.status_code == 409
+    assert "Matter 2026-017" in response.content.decode()
+    case.refresh_from_db()
+    assert case.priority == "normal"
+
+
+def test_web_contact_add_on_a_held_customer_names_the_hold(people, customer, login):
+    hold_place(
+        actor=people.compliance,
+        matter="Regulator 88",
+        reason="r",
+        scope="customers",
+        customers=[customer.pk],
+    )
+    response = login(people.agent).post(
+        f"/customers/{customer.pk}/contacts/", {"kind": "email", "value": "n@example.com"}
+    )
+    assert response.status_code == 409 and "Regulator 88" in response.content.decode()
+
+
+def test_web_console_places_lists_and_releases(people, case, login):
+    client = login(people.records_manager)
+    page = client.get("/cases/")
+    assert 'href="/retention/"' in page.content.decode()
+    assert 'href="/retention/"' not in login(people.agent).get("/cases/").content.decode()
+    assert login(people.agent).get("/retention/").status_code == 403
+    response = client.post(
+        "/retention/holds/",
+        {"matter": "Web matter", "reason": "r", "scope": "cases", "targets": case.reference},
+    )
+    assert response.status_code == 302
+    hold = LegalHold.objects.get(matter="Web matter")
+    assert "Web matter" in client.get("/retention/").content.decode()
+    bad = client.post("/retention/holds/", {"matter": "X", "reason": "r", "scope": "cases"})
+    assert bad.status_code == 422 and "name at least one case" in bad.content.decode()
+    client.post(f"/retention/holds/{hold.pk}/release/", {"reason": "done"})
+    hold.refresh_from_db()
+    assert hold.released_at is not None
+
+
+def test_cli_places_lists_and_releases_a_hold(people, case, capsys):
+    call_command(
+        "hold",
+        "place",
+        "--as",
+        "rita",
+        "--matter",
+        "CLI matter",
+        "--reason",
+        "r",
+        "--case",
+        case.reference,
+    )
+    hold = LegalHold.objects.get(matter="CLI matter")
+    call_command("hold", "list")
+    assert "CLI matter" in capsys.readouterr().out
+    call_command("hold", "release", str(hold.pk), "--as", "carl", "--reason", "settled")
+    hold.refresh_from_db()
+    assert hold.released_by == people.compliance
