@@ -3,7 +3,9 @@ forms showing it, the CLI placing and releasing, and the console listing it."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from caseledger.retention.models import LegalHold
 from caseledger.retention.services import hold_place
@@ -154,3 +156,31 @@ def test_cli_places_lists_and_releases_a_hold(people, case, capsys):
     call_command("hold", "release", str(hold.pk), "--as", "carl", "--reason", "settled")
     hold.refresh_from_db()
     assert hold.released_by == people.compliance
+
+
+@pytest.fixture
+def back_to_english():
+    """The locale middleware leaves the request's language active in this thread."""
+    yield
+    translation.activate("en")
+
+
+def test_the_console_speaks_chinese(people, case, login, back_to_english):
+    _hold(people, case)
+    client = login(people.compliance)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/retention/"})
+    page = client.get("/retention/").content.decode()
+    assert "保管期限与诉讼保全" in page and "生效中的诉讼保全" in page and "解除" in page
+    hold_place(
+        actor=people.compliance,
+        matter="M-88",
+        reason="r",
+        scope="customers",
+        customers=[case.customer_id],
+    )
+    agent = login(people.agent)
+    agent.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    response = agent.post(
+        f"/customers/{case.customer_id}/contacts/", {"kind": "email", "value": "a@b.cn"}
+    )
+    assert response.status_code == 409 and "此记录处于诉讼保全中" in response.content.decode()

@@ -184,3 +184,12 @@ def test_the_worker_job_recomputes(people, customer):
     complaints(people)
     make_case(people.agent, customer)
     assert recompute() == {"pending": 1, "unscheduled": 1}
+
+
+def test_a_schedule_change_recomputes_after_commit(
+    people, customer, django_capture_on_commit_callbacks
+):
+    make_case(people.agent, customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaints(people)
+    assert RecordRetention.objects.get(record_type="case").state == "pending"
