@@ -133,3 +133,9 @@ def test_customers_page_by_name(people, api_as):
             break
 
     assert seen == sorted(names)
+
+
+def test_an_order_the_list_does_not_offer_is_refused_by_name(people, customer, api_as):
+    response = api_as(people.agent).get("/cases", {"sort": "priority"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "sort"

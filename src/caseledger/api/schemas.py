@@ -25,9 +25,8 @@ from caseledger.journal.canonical import format_time
 
 UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
 
-CaseSort = Literal[
-    "-received", "received", "-updated", "updated", "-reference", "reference", "priority", "status"
-]
+# The orders cases.queries.SORTS serves with an index; anything else is refused by name.
+CaseSort = Literal["-received", "received", "-updated", "updated", "-reference", "reference"]
 
 IdOrCode = Annotated[int | str, Field(description="id, or the department's code")]
 IdOrUsername = Annotated[int | str, Field(description="id, or the user's username")]
