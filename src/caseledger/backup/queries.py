@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
 from caseledger.backup import archive, destinations
-from caseledger.backup.models import BackupRun, Drill
+from caseledger.backup.models import BackupRun, DestinationResult, Drill
 from caseledger.core import clock
 
 
@@ -67,4 +71,63 @@ def health_check() -> dict[str, Any]:
         "failing_destinations": failing,
         "error": last.error,
         "failed_drills": drills_failed,
+    }
+
+
+def _device(path: Path) -> int | None:
+    """The filesystem a directory lives on (its nearest existing parent's)."""
+    for candidate in (path, *path.parents):
+        try:
+            return os.stat(candidate).st_dev
+        except OSError:
+            continue
+    return None
+
+
+def backup_overview(*, actor: Any) -> dict[str, Any]:
+    """What the backups page shows: per destination the newest backup written there, its
+    age and verification, the newest drill and its evidence, and whether it is stale; and
+    a warning while every destination shares the live data's filesystem (one disk lost
+    would take the data and all its backups)."""
+    require(actor, Perm.BACKUP_RUN)
+    objective = dt.timedelta(hours=max(2, 3 * settings.BACKUP_EVERY_HOURS))
+    now = clock.now()
+    rows = []
+    devices: set[int | str | None] = set()
+    for destination in destinations.configured():
+        result = (
+            DestinationResult.objects.select_related("run")
+            .filter(destination=destination.name)
+            .order_by("-run__started_at")
+            .first()
+        )
+        good = (
+            DestinationResult.objects.select_related("run")
+            .filter(destination=destination.name, ok=True, verified=True)
+            .order_by("-run__started_at")
+            .first()
+        )
+        drill = Drill.objects.filter(destination=destination.name).first()
+        age = (now - good.run.started_at) if good else None
+        if destination.kind == "directory":
+            devices.add(_device(Path(destination.describe())))
+        else:
+            devices.add(f"remote:{destination.describe()}")
+        rows.append({
+            "name": destination.name,
+            "kind": destination.kind,
+            "location": destination.describe(),
+            "last": result,
+            "last_good": good,
+            "age_seconds": None if age is None else round(age.total_seconds()),
+            "stale": age is None or age > objective,
+            "drill": drill,
+        })  # fmt: skip
+    data_device = _device(Path(settings.DATA_DIR))
+    return {
+        "destinations": rows,
+        "objective_seconds": round(objective.total_seconds()),
+        "one_filesystem": bool(rows) and devices <= {data_device},
+        "runs": list(BackupRun.objects.prefetch_related("results")[:10]),
+        "drills": list(Drill.objects.all()[:10]),
     }

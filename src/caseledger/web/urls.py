@@ -2,6 +2,7 @@ from django.urls import path
 
 from caseledger.web.views import (
     auth,
+    backups,
     cases,
     customers,
     files,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("privacy/requests/", privacy.privacy_request_list_view, name="privacy_request_list"),
     path("privacy/requests/<int:pk>/", privacy.privacy_request_act, name="privacy_request_act"),
     path("privacy/reverify/", privacy.reverification_view, name="reverification"),
+    path("backups/", backups.backups, name="backups"),
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),
