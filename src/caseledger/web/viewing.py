@@ -17,7 +17,13 @@ from django_htmx.middleware import HtmxDetails
 
 from caseledger.accounts.models import User
 from caseledger.core.context import via
-from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied, ValidationFailed
+from caseledger.core.errors import (
+    CaseledgerError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from caseledger.retention.errors import Held
 
 PAGE_SIZE = 50
@@ -110,6 +116,42 @@ def changed_values(form: forms.Form, names: tuple[str, ...]) -> dict[str, Any]:
         for name in form.changed_data
         if name in names
     }
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    saved: bool
+    unchanged: bool
+    status: int
+
+
+def submit_versioned_edit(
+    form: forms.Form, fields: tuple[str, ...], update: Callable[..., Any], stale_message: str
+) -> EditOutcome:
+    """Run a valid edit form (with `reason` and `version`) through its update service.
+
+    Only the fields the user changed are sent; a hold, a stale version and bad input become
+    form errors with the status the page should answer with.
+    """
+    data = changed_values(form, fields)
+    if not data:
+        return EditOutcome(saved=False, unchanged=True, status=200)
+    try:
+        update(
+            data=data,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except Held as exc:  # a Conflict too, but it names the hold, not a stale version
+        form.add_error(None, exc.message)
+        return EditOutcome(saved=False, unchanged=False, status=409)
+    except Conflict:
+        form.add_error(None, stale_message)
+        return EditOutcome(saved=False, unchanged=False, status=409)
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        return EditOutcome(saved=False, unchanged=False, status=422)
+    return EditOutcome(saved=True, unchanged=False, status=200)
 
 
 def _service_value(value: Any) -> Any:

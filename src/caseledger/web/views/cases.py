@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -31,9 +32,9 @@ from caseledger.web.forms import (
 from caseledger.web.viewing import (
     AuthedRequest,
     apply_errors,
-    changed_values,
     clean_filters,
     page_of,
+    submit_versioned_edit,
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
@@ -143,35 +144,22 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     form = CaseEditForm(request.POST or None, actor=request.user, initial=_edit_initial(case))
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = changed_values(form, UPDATE_FIELDS)
-        if not data:
+        outcome = submit_versioned_edit(
+            form,
+            UPDATE_FIELDS,
+            functools.partial(services.case_update, actor=request.user, case=case),
+            _(
+                "This case was changed by someone else while you were editing it. "
+                "Open it again to see the current version, then make your change."
+            ),
+        )
+        if outcome.unchanged:
             messages.info(request, _("Nothing was changed."))
             return redirect("web:case_detail", pk=case.pk)
-        try:
-            services.case_update(
-                actor=request.user,
-                case=case,
-                data=data,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except Held as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except Conflict:
-            form.add_error(
-                None,
-                _(
-                    "This case was changed by someone else while you were editing it. "
-                    "Open it again to see the current version, then make your change."
-                ),
-            )
-            status = 409
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.saved:
             messages.success(request, _("Case %(ref)s saved.") % {"ref": case.reference})
             return redirect("web:case_detail", pk=case.pk)
+        status = outcome.status
     if form.errors and status == 200:
         status = 422
     return render(request, "web/cases/form.html", {"form": form, "case": case}, status=status)

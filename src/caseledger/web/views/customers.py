@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -15,11 +16,10 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases.queries import case_list
-from caseledger.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from caseledger.core.errors import NotFound, PermissionDenied, ValidationFailed
 from caseledger.customers import services
 from caseledger.customers.queries import customer_get, customer_list
 from caseledger.customers.services import CUSTOMER_FIELDS
-from caseledger.retention.errors import Held
 from caseledger.web.forms import (
     ContactPointForm,
     CustomerCreateForm,
@@ -30,9 +30,9 @@ from caseledger.web.forms import (
 from caseledger.web.viewing import (
     AuthedRequest,
     apply_errors,
-    changed_values,
     clean_filters,
     page_of,
+    submit_versioned_edit,
     web_view,
 )
 
@@ -164,35 +164,22 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = changed_values(form, CUSTOMER_FIELDS)
-        if not data:
+        outcome = submit_versioned_edit(
+            form,
+            CUSTOMER_FIELDS,
+            functools.partial(services.customer_update, actor=request.user, customer=customer),
+            _(
+                "This customer was changed by someone else while you were editing. "
+                "Open it again to see the current version, then make your change."
+            ),
+        )
+        if outcome.unchanged:
             messages.info(request, _("Nothing was changed."))
             return redirect("web:customer_detail", pk=customer.pk)
-        try:
-            services.customer_update(
-                actor=request.user,
-                customer=customer,
-                data=data,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except Held as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except Conflict:
-            form.add_error(
-                None,
-                _(
-                    "This customer was changed by someone else while you were editing. "
-                    "Open it again to see the current version, then make your change."
-                ),
-            )
-            status = 409
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.saved:
             messages.success(request, _("Customer saved."))
             return redirect("web:customer_detail", pk=customer.pk)
+        status = outcome.status
     if form.errors and status == 200:
         status = 422
     return render(
