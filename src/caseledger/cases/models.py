@@ -81,6 +81,12 @@ class Case(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # Lifecycle marks. An archived case is a stub whose full text lives in an archive
+    # segment (caseledger.archive); a restricted case (PIPL Art 47: purpose ended, a legal
+    # period still runs) is readable by compliance only and kept out of work queues.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restricted_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = [

@@ -36,6 +36,14 @@ class Customer(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # Restricted (PIPL Art 47): readable by compliance only; see Case.restricted_at.
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restricted_reason = models.TextField(blank=True)
+    # A merged-away customer keeps its row (and history) and points at the survivor.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -147,7 +147,11 @@ class LifecycleState(models.TextChoices):
     PENDING = "pending", _("Waiting for its trigger")
     DUE_SOON = "due_soon", _("Due soon")
     DUE = "due", _("Due")
+    IN_REVIEW = "in_review", _("In disposition review")
     HELD = "held", _("Held")
+    ARCHIVED = "archived", _("Archived")
+    RESTRICTED = "restricted", _("Restricted")
+    DISPOSED = "disposed", _("Disposed")
     UNSCHEDULED = "unscheduled", _("Unscheduled")
 
 
