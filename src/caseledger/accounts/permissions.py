@@ -33,6 +33,9 @@ class Perm(StrEnum):
     RETENTION_VIEW = "retention.view"  # schedules, deadlines, holds (read)
     RETENTION_MANAGE = "retention.manage"  # adopt/edit schedules, recompute deadlines
     HOLD_MANAGE = "hold.manage"  # place and release legal holds
+    DISPOSITION_PROPOSE = "disposition.propose"  # put due records up for destroy/anonymize
+    DISPOSITION_APPROVE = "disposition.approve"  # the second person on a disposition
+    RESTRICTED_VIEW = "restricted.view"  # read records restricted under PIPL Art 47
 
 
 class Scope(StrEnum):
@@ -82,6 +85,7 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.CUSTOMER_MODIFY: Scope.SUPERVISED,
         Perm.CUSTOMER_APPROVE: Scope.SUPERVISED,
         Perm.CUSTOMER_EXPORT: Scope.SUPERVISED,
+        Perm.DISPOSITION_APPROVE: Scope.SUPERVISED,
     },
     Role.RECORDS_MANAGER: {
         **_ALL_READ,
@@ -92,6 +96,7 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.JOURNAL_CHECKPOINT: Scope.ALL,
         Perm.RETENTION_MANAGE: Scope.ALL,
         Perm.HOLD_MANAGE: Scope.ALL,
+        Perm.DISPOSITION_PROPOSE: Scope.ALL,
     },
     Role.COMPLIANCE: {
         **_ALL_READ,
@@ -104,6 +109,8 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.JOURNAL_CHECKPOINT: Scope.ALL,
         Perm.RETENTION_MANAGE: Scope.ALL,
         Perm.HOLD_MANAGE: Scope.ALL,
+        Perm.DISPOSITION_APPROVE: Scope.ALL,
+        Perm.RESTRICTED_VIEW: Scope.ALL,
     },
     Role.AUDITOR: {
         **_ALL_READ,
@@ -130,9 +137,14 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "customers:write": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_MODIFY}),
     # Still only for users whose role may reveal (compliance); every reveal is journaled.
     "customers:reveal": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_REVEAL}),
+    # Confirm or reject pending sensitive-field changes (maker-checker).
+    "customers:approve": frozenset({Perm.CUSTOMER_VIEW, Perm.CUSTOMER_APPROVE}),
     "journal:read": frozenset({Perm.JOURNAL_VIEW}),
     "retention:read": frozenset({Perm.RETENTION_VIEW}),
     "retention:write": frozenset({Perm.RETENTION_VIEW, Perm.RETENTION_MANAGE, Perm.HOLD_MANAGE}),
+    "dispositions:write": frozenset(
+        {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
+    ),
 }
 
 ROLE_VALUES: list[str] = [r.value for r in Role]
