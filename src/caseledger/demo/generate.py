@@ -31,6 +31,10 @@ CUSTOMER_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "restricted_at",
+    "restricted_reason",
+    "merged_into_id",
+    "merged_at",
 )
 CONTACT_COLUMNS = (
     "id",
@@ -69,6 +73,9 @@ CASE_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "archived_at",
+    "restricted_at",
+    "restricted_reason",
 )
 NOTE_COLUMNS = ("id", "case_id", "kind", "channel", "body", "author_id", "created_at")
 
@@ -163,6 +170,11 @@ PRIORITY_OF = {
     "critical": ("urgent",),
 }
 # Typical hours to close by severity; the spread around it comes from r**2.
+# Lifecycle marks a fresh record does not have: (database values, JSON encodings) of
+# restricted_at, restricted_reason, merged_into_id, merged_at / archived_at, restricted_at,
+# restricted_reason.
+UNMARKED_CUSTOMER = ((None, "", None, None), ("null", '""', "null", "null"))
+UNMARKED_CASE = ((None, None, ""), ("null", "null", '""'))
 HOURS_TO_CLOSE = {"critical": 30, "high": 80, "medium": 140, "low": 260}
 SATISFACTION = (5,) * 40 + (4,) * 30 + (3,) * 15 + (2,) * 8 + (1,) * 7
 
@@ -364,6 +376,7 @@ class Generator:
             db_time,
             db_time,
             1,
+            *UNMARKED_CUSTOMER[0],
         ]
         encoded = [
             "",  # id, filled in by the loader
@@ -376,6 +389,7 @@ class Generator:
             json_time,
             json_time,
             "1",
+            *UNMARKED_CUSTOMER[1],
         ]
         contacts = [self._contact("phone", self._mobile(), created, True)]
         if not person or rng.random() < 0.6:
@@ -535,6 +549,7 @@ class Generator:
             cre_db,
             upd_db,
             1,
+            *UNMARKED_CASE[0],
         ]
         encoded = [
             "",  # id, filled in by the loader
@@ -563,6 +578,7 @@ class Generator:
             cre_json,
             upd_json,
             "1",
+            *UNMARKED_CASE[1],
         ]
         note = None
         if status not in ("received", "acknowledged") and r() < 0.2:
