@@ -60,6 +60,28 @@ class WebServer(BaseApplication):
         return application
 
 
+def warm_up(worker: Any) -> None:
+    """Compile every template and load both catalogues before the first request, so the
+    first visitor to each worker does not wait half a second for them."""
+    from pathlib import Path
+
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view module)
+    root = Path(__file__).resolve().parent.parent / "web" / "templates"
+    for path in sorted(root.rglob("*.html")):
+        try:
+            get_template(str(path.relative_to(root)))
+        except (TemplateDoesNotExist, TemplateSyntaxError) as exc:
+            worker.log.warning("template %s did not compile: %s", path.name, exc)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            translation.gettext("Cases")
+
+
 def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -82,4 +104,5 @@ def options(
         # Gunicorn's control socket defaults to one shared path in $HOME: two instances
         # would fight over it, and nothing of ours uses it.
         "control_socket_disable": True,
+        "post_worker_init": warm_up,
     }
