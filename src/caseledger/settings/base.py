@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "caseledger.backup",
     "caseledger.privacy",
     "caseledger.retention",
+    "caseledger.disposition",
+    "caseledger.archive",
 ]
 
 MIDDLEWARE = [
@@ -233,10 +235,30 @@ LITESTREAM_SYNC_INTERVAL = env_str("CASELEDGER_LITESTREAM_SYNC_INTERVAL", "1s")
 LITESTREAM_BIN = env_str("CASELEDGER_LITESTREAM_BIN")  # default: the one beside the Python
 LITESTREAM_MAX_LAG_SECONDS = env_int("CASELEDGER_LITESTREAM_MAX_LAG_SECONDS", 60)
 
+# Archive (caseledger.archive, docs/operations/archive.md): closed cases inactive this long
+# move to compressed, checksummed segments; the hot row keeps a searchable stub. The store
+# is the data directory's archive/ by default, S3-compatible storage when a bucket is set
+# (endpoint and keys default to the backup bucket's).
+ARCHIVE_AFTER_DAYS = env_int("CASELEDGER_ARCHIVE_AFTER_DAYS", 365)
+ARCHIVE_DIR = env_path("CASELEDGER_ARCHIVE_DIR", str(DATA_DIR / "archive"))
+ARCHIVE_S3 = {
+    "bucket": env_str("CASELEDGER_ARCHIVE_S3_BUCKET"),
+    "prefix": env_str("CASELEDGER_ARCHIVE_S3_PREFIX", "caseledger-archive/"),
+    "endpoint_url": env_str("CASELEDGER_ARCHIVE_S3_ENDPOINT_URL") or BACKUP_S3["endpoint_url"],
+    "region": env_str("CASELEDGER_ARCHIVE_S3_REGION") or BACKUP_S3["region"],
+    "access_key_id": env_str("CASELEDGER_ARCHIVE_S3_ACCESS_KEY_ID")
+    or BACKUP_S3["access_key_id"],
+    "secret_access_key": env_str("CASELEDGER_ARCHIVE_S3_SECRET_ACCESS_KEY")
+    or BACKUP_S3["secret_access_key"],
+}
+
 EMAIL_BACKEND = env_str(
     "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
-EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_FILE_PATH = str(env_path("CASELEDGER_EMAIL_FILE_PATH", str(DATA_DIR / "mail")))
+DEFAULT_FROM_EMAIL = env_str("CASELEDGER_EMAIL_FROM", "caseledger@localhost")
+# Retention reminders go out this many days before a record's due date.
+RETENTION_REMIND_DAYS = env_int("CASELEDGER_RETENTION_REMIND_DAYS", 30)
 
 LOGGING = {
     "version": 1,
