@@ -1,0 +1,83 @@
+"""Disposition fixtures: a schedule with due cases, and a flush that may empty the
+certificates table (the database refuses deletes there, as it should outside tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+
+from caseledger.disposition import triggers
+from tests.api.conftest import api_as  # noqa: F401
+from tests.web.conftest import login  # noqa: F401
+
+
+def _flush_may_empty_certificates() -> None:
+    ops_class = type(connection.ops)
+    if getattr(ops_class, "_disposition_patched", False):
+        return
+    original = ops_class.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if triggers.TABLE not in tables:
+            return statements
+        vendor = self.connection.vendor
+        return [*triggers.drop_statements(vendor), *statements, *triggers.create_statements(vendor)]
+
+    ops_class.sql_flush = sql_flush
+    ops_class._disposition_patched = True
+
+
+_flush_may_empty_certificates()
+
+LATER = dt.date(2040, 1, 1)  # every record made today is due by then
+
+
+@pytest.fixture(autouse=True)
+def _dispositions_dir(settings, tmp_path):
+    settings.DISPOSITIONS_DIR = tmp_path / "dispositions"
+    return settings.DISPOSITIONS_DIR
+
+
+def make_schedule(people, action="destroy", record_kind="case", code=""):
+    from caseledger.retention.services import schedule_create
+
+    data = {
+        "name": f"{record_kind} {action}",
+        "record_kind": record_kind,
+        "period_years": 1,
+        "triggers": ["created"],
+        "action": action,
+        "legal_source": "PIPL Art 19; test source",
+    }
+    if record_kind == "case":
+        data["case_kind"] = "complaint"
+    return schedule_create(actor=people.records_manager, data=data, code=code)
+
+
+def recompute(people, on=LATER):
+    from caseledger.retention.services import retention_recompute
+
+    return retention_recompute(actor=people.records_manager, on=on)
+
+
+@pytest.fixture
+def due_cases(people, customer):
+    """Three complaint cases (one with a note and an attachment), due under a destroy
+    schedule."""
+    from caseledger.cases.services import case_attachment_add, case_note_add
+    from tests.factories import make_case
+
+    schedule = make_schedule(people, "destroy", code="complaints-destroy")
+    made = [make_case(people.agent, customer) for _ in range(3)]
+    case_note_add(actor=people.agent, case=made[0], body="Called 13812345678 about it")
+    case_attachment_add(
+        actor=people.agent, case=made[0], stream=io.BytesIO(b"scan of the bill"), filename="b.txt"
+    )
+    recompute(people)
+    return schedule, made
