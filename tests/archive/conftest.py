@@ -22,7 +22,9 @@ def archive_store(settings, tmp_path):
     return settings.ARCHIVE_DIR
 
 
-def closed_case(people, customer, *, at: dt.datetime = LONG_AGO, notes: int = 2, **fields):
+def closed_case(
+    people, customer, *, at: dt.datetime = LONG_AGO, notes: int = 2, root_cause: str = "", **fields
+):
     """A case recorded, worked and closed at `at`, with notes, untouched since."""
     with clock.frozen(at):
         case = make_case(people.agent, customer, **fields)
@@ -31,6 +33,10 @@ def closed_case(people, customer, *, at: dt.datetime = LONG_AGO, notes: int = 2,
         case = case_update(
             actor=people.agent,
             case=case,
-            data={"status": "closed", "resolution": "Refunded 128 元 on 3 March."},
+            data={
+                "status": "closed",
+                "resolution": "Refunded 128 元 on 3 March.",
+                **({"root_cause": root_cause} if root_cause else {}),
+            },
         )
     return case

@@ -172,7 +172,9 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
             setattr(case, name, record["case"][name])
         case.archived_at = None
         case.version += 1
-        case.save(update_fields=[*writer.BLANKED, "archived_at", "version"])
+        # A restore is activity: the case gets a new inactivity period before the next run.
+        case.updated_at = clock.now()
+        case.save(update_fields=[*writer.BLANKED, "archived_at", "version", "updated_at"])
         after = model_state(case)
         notes = [
             CaseNote(

@@ -1,0 +1,139 @@
+"""`caseledger archive run | verify | show`: closed, inactive cases into checksummed
+segments, the segments checked, and an archived case read back (journaled)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from caseledger.cli.subcommands import VerbCommand
+from caseledger.core.errors import ValidationFailed
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD)", field="on") from exc
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+class Command(VerbCommand):
+    help = "Archive closed, inactive cases; verify the archive; show an archived case."
+    json_output = True
+    verbs = {
+        "run": "archive every closed case inactive for CASELEDGER_ARCHIVE_AFTER_DAYS "
+        "(held and restricted cases stay); finishes an interrupted run first",
+        "verify": "re-read every segment and check every checksum; non-zero exit if any is bad",
+        "show": "print an archived case in full, read from its segment (journaled)",
+    }
+
+    def _as(self, parser, required: bool = False) -> None:
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USERNAME", required=required, help="act as this user"
+        )
+
+    def add_run_arguments(self, parser):
+        parser.add_argument("--limit", type=int, help="archive at most this many cases")
+        parser.add_argument("--on", metavar="DATE", help="the day to judge inactivity on")
+        parser.add_argument("--batch-size", type=int, default=1000, help="cases per segment")
+        self._as(parser)
+
+    def add_verify_arguments(self, parser):
+        pass
+
+    def add_show_arguments(self, parser):
+        parser.add_argument("reference", help="CL-2026-000123 or a case id")
+        self._as(parser)
+
+    def handle_run(self, **options: Any) -> None:
+        from caseledger.archive.queries import eligible
+        from caseledger.archive.services import archive_run
+        from caseledger.cli.lookups import actor_named
+
+        on = _day(options.get("on"))
+        total = eligible(on).count()
+        if options.get("limit") is not None:
+            total = min(total, options["limit"])
+        bar = self.progress(total, "archiving")
+        result = archive_run(
+            actor=actor_named(options.get("as_user")),
+            on=on,
+            limit=options.get("limit"),
+            batch_size=options["batch_size"],
+            progress=bar.update,
+        )
+        bar.close()
+        rec = result["recovered"]
+        ratio = result["raw_bytes"] / result["stored_bytes"] if result["stored_bytes"] else 0
+        lines = [
+            f"Archived {result['archived']} case(s) into {result['segments']} segment(s) at "
+            f"{result['store']} ({_mb(result['raw_bytes'])} -> {_mb(result['stored_bytes'])}, "
+            f"{ratio:.1f}x).",
+            f"Inactive since {result['cutoff']}; {result['skipped_held']} held case(s) skipped.",
+        ]
+        if rec["completed"] or rec["discarded"] or result["discarded"]:
+            lines.append(
+                f"Interrupted run: {rec['completed']} segment(s) completed, "
+                f"{rec['discarded'] + result['discarded']} discarded (their cases stay active)."
+            )
+        self.emit(result, "\n".join(lines))
+
+    def handle_verify(self, **options: Any) -> None:
+        from caseledger.archive.models import ArchivedRecord
+        from caseledger.archive.verify import verify_all
+
+        bar = self.progress(ArchivedRecord.objects.count(), "verifying")
+        report = verify_all(progress=bar.update)
+        bar.close()
+        if report.ok:
+            text = (
+                f"Archive OK: {report.segments} segment(s), {report.records} record(s) at "
+                f"{report.store}; every checksum matches."
+            )
+        else:
+            text = "\n".join(["Archive verification FAILED:", *(f"  {p}" for p in report.problems)])
+        if report.unregistered:
+            text += f"\n{len(report.unregistered)} unregistered file(s) in the store (left by "
+            text += "an interrupted run or purge; the next run removes them)."
+        if not report.ok:
+            if self.as_json:
+                self.emit(report.as_dict())
+            raise CommandError(text if not self.as_json else "archive verification failed")
+        self.emit(report.as_dict(), text)
+
+    def handle_show(self, **options: Any) -> None:
+        from caseledger.archive.services import archive_read
+        from caseledger.cases.models import Case
+        from caseledger.cli.lookups import actor_named, record_ref
+
+        actor = actor_named(options.get("as_user"))
+        ref = record_ref(options["reference"], actor=actor)
+        record = archive_read(actor=actor, case=Case.objects.get(pk=ref.object_id))
+        case = record["case"]
+        lines = [
+            f"{case['reference']}  {case['subject']}  (archived; segment {record['segment']}, "
+            f"sha256 {record['sha256'][:16]}…, verified)",
+            f"status {case['status']}, received {case['received_at']}, closed {case['closed_at']}",
+            "",
+            case["description"],
+            "",
+            f"Customer request: {case['customer_request']}",
+            f"Resolution: {case['resolution']}",
+        ]
+        if case["root_cause"]:
+            lines.append(f"Root cause: {case['root_cause']}")
+        for note in record["notes"]:
+            lines.append(f"- [{note['created_at']}] {note['kind']}: {note['body']}")
+        for att in record["attachments"]:
+            lines.append(f"  attachment {att['filename']} ({att['size']} bytes, {att['sha256']})")
+        self.emit(record, "\n".join(lines))
+
+
