@@ -221,6 +221,14 @@ def restore(
                 field="to",
             )
         restored = _restore_sqlite(destination, snapshot_id, key, Path(to), replace, sample)
+    if not restored.problems and restored.target:
+        # Erased data stays erased: dispose again of what was disposed of after the backup.
+        from caseledger.disposition.reapply import after_restore
+
+        try:
+            restored.probe["dispositions"] = after_restore(restored, to)
+        except RuntimeError as exc:
+            restored.problems.append(str(exc))
     restored.seconds = time.monotonic() - started
     return restored
 

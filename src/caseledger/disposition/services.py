@@ -11,8 +11,11 @@ named with its content hash on a certificate that the database and a file both k
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -579,11 +582,20 @@ def disposition_execute(
     pending = list(
         batch.items.filter(status=ItemStatus.PENDING).order_by("pk").values_list("pk", flat=True)
     )
-    for item_id in pending:
+    for n, item_id in enumerate(pending, start=1):
         _execute_item(actor, batch, item_id)
         if progress:
             progress(1)
+        _pause_for_fault_tests(n)
     return _finish(actor, batch)
+
+
+def _pause_for_fault_tests(done: int) -> None:
+    """Fault tests kill a real process here, between two committed records."""
+    after = os.environ.get("CASELEDGER_DISPOSITION_PAUSE_AFTER")
+    if after and done == int(after):
+        Path(os.environ["CASELEDGER_DISPOSITION_PAUSE_MARKER"]).touch()
+        time.sleep(3600)
 
 
 def disposition_execute_pending(
