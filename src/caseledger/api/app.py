@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
-from caseledger.api.routes import cases, customers, journal, privacy, retention
+from caseledger.api.routes import cases, customers, dispositions, journal, privacy, retention
 
 DESCRIPTION = """\
 The caseledger REST API.
@@ -48,6 +48,7 @@ def build() -> NinjaAPI:
     api.add_router("", journal.router)
     api.add_router("", privacy.router)
     api.add_router("", retention.router)
+    api.add_router("", dispositions.router)
     return api
 
 

@@ -5,6 +5,7 @@ from caseledger.web.views import (
     backups,
     cases,
     customers,
+    disposition,
     files,
     history,
     identifiers,
@@ -50,6 +51,22 @@ urlpatterns = [
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),
     path("retention/", retention.retention_console, name="retention"),
+    path("retention/disposition/", disposition.review, name="disposition_review"),
+    path("retention/disposition/propose/", disposition.propose, name="disposition_propose"),
+    path("retention/disposition/<int:pk>/", disposition.batch_detail, name="disposition_batch"),
+    path(
+        "retention/disposition/<int:pk>/<str:verb>/",
+        disposition.batch_act,
+        name="disposition_act",
+    ),
+    path(
+        "retention/certificates/", disposition.certificates, name="disposition_certificates"
+    ),
+    path(
+        "retention/certificates/<str:number>/",
+        disposition.certificate_print,
+        name="disposition_certificate",
+    ),
     path("retention/holds/", retention.hold_place_view, name="hold_place"),
     path("retention/holds/<int:pk>/release/", retention.hold_release_view, name="hold_release"),
 ]
