@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
+from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import cases, customers, dispositions, journal, privacy, retention
 
 DESCRIPTION = """\
@@ -48,6 +49,7 @@ def build() -> NinjaAPI:
     api.add_router("", journal.router)
     api.add_router("", privacy.router)
     api.add_router("", retention.router)
+    api.add_router("", archive_routes.router)
     api.add_router("", dispositions.router)
     return api
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from caseledger.web.views import archive as archive_views
 from caseledger.web.views import (
     auth,
     backups,
@@ -30,6 +31,12 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path("cases/<int:pk>/archived/", archive_views.archived_record, name="archived_record"),
+    path(
+        "cases/<int:pk>/archived/restore/",
+        archive_views.archived_restore,
+        name="archived_restore",
+    ),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment_download"),
     path("customers/", customers.customer_list_view, name="customer_list"),
     path("customers/new/", customers.customer_create, name="customer_create"),

@@ -1,0 +1,57 @@
+"""The web pages: an archived case in the list and its stub page, marked archived; opening
+the archived record (journaled) and restoring it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.urls import reverse
+
+from caseledger.archive.services import archive_run
+from caseledger.cases.models import Case
+from caseledger.journal.models import Entry
+from tests.archive.conftest import closed_case
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_stub_is_listed_and_shown_marked_archived(people, customer):
+    case = closed_case(people, customer, subject="发票金额错误 Wrong invoice")
+    description = case.description
+    archive_run(actor=None, on=TODAY)
+    agent = _client(people.agent)
+
+    listing = agent.get(reverse("web:case_list"), {"q": "Wrong invoice"}).content.decode()
+    assert case.reference in listing and 'class="badge archived"' in listing
+    detail = agent.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert 'id="archived-note"' in detail and description not in detail
+    assert not Entry.objects.filter(action="case.archive_read").exists()  # a GET records nothing
+
+    opened = agent.post(reverse("web:archived_record", args=[case.pk]))
+    assert opened.status_code == 200 and description in opened.content.decode()
+    assert "Restore from archive" not in opened.content.decode()  # agents cannot restore
+    assert Entry.objects.filter(action="case.archive_read", via="web").count() == 1
+
+
+def test_a_records_manager_restores_it_from_the_archived_page(people, customer):
+    case = closed_case(people, customer)
+    archive_run(actor=None, on=TODAY)
+    manager = _client(people.records_manager)
+    page = manager.post(reverse("web:archived_record", args=[case.pk])).content.decode()
+    assert "Restore from archive" in page
+
+    response = manager.post(
+        reverse("web:archived_restore", args=[case.pk]), {"reason": "dispute reopened"}
+    )
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).archived_at is None
+    detail = manager.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert 'id="archived-note"' not in detail and case.description in detail
