@@ -13,6 +13,7 @@ import pytest
 
 import caseledger
 from caseledger.journal.models import Entry
+from tests.archive.journal_calls import archive_calls
 
 # Services that deliberately write nothing to the database journal, and why.
 NOT_JOURNALED = {
@@ -212,6 +213,7 @@ def _calls(people, customer, case):
         "caseledger.backup.services.backup_run": lambda: backup.backup_run(actor=people.admin),
         "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
         **_retention_calls(people, case),
+        **archive_calls(people, case),
     }
 
 
