@@ -81,6 +81,21 @@ def _calls(people, customer, case):
         keys.key_add()  # identifier_add's passport is now under an old key
         return vault_reencrypt_batch(actor=people.admin)
 
+    merges = {}
+
+    def merge():  # two fresh customers: `customer` must stay unmerged for the other calls
+        if "m" not in merges:
+            a, b = (
+                customers.customer_create(
+                    actor=people.agent, data={"kind": "person", "name": n, "department": "sales"}
+                )
+                for n in ("甲", "乙")
+            )
+            merges["m"] = customers.customer_merge(
+                actor=people.agent, survivor=a, merged=b, reason="same person"
+            )
+        return merges["m"]
+
     changes = {}
 
     def pending():
@@ -183,6 +198,13 @@ def _calls(people, customer, case):
         ),
         "caseledger.customers.services.identifier_remove": lambda: customers.identifier_remove(
             actor=people.agent, identifier=identifiers["resident_id"], reason="wrong customer"
+        ),
+        "caseledger.customers.services.contact_point_reveal": lambda: (
+            customers.contact_point_reveal(actor=people.compliance, point=phone, reason="audit")
+        ),
+        "caseledger.customers.services.customer_merge": lambda: merge(),
+        "caseledger.customers.services.customer_unmerge": lambda: customers.customer_unmerge(
+            actor=people.agent, merged=merge().merged, reason="two people"
         ),
         "caseledger.vault.services.vault_reencrypt_batch": vault_reencrypt_batch,
         "caseledger.cases.services.case_create": lambda: cases.case_create(

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from caseledger.customers.models import ContactPoint, Customer
+from caseledger.customers.queries import contact_masked
 from caseledger.journal.models import Entry
 from caseledger.vault.masking import mask_mobile
 from tests.factories import make_case, make_customer
@@ -64,11 +65,10 @@ def test_detail_lists_contact_points_and_only_visible_cases(people, customer, lo
         login(people.agent).get(reverse("web:customer_detail", args=[customer.pk])).content.decode()
     )
 
-    for point in customer.contact_points.all():
-        if point.kind == "phone":  # personal data: masked for everyone where it is only read
+    for point in customer.contact_points.all():  # personal data: masked where only read
+        assert contact_masked(point.kind, point.value) in html and point.value not in html
+        if point.kind == "phone":
             assert mask_mobile(point.value) in html and point.value[3:] not in html
-        else:
-            assert point.value in html
     assert case.reference in html
 
 
@@ -85,7 +85,8 @@ def test_contact_point_added_through_htmx(people, customer, login):
     )
 
     assert response.status_code == 200
-    assert "second@example.com" in response.content.decode()
+    assert "se****@example.com" in response.content.decode()
+    assert "second@example.com" not in response.content.decode()
     point = ContactPoint.objects.get(value="second@example.com")
     assert point.verified_at.isoformat() == "2026-03-01T02:00:00+00:00"  # entered as +08:00
     assert "2026-03-01 10:00" in response.content.decode()
@@ -135,3 +136,95 @@ def test_case_form_customer_picker_searches_visible_customers(people, customer, 
 
     assert "Zhang Industrial" in html
     assert foreign.name not in html
+
+
+def test_a_duplicate_phone_is_flagged_with_a_merge_action_and_the_merge_is_confirmed(
+    people, customer, login
+):
+    client = login(people.agent)
+    phone = customer.contact_points.get(kind="phone").value
+    created = client.post(
+        reverse("web:customer_create"),
+        {
+            "name": "同一个人",
+            "kind": "person",
+            "department": people.sales.pk,
+            "relationship_status": "active",
+            "contact_kind": "phone",
+            "contact_value": phone,
+        },
+        follow=True,
+    )
+    duplicate = Customer.objects.get(name="同一个人")
+    html = created.content.decode()
+    assert "Probable duplicate" in html and 'id="probable-duplicates"' in html
+    merge_url = reverse("web:customer_merge", args=[duplicate.pk])
+    assert f"{merge_url}?survivor={customer.pk}" in html
+    case = make_case(people.agent, duplicate)
+
+    compare = client.post(merge_url, {"survivor": customer.pk, "reason": "same phone, called"})
+    assert compare.status_code == 422 and 'id="merge-preview"' in compare.content.decode()
+    assert Customer.objects.get(pk=duplicate.pk).merged_into_id is None
+    merged = client.post(
+        merge_url, {"survivor": customer.pk, "reason": "same phone, called", "confirm": "on"}
+    )
+
+    assert merged.status_code == 302
+    assert merged["Location"] == reverse("web:customer_detail", args=[customer.pk])
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == customer.pk
+    assert case.reference in client.get(merged["Location"]).content.decode()
+    page = client.get(reverse("web:customer_detail", args=[duplicate.pk])).content.decode()
+    assert 'id="merged-banner"' in page
+    assert reverse("web:customer_detail", args=[customer.pk]) in page
+    listed = client.get(reverse("web:customer_list")).context["page"].rows
+    assert duplicate not in listed and customer in listed
+
+    client.post(reverse("web:customer_unmerge", args=[duplicate.pk]), {"reason": "two people"})
+
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+    assert (
+        case.reference
+        in client.get(reverse("web:customer_detail", args=[duplicate.pk])).content.decode()
+    )
+
+
+def test_merge_page_refuses_a_held_customer_by_name(people, customer, login):
+    from caseledger.retention.services import hold_place
+
+    other = make_customer(people.agent, people.sales)
+    hold_place(
+        actor=people.records_manager,
+        matter="Matter 88",
+        reason="court",
+        scope="customers",
+        customers=[customer.pk],
+    )
+
+    response = login(people.agent).post(
+        reverse("web:customer_merge", args=[other.pk]),
+        {"survivor": customer.pk, "reason": "dup", "confirm": "on"},
+    )
+
+    assert response.status_code == 422
+    assert "Matter 88" in response.content.decode()
+    assert Customer.objects.get(pk=other.pk).merged_into_id is None
+
+
+def test_contact_reveal_is_for_compliance_with_a_reason(people, customer, login):
+    point = customer.contact_points.get(kind="email")
+    url = reverse("web:contact_point_reveal", args=[point.pk])
+    assert login(people.agent).post(url, {"reason": "call"}).status_code == 403
+    carl = login(people.compliance)
+    assert url in carl.get(reverse("web:customer_detail", args=[customer.pk])).content.decode()
+    form = carl.get(url)
+    assert form.status_code == 200 and point.value not in form.content.decode()
+    entries = Entry.objects.count()
+
+    shown = carl.post(url, {"reason": "the customer asked for a copy"})
+
+    assert f'id="revealed-value">{point.value}<' in shown.content.decode()
+    assert "no-store" in shown.headers["Cache-Control"]
+    entry = Entry.objects.get(seq=entries + 1)
+    assert (entry.action, entry.reason) == ("customer.reveal", "the customer asked for a copy")

@@ -69,13 +69,39 @@ class ContactPointCreateIn(ContactPointIn):
 
 
 class ContactPointOut(Schema):
+    """Contact values are personal data: masked (138******78, cus******@example.com);
+    POST /contact-points/{id}/reveal shows one to someone allowed to, with a reason."""
+
     id: int
     kind: str
-    value: str
+    value: str = Field(description="masked, e.g. 138******78")
     label: str
     is_primary: bool
     verified_at: UtcTime | None
     created_at: UtcTime
+
+    @staticmethod
+    def resolve_value(obj: Any) -> str:
+        from caseledger.customers.queries import contact_masked
+
+        return contact_masked(obj.kind, obj.value)
+
+
+class DuplicateOut(Schema):
+    id: int
+    name: str
+
+
+class ContactPointCreatedOut(ContactPointOut):
+    probable_duplicates: list[DuplicateOut] = Field(
+        description="other customers you may see with the same phone, e-mail or identifier"
+    )
+
+
+class ContactRevealOut(Schema):
+    contact_point: int
+    kind: str
+    value: str
 
 
 class IdentifierOut(Schema):
@@ -136,6 +162,10 @@ class CustomerOut(Schema):
     kind: str
     name: str
     department: str = Field(description="department code")
+    merged_into: int | None = Field(
+        None, alias="merged_into_id", description="the survivor, if merged into another"
+    )
+    merged_at: UtcTime | None = None
     relationship_status: str
     relationship_ended_on: dt.date | None
     tags: list[str]
@@ -156,6 +186,34 @@ class CustomerOut(Schema):
     @staticmethod
     def resolve_identifiers(obj: Any) -> list[Any]:
         return list(obj.identifiers.all())
+
+
+class CustomerCreatedOut(CustomerOut):
+    probable_duplicates: list[DuplicateOut] = Field(
+        description="other customers you may see with the same phone, e-mail or identifier"
+    )
+
+
+class MergeIn(Strict):
+    survivor: int = Field(description="the customer that stays and receives everything")
+    reason: str = Field(description="why; required, journaled")
+
+
+class UnmergeIn(Strict):
+    reason: str = Field(description="why; required, journaled")
+
+
+class MergeOut(Schema):
+    survivor: int
+    merged: int
+    cases: list[int]
+    contact_points: list[int]
+    identifiers: list[int]
+    consents: list[int]
+    duplicate_contact_points: list[int] = Field(
+        description="left with the merged customer: the survivor holds the same value"
+    )
+    duplicate_identifiers: list[int]
 
 
 class CustomerQuery(Schema):

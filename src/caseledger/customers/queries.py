@@ -10,7 +10,8 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
-from caseledger.customers.models import Customer, Identifier
+from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
+from caseledger.vault.masking import keep, mask_mobile, mask_text
 
 
 def customer_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
@@ -20,6 +21,9 @@ def customer_list(*, actor: User, filters: dict[str, Any] | None = None) -> Quer
     allowed = department_ids(actor, Perm.CUSTOMER_VIEW)
     if allowed is not None:
         qs = qs.filter(department_id__in=allowed)
+    if not filters.get("include_merged"):
+        # A merged-away customer lives on in its survivor; it is reached by id only.
+        qs = qs.filter(merged_into__isnull=True)
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(Q(name__icontains=q) | Q(contact_points__value__icontains=q)).distinct()
@@ -45,7 +49,9 @@ def _json_contains() -> bool:
 
 
 def customer_get(*, actor: User, customer_id: int | str) -> Customer:
-    qs = customer_list(actor=actor).prefetch_related("contact_points", "identifiers")
+    qs = customer_list(actor=actor, filters={"include_merged": True}).prefetch_related(
+        "contact_points", "identifiers"
+    )
     customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if customer is None:
         raise NotFound(
@@ -83,7 +89,7 @@ def customer_find_by_identifier(*, actor: User, kind: str, value: str) -> QueryS
 def identifier_get(*, actor: User, identifier_id: int | str) -> Identifier:
     """An identifier of a customer the actor may see (masked fields only are of use here;
     revealing the value is customers.services.identifier_reveal)."""
-    visible = customer_list(actor=actor).values("pk")
+    visible = customer_list(actor=actor, filters={"include_merged": True}).values("pk")
     identifier = (
         Identifier.objects.select_related("customer")
         .filter(pk=identifier_id, customer__in=visible)
@@ -97,3 +103,65 @@ def identifier_get(*, actor: User, identifier_id: int | str) -> Identifier:
             field="identifier",
         )
     return identifier
+
+
+def contact_point_get(*, actor: User, point_id: int | str) -> ContactPoint:
+    """A contact point of a customer the actor may see (its value still to be masked by
+    whoever shows it; revealing it is customers.services.contact_point_reveal)."""
+    visible = customer_list(actor=actor, filters={"include_merged": True}).values("pk")
+    point = (
+        ContactPoint.objects.select_related("customer")
+        .filter(pk=point_id, customer__in=visible)
+        .first()
+        if str(point_id).isdigit()
+        else None
+    )
+    if point is None:
+        raise NotFound(
+            f"contact point {point_id} does not exist or is not visible to you",
+            field="contact_point",
+        )
+    return point
+
+
+def mask_email(value: str) -> str:
+    """The first third of the mailbox name and the whole domain: `cus******@example.com`.
+    (retention-presets.md "other text" shows the first and last thirds; the domain stands
+    in for the last third, since it identifies no one on its own.)"""
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return mask_text(value)
+    return keep(local, max(1, len(local) // 3), 0) + "@" + domain
+
+
+def contact_masked(kind: str, value: str) -> str:
+    """A contact point as every interface shows it unless it was revealed (personal data,
+    vault.sensitivity): phones 138******78, e-mail cus******@example.com, addresses with
+    their middle third hidden."""
+    if kind == ContactKind.PHONE:
+        return mask_mobile(value)
+    if kind == ContactKind.EMAIL:
+        return mask_email(value)
+    return mask_text(value)
+
+
+def probable_duplicates(*, actor: User, customer: Customer) -> list[Customer]:
+    """Other customers the actor may see that share a phone, an e-mail address (ignoring
+    case) or an identifier (by blind index) with this one: probably the same person."""
+    same = Q()
+    for kind, value in customer.contact_points.values_list("kind", "value"):
+        if kind == ContactKind.PHONE:
+            same |= Q(contact_points__kind=kind, contact_points__value=value)
+        elif kind == ContactKind.EMAIL:
+            same |= Q(contact_points__kind=kind, contact_points__value__iexact=value)
+    for kind, index in customer.identifiers.values_list("kind", "blind_index"):
+        same |= Q(identifiers__kind=kind, identifiers__blind_index=index)
+    if not same:
+        return []
+    qs = customer_list(actor=actor).filter(same).exclude(pk=customer.pk).distinct()
+    return list(qs.order_by("pk")[:20])
+
+
+def merged_from(*, actor: User, customer: Customer) -> QuerySet[Customer]:
+    """Customers merged into this one that the actor may see (for the survivor's page)."""
+    return customer_list(actor=actor, filters={"include_merged": True}).filter(merged_into=customer)

@@ -175,7 +175,19 @@ def _locked(customer: Customer) -> Customer:
 
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     ensure_not_held(customer=locked)
+    _ensure_not_merged(locked)
     return locked
+
+
+def _ensure_not_merged(customer: Customer) -> None:
+    """A merged-away customer is history: its data lives on the survivor now."""
+    if customer.merged_into_id is not None:
+        raise Conflict(
+            f"customer {customer.pk} was merged into customer {customer.merged_into_id}; "
+            "change that customer instead (or undo the merge)",
+            field="customer",
+            code="merged",
+        )
 
 
 def _check_version(customer: Customer, expected_version: int | None) -> None:
@@ -446,3 +458,387 @@ def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> st
             ),
         )
     return plaintext
+
+
+def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> str:
+    """The full value of a contact point, which every interface otherwise masks; for someone
+    allowed to reveal who said why. Journaled like identifier_reveal (never the value)."""
+    from caseledger.customers.queries import contact_masked
+
+    customer = point.customer
+    require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
+    reason = _clean_reason(reason, required=True)
+    with write_transaction():
+        current = ContactPoint.objects.filter(pk=point.pk).first()
+        if current is None:
+            raise NotFound(f"contact point {point.pk} does not exist", field="contact_point")
+        customer = Customer.objects.get(pk=current.customer_id)
+        append(
+            actor=actor,
+            change=Change(
+                action="customer.reveal",
+                object_type="customer",
+                object_id=str(customer.pk),
+                state=customer_state(customer),
+                reason=reason,
+                extra={
+                    "field": f"contact_point.{current.kind}",
+                    "contact_point": current.pk,
+                    "masked": contact_masked(current.kind, current.value),
+                },
+            ),
+        )
+    return current.value
+
+
+# ---- merge ------------------------------------------------------------------------------------
+# Dangerous: a merge rewrites which customer owns cases, contact points, identifiers and
+# consents. Guarantees: it happens whole or not at all; both customers and every moved case
+# get a journal entry in the same transaction; the merged customer keeps its row (pointing at
+# the survivor) and its history; the `customer.merge` entry lists exactly the ids that moved,
+# and customer_unmerge moves back exactly those, from that entry. Identifier ciphertexts are
+# bound to their owner (ADR 0006), so moved ones are re-encrypted for the new owner.
+
+MERGE_ACTION = "customer.merge"
+UNMERGE_ACTION = "customer.unmerge"
+
+
+@dataclass(frozen=True)
+class Moved:
+    """Ids moved between two customers, and the merged one's items left behind because the
+    survivor already held the same value."""
+
+    cases: tuple[int, ...] = ()
+    contact_points: tuple[int, ...] = ()
+    identifiers: tuple[int, ...] = ()
+    consents: tuple[int, ...] = ()
+    duplicate_contact_points: tuple[int, ...] = ()
+    duplicate_identifiers: tuple[int, ...] = ()
+
+    def as_extra(self) -> dict[str, list[int]]:
+        return {k: list(v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Customer
+    merged: Customer
+    moved: Moved
+
+
+def _contact_key(kind: str, value: str) -> tuple[str, str]:
+    # Values are stored normalized (E.164, lower-case domain); mailbox names are compared
+    # without case too, since mail systems treat them so in practice.
+    return kind, value.lower() if kind == ContactKind.EMAIL else value
+
+
+def _lock_pair(first: Customer, second: Customer) -> tuple[Customer, Customer]:
+    """Both customers locked, lower id first (a fixed order cannot deadlock)."""
+    rows = {
+        c.pk: c
+        for c in Customer.objects.select_for_update()
+        .filter(pk__in=[first.pk, second.pk])
+        .order_by("pk")
+    }
+    from caseledger.retention.holds import ensure_not_held
+
+    for row in rows.values():
+        ensure_not_held(customer=row)
+    return rows[first.pk], rows[second.pk]
+
+
+def _lock_cases(ids: Any) -> list[Any]:
+    """The cases, locked; refused (Held, naming the matter) if a legal hold covers any."""
+    from caseledger.cases.models import Case
+    from caseledger.retention.holds import ensure_not_held, held_case_ids
+
+    cases = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    held = held_case_ids([c.pk for c in cases])
+    for case in cases:
+        if case.pk in held:
+            ensure_not_held(case=case)
+    return cases
+
+
+def _move_cases(actor: User, cases: list[Any], to: Customer, action: str, reason: str) -> None:
+    from caseledger.cases.services import case_state
+
+    now = clock.now()
+    for case in cases:
+        before = case_state(case)
+        case.customer = to
+        case.version += 1
+        case.updated_at = now
+        case.save(update_fields=["customer", "version", "updated_at"])
+        after = case_state(case)
+        append(
+            actor=actor,
+            change=Change(
+                action=action,
+                object_type="case",
+                object_id=str(case.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            ),
+        )
+
+
+def _move_identifier(identifier: Identifier, to: Customer) -> None:
+    """Re-encrypt for the new owner (the old ciphertext would not decrypt there)."""
+    plaintext = crypto.decrypt(
+        identifier.ciphertext,
+        record=IDENTIFIER_RECORD,
+        field=identifier.kind,
+        owner=identifier_owner(identifier.customer_id),
+    )
+    ciphertext = crypto.encrypt(
+        plaintext, record=IDENTIFIER_RECORD, field=identifier.kind, owner=identifier_owner(to.pk)
+    )
+    Identifier.objects.filter(pk=identifier.pk).update(
+        customer=to, ciphertext=ciphertext, key_id=crypto.key_id_of(ciphertext)
+    )
+
+
+def _move_consents(actor: User, ids: Any, to: Customer, action: str, reason: str) -> list[int]:
+    from caseledger.privacy.models import Consent
+
+    moved = []
+    for consent in Consent.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        before = model_state(consent)
+        consent.customer = to
+        consent.save(update_fields=["customer"])
+        after = model_state(consent)
+        append(
+            actor=actor,
+            change=Change(
+                action=action,
+                object_type="consent",
+                object_id=str(consent.pk),
+                root=f"customer:{to.pk}",
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            ),
+        )
+        moved.append(consent.pk)
+    return moved
+
+
+def _journal_pair(
+    actor: User, action: str, pair: dict[str, Customer], before: dict, extra: dict, reason: str
+) -> None:
+    for role, customer in pair.items():
+        _touch(customer)
+        after = customer_state(customer)
+        append(
+            actor=actor,
+            change=Change(
+                action=action,
+                object_type="customer",
+                object_id=str(customer.pk),
+                state=after,
+                changes=diff(before[role], after),
+                reason=reason,
+                extra={**extra, "role": role},
+            ),
+        )
+
+
+def customer_merge(
+    *, actor: User, survivor: Customer, merged: Customer, reason: str
+) -> MergeResult:
+    """Move `merged`'s cases, contact points, identifiers and consents to `survivor` and mark
+    `merged` as merged into it. Contact points and identifiers the survivor already holds stay
+    with `merged` and are listed as duplicates."""
+    from caseledger.cases.models import Case
+    from caseledger.privacy.models import ChangeStatus, Consent, PendingChange
+
+    require(actor, Perm.CUSTOMER_MODIFY, survivor.department_id)
+    require(actor, Perm.CUSTOMER_MODIFY, merged.department_id)
+    reason = _clean_reason(reason, required=True)
+    if survivor.pk == merged.pk:
+        raise ValidationFailed(
+            _("a customer cannot be merged into itself"), field="survivor", code="same"
+        )
+    with write_transaction():
+        survivor, merged = _lock_pair(survivor, merged)
+        for customer, field in ((merged, "merged"), (survivor, "survivor")):
+            if customer.merged_into_id is not None:
+                raise Conflict(
+                    f"customer {customer.pk} is already merged into customer "
+                    f"{customer.merged_into_id}",
+                    field=field,
+                    code="merged",
+                )
+            if customer.restricted_at is not None:
+                raise Conflict(
+                    f"customer {customer.pk} is restricted (PIPL Art 47): "
+                    f"{customer.restricted_reason}",
+                    field=field,
+                    code="restricted",
+                )
+        pending = PendingChange.objects.filter(customer=merged, status=ChangeStatus.PENDING)
+        if pending.exists():
+            raise Conflict(
+                f"customer {merged.pk} has changes waiting for review "
+                f"({', '.join(str(p) for p in pending.values_list('pk', flat=True))}); "
+                "confirm or reject them first",
+                field="merged",
+                code="pending_changes",
+            )
+        before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
+        cases = _lock_cases(Case.objects.filter(customer=merged).values("pk"))
+        held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
+        points: list[int] = []
+        duplicate_points: list[int] = []
+        for point in ContactPoint.objects.filter(customer=merged).order_by("pk"):
+            key = _contact_key(point.kind, point.value)
+            (duplicate_points if key in held else points).append(point.pk)
+            held.add(key)  # two equal points on `merged`: only the first moves
+        ContactPoint.objects.filter(pk__in=points).update(customer=survivor)
+        indexed = set(survivor.identifiers.values_list("kind", "blind_index"))
+        identifiers: list[int] = []
+        duplicate_identifiers: list[int] = []
+        for identifier in Identifier.objects.filter(customer=merged).order_by("pk"):
+            if (identifier.kind, identifier.blind_index) in indexed:
+                duplicate_identifiers.append(identifier.pk)
+            else:
+                _move_identifier(identifier, survivor)
+                identifiers.append(identifier.pk)
+        _move_cases(actor, cases, survivor, "case.customer_merge", reason)
+        consents = _move_consents(
+            actor,
+            Consent.objects.filter(customer=merged).values("pk"),
+            survivor,
+            "privacy.consent_merge",
+            reason,
+        )
+        moved = Moved(
+            cases=tuple(c.pk for c in cases),
+            contact_points=tuple(points),
+            identifiers=tuple(identifiers),
+            consents=tuple(consents),
+            duplicate_contact_points=tuple(duplicate_points),
+            duplicate_identifiers=tuple(duplicate_identifiers),
+        )
+        merged.merged_into = survivor
+        merged.merged_at = clock.now()
+        merged.save(update_fields=["merged_into", "merged_at"])
+        extra = {"survivor": survivor.pk, "merged": merged.pk, **moved.as_extra()}
+        pair = {"survivor": survivor, "merged": merged}
+        _journal_pair(actor, MERGE_ACTION, pair, before, extra, reason)
+    return MergeResult(survivor=survivor, merged=merged, moved=moved)
+
+
+def _merge_record(merged: Customer) -> dict[str, Any]:
+    """What the last merge of `merged` moved, as its journal entry recorded it."""
+    import json
+
+    from caseledger.journal.models import Entry
+
+    entry = (
+        Entry.objects.filter(object_type="customer", object_id=str(merged.pk), action=MERGE_ACTION)
+        .select_related("payload")
+        .order_by("-seq")
+        .first()
+    )
+    body = getattr(entry, "payload", None) if entry is not None else None
+    if body is None or body.body is None:
+        raise Conflict(
+            f"the journal entry of customer {merged.pk}'s merge is missing or redacted; "
+            "it cannot be undone automatically",
+            field="merged",
+            code="no_merge_record",
+        )
+    extra = json.loads(body.body).get("extra") or {}
+    if extra.get("survivor") != merged.merged_into_id:
+        raise Conflict(
+            f"the last merge entry of customer {merged.pk} names another survivor",
+            field="merged",
+            code="no_merge_record",
+        )
+    return extra
+
+
+def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResult:
+    """Undo customer_merge from its journal entry: move back exactly the ids it moved that are
+    still on the survivor, and clear the merge mark. Ids gone from the survivor since (a
+    contact point removed, a case moved) are listed as `missing` in the entry."""
+    from caseledger.cases.models import Case
+    from caseledger.privacy.models import Consent
+
+    merged = Customer.objects.get(pk=merged.pk)  # the caller's copy may predate the merge
+    if merged.merged_into_id is None:
+        raise Conflict(
+            f"customer {merged.pk} is not merged into another", field="merged", code="not_merged"
+        )
+    survivor = Customer.objects.get(pk=merged.merged_into_id)
+    require(actor, Perm.CUSTOMER_MODIFY, survivor.department_id)
+    require(actor, Perm.CUSTOMER_MODIFY, merged.department_id)
+    reason = _clean_reason(reason, required=True)
+    with write_transaction():
+        survivor, merged = _lock_pair(survivor, merged)
+        if merged.merged_into_id != survivor.pk:
+            raise Conflict(
+                f"customer {merged.pk} changed while you were undoing its merge; reload",
+                field="merged",
+                code="changed",
+            )
+        if survivor.merged_into_id is not None:
+            raise Conflict(
+                f"customer {survivor.pk} was itself merged into customer "
+                f"{survivor.merged_into_id}; undo that merge first",
+                field="survivor",
+                code="merged",
+            )
+        record = _merge_record(merged)
+        before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
+        cases = _lock_cases(
+            Case.objects.filter(customer=survivor, pk__in=record.get("cases", [])).values("pk")
+        )
+        points = list(
+            ContactPoint.objects.filter(
+                customer=survivor, pk__in=record.get("contact_points", [])
+            ).values_list("pk", flat=True)
+        )
+        ContactPoint.objects.filter(pk__in=points).update(customer=merged)
+        identifiers = []
+        for identifier in Identifier.objects.filter(
+            customer=survivor, pk__in=record.get("identifiers", [])
+        ).order_by("pk"):
+            _move_identifier(identifier, merged)
+            identifiers.append(identifier.pk)
+        _move_cases(actor, cases, merged, "case.customer_unmerge", reason)
+        consents = _move_consents(
+            actor,
+            Consent.objects.filter(customer=survivor, pk__in=record.get("consents", [])).values(
+                "pk"
+            ),
+            merged,
+            "privacy.consent_unmerge",
+            reason,
+        )
+        moved = Moved(
+            cases=tuple(c.pk for c in cases),
+            contact_points=tuple(points),
+            identifiers=tuple(identifiers),
+            consents=tuple(consents),
+        )
+        back = moved.as_extra()
+        missing = {
+            k: sorted(set(record.get(k, [])) - set(back[k]))
+            for k in ("cases", "contact_points", "identifiers", "consents")
+        }
+        merged.merged_into = None
+        merged.merged_at = None
+        merged.save(update_fields=["merged_into", "merged_at"])
+        extra = {
+            "survivor": survivor.pk,
+            "merged": merged.pk,
+            **{k: v for k, v in back.items() if not k.startswith("duplicate_")},
+            "missing": {k: v for k, v in missing.items() if v},
+        }
+        pair = {"survivor": survivor, "merged": merged}
+        _journal_pair(actor, UNMERGE_ACTION, pair, before, extra, reason)
+    return MergeResult(survivor=survivor, merged=merged, moved=moved)

@@ -12,8 +12,11 @@ from caseledger.api.auth import actor
 from caseledger.api.history import history_out
 from caseledger.api.pagination import paginate
 from caseledger.api.schemas import (
+    ContactPointCreatedOut,
     ContactPointCreateIn,
     ContactPointOut,
+    ContactRevealOut,
+    CustomerCreatedOut,
     CustomerIn,
     CustomerOut,
     CustomerPage,
@@ -24,14 +27,26 @@ from caseledger.api.schemas import (
     HistoryQuery,
     IdentifierCreatedOut,
     IdentifierIn,
+    MergeIn,
+    MergeOut,
     RevealIn,
     RevealOut,
+    UnmergeIn,
 )
-from caseledger.customers.queries import customer_get, customer_list, identifier_get
+from caseledger.customers.queries import (
+    contact_point_get,
+    customer_get,
+    customer_list,
+    identifier_get,
+    probable_duplicates,
+)
 from caseledger.customers.services import (
     IDENTIFIER_RECORD,
     contact_point_add,
+    contact_point_reveal,
     customer_create,
+    customer_merge,
+    customer_unmerge,
     customer_update,
     identifier_add,
     identifier_reveal,
@@ -43,8 +58,18 @@ router = Router(tags=["customers"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 
 
-def _customer(customer: Any) -> dict:
-    return CustomerOut.from_orm(customer).model_dump(mode="json")
+def _duplicates(user: Any, customer: Any) -> list[dict]:
+    return [
+        {"id": c.pk, "name": c.name} for c in probable_duplicates(actor=user, customer=customer)
+    ]
+
+
+def _created_customer(user: Any) -> Any:
+    def render(customer: Any) -> dict:
+        out = CustomerOut.from_orm(customer).model_dump(mode="json")
+        return {**out, "probable_duplicates": _duplicates(user, customer)}
+
+    return render
 
 
 def _prefetched(qs: Any) -> Any:
@@ -53,23 +78,27 @@ def _prefetched(qs: Any) -> Any:
 
 @router.post(
     "/customers",
-    response={201: CustomerOut, **ERRORS},
+    response={201: CustomerCreatedOut, **ERRORS},
     summary="Add a customer",
     openapi_extra=idempotency.OPENAPI,
 )
 def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpResponse:
+    """`probable_duplicates` lists customers with the same phone or e-mail address; merge
+    them with POST /customers/{id}/merge."""
     data = payload.model_dump(mode="json", exclude_unset=True)
+    user = actor(request)
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
-        render=_customer,
-        make=lambda: customer_create(actor=actor(request), data=data),
+        render=_created_customer(user),
+        make=lambda: customer_create(actor=user, data=data),
     )
 
 
 @router.get("/customers", response={200: CustomerPage, **ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, params: Query[CustomerQuery]) -> dict:
-    """Sorted by name. Pages follow `next_cursor` until it is null."""
+    """Sorted by name. Pages follow `next_cursor` until it is null. Customers merged into
+    another are left out (GET /customers/{id} still shows them, with `merged_into`)."""
     filters = params.model_dump(mode="json", exclude={"limit", "cursor"}, exclude_none=True)
     qs = _prefetched(customer_list(actor=actor(request), filters=filters))
     page = paginate(qs, cursor=params.cursor, limit=params.limit)
@@ -103,7 +132,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
 
 @router.post(
     "/customers/{customer_id}/contact-points",
-    response={201: ContactPointOut, **ERRORS},
+    response={201: ContactPointCreatedOut, **ERRORS},
     summary="Add a contact point to a customer",
     openapi_extra=idempotency.OPENAPI,
 )
@@ -116,7 +145,10 @@ def add_contact_point(
     return idempotency.create(
         request,
         fingerprint=idempotency.json_fingerprint(request),
-        render=lambda point: ContactPointOut.from_orm(point).model_dump(mode="json"),
+        render=lambda point: {
+            **ContactPointOut.from_orm(point).model_dump(mode="json"),
+            "probable_duplicates": _duplicates(user, customer),
+        },
         make=lambda: contact_point_add(
             actor=user, customer=customer, data=data, reason=payload.reason
         ),
@@ -137,20 +169,29 @@ def add_identifier(request: HttpRequest, customer_id: int, payload: IdentifierIn
     user = actor(request)
     customer = customer_get(actor=user, customer_id=customer_id)
     kind = payload.kind.value
-    if needs_review(kind):  # maker-checker: 202, the value waits for a second person
-        from caseledger.api.routes.privacy import PendingChangeOut
-
-        change = identifier_change_propose(
-            actor=user, customer=customer, kind=kind, value=payload.value, reason=payload.reason
-        )
-        out = PendingChangeOut.from_orm(change).model_dump(mode="json")
-        return JsonResponse(out, status=202)
     # Keyed, so the stored fingerprint of the body cannot be used to guess the value.
     fingerprint = idempotency.parts_fingerprint(
         kind,
         blind_index(payload.value.strip(), record=IDENTIFIER_RECORD, field=kind),
         payload.reason,
     )
+    if needs_review(kind):  # maker-checker: 202, the value waits for a second person
+        from caseledger.api.routes.privacy import PendingChangeOut
+
+        # A retried 202 must not queue a second change for the checker to trip over.
+        return idempotency.create(
+            request,
+            fingerprint=fingerprint,
+            status=202,
+            render=lambda change: PendingChangeOut.from_orm(change).model_dump(mode="json"),
+            make=lambda: identifier_change_propose(
+                actor=user,
+                customer=customer,
+                kind=kind,
+                value=payload.value,
+                reason=payload.reason,
+            ),
+        )
 
     def render(added: Any) -> dict:
         out = IdentifierCreatedOut(
@@ -188,6 +229,55 @@ def reveal_identifier(request: HttpRequest, identifier_id: int, payload: RevealI
     response = JsonResponse(out.model_dump(mode="json"))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.post(
+    "/contact-points/{point_id}/reveal",
+    response={200: ContactRevealOut, **ERRORS},
+    summary="Reveal a contact point's full value (needs customer.reveal and a reason; journaled)",
+)
+def reveal_contact_point(request: HttpRequest, point_id: int, payload: RevealIn) -> HttpResponse:
+    """Contact points are masked everywhere else. Needs a token with the `customers:reveal`
+    scope held by a user whose role may reveal (compliance); journaled as `customer.reveal`."""
+    user = actor(request)
+    point = contact_point_get(actor=user, point_id=point_id)
+    value = contact_point_reveal(actor=user, point=point, reason=payload.reason)
+    out = ContactRevealOut(contact_point=point.pk, kind=point.kind, value=value)
+    response = JsonResponse(out.model_dump(mode="json"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _merge_out(result: Any) -> dict:
+    return {"survivor": result.survivor.pk, "merged": result.merged.pk, **result.moved.as_extra()}
+
+
+@router.post(
+    "/customers/{customer_id}/merge",
+    response={200: MergeOut, **ERRORS},
+    summary="Merge this customer into another (the survivor); reversible with /unmerge",
+)
+def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> Any:
+    """Moves this customer's cases, contact points, identifiers and consents to `survivor`.
+    Values the survivor already holds stay here and are listed as duplicates. Needs
+    customer.modify in both customers' departments; refused under a legal hold."""
+    user = actor(request)
+    merged = customer_get(actor=user, customer_id=customer_id)
+    survivor = customer_get(actor=user, customer_id=payload.survivor)
+    return _merge_out(
+        customer_merge(actor=user, survivor=survivor, merged=merged, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/unmerge",
+    response={200: MergeOut, **ERRORS},
+    summary="Undo the merge of this customer: move back exactly what the merge moved",
+)
+def unmerge_customer(request: HttpRequest, customer_id: int, payload: UnmergeIn) -> Any:
+    user = actor(request)
+    merged = customer_get(actor=user, customer_id=customer_id)
+    return _merge_out(customer_unmerge(actor=user, merged=merged, reason=payload.reason))
 
 
 @router.get(

@@ -119,6 +119,8 @@ def list_pending(request: HttpRequest, customer_id: int) -> Any:
     summary="Confirm a pending change (not its maker; needs customer.approve)",
 )
 def confirm_pending(request: HttpRequest, change_id: int, payload: DecisionIn) -> Any:
+    """Needs a token with the `customers:approve` scope, held by someone other than the maker
+    whose role may approve (supervisor, compliance)."""
     user = actor(request)
     change = pending_change_get(actor=user, change_id=change_id)
     services.identifier_change_confirm(actor=user, change=change, reason=payload.reason)
@@ -131,6 +133,7 @@ def confirm_pending(request: HttpRequest, change_id: int, payload: DecisionIn) -
     summary="Reject a pending change; the customer keeps its old value",
 )
 def reject_pending(request: HttpRequest, change_id: int, payload: DecisionIn) -> Any:
+    """Needs the `customers:approve` scope, like confirm."""
     user = actor(request)
     change = pending_change_get(actor=user, change_id=change_id)
     return services.identifier_change_reject(actor=user, change=change, reason=payload.reason)

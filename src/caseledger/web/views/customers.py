@@ -6,19 +6,29 @@ import contextlib
 import functools
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases.queries import case_list
-from caseledger.core.errors import NotFound, PermissionDenied, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from caseledger.customers import services
-from caseledger.customers.queries import customer_get, customer_list
+from caseledger.customers.queries import (
+    contact_masked,
+    contact_point_get,
+    customer_get,
+    customer_list,
+    merged_from,
+    probable_duplicates,
+)
 from caseledger.customers.services import CUSTOMER_FIELDS
 from caseledger.web.forms import (
     ContactPointForm,
@@ -26,6 +36,7 @@ from caseledger.web.forms import (
     CustomerEditForm,
     CustomerFilterForm,
     IdentifierForm,
+    RevealForm,
 )
 from caseledger.web.viewing import (
     AuthedRequest,
@@ -102,6 +113,11 @@ def customer_create(request: AuthedRequest) -> HttpResponseBase:
             apply_errors(form, exc, aliases=CONTACT_ALIASES)
         else:
             messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+            if probable_duplicates(actor=request.user, customer=customer):
+                messages.warning(
+                    request,
+                    _("Probable duplicate: another customer has the same phone or e-mail."),
+                )
             return redirect("web:customer_detail", pk=customer.pk)
     return render(
         request,
@@ -109,6 +125,14 @@ def customer_create(request: AuthedRequest) -> HttpResponseBase:
         {"form": form, "creating": True},
         status=422 if form.errors else 200,
     )
+
+
+def _masked(points) -> list:
+    """Contact points with `shown`: the value as every screen shows it (masked)."""
+    points = list(points)
+    for point in points:
+        point.shown = contact_masked(point.kind, point.value)
+    return points
 
 
 def detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, Any]:
@@ -120,11 +144,19 @@ def detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, 
         )
     except PermissionDenied:
         cases = []
+    can_modify = may(request.user, Perm.CUSTOMER_MODIFY, customer.department_id)
+    merged_away = customer.merged_into_id is not None
     context = {
         "customer": customer,
-        "can_modify": may(request.user, Perm.CUSTOMER_MODIFY, customer.department_id),
-        "can_open_case": may(request.user, Perm.CASE_MODIFY, customer.department_id),
-        "contact_points": customer.contact_points.all(),
+        "can_modify": can_modify and not merged_away,
+        "can_unmerge": can_modify and merged_away,
+        "can_open_case": may(request.user, Perm.CASE_MODIFY, customer.department_id)
+        and not merged_away,
+        "contact_points": _masked(customer.contact_points.all()),
+        "duplicates": []
+        if merged_away
+        else probable_duplicates(actor=request.user, customer=customer),
+        "merged_from": list(merged_from(actor=request.user, customer=customer)),
         "cases": cases[:CUSTOMER_CASES_SHOWN],
         "more_cases": len(cases) > CUSTOMER_CASES_SHOWN,
         "contact_form": ContactPointForm(),
@@ -207,3 +239,117 @@ def contact_point_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if request.htmx:
         return render(request, "web/customers/_contacts.html", context)
     return render(request, "web/customers/detail.html", context, status=422)
+
+
+@web_view
+@never_cache
+def contact_point_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    point = contact_point_get(actor=request.user, point_id=pk)
+    customer = point.customer
+    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
+    form = RevealForm(request.POST or None)
+    value = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            value = services.contact_point_reveal(
+                actor=request.user, point=point, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+    context = {
+        "point": point,
+        "masked": contact_masked(point.kind, point.value),
+        "customer": customer,
+        "form": form,
+        "value": value,
+    }
+    return render(
+        request,
+        "web/customers/reveal_contact.html",
+        context,
+        status=422 if form.errors else 200,
+    )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.IntegerField(
+        label=gettext_lazy("Keep this customer (number)"),
+        min_value=1,
+        help_text=gettext_lazy("Everything of this customer moves to the one you keep."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I checked that both records are the same person"), required=False
+    )
+
+
+def _preview(request: AuthedRequest, customer) -> dict[str, Any]:
+    try:
+        cases = case_list(actor=request.user, filters={"customer": customer.pk}).count()
+    except PermissionDenied:
+        cases = None
+    return {
+        "customer": customer,
+        "contact_points": _masked(customer.contact_points.all()),
+        "identifiers": list(customer.identifiers.all()),
+        "cases": cases,
+    }
+
+
+@web_view
+def customer_merge(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Choose the survivor and a reason, see both records side by side, confirm."""
+    merged = customer_get(actor=request.user, customer_id=pk)
+    require(request.user, Perm.CUSTOMER_MODIFY, merged.department_id)  # service checks again
+    initial = {"survivor": request.GET.get("survivor") or None}
+    form = MergeForm(request.POST or None, initial=initial)
+    survivor = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            survivor = customer_get(actor=request.user, customer_id=form.cleaned_data["survivor"])
+        except NotFound as exc:
+            form.add_error("survivor", exc.message)
+        if survivor is not None and form.cleaned_data["confirm"]:
+            try:
+                result = services.customer_merge(
+                    actor=request.user,
+                    survivor=survivor,
+                    merged=merged,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationFailed, Conflict) as exc:  # Conflict: held, already merged …
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(merged)s was merged into %(survivor)s. The merge can be undone.")
+                    % {"merged": merged.name, "survivor": survivor.name},
+                )
+                return redirect("web:customer_detail", pk=result.survivor.pk)
+        elif survivor is not None:
+            form.add_error("confirm", _("Check both records below, then confirm."))
+    if form.errors:
+        status = 422
+    context = {
+        "customer": merged,
+        "form": form,
+        "duplicates": probable_duplicates(actor=request.user, customer=merged),
+        "left": _preview(request, merged),
+        "right": _preview(request, survivor) if survivor is not None else None,
+    }
+    return render(request, "web/customers/merge.html", context, status=status)
+
+
+@web_view
+@require_POST
+def customer_unmerge(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    merged = customer_get(actor=request.user, customer_id=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        services.customer_unmerge(actor=request.user, merged=merged, reason=reason)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("web:customer_detail", pk=merged.pk)
