@@ -113,4 +113,4 @@ def test_api_privacy_request_and_export(people, customer):
     done = carl.post(f"/privacy-requests/{rid}/complete", {"outcome": "sent by email"})
     assert done.json()["status"] == "completed"
     deletion = carl.post("/privacy-requests", {"customer": customer.pk, "kind": "deletion"})
-    assert deletion.json()["status"] == "waiting"
+    assert deletion.json()["status"] == "open"

@@ -71,16 +71,7 @@ def test_assign_and_complete(people, customer):
         services.privacy_request_complete(actor=people.compliance, request=request, outcome="x")
 
 
-def test_a_deletion_request_is_recorded_but_deletes_nothing(people, customer):
-    request = services.privacy_request_open(
-        actor=people.compliance, customer=customer, kind="deletion"
-    )
-    assert request.status == RequestStatus.WAITING
-    assert "disposition machinery" in request.outcome
-    with pytest.raises(ValidationFailed, match="disposition machinery"):
-        services.privacy_request_complete(actor=people.compliance, request=request, outcome="done")
-    customer.refresh_from_db()
-    assert customer.contact_points.count() == 2
+# Deletion requests: tests/privacy/test_deletion.py.
 
 
 def test_access_export_is_complete_masked_and_journaled(people, customer, case):

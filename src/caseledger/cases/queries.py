@@ -12,6 +12,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Attachment, Case
 from caseledger.core.errors import NotFound
+from caseledger.retention.restriction import ensure_readable, hide_restricted
 
 # Every order here is served by an index, alone or behind any one list filter, so a page
 # of a million cases never sorts the table. Status and priority are filters, not orders.
@@ -37,14 +38,21 @@ FILTERS = (
 
 
 def case_list(
-    *, actor: User, filters: dict[str, Any] | None = None, sort: str = "-received"
+    *,
+    actor: User,
+    filters: dict[str, Any] | None = None,
+    sort: str = "-received",
+    with_restricted: bool = False,
 ) -> QuerySet[Case]:
+    """`with_restricted` only for case_get, which refuses a restricted case by name."""
     require(actor, Perm.CASE_VIEW)
     filters = filters or {}
     qs = Case.objects.select_related("department", "assignee", "customer")
     allowed = department_ids(actor, Perm.CASE_VIEW)
     if allowed is not None:
         qs = qs.filter(department_id__in=allowed)
+    if not with_restricted:
+        qs = hide_restricted(qs, actor)
     for name in FILTERS:
         value = filters.get(name)
         if value not in (None, ""):
@@ -74,7 +82,7 @@ def _start(day: dt.date | str) -> dt.datetime:
 
 
 def case_get(*, actor: User, case_id: int | str) -> Case:
-    qs = case_list(actor=actor)
+    qs = case_list(actor=actor, with_restricted=True)
     key = str(case_id)
     case = (
         qs.filter(reference=key.upper()).first()
@@ -83,6 +91,7 @@ def case_get(*, actor: User, case_id: int | str) -> Case:
     )
     if case is None:
         raise NotFound(f"case {case_id} does not exist or is not visible to you", field="case")
+    ensure_readable(actor, case=case)
     return case
 
 

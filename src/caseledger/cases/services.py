@@ -40,6 +40,7 @@ from caseledger.customers.models import Customer
 from caseledger.customers.services import resolve_department
 from caseledger.journal.services import Change, append, write_transaction
 from caseledger.retention.holds import ensure_not_held
+from caseledger.retention.restriction import ensure_not_restricted
 
 CREATE_FIELDS = (
     "kind",
@@ -133,6 +134,9 @@ def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
         customer = Customer.objects.filter(pk=value).first() if str(value).isdigit() else None
     if customer is None or not can(actor, Perm.CUSTOMER_VIEW, customer.department_id):
         c.add("customer", f"customer {value} does not exist or is not visible to you", "not_found")
+        return None
+    if customer.restricted_at is not None:  # no new processing of a restricted customer
+        c.add("customer", f"customer {value} is restricted under PIPL Art 47", "restricted")
         return None
     return customer
 
@@ -238,6 +242,7 @@ def case_update(
     with write_transaction():
         case = Case.objects.select_for_update().get(pk=case.pk)
         ensure_not_held(case=case)  # a legal hold freezes the case (retention ADR 0007)
+        ensure_not_restricted(case=case)  # so does a PIPL Art 47 restriction
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
                 f"case {case.reference} was changed by someone else (version {case.version}, "
@@ -302,6 +307,7 @@ def case_note_add(
     c.choice(data, "kind", NoteKind.values, required=True)
     c.choice(data, "channel", Channel.values)
     c.raise_if_any()
+    ensure_not_restricted(case=case)
     with write_transaction():
         note = CaseNote.objects.create(
             case=case,
@@ -338,6 +344,7 @@ def case_attachment_add(
         :120
     ]
     ensure_not_held(case=case)  # before storing: a held case takes no new files
+    ensure_not_restricted(case=case)
     stored = storage.store(stream)
     with write_transaction():
         ensure_not_held(case=case)  # again under the lock: a hold placed meanwhile wins

@@ -45,7 +45,7 @@ PENDING_RECORD = "privacy.pending"
 # Who handles privacy requests: the compliance role (the one that may reveal). A dedicated
 # permission can replace this without touching callers.
 HANDLE = Perm.CUSTOMER_REVEAL
-DISPOSITION_MISSING = "waiting for the disposition machinery (not built yet); nothing deleted"
+ANONYMIZATION_REQUIRED = "anonymization required"
 
 
 def _record(actor: User | None, action: str, obj: Any, before: dict | None, **kw: Any) -> None:
@@ -221,15 +221,13 @@ def privacy_request_open(
     channel = c.text(data, "channel", max_length=40) or ""
     details = c.text(data, "details", max_length=5000) or ""
     c.raise_if_any()
-    deletion = kind == RequestKind.DELETION
     with write_transaction():
         request = PrivacyRequest.objects.create(
             customer=customer,
             kind=kind,
             received_on=received,
             due_on=deadlines.due_date(received),
-            status=RequestStatus.WAITING if deletion else RequestStatus.OPEN,
-            outcome=DISPOSITION_MISSING if deletion else "",
+            status=RequestStatus.OPEN,
             channel=channel,
             details=details,
             created_at=clock.now(),
@@ -282,11 +280,11 @@ def privacy_request_complete(
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationFailed(_("say what was done"), field="outcome", code="required")
-    if request.kind == RequestKind.DELETION and not refused:
-        raise ValidationFailed(DISPOSITION_MISSING, field="kind", code="not_available")
     with write_transaction():
         current = _locked_request(request)
         before = model_state(current)
+        if current.kind == RequestKind.DELETION and not refused:
+            outcome = f"{outcome}\n{_delete_customer(actor, current)}"
         current.status = RequestStatus.REFUSED if refused else RequestStatus.COMPLETED
         current.outcome = outcome
         current.completed_at = clock.now()
@@ -295,6 +293,39 @@ def privacy_request_complete(
         current.save()
         _record(actor, "privacy.request_complete", current, before, reason=outcome[:500])
     return current
+
+
+def _delete_customer(actor: User, request: PrivacyRequest) -> str:
+    """What a deletion request does (PIPL Art 47), as the outcome's last line. Refused (Held,
+    naming each matter) while a legal hold covers the customer or any of its cases; where a
+    retention period still runs, the customer is restricted with the legal source and date;
+    otherwise the customer falls due today for anonymization through disposition review."""
+    from caseledger.retention import erasure, holds
+    from caseledger.retention import services as retention
+
+    customer = Customer.objects.select_for_update().get(pk=request.customer_id)
+    holds.ensure_not_held(customer=customer)
+    case_ids = list(customer.cases.values_list("pk", flat=True))
+    for case in customer.cases.filter(pk__in=sorted(holds.held_case_ids(case_ids)))[:1]:
+        holds.ensure_not_held(case=case)
+    keeps = erasure.legal_keeps(customer, deadlines.today())
+    if keeps:
+        reason = erasure.restriction_reason(keeps)
+        if customer.restricted_at is None:
+            retention.record_restrict(
+                actor=actor, customer=customer, reason=reason, privacy_request=request
+            )
+        return _("restricted under PIPL Art 47, not deleted: %(reason)s") % {"reason": reason}
+    retention.retention_erasure_mark(
+        actor=actor,
+        customer=customer,
+        reason=f"privacy request {request.pk}",
+        privacy_request=request,
+    )
+    return _(
+        "%(outcome)s: customer %(id)s is due today and queued for anonymization through "
+        "disposition review"
+    ) % {"outcome": ANONYMIZATION_REQUIRED, "id": customer.pk}
 
 
 def privacy_request_export(

@@ -91,9 +91,23 @@ def _one(schedule: RetentionSchedule, record: Case | Customer) -> tuple[dt.date 
     )
 
 
+def restricted(record: Case | Customer) -> bool:
+    """Restricted under PIPL Art 47, itself or (a case) through its customer."""
+    if record.restricted_at is not None:
+        return True
+    return isinstance(record, Case) and record.customer.restricted_at is not None
+
+
 def deadline(
-    record: Case | Customer, schedules: Iterable[RetentionSchedule], *, on: dt.date, held: bool
+    record: Case | Customer,
+    schedules: Iterable[RetentionSchedule],
+    *,
+    on: dt.date,
+    held: bool,
+    erasure_on: dt.date | None = None,
 ) -> Deadline:
+    """`erasure_on`: a completed deletion request found no legal period running, so an
+    unscheduled record falls due that day; a schedule, when one matches, still governs."""
     best: tuple[RetentionSchedule, dt.date | None, dt.date | None] | None = None
     for schedule in schedules:
         if not matches(schedule, record):
@@ -101,20 +115,23 @@ def deadline(
         start, due = _one(schedule, record)
         if best is None or _keeps_longer(due, best[2]):
             best = (schedule, start, due)
-    if best is None:
+    if best is None and erasure_on is None:
         return Deadline(None, None, None, LifecycleState.UNSCHEDULED)
-    schedule, start, due = best
+    governing: RetentionSchedule | None = best[0] if best is not None else None
+    start, due = (best[1], best[2]) if best is not None else (None, erasure_on)
     if held:
         state = LifecycleState.HELD
     elif due is None:
-        state = LifecycleState.PENDING
+        state = LifecycleState.RESTRICTED if restricted(record) else LifecycleState.PENDING
     elif due <= on:
-        state = LifecycleState.DUE
+        state = LifecycleState.DUE  # a restriction ends with the legal period it served
+    elif restricted(record):
+        state = LifecycleState.RESTRICTED
     elif due <= on + dt.timedelta(days=DUE_SOON_DAYS):
         state = LifecycleState.DUE_SOON
     else:
         state = LifecycleState.ACTIVE
-    return Deadline(schedule, start, due, state)
+    return Deadline(governing, start, due, state)
 
 
 def _keeps_longer(due: dt.date | None, than: dt.date | None) -> bool:

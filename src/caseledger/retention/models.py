@@ -169,9 +169,45 @@ class RecordRetention(models.Model):
     due_on = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=LifecycleState.choices)
     computed_at = models.DateTimeField()
+    # Set when a completed privacy deletion request found no legal period running: not
+    # derived, so the recompute keeps it, and an unscheduled record falls due that day.
+    erasure_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["record_type", "record_id"], name="retention_record")
         ]
         indexes = [models.Index(fields=["state", "due_on"], name="retention_state_due")]
+
+
+class Reminder(models.Model):
+    """One person told that one record falls due on one date (retention.reminders). The
+    unique key makes the daily job idempotent; `emailed_at` stays empty until the email
+    that lists it went out, so a failed send is retried and a sent one never repeated."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retention_reminders"
+    )
+    record_type = models.CharField(max_length=16)  # case | customer
+    record_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=200)  # the case reference or "customer 12"
+    due_on = models.DateField()
+    schedule = models.ForeignKey(
+        RetentionSchedule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "record_type", "record_id", "due_on"],
+                name="reminder_once_per_due_date",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="reminder_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.label} due {self.due_on}"

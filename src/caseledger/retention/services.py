@@ -434,7 +434,11 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
         }
         new, changed = [], []
         for record in rows:
-            d = deadlines.deadline(record, schedules, on=on, held=record.pk in held)
+            row = existing.get(record.pk)
+            erasure_on = row.erasure_on if row is not None else None
+            d = deadlines.deadline(
+                record, schedules, on=on, held=record.pk in held, erasure_on=erasure_on
+            )
             counts[d.state] = counts.get(d.state, 0) + 1
             values = {
                 "schedule": d.schedule,
@@ -444,7 +448,6 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
                 "state": d.state,
                 "computed_at": now,
             }
-            row = existing.get(record.pk)
             if row is None:
                 new.append(RecordRetention(record_type=record_type, record_id=record.pk, **values))
             else:
@@ -467,3 +470,194 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
             ),
         )
     return counts
+
+
+# ---- restriction (PIPL Art 47) -----------------------------------------------------------
+
+
+def _restriction_target(case: Case | None, customer: Customer | None) -> tuple[str, Any]:
+    if (case is None) == (customer is None):
+        raise ValidationFailed(
+            "name exactly one record: a case or a customer", field="record", code="required"
+        )
+    return ("case", case) if case is not None else ("customer", customer)
+
+
+def _restriction_write(actor: User | None, kind: str, record: Any, reason: str, on: bool) -> Any:
+    from caseledger.cases.services import case_state
+    from caseledger.customers.services import customer_state
+
+    model: Any = Case if kind == "case" else Customer
+    state_of = case_state if kind == "case" else customer_state
+    name = record.reference if kind == "case" else f"customer {record.pk}"
+    with write_transaction():
+        locked = model.objects.select_for_update().get(pk=record.pk)
+        if on and locked.restricted_at is not None:
+            raise Conflict(f"{name} is already restricted", field="restricted", code="restricted")
+        if not on and locked.restricted_at is None:
+            raise Conflict(f"{name} is not restricted", field="restricted", code="not_restricted")
+        before = state_of(locked)
+        locked.restricted_at = clock.now() if on else None
+        locked.restricted_reason = reason if on else ""
+        locked.save(update_fields=["restricted_at", "restricted_reason"])
+        after = state_of(locked)
+        append(
+            actor=actor,
+            change=Change(
+                action=f"{kind}.{'restrict' if on else 'unrestrict'}",
+                object_type=kind,
+                object_id=str(locked.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            ),
+        )
+        _refresh_deadlines(actor, kind, locked)
+    return locked
+
+
+def _refresh_deadlines(actor: User | None, kind: str, record: Any) -> None:
+    """The record's stored lifecycle state follows at once (its customer's cases too),
+    rather than at the nightly recompute."""
+    on = timezone.localdate(clock.now())
+    schedules = governing_schedules()
+    if kind == "case":
+        _recompute_batch(actor, "case", [record], schedules, holds.held_case_ids, on)
+        return
+    _recompute_batch(actor, "customer", [record], schedules, holds.held_customer_ids, on)
+    cases = Case.objects.select_related("customer").filter(customer=record)
+    for rows in _batches(cases, DEFAULT_BATCH):
+        _recompute_batch(actor, "case", rows, schedules, holds.held_case_ids, on)
+
+
+def _require_manage_or_handler(actor: User | None, record: Any, privacy_request: Any) -> None:
+    """Records managers and compliance restrict; a privacy deletion request's outcome is
+    the law's, so its handler's permission (privacy.services.HANDLE) is enough there."""
+    if actor is None:
+        return
+    if privacy_request is None:
+        require(actor, Perm.RETENTION_MANAGE)
+        return
+    from caseledger.privacy.services import HANDLE
+
+    require(actor, HANDLE, record.department_id)
+
+
+def record_restrict(
+    *,
+    actor: User | None,
+    reason: str,
+    case: Case | None = None,
+    customer: Customer | None = None,
+    privacy_request: Any = None,
+) -> Case | Customer:
+    """Restrict a case or a customer (with all its cases): readable by compliance only,
+    out of every list, frozen. Allowed under a legal hold: restriction deletes nothing."""
+    kind, record = _restriction_target(case, customer)
+    _require_manage_or_handler(actor, record, privacy_request)
+    c = Collector()
+    clean = c.text({"reason": reason}, "reason", required=True, max_length=5000)
+    c.raise_if_any()
+    return _restriction_write(actor, kind, record, clean or "", True)
+
+
+def record_unrestrict(
+    *,
+    actor: User | None,
+    reason: str,
+    case: Case | None = None,
+    customer: Customer | None = None,
+) -> Case | Customer:
+    """Lift a restriction: the only change a restricted record accepts."""
+    kind, record = _restriction_target(case, customer)
+    _require_manage_or_handler(actor, record, None)
+    c = Collector()
+    clean = c.text({"reason": reason}, "reason", required=True, max_length=5000)
+    c.raise_if_any()
+    return _restriction_write(actor, kind, record, clean or "", False)
+
+
+def retention_erasure_mark(
+    *, actor: User | None, customer: Customer, reason: str, privacy_request: Any = None
+) -> None:
+    """A deletion request found no legal period running: the customer falls due today and
+    so enters the disposition review (anonymization). Kept across recomputes."""
+    _require_manage_or_handler(actor, customer, privacy_request)
+    today = timezone.localdate(clock.now())
+    with write_transaction():
+        row, _created = RecordRetention.objects.get_or_create(
+            record_type="customer",
+            record_id=customer.pk,
+            defaults={"state": "due", "computed_at": clock.now(), "erasure_on": today},
+        )
+        if row.erasure_on is None or row.erasure_on > today:
+            row.erasure_on = today
+            row.save(update_fields=["erasure_on"])
+        append(
+            actor=actor,
+            change=Change(
+                action="retention.erasure_mark",
+                object_type="customer",
+                object_id=str(customer.pk),
+                state=None,
+                reason=reason,
+                extra={"erasure_on": today.isoformat()},
+            ),
+        )
+        _recompute_batch(
+            actor, "customer", [customer], governing_schedules(), holds.held_customer_ids, today
+        )
+
+
+# ---- reminders -----------------------------------------------------------------------------
+
+
+def reminders_send(*, actor: User | None, on: dt.date | None = None) -> dict[str, int]:
+    """Remind the owning department's supervisors and every records manager of records due
+    within RETENTION_REMIND_DAYS: in the app and one email per person. Run it again and
+    nothing new is sent (see retention.reminders)."""
+    from caseledger.retention import reminders
+
+    if actor is not None:
+        require(actor, Perm.RETENTION_MANAGE)
+    on = on or timezone.localdate(clock.now())
+    with write_transaction():
+        created = reminders.create_due(on)
+        append(
+            actor=actor,
+            change=Change(
+                action="retention.reminders",
+                object_type="retention_reminders",
+                object_id=on.isoformat(),
+                state=None,
+                extra={"created": created},
+            ),
+        )
+    # Email after the commit: the rows say who was told; a failed send leaves them unsent,
+    # and the next run retries exactly those.
+    sent = reminders.email_unsent()
+    return {"created": created, **sent}
+
+
+def reminder_mark_read(*, actor: User, reminder_ids: Iterable[int | str] | None = None) -> int:
+    """Mark the actor's own reminders read (all of them when no ids are given)."""
+    from caseledger.retention.models import Reminder
+
+    qs = Reminder.objects.filter(recipient=actor, read_at__isnull=True)
+    if reminder_ids is not None:
+        ids = [int(i) for i in reminder_ids if str(i).isdigit()]
+        qs = qs.filter(pk__in=ids)
+    with write_transaction():
+        marked = list(qs.values_list("pk", flat=True))
+        n = Reminder.objects.filter(pk__in=marked).update(read_at=clock.now())
+        append(
+            actor=actor,
+            change=Change(
+                action="retention.reminders_read",
+                object_type="user",
+                object_id=str(actor.pk),
+                state=None,
+                extra={"reminders": marked},
+            ),
+        )
+    return n

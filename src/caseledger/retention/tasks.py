@@ -26,3 +26,16 @@ recompute_task = db_task(name="retention.recompute_now")(recompute)
 
 def recompute_soon() -> None:
     recompute_task()
+
+
+@job("retention.reminders")
+def reminders() -> dict[str, Any]:
+    from caseledger.retention.services import reminders_send
+
+    return reminders_send(actor=None)
+
+
+# After the nightly recompute (02:17), so reminders follow today's due dates.
+reminders_daily = db_periodic_task(crontab(hour="3", minute="7"), name="retention.reminders")(
+    reminders
+)
