@@ -9,6 +9,7 @@ so a million cases cost string lookups rather than a million `json.dumps` calls.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from caseledger.demo import texts
 from caseledger.demo.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.journal.bulk import encode, encode_str
+from caseledger.vault.validators import luhn_check_digit, resident_id_check_char
 
 HOUR_US = 3_600_000_000
 
@@ -78,6 +80,16 @@ CASE_COLUMNS = (
     "restricted_reason",
 )
 NOTE_COLUMNS = ("id", "case_id", "kind", "channel", "body", "author_id", "created_at")
+IDENTIFIER_COLUMNS = (
+    "id",
+    "customer_id",
+    "kind",
+    "ciphertext",
+    "key_id",
+    "blind_index",
+    "masked",
+    "created_at",
+)
 
 DEPARTMENTS = [
     ("sales", "销售部 Sales"),
@@ -193,6 +205,15 @@ class Staff:
     supervisor: int
 
 
+@dataclass(frozen=True)
+class Sensitive:
+    """A sensitive identifier in plaintext, on its way to the vault; `at`: when entered."""
+
+    kind: str
+    value: str
+    at: int
+
+
 @dataclass
 class Row:
     """One record: database values and JSON-encoded values, both in column order."""
@@ -274,8 +295,10 @@ class Generator:
         calendar: LocalCalendar,
         timetext: TimeText,
         staff: dict[str, Staff],
+        reverify_days: dict[str, int] | None = None,
     ) -> None:
-        """Days are local day indexes; cases are received in [start_day, end_day)."""
+        """Days are local day indexes; cases are received in [start_day, end_day).
+        `reverify_days`: the contact re-verification cycle by relationship status."""
         self.rng = random.Random(seed)
         self.seed = seed
         self.start_day = start_day
@@ -283,6 +306,7 @@ class Generator:
         self.calendar = calendar
         self.tt = timetext
         self.staff = staff
+        self.reverify_days = reverify_days or {"active": 90, "prospect": 180, "other": 365}
         self.end_us = calendar.local_midnight_us(end_day)
         self.pools = Pools(seed)
         self._enc: dict[str, str] = {}
@@ -301,6 +325,7 @@ class Generator:
         self.customer_created: list[int] = []
         self.customer_department: list[str] = []
         self.customer_industry: list[str] = []
+        self._resident_ids: list[str] = []
 
     def e(self, text: str) -> str:
         """JSON encoding of a short repeated string (choice values), memoized."""
@@ -319,8 +344,9 @@ class Generator:
 
     # --- customers -------------------------------------------------------------------
 
-    def customers(self, count: int) -> Iterator[tuple[Row, list[Row]]]:
-        """Customers oldest first, each with its contact points (ids and customer_id None)."""
+    def customers(self, count: int) -> Iterator[tuple[Row, list[Row], list[Sensitive]]]:
+        """Customers oldest first, each with its contact points (ids and customer_id None)
+        and its sensitive identifiers in plaintext (the loader encrypts them)."""
         rng = self.rng
         legacy_start = self.start_day - 550
         moments = []
@@ -334,7 +360,7 @@ class Generator:
         for index, created in enumerate(moments):
             yield self._customer(index, created)
 
-    def _customer(self, index: int, created: int) -> tuple[Row, list[Row]]:
+    def _customer(self, index: int, created: int) -> tuple[Row, list[Row], list[Sensitive]]:
         rng = self.rng
         person = rng.random() < 0.7
         industry = rng.choice(texts.PERSON_INDUSTRIES if person else texts.ORG_INDUSTRIES)
@@ -391,28 +417,67 @@ class Generator:
             "1",
             *UNMARKED_CUSTOMER[1],
         ]
-        contacts = [self._contact("phone", self._mobile(), created, True)]
+        cycle = self.reverify_days.get(status, self.reverify_days["other"])
+        contacts = [self._contact("phone", self._mobile(), created, True, cycle)]
         if not person or rng.random() < 0.6:
             email = f"{mail_local}@{rng.choice(texts.EMAIL_DOMAINS)}"
-            contacts.append(self._contact("email", email, created, False))
+            contacts.append(self._contact("email", email, created, False, cycle))
         if not person:
             address = (
                 f"{rng.choice(texts.CITIES)}市{rng.choice(texts.DISTRICTS)}"
                 f"{rng.choice(texts.STREETS)}{rng.randint(1, 999)}号"
             )
-            contacts.append(self._contact("address", address, created, False))
+            contacts.append(self._contact("address", address, created, False, cycle))
+        sensitive = self._sensitive(created) if person and rng.random() < 0.43 else []
         self.customer_created.append(created)
         self.customer_department.append(department)
         self.customer_industry.append(industry)
-        return Row(values, encoded), contacts
+        return Row(values, encoded), contacts, sensitive
+
+    def _sensitive(self, created: int) -> list[Sensitive]:
+        """A person's identifiers, as entered in the hour after the customer was: a resident
+        ID (sometimes one already recorded for another customer: a probable duplicate),
+        often a bank card, sometimes a passport or a health note."""
+        r = self.rng.random
+        if self._resident_ids and r() < 0.003:
+            resident = self._resident_ids[int(r() * len(self._resident_ids))]
+        else:
+            resident = resident_id(self.rng)
+            self._resident_ids.append(resident)
+        values = [("resident_id", resident)]
+        if r() < 0.5:
+            values.append(("bank_card", bank_card(self.rng)))
+        if r() < 0.08:
+            values.append(("passport", f"E{self.rng.randrange(10**8):08d}"))
+        if r() < 0.05:
+            values.append(("health", self.rng.choice(texts.HEALTH_NOTES)))
+        # Strictly after one another (each add changes updated_at) and before the end.
+        room = max(1, (self.end_us - 1 - created) // (len(values) + 1))
+        at = created
+        entered = []
+        for kind, value in values:
+            at += max(1, min(int((1 + r() * 20) * 60_000_000), room))
+            entered.append(Sensitive(kind, value, at))
+        return entered
 
     def _mobile(self) -> str:
         return f"+86{self.rng.choice(texts.MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
 
-    def _contact(self, kind: str, value: str, created: int, primary: bool) -> Row:
+    def _contact(self, kind: str, value: str, created: int, primary: bool, cycle: int) -> Row:
+        """Most contact points were verified within their customer's cycle; about one in
+        six is overdue (freshness flags), a few were never verified."""
         db_time, json_time = self.tt.pair(created)
-        verified = self.rng.random() < 0.5
-        values = [None, None, kind, value, "", primary, db_time if verified else None, db_time]
+        r = self.rng.random()
+        verified_at: int | None = None
+        if r < 0.80:
+            verified_at = self.end_us - int(self.rng.random() * 0.95 * cycle * DAY_US)
+        elif r < 0.95:
+            verified_at = self.end_us - int((1.05 + self.rng.random() * 2) * cycle * DAY_US)
+        verified = verified_at is not None
+        verified_db, verified_json = (
+            self.tt.pair(max(verified_at, created)) if verified_at is not None else (None, "")
+        )
+        values = [None, None, kind, value, "", primary, verified_db if verified else None, db_time]
         encoded = [
             "",  # id, filled in by the loader
             "",  # id, filled in by the loader
@@ -420,7 +485,7 @@ class Generator:
             encode_str(value),
             '""',
             "true" if primary else "false",
-            json_time if verified else "null",
+            verified_json if verified else "null",
             json_time,
         ]
         return Row(values, encoded)
@@ -598,6 +663,21 @@ class Generator:
         values = [None, None, kind, channel, body[0], author, db_time]
         encoded = ["", "", self.e(kind), self.e(channel), body[1], str(author), json_time]
         return Row(values, encoded)
+
+
+def resident_id(rng: random.Random) -> str:
+    """GB 11643: region, birth date, sequence (odd for men), MOD 11-2 check character."""
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
+    first17 = f"{rng.choice(texts.REGION_CODES)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def bank_card(rng: random.Random) -> str:
+    """A UnionPay debit card: 62 prefix, 16 or 19 digits, Luhn check digit last."""
+    length = 19 if rng.random() < 0.4 else 16
+    payload = rng.choice(texts.CARD_PREFIXES)
+    payload += "".join(str(rng.randrange(10)) for _ in range(length - 1 - len(payload)))
+    return payload + luhn_check_digit(payload)
 
 
 def customer_limits(customer_created: Sequence[int], moments: Sequence[int]) -> Iterator[int]:

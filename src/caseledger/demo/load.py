@@ -12,6 +12,7 @@ has cases unless the caller asked to add to it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,23 +25,34 @@ from django.db import connection, models
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.customers.models import ContactPoint, Customer
+from caseledger.customers.models import ContactPoint, Customer, Identifier
+from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
 from caseledger.demo.generate import (
     CASE_COLUMNS,
     CONTACT_COLUMNS,
     CUSTOMER_COLUMNS,
+    IDENTIFIER_COLUMNS,
     NOTE_COLUMNS,
     Generator,
     Row,
+    Sensitive,
     Staff,
     customer_limits,
 )
 from caseledger.demo.timetext import LocalCalendar, TimeText
 from caseledger.journal import bulk
+from caseledger.journal.bulk import encode_str
 from caseledger.journal.models import Entry
 from caseledger.journal.services import write_transaction
+from caseledger.retention.models import RecordRetention
+from caseledger.vault import crypto, keys
+from caseledger.vault.masking import mask_identifier
+from caseledger.vault.validators import check_identifier
 
-FIRST_DAY = dt.date(2021, 1, 1)
+# Far enough back that 3- and 5-year retention periods have run out for the oldest cases.
+FIRST_DAY = dt.date(2019, 1, 1)
+_UPDATED = CUSTOMER_COLUMNS.index("updated_at")
+_VERSION = CUSTOMER_COLUMNS.index("version")
 Progress = Callable[[int], None]
 
 
@@ -48,6 +60,7 @@ Progress = Callable[[int], None]
 class LoadResult:
     customers: int = 0
     contact_points: int = 0
+    identifiers: int = 0
     cases: int = 0
     notes: int = 0
     entries: int = 0
@@ -63,6 +76,7 @@ def check_models() -> None:
         (ContactPoint, CONTACT_COLUMNS),
         (Case, CASE_COLUMNS),
         (CaseNote, NOTE_COLUMNS),
+        (Identifier, IDENTIFIER_COLUMNS),
     ):
         actual = sorted(f.attname for f in model._meta.concrete_fields)
         if actual != sorted(columns) or any(
@@ -187,11 +201,16 @@ class Loader:
             calendar=self.calendar,
             timetext=TimeText(suffix),
             staff=staff,
+            reverify_days=dict(settings.REVERIFY_DAYS),
         )
         self.customer_ids: list[int] = []
         self.result = LoadResult()
         self._customer_body = bulk.CreateBody((*CUSTOMER_COLUMNS, "contact_points"))
         self._contact_state = bulk.ObjectTemplate(CONTACT_COLUMNS)
+        self._identifier_state = bulk.ObjectTemplate(IDENTIFIER_COLUMNS)
+        self._customer_state = bulk.ObjectTemplate(
+            (*CUSTOMER_COLUMNS, "contact_points", "identifiers")
+        )
         self._case_body = bulk.CreateBody(CASE_COLUMNS)
         self._note_body = bulk.CreateBody(NOTE_COLUMNS)
 
@@ -213,11 +232,17 @@ class Loader:
         self.result.seconds = time.perf_counter() - started
         return self.result
 
-    def _customers(self, batch: list[tuple[Row, list[Row]]]) -> None:
+    def _customers(self, batch: list[tuple[Row, list[Row], list[Sensitive]]]) -> None:
         customer_id = _next_id(Customer)
         contact_id = _next_id(ContactPoint)
-        customers, contacts, items = [], [], []
-        for row, points in batch:
+        self._identifier_id = _next_id(Identifier)
+        self._ring = keys.load()
+        self._body_checked = False
+        customers: list[list] = []
+        contacts: list[list] = []
+        identifiers: list[list] = []
+        items: list[tuple[str, str, str, str, str]] = []
+        for row, points, sensitive in batch:
             row.values[0] = customer_id
             row.encoded[0] = key = str(customer_id)
             rendered = []
@@ -229,18 +254,95 @@ class Loader:
                 contacts.append(point.values)
                 rendered.append(self._contact_state.render(point.encoded))
                 contact_id += 1
-            body = self._customer_body.render([*row.encoded, "[" + ",".join(rendered) + "]"])
+            points_json = "[" + ",".join(rendered) + "]"
+            body = self._customer_body.render([*row.encoded, points_json])
             items.append(("customer.create", "customer", key, f"customer:{key}", body))
+            if sensitive:
+                self._identifiers(row, key, points_json, sensitive, identifiers, items)
             customers.append(row.values)
             self.customer_ids.append(customer_id)
             customer_id += 1
         bulk.insert_rows(Customer, CUSTOMER_COLUMNS, customers)
         bulk.insert_rows(ContactPoint, CONTACT_COLUMNS, contacts)
-        _sync_sequences(Customer, ContactPoint)
+        if identifiers:
+            bulk.insert_rows(Identifier, IDENTIFIER_COLUMNS, identifiers)
+        _sync_sequences(Customer, ContactPoint, Identifier)
         self.result.head_seq, _ = bulk.append_rendered(items)
         self.result.customers += len(customers)
         self.result.contact_points += len(contacts)
+        self.result.identifiers += len(identifiers)
         self.result.entries += len(items)
+
+    def _identifiers(
+        self,
+        row: Row,
+        key: str,
+        points_json: str,
+        sensitive: list[Sensitive],
+        rows: list[list],
+        items: list[tuple[str, str, str, str, str]],
+    ) -> None:
+        """The customer's identifiers, as `identifier_add` stores them (validated value,
+        ciphertext bound to the customer, blind index, mask), and one
+        `customer.identifier_add` entry each: the customer's whole state after the add, and
+        the changes to identifiers, updated_at and version. The row ends at the last state."""
+        customer_id = row.values[0]
+        owner = identifier_owner(customer_id)
+        state = list(row.encoded)
+        before_list = "null"
+        listed: list[str] = []
+        for number, item in enumerate(sensitive, start=2):
+            checked = check_identifier(item.kind, item.value)
+            if checked.errors:  # the generator's own numbers: a bug, never user input
+                raise RuntimeError(f"demo generated an invalid {item.kind} for {owner}")
+            ciphertext = crypto.encrypt(
+                checked.value,
+                record=IDENTIFIER_RECORD,
+                field=item.kind,
+                owner=owner,
+                ring=self._ring,
+            )
+            index = crypto.blind_index(
+                checked.value, record=IDENTIFIER_RECORD, field=item.kind, ring=self._ring
+            )
+            key_id = crypto.key_id_of(ciphertext)
+            masked = mask_identifier(item.kind, checked.value)
+            db_time, json_time = self.gen.tt.pair(item.at)
+            identifier_id = self._identifier_id
+            self._identifier_id += 1
+            rows.append(
+                [identifier_id, customer_id, item.kind, ciphertext, key_id, index, masked, db_time]
+            )
+            listed.append(
+                self._identifier_state.render(
+                    [
+                        str(identifier_id),
+                        key,
+                        self.gen.e(item.kind),
+                        encode_str(ciphertext),
+                        encode_str(key_id),
+                        f'"{index}"',
+                        encode_str(masked),
+                        json_time,
+                    ]
+                )
+            )
+            after_list = "[" + ",".join(listed) + "]"
+            old_updated, old_version = state[_UPDATED], state[_VERSION]
+            state[_UPDATED], state[_VERSION] = json_time, str(number)
+            body = (
+                f'{{"changes":{{"identifiers":[{before_list},{after_list}],'
+                f'"updated_at":[{old_updated},{json_time}],'
+                f'"version":[{old_version},{number}]}},'
+                f'"state":{self._customer_state.render([*state, points_json, after_list])}}}'
+            )
+            if not self._body_checked:  # append_rendered checks only a batch's first entry
+                if bulk.canonical_json(json.loads(body)) != body:
+                    raise RuntimeError("demo: an identifier_add body is not canonical JSON")
+                self._body_checked = True
+            items.append(("customer.identifier_add", "customer", key, f"customer:{key}", body))
+            row.values[_UPDATED], row.values[_VERSION] = db_time, number
+            before_list = after_list
 
     def _counters(self) -> dict[int, int]:
         return dict(ReferenceCounter.objects.values_list("year", "last"))
@@ -304,7 +406,15 @@ def finish() -> None:
             # Sampled statistics (analysis_limit) guessed ~1000 cases per department and
             # made the planner sort a million rows for the case list; full ones take
             # seconds. The payload table has no index worth describing.
-            for model in (Case, CaseNote, Customer, ContactPoint, Entry):
+            for model in (
+                Case,
+                CaseNote,
+                Customer,
+                ContactPoint,
+                Identifier,
+                RecordRetention,
+                Entry,
+            ):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     elif connection.vendor == "postgresql":

@@ -599,3 +599,23 @@ NOTES = [
     "Supervisor reviewed the proposed resolution.",
 ]
 TAGS = ["vip", "重点客户", "key_account", "new", "长期合作", "high_risk", "government", "smb"]
+
+# Sensitive identifiers of synthetic people (PIPL Art 28).
+# Real county-level region codes (GB/T 2260), so the first six digits look right.
+REGION_CODES = [
+    "110101", "110105", "310104", "310115", "440305", "440106", "330106", "320102",
+    "510107", "420106", "370202", "350203", "610113", "430104", "210102", "120101",
+]  # fmt: skip
+# UnionPay debit card BINs (62...).
+CARD_PREFIXES = ["622202", "622848", "621700", "622588", "621226", "622262", "623058"]
+HEALTH_NOTES = [
+    "青霉素过敏",
+    "高血压，长期服药",
+    "2型糖尿病，需定期复诊",
+    "哮喘，随身携带吸入剂",
+    "孕期，预产期在三个月后",
+    "听力障碍，请以短信联系",
+    "Allergic to penicillin",
+    "Type 2 diabetes; regular check-ups",
+    "Hearing impaired: contact by text message",
+]

@@ -5,9 +5,13 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
+from caseledger.demo.deadlines import write_deadlines
+from caseledger.demo.lifecycle import adopt_schedules, archive_some, place_holds
 from caseledger.demo.load import Loader, check_models, finish, refuse_if_not_empty
 from caseledger.demo.people import demo_password, ensure_people
+from caseledger.demo.privacy import make_privacy_records
 from caseledger.journal.services import checkpoint_create
 from caseledger.journal.verify import verify_chain
 
@@ -15,8 +19,10 @@ from caseledger.journal.verify import verify_chain
 class Command(CaseledgerCommand):
     help = (
         "Fill an empty database with realistic demo data: departments, a user for every "
-        "role, customers and cases since 2021, every record journaled. Deterministic for a "
-        "seed."
+        "role, customers (some with encrypted identifiers, consents, privacy requests and "
+        "changes awaiting review) and cases since 2019, retention schedules, legal holds, "
+        "deadlines and a first archive run; every record journaled. Deterministic for a "
+        "seed (but for ciphertexts)."
     )
     json_output = True
     lock_name = "demo"
@@ -44,6 +50,13 @@ class Command(CaseledgerCommand):
         parser.add_argument(
             "--no-verify", action="store_true", help="skip verifying the journal chain at the end"
         )
+        parser.add_argument(
+            "--archive",
+            type=int,
+            default=None,
+            help="cases the first archive run may archive (default: 1 in 200, at most 5000; "
+            "0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cases, seed = options["cases"], options["seed"]
@@ -57,7 +70,7 @@ class Command(CaseledgerCommand):
         started = time.perf_counter()
         password, generated = demo_password()
         people = ensure_people(password, generated)
-        with self.progress(customers + cases, "demo") as bar:
+        with self.progress(customers + cases, "records") as bar:
             loader = Loader(
                 seed=seed,
                 staff=people.staff,
@@ -66,6 +79,19 @@ class Command(CaseledgerCommand):
                 relaxed_sync=existing == 0,
             )
             result = loader.run(cases=cases, customers=customers)
+        mark = time.perf_counter()
+        records = User.objects.get(username="records")
+        compliance = User.objects.get(username="compliance")
+        privacy = make_privacy_records(seed=seed, customers=customers)
+        schedules = adopt_schedules(records)
+        holds = place_holds(compliance)
+        with self.progress(existing + customers + cases, "deadlines") as bar:
+            deadlines = write_deadlines(progress=bar.update)
+        limit = options["archive"]
+        if limit is None:
+            limit = min(5000, max(10, cases // 200))
+        archive = archive_some(records, limit) if limit > 0 else None
+        lifecycle_seconds = time.perf_counter() - mark
         mark = time.perf_counter()
         finish()
         checkpoint = checkpoint_create()
@@ -81,6 +107,16 @@ class Command(CaseledgerCommand):
         data = {
             "customers": result.customers,
             "contact_points": result.contact_points,
+            "identifiers": result.identifiers,
+            "pending_changes": privacy.pending_changes,
+            "privacy_requests": privacy.privacy_requests,
+            "consents": privacy.consents,
+            "consents_withdrawn": privacy.consents_withdrawn,
+            "schedules_adopted": schedules,
+            "holds": holds,
+            "deadlines": dict(sorted(deadlines.items())),
+            "archived": archive["archived"] if archive else 0,
+            "archive_segments": archive["segments"] if archive else 0,
             "cases": result.cases,
             "notes": result.notes,
             "journal_entries": result.entries,
@@ -89,6 +125,7 @@ class Command(CaseledgerCommand):
             "verified_entries": verified,
             "seconds": round(elapsed, 1),
             "load_seconds": round(result.seconds, 1),
+            "lifecycle_seconds": round(lifecycle_seconds, 1),
             "finish_seconds": round(finish_seconds, 1),
             "verify_seconds": round(verify_seconds, 1),
             "users_created": [u for u, _ in people.created],
@@ -103,6 +140,14 @@ class Command(CaseledgerCommand):
             f"{data['cases']} cases and {data['notes']} notes; {data['journal_entries']} "
             f"journal entries in {data['load_seconds']}s "
             f"({data['cases'] / max(data['load_seconds'], 0.001):,.0f} cases/s).",
+            f"{data['identifiers']} encrypted identifiers, {data['pending_changes']} changes "
+            f"awaiting review, {sum(data['privacy_requests'].values())} privacy requests, "
+            f"{data['consents']} consents ({data['consents_withdrawn']} withdrawn).",
+            f"Retention: {data['schedules_adopted']} schedules adopted, "
+            f"{len(data['holds'])} legal holds placed; deadlines "
+            + ", ".join(f"{k} {v}" for k, v in data["deadlines"].items())
+            + f"; {data['archived']} cases archived in {data['archive_segments']} segment(s) "
+            f"({data['lifecycle_seconds']}s).",
             f"Checkpoint signed at entry #{data['head_seq']}"
             + (
                 f"; chain verified ({data['verified_entries']} entries, {data['verify_seconds']}s)."

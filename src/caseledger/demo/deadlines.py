@@ -1,0 +1,172 @@
+"""Every record's retention deadline after a demo load, fast. Dangerous module: it writes
+RecordRetention past `retention_recompute`.
+
+What it guarantees: the rows equal what `retention_recompute(on=...)` would write (same
+schedule, version, trigger date, due date and state; tests/demo recompute after the demo
+and find nothing to change), and each batch commits its rows with one `retention.recompute`
+journal entry of the service's shape (record range, day, counts by state).
+
+Why it exists: the service builds a model instance per record and asks every schedule
+about it, about 100 µs a record; a million cases would take minutes. Here the schedules
+are matched once per distinct (kind, category, severity, customer tags) with the service's
+own `matches`, and each record's deadline comes from the service's own `deadline`, given
+only the schedules that match and one reused instance whose fields are set per record.
+
+It only fills an empty table; with deadlines already present it hands over to the service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.utils import timezone
+
+from caseledger.cases.models import Case
+from caseledger.core import clock
+from caseledger.customers.models import Customer
+from caseledger.journal import bulk
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.retention import deadlines, holds
+from caseledger.retention.models import RecordRetention, RetentionSchedule
+from caseledger.retention.services import governing_schedules, retention_recompute
+
+COLUMNS = (
+    "record_type",
+    "record_id",
+    "schedule_id",
+    "schedule_version",
+    "trigger_on",
+    "due_on",
+    "state",
+    "computed_at",
+)
+Progress = Callable[[int], None]
+
+
+class _Matcher:
+    """Which schedules can govern a record of a given shape, asked of the service's
+    `deadlines.matches` once per shape."""
+
+    def __init__(self, schedules: list[RetentionSchedule]) -> None:
+        self.schedules = schedules
+        self._cases: dict[tuple, list[RetentionSchedule]] = {}
+        self._customers: dict[tuple, list[RetentionSchedule]] = {}
+
+    def case(self, kind: str, category: str, severity: str, tags: tuple) -> list:
+        key = (kind, category, severity, tags)
+        found = self._cases.get(key)
+        if found is None:
+            probe = Case(kind=kind, category=category, severity=severity)
+            probe.customer = Customer(tags=list(tags))
+            found = self._cases[key] = [s for s in self.schedules if deadlines.matches(s, probe)]
+        return found
+
+    def customer(self, tags: tuple) -> list:
+        found = self._customers.get(tags)
+        if found is None:
+            probe = Customer(tags=list(tags))
+            found = self._customers[tags] = [
+                s for s in self.schedules if deadlines.matches(s, probe)
+            ]
+        return found
+
+
+def _pages(model: Any, fields: tuple[str, ...], size: int) -> Iterator[list[tuple]]:
+    last = 0
+    while True:
+        rows = list(
+            model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", *fields)[:size]
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def write_deadlines(
+    *, on: dt.date | None = None, batch_size: int = 10_000, progress: Progress | None = None
+) -> dict[str, int]:
+    """Counts by lifecycle state, like retention_recompute's."""
+    on = on or timezone.localdate(clock.now())
+    if RecordRetention.objects.exists():
+        return retention_recompute(actor=None, on=on, progress=progress)
+    progress = progress or (lambda n: None)
+    matcher = _Matcher(governing_schedules())
+    counts: dict[str, int] = {}
+    # What a case needs of its customer: tags, relationship end, restriction.
+    people: dict[int, tuple[tuple, dt.date | None, dt.datetime | None]] = {}
+
+    probe = Customer()
+    customer_fields = ("tags", "relationship_ended_on", "restricted_at", "created_at", "updated_at")
+    for rows in _pages(Customer, customer_fields, batch_size):
+        held = holds.held_customer_ids([r[0] for r in rows])
+        out = []
+        for pk, tags, ended, restricted, created, updated in rows:
+            tag_key = tuple(sorted(tags or ()))
+            people[pk] = (tag_key, ended, restricted)
+            probe.pk, probe.tags, probe.relationship_ended_on = pk, list(tag_key), ended
+            probe.restricted_at, probe.created_at, probe.updated_at = restricted, created, updated
+            found = deadlines.deadline(probe, matcher.customer(tag_key), on=on, held=pk in held)
+            out.append(_row("customer", pk, found))
+        _write("customer", out, on, counts)
+        progress(len(rows))
+
+    case = Case()
+    owner = Customer()
+    case.customer = owner
+    case_fields = (
+        "kind", "category", "severity", "customer_id", "restricted_at", "received_at",
+        "closed_at", "updated_at",
+    )  # fmt: skip
+    for rows in _pages(Case, case_fields, batch_size):
+        held = holds.held_case_ids([r[0] for r in rows])
+        out = []
+        for pk, kind, category, severity, customer_id, restricted, *moments in rows:
+            tag_key, ended, customer_restricted = people[customer_id]
+            owner.tags, owner.relationship_ended_on = list(tag_key), ended
+            owner.restricted_at = customer_restricted
+            case.pk, case.kind, case.category, case.severity = pk, kind, category, severity
+            case.restricted_at = restricted
+            case.received_at, case.closed_at, case.updated_at = moments
+            matched = matcher.case(kind, category, severity, tag_key)
+            found = deadlines.deadline(case, matched, on=on, held=pk in held)
+            out.append(_row("case", pk, found))
+        _write("case", out, on, counts)
+        progress(len(rows))
+    return counts
+
+
+def _row(record_type: str, pk: int, found: deadlines.Deadline) -> tuple:
+    schedule = found.schedule
+    return (
+        record_type,
+        pk,
+        schedule.pk if schedule else None,
+        schedule.version if schedule else None,
+        found.trigger_on.isoformat() if found.trigger_on else None,
+        found.due_on.isoformat() if found.due_on else None,
+        str(found.state),
+    )
+
+
+def _write(record_type: str, rows: list[tuple], on: dt.date, counts: dict[str, int]) -> None:
+    stamp = bulk.db_time(clock.now())
+    batch: dict[str, int] = {}
+    for row in rows:
+        batch[row[6]] = batch.get(row[6], 0) + 1
+    with write_transaction():
+        bulk.insert_rows(RecordRetention, COLUMNS, [(*row, stamp) for row in rows])
+        append(
+            actor=None,
+            change=Change(
+                action="retention.recompute",
+                object_type="retention_batch",
+                object_id=f"{record_type}:{rows[0][1]}-{rows[-1][1]}",
+                state=None,
+                extra={"on": on.isoformat(), "records": len(rows), "states": batch},
+            ),
+        )
+    for state, n in batch.items():
+        counts[state] = counts.get(state, 0) + n
