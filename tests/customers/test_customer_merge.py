@@ -271,3 +271,23 @@ def test_probable_duplicates_by_phone_email_and_identifier(people):
     assert other_department.pk not in dupes(first)
     customer_merge(actor=people.agent, survivor=first, merged=by_phone, reason="dup")
     assert dupes(first) == [by_email.pk]
+
+
+def test_a_held_case_of_the_merged_customer_refuses_the_merge(people, pair):
+    from caseledger.retention.services import hold_place
+
+    survivor, merged = pair
+    case = make_case(people.agent, merged)
+    hold_place(
+        actor=people.records_manager,
+        matter="Regulator inquiry 9",
+        reason="evidence",
+        scope="cases",
+        cases=[case.pk],
+    )
+
+    with pytest.raises(Held) as caught:
+        customer_merge(actor=people.agent, survivor=survivor, merged=merged, reason="dup")
+
+    assert "Regulator inquiry 9" in caught.value.message
+    assert Case.objects.get(pk=case.pk).customer_id == merged.pk

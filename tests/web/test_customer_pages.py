@@ -228,3 +228,16 @@ def test_contact_reveal_is_for_compliance_with_a_reason(people, customer, login)
     assert "no-store" in shown.headers["Cache-Control"]
     entry = Entry.objects.get(seq=entries + 1)
     assert (entry.action, entry.reason) == ("customer.reveal", "the customer asked for a copy")
+
+
+def test_the_case_export_carries_no_contact_values(people, customer, login):
+    """The only spreadsheet export (cases CSV) names the customer but holds no phone or
+    e-mail; there is no XLSX export."""
+    make_case(people.agent, customer)
+
+    response = login(people.supervisor).get(reverse("web:case_export"))
+
+    text = b"".join(response.streaming_content).decode()
+    assert customer.name in text
+    for point in customer.contact_points.all():
+        assert point.value not in text and point.value[3:] not in text
