@@ -248,7 +248,7 @@ def disposition_propose(
 
 def _lock(batch: DispositionBatch) -> DispositionBatch:
     return (
-        DispositionBatch.objects.select_for_update()
+        DispositionBatch.objects.select_for_update(of=("self",))
         .select_related("schedule", "proposed_by", "approved_by")
         .get(pk=batch.pk)
     )
