@@ -11,16 +11,22 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
+from caseledger.retention.restriction import ensure_readable, hide_restricted
 from caseledger.vault.masking import keep, mask_mobile, mask_text
 
 
-def customer_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
+def customer_list(
+    *, actor: User, filters: dict[str, Any] | None = None, with_restricted: bool = False
+) -> QuerySet[Customer]:
+    """`with_restricted` only for customer_get, which refuses a restricted one by name."""
     require(actor, Perm.CUSTOMER_VIEW)
     filters = filters or {}
     qs = Customer.objects.select_related("department")
     allowed = department_ids(actor, Perm.CUSTOMER_VIEW)
     if allowed is not None:
         qs = qs.filter(department_id__in=allowed)
+    if not with_restricted:
+        qs = hide_restricted(qs, actor)
     if not filters.get("include_merged"):
         # A merged-away customer lives on in its survivor; it is reached by id only.
         qs = qs.filter(merged_into__isnull=True)
@@ -49,14 +55,15 @@ def _json_contains() -> bool:
 
 
 def customer_get(*, actor: User, customer_id: int | str) -> Customer:
-    qs = customer_list(actor=actor, filters={"include_merged": True}).prefetch_related(
-        "contact_points", "identifiers"
-    )
+    qs = customer_list(
+        actor=actor, filters={"include_merged": True}, with_restricted=True
+    ).prefetch_related("contact_points", "identifiers")
     customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if customer is None:
         raise NotFound(
             f"customer {customer_id} does not exist or is not visible to you", field="customer"
         )
+    ensure_readable(actor, customer=customer)
     return customer
 
 

@@ -172,9 +172,11 @@ def _locked(customer: Customer) -> Customer:
     """The customer, locked for a change; refused (Held, naming the matter) while a legal
     hold names the customer. Every write path here goes through this (retention ADR 0007)."""
     from caseledger.retention.holds import ensure_not_held
+    from caseledger.retention.restriction import ensure_not_restricted
 
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     ensure_not_held(customer=locked)
+    ensure_not_restricted(customer=locked)  # PIPL Art 47: frozen until lifted
     _ensure_not_merged(locked)
     return locked
 

@@ -433,13 +433,16 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
             )
         }
         new, changed = [], []
+        # Extensions, open reviews and anonymizations (caseledger.disposition) win.
+        from caseledger.disposition.overrides import adjusters
+
+        adjust = adjusters(record_type, [r.pk for r in rows], on)
         for record in rows:
             row = existing.get(record.pk)
             erasure_on = row.erasure_on if row is not None else None
             d = deadlines.deadline(
                 record, schedules, on=on, held=record.pk in held, erasure_on=erasure_on
             )
-            counts[d.state] = counts.get(d.state, 0) + 1
             values = {
                 "schedule": d.schedule,
                 "schedule_version": d.schedule.version if d.schedule else None,
@@ -448,6 +451,9 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
                 "state": d.state,
                 "computed_at": now,
             }
+            if record.pk in adjust:
+                adjust[record.pk](values)
+            counts[values["state"]] = counts.get(values["state"], 0) + 1
             if row is None:
                 new.append(RecordRetention(record_type=record_type, record_id=record.pk, **values))
             else:
