@@ -14,6 +14,7 @@ import pytest
 import caseledger
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
+from tests.disposition.journal_calls import disposition_calls
 
 # Services that deliberately write nothing to the database journal, and why.
 NOT_JOURNALED = {
@@ -236,6 +237,7 @@ def _calls(people, customer, case):
         "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
         **_retention_calls(people, case),
         **archive_calls(people, case),
+        **disposition_calls(people, customer),
     }
 
 
@@ -280,6 +282,39 @@ def _retention_calls(people, case):
             actor=people.records_manager, industry="banking"
         ),
         prefix + "retention_recompute": lambda: retention.retention_recompute(
+            actor=people.records_manager
+        ),
+        **_restriction_calls(people, case),
+    }
+
+
+def _restriction_calls(people, case):
+    from caseledger.retention import services as retention
+    from tests.factories import make_customer
+
+    other = make_customer(people.agent, people.sales)
+    restricted = {}
+
+    def restrict():
+        if "c" not in restricted:
+            restricted["c"] = retention.record_restrict(
+                actor=people.compliance, customer=other, reason="AML law Art 19"
+            )
+        return restricted["c"]
+
+    def unrestrict():
+        restrict()
+        return retention.record_unrestrict(actor=people.compliance, customer=other, reason="over")
+
+    prefix = "caseledger.retention.services."
+    return {
+        prefix + "record_restrict": restrict,
+        prefix + "record_unrestrict": unrestrict,
+        prefix + "retention_erasure_mark": lambda: retention.retention_erasure_mark(
+            actor=people.compliance, customer=other, reason="privacy request"
+        ),
+        prefix + "reminders_send": lambda: retention.reminders_send(actor=people.records_manager),
+        prefix + "reminder_mark_read": lambda: retention.reminder_mark_read(
             actor=people.records_manager
         ),
     }
