@@ -291,3 +291,13 @@ def test_a_held_case_of_the_merged_customer_refuses_the_merge(people, pair):
 
     assert "Regulator inquiry 9" in caught.value.message
     assert Case.objects.get(pk=case.pk).customer_id == merged.pk
+
+
+def test_no_new_case_for_a_merged_away_customer(people, pair):
+    survivor, merged = pair
+    customer_merge(actor=people.agent, survivor=survivor, merged=merged, reason="same person")
+    before = Case.objects.count()
+    with pytest.raises(ValidationFailed) as caught:
+        make_case(people.agent, Customer.objects.get(pk=merged.pk))
+    assert f"merged into customer {survivor.pk}" in str(caught.value)
+    assert Case.objects.count() == before

@@ -138,6 +138,14 @@ def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
     if customer.restricted_at is not None:  # no new processing of a restricted customer
         c.add("customer", f"customer {value} is restricted under PIPL Art 47", "restricted")
         return None
+    if customer.merged_into_id is not None:  # its cases belong with the survivor now
+        c.add(
+            "customer",
+            f"customer {value} was merged into customer {customer.merged_into_id}; "
+            "record the case for that customer",
+            "merged",
+        )
+        return None
     return customer
 
 
