@@ -301,3 +301,24 @@ def test_no_new_case_for_a_merged_away_customer(people, pair):
         make_case(people.agent, Customer.objects.get(pk=merged.pk))
     assert f"merged into customer {survivor.pk}" in str(caught.value)
     assert Case.objects.count() == before
+
+
+def test_merge_refused_when_a_moved_case_sits_in_a_department_the_actor_cannot_modify(people, pair):
+    from caseledger.accounts.services import user_create
+
+    survivor, merged = pair
+    head = user_create(
+        actor=None,
+        username="hana",
+        password=people.password,
+        roles=["supervisor"],
+        department=people.sales,
+        supervised=[people.sales, people.service],
+    )
+    elsewhere = make_case(head, merged, department=people.service.pk)
+    entries = Entry.objects.count()
+    with pytest.raises(PermissionDenied):
+        customer_merge(actor=people.agent, survivor=survivor, merged=merged, reason="same")
+    assert Case.objects.get(pk=elsewhere.pk).customer_id == merged.pk
+    assert Customer.objects.get(pk=merged.pk).merged_into_id is None
+    assert Entry.objects.count() == entries

@@ -549,12 +549,15 @@ def _lock_pair(first: Customer, second: Customer) -> tuple[Customer, Customer]:
     return rows[first.pk], rows[second.pk]
 
 
-def _lock_cases(ids: Any) -> list[Any]:
-    """The cases, locked; refused (Held, naming the matter) if a legal hold covers any."""
+def _lock_cases(actor: User, ids: Any) -> list[Any]:
+    """The cases, locked; refused (Held, naming the matter) if a legal hold covers any, and
+    refused unless the actor may modify cases in every department they sit in."""
     from caseledger.cases.models import Case
     from caseledger.retention.holds import ensure_not_held, held_case_ids
 
     cases = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    for department_id in sorted({c.department_id for c in cases}):
+        require(actor, Perm.CASE_MODIFY, department_id)
     held = held_case_ids([c.pk for c in cases])
     for case in cases:
         if case.pk in held:
@@ -690,7 +693,7 @@ def customer_merge(
                 code="pending_changes",
             )
         before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
-        cases = _lock_cases(Case.objects.filter(customer=merged).values("pk"))
+        cases = _lock_cases(actor, Case.objects.filter(customer=merged).values("pk"))
         held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
         points: list[int] = []
         duplicate_points: list[int] = []
@@ -797,7 +800,8 @@ def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResu
         record = _merge_record(merged)
         before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
         cases = _lock_cases(
-            Case.objects.filter(customer=survivor, pk__in=record.get("cases", [])).values("pk")
+            actor,
+            Case.objects.filter(customer=survivor, pk__in=record.get("cases", [])).values("pk"),
         )
         points = list(
             ContactPoint.objects.filter(
