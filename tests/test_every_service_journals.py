@@ -14,6 +14,7 @@ import pytest
 import caseledger
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
+from tests.privacy.test_quality import quality_calls
 from tests.disposition.journal_calls import disposition_calls
 
 # Services that deliberately write nothing to the database journal, and why.
@@ -237,6 +238,7 @@ def _calls(people, customer, case):
         "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
         **_retention_calls(people, case),
         **archive_calls(people, case),
+        **quality_calls(people, customer),
         **disposition_calls(people, customer),
     }
 

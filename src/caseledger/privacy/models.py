@@ -135,3 +135,64 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} ({self.legal_basis})"
+
+
+# ---- data-quality sampling ------------------------------------------------------------------
+
+
+class QualitySample(models.Model):
+    """One month's random draw of customer records of one department for a data-quality
+    check. One per (department, month): drawing again returns the same sample. The seed
+    is kept so the draw can be repeated from the record ids and shown to be random."""
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="quality_samples"
+    )
+    month = models.DateField()  # the first day of the month
+    size = models.PositiveIntegerField()  # as configured when drawn
+    population = models.PositiveIntegerField()  # customers it was drawn from
+    seed = models.CharField(max_length=32)
+    drawn_at = models.DateTimeField()
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="quality_sample_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.month:%Y-%m}"
+
+
+class QualityOutcome(models.TextChoices):
+    PENDING = "pending", _("Not yet checked")
+    OK = "ok", _("Correct")
+    CORRECTED = "corrected", _("Corrected")
+    UNVERIFIABLE = "unverifiable", _("Could not verify")
+
+
+class QualityCheck(models.Model):
+    """One sampled customer record and what its reviewer found."""
+
+    sample = models.ForeignKey(QualitySample, on_delete=models.PROTECT, related_name="checks")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(
+        max_length=16, choices=QualityOutcome.choices, default=QualityOutcome.PENDING
+    )
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sample_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "customer"], name="quality_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.outcome}"

@@ -44,3 +44,18 @@ privacy_overdue = db_periodic_task(crontab(minute="15", hour="1"), name="privacy
 privacy_reverify = db_periodic_task(crontab(minute="30", hour="1"), name="privacy.reverify")(
     reverify
 )
+
+
+@job("privacy.quality_sample")
+def quality_sample() -> dict[str, Any]:
+    """This month's data-quality sample for every department. Daily and idempotent, so a
+    worker that was down on the 1st still draws the month's sample when it comes back."""
+    from caseledger.privacy.services import quality_sample_draw
+
+    samples = quality_sample_draw(actor=None)
+    return {"month": samples[0].month.isoformat() if samples else None, "samples": len(samples)}
+
+
+privacy_quality_sample = db_periodic_task(
+    crontab(minute="45", hour="1"), name="privacy.quality_sample"
+)(quality_sample)

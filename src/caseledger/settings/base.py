@@ -224,6 +224,8 @@ REVERIFY_DAYS = {
     "prospect": env_int("CASELEDGER_REVERIFY_DAYS_PROSPECT", 180),
     "other": env_int("CASELEDGER_REVERIFY_DAYS_OTHER", 365),
 }
+# Customer records drawn per department each month for the data-quality check.
+QUALITY_SAMPLE_SIZE = env_int("CASELEDGER_QUALITY_SAMPLE_SIZE", 20)
 
 # Continuous replication of SQLite with Litestream (caseledger.backup.replication), run by
 # `caseledger up` and `caseledger worker --replicate`: "dir" (LITESTREAM_REPLICA_DIR), "s3"

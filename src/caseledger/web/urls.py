@@ -1,6 +1,7 @@
 from django.urls import path
 
 from caseledger.web.views import archive as archive_views
+from caseledger.web.views import quality as quality_views
 from caseledger.web.views import (
     auth,
     backups,
@@ -56,6 +57,9 @@ urlpatterns = [
     path("privacy/requests/", privacy.privacy_request_list_view, name="privacy_request_list"),
     path("privacy/requests/<int:pk>/", privacy.privacy_request_act, name="privacy_request_act"),
     path("privacy/reverify/", privacy.reverification_view, name="reverification"),
+    path("privacy/quality/", quality_views.quality_view, name="quality"),
+    path("privacy/quality/draw/", quality_views.quality_draw, name="quality_draw"),
+    path("privacy/quality/<int:pk>/", quality_views.quality_check, name="quality_check"),
     path("backups/", backups.backups, name="backups"),
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
