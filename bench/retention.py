@@ -50,6 +50,7 @@ def main() -> None:
         if not args.data_dir:
             common.caseledger("migrate", "-v0")
             common.caseledger("demo", "--cases", "2000", "--seed", "7")
+        common.caseledger("migrate", "-v0")  # the demo data may predate the archive tables
         os.environ["CASELEDGER_PROGRESS"] = "0"
         with common.timer() as plan_t:
             common.caseledger("retention", "plan", "--json")

@@ -82,7 +82,9 @@ def test_restore_brings_text_and_notes_back_with_a_reason(people, archived):
 
 def test_a_held_case_may_be_restored_but_is_not_archived_again(people, archived):
     stub, _, _ = archived
-    hold_place(actor=people.compliance, matter="Audit 9", reason="r", scope="cases", cases=[stub.pk])
+    hold_place(
+        actor=people.compliance, matter="Audit 9", reason="r", scope="cases", cases=[stub.pk]
+    )
     case = archive_restore(actor=people.compliance, case=stub, reason="counsel needs it")
     assert case.archived_at is None and case.description
     # a year on, the case is inactive again, but the hold keeps it in the hot store

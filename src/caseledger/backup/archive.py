@@ -75,6 +75,9 @@ def _sources(copy: DatabaseCopy, work: Path) -> Iterator[tuple[str, Path]]:
     if root.is_dir():
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             yield f"attachments/{path.relative_to(root).as_posix()}", path
+    from caseledger.archive.backup import backup_files  # segments: see that module
+
+    yield from backup_files()
 
 
 def build(

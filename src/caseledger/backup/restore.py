@@ -319,6 +319,9 @@ def _install_files(staging: Path, data_dir: Path, snapshot_id: str) -> None:
                 if not target.exists():
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.rename(source, target)
+    from caseledger.archive.backup import install_files  # segments, added if missing
+
+    install_files(staging / "archive", data_dir)
     log_target = data_dir / archive.CHECKPOINT_LOG
     log_target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if log_target.exists():
