@@ -20,7 +20,13 @@ from caseledger.demo.deadlines import write_deadlines
 from caseledger.journal.canonical import canonical_json
 from caseledger.journal.models import Entry, Payload
 from caseledger.journal.verify import verify_chain
-from caseledger.privacy.models import Consent, PendingChange, PrivacyRequest, RequestKind
+from caseledger.privacy.models import (
+    Consent,
+    PendingChange,
+    PrivacyRequest,
+    QualityCheck,
+    RequestKind,
+)
 from caseledger.privacy.queries import overdue_requests, reverification_worklist
 from caseledger.privacy.services import PENDING_RECORD
 from caseledger.retention.models import LegalHold, RecordRetention, RetentionSchedule
@@ -119,6 +125,13 @@ def test_privacy_records_show_every_protection(demo):
     assert PrivacyRequest.objects.filter(status="completed").exists()
     assert Consent.objects.filter(withdrawn_at__isnull=True).exists()
     assert Consent.objects.count() == demo["consents"]
+
+    # Last month's data-quality samples checked, this month's waiting for reviewers.
+    outcomes = Counter(QualityCheck.objects.values_list("sample__month", "outcome"))
+    months = sorted({month for month, _ in outcomes})
+    assert len(months) == 2 and demo["quality_samples"] == 8
+    assert outcomes[(months[0], "pending")] == 0 and outcomes[(months[0], "ok")] > 0
+    assert outcomes[(months[1], "pending")] == demo["quality_samples"] // 2 * 20
 
 
 def test_retention_states_holds_and_archive(demo):

@@ -15,7 +15,7 @@ from caseledger.core import clock
 from caseledger.customers.models import Customer, CustomerKind, Identifier
 from caseledger.demo.generate import bank_card, resident_id
 from caseledger.privacy import deadlines
-from caseledger.privacy.models import LegalBasis, ObtainedBy, RequestKind
+from caseledger.privacy.models import LegalBasis, ObtainedBy, QualitySample, RequestKind
 from caseledger.privacy.services import (
     consent_grant,
     consent_withdraw,
@@ -23,6 +23,8 @@ from caseledger.privacy.services import (
     privacy_request_assign,
     privacy_request_complete,
     privacy_request_open,
+    quality_check_record,
+    quality_sample_draw,
 )
 
 CONSENT_PURPOSES = [
@@ -33,12 +35,20 @@ CONSENT_PURPOSES = [
 ]
 
 
+QUALITY_OUTCOMES = [("ok", "")] * 8 + [
+    ("corrected", "地址已更新 address updated after a call"),
+    ("unverifiable", "电话无人接听 no answer on the phone"),
+]
+
+
 @dataclass
 class PrivacyCounts:
     pending_changes: int = 0
     privacy_requests: dict[str, int] = field(default_factory=dict)
     consents: int = 0
     consents_withdrawn: int = 0
+    quality_samples: int = 0
+    quality_checks: int = 0
 
 
 def _people(department_id: int) -> list[User]:
@@ -139,4 +149,20 @@ def make_privacy_records(*, seed: int, customers: int) -> PrivacyCounts:
         if basis == LegalBasis.CONSENT and rng.random() < 0.12:
             consent_withdraw(actor=maker(customer), consent=consent, reason="客户来电撤回")
             counts.consents_withdrawn += 1
+
+    # Data-quality samples: last month's checked by the departments' supervisors, this
+    # month's drawn and waiting.
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    for sample in quality_sample_draw(actor=None, month=last_month):
+        reviewer = User.objects.filter(supervised_departments=sample.department_id).first()
+        if reviewer is None:
+            continue
+        for check in sample.checks.filter(outcome="pending").order_by("id"):
+            outcome, note = rng.choice(QUALITY_OUTCOMES)
+            quality_check_record(actor=reviewer, check=check, outcome=outcome, note=note)
+            counts.quality_checks += 1
+    counts.quality_samples = len(quality_sample_draw(actor=None, month=this_month)) + len(
+        QualitySample.objects.filter(month=last_month)
+    )
     return counts

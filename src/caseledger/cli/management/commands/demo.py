@@ -112,6 +112,8 @@ class Command(CaseledgerCommand):
             "privacy_requests": privacy.privacy_requests,
             "consents": privacy.consents,
             "consents_withdrawn": privacy.consents_withdrawn,
+            "quality_samples": privacy.quality_samples,
+            "quality_checks": privacy.quality_checks,
             "schedules_adopted": schedules,
             "holds": holds,
             "deadlines": dict(sorted(deadlines.items())),
@@ -142,7 +144,9 @@ class Command(CaseledgerCommand):
             f"({data['cases'] / max(data['load_seconds'], 0.001):,.0f} cases/s).",
             f"{data['identifiers']} encrypted identifiers, {data['pending_changes']} changes "
             f"awaiting review, {sum(data['privacy_requests'].values())} privacy requests, "
-            f"{data['consents']} consents ({data['consents_withdrawn']} withdrawn).",
+            f"{data['consents']} consents ({data['consents_withdrawn']} withdrawn), "
+            f"{data['quality_samples']} data-quality samples ({data['quality_checks']} "
+            "records checked).",
             f"Retention: {data['schedules_adopted']} schedules adopted, "
             f"{len(data['holds'])} legal holds placed; deadlines "
             + ", ".join(f"{k} {v}" for k, v in data["deadlines"].items())
