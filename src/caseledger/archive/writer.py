@@ -244,6 +244,11 @@ def recover(store: Any, *, actor: Any) -> dict[str, int]:
     datas = {n[: -len(".jsonl.zst")] for n in names if n.endswith(".jsonl.zst")}
     for name in sorted(datas - manifests - set(known)):
         store.delete(segments.data_file(name))  # cut before its manifest: never whole
+    gone = (SegmentState.SUPERSEDED, SegmentState.DISCARDED)
+    for name in sorted((manifests | datas) & {n for n, s in known.items() if s in gone}):
+        # a purge or discard that committed but was cut before deleting the old files
+        store.delete(segments.manifest_file(name))
+        store.delete(segments.data_file(name))
     candidates = sorted(
         {n for n in manifests if n not in known}
         | {n for n, s in known.items() if s == SegmentState.SEALED}
