@@ -1,5 +1,5 @@
-"""The worker recomputes every deadline daily (due dates move into due soon and due as
-days pass) and soon after a schedule changes."""
+"""The worker's retention jobs: the one daily lifecycle run (deadlines, reminders, archive,
+dispositions: retention.lifecycle), and a recompute soon after a schedule changes."""
 
 from __future__ import annotations
 
@@ -18,9 +18,6 @@ def recompute() -> dict[str, Any]:
     return retention_recompute(actor=None)
 
 
-retention_daily = db_periodic_task(crontab(hour="2", minute="17"), name="retention.recompute")(
-    recompute
-)
 recompute_task = db_task(name="retention.recompute_now")(recompute)
 
 
@@ -30,12 +27,25 @@ def recompute_soon() -> None:
 
 @job("retention.reminders")
 def reminders() -> dict[str, Any]:
+    """Reminders alone, for an operator's shell; the daily run sends them in order."""
     from caseledger.retention.services import reminders_send
 
     return reminders_send(actor=None)
 
 
-# After the nightly recompute (02:17), so reminders follow today's due dates.
-reminders_daily = db_periodic_task(crontab(hour="3", minute="7"), name="retention.reminders")(
-    reminders
-)
+@job("retention.run")
+def lifecycle() -> dict[str, Any]:
+    from caseledger.retention.lifecycle import AlreadyRunning, exclusive, lifecycle_run
+
+    # Several consumers each schedule periodic jobs: the lock lets one of them (or an
+    # operator's `caseledger retention run`) do the run; a second one is not a failure.
+    try:
+        with exclusive():
+            return lifecycle_run(actor=None)
+    except AlreadyRunning:
+        return {"skipped": "a retention run is already running"}
+
+
+# One daily run, in the quiet hours; it replaces the separate recompute, reminder and
+# archive jobs, whose order (deadlines before reminders before archive) it now guarantees.
+lifecycle_daily = db_periodic_task(crontab(hour="2", minute="17"), name="retention.run")(lifecycle)

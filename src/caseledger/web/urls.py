@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from caseledger.web.views import archive as archive_views
 from caseledger.web.views import quality as quality_views
@@ -15,6 +15,7 @@ from caseledger.web.views import (
     privacy,
     retention,
 )
+from caseledger.web.views import restriction as restriction_views
 
 app_name = "web"
 urlpatterns = [
@@ -37,6 +38,11 @@ urlpatterns = [
         "cases/<int:pk>/archived/restore/",
         archive_views.archived_restore,
         name="archived_restore",
+    ),
+    re_path(
+        r"^(?P<kind>case|customer)s/(?P<pk>[0-9]+)/(?P<verb>restrict|unrestrict)/$",
+        restriction_views.restriction,
+        name="restriction",
     ),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment_download"),
     path("customers/", customers.customer_list_view, name="customer_list"),

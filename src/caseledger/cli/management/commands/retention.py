@@ -1,5 +1,6 @@
-"""`caseledger retention presets | schedules | plan | recompute`: retention schedules and
-the deadlines they give every case and customer."""
+"""`caseledger retention presets | schedules | plan | recompute | run | restrict |
+unrestrict`: retention schedules, the deadlines they give every case and customer, the daily
+lifecycle run, and restriction under PIPL Art 47."""
 
 from __future__ import annotations
 
@@ -37,11 +38,21 @@ class Command(VerbCommand):
         "figures arrive as needs_confirmation)",
         "schedules": "list the current schedules with their source and status",
         "plan": "count records by schedule, action and state as of a day; changes nothing",
-        "recompute": "recompute every record's deadline, in batches (the worker does this daily)",
+        "recompute": "recompute every record's deadline, in batches",
+        "run": "the lifecycle run the worker does daily: recompute deadlines, send due "
+        "reminders, archive eligible closed cases, execute approved dispositions",
+        "restrict": "restrict a case or a customer under PIPL Art 47: readable by compliance "
+        "only, out of every list, frozen",
+        "unrestrict": "lift a restriction",
     }
 
     def execute(self, *args: Any, **options: Any) -> Any:
-        self.lock_name = "retention-recompute" if options.get("verb") == "recompute" else None
+        from caseledger.retention.lifecycle import LOCK_NAME
+
+        # `run` shares its lock file with the worker's daily job (lifecycle.exclusive).
+        self.lock_name = {"recompute": "retention-recompute", "run": LOCK_NAME}.get(
+            options.get("verb") or ""
+        )
         return super().execute(*args, **options)
 
     def _as(self, parser) -> None:
@@ -63,6 +74,23 @@ class Command(VerbCommand):
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--on", metavar="DATE", help="compute states as of this day")
         self._as(parser)
+
+    def add_run_arguments(self, parser):
+        parser.add_argument("--on", metavar="DATE", help="run as of this day (default today)")
+        parser.add_argument("--batch-size", type=int, default=500, metavar="N")
+        self._as(parser)
+
+    def _record_arguments(self, parser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--case", metavar="REF", help="a case reference or id")
+        which.add_argument("--customer", metavar="ID", help="a customer id")
+        parser.add_argument("--reason", required=True, help="why (recorded in the journal)")
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USERNAME", required=True, help="act as this user"
+        )
+
+    add_restrict_arguments = _record_arguments
+    add_unrestrict_arguments = _record_arguments
 
     def handle_presets(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -131,3 +159,54 @@ class Command(VerbCommand):
         bar.close()
         text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no records"
         self.emit(counts, f"Recomputed: {text}")
+
+    def handle_run(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.retention.lifecycle import lifecycle_run, summary
+
+        bars: list[Any] = []
+
+        def step(name: str, total: int | None):
+            for bar in bars:
+                bar.close()
+            bars[:] = [self.progress(total, name)]
+            return bars[0].update
+
+        try:
+            result = lifecycle_run(
+                actor=actor_named(options.get("as_user")),
+                on=_day(options.get("on")),
+                batch_size=options["batch_size"],
+                progress=step,
+            )
+        finally:
+            for bar in bars:
+                bar.close()
+        self.emit(result, summary(result))
+
+    def _restriction(self, on: bool, **options: Any) -> None:
+        from caseledger.cases.queries import case_get
+        from caseledger.cli.lookups import actor_named
+        from caseledger.customers.queries import customer_get
+        from caseledger.retention.services import record_restrict, record_unrestrict
+
+        user = actor_named(options["as_user"])
+        act = record_restrict if on else record_unrestrict
+        if options.get("case"):
+            case = case_get(actor=user, case_id=options["case"])
+            act(actor=user, reason=options["reason"], case=case)
+            kind, name = "case", case.reference
+        else:
+            customer = customer_get(actor=user, customer_id=options["customer"])
+            act(actor=user, reason=options["reason"], customer=customer)
+            kind, name = "customer", str(customer.pk)
+        self.emit(
+            {kind: name, "restricted": on, "reason": options["reason"].strip()},
+            f"{kind} {name} {'restricted (PIPL Art 47)' if on else 'no longer restricted'}.",
+        )
+
+    def handle_restrict(self, **options: Any) -> None:
+        self._restriction(True, **options)
+
+    def handle_unrestrict(self, **options: Any) -> None:
+        self._restriction(False, **options)
