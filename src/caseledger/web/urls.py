@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from caseledger.web.views import archive as archive_views
-from caseledger.web.views import quality as quality_views
 from caseledger.web.views import (
     auth,
     backups,
@@ -13,8 +12,10 @@ from caseledger.web.views import (
     identifiers,
     journal,
     privacy,
+    reminders,
     retention,
 )
+from caseledger.web.views import quality as quality_views
 from caseledger.web.views import restriction as restriction_views
 
 app_name = "web"
@@ -79,14 +80,13 @@ urlpatterns = [
         disposition.batch_act,
         name="disposition_act",
     ),
-    path(
-        "retention/certificates/", disposition.certificates, name="disposition_certificates"
-    ),
+    path("retention/certificates/", disposition.certificates, name="disposition_certificates"),
     path(
         "retention/certificates/<str:number>/",
         disposition.certificate_print,
         name="disposition_certificate",
     ),
     path("retention/holds/", retention.hold_place_view, name="hold_place"),
+    path("retention/reminders/", reminders.reminder_list, name="reminders"),
     path("retention/holds/<int:pk>/release/", retention.hold_release_view, name="hold_release"),
 ]

@@ -1,0 +1,53 @@
+"""Run reapply_dispositions in a restored copy, from a process pointed at it (the restored
+database is not this process's database), with the live data directory's certificates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from caseledger.disposition import certificates
+
+
+def after_restore(restored: Any, to: str) -> dict[str, Any]:
+    from caseledger.backup import archive
+    from caseledger.backup.restore import _is_postgres, _probe_env
+
+    folder = certificates.directory()
+    if not folder.is_dir() or not any(folder.glob("DC-*.json")):
+        return {"certificates": 0}
+    data_dir = Path(restored.files_dir)
+    if _is_postgres(to):
+        database_url: str | None = to
+    else:
+        db_path = Path(restored.target)
+        database_url = (
+            None if db_path == data_dir / "caseledger.sqlite3" else f"sqlite:///{db_path}"
+        )
+    env = _probe_env(
+        data_dir=data_dir, database_url=database_url, log=data_dir / archive.CHECKPOINT_LOG
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "caseledger",
+            "disposition",
+            "reapply",
+            "--from",
+            str(folder),
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"re-applying dispositions to the restored copy failed: {tail}")
+    return json.loads(done.stdout)
