@@ -443,7 +443,7 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
             d = deadlines.deadline(
                 record, schedules, on=on, held=record.pk in held, erasure_on=erasure_on
             )
-            values = {
+            values: dict[str, Any] = {
                 "schedule": d.schedule,
                 "schedule_version": d.schedule.version if d.schedule else None,
                 "trigger_on": d.trigger_on,
@@ -453,7 +453,8 @@ def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[
             }
             if record.pk in adjust:
                 adjust[record.pk](values)
-            counts[values["state"]] = counts.get(values["state"], 0) + 1
+            state = str(values["state"])
+            counts[state] = counts.get(state, 0) + 1
             if row is None:
                 new.append(RecordRetention(record_type=record_type, record_id=record.pk, **values))
             else:
