@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from caseledger.accounts.permissions import TOKEN_SCOPES
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
@@ -12,14 +13,14 @@ from caseledger.api.routes import cases, customers, dispositions, journal, priva
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 
+_SCOPES = ", ".join(f"`{name}`" for name in TOKEN_SCOPES)
+
 DESCRIPTION = """\
 The caseledger REST API.
 
-* **Authentication**: `Authorization: Bearer <token>`. A token's scopes (`cases:read`,
-  `cases:write`, `customers:read`, `customers:write`, `customers:reveal`, `journal:read`,
-  `retention:read`, `retention:write`)
-  narrow what its owner's roles allow; they never widen them. Recording a case names a customer, so it needs
-  `customers:read` as well as `cases:write`.
+* **Authentication**: `Authorization: Bearer <token>`. A token's scopes (<scopes>)
+  narrow what its owner's roles allow; they never widen them. Recording a case names a
+  customer, so it needs `customers:read` as well as `cases:write`.
 * **Errors** are always `{"error": {"code", "field", "message", "errors": [...]}}` with the
   HTTP status: 401 no or bad token, 403 not allowed, 404 missing or not visible to you,
   409 conflict (stale `version`, reused idempotency key), 422 invalid input.
@@ -32,7 +33,7 @@ The caseledger REST API.
   until it is null. `limit` is 1 to 200, default 50. Cursors are keyset cursors, stable while
   records are added, valid only for the sort they were made with.
 * **Times** are ISO 8601; responses give UTC (`Z`); inputs must carry an offset.
-"""
+""".replace("<scopes>", _SCOPES)
 
 
 def build() -> NinjaAPI:
