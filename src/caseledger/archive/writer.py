@@ -31,7 +31,7 @@ from caseledger.archive.segments import Line, Sealed
 from caseledger.cases.models import Attachment, Case, CaseNote, Status
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import diff, model_state, plain
 from caseledger.journal.services import Change, append_many, write_transaction
 from caseledger.retention.holds import held_case_ids
 from caseledger.retention.models import RecordRetention
@@ -174,14 +174,12 @@ def apply(segment: ArchiveSegment, lines: list[Line], *, actor: Any) -> int:
                 files.get(case.pk, set()),
             )
         now = clock.now()
+        stub = {**dict.fromkeys(BLANKED, ""), "archived_at": plain(now)}
         changes: list[Change] = []
         for case in cases:
+            # The stub's state, derived from the locked row's: what the UPDATE below writes.
             before = model_state(case)
-            for name in BLANKED:
-                setattr(case, name, "")
-            case.archived_at = now
-            case.version += 1
-            after = model_state(case)
+            after = {**before, **stub, "version": case.version + 1}
             changes.append(
                 Change(
                     action="case.archive",

@@ -59,9 +59,9 @@ class Command(VerbCommand):
         from caseledger.cli.lookups import actor_named
 
         on = _day(options.get("on"))
-        total = eligible(on).count()
-        if options.get("limit") is not None:
-            total = min(total, options["limit"])
+        # Counting the eligible cases scans the table: with --limit the bar uses the limit.
+        limit = options.get("limit")
+        total = limit if limit is not None else eligible(on).count()
         bar = self.progress(total, "archiving")
         result = archive_run(
             actor=actor_named(options.get("as_user")),
@@ -135,5 +135,3 @@ class Command(VerbCommand):
         for att in record["attachments"]:
             lines.append(f"  attachment {att['filename']} ({att['size']} bytes, {att['sha256']})")
         self.emit(record, "\n".join(lines))
-
-
