@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
@@ -42,7 +44,7 @@ def archive_run(
         raise ValidationFailed("must not be negative", field="limit", code="out_of_range")
     target = store.configured()
     result: dict[str, Any] = {
-        "on": (on or clock.now().date()).isoformat(),
+        "on": (on or timezone.localdate(clock.now())).isoformat(),
         "cutoff": queries.cutoff(on).isoformat(),
         "store": target.describe(),
         "archived": 0,
