@@ -29,7 +29,7 @@ from caseledger.customers.models import Customer
 from caseledger.journal import bulk
 from caseledger.journal.services import Change, append, write_transaction
 from caseledger.retention import deadlines, holds
-from caseledger.retention.models import RecordRetention, RetentionSchedule
+from caseledger.retention.models import HoldScope, LegalHold, RecordRetention, RetentionSchedule
 from caseledger.retention.services import governing_schedules, retention_recompute
 
 COLUMNS = (
@@ -53,9 +53,16 @@ class _Matcher:
         self.schedules = schedules
         self._cases: dict[tuple, list[RetentionSchedule]] = {}
         self._customers: dict[tuple, list[RetentionSchedule]] = {}
+        # A schedule's tags must all be on the customer; other tags change no answer, so
+        # shapes are told apart by the tags some schedule names (far fewer shapes).
+        self.relevant = frozenset(t for s in schedules for t in s.tags or ())
+        self.triggers = frozenset(t for s in schedules for t in s.triggers)
+
+    def tags(self, tags: list | None) -> tuple:
+        return tuple(sorted(self.relevant.intersection(tags or ())))
 
     def case(self, kind: str, category: str, severity: str, tags: tuple) -> list:
-        key = (kind, category, severity, tags)
+        key = (kind, category, severity, tags)  # tags: self.tags(...)
         found = self._cases.get(key)
         if found is None:
             probe = Case(kind=kind, category=category, severity=severity)
@@ -97,31 +104,43 @@ def write_deadlines(
     counts: dict[str, int] = {}
     # What a case needs of its customer: tags, relationship end, restriction.
     people: dict[int, tuple[tuple, dt.date | None, dt.datetime | None]] = {}
+    # Moments only some triggers read (deadlines.trigger_date): fetched when one is in use.
+    created = "created" in matcher.triggers
+    active = "last_activity" in matcher.triggers
 
-    probe = Customer()
-    customer_fields = ("tags", "relationship_ended_on", "restricted_at", "created_at", "updated_at")
+    # Reused instances, their fields set per record; Any because a moment no trigger reads
+    # is left None even where the column is not nullable.
+    probe: Any = Customer()
+    customer_fields = (
+        "tags", "relationship_ended_on", "restricted_at",
+        "created_at" if created else "pk", "updated_at" if active else "pk",
+    )  # fmt: skip
+    held_customers = _held_customers()
     for rows in _pages(Customer, customer_fields, batch_size):
-        held = holds.held_customer_ids([r[0] for r in rows])
         out = []
-        for pk, tags, ended, restricted, created, updated in rows:
-            tag_key = tuple(sorted(tags or ()))
+        for pk, tags, ended, restricted, created_at, updated_at in rows:
+            tag_key = matcher.tags(tags)
             people[pk] = (tag_key, ended, restricted)
             probe.pk, probe.tags, probe.relationship_ended_on = pk, list(tag_key), ended
-            probe.restricted_at, probe.created_at, probe.updated_at = restricted, created, updated
-            found = deadlines.deadline(probe, matcher.customer(tag_key), on=on, held=pk in held)
+            probe.restricted_at = restricted
+            probe.created_at = created_at if created else None
+            probe.updated_at = updated_at if active else None
+            found = deadlines.deadline(
+                probe, matcher.customer(tag_key), on=on, held=pk in held_customers
+            )
             out.append(_row("customer", pk, found))
         _write("customer", out, on, counts)
         progress(len(rows))
 
-    case = Case()
+    case: Any = Case()
     owner = Customer()
     case.customer = owner
     case_fields = (
-        "kind", "category", "severity", "customer_id", "restricted_at", "received_at",
-        "closed_at", "updated_at",
+        "kind", "category", "severity", "customer_id", "restricted_at",
+        "received_at" if created else "pk", "closed_at", "updated_at" if active else "pk",
     )  # fmt: skip
+    held_cases = _held_cases()
     for rows in _pages(Case, case_fields, batch_size):
-        held = holds.held_case_ids([r[0] for r in rows])
         out = []
         for pk, kind, category, severity, customer_id, restricted, *moments in rows:
             tag_key, ended, customer_restricted = people[customer_id]
@@ -129,13 +148,48 @@ def write_deadlines(
             owner.restricted_at = customer_restricted
             case.pk, case.kind, case.category, case.severity = pk, kind, category, severity
             case.restricted_at = restricted
-            case.received_at, case.closed_at, case.updated_at = moments
+            case.closed_at = moments[1]
+            case.received_at = moments[0] if created else None
+            case.updated_at = moments[2] if active else None
             matched = matcher.case(kind, category, severity, tag_key)
-            found = deadlines.deadline(case, matched, on=on, held=pk in held)
+            found = deadlines.deadline(case, matched, on=on, held=pk in held_cases)
             out.append(_row("case", pk, found))
         _write("case", out, on, counts)
         progress(len(rows))
     return counts
+
+
+def _held_cases() -> set[int]:
+    """holds.held_case_ids asks three joined questions of every case it is given (about
+    10 µs a case). Given only the cases some active hold names, names the customer of, or
+    whose saved filter matches (each one cheap query), it gives the same answer."""
+    active = holds.active_holds()
+    named = LegalHold.cases.through.objects.filter(legalhold__in=active)
+    candidates = set(named.values_list("case_id", flat=True))
+    customers = LegalHold.customers.through.objects.filter(legalhold__in=active)
+    candidates |= set(
+        Case.objects.filter(
+            customer_id__in=customers.values_list("customer_id", flat=True)
+        ).values_list("pk", flat=True)
+    )
+    for hold in active.filter(scope=HoldScope.FILTER):
+        matching = Case.objects.filter(holds.filter_q(hold.case_filter))
+        candidates |= set(matching.values_list("pk", flat=True))
+    ids = sorted(candidates)
+    held: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        held |= holds.held_case_ids(ids[start : start + 5000])
+    return held
+
+
+def _held_customers() -> set[int]:
+    active = holds.active_holds()
+    named = LegalHold.customers.through.objects.filter(legalhold__in=active)
+    ids = sorted(set(named.values_list("customer_id", flat=True)))
+    held: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        held |= holds.held_customer_ids(ids[start : start + 5000])
+    return held
 
 
 def _row(record_type: str, pk: int, found: deadlines.Deadline) -> tuple:
