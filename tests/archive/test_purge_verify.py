@@ -98,9 +98,7 @@ def test_verify_names_a_bad_segment(people, customer, archive_store):
 
 def test_an_unapplied_segment_whose_case_changed_is_discarded(people, customer, archive_store):
     case = closed_case(people, customer)
-    sealed = segments.build(
-        "seg-test-1", writer.serialize([Case.objects.get(pk=case.pk)]), created_at=clock.now()
-    )
+    sealed = segments.build("seg-test-1", writer.serialize([case.pk]), created_at=clock.now())
     writer.write(DirectoryStore(archive_store), sealed)  # as if killed right after the fsync
     case_update(actor=people.agent, case=case, data={"status": "reopened"})
 

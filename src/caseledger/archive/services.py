@@ -57,17 +57,19 @@ def archive_run(
     }
     with writer.exclusive():
         result["recovered"] = writer.recover(target, actor=actor)
-        candidates = queries.eligible(on).select_related(None)
+        candidates = queries.eligible(on)
         last = 0
         while limit is None or result["archived"] < limit:
             size = batch_size if limit is None else min(batch_size, limit - result["archived"])
-            batch = list(candidates.filter(pk__gt=last).order_by("pk")[:size])
+            batch = list(
+                candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
+            )
             if not batch:
                 break
-            last = batch[-1].pk
-            held = held_case_ids([c.pk for c in batch])
+            last = batch[-1]
+            held = held_case_ids(batch)
             result["skipped_held"] += len(held)
-            batch = [c for c in batch if c.pk not in held]
+            batch = [pk for pk in batch if pk not in held]
             if not batch:
                 continue
             archived = _archive_batch(target, batch, actor)
@@ -96,7 +98,7 @@ def archive_run(
     return result
 
 
-def _archive_batch(target: Any, batch: list[Case], actor: User | None):
+def _archive_batch(target: Any, batch: list[int], actor: User | None):
     sealed = segments.build(
         segments.new_name(clock.now()), writer.serialize(batch), created_at=clock.now()
     )

@@ -15,6 +15,7 @@ Guarantees (docs/operations/archive.md):
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import signal
@@ -31,7 +32,8 @@ from caseledger.archive.segments import Line, Sealed
 from caseledger.cases.models import Attachment, Case, CaseNote, Status
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
-from caseledger.core.state import diff, model_state, plain
+from caseledger.core.state import diff, plain
+from caseledger.journal.canonical import format_time
 from caseledger.journal.services import Change, append_many, write_transaction
 from caseledger.retention.holds import held_case_ids
 from caseledger.retention.models import RecordRetention
@@ -63,14 +65,37 @@ def fault_point(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def serialize(cases: list[Case]) -> list[Line]:
-    ids = [c.pk for c in cases]
+def _plain_column(value: Any) -> Any:
+    # core.state.plain for the column types of cases, notes and attachments (no JSON
+    # columns), without its chain of isinstance checks: this runs for every column archived.
+    kind = type(value)
+    if kind is dt.datetime:
+        return format_time(value)
+    if kind is dt.date:
+        return value.isoformat()
+    if kind in (str, int, bool, type(None)):
+        return value
+    return plain(value)
+
+
+def states(qs: Any) -> list[dict[str, Any]]:
+    """Rows as the journal states them (core.state.model_state), without building model
+    instances: `values()` gives every concrete column by attname, in field order."""
+    return [{k: _plain_column(v) for k, v in row.items()} for row in qs.values()]
+
+
+def serialize(ids: list[int]) -> list[Line]:
+    """The full records of these cases, in id order."""
     notes: dict[int, list[dict[str, Any]]] = {}
-    for note in CaseNote.objects.filter(case_id__in=ids).order_by("case_id", "created_at", "id"):
-        notes.setdefault(note.case_id, []).append(model_state(note))
+    for note in states(
+        CaseNote.objects.filter(case_id__in=ids).order_by("case_id", "created_at", "id")
+    ):
+        notes.setdefault(note["case_id"], []).append(note)
     files: dict[int, list[dict[str, Any]]] = {}
-    for att in Attachment.objects.filter(case_id__in=ids).order_by("case_id", "uploaded_at", "id"):
-        files.setdefault(att.case_id, []).append(model_state(att))
+    for att in states(
+        Attachment.objects.filter(case_id__in=ids).order_by("case_id", "uploaded_at", "id")
+    ):
+        files.setdefault(att["case_id"], []).append(att)
     schedules = {
         r["record_id"]: (r["schedule__code"], r["schedule_version"])
         for r in RecordRetention.objects.filter(record_type="case", record_id__in=ids).values(
@@ -78,16 +103,17 @@ def serialize(cases: list[Case]) -> list[Line]:
         )
     }
     lines = []
-    for case in cases:
+    for case in states(Case.objects.filter(pk__in=ids).order_by("pk")):
+        pk = case["id"]
         record = {
             "format": RECORD_FORMAT,
-            "case": model_state(case),
-            "customer_id": case.customer_id,
-            "notes": notes.get(case.pk, []),
-            "attachments": files.get(case.pk, []),
+            "case": case,
+            "customer_id": case["customer_id"],
+            "notes": notes.get(pk, []),
+            "attachments": files.get(pk, []),
         }
-        code, version = schedules.get(case.pk, (None, None))
-        lines.append(Line(case.pk, case.reference, segments.encode(record), code, version))
+        code, version = schedules.get(pk, (None, None))
+        lines.append(Line(pk, case["reference"], segments.encode(record), code, version))
     return lines
 
 
@@ -134,20 +160,21 @@ def _ids_by_case(model: Any, ids: list[int]) -> dict[int, set[int]]:
     return found
 
 
-def _check(case: Case, record: dict[str, Any], held: set[int], notes: set, files: set) -> None:
-    state = record["case"]
-    if case.archived_at is not None:
-        raise Stale(f"{case.reference} is already archived")
-    if case.pk in held:
-        raise Stale(f"{case.reference} is under legal hold")
-    if case.status != Status.CLOSED or case.restricted_at is not None:
-        raise Stale(f"{case.reference} is no longer closed and unrestricted")
-    if case.version != state["version"]:
-        raise Stale(f"{case.reference} changed (version {case.version})")
+def _check(case: dict[str, Any], record: dict[str, Any], held: set[int], notes: set,
+           files: set) -> None:  # fmt: skip
+    ref = case["reference"]
+    if case["archived_at"] is not None:
+        raise Stale(f"{ref} is already archived")
+    if case["id"] in held:
+        raise Stale(f"{ref} is under legal hold")
+    if case["status"] != Status.CLOSED or case["restricted_at"] is not None:
+        raise Stale(f"{ref} is no longer closed and unrestricted")
+    if case != record["case"]:
+        raise Stale(f"{ref} changed (version {case['version']})")
     if notes != {n["id"] for n in record["notes"]}:
-        raise Stale(f"{case.reference} has new notes")
+        raise Stale(f"{ref} has new notes")
     if files != {a["id"] for a in record["attachments"]}:
-        raise Stale(f"{case.reference} has new attachments")
+        raise Stale(f"{ref} has new attachments")
 
 
 def apply(segment: ArchiveSegment, lines: list[Line], *, actor: Any) -> int:
@@ -160,43 +187,38 @@ def apply(segment: ArchiveSegment, lines: list[Line], *, actor: Any) -> int:
         segment = ArchiveSegment.objects.select_for_update().get(pk=segment.pk)
         if segment.state != SegmentState.SEALED:
             raise Stale(f"segment {segment.name} is {segment.state}")
-        cases = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        cases = states(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         if len(cases) != len(ids):
             raise Stale("a case of the segment no longer exists")
         held = held_case_ids(ids)
         notes, files = _ids_by_case(CaseNote, ids), _ids_by_case(Attachment, ids)
         for case in cases:
-            _check(
-                case,
-                records[case.pk][0],
-                held,
-                notes.get(case.pk, set()),
-                files.get(case.pk, set()),
-            )
+            pk = case["id"]
+            _check(case, records[pk][0], held, notes.get(pk, set()), files.get(pk, set()))
         now = clock.now()
         stub = {**dict.fromkeys(BLANKED, ""), "archived_at": plain(now)}
         changes: list[Change] = []
-        for case in cases:
+        for before in cases:
             # The stub's state, derived from the locked row's: what the UPDATE below writes.
-            before = model_state(case)
-            after = {**before, **stub, "version": case.version + 1}
+            pk = before["id"]
+            after = {**before, **stub, "version": before["version"] + 1}
             changes.append(
                 Change(
                     action="case.archive",
                     object_type="case",
-                    object_id=str(case.pk),
+                    object_id=str(pk),
                     state=after,
                     changes=diff(before, after),
-                    extra={"segment": segment.name, "sha256": records[case.pk][1]},
+                    extra={"segment": segment.name, "sha256": records[pk][1]},
                 )
             )
-            for note in records[case.pk][0]["notes"]:
+            for note in records[pk][0]["notes"]:
                 changes.append(
                     Change(
                         action="case_note.archive",
                         object_type="case_note",
                         object_id=str(note["id"]),
-                        root=f"case:{case.pk}",
+                        root=f"case:{pk}",
                         state=None,
                         extra={"segment": segment.name},
                     )
