@@ -96,3 +96,26 @@ def test_a_restored_case_gets_a_new_inactivity_period(people, archived):
     stub, _, _ = archived
     archive_restore(actor=people.records_manager, case=stub, reason="reopened dispute")
     assert archive_run(actor=None, on=TODAY)["archived"] == 0
+
+
+def test_a_restore_leaves_no_archived_copy_behind(
+    people, customer, archive_store, django_capture_on_commit_callbacks
+):
+    from caseledger.archive.models import ArchivedRecord, SegmentState
+    from caseledger.archive.verify import verify_all
+
+    kept = closed_case(people, customer)
+    back = closed_case(people, customer)
+    archive_run(actor=None, on=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        archive_restore(
+            actor=people.records_manager, case=Case.objects.get(pk=back.pk), reason="needed"
+        )
+    live = ArchiveSegment.objects.get(state=SegmentState.APPLIED)
+    assert set(ArchivedRecord.objects.filter(segment=live).values_list("case_id", flat=True)) == {
+        kept.pk
+    }
+    assert verify_all().ok and verify_all().unregistered == []
+    entry = Entry.objects.get(action="case.archive_restore")
+    assert archive_read(actor=None, case=Case.objects.get(pk=kept.pk))["case"]["id"] == kept.pk
+    assert entry.reason == "needed"

@@ -160,7 +160,7 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
 
     Allowed under a legal hold: a hold forbids what deletes or alters evidence, and a
     restore only puts the verified original back (docs/operations/archive.md). The
-    segment keeps its copy; a disposition purges every copy (archive.purge)."""
+    segment is rewritten without the record: a copy exists only while a case is archived."""
     require(actor, Perm.RETENTION_MANAGE, case.department_id)
     reason = (reason or "").strip()
     if not reason:
@@ -193,6 +193,12 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
             for n in record["notes"]
         ]
         CaseNote.objects.bulk_create(notes)
+        # The active case holds everything again: its archived copy goes, so a copy exists
+        # exactly while the case is archived (a disposition or correction then has one
+        # place to look). The old segment's files are deleted after this commits.
+        from caseledger.archive.purge import archive_purge
+
+        purged = archive_purge(case_ids=[case.pk], ref=f"restore:case:{case.pk}")
         changes = [
             Change(
                 action="case.archive_restore",
@@ -201,7 +207,11 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
                 state=after,
                 changes=diff(before, after),
                 reason=reason,
-                extra={"segment": segment, "sha256": sha256},
+                extra={
+                    "segment": segment,
+                    "sha256": sha256,
+                    "rewritten": [(x["old"], x["new"]) for x in purged["segments"]],
+                },
             )
         ]
         for note in notes:
