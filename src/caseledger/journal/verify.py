@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -70,24 +71,31 @@ _SQL = (
 )
 
 # SQLite fast path. The entry's canonical header (without prev_hash) is built by SQLite's
-# json_array only where that is provably the bytes `entry_digest` hashes: `at` in the form
-# Django stores (26 characters, a space at 11) and, checked in Python, no string that needed
-# an escape. Everything else, and every mismatch, is recomputed with `entry_digest` itself
-# before anything is reported, so the fast path never changes a verdict.
+# json_array only where that is provably the bytes `entry_digest` hashes: `at` exactly in the
+# form Django stores (digits and separators; the GLOB also shuts out the other spellings
+# Python's ISO parser accepts, such as a comma before the microseconds or a week date, which
+# it would turn into a different time text), an integer or no actor_id, and, checked in Python,
+# no string that needed an escape. Everything else, and every mismatch, is recomputed with
+# `entry_digest` itself before anything is reported, so the fast path never changes a verdict.
+_AT_AS_STORED = (
+    "[0-9]" * 4 + "-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]." + "[0-9]" * 6
+)
 _SQLITE_ENTRIES = (
     "SELECT e.seq, e.prev_hash, e.hash, e.payload_hash, "
-    "CASE WHEN length(e.at) = 26 AND substr(e.at, 11, 1) = ' ' "
-    "AND typeof(e.actor_id) IN ('integer', 'null') "
+    f"CASE WHEN e.at GLOB '{_AT_AS_STORED}' AND typeof(e.actor_id) IN ('integer', 'null') "
     "THEN json_array(e.seq, substr(e.at, 1, 10) || 'T' || substr(e.at, 12) || 'Z', "
     "e.actor_id, e.actor_name, e.via, e.action, e.object_type, e.object_id, e.root, e.reason, "
     "e.payload_hash) END "
-    "FROM journal_entry e WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
+    "FROM journal_entry e WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq"
 )
-# Bodies as bytes: hashing needs UTF-8, so skip decoding them into str and back.
+# The payloads of one chunk of entries, fetched per chunk so the two line up row for row
+# (a missing or stray payload only slows down its own chunk). Bodies as bytes: hashing
+# needs UTF-8, so skip decoding them into str and back.
 _SQLITE_PAYLOADS = (
     "SELECT entry_id, CAST(body AS BLOB), redaction_ref FROM journal_payload "
-    "WHERE entry_id > %s AND entry_id <= %s ORDER BY entry_id"
+    "WHERE entry_id >= ? AND entry_id <= ? ORDER BY entry_id"
 )
+_CHUNK = 1000
 
 
 def _plain(header: str) -> bool:
@@ -105,6 +113,10 @@ _ROW = (
 _END = 2**62
 # Below this many entries a second process costs more than it saves.
 PARALLEL_MIN_ENTRIES = 200_000
+# How much of the journal a worker process takes at a time (~0.1 s of work), and at most how
+# many workers (each holds a database connection).
+RANGE_ENTRIES = 20_000
+MAX_WORKERS = 8
 _PROGRESS_EVERY = 50000
 
 
@@ -192,11 +204,145 @@ def _scan(after: int, upto: int, **options: Any) -> _Scan:
     return _walk(after, upto, fast=False, **options)
 
 
-def _walk(
+def _walk(after: int, upto: int, *, fast: bool, **options: Any) -> _Scan:
+    if fast:
+        with connection.wrap_database_errors:
+            return _walk_sqlite(after, upto, **options)
+    return _walk_plain(after, upto, **options)
+
+
+def _judge(
+    row: tuple, payload: tuple | None, expected_seq: int, prev: str, check_payloads: bool
+) -> tuple[list[Problem], dict | None]:
+    """Everything wrong with one entry of the SQLite walk (row as _SQLITE_ENTRIES gives it),
+    decided exactly as `_walk_plain` decides it."""
+    seq, prev_hash, stored_hash, payload_hash, header = row
+    problems: list[Problem] = []
+    redaction = None
+    if seq != expected_seq:
+        kind = "removed" if seq > expected_seq else "inserted"
+        problems.append(Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}"))
+    elif prev_hash != prev:
+        problems.append(
+            Problem(
+                seq,
+                "inserted" if stored_hash != prev else "edited",
+                "prev_hash does not match the hash of the entry before it",
+            )
+        )
+    else:
+        computed = None
+        if header is not None and _plain(header):
+            computed = hashlib.sha256((prev + header).encode()).hexdigest()
+        if computed != stored_hash:
+            computed = _reference_digest(prev, seq)
+        if computed != stored_hash:
+            problems.append(Problem(seq, "edited", "its contents do not match its hash"))
+    if check_payloads:
+        if payload is None:
+            problems.append(Problem(seq, "payload", "payload row is missing"))
+        elif payload[1] is None:
+            redaction = {"seq": seq, "by": payload[2]}
+        elif hashlib.sha256(payload[1]).hexdigest() != payload_hash:
+            problems.append(Problem(seq, "payload", "payload does not match its payload_hash"))
+    return problems, redaction
+
+
+def _note(
+    scan: _Scan,
+    row: tuple,
+    payload: tuple | None,
+    expected_seq: int,
+    prev: str,
+    check_payloads: bool,
+) -> int:
+    """Judges one entry into `scan`; how many problems it had."""
+    problems, redaction = _judge(row, payload, expected_seq, prev, check_payloads)
+    if problems or redaction:
+        scan.events.append((row[0], problems, redaction))
+    return len(problems)
+
+
+def _walk_sqlite(
     after: int,
     upto: int,
     *,
-    fast: bool,
+    check_payloads: bool,
+    wanted: set[int],
+    max_problems: int,
+    progress: Callable[[int], None] | None,
+) -> _Scan:
+    """The walk on SQLite, straight on the driver's connection (no Django cursor per row),
+    a chunk of entries and their payloads at a time. The inner loop only proves an entry
+    intact; anything it cannot prove goes to `_judge`, so what is reported is the same."""
+    scan = _Scan()
+    expected_seq, prev = _start(after)
+    found = 0  # problems in this range; past max_problems nothing more can be reported
+    sha256 = hashlib.sha256
+    checkpointed = sorted(wanted)
+    payload: tuple | None
+    connection.ensure_connection()
+    raw = connection.connection
+    entries, payloads = raw.cursor(), raw.cursor()
+    try:
+        entries.execute(_SQLITE_ENTRIES, (after, upto))
+        while chunk := entries.fetchmany(_CHUNK):
+            first, last = chunk[0][0], chunk[-1][0]
+            bodies: list[tuple] = []
+            if check_payloads:
+                bodies = payloads.execute(_SQLITE_PAYLOADS, (first, last)).fetchall()
+            by_seq: dict | None = None
+            if len(bodies) == len(chunk):
+                for row, payload in zip(chunk, bodies, strict=True):
+                    seq, prev_hash, stored_hash, payload_hash, header = row
+                    # `isascii` is `_plain` made cheap: both encoders escape every ASCII
+                    # control character, so for ASCII text no backslash means no escape.
+                    if (
+                        not (
+                            seq == expected_seq
+                            and payload[0] == seq
+                            and prev_hash == prev
+                            and header is not None
+                            and payload[1] is not None
+                            and header.isascii()
+                            and "\\" not in header
+                            and sha256((prev + header).encode()).hexdigest() == stored_hash
+                            and sha256(payload[1]).hexdigest() == payload_hash
+                        )
+                        and found <= max_problems
+                    ):
+                        if payload[0] != seq:
+                            by_seq = by_seq or {p[0]: p for p in bodies}
+                            payload = by_seq.get(seq)
+                        found += _note(scan, row, payload, expected_seq, prev, check_payloads)
+                    prev = stored_hash
+                    expected_seq = seq + 1
+            else:
+                # Payloads missing, stray or not checked: look each one up by seq.
+                by_seq = {p[0]: p for p in bodies}
+                for row in chunk:
+                    if found <= max_problems:
+                        payload = by_seq.get(row[0])
+                        found += _note(scan, row, payload, expected_seq, prev, check_payloads)
+                    prev = row[2]
+                    expected_seq = row[0] + 1
+            at = bisect.bisect_left(checkpointed, first)
+            if at < len(checkpointed) and checkpointed[at] <= last:
+                scan.hashes.update((row[0], row[2]) for row in chunk if row[0] in wanted)
+            scan.entries += len(chunk)
+            scan.last_seq, scan.last_hash = last, chunk[-1][2]
+            if progress:
+                progress(len(chunk))
+    finally:
+        entries.close()
+        payloads.close()
+    return scan
+
+
+def _walk_plain(
+    after: int,
+    upto: int,
+    *,
     check_payloads: bool,
     wanted: set[int],
     max_problems: int,
@@ -205,45 +351,28 @@ def _walk(
     scan = _Scan()
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported
-    if fast:
-        rows: Iterator[tuple] = _fetch(_SQLITE_ENTRIES, [after, upto])
-        payloads = _fetch(_SQLITE_PAYLOADS, [after, upto]) if check_payloads else iter(())
-    else:
-        rows = _fetch(_SQL, [after, upto])
-    payload = next(payloads, None) if fast else None
-    sha256 = hashlib.sha256
-    for row in rows:
-        if fast:
-            seq, prev_hash, stored_hash, payload_hash, header = row
-        else:
-            (
-                seq,
-                at,
-                actor_id,
-                actor_name,
-                via,
-                action,
-                object_type,
-                object_id,
-                root,
-                reason,
-                payload_hash,
-                prev_hash,
-                stored_hash,
-                body,
-                redaction_ref,
-                payload_id,
-            ) = row
+    for row in _fetch(_SQL, [after, upto]):
+        (
+            seq,
+            at,
+            actor_id,
+            actor_name,
+            via,
+            action,
+            object_type,
+            object_id,
+            root,
+            reason,
+            payload_hash,
+            prev_hash,
+            stored_hash,
+            body,
+            redaction_ref,
+            payload_id,
+        ) = row
         scan.entries += 1
         if progress and scan.entries % _PROGRESS_EVERY == 0:
             progress(_PROGRESS_EVERY)
-        if fast and check_payloads:
-            while payload is not None and payload[0] < seq:
-                payload = next(payloads, None)
-            if payload is not None and payload[0] == seq:
-                payload_id, body, redaction_ref = payload
-            else:
-                payload_id = body = redaction_ref = None
         if found <= max_problems:
             problems: list[Problem] = []
             redaction = None
@@ -261,27 +390,20 @@ def _walk(
                     )
                 )
             else:
-                if fast:
-                    computed = None
-                    if header is not None and _plain(header):
-                        computed = sha256((prev + header).encode()).hexdigest()
-                    if computed != stored_hash:
-                        computed = _reference_digest(prev, seq)
-                else:
-                    computed = entry_digest(
-                        prev,
-                        seq,
-                        _time_text(at),
-                        actor_id,
-                        actor_name,
-                        via,
-                        action,
-                        object_type,
-                        object_id,
-                        root,
-                        reason,
-                        payload_hash,
-                    )
+                computed = entry_digest(
+                    prev,
+                    seq,
+                    _time_text(at),
+                    actor_id,
+                    actor_name,
+                    via,
+                    action,
+                    object_type,
+                    object_id,
+                    root,
+                    reason,
+                    payload_hash,
+                )
                 if computed != stored_hash:
                     problems.append(Problem(seq, "edited", "its contents do not match its hash"))
             if check_payloads:
@@ -289,7 +411,7 @@ def _walk(
                     problems.append(Problem(seq, "payload", "payload row is missing"))
                 elif body is None:
                     redaction = {"seq": seq, "by": redaction_ref}
-                elif (sha256(body).hexdigest() if fast else payload_digest(body)) != payload_hash:
+                elif payload_digest(body) != payload_hash:
                     problems.append(
                         Problem(seq, "payload", "payload does not match its payload_hash")
                     )
@@ -306,11 +428,19 @@ def _walk(
     return scan
 
 
-def _scan_in_child(writer, after: int, upto: int, options: dict) -> None:
-    """Runs in a forked process with a connection of its own; reports through a pipe."""
+def _scan_in_child(writer, ranges: list[tuple[int, int]], taken, options: dict) -> None:
+    """Runs in a forked process with a connection of its own: takes the next range nobody
+    has taken until none is left, and reports each through a pipe."""
     try:
-        scan = _scan(after, upto, progress=lambda n: writer.send(("progress", n)), **options)
-        writer.send(("done", scan))
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value = index + 1
+            if index >= len(ranges):
+                break
+            after, upto = ranges[index]
+            scan = _scan(after, upto, progress=lambda n: writer.send(("progress", n)), **options)
+            writer.send(("done", (index, scan)))
     except BaseException as exc:
         writer.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -319,31 +449,46 @@ def _scan_in_child(writer, after: int, upto: int, options: dict) -> None:
         os._exit(0)
 
 
-def _split_point() -> int | None:
-    """Where to cut the journal in two for two processes, or None to stay in this one."""
-    if (os.cpu_count() or 1) < 2 or connection.in_atomic_block:
+def _workers() -> int:
+    try:
+        return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+    except AttributeError:  # not on Linux
+        return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _split_point() -> list[tuple[int, int]] | None:
+    """The ranges of seqs (after, upto] the worker processes share out, or None to walk in
+    this process. Many more ranges than workers, taken as workers come free: a worker held up
+    by a slower stretch of the journal or by another program on its core costs one range,
+    not half the journal."""
+    if _workers() < 2 or connection.in_atomic_block:
         return None  # a forked process would not see this transaction's rows
     with connection.cursor() as cursor:
         cursor.execute("SELECT MIN(seq), MAX(seq) FROM journal_entry")
         low, high = cursor.fetchone()
     if low is None or high - low < PARALLEL_MIN_ENTRIES:
         return None
-    return (low + high) // 2
+    count = max(_workers(), (high - low) // RANGE_ENTRIES)
+    cuts = [low - 1 + (high - low + 1) * i // count for i in range(count)] + [_END]
+    return [(cuts[i], cuts[i + 1]) for i in range(count)]
 
 
-def _scan_parallel(split: int, options: dict, progress: Callable[[int], None] | None):
-    # Neither process may share this connection's file handle or socket after the fork.
+def _scan_parallel(
+    ranges: list[tuple[int, int]], options: dict, progress: Callable[[int], None] | None
+) -> list[_Scan]:
+    # No process may share this connection's file handle or socket after the fork.
     connection.close()
     context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)
     pipes, children = [], []
-    for after, upto in ((0, split), (split, _END)):
+    for _ in range(min(_workers(), len(ranges))):
         reader, writer = context.Pipe(duplex=False)
-        child = context.Process(target=_scan_in_child, args=(writer, after, upto, options))
+        child = context.Process(target=_scan_in_child, args=(writer, ranges, taken, options))
         child.start()
         writer.close()
         pipes.append(reader)
         children.append(child)
-    results: dict[Any, _Scan] = {}
+    results: dict[int, _Scan] = {}
     errors = []
     waiting = list(pipes)
     while waiting:
@@ -358,14 +503,14 @@ def _scan_parallel(split: int, options: dict, progress: Callable[[int], None] | 
                 if progress:
                     progress(value)
             elif kind == "done":
-                results[reader] = value
+                results[value[0]] = value[1]
             else:
                 errors.append(value)
     for child in children:
         child.join()
-    if errors or len(results) != 2:
+    if errors or len(results) != len(ranges):
         raise RuntimeError(f"journal verification worker failed: {'; '.join(errors)}")
-    return [results[reader] for reader in pipes]
+    return [results[index] for index in range(len(ranges))]
 
 
 def verify_chain(
@@ -376,17 +521,18 @@ def verify_chain(
     max_problems: int = 20,
     parallel: bool = False,
 ) -> Report:
-    """Walk the whole journal. `parallel` splits a large journal over two forked processes;
-    only a command-line process may ask for it (forking a threaded web server is unsafe)."""
+    """Walk the whole journal. `parallel` shares a large journal out among forked processes,
+    one per usable core; only a command-line process may ask for it (forking a threaded web
+    server is unsafe)."""
     report = Report()
     logs = _read_logs(report, checkpoint_logs)
     wanted = {c.seq for _, read in logs for c in read.checkpoints}
     options = {"check_payloads": check_payloads, "wanted": wanted, "max_problems": max_problems}
-    split = _split_point() if parallel and not connection.in_atomic_block else None
-    if split is None:
+    ranges = _split_point() if parallel and not connection.in_atomic_block else None
+    if ranges is None:
         scans = [_scan(0, _END, progress=progress, **options)]
     else:
-        scans = _scan_parallel(split, options, progress)
+        scans = _scan_parallel(ranges, options, progress)
     hashes: dict[int, str] = {}
     head_seq, head_hash = 0, GENESIS_HASH
     for scan in scans:
