@@ -72,6 +72,12 @@ def content(record: Case | Customer) -> dict[str, Any]:
 
 
 def content_sha256(record: Case | Customer) -> str:
+    """The hash of what is disposed of. For an archived case that is the full record in its
+    segment (the manifest's sha256 for it), not the stub left in the hot tables."""
+    if isinstance(record, Case) and record.archived_at is not None:
+        from caseledger.archive.queries import record_of
+
+        return record_of(record.pk).sha256
     return hashlib.sha256(canonical_json(content(record)).encode()).hexdigest()
 
 
@@ -84,9 +90,9 @@ def redact(record_type: str, record_id: int, ref: str, *, before_seq: int | None
 
 
 def _purge_archived(case: Case, ref: str) -> None:
-    # Built beside this app (caseledger.archive); imported late so disposition works, and
-    # its tests run, on installs where the archive module is not there yet.
-    from caseledger.archive.purge import archive_purge  # type: ignore[import-not-found]
+    """Remove the case's full record from its archive segment: what is destroyed or
+    anonymized must not live on in the archive."""
+    from caseledger.archive.purge import archive_purge
 
     archive_purge(case_ids=[case.pk], ref=ref)
 
@@ -128,11 +134,15 @@ def _destroy_customer(customer: Customer) -> None:
     customer.delete()
 
 
-def anonymize(record: Case | Customer) -> Outcome:
+def anonymize(record: Case | Customer, ref: str) -> Outcome:
     """Personal fields to irreversible placeholders; category, dates, severity, channel,
-    department and satisfaction stay for the statistics."""
+    department and satisfaction stay for the statistics. An archived case's full record
+    leaves its segment: the anonymized stub is all that remains."""
     outcome = Outcome(sha256=content_sha256(record), created_at=record.created_at)
     if isinstance(record, Case):
+        if record.archived_at is not None:
+            _purge_archived(record, ref)
+            record.archived_at = None
         outcome.blobs = sorted(
             set(Attachment.objects.filter(case=record).values_list("sha256", flat=True))
         )
@@ -144,7 +154,7 @@ def anonymize(record: Case | Customer) -> Outcome:
         record.save(
             update_fields=[
                 "subject", "description", "customer_request", "resolution", "root_cause",
-                "order_ref", "contract_ref", "restricted_reason", "version",
+                "order_ref", "contract_ref", "restricted_reason", "version", "archived_at",
             ]
         )  # fmt: skip
         CaseNote.objects.filter(case=record).update(body=ANON_TEXT)

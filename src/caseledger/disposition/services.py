@@ -473,7 +473,7 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                         if batch.action == BatchAction.DESTROY:
                             outcome = records.destroy(record, batch.certificate_number)
                         else:
-                            outcome = records.anonymize(record)
+                            outcome = records.anonymize(record, batch.certificate_number)
                 except records.Skip as exc:
                     item.status, item.note = ItemStatus.SKIPPED, str(exc)
         if outcome is not None:
@@ -715,7 +715,7 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                     outcome = (
                         records.destroy(record, number)
                         if action == BatchAction.DESTROY
-                        else records.anonymize(record)
+                        else records.anonymize(record, number)
                     )
             except records.Skip as exc:
                 summary["skipped"].append(f"{entry['type']} {entry['id']}: {exc}")
