@@ -20,6 +20,7 @@ def test_the_archived_record_reads_in_full_through_the_api(people, customer, api
 
     listed = api_as(people.agent).get("/cases", {"q": case.reference}).json()["items"]
     assert [c["reference"] for c in listed] == [case.reference]  # the stub is still found
+    assert listed[0]["archived_at"] is not None and listed[0]["description"] == ""
     response = api_as(people.agent).get(f"/cases/{case.reference}/archived")
     assert response.status_code == 200, response.content
     body = response.json()

@@ -310,6 +310,13 @@ class CaseOut(Schema):
     created_at: UtcTime
     updated_at: UtcTime
     version: int
+    archived_at: UtcTime | None = Field(
+        description="set while the case is an archive stub: the long text fields are empty "
+        "and the full record is at /cases/{reference}/archived"
+    )
+    restricted_at: UtcTime | None = Field(
+        description="set while restricted under PIPL Art 47 (only compliance sees such cases)"
+    )
 
     @staticmethod
     def resolve_department(obj: Any) -> str:

@@ -200,6 +200,18 @@ def _next_reference(at) -> str:
     return f"CL-{year}-{number:06d}"
 
 
+def ensure_not_archived(case: Case) -> None:
+    """An archived case is a stub: its text and notes live in the archive segment, so a
+    change here would be lost (or contradict the segment) when it is brought back."""
+    if case.archived_at is not None:
+        raise Conflict(
+            f"case {case.reference} is archived; bring it back to active (with a reason) "
+            "before changing it",
+            field="case",
+            code="archived",
+        )
+
+
 def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Case:
     clean, c = _clean(data, creating=True, actor=actor)
     department = clean.get("department")
@@ -251,6 +263,7 @@ def case_update(
         case = Case.objects.select_for_update().get(pk=case.pk)
         ensure_not_held(case=case)  # a legal hold freezes the case (retention ADR 0007)
         ensure_not_restricted(case=case)  # so does a PIPL Art 47 restriction
+        ensure_not_archived(case)
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
                 f"case {case.reference} was changed by someone else (version {case.version}, "
@@ -316,6 +329,7 @@ def case_note_add(
     c.choice(data, "channel", Channel.values)
     c.raise_if_any()
     ensure_not_restricted(case=case)
+    ensure_not_archived(case)
     with write_transaction():
         note = CaseNote.objects.create(
             case=case,
@@ -353,6 +367,7 @@ def case_attachment_add(
     ]
     ensure_not_held(case=case)  # before storing: a held case takes no new files
     ensure_not_restricted(case=case)
+    ensure_not_archived(case)
     stored = storage.store(stream)
     with write_transaction():
         ensure_not_held(case=case)  # again under the lock: a hold placed meanwhile wins
