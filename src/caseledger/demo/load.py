@@ -140,9 +140,10 @@ def _sync_sequences(*model_list: type[models.Model]) -> None:
             )
 
 
-class _SqliteBulkSession:
+class BulkSession:
     """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
-    (journal_mode stays WAL) and nothing another connection sees.
+    (journal_mode stays WAL) and nothing another connection sees. The demo command holds
+    it around the loader and the service calls that follow (hundreds of small commits).
 
     `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
     that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
@@ -156,7 +157,7 @@ class _SqliteBulkSession:
         self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
         self.saved: dict[str, Any] = {}
 
-    def __enter__(self) -> _SqliteBulkSession:
+    def __enter__(self) -> BulkSession:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 for name, value in self.settings.items():
@@ -181,9 +182,7 @@ class Loader:
         batch_size: int = 5000,
         progress: Progress | None = None,
         today: dt.date | None = None,
-        relaxed_sync: bool = False,
     ) -> None:
-        self.relaxed_sync = relaxed_sync
         self.batch_size = batch_size
         self.progress = progress or (lambda n: None)
         self.calendar = LocalCalendar(settings.TIME_ZONE)
@@ -218,17 +217,16 @@ class Loader:
         if customers < 1:
             raise ValidationFailed("at least one customer is needed", field="customers")
         started = time.perf_counter()
-        with _SqliteBulkSession(self.relaxed_sync):
-            for batch in _batches(self.gen.customers(customers), self.batch_size):
-                with write_transaction():
-                    self._customers(batch)
-                self.progress(len(batch))
-            moments = self.gen.received_moments(cases)
-            limits = customer_limits(self.gen.customer_created, moments)
-            for batch in _batches(zip(moments, limits, strict=True), self.batch_size):
-                with write_transaction():
-                    self._cases(batch)
-                self.progress(len(batch))
+        for batch in _batches(self.gen.customers(customers), self.batch_size):
+            with write_transaction():
+                self._customers(batch)
+            self.progress(len(batch))
+        moments = self.gen.received_moments(cases)
+        limits = customer_limits(self.gen.customer_created, moments)
+        for batch in _batches(zip(moments, limits, strict=True), self.batch_size):
+            with write_transaction():
+                self._cases(batch)
+            self.progress(len(batch))
         self.result.seconds = time.perf_counter() - started
         return self.result
 

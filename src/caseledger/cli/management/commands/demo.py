@@ -9,7 +9,13 @@ from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
 from caseledger.demo.deadlines import write_deadlines
 from caseledger.demo.lifecycle import adopt_schedules, archive_some, place_holds
-from caseledger.demo.load import Loader, check_models, finish, refuse_if_not_empty
+from caseledger.demo.load import (
+    BulkSession,
+    Loader,
+    check_models,
+    finish,
+    refuse_if_not_empty,
+)
 from caseledger.demo.people import demo_password, ensure_people
 from caseledger.demo.privacy import make_privacy_records
 from caseledger.journal.services import checkpoint_create
@@ -54,7 +60,7 @@ class Command(CaseledgerCommand):
             "--archive",
             type=int,
             default=None,
-            help="cases the first archive run may archive (default: 1 in 200, at most 5000; "
+            help="cases the first archive run may archive (default: 1 in 500, at most 2000; "
             "0: none)",
         )
 
@@ -70,27 +76,28 @@ class Command(CaseledgerCommand):
         started = time.perf_counter()
         password, generated = demo_password()
         people = ensure_people(password, generated)
-        with self.progress(customers + cases, "records") as bar:
-            loader = Loader(
-                seed=seed,
-                staff=people.staff,
-                batch_size=options["batch"],
-                progress=bar.update,
-                relaxed_sync=existing == 0,
-            )
-            result = loader.run(cases=cases, customers=customers)
-        mark = time.perf_counter()
-        records = User.objects.get(username="records")
-        compliance = User.objects.get(username="compliance")
-        privacy = make_privacy_records(seed=seed, customers=customers)
-        schedules = adopt_schedules(records)
-        holds = place_holds(compliance)
-        with self.progress(existing + customers + cases, "deadlines") as bar:
-            deadlines = write_deadlines(progress=bar.update)
-        limit = options["archive"]
-        if limit is None:
-            limit = min(5000, max(10, cases // 200))
-        archive = archive_some(records, limit) if limit > 0 else None
+        # Relaxed fsyncs only into a database that had no cases (see BulkSession).
+        with BulkSession(relaxed=existing == 0):
+            with self.progress(customers + cases, "records") as bar:
+                loader = Loader(
+                    seed=seed,
+                    staff=people.staff,
+                    batch_size=options["batch"],
+                    progress=bar.update,
+                )
+                result = loader.run(cases=cases, customers=customers)
+            mark = time.perf_counter()
+            records = User.objects.get(username="records")
+            compliance = User.objects.get(username="compliance")
+            privacy = make_privacy_records(seed=seed, customers=customers)
+            schedules = adopt_schedules(records)
+            holds = place_holds(compliance)
+            with self.progress(existing + customers + cases, "deadlines") as bar:
+                deadlines = write_deadlines(progress=bar.update)
+            limit = options["archive"]
+            if limit is None:
+                limit = min(2000, max(10, cases // 500))
+            archive = archive_some(records, limit) if limit > 0 else None
         lifecycle_seconds = time.perf_counter() - mark
         mark = time.perf_counter()
         finish()
