@@ -200,16 +200,19 @@ def load() -> KeyRing:
                 _cache.clear()
                 _cache[signature] = parse(env_text, "env")
             return _cache[signature]
-    path = key_file()
-    if not path.exists():
-        with _file_lock(path):
-            _create_if_missing(path)
-    info = path.stat()
-    signature = ("file", str(path), info.st_mtime_ns, info.st_size, info.st_ino, info.st_mode)
+    # Called for every value encrypted: one stat of the file, no pathlib, while unchanged.
+    name = os.fspath(settings.VAULT_KEYS_FILE)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        with _file_lock(Path(name)):
+            _create_if_missing(Path(name))
+        info = os.stat(name)
+    signature = ("file", name, info.st_mtime_ns, info.st_size, info.st_ino, info.st_mode)
     with _cache_lock:
         if signature not in _cache:
             _cache.clear()
-            _cache[signature] = parse(_read_file(path), str(path))
+            _cache[signature] = parse(_read_file(Path(name)), name)
         return _cache[signature]
 
 

@@ -1,28 +1,43 @@
 """Key rotation: moving every encrypted value to the active key. Dangerous module: a bug
-here could leave a value under no key at all.
+here could leave a value under no key at all, or a journal that no longer rebuilds a record.
 
-Guarantees: a value is re-encrypted by decrypting it under its own key and encrypting under
-the active one, and the new ciphertext is verified by decrypting it again before it is
-written. Each batch is one transaction with its journal entries, one `customer.reencrypt`
-entry per customer touched (docs/adr/0006-vault.md says why), so an interruption loses at
-most the batch in flight and a new run simply continues with what is still under old keys.
-Old keys are never removed here.
+Guarantees:
+- A value is re-encrypted by decrypting it under its own key and encrypting under the
+  active one, and the new ciphertext is decrypted again before it is written.
+- A batch of customers is one transaction: the new ciphertexts and one `customer.reencrypt`
+  entry per customer (docs/adr/0006-vault.md says why) commit together or not at all. A
+  killed run loses at most the batch in flight; progress is the data itself (each value's
+  key id), so a new run continues with whatever is still under an old key.
+- The state journaled for each customer is exactly `customers.services.customer_state`.
+  It is built from a few prefetching queries per batch instead of several per customer;
+  the first customer of every batch is checked against `customer_state` itself, before and
+  after, and if the prefetched form ever drifts from it the batch falls back to calling
+  `customer_state` for every customer (slower, never wrong).
+- Old keys are never removed here. The blind-index key is not rotated (vault/keys.py).
 
 The encrypted fields today are customer identifiers (customers.models.Identifier).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection, models
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import ValidationFailed
+from caseledger.core.state import diff, plain
 from caseledger.vault import crypto
 from caseledger.vault.keys import KeyRing, load
 
+log = logging.getLogger(__name__)
+
 DEFAULT_BATCH = 500
+MAX_BATCH = 5000  # one transaction holds the journal head; keep other writers' wait short
 
 
 @dataclass(frozen=True)
@@ -31,61 +46,194 @@ class BatchResult:
     values: int = 0
     customers: int = 0
     from_keys: dict[str, int] = field(default_factory=dict)
+    # The highest customer id this batch looked at: the next batch starts after it.
+    last_customer: int = 0
+    exact_fallback: bool = False
 
 
-def vault_reencrypt_batch(*, actor: Any, batch_size: int = DEFAULT_BATCH) -> BatchResult:
-    """Re-encrypt the values of up to `batch_size` customers that still have values under
-    an old key. `actor=None` is the system (the `caseledger keys rotate` command)."""
-    from caseledger.customers.models import Customer, Identifier
-    from caseledger.customers.services import (
-        IDENTIFIER_RECORD,
-        _journal,
-        customer_state,
-        identifier_owner,
-    )
-    from caseledger.journal.services import write_transaction
+def vault_reencrypt_batch(
+    *, actor: Any, batch_size: int = DEFAULT_BATCH, after_customer: int = 0
+) -> BatchResult:
+    """Re-encrypt the values of up to `batch_size` customers with id > `after_customer`
+    that still have values under an old key. `actor=None` is the system (`caseledger keys
+    rotate`). A result with no customers means none are left past `after_customer`."""
+    from caseledger.customers.models import Identifier
+    from caseledger.journal.services import append_many, write_transaction
 
     if actor is not None:
         require(actor, Perm.SETTINGS_MANAGE)
-    if batch_size < 1:
-        raise ValidationFailed("must be at least 1", field="batch_size")
+    if not 1 <= batch_size <= MAX_BATCH:
+        raise ValidationFailed(f"must be between 1 and {MAX_BATCH}", field="batch_size")
     ring = load()
-    moved: dict[str, int] = {}  # old key id -> values moved off it
+    # Every journaled write takes the journal head first (write_transaction), so while this
+    # transaction holds it no service can change these customers: no row locks needed.
+    # Legal holds do not stop rotation: the values stay the same, only their key changes.
     with write_transaction():
         customer_ids = list(
-            Identifier.objects.exclude(key_id=ring.active_id)
+            Identifier.objects.filter(customer_id__gt=after_customer)
+            .exclude(key_id=ring.active_id)
             .order_by("customer_id")
             .values_list("customer_id", flat=True)
             .distinct()[:batch_size]
         )
-        customers = Customer.objects.filter(pk__in=customer_ids).order_by("pk")
-        for customer in customers.select_for_update():
-            before = customer_state(customer)
-            stale = Identifier.objects.filter(customer=customer).exclude(key_id=ring.active_id)
-            for identifier in stale.order_by("id"):
-                where = {
-                    "record": IDENTIFIER_RECORD,
-                    "field": identifier.kind,
-                    "owner": identifier_owner(customer.pk),
-                }
-                ciphertext = _reencrypt_checked(identifier.ciphertext, where, ring)
-                Identifier.objects.filter(pk=identifier.pk).update(
-                    ciphertext=ciphertext, key_id=ring.active_id
-                )
-                moved[identifier.key_id] = moved.get(identifier.key_id, 0) + 1
-            _journal(
-                actor,
-                customer,
-                before,
-                "customer.reencrypt",
-                f"key rotation to vault key {ring.active_id}",
+        if not customer_ids:
+            return BatchResult(to_key=ring.active_id, last_customer=after_customer)
+        batch = _Batch(customer_ids, ring)
+        exact = batch.matches_customer_state(customer_ids[0], before=True)
+        if not exact:
+            log.warning(
+                "batched key rotation: customer_state differs from the prefetched state; "
+                "this batch uses customer_state per customer (slower). Update "
+                "caseledger/vault/services.py."
             )
+            batch.use_customer_state(after=False)
+        batch.reencrypt()
+        batch.write()
+        if not exact:
+            batch.use_customer_state(after=True)
+        elif not batch.matches_customer_state(customer_ids[0], before=False):
+            raise RuntimeError(  # rolls the batch back: better no rotation than a bad journal
+                f"key rotation: the journaled state of customer {customer_ids[0]} would differ "
+                "from customer_state; nothing was changed"
+            )
+        append_many(actor=actor, changes=batch.changes())
     return BatchResult(
         to_key=ring.active_id,
-        values=sum(moved.values()),
+        values=sum(batch.moved.values()),
         customers=len(customer_ids),
-        from_keys=moved,
+        from_keys=batch.moved,
+        last_customer=customer_ids[-1],
+        exact_fallback=not exact,
     )
+
+
+class _Batch:
+    """The customers of one batch, their state before and after, prefetched in bulk."""
+
+    def __init__(self, customer_ids: list[int], ring: KeyRing) -> None:
+        from caseledger.customers.models import ContactPoint, Customer, Identifier
+
+        self.ids = customer_ids
+        self.ring = ring
+        self.moved: dict[str, int] = {}  # old key id -> values moved off it
+        self.before = {
+            state["id"]: state
+            for state in _states(Customer, Customer.objects.filter(pk__in=self.ids))
+        }
+        points = _states(ContactPoint, ContactPoint.objects.filter(customer_id__in=self.ids))
+        identifiers = _states(Identifier, Identifier.objects.filter(customer_id__in=self.ids))
+        for state in self.before.values():
+            state["contact_points"] = []
+        for point in points:
+            self.before[point["customer_id"]]["contact_points"].append(point)
+        for identifier in identifiers:
+            self.before[identifier["customer_id"]].setdefault("identifiers", []).append(identifier)
+        self.after: dict[int, dict[str, Any]] = {}
+        self.exact = True  # False once before/after come from customer_state itself
+        self.updates: list[tuple[str, str, int]] = []
+
+    def use_customer_state(self, *, after: bool) -> None:
+        from caseledger.customers.models import Customer
+        from caseledger.customers.services import customer_state
+
+        self.exact = False
+        states = {c.pk: customer_state(c) for c in Customer.objects.filter(pk__in=self.ids)}
+        if after:
+            self.after = states
+        else:
+            self.before = states
+
+    def matches_customer_state(self, customer_id: int, *, before: bool) -> bool:
+        from caseledger.customers.models import Customer
+        from caseledger.customers.services import customer_state
+
+        expected = (self.before if before else self.after)[customer_id]
+        return customer_state(Customer.objects.get(pk=customer_id)) == expected
+
+    def reencrypt(self) -> None:
+        from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
+
+        active = self.ring.active_id
+        for customer_id in self.ids:
+            before = self.before[customer_id]
+            after = dict(before)
+            fresh = []
+            for identifier in before.get("identifiers", ()):
+                if identifier["key_id"] != active:
+                    where = {
+                        "record": IDENTIFIER_RECORD,
+                        "field": identifier["kind"],
+                        "owner": identifier_owner(customer_id),
+                    }
+                    token = _reencrypt_checked(identifier["ciphertext"], where, self.ring)
+                    self.updates.append((token, active, identifier["id"]))
+                    old = identifier["key_id"]
+                    self.moved[old] = self.moved.get(old, 0) + 1
+                    identifier = {**identifier, "ciphertext": token, "key_id": active}
+                fresh.append(identifier)
+            if fresh:
+                after["identifiers"] = fresh
+            self.after[customer_id] = after
+
+    def write(self) -> None:
+        from caseledger.customers.models import Identifier
+
+        table = connection.ops.quote_name(Identifier._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET ciphertext = %s, key_id = %s WHERE id = %s", self.updates
+            )
+
+    def changes(self) -> list[Any]:
+        from caseledger.journal.services import Change
+
+        reason = f"key rotation to vault key {self.ring.active_id}"
+        return [
+            Change(
+                action="customer.reencrypt",
+                object_type="customer",
+                object_id=str(customer_id),
+                state=self.after[customer_id],
+                changes=self._changes(customer_id),
+                reason=reason,
+            )
+            for customer_id in self.ids
+        ]
+
+    def _changes(self, customer_id: int) -> dict[str, Any]:
+        """What customers.services._journal records: `diff(before, after)`. When the
+        batch built `after` itself only the identifiers differ, so that is the diff."""
+        before, after = self.before[customer_id], self.after[customer_id]
+        if self.exact:
+            return {"identifiers": [before["identifiers"], after["identifiers"]]}
+        return diff(before, after)
+
+
+def _states(model: Any, query: Any) -> Iterable[dict[str, Any]]:
+    """`core.state.model_state` of each row, ordered by id, without building model
+    instances: values_list applies the same field converters a model instance gets, and
+    `plain` is applied only where it can change a value (it returns text, numbers,
+    booleans and None as they are)."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    convert = [f.attname for f in model._meta.concrete_fields if not _scalar(f)]
+    for row in query.order_by("id").values_list(*names):
+        state = dict(zip(names, row, strict=True))
+        for name in convert:
+            state[name] = plain(state[name])
+        yield state
+
+
+_SCALAR_FIELDS = (
+    models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+    models.FloatField,
+)  # fmt: skip
+
+
+def _scalar(field: Any) -> bool:
+    """Whether the field's Python values are text, numbers, booleans or None."""
+    if isinstance(field, models.ForeignKey):
+        return _scalar(field.target_field)
+    return isinstance(field, _SCALAR_FIELDS) and not isinstance(field, models.JSONField)
 
 
 def _reencrypt_checked(token: str, where: dict[str, str], ring: KeyRing) -> str:
