@@ -7,10 +7,11 @@ and find nothing to change), and each batch commits its rows with one `retention
 journal entry of the service's shape (record range, day, counts by state).
 
 Why it exists: the service builds a model instance per record and asks every schedule
-about it, about 100 µs a record; a million cases would take minutes. Here the schedules
-are matched once per distinct (kind, category, severity, customer tags) with the service's
-own `matches`, and each record's deadline comes from the service's own `deadline`, given
-only the schedules that match and one reused instance whose fields are set per record.
+about it: 35 s for the 1.2 million records of `demo --cases 1000000`, this 24 s (and
+less since it shares answers). Here the schedules are matched once per distinct (kind,
+category, severity, customer tags) with the service's own `matches`, and a deadline comes
+from the service's own `deadline`, given only the schedules that match and one reused
+instance whose fields are set for the record, once per distinct set of inputs it reads.
 
 It only fills an empty table; with deadlines already present it hands over to the service.
 """
@@ -116,19 +117,34 @@ def write_deadlines(
         "created_at" if created else "pk", "updated_at" if active else "pk",
     )  # fmt: skip
     held_customers = _held_customers()
+    # A deadline reads a moment only as a local day (deadlines.trigger_date): records alike
+    # in schedules, days, relationship end, restriction and hold share one answer.
+    zone = timezone.get_current_timezone()
+    answers: dict[tuple, tuple] = {}
+
+    def day(moment: dt.datetime | None) -> dt.date | None:
+        return None if moment is None else moment.astimezone(zone).date()
+
     for rows in _pages(Customer, customer_fields, batch_size):
         out = []
         for pk, tags, ended, restricted, created_at, updated_at in rows:
             tag_key = matcher.tags(tags)
             people[pk] = (tag_key, ended, restricted)
-            probe.pk, probe.tags, probe.relationship_ended_on = pk, list(tag_key), ended
-            probe.restricted_at = restricted
-            probe.created_at = created_at if created else None
-            probe.updated_at = updated_at if active else None
-            found = deadlines.deadline(
-                probe, matcher.customer(tag_key), on=on, held=pk in held_customers
-            )
-            out.append(_row("customer", pk, found))
+            matched = matcher.customer(tag_key)
+            held = pk in held_customers
+            key: tuple = (
+                id(matched), ended, day(created_at) if created else None,
+                day(updated_at) if active else None, restricted is None, held,
+            )  # fmt: skip
+            answer = answers.get(key)
+            if answer is None:
+                probe.pk, probe.tags, probe.relationship_ended_on = pk, list(tag_key), ended
+                probe.restricted_at = restricted
+                probe.created_at = created_at if created else None
+                probe.updated_at = updated_at if active else None
+                found = deadlines.deadline(probe, matched, on=on, held=held)
+                answer = answers[key] = _row("customer", pk, found)[2:]
+            out.append(("customer", pk, *answer))
         _write("customer", out, on, counts)
         progress(len(rows))
 
@@ -140,20 +156,30 @@ def write_deadlines(
         "received_at" if created else "pk", "closed_at", "updated_at" if active else "pk",
     )  # fmt: skip
     held_cases = _held_cases()
+    answers.clear()  # a million cases have some tens of thousands of answers
     for rows in _pages(Case, case_fields, batch_size):
         out = []
         for pk, kind, category, severity, customer_id, restricted, *moments in rows:
             tag_key, ended, customer_restricted = people[customer_id]
-            owner.tags, owner.relationship_ended_on = list(tag_key), ended
-            owner.restricted_at = customer_restricted
-            case.pk, case.kind, case.category, case.severity = pk, kind, category, severity
-            case.restricted_at = restricted
-            case.closed_at = moments[1]
-            case.received_at = moments[0] if created else None
-            case.updated_at = moments[2] if active else None
             matched = matcher.case(kind, category, severity, tag_key)
-            found = deadlines.deadline(case, matched, on=on, held=pk in held_cases)
-            out.append(_row("case", pk, found))
+            held = pk in held_cases
+            key = (
+                id(matched), day(moments[1]), day(moments[0]) if created else None,
+                day(moments[2]) if active else None, ended, restricted is None,
+                customer_restricted is None, held,
+            )  # fmt: skip
+            answer = answers.get(key)
+            if answer is None:
+                owner.tags, owner.relationship_ended_on = list(tag_key), ended
+                owner.restricted_at = customer_restricted
+                case.pk, case.kind, case.category, case.severity = pk, kind, category, severity
+                case.restricted_at = restricted
+                case.closed_at = moments[1]
+                case.received_at = moments[0] if created else None
+                case.updated_at = moments[2] if active else None
+                found = deadlines.deadline(case, matched, on=on, held=held)
+                answer = answers[key] = _row("case", pk, found)[2:]
+            out.append(("case", pk, *answer))
         _write("case", out, on, counts)
         progress(len(rows))
     return counts

@@ -92,12 +92,15 @@ class Command(CaseledgerCommand):
             privacy = make_privacy_records(seed=seed, customers=customers)
             schedules = adopt_schedules(records)
             holds = place_holds(compliance)
+            steps = {"services": time.perf_counter() - mark}
             with self.progress(existing + customers + cases, "deadlines") as bar:
                 deadlines = write_deadlines(progress=bar.update)
+            steps["deadlines"] = time.perf_counter() - mark - sum(steps.values())
             limit = options["archive"]
             if limit is None:
                 limit = min(2000, max(10, cases // 500))
             archive = archive_some(records, limit) if limit > 0 else None
+            steps["archive"] = time.perf_counter() - mark - sum(steps.values())
         lifecycle_seconds = time.perf_counter() - mark
         mark = time.perf_counter()
         finish()
@@ -135,6 +138,7 @@ class Command(CaseledgerCommand):
             "seconds": round(elapsed, 1),
             "load_seconds": round(result.seconds, 1),
             "lifecycle_seconds": round(lifecycle_seconds, 1),
+            "lifecycle_steps": {k: round(v, 1) for k, v in steps.items()},
             "finish_seconds": round(finish_seconds, 1),
             "verify_seconds": round(verify_seconds, 1),
             "users_created": [u for u, _ in people.created],
