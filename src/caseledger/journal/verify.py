@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -141,10 +141,6 @@ def _fetch(sql: str, params: list, batch: int = 20000) -> Iterator[tuple]:
             if not rows:
                 return
             yield from rows
-
-
-def _rows(batch: int = 20000) -> Iterable[tuple]:
-    return _fetch(_SQL, [0, _END], batch)
 
 
 @dataclass
