@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from caseledger.accounts.access import can, require
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.retention.overview import due_by_month, unscheduled_records
 from caseledger.retention.queries import hold_get, hold_list, retention_counts, schedule_list
 from caseledger.retention.services import hold_place, hold_release
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
@@ -51,6 +52,8 @@ def _console(request: AuthedRequest, form: HoldForm | None = None, status: int =
         "released": hold_list(actor=user, active=False)[:20],
         "schedules": schedule_list(actor=user),
         "counts": retention_counts(actor=user)["by_state"],
+        "due_months": due_by_month(actor=user),
+        "unscheduled": unscheduled_records(actor=user),
         "can_hold": can(user, Perm.HOLD_MANAGE),
         "form": form or HoldForm(),
     }
