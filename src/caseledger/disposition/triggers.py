@@ -24,8 +24,13 @@ POSTGRES_CREATE = [
        LANGUAGE plpgsql""",
     f"""CREATE TRIGGER disposition_certificate_forever BEFORE UPDATE OR DELETE ON {TABLE}
        FOR EACH ROW EXECUTE FUNCTION disposition_certificate_refuse()""",
+    f"""CREATE TRIGGER disposition_certificate_no_truncate BEFORE TRUNCATE ON {TABLE}
+       FOR EACH STATEMENT EXECUTE FUNCTION disposition_certificate_refuse()""",
 ]
-POSTGRES_DROP = [f"DROP TRIGGER IF EXISTS disposition_certificate_forever ON {TABLE}"]
+POSTGRES_DROP = [
+    f"DROP TRIGGER IF EXISTS disposition_certificate_forever ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS disposition_certificate_no_truncate ON {TABLE}",
+]
 
 
 def create_statements(vendor: str) -> list[str]:
