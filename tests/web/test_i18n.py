@@ -52,3 +52,62 @@ def test_the_compiled_catalog_matches_the_source_so_a_clone_needs_no_gettext():
     simple = [(msgid, msgstr) for context, msgid, msgstr in pairs if not context]
     assert len(simple) > 150
     assert all(compiled.gettext(msgid) == msgstr for msgid, msgstr in simple if "\\" not in msgid)
+
+
+def _catalog_entries() -> list[dict[str, object]]:
+    """The .po's entries read with the standard library (no polib in the venv): each has its
+    flags, msgctxt, msgid, msgid_plural and msgstr forms."""
+    import ast
+    from pathlib import Path
+
+    import caseledger
+
+    path = Path(caseledger.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+    entries: list[dict[str, object]] = []
+    entry: dict[str, object] = {}
+    key = ""
+
+    def finish() -> None:
+        if "msgid" in entry:
+            entries.append(dict(entry))
+        entry.clear()
+
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            finish()
+        elif line.startswith("#,"):
+            entry["flags"] = {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[key] = str(entry[key]) + ast.literal_eval(line)
+        else:
+            key, _, literal = line.partition(" ")
+            if key == "msgid" and "msgid" in entry:  # an entry without a blank line before
+                finish()
+            entry[key] = ast.literal_eval(literal)
+    return entries
+
+
+def test_every_message_has_a_checked_chinese_translation():
+    import re
+
+    placeholder = re.compile(r"%\([^)]+\)[sdr]|%[sdr]|\{[a-z_]*\}|</?[a-z][^>]*>")
+    entries = [e for e in _catalog_entries() if e["msgid"]]
+    header = next(e for e in _catalog_entries() if not e["msgid"])
+    assert "nplurals=1; plural=0;" in str(header["msgstr"])
+    assert len(entries) > 500
+    problems = []
+    for e in entries:
+        msgid = str(e["msgid"])
+        forms = [str(v) for k, v in e.items() if k.startswith("msgstr")]
+        if "msgid_plural" in e and set(k for k in e if k.startswith("msgstr")) != {"msgstr[0]"}:
+            problems.append(f"{msgid!r}: Chinese has one plural form, msgstr[0] only")
+        if "fuzzy" in e.get("flags", set()):  # type: ignore[operator]
+            problems.append(f"{msgid!r}: still fuzzy")
+        for form in forms:
+            if not form.strip():
+                problems.append(f"{msgid!r}: untranslated")
+            elif sorted(placeholder.findall(form)) != sorted(placeholder.findall(msgid)):
+                problems.append(f"{msgid!r}: placeholders or tags differ in {form!r}")
+    assert not problems, "\n".join(problems)
