@@ -78,7 +78,9 @@ def test_web_restricts_a_customer_and_its_cases_follow(people, customer, case, l
 
 def test_api_restrict_and_unrestrict(people, case, customer, api_as):
     scopes = ["cases:read", "customers:read", "retention:write"]
-    rita, carl = api_as(people.records_manager, scopes), api_as(people.compliance, scopes)
+    rita = api_as(people.records_manager, [*scopes, "restricted:read"])
+    carl = api_as(people.compliance, [*scopes, "restricted:read"])
+    carl_unscoped = api_as(people.compliance, scopes)
     no_scope = api_as(people.compliance, ["cases:read"])
     assert no_scope.post(f"/cases/{case.pk}/restrict", {"reason": REASON}).status_code == 403
     blank = rita.post(f"/cases/{case.reference}/restrict", {"reason": ""})
@@ -92,6 +94,11 @@ def test_api_restrict_and_unrestrict(people, case, customer, api_as):
     # rita may restrict but not read a restricted record, so she cannot lift it either
     refused = rita.post(f"/cases/{case.pk}/unrestrict", {"reason": "x"})
     assert refused.status_code == 403 and "PIPL Art 47" in refused.json()["error"]["message"]
+    # compliance's token sees restricted records only with restricted:read
+    unscoped = carl_unscoped.post(f"/cases/{case.pk}/unrestrict", {"reason": "x"})
+    assert unscoped.status_code == 403 and "PIPL Art 47" in unscoped.json()["error"]["message"]
+    assert carl_unscoped.get(f"/cases/{case.reference}").status_code == 403
+    assert carl.get(f"/cases/{case.reference}").status_code == 200
     assert carl.post(f"/cases/{case.pk}/restrict", {"reason": REASON}).status_code == 409
     lifted = carl.post(f"/cases/{case.pk}/unrestrict", {"reason": "court ordered"})
     assert lifted.status_code == 200 and lifted.json()["restricted"] is False

@@ -142,6 +142,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "journal:read": frozenset({Perm.JOURNAL_VIEW}),
     "retention:read": frozenset({Perm.RETENTION_VIEW}),
     "retention:write": frozenset({Perm.RETENTION_VIEW, Perm.RETENTION_MANAGE, Perm.HOLD_MANAGE}),
+    # Read records restricted under PIPL Art 47 (still only for roles that may: compliance).
+    "restricted:read": frozenset({Perm.RESTRICTED_VIEW}),
     "dispositions:write": frozenset(
         {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
     ),

@@ -11,13 +11,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from caseledger.accounts.permissions import GRANTS, Perm
 from caseledger.api.auth import actor
 from caseledger.api.schemas import ErrorOut
-from caseledger.cases.queries import case_get, case_list
-from caseledger.core.errors import NotFound
-from caseledger.customers.queries import customer_get, customer_list
-from caseledger.retention.restriction import Restricted
+from caseledger.cases.queries import case_get
+from caseledger.customers.queries import customer_get
 from caseledger.retention.services import record_restrict, record_unrestrict
 
 router = Router(tags=["retention"])
@@ -49,26 +46,9 @@ def _out(kind: str, record: Any) -> dict[str, Any]:
     }
 
 
-def _target(user: Any, get: Any, listing: Any, key: str) -> Any:
-    """The record to restrict or lift. No token scope reads restricted records, so a token
-    could never name one; naming one is for whoever's role reads them (compliance), with
-    retention:write, and the answer carries no content. Department visibility still holds."""
-    try:
-        return get()
-    except Restricted:
-        if not any(Perm.RESTRICTED_VIEW in GRANTS.get(r, {}) for r in user.role_set()):
-            raise
-    qs = listing(actor=user, with_restricted=True)
-    found = qs.filter(reference=key.upper()).first() if key.upper().startswith("CL-") else None
-    found = found or (qs.filter(pk=key).first() if key.isdigit() else None)
-    if found is None:  # cannot happen after Restricted, unless it changed meanwhile
-        raise NotFound(f"{key} does not exist or is not visible to you", field="record")
-    return found
-
-
 NEEDS = (
     "Needs retention.manage (token scope `retention:write`) and the record visible to the "
-    "token (`{read}`). Journaled with the reason."
+    "token (`{read}`; once restricted, also `restricted:read`). Journaled with the reason."
 )
 
 
@@ -82,7 +62,7 @@ NEEDS = (
 )
 def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
     user = actor(request)
-    case = _target(user, lambda: case_get(actor=user, case_id=case_id), case_list, case_id)
+    case = case_get(actor=user, case_id=case_id)
     return _out("case", record_restrict(actor=user, reason=payload.reason, case=case))
 
 
@@ -95,7 +75,7 @@ def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
 )
 def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
     user = actor(request)
-    case = _target(user, lambda: case_get(actor=user, case_id=case_id), case_list, case_id)
+    case = case_get(actor=user, case_id=case_id)
     return _out("case", record_unrestrict(actor=user, reason=payload.reason, case=case))
 
 
@@ -107,12 +87,7 @@ def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> An
 )
 def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
     user = actor(request)
-    customer = _target(
-        user,
-        lambda: customer_get(actor=user, customer_id=customer_id),
-        lambda **kw: customer_list(filters={"include_merged": True}, **kw),
-        str(customer_id),
-    )
+    customer = customer_get(actor=user, customer_id=customer_id)
     return _out("customer", record_restrict(actor=user, reason=payload.reason, customer=customer))
 
 
@@ -125,10 +100,5 @@ def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn)
 )
 def unrestrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
     user = actor(request)
-    customer = _target(
-        user,
-        lambda: customer_get(actor=user, customer_id=customer_id),
-        lambda **kw: customer_list(filters={"include_merged": True}, **kw),
-        str(customer_id),
-    )
+    customer = customer_get(actor=user, customer_id=customer_id)
     return _out("customer", record_unrestrict(actor=user, reason=payload.reason, customer=customer))
