@@ -46,14 +46,29 @@ COLUMNS = (
 Progress = Callable[[int], None]
 
 
+class _Matched:
+    """The schedules matching one shape of record, one object per distinct set (records of
+    different shapes that the same schedules govern share their answers), and which
+    trigger dates they read."""
+
+    def __init__(self, schedules: list[RetentionSchedule]) -> None:
+        self.schedules = schedules
+        triggers = {t for s in schedules for t in s.triggers}
+        self.created = "created" in triggers
+        self.closed = "case_closed" in triggers
+        self.ended = "relationship_ended" in triggers
+        self.active = "last_activity" in triggers
+
+
 class _Matcher:
     """Which schedules can govern a record of a given shape, asked of the service's
     `deadlines.matches` once per shape."""
 
     def __init__(self, schedules: list[RetentionSchedule]) -> None:
         self.schedules = schedules
-        self._cases: dict[tuple, list[RetentionSchedule]] = {}
-        self._customers: dict[tuple, list[RetentionSchedule]] = {}
+        self._cases: dict[tuple, _Matched] = {}
+        self._customers: dict[tuple, _Matched] = {}
+        self._sets: dict[tuple, _Matched] = {}
         # A schedule's tags must all be on the customer; other tags change no answer, so
         # shapes are told apart by the tags some schedule names (far fewer shapes).
         self.relevant = frozenset(t for s in schedules for t in s.tags or ())
@@ -62,22 +77,31 @@ class _Matcher:
     def tags(self, tags: list | None) -> tuple:
         return tuple(sorted(self.relevant.intersection(tags or ())))
 
-    def case(self, kind: str, category: str, severity: str, tags: tuple) -> list:
+    def _interned(self, schedules: list[RetentionSchedule]) -> _Matched:
+        key = tuple(s.pk for s in schedules)
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = _Matched(schedules)
+        return found
+
+    def case(self, kind: str, category: str, severity: str, tags: tuple) -> _Matched:
         key = (kind, category, severity, tags)  # tags: self.tags(...)
         found = self._cases.get(key)
         if found is None:
             probe = Case(kind=kind, category=category, severity=severity)
             probe.customer = Customer(tags=list(tags))
-            found = self._cases[key] = [s for s in self.schedules if deadlines.matches(s, probe)]
+            found = self._cases[key] = self._interned(
+                [s for s in self.schedules if deadlines.matches(s, probe)]
+            )
         return found
 
-    def customer(self, tags: tuple) -> list:
+    def customer(self, tags: tuple) -> _Matched:
         found = self._customers.get(tags)
         if found is None:
             probe = Customer(tags=list(tags))
-            found = self._customers[tags] = [
-                s for s in self.schedules if deadlines.matches(s, probe)
-            ]
+            found = self._customers[tags] = self._interned(
+                [s for s in self.schedules if deadlines.matches(s, probe)]
+            )
         return found
 
 
@@ -133,8 +157,9 @@ def write_deadlines(
             matched = matcher.customer(tag_key)
             held = pk in held_customers
             key: tuple = (
-                id(matched), ended, day(created_at) if created else None,
-                day(updated_at) if active else None, restricted is None, held,
+                matched, ended if matched.ended else None,
+                day(created_at) if matched.created else None,
+                day(updated_at) if matched.active else None, restricted is None, held,
             )  # fmt: skip
             answer = answers.get(key)
             if answer is None:
@@ -142,7 +167,7 @@ def write_deadlines(
                 probe.restricted_at = restricted
                 probe.created_at = created_at if created else None
                 probe.updated_at = updated_at if active else None
-                found = deadlines.deadline(probe, matched, on=on, held=held)
+                found = deadlines.deadline(probe, matched.schedules, on=on, held=held)
                 answer = answers[key] = _row("customer", pk, found)[2:]
             out.append(("customer", pk, *answer))
         _write("customer", out, on, counts)
@@ -164,8 +189,10 @@ def write_deadlines(
             matched = matcher.case(kind, category, severity, tag_key)
             held = pk in held_cases
             key = (
-                id(matched), day(moments[1]), day(moments[0]) if created else None,
-                day(moments[2]) if active else None, ended, restricted is None,
+                matched, day(moments[1]) if matched.closed else None,
+                day(moments[0]) if matched.created else None,
+                day(moments[2]) if matched.active else None,
+                ended if matched.ended else None, restricted is None,
                 customer_restricted is None, held,
             )  # fmt: skip
             answer = answers.get(key)
@@ -177,7 +204,7 @@ def write_deadlines(
                 case.closed_at = moments[1]
                 case.received_at = moments[0] if created else None
                 case.updated_at = moments[2] if active else None
-                found = deadlines.deadline(case, matched, on=on, held=held)
+                found = deadlines.deadline(case, matched.schedules, on=on, held=held)
                 answer = answers[key] = _row("case", pk, found)[2:]
             out.append(("case", pk, *answer))
         _write("case", out, on, counts)
