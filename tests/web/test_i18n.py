@@ -111,3 +111,22 @@ def test_every_message_has_a_checked_chinese_translation():
             elif sorted(placeholder.findall(form)) != sorted(placeholder.findall(msgid)):
                 problems.append(f"{msgid!r}: placeholders or tags differ in {form!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_retention_disposition_reminder_and_quality_pages_speak_chinese(client, people):
+    """The pages added with archive, disposition, reminders and sampling: their headings and
+    empty states come from the catalogue, not the English source."""
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"})
+    client.force_login(people.records_manager)
+    pages = {
+        "web:retention": ["保管期限与诉讼保全", "处置证明"],
+        "web:disposition_review": ["处置审核", "没有到期的记录。", "暂无批次。"],
+        "web:disposition_certificates": ["处置证明", "暂无处置证明。"],
+        "web:reminders": ["保管期限提醒", "暂无提醒。"],
+    }
+    for name, chinese in pages.items():
+        html = client.get(reverse(name)).content.decode()
+        assert all(text in html for text in chinese), name
+    client.force_login(people.supervisor)
+    html = client.get(reverse("web:quality")).content.decode()
+    assert "数据质量抽检" in html and "Data-quality samples" not in html
