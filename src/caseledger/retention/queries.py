@@ -77,49 +77,44 @@ def retention_counts(*, actor: User | None) -> dict[str, Any]:
     return {"by_state": by_state, "rows": rows}
 
 
+PLAN_BATCH = 20_000
+
+
 def retention_plan(
     *, actor: User | None, on: dt.date | None = None, progress: Any = None
 ) -> dict[str, Any]:
-    """What a recompute on `on` would say, computed in memory: counts by record type,
-    schedule, action and state. Writes nothing."""
+    """What a recompute on `on` would store, computed in memory (the same engine, holds,
+    kept erasure days and disposition overrides): counts by record type, schedule, action
+    and state. Writes nothing."""
     from django.utils import timezone
 
-    from caseledger.cases.models import Case
     from caseledger.core import clock
-    from caseledger.customers.models import Customer
-    from caseledger.retention import deadlines, holds
+    from caseledger.retention import deadlines, sweep
     from caseledger.retention.services import governing_schedules
 
     if actor is not None:
         require(actor, Perm.RETENTION_VIEW)
     on = on or timezone.localdate(clock.now())
-    schedules = governing_schedules()
+    engine = deadlines.Engine(governing_schedules(), on=on)
     counts: dict[tuple[str, str, str, str], int] = {}
-    by_state: dict[str, int] = {}
-    sources: list[tuple[str, Any, Any]] = [
-        ("case", Case.objects.select_related("customer"), holds.held_case_ids),
-        ("customer", Customer.objects.all(), holds.held_customer_ids),
-    ]
-    for record_type, qs, held_ids in sources:
-        last = 0
-        while True:
-            rows = list(qs.filter(pk__gt=last).order_by("pk")[:1000])
-            if not rows:
-                break
-            last = rows[-1].pk
-            held = held_ids([r.pk for r in rows])
-            for record in rows:
-                d = deadlines.deadline(record, schedules, on=on, held=record.pk in held)
-                key = (
-                    record_type,
-                    d.schedule.code if d.schedule else "",
-                    d.schedule.action if d.schedule else "",
-                    d.state,
-                )
+    for record_type in ("case", "customer"):
+        for batch in sweep.batches(engine, record_type, size=PLAN_BATCH):
+            found = sweep.evaluate(
+                engine,
+                batch,
+                held_pks=sweep.held(batch),
+                erasure=sweep.erasure_days(batch),
+                adjust=sweep.overrides(batch, on),
+            )
+            for _pk, d in found:
+                s = d.schedule
+                key = (record_type, s.code if s else "", s.action if s else "", str(d.state))
                 counts[key] = counts.get(key, 0) + 1
-                by_state[d.state] = by_state.get(d.state, 0) + 1
             if progress:
-                progress(len(rows))
+                progress(len(batch.rows))
+    by_state: dict[str, int] = {}
+    for (_t, _s, _a, state), n in counts.items():
+        by_state[state] = by_state.get(state, 0) + n
     return {
         "on": on.isoformat(),
         "by_state": by_state,

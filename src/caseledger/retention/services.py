@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from caseledger.accounts.access import require
@@ -20,7 +21,7 @@ from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
 from caseledger.journal.services import Change, append, write_transaction
-from caseledger.retention import deadlines, holds
+from caseledger.retention import deadlines, holds, sweep
 from caseledger.retention.models import (
     Action,
     HoldScope,
@@ -382,16 +383,6 @@ def governing_schedules() -> list[RetentionSchedule]:
     )
 
 
-def _batches(qs, size: int):
-    last = 0
-    while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk")[:size])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].pk
-
-
 def retention_recompute(
     *,
     actor: User | None,
@@ -405,75 +396,77 @@ def retention_recompute(
     if actor is not None:
         require(actor, Perm.RETENTION_MANAGE)
     on = on or timezone.localdate(clock.now())
-    schedules = governing_schedules()
+    engine = deadlines.Engine(governing_schedules(), on=on)
     counts: dict[str, int] = {}
-    sources: list[tuple[str, Any, Callable[[list[int]], set[int]]]] = [
-        ("case", Case.objects.select_related("customer"), holds.held_case_ids),
-        ("customer", Customer.objects.all(), holds.held_customer_ids),
-    ]
-    for record_type, qs, held_ids in sources:
-        for rows in _batches(qs, batch_size):
-            batch = _recompute_batch(actor, record_type, rows, schedules, held_ids, on)
-            for state, n in batch.items():
+    for record_type in ("case", "customer"):
+        for batch in sweep.batches(engine, record_type, size=batch_size):
+            for state, n in _recompute_batch(actor, engine, batch).items():
                 counts[state] = counts.get(state, 0) + n
             if progress:
-                progress(len(rows))
+                progress(len(batch.rows))
     return counts
 
 
-def _recompute_batch(actor, record_type, rows, schedules, held_ids, on) -> dict[str, int]:
-    now = clock.now()
-    held = held_ids([r.pk for r in rows])
+_WRITTEN = ("schedule_id", "schedule_version", "trigger_on", "due_on", "state", "computed_at")
+
+
+def _recompute_batch(actor: User | None, engine: deadlines.Engine, batch: sweep.Batch):
+    """Rewrite one batch's deadlines whole (plain rows in, raw multi-row writes out)."""
+    from django.db import connection
+
+    from caseledger.journal import bulk
+
+    ops = connection.ops
+    stamp = bulk.db_time(clock.now())
+    record_type, pks = batch.record_type, batch.pks
     counts: dict[str, int] = {}
     with write_transaction():
         existing = {
-            r.record_id: r
-            for r in RecordRetention.objects.filter(
-                record_type=record_type, record_id__in=[r.pk for r in rows]
-            )
+            record_id: (pk, erasure_on)
+            for record_id, pk, erasure_on in RecordRetention.objects.filter(
+                batch.within("record_id"), record_type=record_type
+            ).values_list("record_id", "pk", "erasure_on")
         }
-        new, changed = [], []
-        # Extensions, open reviews and anonymizations (caseledger.disposition) win.
-        from caseledger.disposition.overrides import adjusters
-
-        adjust = adjusters(record_type, [r.pk for r in rows], on)
-        for record in rows:
-            row = existing.get(record.pk)
-            erasure_on = row.erasure_on if row is not None else None
-            d = deadlines.deadline(
-                record, schedules, on=on, held=record.pk in held, erasure_on=erasure_on
-            )
-            values: dict[str, Any] = {
-                "schedule": d.schedule,
-                "schedule_version": d.schedule.version if d.schedule else None,
-                "trigger_on": d.trigger_on,
-                "due_on": d.due_on,
-                "state": d.state,
-                "computed_at": now,
-            }
-            if record.pk in adjust:
-                adjust[record.pk](values)
-            state = str(values["state"])
-            counts[state] = counts.get(state, 0) + 1
-            if row is None:
-                new.append(RecordRetention(record_type=record_type, record_id=record.pk, **values))
-            else:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                changed.append(row)
-        RecordRetention.objects.bulk_create(new)
-        RecordRetention.objects.bulk_update(
-            changed,
-            ["schedule", "schedule_version", "trigger_on", "due_on", "state", "computed_at"],
+        found = sweep.evaluate(
+            engine,
+            batch,
+            held_pks=sweep.held(batch),
+            erasure={k: v[1] for k, v in existing.items() if v[1] is not None},
+            # Extensions, open reviews and anonymizations (caseledger.disposition) win.
+            adjust=sweep.overrides(batch, engine.on),
         )
+        new, changed = [], []
+        for record_id, d in found:
+            state = str(d.state)
+            counts[state] = counts.get(state, 0) + 1
+            values = (
+                d.schedule.pk if d.schedule else None,
+                d.schedule.version if d.schedule else None,
+                ops.adapt_datefield_value(d.trigger_on),
+                ops.adapt_datefield_value(d.due_on),
+                state,
+                stamp,
+            )
+            row = existing.get(record_id)
+            if row is None:
+                new.append((record_type, record_id, *values))
+            else:
+                changed.append((*values, row[0]))
+        if new:
+            bulk.insert_rows(RecordRetention, ("record_type", "record_id", *_WRITTEN), new)
+        if changed:
+            table = ops.quote_name(RecordRetention._meta.db_table)
+            sets = ", ".join(f"{ops.quote_name(c)} = %s" for c in _WRITTEN)
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", changed)
         append(
             actor=actor,
             change=Change(
                 action="retention.recompute",
                 object_type="retention_batch",
-                object_id=f"{record_type}:{rows[0].pk}-{rows[-1].pk}",
+                object_id=f"{record_type}:{pks[0]}-{pks[-1]}",
                 state=None,
-                extra={"on": on.isoformat(), "records": len(rows), "states": counts},
+                extra={"on": engine.on.isoformat(), "records": len(pks), "states": counts},
             ),
         )
     return counts
@@ -526,15 +519,17 @@ def _restriction_write(actor: User | None, kind: str, record: Any, reason: str, 
 def _refresh_deadlines(actor: User | None, kind: str, record: Any) -> None:
     """The record's stored lifecycle state follows at once (its customer's cases too),
     rather than at the nightly recompute."""
-    on = timezone.localdate(clock.now())
-    schedules = governing_schedules()
+    engine = deadlines.Engine(governing_schedules(), on=timezone.localdate(clock.now()))
     if kind == "case":
-        _recompute_batch(actor, "case", [record], schedules, holds.held_case_ids, on)
+        _recompute_one(actor, engine, "case", Q(pk=record.pk))
         return
-    _recompute_batch(actor, "customer", [record], schedules, holds.held_customer_ids, on)
-    cases = Case.objects.select_related("customer").filter(customer=record)
-    for rows in _batches(cases, DEFAULT_BATCH):
-        _recompute_batch(actor, "case", rows, schedules, holds.held_case_ids, on)
+    _recompute_one(actor, engine, "customer", Q(pk=record.pk))
+    _recompute_one(actor, engine, "case", Q(customer=record.pk))
+
+
+def _recompute_one(actor: User | None, engine: deadlines.Engine, record_type: str, where: Q):
+    for batch in sweep.batches(engine, record_type, size=DEFAULT_BATCH, where=where):
+        _recompute_batch(actor, engine, batch)
 
 
 def _require_manage_or_handler(actor: User | None, record: Any, privacy_request: Any) -> None:
@@ -611,9 +606,8 @@ def retention_erasure_mark(
                 extra={"erasure_on": today.isoformat()},
             ),
         )
-        _recompute_batch(
-            actor, "customer", [customer], governing_schedules(), holds.held_customer_ids, today
-        )
+        engine = deadlines.Engine(governing_schedules(), on=today)
+        _recompute_one(actor, engine, "customer", Q(pk=customer.pk))
 
 
 # ---- reminders -----------------------------------------------------------------------------

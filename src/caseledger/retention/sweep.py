@@ -1,0 +1,148 @@
+"""Every record's deadline, a batch of plain rows at a time: what `retention_plan` counts,
+`retention_recompute` stores and the demo writes (one path, so they cannot disagree).
+
+Dangerous module: a record wrongly left out of `held` could be disposed of under a legal
+hold. Guarantees: a batch's held records are exactly those `holds.held_case_ids` /
+`holds.held_customer_ids` name: they are asked, but only about the records some active hold
+can reach (named by it, of a customer it names, matching its saved filter), which are few;
+disposition's overrides (`disposition.overrides.adjusters`) are applied likewise to the
+records that have an extension or a disposition item; a kept erasure day is honoured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import Q
+
+from caseledger.cases.models import Case
+from caseledger.customers.models import Customer
+from caseledger.retention import holds
+from caseledger.retention.deadlines import CUSTOMER_ID, Deadline, Engine
+from caseledger.retention.models import HoldScope, LegalHold, RecordRetention
+
+Adjust = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Batch:
+    """One batch of records in primary-key order. `contiguous`: every record between the
+    first and the last key is in the batch (a full sweep), so key ranges can stand in for
+    key lists in the questions asked about it."""
+
+    record_type: str
+    rows: list[tuple]
+    contiguous: bool
+
+    @property
+    def pks(self) -> list[int]:
+        return [r[0] for r in self.rows]
+
+    def within(self, field: str) -> Q:
+        if self.contiguous:
+            return Q(**{f"{field}__gte": self.rows[0][0], f"{field}__lte": self.rows[-1][0]})
+        return Q(**{f"{field}__in": self.pks})
+
+
+def batches(
+    engine: Engine, record_type: str, *, size: int, where: Q | None = None
+) -> Iterator[Batch]:
+    """Keyset pages of `engine.case_fields()` / `engine.customer_fields()` rows."""
+    model: Any = Case if record_type == "case" else Customer
+    fields = engine.case_fields() if record_type == "case" else engine.customer_fields()
+    qs = model.objects.all() if where is None else model.objects.filter(where)
+    last = 0
+    while True:
+        page = qs.filter(pk__gt=last).order_by("pk").values_list(*fields)[:size]
+        # Raw rows: the ORM's per-value converters cost more than the deadline itself;
+        # Engine takes the driver's values (JSON as text, naive UTC moments on SQLite).
+        sql, params = page.query.get_compiler(using=page.db).as_sql()
+        with connections[page.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield Batch(record_type, rows, contiguous=where is None)
+        last = rows[-1][0]
+
+
+def held(batch: Batch) -> set[int]:
+    active = holds.active_holds()
+    pks = set(batch.pks)
+    if batch.record_type == "customer":
+        named_customers = LegalHold.customers.through.objects.filter(
+            batch.within("customer_id"), legalhold__in=active
+        ).values_list("customer_id", flat=True)
+        candidates = pks.intersection(named_customers)
+        return holds.held_customer_ids(sorted(candidates)) if candidates else set()
+    named_cases = LegalHold.cases.through.objects.filter(
+        batch.within("case_id"), legalhold__in=active
+    ).values_list("case_id", flat=True)
+    candidates = pks.intersection(named_cases)
+    held_customers = set(
+        LegalHold.customers.through.objects.filter(legalhold__in=active).values_list(
+            "customer_id", flat=True
+        )
+    )
+    if held_customers:
+        candidates |= {r[0] for r in batch.rows if r[CUSTOMER_ID] in held_customers}
+    for hold in active.filter(scope=HoldScope.FILTER):
+        matching = Case.objects.filter(batch.within("pk"), holds.filter_q(hold.case_filter))
+        candidates |= pks.intersection(matching.values_list("pk", flat=True))
+    return holds.held_case_ids(sorted(candidates)) if candidates else set()
+
+
+def overrides(batch: Batch, on: dt.date) -> dict[int, Adjust]:
+    from caseledger.disposition.models import DispositionExtension, DispositionItem
+    from caseledger.disposition.overrides import adjusters
+
+    pks = set(batch.pks)
+    candidates: set[int] = set()
+    for model in (DispositionExtension, DispositionItem):
+        candidates |= pks.intersection(
+            model.objects.filter(
+                batch.within("record_id"), record_type=batch.record_type
+            ).values_list("record_id", flat=True)
+        )
+    return adjusters(batch.record_type, sorted(candidates), on) if candidates else {}
+
+
+def erasure_days(batch: Batch) -> dict[int, dt.date]:
+    kept: Any = RecordRetention.objects.filter(
+        batch.within("record_id"), record_type=batch.record_type, erasure_on__isnull=False
+    ).values_list("record_id", "erasure_on")
+    return dict(kept)
+
+
+def evaluate(
+    engine: Engine,
+    batch: Batch,
+    *,
+    held_pks: set[int],
+    erasure: dict[int, dt.date],
+    adjust: dict[int, Adjust],
+) -> Iterator[tuple[int, Deadline]]:
+    """(pk, deadline) per row, the overrides applied (a Deadline whose schedule is the
+    computed one, and trigger_on, due_on and state as adjusted)."""
+    compute = engine.case if batch.record_type == "case" else engine.customer
+    for row in batch.rows:
+        pk = row[0]
+        d = compute(row, held=pk in held_pks, erasure_on=erasure.get(pk))
+        fix = adjust.get(pk)
+        if fix is not None:
+            values: dict[str, Any] = {
+                "schedule": d.schedule,
+                "schedule_version": d.schedule.version if d.schedule else None,
+                "trigger_on": d.trigger_on,
+                "due_on": d.due_on,
+                "state": d.state,
+            }
+            fix(values)
+            d = Deadline(
+                values["schedule"], values["trigger_on"], values["due_on"], values["state"]
+            )
+        yield pk, d
