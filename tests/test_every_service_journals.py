@@ -14,8 +14,8 @@ import pytest
 import caseledger
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
-from tests.privacy.test_quality import quality_calls
 from tests.disposition.journal_calls import disposition_calls
+from tests.privacy.test_quality import quality_calls
 
 # Services that deliberately write nothing to the database journal, and why.
 NOT_JOURNALED = {
@@ -203,6 +203,9 @@ def _calls(people, customer, case):
         ),
         "caseledger.customers.services.contact_point_reveal": lambda: (
             customers.contact_point_reveal(actor=people.compliance, point=phone, reason="audit")
+        ),
+        "caseledger.customers.services.customer_name_reveal": lambda: (
+            customers.customer_name_reveal(actor=people.compliance, customer=customer, reason="PR")
         ),
         "caseledger.customers.services.customer_merge": lambda: merge(),
         "caseledger.customers.services.customer_unmerge": lambda: customers.customer_unmerge(

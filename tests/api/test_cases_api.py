@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from caseledger.cases.models import Case
 from caseledger.journal.models import Entry
+from caseledger.vault.masking import display_name
 from tests.api.conftest import case_body
 
 
@@ -16,7 +17,9 @@ def test_agent_records_lists_reads_changes_and_annotates_a_case(people, customer
     assert case["reference"].startswith("CL-")
     assert case["department"] == "sales"
     assert case["assignee"] == "alice"
-    assert case["customer"] == {"id": customer.pk, "name": customer.name}
+    # A person's name is personal information: masked in the case's customer ref.
+    assert case["customer"] == {"id": customer.pk, "name": display_name(customer)}
+    assert customer.name not in created.content.decode()
     assert case["status"] == "received" and case["version"] == 1
     assert case["received_at"].endswith("Z")
 

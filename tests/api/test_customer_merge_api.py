@@ -30,7 +30,7 @@ def test_create_and_contact_add_flag_probable_duplicates(people):
         {"kind": "email", "value": "MEIMEI@example.com", "label": "work"},
     )
 
-    assert second["probable_duplicates"] == [{"id": first["id"], "name": "李雷"}]
+    assert second["probable_duplicates"] == [{"id": first["id"], "name": "*雷"}]  # masked
     assert added.status_code == 201, added.content
     # Same mailbox in another case: not recorded twice on one customer, but a duplicate of none
     assert added.json()["probable_duplicates"] == []

@@ -21,6 +21,7 @@ from caseledger.journal.verify import verify_chain
 from caseledger.privacy import services, tasks
 from caseledger.privacy.models import QualityCheck, QualitySample
 from caseledger.privacy.quality import quality_samples
+from caseledger.vault.masking import display_name
 from tests.factories import make_customer
 
 NOON = dt.datetime(2026, 3, 2, 4, 0, tzinfo=dt.UTC)  # noon in Shanghai
@@ -153,7 +154,8 @@ def test_the_page_lists_samples_and_records_an_outcome(people, crowd):
     assert drawn.status_code == 302
     check = QualityCheck.objects.order_by("id").first()
     page = client.get("/privacy/quality/").content.decode()
-    assert check.customer.name in page and f"/privacy/quality/{check.pk}/" in page
+    assert display_name(check.customer) in page and check.customer.name not in page
+    assert f"/privacy/quality/{check.pk}/" in page
 
     client.post(f"/privacy/quality/{check.pk}/", {"outcome": "corrected", "note": "new address"})
     check.refresh_from_db()
@@ -165,7 +167,7 @@ def test_the_page_lists_samples_and_records_an_outcome(people, crowd):
     agent = Client()
     agent.force_login(people.agent)
     seen = agent.get("/privacy/quality/").content.decode()
-    assert check.customer.name in seen and "/privacy/quality/draw/" not in seen
+    assert display_name(check.customer) in seen and "/privacy/quality/draw/" not in seen
     assert f'action="/privacy/quality/{check.pk}/"' not in seen
 
 

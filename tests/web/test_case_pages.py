@@ -10,6 +10,7 @@ from django.urls import reverse
 from caseledger.cases.models import Case, CaseNote
 from caseledger.journal.models import Entry
 from caseledger.journal.queries import history, state_as_of
+from caseledger.vault.masking import display_name
 from tests.factories import make_case, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,9 @@ def test_agent_creates_a_case_through_the_form_and_it_is_journaled_as_web(people
     client = login(people.agent)
     page = client.get(reverse("web:case_create"))
     assert page.status_code == 200
-    assert customer.name in page.content.decode()  # offered in the customer picker
+    html = page.content.decode()
+    # Offered in the customer picker, the person's name masked.
+    assert f"#{customer.pk} {display_name(customer)}" in html and customer.name not in html
 
     response = client.post(reverse("web:case_create"), _form(customer))
 

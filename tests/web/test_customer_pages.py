@@ -8,7 +8,7 @@ from django.urls import reverse
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.customers.queries import contact_masked
 from caseledger.journal.models import Entry
-from caseledger.vault.masking import mask_mobile
+from caseledger.vault.masking import display_name, mask_mobile
 from tests.factories import make_case, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,8 @@ def test_customer_list_search_and_scope(people, customer, login):
 
 
 def test_case_form_customer_picker_searches_visible_customers(people, customer, login):
-    make_customer(people.agent, people.sales, name="Zhang Industrial")
+    make_customer(people.agent, people.sales, name="Zhang Industrial", kind="organisation")
+    person = make_customer(people.agent, people.sales, name="Zhang Wei")
     foreign = make_customer(people.outsider, people.service, name="Zhang Foreign")
 
     html = (
@@ -134,7 +135,8 @@ def test_case_form_customer_picker_searches_visible_customers(people, customer, 
         .content.decode()
     )
 
-    assert "Zhang Industrial" in html
+    assert "Zhang Industrial" in html  # an organisation's name is not personal information
+    assert f"#{person.pk} Z* W*" in html and "Zhang Wei" not in html  # a person's is masked
     assert foreign.name not in html
 
 
@@ -231,13 +233,12 @@ def test_contact_reveal_is_for_compliance_with_a_reason(people, customer, login)
 
 
 def test_the_case_export_carries_no_contact_values(people, customer, login):
-    """The only spreadsheet export (cases CSV) names the customer but holds no phone or
-    e-mail; there is no XLSX export."""
+    """The cases CSV names the customer, a person masked, and holds no phone or e-mail."""
     make_case(people.agent, customer)
 
     response = login(people.supervisor).get(reverse("web:case_export"))
 
     text = b"".join(response.streaming_content).decode()
-    assert customer.name in text
+    assert display_name(customer) in text and customer.name not in text
     for point in customer.contact_points.all():
         assert point.value not in text and point.value[3:] not in text

@@ -22,6 +22,7 @@ from caseledger.customers.models import (
     RelationshipStatus,
 )
 from caseledger.journal.canonical import format_time
+from caseledger.vault.masking import display_name, shown
 
 UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
 
@@ -98,6 +99,11 @@ class ContactPointCreatedOut(ContactPointOut):
     )
 
 
+class NameRevealOut(Schema):
+    customer: int
+    name: str
+
+
 class ContactRevealOut(Schema):
     contact_point: int
     kind: str
@@ -160,7 +166,10 @@ class CustomerPatch(Strict):
 class CustomerOut(Schema):
     id: int
     kind: str
-    name: str
+    name: str = Field(
+        description="a person's name masked (**明, J* S*); POST /customers/{id}/reveal-name "
+        "shows it to someone allowed to, with a reason; an organisation's name in full"
+    )
     department: str = Field(description="department code")
     merged_into: int | None = Field(
         None, alias="merged_into_id", description="the survivor, if merged into another"
@@ -174,6 +183,10 @@ class CustomerOut(Schema):
     created_at: UtcTime
     updated_at: UtcTime
     version: int
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return display_name(obj)
 
     @staticmethod
     def resolve_department(obj: Any) -> str:
@@ -280,7 +293,11 @@ class CasePatch(Strict):
 
 class CustomerRef(Schema):
     id: int
-    name: str
+    name: str = Field(description="a person's name masked (**明, J* S*); an organisation's in full")
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return display_name(obj)
 
 
 class CaseOut(Schema):
@@ -326,6 +343,27 @@ class CaseOut(Schema):
     def resolve_assignee(obj: Any) -> str | None:
         return obj.assignee.username if obj.assignee_id else None
 
+    # Free text an administrator may mark sensitive (vault.sensitivity): masked if so.
+    @staticmethod
+    def resolve_subject(obj: Any) -> str:
+        return shown("case.subject", obj.subject)
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return shown("case.description", obj.description)
+
+    @staticmethod
+    def resolve_customer_request(obj: Any) -> str:
+        return shown("case.customer_request", obj.customer_request)
+
+    @staticmethod
+    def resolve_resolution(obj: Any) -> str:
+        return shown("case.resolution", obj.resolution)
+
+    @staticmethod
+    def resolve_root_cause(obj: Any) -> str:
+        return shown("case.root_cause", obj.root_cause)
+
 
 class CaseQuery(Schema):
     status: Status | None = None
@@ -362,6 +400,11 @@ class NoteOut(Schema):
     kind: str
     channel: str
     body: str
+
+    @staticmethod
+    def resolve_body(obj: Any) -> str:
+        return shown("case_note.body", obj.body)
+
     author: str = Field(description="username")
     created_at: UtcTime
 

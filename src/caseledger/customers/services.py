@@ -443,23 +443,35 @@ def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> st
             field=current.kind,
             owner=identifier_owner(current.customer_id),
         )
-        append(
-            actor=actor,
-            change=Change(
-                action="customer.reveal",
-                object_type="customer",
-                object_id=str(customer.pk),
-                # Unchanged: the state is repeated so the newest entry still rebuilds it.
-                state=customer_state(customer),
-                reason=reason,
-                extra={
-                    "field": f"identifier.{current.kind}",
-                    "identifier": current.pk,
-                    "masked": current.masked,
-                },
-            ),
+        _journal_reveal(
+            actor,
+            customer,
+            reason,
+            {
+                "field": f"identifier.{current.kind}",
+                "identifier": current.pk,
+                "masked": current.masked,
+            },
         )
     return plaintext
+
+
+def _journal_reveal(actor: User, customer: Customer, reason: str, extra: dict[str, Any]) -> None:
+    """The one journal entry of every reveal (identifier, contact point, name): who saw
+    which field of whom, when and why; `extra` names the field and holds its mask, never
+    the value."""
+    append(
+        actor=actor,
+        change=Change(
+            action="customer.reveal",
+            object_type="customer",
+            object_id=str(customer.pk),
+            # Unchanged: the state is repeated so the newest entry still rebuilds it.
+            state=customer_state(customer),
+            reason=reason,
+            extra=extra,
+        ),
+    )
 
 
 def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> str:
@@ -475,22 +487,35 @@ def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> st
         if current is None:
             raise NotFound(f"contact point {point.pk} does not exist", field="contact_point")
         customer = Customer.objects.get(pk=current.customer_id)
-        append(
-            actor=actor,
-            change=Change(
-                action="customer.reveal",
-                object_type="customer",
-                object_id=str(customer.pk),
-                state=customer_state(customer),
-                reason=reason,
-                extra={
-                    "field": f"contact_point.{current.kind}",
-                    "contact_point": current.pk,
-                    "masked": contact_masked(current.kind, current.value),
-                },
-            ),
+        _journal_reveal(
+            actor,
+            customer,
+            reason,
+            {
+                "field": f"contact_point.{current.kind}",
+                "contact_point": current.pk,
+                "masked": contact_masked(current.kind, current.value),
+            },
         )
     return current.value
+
+
+def customer_name_reveal(*, actor: User, customer: Customer, reason: str) -> str:
+    """A person's full name, which every interface otherwise masks (vault.masking
+    .display_name); for someone allowed to reveal who said why. Journaled like the other
+    reveals, with the masked name."""
+    from caseledger.vault.masking import display_name
+
+    require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
+    reason = _clean_reason(reason, required=True)
+    with write_transaction():
+        current = Customer.objects.filter(pk=customer.pk).first()
+        if current is None:
+            raise NotFound(f"customer {customer.pk} does not exist", field="customer")
+        _journal_reveal(
+            actor, current, reason, {"field": "customer.name", "masked": display_name(current)}
+        )
+    return current.name
 
 
 # ---- merge ------------------------------------------------------------------------------------

@@ -215,6 +215,11 @@ _reviewed = env_str("CASELEDGER_REVIEWED_IDENTIFIER_KINDS")
 REVIEWED_IDENTIFIER_KINDS: list[str] | None = (
     None if not _reviewed else [k for k in _reviewed.split(",") if k and k != "none"]
 )
+# Fields an administrator marks sensitive (vault.sensitivity), e.g. "case.root_cause,
+# case.description": masked in every interface. Not encrypted: see docs/operations/privacy.md.
+SENSITIVE_FIELDS: list[str] = [
+    f.strip() for f in (env_str("CASELEDGER_SENSITIVE_FIELDS", "") or "").split(",") if f.strip()
+]
 PRIVACY_REQUEST_DAYS = env_int("CASELEDGER_PRIVACY_REQUEST_DAYS", 30)
 PRIVACY_REQUEST_WORKING_DAYS = env_bool("CASELEDGER_PRIVACY_REQUEST_WORKING_DAYS", False)
 HOLIDAYS_FILE = env_str("CASELEDGER_HOLIDAYS_FILE", "") or ""
@@ -248,8 +253,7 @@ ARCHIVE_S3 = {
     "prefix": env_str("CASELEDGER_ARCHIVE_S3_PREFIX", "caseledger-archive/"),
     "endpoint_url": env_str("CASELEDGER_ARCHIVE_S3_ENDPOINT_URL") or BACKUP_S3["endpoint_url"],
     "region": env_str("CASELEDGER_ARCHIVE_S3_REGION") or BACKUP_S3["region"],
-    "access_key_id": env_str("CASELEDGER_ARCHIVE_S3_ACCESS_KEY_ID")
-    or BACKUP_S3["access_key_id"],
+    "access_key_id": env_str("CASELEDGER_ARCHIVE_S3_ACCESS_KEY_ID") or BACKUP_S3["access_key_id"],
     "secret_access_key": env_str("CASELEDGER_ARCHIVE_S3_SECRET_ACCESS_KEY")
     or BACKUP_S3["secret_access_key"],
 }

@@ -4,6 +4,7 @@ masking"). A mask hides characters; it is never an encoding that could be revers
 from __future__ import annotations
 
 import re
+from typing import Any
 
 STAR = "*"
 
@@ -58,3 +59,42 @@ def mask_identifier(kind: str, value: str) -> str:
     if kind in ("bank_card", "bank_account"):
         return mask_bank_card(value)
     return mask_text(value)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def mask_person_name(value: str) -> str:
+    """A person's name: `**明` for a Chinese name (the last character shows); otherwise the
+    first letter of each word and a star, `J* S*` for "John Smith"."""
+    value = value.strip()
+    if _CJK.search(value):
+        return mask_chinese_name(re.sub(r"\s+", "", value))
+    return " ".join(word[0] + STAR for word in value.split()) or value
+
+
+def display_name(customer: Any, revealed: bool = False) -> str:
+    """A customer's name as every interface shows it (pages, API, exports, messages).
+
+    A person's name is personal information and masked unless `revealed` (the caller has
+    had the reveal journaled: customers.services.customer_name_reveal). An organisation's
+    name is not personal information and shows in full, unless an administrator marked
+    customer.name sensitive, which masks every name."""
+    from caseledger.vault.sensitivity import is_marked
+
+    name = customer.name or ""
+    if revealed:
+        return name
+    if is_marked("customer.name"):
+        return mask_person_name(name) if customer.kind == "person" else mask_text(name)
+    return mask_person_name(name) if customer.kind == "person" else name
+
+
+def shown(field: str, value: Any) -> Any:
+    """A value of `field` as interfaces show it: masked (first and last third) if an
+    administrator marked the field sensitive (vault.sensitivity), else unchanged."""
+    from caseledger.vault.sensitivity import is_marked
+
+    if value in (None, "") or not is_marked(field):
+        return value
+    return mask_text(str(value))

@@ -55,6 +55,11 @@ urlpatterns = [
     path("customers/<int:pk>/merge/", customers.customer_merge, name="customer_merge"),
     path("customers/<int:pk>/unmerge/", customers.customer_unmerge, name="customer_unmerge"),
     path("contacts/<int:pk>/reveal/", customers.contact_point_reveal, name="contact_point_reveal"),
+    path(
+        "customers/<int:pk>/reveal-name/",
+        customers.customer_name_reveal,
+        name="customer_name_reveal",
+    ),
     path("customers/<int:pk>/history/", history.customer_history, name="customer_history"),
     path("customers/<int:pk>/identifiers/", identifiers.identifier_add, name="identifier_add"),
     path("identifiers/<int:pk>/reveal/", identifiers.identifier_reveal, name="identifier_reveal"),

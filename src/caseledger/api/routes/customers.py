@@ -29,6 +29,7 @@ from caseledger.api.schemas import (
     IdentifierIn,
     MergeIn,
     MergeOut,
+    NameRevealOut,
     RevealIn,
     RevealOut,
     UnmergeIn,
@@ -46,6 +47,7 @@ from caseledger.customers.services import (
     contact_point_reveal,
     customer_create,
     customer_merge,
+    customer_name_reveal,
     customer_unmerge,
     customer_update,
     identifier_add,
@@ -53,6 +55,7 @@ from caseledger.customers.services import (
 )
 from caseledger.privacy.services import identifier_change_propose, needs_review
 from caseledger.vault.crypto import blind_index
+from caseledger.vault.masking import display_name
 
 router = Router(tags=["customers"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
@@ -60,7 +63,8 @@ ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 
 def _duplicates(user: Any, customer: Any) -> list[dict]:
     return [
-        {"id": c.pk, "name": c.name} for c in probable_duplicates(actor=user, customer=customer)
+        {"id": c.pk, "name": display_name(c)}
+        for c in probable_duplicates(actor=user, customer=customer)
     ]
 
 
@@ -289,3 +293,21 @@ def customer_history(request: HttpRequest, customer_id: int, params: Query[Histo
     """With `as_of`, only the entries up to that moment and the customer's state then."""
     customer = customer_get(actor=actor(request), customer_id=customer_id)
     return history_out("customer", customer.pk, params.as_of)
+
+
+@router.post(
+    "/customers/{customer_id}/reveal-name",
+    response={200: NameRevealOut, **ERRORS},
+    summary="Reveal a person's full name (needs customer.reveal and a reason; journaled)",
+)
+def reveal_name(request: HttpRequest, customer_id: int, payload: RevealIn) -> HttpResponse:
+    """A person's name is masked everywhere else (**明). Needs a token with the
+    `customers:reveal` scope held by a user whose role may reveal; journaled as
+    `customer.reveal` with field `customer.name`."""
+    user = actor(request)
+    customer = customer_get(actor=user, customer_id=customer_id)
+    value = customer_name_reveal(actor=user, customer=customer, reason=payload.reason)
+    out = NameRevealOut(customer=customer.pk, name=value)
+    response = JsonResponse(out.model_dump(mode="json"))
+    response["Cache-Control"] = "no-store"
+    return response

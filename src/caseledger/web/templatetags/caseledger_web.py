@@ -84,3 +84,19 @@ def masked_contact(point: Any) -> str:
     from caseledger.vault.masking import mask_mobile
 
     return mask_mobile(point.value) if point.kind == "phone" else point.value
+
+
+@register.filter
+def display_name(customer: Any) -> str:
+    """A customer's name as every page shows it: a person's masked (vault.masking)."""
+    from caseledger.vault.masking import display_name as masked_name
+
+    return masked_name(customer) if customer is not None else ""
+
+
+@register.filter
+def shown(value: Any, field: str) -> Any:
+    """`value` of `field`, masked if an administrator marked the field sensitive."""
+    from caseledger.vault.masking import shown as shown_value
+
+    return shown_value(field, value)

@@ -30,6 +30,7 @@ from caseledger.customers.queries import (
     probable_duplicates,
 )
 from caseledger.customers.services import CUSTOMER_FIELDS
+from caseledger.vault.masking import display_name
 from caseledger.web.forms import (
     ContactPointForm,
     CustomerCreateForm,
@@ -112,7 +113,9 @@ def customer_create(request: AuthedRequest) -> HttpResponseBase:
         except ValidationFailed as exc:
             apply_errors(form, exc, aliases=CONTACT_ALIASES)
         else:
-            messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+            messages.success(
+                request, _("Customer %(name)s created.") % {"name": display_name(customer)}
+            )
             if probable_duplicates(actor=request.user, customer=customer):
                 messages.warning(
                     request,
@@ -271,6 +274,37 @@ def contact_point_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
     )
 
 
+@web_view
+@never_cache
+def customer_name_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """A person's full name, masked everywhere else; the same form, reason and journal entry
+    as a contact point's reveal (services.customer_name_reveal)."""
+    customer = customer_get(actor=request.user, customer_id=pk)
+    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
+    form = RevealForm(request.POST or None)
+    value = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            value = services.customer_name_reveal(
+                actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+    context = {
+        "point": None,
+        "masked": display_name(customer),
+        "customer": customer,
+        "form": form,
+        "value": value,
+    }
+    return render(
+        request,
+        "web/customers/reveal_contact.html",
+        context,
+        status=422 if form.errors else 200,
+    )
+
+
 class MergeForm(forms.Form):
     survivor = forms.IntegerField(
         label=gettext_lazy("Keep this customer (number)"),
@@ -324,7 +358,7 @@ def customer_merge(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 messages.success(
                     request,
                     _("%(merged)s was merged into %(survivor)s. The merge can be undone.")
-                    % {"merged": merged.name, "survivor": survivor.name},
+                    % {"merged": display_name(merged), "survivor": display_name(survivor)},
                 )
                 return redirect("web:customer_detail", pk=result.survivor.pk)
         elif survivor is not None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from caseledger.cases import services as case_services
 from caseledger.cases import storage
 from caseledger.cases.queries import attachment_get
+from caseledger.vault.masking import display_name, shown
 from caseledger.web.viewing import AuthedRequest, web_view
 from caseledger.web.views.cases import case_filters
 
@@ -84,8 +85,8 @@ def _row(case) -> list[str]:
             case.priority,
             case.department.code,
             case.assignee.username if case.assignee else "",
-            case.customer.name,
-            case.subject,
+            display_name(case.customer),
+            shown("case.subject", case.subject),
             local(case.received_at).isoformat(),
             local(case.closed_at).isoformat() if case.closed_at else "",
             local(case.updated_at).isoformat(),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from caseledger.cases.queries import case_get
 from caseledger.customers.queries import customer_get
 from caseledger.journal.queries import history, state_as_of
+from caseledger.vault.masking import display_name
 from caseledger.web.forms import AsOfForm
 from caseledger.web.viewing import AuthedRequest, clean_filters, web_view
 
@@ -52,6 +53,6 @@ def customer_history(request: AuthedRequest, pk: int) -> HttpResponseBase:
         request,
         object_type="customer",
         object_id=customer.pk,
-        title=customer.name,
+        title=display_name(customer),
         back_url=reverse("web:customer_detail", args=[customer.pk]),
     )

@@ -20,6 +20,7 @@ from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.customers.queries import customer_get
 from caseledger.retention.restriction import may_see_restricted
 from caseledger.retention.services import record_restrict, record_unrestrict
+from caseledger.vault.masking import display_name
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
 
 
@@ -34,7 +35,7 @@ def _record(request: AuthedRequest, kind: str, pk: str):
         case = case_get(actor=request.user, case_id=pk)
         return case, case.reference, "web:case_detail", "web:case_list"
     customer = customer_get(actor=request.user, customer_id=pk)
-    return customer, customer.name, "web:customer_detail", "web:customer_list"
+    return customer, display_name(customer), "web:customer_detail", "web:customer_list"
 
 
 @web_view
