@@ -6,52 +6,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0003_lifecycle_marks'),
-        ('privacy', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0003_lifecycle_marks"),
+        ("privacy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QualitySample',
+            name="QualitySample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('size', models.PositiveIntegerField()),
-                ('population', models.PositiveIntegerField()),
-                ('seed', models.CharField(max_length=32)),
-                ('drawn_at', models.DateTimeField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quality_samples', to='accounts.department')),
-                ('drawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("size", models.PositiveIntegerField()),
+                ("population", models.PositiveIntegerField()),
+                ("seed", models.CharField(max_length=32)),
+                ("drawn_at", models.DateTimeField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quality_samples",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'department_id'],
+                "ordering": ["-month", "department_id"],
             },
         ),
         migrations.CreateModel(
-            name='QualityCheck',
+            name="QualityCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('pending', 'Not yet checked'), ('ok', 'Correct'), ('corrected', 'Corrected'), ('unverifiable', 'Could not verify')], default='pending', max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sample', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='privacy.qualitysample')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet checked"),
+                            ("ok", "Correct"),
+                            ("corrected", "Corrected"),
+                            ("unverifiable", "Could not verify"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sample",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="privacy.qualitysample",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sample_id', 'id'],
+                "ordering": ["sample_id", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='qualitysample',
-            constraint=models.UniqueConstraint(fields=('department', 'month'), name='quality_sample_month'),
+            model_name="qualitysample",
+            constraint=models.UniqueConstraint(
+                fields=("department", "month"), name="quality_sample_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualitycheck',
-            constraint=models.UniqueConstraint(fields=('sample', 'customer'), name='quality_check_once'),
+            model_name="qualitycheck",
+            constraint=models.UniqueConstraint(
+                fields=("sample", "customer"), name="quality_check_once"
+            ),
         ),
     ]
