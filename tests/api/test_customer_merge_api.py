@@ -51,7 +51,7 @@ def test_create_and_contact_add_flag_probable_duplicates(people):
 
 
 def test_merge_then_unmerge_over_the_api(people):
-    api = ApiClient(people.agent, WRITE)
+    api = ApiClient(people.agent, [*WRITE, "cases:write"])
     survivor = make_customer(people.agent, people.sales, name="Survivor")
     merged = make_customer(people.agent, people.sales, name="Duplicate")
     case = make_case(people.agent, merged)
@@ -102,3 +102,13 @@ def test_merge_refusals_over_the_api(people):
     assert (not_merged.status_code, not_merged.json()["error"]["code"]) == (409, "not_merged")
     assert Entry.objects.filter(action__in=["customer.merge", "customer.unmerge"]).count() == 0
     assert not Entry.objects.filter(seq__gt=entries, object_id=str(mine.pk)).exists()
+
+
+def test_merge_moving_cases_needs_the_cases_write_scope_too(people):
+    survivor = make_customer(people.agent, people.sales, name="Survivor")
+    merged = make_customer(people.agent, people.sales, name="Duplicate")
+    make_case(people.agent, merged)
+    refused = ApiClient(people.agent, WRITE).post(
+        f"/customers/{merged.pk}/merge", {"survivor": survivor.pk, "reason": "same person"}
+    )
+    assert refused.status_code == 403 and "case.modify" in refused.json()["error"]["message"]

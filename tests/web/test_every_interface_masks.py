@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import zipfile
 
 import pytest
 from django.test import Client
@@ -56,6 +57,10 @@ def logs():
 
 
 def _text(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        # Every XML part of the workbook, as a spreadsheet program would read it.
+        with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as book:
+            return "".join(book.read(name).decode() for name in book.namelist())
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8-sig")
     if response["Content-Type"].startswith("application/json"):
@@ -79,6 +84,7 @@ def test_no_interface_shows_the_full_name_phone_or_resident_id(people, person, l
         "case page": web.get(reverse("web:case_detail", args=[case.pk])),
         "customer picker": web.get(reverse("web:customer_picker"), {"customer_q": "明"}),
         "case CSV": web.get(reverse("web:case_export")),
+        "case XLSX": web.get(reverse("web:case_export_xlsx")),
         "API customer": api.get(f"/customers/{person.pk}"),
         "API customers": api.get("/customers"),
         "API case": api.get(f"/cases/{case.pk}"),
@@ -113,3 +119,27 @@ def test_an_organisation_name_is_not_personal_and_shows_in_full(people):
     api = ApiClient(people.agent, ["customers:read"]).get(f"/customers/{org.pk}").json()
     assert "<h1>华为技术有限公司" in page and 'id="reveal-name"' not in page
     assert api["name"] == "华为技术有限公司"
+
+
+def test_xlsx_export_has_the_csv_rows_as_text_cells_and_is_journaled(people, person):
+    from openpyxl import load_workbook
+
+    from caseledger.journal.models import Entry
+
+    case = make_case(people.agent, person, subject="=HYPERLINK(1) 退款")
+    web = Client()
+    web.force_login(people.supervisor)
+    response = web.get(reverse("web:case_export_xlsx"), {"q": case.reference})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book["cases"].iter_rows(values_only=True))
+    assert rows[0][0] == "reference" and len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["reference"] == case.reference and row["customer"] == MASKED_NAME
+    # A subject that looks like a formula stays text, never a live formula.
+    cells = list(book["cases"].iter_rows())[1]
+    subject = cells[rows[0].index("subject")]
+    assert subject.data_type == "s" and subject.value.startswith("=HYPERLINK")
+    export = Entry.objects.filter(action="case.export").latest("seq")
+    assert str(case.pk) in export.payload.body

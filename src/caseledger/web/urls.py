@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/password/", auth.password_change, name="password_change"),
     path("cases/", cases.case_list_view, name="case_list"),
     path("cases/export.csv", files.case_export, name="case_export"),
+    path("cases/export.xlsx", files.case_export_xlsx, name="case_export_xlsx"),
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/subcategories/", cases.subcategory_options, name="subcategory_options"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),

@@ -264,7 +264,8 @@ def _merge_out(result: Any) -> dict:
 def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> Any:
     """Moves this customer's cases, contact points, identifiers and consents to `survivor`.
     Values the survivor already holds stay here and are listed as duplicates. Needs
-    customer.modify in both customers' departments; refused under a legal hold."""
+    customer.modify in both customers' departments and case.modify wherever the moved cases
+    sit (token scopes `customers:write` and `cases:write`); refused under a legal hold."""
     user = actor(request)
     merged = customer_get(actor=user, customer_id=customer_id)
     survivor = customer_get(actor=user, customer_id=payload.survivor)
