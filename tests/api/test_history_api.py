@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from caseledger.core import clock
 from tests.factories import make_case
@@ -66,16 +67,19 @@ def test_customer_history_and_as_of(people, api_as):
             "/customers", {"kind": "person", "name": "张伟", "department": "sales"}
         ).json()
     with clock.frozen(T0 + dt.timedelta(days=1)):
-        api.patch(f"/customers/{created['id']}", {"name": "张伟 (Zhang Wei)"})
+        api.patch(f"/customers/{created['id']}", {"name": "王伟明"})
 
     now = api.get(f"/customers/{created['id']}/history").json()
     then = api.get(
         f"/customers/{created['id']}/history", {"as_of": (T0 + dt.timedelta(hours=1)).isoformat()}
     ).json()
 
-    assert now["state"]["name"] == "张伟 (Zhang Wei)"
-    assert then["state"]["name"] == "张伟"
-    assert now["items"][-1]["changes"]["name"] == ["张伟", "张伟 (Zhang Wei)"]
+    # A person's name is personal data: history shows it masked, as every interface does.
+    assert now["state"]["name"] == "**明"
+    assert then["state"]["name"] == "*伟"
+    assert now["items"][-1]["changes"]["name"] == ["*伟", "**明"]
+    raw = json.dumps([now, then], ensure_ascii=False)
+    assert "张伟" not in raw and "王伟明" not in raw
 
 
 def test_generic_history_follows_each_objects_visibility(people, case, api_as):

@@ -89,6 +89,10 @@ def test_no_interface_shows_the_full_name_phone_or_resident_id(people, person, l
         "API customers": api.get("/customers"),
         "API case": api.get(f"/cases/{case.pk}"),
         "API cases": api.get("/cases"),
+        "customer history": web.get(
+            reverse("web:customer_history", args=[person.pk]), {"as_of": "2999-01-01T00:00:00"}
+        ),
+        "API customer history": api.get(f"/customers/{person.pk}/history"),
     }
     # Refusals log warnings with the request: they must not carry the values either.
     web.get(reverse("web:customer_name_reveal", args=[person.pk]))  # 403: may not reveal

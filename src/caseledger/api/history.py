@@ -30,6 +30,6 @@ def history_out(
     return {
         "object": root,
         "as_of": as_of,
-        "state": state_as_of(object_type, str(object_id), as_of),
-        "items": history(root, until=as_of) if items is None else items,
+        "state": state_as_of(object_type, str(object_id), as_of, masked=True),
+        "items": history(root, until=as_of, masked=True) if items is None else items,
     }

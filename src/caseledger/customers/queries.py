@@ -12,7 +12,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
 from caseledger.retention.restriction import ensure_readable, hide_restricted
-from caseledger.vault.masking import keep, mask_mobile, mask_text
+from caseledger.vault.masking import contact_masked, mask_email  # noqa: F401  (re-exported)
 
 
 def customer_list(
@@ -129,27 +129,6 @@ def contact_point_get(*, actor: User, point_id: int | str) -> ContactPoint:
             field="contact_point",
         )
     return point
-
-
-def mask_email(value: str) -> str:
-    """The first third of the mailbox name and the whole domain: `cus******@example.com`.
-    (retention-presets.md "other text" shows the first and last thirds; the domain stands
-    in for the last third, since it identifies no one on its own.)"""
-    local, at, domain = value.rpartition("@")
-    if not at:
-        return mask_text(value)
-    return keep(local, max(1, len(local) // 3), 0) + "@" + domain
-
-
-def contact_masked(kind: str, value: str) -> str:
-    """A contact point as every interface shows it unless it was revealed (personal data,
-    vault.sensitivity): phones 138******78, e-mail cus******@example.com, addresses with
-    their middle third hidden."""
-    if kind == ContactKind.PHONE:
-        return mask_mobile(value)
-    if kind == ContactKind.EMAIL:
-        return mask_email(value)
-    return mask_text(value)
 
 
 def probable_duplicates(*, actor: User, customer: Customer) -> list[Customer]:

@@ -29,9 +29,19 @@ class HistoryItem:
     redacted: bool
 
 
-def _item(entry: Entry) -> HistoryItem:
+def _item(entry: Entry, masked: bool = False) -> HistoryItem:
+    """`masked`: as interfaces show it (vault.masking.mask_state: names of persons, contact
+    values, fields marked sensitive); the stored form otherwise, for reconstruction."""
     body = getattr(entry, "payload", None)
     data = json.loads(body.body) if body is not None and body.body is not None else None
+    if data and masked:
+        from caseledger.vault.masking import mask_changes, mask_state
+
+        state = data.get("state")
+        data = {
+            "changes": mask_changes(entry.object_type, data.get("changes"), state),
+            "state": mask_state(entry.object_type, state),
+        }
     return HistoryItem(
         seq=entry.seq,
         at=entry.at,
@@ -47,7 +57,9 @@ def _item(entry: Entry) -> HistoryItem:
     )
 
 
-def history(root: str, *, until: dt.datetime | None = None) -> list[HistoryItem]:
+def history(
+    root: str, *, until: dt.datetime | None = None, masked: bool = False
+) -> list[HistoryItem]:
     """Every entry of a record and its parts (notes, attachments), oldest first.
 
     Callers check that the actor may see the record itself first.
@@ -55,10 +67,12 @@ def history(root: str, *, until: dt.datetime | None = None) -> list[HistoryItem]
     qs = Entry.objects.filter(root=root).select_related("payload").order_by("seq")
     if until is not None:
         qs = qs.filter(at__lte=until)
-    return [_item(e) for e in qs]
+    return [_item(e, masked) for e in qs]
 
 
-def state_as_of(object_type: str, object_id: str, at: dt.datetime | None = None) -> dict | None:
+def state_as_of(
+    object_type: str, object_id: str, at: dt.datetime | None = None, *, masked: bool = False
+) -> dict | None:
     """The object's full state after the last change at or before `at` (None: now)."""
     qs = Entry.objects.filter(object_type=object_type, object_id=str(object_id))
     if at is not None:
@@ -66,7 +80,7 @@ def state_as_of(object_type: str, object_id: str, at: dt.datetime | None = None)
     entry = qs.select_related("payload").order_by("-seq").first()
     if entry is None:
         return None
-    return _item(entry).state
+    return _item(entry, masked).state
 
 
 def entry_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Entry]:
@@ -88,11 +102,11 @@ def entry_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet
     return qs
 
 
-def entry_get(*, actor: Any, seq: int) -> HistoryItem:
+def entry_get(*, actor: Any, seq: int, masked: bool = True) -> HistoryItem:
     from caseledger.core.errors import NotFound
 
     require(actor, Perm.JOURNAL_VIEW)
     entry = Entry.objects.select_related("payload").filter(seq=seq).first()
     if entry is None:
         raise NotFound(f"journal entry #{seq} does not exist", field="seq")
-    return _item(entry)
+    return _item(entry, masked)

@@ -98,3 +98,79 @@ def shown(field: str, value: Any) -> Any:
     if value in (None, "") or not is_marked(field):
         return value
     return mask_text(str(value))
+
+
+def mask_email(value: str) -> str:
+    """The first third of the mailbox name and the whole domain: `cus******@example.com`.
+    (retention-presets.md "other text" shows the first and last thirds; the domain stands
+    in for the last third, since it identifies no one on its own.)"""
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return mask_text(value)
+    return keep(local, max(1, len(local) // 3), 0) + "@" + domain
+
+
+def contact_masked(kind: str, value: str) -> str:
+    """A contact point as every interface shows it unless it was revealed (personal data,
+    vault.sensitivity): phones 138******78, e-mail cus******@example.com, addresses with
+    their middle third hidden."""
+    if kind == "phone":
+        return mask_mobile(value)
+    if kind == "email":
+        return mask_email(value)
+    return mask_text(value)
+
+
+class _Named:
+    def __init__(self, name: str, kind: str) -> None:
+        self.name, self.kind = name, kind
+
+
+def _mask_contact_state(point: Any) -> Any:
+    if isinstance(point, dict) and isinstance(point.get("value"), str):
+        return {**point, "value": contact_masked(str(point.get("kind", "")), point["value"])}
+    return point
+
+
+def mask_state(object_type: str, state: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A journaled state (or a diff's before/after values) as interfaces show it: the same
+    masking as the live record (names of persons, contact values, fields an administrator
+    marked sensitive). The journal itself keeps the stored form; this is for display."""
+    if not state:
+        return state
+    shown_state = dict(state)
+    if object_type == "customer":
+        name = shown_state.get("name")
+        if isinstance(name, str):
+            kind = str(shown_state.get("kind") or "person")
+            shown_state["name"] = display_name(_Named(name, kind))
+        points = shown_state.get("contact_points")
+        if isinstance(points, list):
+            shown_state["contact_points"] = [_mask_contact_state(p) for p in points]
+    elif object_type == "contact_point":
+        shown_state = _mask_contact_state(shown_state)
+    for key, value in list(shown_state.items()):
+        if isinstance(value, str):
+            shown_state[key] = shown(f"{object_type}.{key}", value)
+    return shown_state
+
+
+def mask_changes(
+    object_type: str, changes: dict[str, Any] | None, state: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A diff {field: [before, after]} masked like mask_state (a customer's kind is taken
+    from its state, so a name change of a person is masked on both sides)."""
+    if not changes:
+        return changes
+    kind = (state or {}).get("kind", "person")
+    before = {k: v[0] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    after = {k: v[1] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    if object_type == "customer":
+        before.setdefault("kind", kind)
+        after.setdefault("kind", kind)
+    masked_before = mask_state(object_type, before) or {}
+    masked_after = mask_state(object_type, after) or {}
+    return {
+        k: [masked_before.get(k), masked_after.get(k)] if k in before else v
+        for k, v in changes.items()
+    }

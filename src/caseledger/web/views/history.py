@@ -24,10 +24,10 @@ def render_history(
     context = {
         "title": title,
         "back_url": back_url,
-        "items": history(f"{object_type}:{object_id}"),
+        "items": history(f"{object_type}:{object_id}", masked=True),
         "form": form,
         "as_of": as_of,
-        "state": state_as_of(object_type, str(object_id), as_of) if as_of else None,
+        "state": state_as_of(object_type, str(object_id), as_of, masked=True) if as_of else None,
     }
     return render(request, "web/history.html", context)
 

@@ -103,7 +103,7 @@ class Command(VerbCommand):
         ref = lookups.record_ref(options["object"], actor=actor)
         if options.get("as_of"):
             moment = parse_moment(options["as_of"])
-            state = state_as_of(ref.object_type, ref.object_id, moment)
+            state = state_as_of(ref.object_type, ref.object_id, moment, masked=True)
             if state is None:
                 raise NotFound(
                     f"{ref.root} has no recorded state at {moment.isoformat()}", field="as_of"
@@ -113,7 +113,7 @@ class Command(VerbCommand):
                 render.state_text(ref.root, render.local(moment), state),
             )
             return
-        items = history(ref.root)
+        items = history(ref.root, masked=True)
         if not items:
             raise NotFound(f"the journal has no entries for {ref.root}", field="object")
         self.emit(
