@@ -71,28 +71,27 @@ def batches(
 
 
 def held(batch: Batch) -> set[int]:
-    active = holds.active_holds()
+    active = list(holds.active_holds().values_list("pk", "scope", "case_filter"))
+    if not active:
+        return set()
+    ids = [pk for pk, _scope, _filter in active]
     pks = set(batch.pks)
+    named_customers = LegalHold.customers.through.objects.filter(legalhold_id__in=ids)
     if batch.record_type == "customer":
-        named_customers = LegalHold.customers.through.objects.filter(
-            batch.within("customer_id"), legalhold__in=active
-        ).values_list("customer_id", flat=True)
-        candidates = pks.intersection(named_customers)
+        named = named_customers.filter(batch.within("customer_id"))
+        candidates = pks.intersection(named.values_list("customer_id", flat=True))
         return holds.held_customer_ids(sorted(candidates)) if candidates else set()
     named_cases = LegalHold.cases.through.objects.filter(
-        batch.within("case_id"), legalhold__in=active
-    ).values_list("case_id", flat=True)
-    candidates = pks.intersection(named_cases)
-    held_customers = set(
-        LegalHold.customers.through.objects.filter(legalhold__in=active).values_list(
-            "customer_id", flat=True
-        )
+        batch.within("case_id"), legalhold_id__in=ids
     )
-    if held_customers:
-        candidates |= {r[0] for r in batch.rows if r[CUSTOMER_ID] in held_customers}
-    for hold in active.filter(scope=HoldScope.FILTER):
-        matching = Case.objects.filter(batch.within("pk"), holds.filter_q(hold.case_filter))
-        candidates |= pks.intersection(matching.values_list("pk", flat=True))
+    candidates = pks.intersection(named_cases.values_list("case_id", flat=True))
+    of = set(named_customers.values_list("customer_id", flat=True))
+    if of:
+        candidates |= {r[0] for r in batch.rows if r[CUSTOMER_ID] in of}
+    for _pk, scope, case_filter in active:
+        if scope == HoldScope.FILTER:
+            matching = Case.objects.filter(batch.within("pk"), holds.filter_q(case_filter))
+            candidates |= pks.intersection(matching.values_list("pk", flat=True))
     return holds.held_case_ids(sorted(candidates)) if candidates else set()
 
 
