@@ -7,7 +7,6 @@ from django.core.management.base import CommandError
 
 from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
-from caseledger.demo.deadlines import write_deadlines
 from caseledger.demo.lifecycle import adopt_schedules, archive_some, place_holds
 from caseledger.demo.load import (
     BulkSession,
@@ -20,6 +19,7 @@ from caseledger.demo.people import demo_password, ensure_people
 from caseledger.demo.privacy import make_privacy_records
 from caseledger.journal.services import checkpoint_create
 from caseledger.journal.verify import verify_chain
+from caseledger.retention.services import retention_recompute
 
 
 class Command(CaseledgerCommand):
@@ -94,7 +94,9 @@ class Command(CaseledgerCommand):
             holds = place_holds(compliance)
             steps = {"services": time.perf_counter() - mark}
             with self.progress(existing + customers + cases, "deadlines") as bar:
-                deadlines = write_deadlines(progress=bar.update)
+                deadlines = retention_recompute(
+                    actor=records, batch_size=10_000, progress=bar.update
+                )
             steps["deadlines"] = time.perf_counter() - mark - sum(steps.values())
             limit = options["archive"]
             if limit is None:
