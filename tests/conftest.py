@@ -8,15 +8,24 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from caseledger.journal import triggers
+from caseledger.disposition import triggers as certificate_triggers
+from caseledger.journal import triggers as journal_triggers
 
 os.environ.setdefault("CASELEDGER_HEALTH_TESTING", "1")
 
 
-def _make_flush_respect_journal_triggers() -> None:
-    """TransactionTestCase empties every table between tests; the journal refuses that.
+# Tables the database keeps forever, with the module that guards each one.
+_GUARDED = (
+    ("journal_entry", journal_triggers),
+    (certificate_triggers.TABLE, certificate_triggers),
+)
 
-    Only in tests, the flush drops the append-only triggers, empties, and puts them back.
+
+def _make_flush_respect_guard_triggers() -> None:
+    """TransactionTestCase empties every table between tests; the journal and the
+    certificates of disposition refuse that (PostgreSQL refuses TRUNCATE too).
+
+    Only in tests, the flush drops those triggers, empties, and puts them back.
     """
     ops_class = type(connection.ops)
     if getattr(ops_class, "_caseledger_patched", False):
@@ -27,16 +36,17 @@ def _make_flush_respect_journal_triggers() -> None:
         statements = original(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if "journal_entry" not in tables:
-            return statements
         vendor = self.connection.vendor
-        return [*triggers.drop_statements(vendor), *statements, *triggers.create_statements(vendor)]
+        guards = [module for table, module in _GUARDED if table in tables]
+        drop = [sql for module in guards for sql in module.drop_statements(vendor)]
+        create = [sql for module in guards for sql in module.create_statements(vendor)]
+        return [*drop, *statements, *create]
 
     ops_class.sql_flush = sql_flush
     ops_class._caseledger_patched = True
 
 
-_make_flush_respect_journal_triggers()
+_make_flush_respect_guard_triggers()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""Disposition fixtures: a schedule with due cases, and a flush that may empty the
-certificates table (the database refuses deletes there, as it should outside tests)."""
+"""Disposition fixtures: a schedule with due cases. (The flush that may empty the
+certificates table lives in tests/conftest.py with the journal's.)"""
 
 from __future__ import annotations
 
@@ -7,33 +7,9 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
 
-from caseledger.disposition import triggers
 from tests.api.conftest import api_as  # noqa: F401
 from tests.web.conftest import login  # noqa: F401
-
-
-def _flush_may_empty_certificates() -> None:
-    ops_class = type(connection.ops)
-    if getattr(ops_class, "_disposition_patched", False):
-        return
-    original = ops_class.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(
-            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
-        if triggers.TABLE not in tables:
-            return statements
-        vendor = self.connection.vendor
-        return [*triggers.drop_statements(vendor), *statements, *triggers.create_statements(vendor)]
-
-    ops_class.sql_flush = sql_flush
-    ops_class._disposition_patched = True
-
-
-_flush_may_empty_certificates()
 
 LATER = dt.date(2040, 1, 1)  # every record made today is due by then
 
