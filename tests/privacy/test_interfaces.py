@@ -73,6 +73,8 @@ def test_web_consent_and_reverification_flags_on_the_customer_page(people, brows
         assert "marketing SMS" in page and 'id="reverify"' in page
         worklist = alice.get(reverse("web:reverification")).content.decode()
         assert display_name(customer) in worklist and customer.name not in worklist
+        for point in customer.contact_points.all():  # contact values masked there too
+            assert point.value not in worklist
 
 
 def test_web_privacy_requests_flag_overdue_and_export_json(people, customer, browser):

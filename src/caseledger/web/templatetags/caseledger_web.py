@@ -80,10 +80,10 @@ def status_label(value: str) -> str:
 
 @register.filter
 def masked_contact(point: Any) -> str:
-    """Phone numbers are personal data: masked wherever they are only being read."""
-    from caseledger.vault.masking import mask_mobile
+    """A contact point as every page shows it (vault.masking.contact_masked)."""
+    from caseledger.vault.masking import contact_masked
 
-    return mask_mobile(point.value) if point.kind == "phone" else point.value
+    return contact_masked(point.kind, point.value)
 
 
 @register.filter
