@@ -6,9 +6,7 @@ from the command, every deadline and a first archive run."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,24 +35,13 @@ class LifecycleCounts:
     archive: dict[str, Any] | None = None
 
 
-@contextlib.contextmanager
-def _no_recompute_requests() -> Iterator[None]:
-    """Each schedule change asks the worker for a full recompute after it commits
-    (retention.services._recompute_later): 30-odd passes over a million records, queued
-    behind the demo, which writes every deadline itself once the records exist. The demo
-    (one thread, one command) leaves those requests out while it adopts."""
-    from caseledger.retention import services
-
-    saved = services._recompute_later
-    services._recompute_later = lambda: None
-    try:
-        yield
-    finally:
-        services._recompute_later = saved
-
-
 def adopt_schedules(records: User) -> int:
-    with _no_recompute_requests():
+    """Each schedule change would ask the worker for a full recompute: 30-odd passes over a
+    million records, queued behind the demo, which writes every deadline itself once the
+    records exist."""
+    from caseledger.retention.services import recompute_deferred
+
+    with recompute_deferred():
         return _adopt(records)
 
 

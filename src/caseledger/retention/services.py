@@ -3,8 +3,10 @@ validation → write → journal, one transaction each (per batch for the recomp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -243,12 +245,27 @@ def _journal_schedule(actor: User | None, schedule: RetentionSchedule, before, a
     )
 
 
+_deferral = threading.local()
+
+
+@contextlib.contextmanager
+def recompute_deferred() -> Iterator[None]:
+    """For a bulk caller that recomputes every deadline itself when it is done (the demo
+    loader): schedule changes inside ask the worker for nothing."""
+    _deferral.active = True
+    try:
+        yield
+    finally:
+        _deferral.active = False
+
+
 def _recompute_later() -> None:
     """Deadlines follow a schedule change: the worker recomputes after the commit (a
-    request must not rewrite a million rows)."""
+    request must not rewrite a million rows; repeated requests collapse, see tasks.py)."""
     from caseledger.retention.tasks import recompute_soon
 
-    transaction.on_commit(recompute_soon)
+    if not getattr(_deferral, "active", False):
+        transaction.on_commit(recompute_soon)
 
 
 def schedule_create(

@@ -12,9 +12,20 @@ from caseledger.core.tasks import job
 
 
 @job("retention.recompute")
-def recompute() -> dict[str, Any]:
+def recompute(requested_at: str | None = None) -> dict[str, Any]:
+    """A full recompute, unless one that started after `requested_at` already rewrote every
+    deadline: ten schedule edits in a row (adopting presets, say) cost one pass, not ten."""
+    import datetime as dt
+
+    from django.db.models import Min
+
+    from caseledger.retention.models import RecordRetention
     from caseledger.retention.services import retention_recompute
 
+    if requested_at is not None:
+        oldest = RecordRetention.objects.aggregate(oldest=Min("computed_at"))["oldest"]
+        if oldest is not None and oldest >= dt.datetime.fromisoformat(requested_at):
+            return {"skipped": "every deadline was recomputed after this request"}
     return retention_recompute(actor=None)
 
 
@@ -22,7 +33,9 @@ recompute_task = db_task(name="retention.recompute_now")(recompute)
 
 
 def recompute_soon() -> None:
-    recompute_task()
+    from caseledger.core import clock
+
+    recompute_task(clock.now().isoformat())
 
 
 @job("retention.reminders")
