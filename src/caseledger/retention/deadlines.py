@@ -1,5 +1,8 @@
 """Which schedule governs a record, and when it falls due. Pure functions of the record,
-the schedules and the day; retention_recompute stores what they say.
+the schedules and the day: `deadline` for one model instance (the rules written plainly),
+`Engine` for plain rows by the million (what retention_plan counts and retention_recompute
+stores, fed by retention.sweep); tests/retention/test_deadlines_engine.py holds the two to
+the same answers.
 
 Rules (docs/adr/0007-retention-and-holds.md):
 - a schedule matches when each of its non-empty criteria matches (case kind, category,
