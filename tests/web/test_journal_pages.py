@@ -105,3 +105,17 @@ def test_entry_detail_never_shows_a_secret_even_if_one_was_journaled(people, log
 
     assert "abc123deadbeef" not in html and "new-pass-hash" not in html
     assert "(hidden)" in html
+
+
+def test_compliance_lists_every_reveal_with_who_whom_and_why(people, customer, login):
+    from caseledger.customers.services import customer_name_reveal
+
+    customer_name_reveal(actor=people.compliance, customer=customer, reason="court order 17")
+    client = login(people.compliance)
+    page = client.get(reverse("web:journal_list")).content.decode()
+    assert 'id="looks-reveals"' in page
+    reveals = client.get(reverse("web:journal_list"), {"action": "customer.reveal"})
+    rows = reveals.context["page"].rows
+    assert [(e.action, e.actor_name, e.object_id, e.reason) for e in rows] == [
+        ("customer.reveal", "carl", str(customer.pk), "court order 17")
+    ]
