@@ -231,6 +231,8 @@ REVERIFY_DAYS = {
 }
 # Customer records drawn per department each month for the data-quality check.
 QUALITY_SAMPLE_SIZE = env_int("CASELEDGER_QUALITY_SAMPLE_SIZE", 20)
+# How long a revealed value stays on screen before the page masks it again.
+REVEAL_SECONDS = env_int("CASELEDGER_REVEAL_SECONDS", 60)
 
 # Continuous replication of SQLite with Litestream (caseledger.backup.replication), run by
 # `caseledger up` and `caseledger worker --replicate`: "dir" (LITESTREAM_REPLICA_DIR), "s3"

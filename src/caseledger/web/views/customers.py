@@ -7,6 +7,7 @@ import functools
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -265,6 +266,7 @@ def contact_point_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
         "customer": customer,
         "form": form,
         "value": value,
+        "reveal_seconds": settings.REVEAL_SECONDS,
     }
     return render(
         request,
@@ -296,6 +298,7 @@ def customer_name_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
         "customer": customer,
         "form": form,
         "value": value,
+        "reveal_seconds": settings.REVEAL_SECONDS,
     }
     return render(
         request,

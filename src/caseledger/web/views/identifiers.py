@@ -3,6 +3,7 @@ permission and a reason, shown once, journaled). Views parse, call one service, 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -83,6 +84,12 @@ def identifier_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return render(
         request,
         "web/customers/reveal.html",
-        {"identifier": identifier, "customer": customer, "form": form, "value": value},
+        {
+            "identifier": identifier,
+            "customer": customer,
+            "form": form,
+            "value": value,
+            "reveal_seconds": settings.REVEAL_SECONDS,
+        },
         status=422 if form.errors else 200,
     )
