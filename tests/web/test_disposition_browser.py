@@ -23,11 +23,11 @@ def _log_in(page, base: str, username: str, password: str) -> None:  # noqa: F81
 def test_propose_approve_execute_and_print_the_certificate(
     transactional_db,
     live_server,
-    page,
+    page,  # noqa: F811
     people,
     customer,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.DISPOSITIONS_DIR = tmp_path / "dispositions"
     make_schedule(people, "destroy", code="browser-destroy")

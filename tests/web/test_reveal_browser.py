@@ -13,7 +13,7 @@ RESIDENT_ID = "11010519491231002X"
 def test_a_revealed_identifier_is_masked_again_after_the_configured_time(
     transactional_db,
     live_server,
-    page,
+    page,  # noqa: F811
     people,
     customer,
     settings,  # noqa: F811
