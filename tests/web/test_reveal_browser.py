@@ -16,7 +16,7 @@ def test_a_revealed_identifier_is_masked_again_after_the_configured_time(
     page,  # noqa: F811
     people,
     customer,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.REVEAL_SECONDS = 2
     added = identifier_add(
