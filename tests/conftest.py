@@ -51,10 +51,15 @@ _make_flush_respect_guard_triggers()
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path: Path):
-    """Attachments, keys and checkpoints of each test live in its own directory."""
+    """Attachments, keys, checkpoints, archive segments, certificate files and mail of each
+    test live in its own directory: no test sees files another one left."""
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.JOURNAL_SIGNING_KEY_FILE = tmp_path / "keys" / "journal-ed25519.pem"
     settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "checkpoints" / "checkpoints.jsonl"
+    settings.ARCHIVE_DIR = tmp_path / "archive"
+    settings.ARCHIVE_S3 = {**settings.ARCHIVE_S3, "bucket": None}
+    settings.DISPOSITIONS_DIR = tmp_path / "dispositions"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     return tmp_path
 
 
