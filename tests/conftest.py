@@ -50,6 +50,16 @@ _make_flush_respect_guard_triggers()
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A test that switches the language (the zh-Hans page tests) leaves it active in the
+    thread; the next test starts in the default again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path: Path):
     """Attachments, keys, checkpoints, archive segments, certificate files and mail of each
     test live in its own directory: no test sees files another one left."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import Department, User
@@ -50,7 +51,7 @@ PENDING_RECORD = "privacy.pending"
 # Who handles privacy requests: the compliance role (the one that may reveal). A dedicated
 # permission can replace this without touching callers.
 HANDLE = Perm.CUSTOMER_REVEAL
-ANONYMIZATION_REQUIRED = "anonymization required"
+ANONYMIZATION_REQUIRED = gettext_noop("anonymization required")
 
 
 def _record(actor: User | None, action: str, obj: Any, before: dict | None, **kw: Any) -> None:
@@ -330,7 +331,7 @@ def _delete_customer(actor: User, request: PrivacyRequest) -> str:
     return _(
         "%(outcome)s: customer %(id)s is due today and queued for anonymization through "
         "disposition review"
-    ) % {"outcome": ANONYMIZATION_REQUIRED, "id": customer.pk}
+    ) % {"outcome": _(ANONYMIZATION_REQUIRED), "id": customer.pk}
 
 
 def privacy_request_export(

@@ -100,3 +100,16 @@ def shown(value: Any, field: str) -> Any:
     from caseledger.vault.masking import shown as shown_value
 
     return shown_value(field, value)
+
+
+@register.filter
+def lifecycle_label(code: Any) -> str:
+    """A lifecycle code (record kind, disposition action, batch or item status, lifecycle
+    state) as its translated label; documents such as certificates keep the codes."""
+    from caseledger.disposition.models import BatchAction, BatchStatus, ItemStatus
+    from caseledger.retention.models import Action, LifecycleState, RecordKind
+
+    for choices in (RecordKind, BatchAction, Action, BatchStatus, ItemStatus, LifecycleState):
+        if code in choices.values:
+            return str(choices(code).label)
+    return "" if code is None else str(code)
