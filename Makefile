@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint typecheck migrations-check install install-test browser clean
+.PHONY: run test lint typecheck migrations-check messages install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ typecheck: install-test
 
 migrations-check: install-test
 	$(BIN)/caseledger makemigrations --check --dry-run
+
+# The zh-Hans catalogue: collect new strings, translate them in the .po, then compile.
+messages: install
+	cd src/caseledger && ../../$(BIN)/caseledger makemessages -l zh_Hans --no-obsolete
+	cd src/caseledger && ../../$(BIN)/caseledger compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
