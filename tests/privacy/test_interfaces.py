@@ -91,6 +91,28 @@ def test_web_privacy_requests_flag_overdue_and_export_json(people, customer, bro
     assert browser(people.agent).get(reverse("web:privacy_request_list")).status_code == 403
 
 
+def test_web_access_request_gives_a_readable_copy_of_the_same_export(people, customer, browser):
+    from caseledger.journal.models import Entry
+    from tests.factories import make_case
+
+    case = make_case(people.agent, customer)
+    carl = browser(people.compliance)
+    request = services.privacy_request_open(
+        actor=people.compliance, customer=customer, kind="access"
+    )
+    exports = Entry.objects.filter(action__contains="export").count()
+    readable = carl.post(
+        reverse("web:privacy_request_act", args=[request.pk]), {"action": "export_html"}
+    )
+    assert readable.status_code == 200 and readable["Content-Type"].startswith("text/html")
+    assert readable["Cache-Control"] == "no-store"
+    html = readable.content.decode()
+    for section in ("customer", "contact_points", "cases", "journal"):
+        assert f'id="section-{section}"' in html
+    assert case.reference in html and "window.print()" in html
+    assert Entry.objects.filter(action__contains="export").count() == exports + 1
+
+
 def test_api_add_is_pending_listed_and_decided_only_with_approve(people, customer):
     alice = ApiClient(people.agent, ["customers:read", "customers:write"])
     made = alice.post(

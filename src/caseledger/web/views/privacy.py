@@ -4,12 +4,14 @@ access export), and the re-verification worklist. Views parse, call one service,
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -111,17 +113,20 @@ def privacy_request_list_view(request: AuthedRequest) -> HttpResponseBase:
 @web_view
 @require_POST
 def privacy_request_act(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    """Assign to me, complete, refuse, or export (access/copy: a JSON download)."""
+    """Assign to me, complete, refuse, or export (access/copy: a JSON download, or the same
+    export as a readable page to print or save as PDF)."""
     found = privacy_request_get(actor=request.user, request_id=pk)
     action = request.POST.get("action")
     try:
-        if action == "export":
+        if action in ("export", "export_html"):
             data = services.privacy_request_export(
                 actor=request.user,
                 request=found,
                 reveal=request.POST.get("reveal") == "1",
                 reason=request.POST.get("reason", ""),
             )
+            if action == "export_html":
+                return _readable_export(request, found, data)
             response = HttpResponse(
                 json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
             )
@@ -142,6 +147,40 @@ def privacy_request_act(request: AuthedRequest, pk: int) -> HttpResponseBase:
     except (ValidationFailed, Conflict) as exc:
         _refused(request, exc)
     return redirect("web:privacy_request_list")
+
+
+# The export's sections in reading order, with their headings.
+EXPORT_SECTIONS = (
+    ("customer", gettext_lazy("Customer")),
+    ("contact_points", gettext_lazy("Contact points")),
+    ("identifiers", gettext_lazy("Sensitive identifiers")),
+    ("consents", gettext_lazy("Consents")),
+    ("privacy_requests", gettext_lazy("Privacy requests")),
+    ("cases", gettext_lazy("Cases")),
+    ("notes", gettext_lazy("Notes")),
+    ("attachments", gettext_lazy("Attachments")),
+    ("journal", gettext_lazy("Journal")),
+)
+
+
+def _readable_export(request: AuthedRequest, found: Any, data: dict[str, Any]) -> HttpResponse:
+    """The access/copy export as tables a person can read, print or save as PDF: the same
+    data (and the same journaled export) as the JSON download."""
+    sections = []
+    for key, title in EXPORT_SECTIONS:
+        rows = data.get(key) or []
+        rows = [rows] if isinstance(rows, dict) else list(rows)
+        columns = sorted({k for row in rows for k in row}) if rows else []
+        table = [[json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                  for v in (row.get(c) for c in columns)] for row in rows]  # fmt: skip
+        sections.append({"key": key, "title": title, "columns": columns, "rows": table})
+    response = render(
+        request,
+        "web/privacy/export.html",
+        {"request_row": found, "data": data, "sections": sections},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @web_view
