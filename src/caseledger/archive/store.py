@@ -10,17 +10,16 @@ interrupted write are never listed.
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 
+from caseledger.core.durable import TMP_PREFIX, fsync_dir, write_atomically
 from caseledger.core.errors import NotFound
 
-_TMP = ".tmp-"
+_TMP = TMP_PREFIX
 
 
 class Store(Protocol):
@@ -29,14 +28,6 @@ class Store(Protocol):
     def get(self, name: str) -> bytes: ...
     def names(self) -> list[str]: ...
     def delete(self, name: str) -> None: ...
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass
@@ -52,15 +43,7 @@ class DirectoryStore:
         return self.root / name
 
     def put(self, name: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        final = self._path(name)
-        tmp = self.root / f"{_TMP}{secrets.token_hex(4)}-{name}"
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.rename(tmp, final)
-        _fsync_dir(self.root)
+        write_atomically(self._path(name), data)
 
     def get(self, name: str) -> bytes:
         path = self._path(name)
@@ -76,7 +59,7 @@ class DirectoryStore:
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
         if self.root.is_dir():
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
 
     def clean_leftovers(self) -> None:
         """Temporary files of a write a crash interrupted: never a whole object."""

@@ -20,19 +20,12 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 
+from caseledger.core.durable import TMP_PREFIX, fsync_dir
 from caseledger.core.errors import NotFound, ValidationFailed
 
 ARCHIVE = "archive.tar.zst.enc"
 MANIFEST = "manifest.json"
-_TMP = ".tmp-"
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_TMP = TMP_PREFIX
 
 
 @dataclass
@@ -68,17 +61,17 @@ class DirectoryDestination:
             shutil.copyfileobj(src, dst, 1024 * 1024)
             dst.flush()
             os.fsync(dst.fileno())
-        _fsync_dir(staging)
+        fsync_dir(staging)
         pause_for_fault_test(f"{self.name}:before-rename")
         os.rename(staging, final)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         tmp_manifest = final / f"{_TMP}{MANIFEST}"
         with tmp_manifest.open("wb") as fh:
             fh.write(manifest)
             fh.flush()
             os.fsync(fh.fileno())
         os.rename(tmp_manifest, final / MANIFEST)
-        _fsync_dir(final)
+        fsync_dir(final)
 
     def snapshot_ids(self) -> list[str]:
         if not self.root.is_dir():

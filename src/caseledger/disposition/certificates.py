@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
+from caseledger.core.durable import write_atomically
 from caseledger.core.state import plain
 from caseledger.disposition.models import DispositionBatch, ItemStatus
 from caseledger.journal.canonical import canonical_json
@@ -92,21 +91,7 @@ def write(document: dict[str, Any]) -> Path:
     text = json.dumps(
         {**document, "sha256": digest(document)}, ensure_ascii=False, indent=2, sort_keys=True
     )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".writing-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, (text + "\n").encode("utf-8"))
     return target
 
 
