@@ -3,6 +3,7 @@ into rows, with an error that names what was not found."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from caseledger.core.errors import NotFound, ValidationFailed
@@ -95,3 +96,13 @@ def _case_id(key: str, actor) -> int:
     if pk is None:
         raise NotFound(f"case {key} does not exist", field="object")
     return pk
+
+
+def day_named(text: str | None, *, field: str = "on") -> dt.date | None:
+    """A YYYY-MM-DD option (None when not given), refused by name when it is not a date."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from exc

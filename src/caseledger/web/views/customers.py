@@ -7,7 +7,6 @@ import functools
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,8 +37,8 @@ from caseledger.web.forms import (
     CustomerEditForm,
     CustomerFilterForm,
     IdentifierForm,
-    RevealForm,
 )
+from caseledger.web.reveal import reveal_page
 from caseledger.web.viewing import (
     AuthedRequest,
     apply_errors,
@@ -249,62 +248,32 @@ def contact_point_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
 @never_cache
 def contact_point_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
     point = contact_point_get(actor=request.user, point_id=pk)
-    customer = point.customer
-    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
-    form = RevealForm(request.POST or None)
-    value = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            value = services.contact_point_reveal(
-                actor=request.user, point=point, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-    context = {
-        "point": point,
-        "masked": contact_masked(point.kind, point.value),
-        "customer": customer,
-        "form": form,
-        "value": value,
-        "reveal_seconds": settings.REVEAL_SECONDS,
-    }
-    return render(
+    return reveal_page(
         request,
-        "web/customers/reveal_contact.html",
-        context,
-        status=422 if form.errors else 200,
+        customer=point.customer,
+        title=_("Reveal a contact point"),
+        what=point.get_kind_display(),
+        masked=contact_masked(point.kind, point.value),
+        reveal=lambda reason: services.contact_point_reveal(
+            actor=request.user, point=point, reason=reason
+        ),
     )
 
 
 @web_view
 @never_cache
 def customer_name_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    """A person's full name, masked everywhere else; the same form, reason and journal entry
-    as a contact point's reveal (services.customer_name_reveal)."""
+    """A person's full name, masked everywhere else (services.customer_name_reveal)."""
     customer = customer_get(actor=request.user, customer_id=pk)
-    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
-    form = RevealForm(request.POST or None)
-    value = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            value = services.customer_name_reveal(
-                actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-    context = {
-        "point": None,
-        "masked": display_name(customer),
-        "customer": customer,
-        "form": form,
-        "value": value,
-        "reveal_seconds": settings.REVEAL_SECONDS,
-    }
-    return render(
+    return reveal_page(
         request,
-        "web/customers/reveal_contact.html",
-        context,
-        status=422 if form.errors else 200,
+        customer=customer,
+        title=_("Reveal the name"),
+        what=_("Name"),
+        masked=display_name(customer),
+        reveal=lambda reason: services.customer_name_reveal(
+            actor=request.user, customer=customer, reason=reason
+        ),
     )
 
 

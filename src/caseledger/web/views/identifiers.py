@@ -3,7 +3,6 @@ permission and a reason, shown once, journaled). Views parse, call one service, 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -11,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from caseledger.accounts.access import require
-from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import ValidationFailed
 from caseledger.customers import services
 from caseledger.customers.queries import customer_get, identifier_get
 from caseledger.privacy.services import identifier_change_propose, needs_review
-from caseledger.web.forms import IdentifierForm, RevealForm
+from caseledger.web.forms import IdentifierForm
+from caseledger.web.reveal import reveal_page
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
 from caseledger.web.views.customers import detail_context
 
@@ -70,26 +68,13 @@ def identifier_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
 @never_cache
 def identifier_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
     identifier = identifier_get(actor=request.user, identifier_id=pk)
-    customer = identifier.customer
-    require(request.user, Perm.CUSTOMER_REVEAL, customer.department_id)  # service checks again
-    form = RevealForm(request.POST or None)
-    value = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            value = services.identifier_reveal(
-                actor=request.user, identifier=identifier, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-    return render(
+    return reveal_page(
         request,
-        "web/customers/reveal.html",
-        {
-            "identifier": identifier,
-            "customer": customer,
-            "form": form,
-            "value": value,
-            "reveal_seconds": settings.REVEAL_SECONDS,
-        },
-        status=422 if form.errors else 200,
+        customer=identifier.customer,
+        title=_("Reveal a sensitive identifier"),
+        what=identifier.get_kind_display(),
+        masked=identifier.masked,
+        reveal=lambda reason: services.identifier_reveal(
+            actor=request.user, identifier=identifier, reason=reason
+        ),
     )

@@ -3,22 +3,12 @@ segments, the segments checked, and an archived case read back (journaled)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError
 
+from caseledger.cli.lookups import day_named
 from caseledger.cli.subcommands import VerbCommand
-from caseledger.core.errors import ValidationFailed
-
-
-def _day(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD)", field="on") from exc
 
 
 def _mb(n: int) -> str:
@@ -58,7 +48,7 @@ class Command(VerbCommand):
         from caseledger.archive.services import archive_run
         from caseledger.cli.lookups import actor_named
 
-        on = _day(options.get("on"))
+        on = day_named(options.get("on"))
         # Counting the eligible cases scans the table: with --limit the bar uses the limit.
         limit = options.get("limit")
         total = limit if limit is not None else eligible(on).count()

@@ -4,20 +4,10 @@ lifecycle run, and restriction under PIPL Art 47."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from caseledger.cli.lookups import day_named
 from caseledger.cli.subcommands import VerbCommand
-from caseledger.core.errors import ValidationFailed
-
-
-def _day(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD)", field="on") from exc
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:
@@ -138,7 +128,7 @@ class Command(VerbCommand):
         from caseledger.retention.queries import retention_plan
 
         bar = self.progress(None, "planning")
-        plan = retention_plan(actor=None, on=_day(options.get("on")), progress=bar.update)
+        plan = retention_plan(actor=None, on=day_named(options.get("on")), progress=bar.update)
         bar.close()
         states = ", ".join(f"{k} {v}" for k, v in sorted(plan["by_state"].items())) or "none"
         self.emit(plan, "\n".join([f"Plan for {plan['on']}: {states}", *_table(plan["rows"])]))
@@ -152,7 +142,7 @@ class Command(VerbCommand):
         bar = self.progress(Case.objects.count() + Customer.objects.count(), "recomputing")
         counts = retention_recompute(
             actor=actor_named(options.get("as_user")),
-            on=_day(options.get("on")),
+            on=day_named(options.get("on")),
             batch_size=options["batch_size"],
             progress=bar.update,
         )
@@ -175,7 +165,7 @@ class Command(VerbCommand):
         try:
             result = lifecycle_run(
                 actor=actor_named(options.get("as_user")),
-                on=_day(options.get("on")),
+                on=day_named(options.get("on")),
                 batch_size=options["batch_size"],
                 progress=step,
             )
