@@ -8,18 +8,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from caseledger.retention.deadlines import DUE_SOON_DAYS
+from caseledger.retention.deadlines import dated_state
 from caseledger.retention.models import LifecycleState
 
 _KEEP = (LifecycleState.HELD, LifecycleState.UNSCHEDULED, LifecycleState.RESTRICTED)
-
-
-def _dated(due_on: dt.date, on: dt.date) -> str:
-    if due_on <= on:
-        return LifecycleState.DUE
-    if due_on <= on + dt.timedelta(days=DUE_SOON_DAYS):
-        return LifecycleState.DUE_SOON
-    return LifecycleState.ACTIVE
 
 
 def adjusters(
@@ -70,7 +62,7 @@ def adjusters(
             new_due = extended.get(record_id)
             if new_due is not None and values["due_on"] is not None and new_due > values["due_on"]:
                 values["due_on"] = new_due
-                values["state"] = _dated(new_due, on)
+                values["state"] = dated_state(new_due, on)
             if record_id in in_review:
                 values["state"] = LifecycleState.IN_REVIEW
 

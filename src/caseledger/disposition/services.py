@@ -42,7 +42,7 @@ from caseledger.disposition.models import (
 )
 from caseledger.journal.services import Change, append, write_transaction
 from caseledger.retention import holds
-from caseledger.retention.deadlines import DUE_SOON_DAYS
+from caseledger.retention.deadlines import dated_state
 from caseledger.retention.errors import Held
 from caseledger.retention.models import (
     Action,
@@ -314,14 +314,6 @@ def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> 
     return batch
 
 
-def _state_for(due_on: dt.date, today: dt.date) -> str:
-    if due_on <= today:
-        return LifecycleState.DUE
-    if due_on <= today + dt.timedelta(days=DUE_SOON_DAYS):
-        return LifecycleState.DUE_SOON
-    return LifecycleState.ACTIVE
-
-
 def disposition_extend(
     *,
     actor: User,
@@ -404,7 +396,7 @@ def disposition_extend(
         before = {"due_on": plain(retention.due_on), "state": retention.state}
         retention.due_on = due_on
         if retention.state not in (LifecycleState.HELD, LifecycleState.UNSCHEDULED):
-            retention.state = _state_for(due_on, _today())
+            retention.state = dated_state(due_on, _today())
         retention.save(update_fields=["due_on", "state"])
         after = {"due_on": plain(due_on), "state": retention.state}
         append(

@@ -139,6 +139,16 @@ def deadline(
     return Deadline(governing, start, due, state)
 
 
+def dated_state(due_on: dt.date, on: dt.date) -> str:
+    """The state a due date alone gives on `on` (no hold, no restriction): due, due soon
+    or active. Disposition extensions use it for the new date they set."""
+    if due_on <= on:
+        return LifecycleState.DUE
+    if due_on <= on + dt.timedelta(days=DUE_SOON_DAYS):
+        return LifecycleState.DUE_SOON
+    return LifecycleState.ACTIVE
+
+
 def _keeps_longer(due: dt.date | None, than: dt.date | None) -> bool:
     if than is None:
         return False
