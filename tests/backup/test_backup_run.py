@@ -133,7 +133,7 @@ def test_an_altered_manifest_is_refused_by_name(backups, people, records):
 
 def test_pruning_keeps_the_newest_verified_backup(backups, people, records, settings):
     settings.BACKUP_KEEP = {"hourly": 1, "daily": 0, "weekly": 0, "monthly": 0}
-    hour = dt.datetime.now(tz=dt.UTC).replace(minute=0, second=0, microsecond=0)
+    hour = clock.now().replace(minute=0, second=0, microsecond=0)
     with clock.frozen(hour + dt.timedelta(seconds=1)):
         first = backup_run(actor=people.admin)
     with clock.frozen(hour + dt.timedelta(seconds=1, microseconds=1)):  # same second

@@ -15,6 +15,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import ROLE_VALUES
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.cases.services import case_create, case_state
+from caseledger.core import clock
 from caseledger.core.state import model_state
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.customers.services import customer_state
@@ -101,7 +102,7 @@ def test_demo_fills_an_empty_database_and_journals_every_record(monkeypatch):
 def test_demo_data_is_plausible(monkeypatch):
     run_demo("--seed", "4")
     cases = list(Case.objects.select_related("assignee", "customer"))
-    now = dt.datetime.now(tz=dt.UTC)
+    now = clock.now()
 
     # References follow the counters: CL-<year>-NNNNNN, numbered by arrival within a year.
     by_year: dict[int, list[int]] = {}

@@ -25,6 +25,7 @@ django.setup()
 from caseledger.accounts.services import department_create, user_create
 from caseledger.cases.services import case_attachment_add, case_note_add
 from caseledger.retention.services import schedule_create, retention_recompute
+from caseledger.core import clock
 from tests.factories import make_case, make_customer
 sales = department_create(actor=None, code="sales", name="Sales")
 agent = user_create(actor=None, username="alice", password="pw-long-enough-1", roles=["agent"], department=sales)
@@ -37,7 +38,7 @@ case_attachment_add(actor=agent, case=cases[0], stream=io.BytesIO(b"scan"), file
 schedule_create(actor=rita, code="complaints", data={
     "name": "Complaints", "record_kind": "case", "case_kind": "complaint", "period_years": 1,
     "triggers": ["created"], "action": "destroy", "legal_source": "test"})
-retention_recompute(actor=rita, on=dt.date(2040, 1, 1))
+retention_recompute(actor=rita, on=clock.now().date() + dt.timedelta(days=5000))
 print(json.dumps([c.pk for c in cases]))
 """
 

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from caseledger.cases import storage
 from caseledger.cases.models import Attachment, Case, CaseNote
+from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.disposition import services as disp
@@ -25,7 +26,7 @@ from caseledger.journal.verify import verify_chain
 from caseledger.retention.errors import Held
 from caseledger.retention.models import LifecycleState, RecordRetention
 from caseledger.retention.services import hold_place, hold_release
-from tests.disposition.conftest import make_schedule, recompute
+from tests.disposition.conftest import LATER, make_schedule, recompute
 from tests.factories import make_case, make_customer
 
 
@@ -141,18 +142,19 @@ def test_reject_and_extend(people, due_cases):
     assert {_state("case", c.pk) for c in made} == {LifecycleState.DUE}
 
     batch = disp.disposition_propose(actor=people.records_manager, schedule=schedule)
-    new_due = dt.date(2041, 6, 1)
+    new_due = LATER + dt.timedelta(days=517)
     with pytest.raises(ValidationFailed, match="after the current"):
         disp.disposition_extend(
             actor=people.compliance, record_type="case", record_id=made[0].pk,
-            due_on="2027-06-01", reason="x", batch=batch,
+            due_on=(clock.now() + dt.timedelta(days=180)).date().isoformat(), reason="x",
+            batch=batch,
         )  # fmt: skip
     disp.disposition_extend(
         actor=people.compliance, record_type="case", record_id=made[0].pk,
         due_on=new_due, reason="complaint re-opened by the regulator", batch=batch,
     )  # fmt: skip
     assert batch.items.get(record_id=made[0].pk).status == ItemStatus.EXTENDED
-    recompute(people)  # on 2040-01-01: the extension holds, the batch keeps the others
+    recompute(people)  # on LATER: the extension holds, the batch keeps the others
     row = RecordRetention.objects.get(record_type="case", record_id=made[0].pk)
     assert (row.due_on, row.state) == (new_due, LifecycleState.ACTIVE)
     assert _state("case", made[1].pk) == LifecycleState.IN_REVIEW

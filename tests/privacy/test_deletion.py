@@ -21,6 +21,9 @@ from caseledger.retention.services import hold_place, retention_recompute, sched
 NOON = dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 22)
 
+# Written against fixed dates: the fixtures are dated at NOON too.
+pytestmark = pytest.mark.clock(NOON)
+
 
 def _deletion(people, customer):
     return services.privacy_request_open(

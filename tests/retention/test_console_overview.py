@@ -6,11 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from caseledger.retention.overview import due_by_month, unscheduled_records
 from caseledger.retention.services import record_restrict, retention_recompute, schedule_create
 from tests.factories import make_case, make_customer
 
 TODAY = dt.date(2026, 11, 22)
+
+# Written against fixed dates: the fixtures are dated on TODAY too.
+pytestmark = pytest.mark.clock(dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC))
 
 
 def _schedule(people, years: int, months: int = 0):

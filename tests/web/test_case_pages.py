@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from caseledger.cases.models import Case, CaseNote
+from caseledger.core import clock
 from caseledger.journal.models import Entry
 from caseledger.journal.queries import history, state_as_of
 from caseledger.vault.masking import display_name
@@ -72,7 +73,7 @@ def test_a_bad_field_is_shown_next_to_it_and_nothing_is_written(people, customer
 def test_a_service_refusal_lands_on_the_field_it_names(people, customer, login):
     client = login(people.agent)
     entries_before = Entry.objects.count()
-    future = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    future = (clock.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S")
 
     response = client.post(reverse("web:case_create"), _form(customer, received_at=future))
 

@@ -36,6 +36,7 @@ from caseledger.backup.restore import (
     _probe_env,
     sqlite_target,
 )
+from caseledger.core import clock
 from caseledger.core.errors import NotFound, ValidationFailed
 
 CONFIG_NAME = "litestream.yml"
@@ -233,7 +234,7 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
             field="from",
         )
     started = time.monotonic()
-    label = "replica-" + (at or dt.datetime.now(tz=dt.UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+    label = "replica-" + (at or clock.now()).strftime("%Y%m%dT%H%M%S.%fZ")
     db_path, data_dir, is_live = sqlite_target(Path(to), replace)
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = data_dir / f".restoring-{label}-{secrets.token_hex(3)}"
