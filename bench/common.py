@@ -77,22 +77,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(workers: int = 2, threads: int = 4) -> Iterator[str]:
-    """`caseledger serve` on a free port; yields its base URL once /healthz answers."""
+def server(extra: Sequence[str] = ()) -> Iterator[str]:
+    """`caseledger serve` on a free port, with its own default serving model unless `extra`
+    says otherwise; yields its base URL once /healthz answers."""
     import requests
 
     port = free_port()
     process = subprocess.Popen(
-        [
-            CASELEDGER,
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ],
+        [CASELEDGER, "serve", "--port", str(port), *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,16 +1,29 @@
-"""How fast cases come in: through `case_create` (one journaled transaction each) on SQLite,
-against raw single-row SQLite commits on the same machine, and through the REST API.
+"""How fast complaints come in, from the service to the wire, in one run.
 
-    .venv/bin/python bench/ingest.py [--quick]
+    .venv/bin/python bench/ingest.py [--quick] [--postgres URL] [--sweep 2x4,3x4,4x2]
 
-Judged by: case_create cases/s >= 500, and the ratio case_create / raw sqlite3 commits.
+Measures on a fresh database (SQLite in a temporary data directory, or the PostgreSQL
+database at URL, emptied first):
+
+* `case_create` and `intake_record` in-process, one journaled transaction each;
+* `POST /api/v1/cases` and the one-request `POST /api/v1/intake` (customer matched or
+  created, and the case) through `caseledger serve` with its default serving model, at 1
+  and 4 concurrent clients (separate processes with keep-alive connections);
+* p50/p95 per request, and each API rate over its service's rate.
+
+Judged by (issue 16): API / service >= 0.7 at 4 clients; intake >= 330 complaints/s at 4
+clients (50x Request Tracker 5's best default figure here, 6.6/s); p95 < 25 ms at 4 clients.
+`--sweep WxT,...` also measures the intake at 4 clients under other workers x threads.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import http.client
+import json
+import multiprocessing
+import os
 import sys
-import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,33 +41,28 @@ CASE = {
 }
 
 
-def raw_sqlite_commits(path: Path, count: int) -> float:
-    """Rows/s of plain sqlite3 single-row commits with caseledger's WAL settings."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, subject TEXT, body TEXT, at TEXT)")
-    body = str(CASE) * 2
-    with common.timer() as t:
-        for i in range(count):
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "INSERT INTO t (subject, body, at) VALUES (?, ?, datetime('now'))",
-                (f"case {i}", body),
-            )
-            db.execute("COMMIT")
-    db.close()
-    return count / t[0]
+def phone(n: int) -> str:
+    return f"139{n:08d}"
 
 
-def service_ingest(count: int) -> tuple[float, dict]:
-    """Cases/s through case_create, each its own journaled transaction."""
+def intake_body(n: int) -> dict:
+    """A complaint from a requester not seen before (the costlier path: a new customer)."""
+    return {
+        "department": "sales",
+        "customer": {
+            "kind": "person",
+            "name": f"王伟{n}",
+            "contact_points": [{"kind": "phone", "value": phone(n)}],
+        },
+        "case": CASE,
+    }
+
+
+def prepare() -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from caseledger.accounts.services import department_create, user_create
-    from caseledger.cases.services import case_create
-    from caseledger.core.context import via
+    from caseledger.accounts.services import department_create, token_create, user_create
     from caseledger.customers.services import customer_create
 
     department = department_create(actor=None, code="sales", name="销售部 Sales")
@@ -74,91 +82,172 @@ def service_ingest(count: int) -> tuple[float, dict]:
             "contact_points": [{"kind": "phone", "value": "13812345678"}],
         },
     )
-    data = {**CASE, "department": department.pk, "customer": customer.pk}
+    _, secret = token_create(
+        actor=None,
+        user=agent,
+        name="ingest benchmark",
+        scopes=["cases:write", "customers:write"],
+    )
+    return {"agent": agent, "customer": customer.pk, "token": secret}
+
+
+def service_rates(target: dict, count: int) -> tuple[float, float]:
+    """case_create/s and intake_record/s in this process, through the API's interface."""
+    from caseledger.cases.services import case_create
+    from caseledger.core.context import via
+    from caseledger.intake.services import intake_record
+
+    agent = target["agent"]
+    data = {**CASE, "department": "sales", "customer": target["customer"]}
     with via("api"), common.timer() as t:
         for _ in range(count):
             case_create(actor=agent, data=data)
-    return count / t[0], {"department": department.code, "customer": customer.pk}
+    cases = count / t[0]
+    with via("api"), common.timer() as t:
+        for i in range(count):
+            intake_record(actor=agent, data=intake_body(10_000_000 + i), source="api")
+    return cases, count / t[0]
 
 
-def api_ingest(count: int, clients: int, target: dict) -> float | None:
-    """Cases/s through POST /api/v1/cases on `caseledger serve`, `clients` at a time."""
-    import requests
+def _client(port: int, token: str, path: str, bodies: list[bytes], start, out) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies, errors = [], []
+    start.wait()
+    began = time.perf_counter()
+    for body in bodies:
+        t0 = time.perf_counter()
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        answer = response.read()
+        latencies.append(time.perf_counter() - t0)
+        if response.status >= 300:
+            errors.append(f"HTTP {response.status}: {answer[:200]!r}")
+    out.put((began, time.perf_counter(), latencies, errors))
 
-    token = (
-        common.caseledger(
-            "token",
-            "create",
-            "--user",
-            "bench.agent",
-            "--scopes",
-            "cases:write,customers:read",
-            "--name",
-            "ingest benchmark",
+
+def api_rate(port: int, token: str, path: str, bodies: list[bytes], clients: int) -> dict:
+    """Requests/s with `clients` processes each sending its share of `bodies` back to back,
+    timed from the first request's start to the last one's end."""
+    context = multiprocessing.get_context("fork")
+    start, out = context.Event(), context.Queue()
+    share = len(bodies) // clients
+    workers = [
+        context.Process(
+            target=_client,
+            args=(port, token, path, bodies[i * share : (i + 1) * share], start, out),
         )
-        .strip()
-        .splitlines()[-1]
-    )
-    body = {**CASE, "department": target["department"], "customer": target["customer"]}
-    errors: list[str] = []
-    with common.server() as base:
-        probe = requests.post(
-            f"{base}/api/v1/cases",
-            json=body,
-            timeout=30,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        if probe.status_code == 404:
-            print("POST /api/v1/cases is not in this checkout yet: not measured")
-            return None
-        if probe.status_code >= 300:
-            sys.exit(f"POST /api/v1/cases: HTTP {probe.status_code} {probe.text[:300]}")
-
-        def client(n: int) -> None:
-            session = requests.Session()
-            session.headers["Authorization"] = f"Bearer {token}"
-            for _ in range(n):
-                r = session.post(f"{base}/api/v1/cases", json=body, timeout=60)
-                if r.status_code >= 300:
-                    errors.append(f"HTTP {r.status_code}: {r.text[:200]}")
-
-        threads = [
-            threading.Thread(target=client, args=(count // clients,)) for _ in range(clients)
-        ]
-        with common.timer() as t:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        for i in range(clients)
+    ]
+    for w in workers:
+        w.start()
+    time.sleep(0.2)
+    start.set()
+    results = [out.get() for _ in workers]
+    for w in workers:
+        w.join()
+    errors = [e for r in results for e in r[3]]
     if errors:
-        sys.exit(f"{len(errors)} API errors, first: {errors[0]}")
-    return (count // clients) * clients / t[0]
+        sys.exit(f"{len(errors)} errors on {path}, first: {errors[0]}")
+    latencies = [x for r in results for x in r[2]]
+    elapsed = max(r[1] for r in results) - min(r[0] for r in results)
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": common.percentile(latencies, 50) * 1000,
+        "p95": common.percentile(latencies, 95) * 1000,
+    }
+
+
+def measure_api(target: dict, count: int, serve_args: list[str]) -> dict:
+    """Cases and intake at 1 and 4 clients against one `caseledger serve`."""
+    case_body = json.dumps({**CASE, "department": "sales", "customer": target["customer"]}).encode()
+    found: dict = {}
+    with common.server(extra=serve_args) as base:
+        port = int(base.rsplit(":", 1)[1])
+        offset = 20_000_000
+        for clients in (1, 4):
+            n = count if clients == 4 else count // 2
+            found[("cases", clients)] = api_rate(
+                port, target["token"], "/api/v1/cases", [case_body] * n, clients
+            )
+            bodies = [json.dumps(intake_body(offset + i)).encode() for i in range(n)]
+            offset += n
+            found[("intake", clients)] = api_rate(
+                port, target["token"], "/api/v1/intake", bodies, clients
+            )
+    return found
+
+
+def sweep(target: dict, count: int, models: list[str]) -> None:
+    print("\nserving models, intake at 4 clients:")
+    offset = 40_000_000
+    for model in models:
+        workers, threads = model.split("x")
+        with common.server(extra=["--workers", workers, "--threads", threads]) as base:
+            port = int(base.rsplit(":", 1)[1])
+            bodies = [json.dumps(intake_body(offset + i)).encode() for i in range(count)]
+            offset += count
+            r = api_rate(port, target["token"], "/api/v1/intake", bodies, 4)
+        print(f"  {model:>5}: {r['rate']:7.1f}/s  p50 {r['p50']:5.1f} ms  p95 {r['p95']:5.1f} ms")
+
+
+def empty_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
 
 
 def main() -> None:
-    args = common.parser(__doc__.splitlines()[0]).parse_args()
-    count = 300 if args.quick else 3000
-    with common.data_dir("ingest", keep=args.keep) as path:
-        raw = raw_sqlite_commits(path / "raw.sqlite3", count)
+    p = common.parser(__doc__.splitlines()[0])
+    p.add_argument("--postgres", metavar="URL", help="measure on this PostgreSQL database")
+    p.add_argument("--sweep", default="", help="also try these workers x threads, e.g. 2x4,3x4")
+    args = p.parse_args()
+    service_count = 300 if args.quick else 2000
+    api_count = 200 if args.quick else 2000
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    with common.data_dir("ingest", keep=args.keep):
+        if args.postgres:
+            empty_postgres(args.postgres)
+            os.environ["DATABASE_URL"] = args.postgres
         common.django_setup()
-        service, target = service_ingest(count)
+        target = prepare()
+        cases, intake = service_rates(target, service_count)
         from django.db import connections
 
         connections.close_all()
-        api = api_ingest(count // 2 if args.quick else 2000, 4, target)
+        api = measure_api(target, api_count, [])
+        if args.sweep:
+            sweep(target, api_count, args.sweep.split(","))
         from caseledger.journal.verify import verify_chain
 
-        assert verify_chain().ok, "journal does not verify after the benchmark"
+        assert verify_chain(checkpoint_logs=[]).ok, "the journal does not verify afterwards"
+    c4, i4 = api[("cases", 4)], api[("intake", 4)]
     results = [
-        common.Result("case_create (SQLite)", service, "cases/s", ">= 500/s", service >= 500),
-        common.Result("raw sqlite3 1-row commits", raw, "rows/s"),
+        common.Result(f"case_create in-process ({engine})", cases, "cases/s"),
+        common.Result(f"intake_record in-process ({engine})", intake, "complaints/s"),
     ]
-    if api is not None:
-        results.append(common.Result("POST /api/v1/cases (4 clients)", api, "cases/s"))
-    ratios = [("case_create / raw sqlite3 commit", service / raw)]
-    if api is not None:
-        ratios.append(("API / case_create", api / service))
-    common.report(f"ingest ({count} cases)", results, ratios)
+    for (kind, clients), r in sorted(api.items()):
+        path = "POST /api/v1/cases" if kind == "cases" else "POST /api/v1/intake"
+        results.append(common.Result(f"{path}, {clients} client(s)", r["rate"], "req/s"))
+        results.append(common.Result("  p50 / p95 (ms)", r["p50"], f"/ {r['p95']:.1f}"))
+    results += [
+        common.Result("intake at 4 clients", i4["rate"], "complaints/s", ">= 330/s",
+                      i4["rate"] >= 330),
+        common.Result("p95 at 4 clients (worst)", max(c4["p95"], i4["p95"]), "ms", "< 25 ms",
+                      max(c4["p95"], i4["p95"]) < 25),
+    ]  # fmt: skip
+    ratios = [
+        ("POST /cases at 4 clients / case_create", c4["rate"] / cases),
+        ("POST /intake at 4 clients / intake_record", i4["rate"] / intake),
+        ("POST /cases at 1 client / case_create", api[("cases", 1)]["rate"] / cases),
+        ("POST /intake at 1 client / intake_record", api[("intake", 1)]["rate"] / intake),
+    ]
+    common.report(f"ingest on {engine} ({service_count} in-process, {api_count} over HTTP)",
+                  results, ratios)  # fmt: skip
+    verdict = "PASS" if c4["rate"] / cases >= 0.7 else "FAIL"
+    print(f"  API / service at 4 clients >= 0.7: {verdict}")
 
 
 if __name__ == "__main__":

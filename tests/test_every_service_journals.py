@@ -12,6 +12,7 @@ import pkgutil
 import pytest
 
 import caseledger
+from caseledger.intake.services import intake_record
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
 from tests.disposition.journal_calls import disposition_calls
@@ -234,6 +235,19 @@ def _calls(people, customer, case):
         ),
         "caseledger.cases.services.case_attachment_add": lambda: cases.case_attachment_add(
             actor=people.agent, case=case, stream=io.BytesIO(b"%PDF-1.4"), filename="a.pdf"
+        ),
+        "caseledger.intake.services.intake_record": lambda: intake_record(
+            actor=people.agent,
+            data={
+                "department": "sales",
+                "customer": {"kind": "person", "name": "来电 Caller", "contact_points": []},
+                "case": {
+                    "kind": "complaint",
+                    "channel": "phone",
+                    "category": "other",
+                    "subject": "by phone",
+                },
+            },
         ),
         # Inside the test transaction the snapshot fails; that failure is recorded and
         # journaled too (tests/backup has the real runs).

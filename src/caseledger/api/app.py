@@ -9,7 +9,15 @@ from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
 from caseledger.api.routes import archive as archive_routes
-from caseledger.api.routes import cases, customers, dispositions, journal, privacy, retention
+from caseledger.api.routes import (
+    cases,
+    customers,
+    dispositions,
+    intake,
+    journal,
+    privacy,
+    retention,
+)
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 
@@ -49,6 +57,7 @@ def build() -> NinjaAPI:
     api.add_decorator(as_api, mode="view")
     api.add_router("", cases.router)
     api.add_router("", customers.router)
+    api.add_router("", intake.router)
     api.add_router("", journal.router)
     api.add_router("", privacy.router)
     api.add_router("", retention.router)

@@ -474,3 +474,50 @@ class HistoryQuery(Schema):
     as_of: dt.datetime | None = Field(
         None, description="ISO 8601 with offset: entries up to and the state at that moment"
     )
+
+
+# ---- intake -------------------------------------------------------------------------------
+
+
+class IntakeCustomerIn(Strict):
+    kind: CustomerKind
+    name: str
+    tags: list[str] | None = None
+    contact_points: list[ContactPointIn] | None = Field(
+        None,
+        description="a phone or e-mail address here finds the customer if the department "
+        "has one with it; otherwise the customer is created with these contact points",
+    )
+
+
+class IntakeCaseIn(Strict):
+    kind: CaseKind
+    channel: Channel
+    category: str = Field(description="see the taxonomy; e.g. billing, delivery, service")
+    subcategory: str | None = None
+    severity: Severity | None = None
+    priority: Priority | None = None
+    assignee: IdOrUsername | None = None
+    subject: str
+    description: str | None = None
+    customer_request: str | None = None
+    product_ref: str | None = None
+    order_ref: str | None = None
+    contract_ref: str | None = None
+    received_at: dt.datetime | None = Field(None, description="with offset; default now")
+
+
+class IntakeIn(Strict):
+    department: IdOrCode
+    customer: IntakeCustomerIn
+    case: IntakeCaseIn
+
+
+class IntakeCustomerOut(Schema):
+    id: int
+    created: bool = Field(description="false when the requester was matched by a contact point")
+
+
+class IntakeOut(Schema):
+    case: CaseOut
+    customer: IntakeCustomerOut

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from typing import Any
 
@@ -80,6 +81,23 @@ def warm_up(worker: Any) -> None:
     for language in ("zh-hans", "en"):
         with translation.override(language):
             translation.gettext("Cases")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def serving_model(cores: int | None = None) -> tuple[int, int]:
+    """(workers, threads) for this machine: one process per core, since a request's time is
+    Python work that holds the GIL (docs/benchmarks.md, "where a request's time goes"),
+    at least two so a slow request never stops the site; four threads each to overlap the
+    database waits (SQLite's write lock, PostgreSQL round trips)."""
+    cores = usable_cores() if cores is None else cores
+    return max(2, cores), 4
 
 
 def bind_address(host: str, port: int) -> str:

@@ -62,6 +62,8 @@ def customer_state(customer: Customer) -> dict[str, Any]:
 def resolve_department(value: Any, c: Collector, field: str = "department") -> Department | None:
     if value in (None, ""):
         return None
+    if isinstance(value, Department):  # resolved already (the intake passes it on)
+        return value
     query = (
         Department.objects.filter(pk=value)
         if str(value).isdigit()
@@ -151,9 +153,13 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
             created_at=now,
             updated_at=now,
         )
-        for item in contacts:
+        points = [
             ContactPoint.objects.create(customer=customer, created_at=now, **item)
-        state = customer_state(customer)
+            for item in contacts
+        ]
+        # What customer_state() would read back, from the rows just written.
+        state = model_state(customer)
+        state["contact_points"] = [model_state(point) for point in points]
         append(
             actor=actor,
             change=Change(

@@ -8,6 +8,7 @@ entry and its payload commit together with the change they describe, or not at a
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,16 +35,32 @@ class Change:
     extra: dict[str, Any] | None = None
 
 
+# Set while a write_transaction() is open in this thread: the head is locked already.
+_holding_head: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "caseledger_holding_head", default=False
+)
+
+
 @contextlib.contextmanager
 def write_transaction() -> Iterator[None]:
     """One transaction for a whole service call, holding the chain head from the start.
 
     Taking the head first (not at the first append) means no service ever waits for the
-    head while holding another row lock, so writers cannot deadlock.
+    head while holding another row lock, so writers cannot deadlock. A service called by
+    another service (the intake calls customer_create and case_create) joins the caller's
+    transaction: no savepoint, no second lock; if it fails, the whole transaction does.
     """
+    if _holding_head.get() and connection.in_atomic_block:
+        with transaction.atomic(savepoint=False):
+            yield
+        return
     with transaction.atomic():
         lock_head()
-        yield
+        token = _holding_head.set(True)
+        try:
+            yield
+        finally:
+            _holding_head.reset(token)
 
 
 @dataclass(frozen=True)

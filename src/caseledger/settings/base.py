@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "caseledger.vault",
     "caseledger.customers",
     "caseledger.cases",
+    "caseledger.intake",
     "caseledger.api",
     "caseledger.web",
     "caseledger.cli",

@@ -19,9 +19,18 @@ class Command(CaseledgerCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+        workers, threads = webserver.serving_model()
         parser.add_argument(
-            "--threads", type=int, default=4, help="threads per worker process (default 4)"
+            "--workers",
+            type=int,
+            default=workers,
+            help=f"worker processes (default: one per usable CPU core, at least 2; here {workers})",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=threads,
+            help=f"threads per worker process (default {threads})",
         )
         parser.add_argument(
             "--access-log", action="store_true", help="log every request as a JSON line on stdout"

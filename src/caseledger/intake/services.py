@@ -1,0 +1,150 @@
+"""One complaint with its requester, in one request: the customer is matched by a contact
+point (or created), and the case recorded, in one transaction and one journal burst.
+
+Every channel (the API's `/intake`, and the public form, mail and imports as they land)
+comes through `intake_record`, so a complaint is recorded the same way whatever its door.
+The customer and case services do the checking and journaling; this module only decides
+which customer the complaint belongs to and reports every problem of both parts at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from caseledger.accounts.access import can, require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.cases.models import Case
+from caseledger.cases.services import case_create
+from caseledger.core.errors import CaseledgerError, ValidationFailed
+from caseledger.core.validate import Collector
+from caseledger.customers.models import ContactKind, Customer
+from caseledger.customers.services import customer_create, resolve_department
+from caseledger.customers.validation import normalize_contact
+from caseledger.journal.services import write_transaction
+
+# The contact kinds that identify a person well enough to file a complaint under them.
+MATCHED_BY = (ContactKind.PHONE, ContactKind.EMAIL)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    case: Case
+    customer: Customer
+    customer_created: bool
+
+
+def _prefixed(prefix: str, error: ValidationFailed) -> list[CaseledgerError]:
+    found = error.errors or [error]
+    for item in found:
+        item.field = f"{prefix}{item.field}" if item.field else prefix.rstrip(".")
+    return found
+
+
+def _contacts(customer_data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The normalized (kind, value) pairs a customer can be matched by; bad ones are left
+    for customer_create to report."""
+    pairs = []
+    for item in customer_data.get("contact_points") or []:
+        if isinstance(item, Mapping) and item.get("kind") in MATCHED_BY:
+            value, problem = normalize_contact(item["kind"], str(item.get("value") or ""))
+            if value and not problem:
+                pairs.append((item["kind"], value))
+    return pairs
+
+
+def _match(actor: User, department_id: int, contacts: list[tuple[str, str]]) -> Customer | None:
+    """The oldest customer of the department with one of these contact points, followed to
+    the survivor if it was merged. Phones compare exactly (stored in E.164), e-mail
+    addresses without regard to case."""
+    if not contacts or not can(actor, Perm.CUSTOMER_VIEW, department_id):
+        return None
+    same = Q()
+    for kind, value in contacts:
+        field = (
+            "contact_points__value"
+            if kind == ContactKind.PHONE
+            else "contact_points__value__iexact"
+        )
+        same |= Q(contact_points__kind=kind, **{field: value})
+    found = (
+        Customer.objects.filter(same, department_id=department_id)
+        .select_related("department")
+        .order_by("pk")
+        .first()
+    )
+    seen = set()
+    while found is not None and found.merged_into_id is not None and found.pk not in seen:
+        seen.add(found.pk)
+        found = Customer.objects.select_related("department").get(pk=found.merged_into_id)
+    return found
+
+
+def intake_record(
+    *, actor: User, data: Mapping[str, Any], reason: str = "", source: str = ""
+) -> Recorded:
+    """Record `data` = {"department", "customer": {...}, "case": {...}}.
+
+    The customer part is what `customer_create` takes; it is used to find the requester
+    (by phone or e-mail within the department) and only created when none matches. The
+    case part is what `case_create` takes, without `customer` and `department`. A refusal
+    names every problem of both parts (fields prefixed `customer.` and `case.`) and leaves
+    nothing behind.
+    """
+    c = Collector()
+    c.unknown(data, ("department", "customer", "case"))
+    department = resolve_department(data.get("department"), c)
+    if department is None and not c.errors:
+        c.add("department", "is required", "required")
+    require(actor, Perm.CASE_MODIFY, department.pk if department else None)
+    customer_in = data.get("customer")
+    case_in = data.get("case")
+    for name, value in (("customer", customer_in), ("case", case_in)):
+        if not isinstance(value, Mapping):
+            c.add(name, "must be an object", "required" if value is None else "invalid")
+    if isinstance(case_in, Mapping):
+        for name in ("customer", "department"):
+            if name in case_in:
+                c.add(f"case.{name}", "is set by the intake; leave it out", "unknown_field")
+    c.raise_if_any()
+    assert department is not None and isinstance(customer_in, Mapping)
+    assert isinstance(case_in, Mapping)
+    why = reason or (f"intake: {source}" if source else "intake")
+    errors: list[CaseledgerError] = []
+    with write_transaction():
+        customer = _match(actor, department.pk, _contacts(customer_in))
+        created = customer is None
+        if customer is None:
+            try:
+                customer = customer_create(
+                    actor=actor, data={**customer_in, "department": department}, reason=why
+                )
+            except ValidationFailed as refused:
+                if connection.needs_rollback:  # refused after it wrote: nothing more runs
+                    raise
+                errors.extend(_prefixed("customer.", refused))
+        try:
+            case = case_create(
+                actor=actor,
+                data={**case_in, "department": department, "customer": customer},
+                reason=why,
+            )
+        except ValidationFailed as refused:
+            # A customer the case could not be filed under has said why already.
+            errors.extend(
+                e for e in _prefixed("case.", refused) if customer or e.field != "case.customer"
+            )
+        if errors:
+            raise ValidationFailed(
+                "; ".join(str(e) for e in errors),
+                field=errors[0].field,
+                code=errors[0].code,
+                errors=errors if len(errors) > 1 else None,
+            )
+    assert customer is not None
+    return Recorded(case=case, customer=customer, customer_created=created)
