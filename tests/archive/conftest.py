@@ -11,6 +11,8 @@ from caseledger.core import clock
 from tests.factories import make_case
 
 LONG_AGO = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)  # > 365 days before 2026-11-22
+# The day the archive tests are written against (pytest.mark.clock dates their fixtures).
+ARCHIVE_DAY = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from caseledger.archive.services import archive_run
 from caseledger.cases.models import Case
 from caseledger.journal.models import Entry
 from tests.api.conftest import api_as  # noqa: F401  (the fixture)
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 
 TODAY = dt.date(2026, 11, 22)
+
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)  # written against TODAY; fixtures too
 
 
 def test_the_archived_record_reads_in_full_through_the_api(people, customer, api_as):  # noqa: F811

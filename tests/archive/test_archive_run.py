@@ -21,10 +21,12 @@ from caseledger.journal.models import Entry
 from caseledger.journal.queries import state_as_of
 from caseledger.journal.verify import verify_chain
 from caseledger.retention.services import hold_place
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 from tests.factories import make_case
 
 TODAY = dt.date(2026, 11, 22)
+
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)  # written against TODAY; fixtures too
 
 
 def test_closed_inactive_cases_become_stubs_backed_by_a_segment(people, customer, archive_store):

@@ -3,16 +3,19 @@ run` process: nothing is lost, nothing is half-done, and the next run finishes t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 
 import pytest
 
+from caseledger.core import clock
 from tests.procs import caseledger, isolated_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-FUTURE = "2031-01-01"  # every closed demo case is inactive long enough by then
+# Every closed demo case (made at the suite's date) is inactive long enough by then.
+FUTURE = (clock.now() + dt.timedelta(days=5 * 366)).date().isoformat()
 
 COUNT = """
 import django, json

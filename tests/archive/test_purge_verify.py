@@ -17,9 +17,11 @@ from caseledger.cases.models import Case
 from caseledger.cases.services import case_update
 from caseledger.core import clock
 from caseledger.core.errors import NotFound
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 
 TODAY = dt.date(2026, 11, 22)
+
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)  # written against TODAY; fixtures too
 
 
 def test_purge_rewrites_the_segment_without_those_records(

@@ -13,10 +13,10 @@ from caseledger.archive.services import archive_read, archive_run
 from caseledger.archive.store import S3Store, configured
 from caseledger.archive.verify import verify_all
 from caseledger.cases.models import Case
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 from tests.backup.conftest import make_bucket, s3_endpoint  # noqa: F401  (the fixture)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock(ARCHIVE_DAY)]  # fixtures dated too
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -13,7 +13,9 @@ from caseledger.cases.models import Case, CaseNote
 from caseledger.cases.services import case_attachment_add, case_note_add, case_update
 from caseledger.core.errors import Conflict
 from caseledger.journal.models import Entry
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
+
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)  # written against TODAY; fixtures too
 
 
 @pytest.fixture

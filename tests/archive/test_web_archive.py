@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from caseledger.archive.services import archive_run
 from caseledger.cases.models import Case
 from caseledger.journal.models import Entry
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 
 TODAY = dt.date(2026, 11, 22)
+
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)  # written against TODAY; fixtures too
 
 
 def _client(user) -> Client:
