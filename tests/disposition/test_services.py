@@ -269,3 +269,19 @@ def test_a_held_record_named_after_the_recompute_is_refused_naming_the_matter(pe
         )
     assert not DispositionItem.objects.exists()
     assert _state("case", made[1].pk) == LifecycleState.DUE
+
+
+def test_a_removed_attachment_keeps_its_content_until_the_case_is_destroyed(people, due_cases):
+    from caseledger.cases.services import case_attachment_remove
+
+    schedule, made = due_cases
+    attachment = Attachment.objects.get(case=made[0])
+    case_attachment_remove(actor=people.agent, attachment=attachment, reason="wrong case")
+    assert storage.path_for(attachment.sha256).exists()  # kept until disposition
+    batch = disp.disposition_propose(
+        actor=people.records_manager, schedule=schedule, records=[made[0].pk]
+    )
+    disp.disposition_approve(actor=people.supervisor, batch=batch, reason="checked")
+    disp.disposition_execute(actor=people.records_manager, batch=batch)
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert not storage.path_for(attachment.sha256).exists()

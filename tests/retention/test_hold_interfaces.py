@@ -23,14 +23,14 @@ def _hold(people, case):
 
 def test_api_patch_of_a_held_case_is_409_naming_the_hold(people, case, api_as):
     hold = _hold(people, case)
-    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent", "version": 1})
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "held" and error["field"] == "hold"
     assert "Matter 2026-017" in error["message"]
     rm = api_as(people.records_manager, ["retention:write"])
     assert rm.post(f"/holds/{hold.pk}/release", {"reason": "settled"}).status_code == 200
-    ok = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    ok = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent", "version": 1})
     assert ok.status_code == 200 and ok.json()["priority"] == "urgent"
 
 
@@ -42,7 +42,9 @@ def test_api_customer_patch_of_a_held_customer_is_409(people, customer, api_as):
         scope="customers",
         customers=[customer.pk],
     )
-    response = api_as(people.agent).patch(f"/customers/{customer.pk}", {"name": "New"})
+    response = api_as(people.agent).patch(
+        f"/customers/{customer.pk}", {"name": "New", "version": customer.version}
+    )
     assert response.status_code == 409 and "Regulator 88" in response.json()["error"]["message"]
 
 
