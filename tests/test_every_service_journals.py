@@ -249,6 +249,13 @@ def _calls(people, customer, case):
                 },
             },
         ),
+        "caseledger.cases.services.case_attachment_remove": lambda: cases.case_attachment_remove(
+            actor=people.agent,
+            attachment=cases.case_attachment_add(
+                actor=people.agent, case=case, stream=io.BytesIO(b"x"), filename="w.txt"
+            ),
+            reason="attached to the wrong case",
+        ),
         # Inside the test transaction the snapshot fails; that failure is recorded and
         # journaled too (tests/backup has the real runs).
         "caseledger.backup.services.backup_run": lambda: backup.backup_run(actor=people.admin),

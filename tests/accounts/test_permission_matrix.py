@@ -9,8 +9,14 @@ from __future__ import annotations
 import pytest
 
 from caseledger.accounts.services import user_create
+from caseledger.cases.models import Attachment
 from caseledger.cases.queries import case_get
-from caseledger.cases.services import case_create, case_note_add, case_update
+from caseledger.cases.services import (
+    case_attachment_remove,
+    case_create,
+    case_note_add,
+    case_update,
+)
 from caseledger.core.errors import NotFound, PermissionDenied
 from caseledger.customers.queries import customer_get
 from caseledger.customers.services import customer_update
@@ -46,6 +52,14 @@ EXPECTED = {
         "admin": (0, 0),
     },
     "case.note": {
+        "agent": (1, 0),
+        "supervisor": (1, 0),
+        "records_manager": (0, 0),
+        "compliance": (0, 0),
+        "auditor": (0, 0),
+        "admin": (0, 0),
+    },
+    "attachment.remove": {
         "agent": (1, 0),
         "supervisor": (1, 0),
         "records_manager": (0, 0),
@@ -120,6 +134,12 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             case_update(actor=actor, case=case, data={"priority": "high"})
         elif action == "case.note":
             case_note_add(actor=actor, case=case, body="probe")
+        elif action == "attachment.remove":
+            attachment = Attachment.objects.create(
+                case=case, sha256="0" * 64, size=0, content_type="text/plain",
+                filename="probe.txt", uploaded_by=actor, uploaded_at=case.created_at,
+            )  # fmt: skip
+            case_attachment_remove(actor=actor, attachment=attachment, reason="probe")
         elif action == "customer.view":
             customer_get(actor=actor, customer_id=customer.pk)
         elif action == "customer.modify":

@@ -58,7 +58,7 @@ def test_agent_records_lists_reads_changes_and_annotates_a_case(people, customer
 
 def test_a_stale_version_is_refused_with_409_and_changes_nothing(people, case, api_as):
     api = api_as(people.agent)
-    api.patch(f"/cases/{case.pk}", {"priority": "high"})
+    api.patch(f"/cases/{case.pk}", {"priority": "high", "version": 1})
 
     stale = api.patch(f"/cases/{case.pk}", {"priority": "urgent", "version": 1})
 
@@ -70,7 +70,9 @@ def test_a_stale_version_is_refused_with_409_and_changes_nothing(people, case, a
 
 
 def test_a_bad_status_move_names_the_field(people, case, api_as):
-    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"status": "closed"})
+    response = api_as(people.agent).patch(
+        f"/cases/{case.pk}", {"status": "closed", "version": case.version}
+    )
 
     assert response.status_code == 422
     error = response.json()["error"]

@@ -16,7 +16,8 @@ def _case_changed_later(people, customer, api):
         case = make_case(people.agent, customer, subject="Charged twice")
     with clock.frozen(T0 + dt.timedelta(hours=2)):
         response = api.patch(
-            f"/cases/{case.pk}", {"subject": "Charged three times", "reason": "customer corrected"}
+            f"/cases/{case.pk}",
+            {"subject": "Charged three times", "reason": "customer corrected", "version": 1},
         )
         assert response.status_code == 200, response.content
     return case
@@ -67,7 +68,7 @@ def test_customer_history_and_as_of(people, api_as):
             "/customers", {"kind": "person", "name": "张伟", "department": "sales"}
         ).json()
     with clock.frozen(T0 + dt.timedelta(days=1)):
-        api.patch(f"/customers/{created['id']}", {"name": "王伟明"})
+        api.patch(f"/customers/{created['id']}", {"name": "王伟明", "version": 1})
 
     now = api.get(f"/customers/{created['id']}/history").json()
     then = api.get(

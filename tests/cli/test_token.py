@@ -109,3 +109,41 @@ def test_revoke_twice_or_unknown_is_a_clear_error(people):
 def test_a_verb_is_required():
     with pytest.raises(CommandError, match="VERB"):
         run("token")
+
+
+def test_create_with_expires_in_days_or_on_a_date_and_list_shows_it_expired_later(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from caseledger.core import clock
+
+    secret = run(
+        "token", "create", "--user", "alice", "--scopes", "cases:read", "--expires", "30"
+    ).lines[-1]
+    in_days = ApiToken.objects.get(user=people.agent)
+    assert abs(in_days.expires_at - (clock.now() + dt.timedelta(days=30))) < dt.timedelta(minutes=5)
+    last_day = timezone.localdate(clock.now()) + dt.timedelta(days=10)
+    run(
+        "token", "create", "--user", "sam", "--scopes", "cases:read",
+        "--expires", last_day.isoformat(),
+    )  # fmt: skip
+    on_date = ApiToken.objects.get(user=people.supervisor)
+    assert timezone.localtime(on_date.expires_at).date() == last_day + dt.timedelta(days=1)
+
+    with clock.frozen(clock.now() + dt.timedelta(days=31)):
+        rows = {r["user"]: r for r in run("token", "list", "--json").json()}
+        assert rows["alice"]["status"] == "expired" and rows["sam"]["status"] == "expired"
+        text = run("token", "list").out
+        assert "expired" in text and "active" not in text
+        assert run("token", "list", "--active").out.strip() == "No tokens."
+        with pytest.raises(NotFound):
+            token_authenticate(secret)
+    assert {r["status"] for r in run("token", "list", "--json").json()} == {"active"}
+
+
+@pytest.mark.parametrize("bad", ["0", "yesterday", "2001-01-01", "99999"])
+def test_create_with_a_bad_or_past_expiry_is_refused_by_name(people, bad):
+    with pytest.raises(CommandError, match="expires"):
+        run("token", "create", "--user", "alice", "--scopes", "cases:read", "--expires", bad)
+    assert not ApiToken.objects.exists()

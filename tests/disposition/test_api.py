@@ -31,3 +31,22 @@ def test_propose_approve_execute_over_the_api(people, due_cases, api_as):
     assert cert.status_code == 200 and cert.json()["counts"]["done"] == 3
     bad = rita.post("/dispositions", {"schedule": schedule.code, "records": ["x"]})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "records"
+
+
+def test_a_held_record_named_over_the_api_is_refused_as_held_with_its_matter(
+    people, due_cases, api_as
+):
+    from caseledger.retention.services import hold_place
+    from tests.disposition.conftest import recompute
+
+    schedule, made = due_cases
+    hold_place(
+        actor=people.compliance, matter="Li v Shop", reason="suit", scope="cases",
+        cases=[made[2].pk],
+    )  # fmt: skip
+    recompute(people)
+    rita = api_as(people.records_manager, ["dispositions:write"])
+    refused = rita.post("/dispositions", {"schedule": schedule.code, "records": [str(made[2].pk)]})
+    assert refused.status_code == 409, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "held" and "Li v Shop" in error["message"]

@@ -18,6 +18,7 @@ from caseledger.disposition import services as disp
 from caseledger.disposition.models import (
     BatchStatus,
     DispositionCertificate,
+    DispositionItem,
     ItemStatus,
 )
 from caseledger.disposition.queries import review_list
@@ -251,3 +252,38 @@ def test_execute_pending_finishes_every_approved_batch(people, due_cases):
     result = disp.disposition_execute_pending(actor=None, progress=seen.append)
     assert result["batches"] == 1 and sum(seen) == 3
     assert not Case.objects.filter(pk__in=[c.pk for c in made]).exists()
+
+
+def test_a_held_record_named_after_the_recompute_is_refused_naming_the_matter(people, due_cases):
+    """Given a due case put under hold and the daily recompute marking it `held`, when the
+    records manager names it in a proposal, then the refusal names the hold's matter (not
+    "not due") and nothing is proposed."""
+    schedule, made = due_cases
+    hold_place(
+        actor=people.compliance, matter="Wang v Shop", reason="suit", scope="cases",
+        cases=[made[0].pk],
+    )  # fmt: skip
+    recompute(people)
+    assert _state("case", made[0].pk) == LifecycleState.HELD
+    with pytest.raises(Held, match="Wang v Shop"):
+        disp.disposition_propose(
+            actor=people.records_manager, schedule=schedule, records=[made[0].pk, made[1].pk]
+        )
+    assert not DispositionItem.objects.exists()
+    assert _state("case", made[1].pk) == LifecycleState.DUE
+
+
+def test_a_removed_attachment_keeps_its_content_until_the_case_is_destroyed(people, due_cases):
+    from caseledger.cases.services import case_attachment_remove
+
+    schedule, made = due_cases
+    attachment = Attachment.objects.get(case=made[0])
+    case_attachment_remove(actor=people.agent, attachment=attachment, reason="wrong case")
+    assert storage.path_for(attachment.sha256).exists()  # kept until disposition
+    batch = disp.disposition_propose(
+        actor=people.records_manager, schedule=schedule, records=[made[0].pk]
+    )
+    disp.disposition_approve(actor=people.supervisor, batch=batch, reason="checked")
+    disp.disposition_execute(actor=people.records_manager, batch=batch)
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert not storage.path_for(attachment.sha256).exists()

@@ -23,14 +23,14 @@ def _hold(people, case):
 
 def test_api_patch_of_a_held_case_is_409_naming_the_hold(people, case, api_as):
     hold = _hold(people, case)
-    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    response = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent", "version": 1})
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "held" and error["field"] == "hold"
     assert "Matter 2026-017" in error["message"]
     rm = api_as(people.records_manager, ["retention:write"])
     assert rm.post(f"/holds/{hold.pk}/release", {"reason": "settled"}).status_code == 200
-    ok = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent"})
+    ok = api_as(people.agent).patch(f"/cases/{case.pk}", {"priority": "urgent", "version": 1})
     assert ok.status_code == 200 and ok.json()["priority"] == "urgent"
 
 
@@ -42,7 +42,9 @@ def test_api_customer_patch_of_a_held_customer_is_409(people, customer, api_as):
         scope="customers",
         customers=[customer.pk],
     )
-    response = api_as(people.agent).patch(f"/customers/{customer.pk}", {"name": "New"})
+    response = api_as(people.agent).patch(
+        f"/customers/{customer.pk}", {"name": "New", "version": customer.version}
+    )
     assert response.status_code == 409 and "Regulator 88" in response.json()["error"]["message"]
 
 
@@ -184,3 +186,57 @@ def test_the_console_speaks_chinese(people, case, login, back_to_english):
         f"/customers/{case.customer_id}/contacts/", {"kind": "email", "value": "a@b.cn"}
     )
     assert response.status_code == 409 and "此记录处于诉讼保全中" in response.content.decode()
+
+
+def _customer_hold(people, customer, matter="Regulator 88"):
+    return hold_place(
+        actor=people.compliance, matter=matter, reason="r", scope="customers",
+        customers=[customer.pk],
+    )  # fmt: skip
+
+
+def test_a_maker_checker_proposal_on_a_held_customer_is_refused_naming_the_hold(people, customer):
+    """Given a hold on a customer, when an agent proposes a sensitive identifier, then the
+    proposal itself is refused naming the matter, and no pending change waits to block a
+    later merge."""
+    from caseledger.journal.models import Entry
+    from caseledger.privacy.models import PendingChange
+    from caseledger.privacy.services import identifier_change_propose
+    from caseledger.retention.errors import Held
+
+    _customer_hold(people, customer)
+    entries = Entry.objects.count()
+    with pytest.raises(Held, match="Regulator 88"):
+        identifier_change_propose(
+            actor=people.agent, customer=customer, kind="resident_id",
+            value="11010519491231002X",
+        )  # fmt: skip
+    assert not PendingChange.objects.exists()
+    assert Entry.objects.count() == entries
+
+
+def test_api_identifier_proposal_on_a_held_customer_is_409_not_202(people, customer, api_as):
+    from caseledger.privacy.models import PendingChange
+
+    _customer_hold(people, customer)
+    response = api_as(people.agent).post(
+        f"/customers/{customer.pk}/identifiers",
+        {"kind": "resident_id", "value": "11010519491231002X", "reason": "ID card"},
+        key="held-proposal-1",
+    )
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert error["code"] == "held" and "Regulator 88" in error["message"]
+    assert not PendingChange.objects.exists()
+
+
+def test_web_identifier_form_on_a_held_customer_names_the_hold(people, customer, login):
+    from caseledger.privacy.models import PendingChange
+
+    _customer_hold(people, customer, matter="Matter 2026-031")
+    response = login(people.agent).post(
+        f"/customers/{customer.pk}/identifiers/",
+        {"kind": "resident_id", "value": "11010519491231002X", "reason": "ID card"},
+    )
+    assert response.status_code == 409 and "Matter 2026-031" in response.content.decode()
+    assert not PendingChange.objects.exists()

@@ -28,6 +28,9 @@ class User(AbstractUser):
         Department, blank=True, related_name="supervisors"
     )
     roles = models.JSONField(default=list, blank=True)
+    # A one-time password (the first administrator's, printed by `up`/`createadmin`) must
+    # be replaced at the first web login; clearing it is part of user_set_password.
+    must_change_password = models.BooleanField(default=False)
 
     def role_set(self) -> set[Role]:
         return {Role(r) for r in self.roles}

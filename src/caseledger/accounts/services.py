@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -88,7 +89,9 @@ def user_create(
     supervised: list[Department] | None = None,
     email: str = "",
     full_name: str = "",
+    must_change_password: bool = False,
 ) -> User:
+    """`must_change_password` for a one-time password: the web asks for a new one first."""
     if actor is not None:
         require(actor, Perm.USER_MANAGE)
     c = Collector()
@@ -113,6 +116,7 @@ def user_create(
             roles=role_list,
             department=department,
             first_name=full_name[:150],
+            must_change_password=must_change_password,
         )
         if password is None:
             user.set_unusable_password()
@@ -184,7 +188,13 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
         ) from exc
     with write_transaction():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        # Someone else setting it makes it one-time again; the person themselves, final.
+        was_forced = user.must_change_password
+        user.must_change_password = actor is not None and actor.pk != user.pk
+        user.save(update_fields=["password", "must_change_password"])
+        changes: dict[str, Any] = {"password": ["(set)", "(changed)"]}
+        if was_forced != user.must_change_password:
+            changes["must_change_password"] = [was_forced, user.must_change_password]
         # The journal records that the password changed, never the password or its hash.
         append(
             actor=actor,
@@ -193,7 +203,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
                 object_type="user",
                 object_id=str(user.pk),
                 state=user_state(user),
-                changes={"password": ["(set)", "(changed)"]},
+                changes=changes,
             ),
         )
 
@@ -203,13 +213,21 @@ def _hash_token(token: str) -> str:
 
 
 def token_create(
-    *, actor: User | None, user: User, name: str, scopes: list[str]
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scopes: list[str],
+    expires_at: dt.datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Returns the token row and the token itself, which is never stored or shown again."""
+    """Returns the token row and the token itself, which is never stored or shown again.
+    `expires_at` (optional, in the future) ends it without a revocation."""
     if actor is not None and actor.pk != user.pk:
         require(actor, Perm.TOKEN_MANAGE)
     c = Collector()
     label = c.text({"name": name}, "name", required=True, max_length=80) or ""
+    if expires_at is not None and expires_at <= clock.now():
+        c.add("expires", "must be in the future", "invalid")
     unknown = [s for s in scopes if s not in TOKEN_SCOPES]
     if not scopes:
         c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")
@@ -229,6 +247,7 @@ def token_create(
             token_hash=_hash_token(secret),
             scopes=sorted(set(scopes)),
             created_at=clock.now(),
+            expires_at=expires_at,
         )
         state = model_state(token, exclude=("token_hash",))
         append(

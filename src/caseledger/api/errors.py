@@ -135,3 +135,20 @@ def install(api: NinjaAPI) -> None:
 
 def unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(404, "not_found", f"no API endpoint at {request.path}")
+
+
+class VersionRequired(CaseledgerError):
+    """A change sent without the version it was based on would silently overwrite whatever
+    someone else saved meanwhile: refused with 428 Precondition Required."""
+
+    code = "version_required"
+    http_status = 428
+
+
+def require_version(version: int | None, what: str) -> None:
+    if version is None:
+        raise VersionRequired(
+            f"send the `version` of the {what} you read (GET it first): without it a change "
+            "saved by someone else meanwhile would be overwritten",
+            field="version",
+        )

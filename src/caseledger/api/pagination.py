@@ -106,3 +106,8 @@ def paginate(qs: QuerySet, *, cursor: str | None, limit: int | None) -> Page:
     last = rows[size - 1]
     values = [getattr(last, _concrete(qs.model)[n.lstrip("-")].attname) for n in ordering]
     return Page(items=rows[:size], next_cursor=_encode(ordering, values))
+
+
+def count_of(qs: QuerySet) -> int:
+    """How many rows the filtered list holds, on every page (one COUNT, without ordering)."""
+    return qs.order_by().count()

@@ -159,7 +159,9 @@ class CustomerPatch(Strict):
     relationship_status: RelationshipStatus | None = None
     relationship_ended_on: dt.date | None = None
     tags: list[str] | None = None
-    version: int | None = Field(None, description="the version you edited; 409 if it moved on")
+    version: int | None = Field(
+        None, description="required: the version you read; 428 without it, 409 if it moved on"
+    )
     reason: str = Field("", description="why, for the journal")
 
 
@@ -287,7 +289,9 @@ class CasePatch(Strict):
     order_ref: str | None = None
     contract_ref: str | None = None
     received_at: dt.datetime | None = None
-    version: int | None = Field(None, description="the version you edited; 409 if it moved on")
+    version: int | None = Field(
+        None, description="required: the version you read; 428 without it, 409 if it moved on"
+    )
     reason: str = Field("", description="why, for the journal")
 
 
@@ -370,14 +374,20 @@ class CaseQuery(Schema):
     kind: CaseKind | None = None
     channel: Channel | None = None
     category: str | None = None
-    department: int | None = None
+    department: str | None = Field(
+        None, max_length=40, description="the department's id or code (`sales`)"
+    )
     assignee: int | None = None
     customer: int | None = None
     severity: Severity | None = None
     priority: Priority | None = None
     received_from: dt.date | None = Field(None, description="first day, inclusive")
     received_to: dt.date | None = Field(None, description="last day, inclusive")
-    q: str | None = Field(None, description="a reference (CL-...) or words of the subject")
+    q: str | None = Field(
+        None,
+        description="a reference (CL-...) or words in the subject, description, customer's "
+        "request, resolution, or product, order or contract reference (the web list's search)",
+    )
     sort: CaseSort = "-received"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, description="next_cursor of the previous page")
@@ -386,6 +396,7 @@ class CaseQuery(Schema):
 class CasePage(Schema):
     items: list[CaseOut]
     next_cursor: str | None
+    count: int = Field(description="how many cases match the filters, over every page")
 
 
 class NoteIn(Strict):
@@ -417,6 +428,12 @@ class NoteOut(Schema):
         return obj.author.username
 
 
+class AttachmentRemoveIn(Strict):
+    reason: str = Field(
+        min_length=1, max_length=5000, description="why the file is removed; required, journaled"
+    )
+
+
 class AttachmentOut(Schema):
     id: int
     case: str = Field(description="case reference")
@@ -427,6 +444,8 @@ class AttachmentOut(Schema):
     uploaded_by: str = Field(description="username")
     uploaded_at: UtcTime
     download: str = Field(description="path to GET the file")
+    removed_at: UtcTime | None = Field(None, description="set once the file was removed")
+    removed_reason: str = ""
 
     @staticmethod
     def resolve_case(obj: Any) -> str:

@@ -136,7 +136,11 @@ class CaseNote(models.Model):
 
 
 class Attachment(models.Model):
-    """A file kept content-addressed by sha256 in the data directory."""
+    """A file kept content-addressed by sha256 in the data directory.
+
+    A removed attachment (wrongly attached) is only marked: it leaves the case's lists and
+    downloads, but the row and the content file stay until the case's disposition, so the
+    history keeps it and a hold never loses it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     sha256 = models.CharField(max_length=64)
@@ -145,6 +149,15 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
@@ -55,22 +56,56 @@ def case_list(
         qs = hide_restricted(qs, actor)
     for name in FILTERS:
         value = filters.get(name)
-        if value not in (None, ""):
-            qs = qs.filter(
-                **{f"{name}_id" if name in {"department", "assignee", "customer"} else name: value}
-            )
+        if value in (None, ""):
+            continue
+        if name == "department":
+            qs = qs.filter(department_q(value))
+        else:
+            qs = qs.filter(**{f"{name}_id" if name in {"assignee", "customer"} else name: value})
     if filters.get("received_from"):
         qs = qs.filter(received_at__gte=_start(filters["received_from"]))
     if filters.get("received_to"):
         qs = qs.filter(received_at__lt=_start(filters["received_to"]) + dt.timedelta(days=1))
     if filters.get("q"):
-        q = filters["q"].strip()
-        qs = (
-            qs.filter(reference=q)
-            if q.upper().startswith("CL-")
-            else qs.filter(subject__icontains=q)
-        )
+        qs = qs.filter(text_q(filters["q"]))
     return qs.order_by(*SORTS.get(sort, SORTS["-received"]))
+
+
+# The free text a search looks in: the same for the web list, the API's `q` and a legal
+# hold's saved filter (retention.holds.filter_q). A field an administrator marked sensitive
+# (vault.sensitivity) is masked on screen, so it is not searched either.
+TEXT_FIELDS = (
+    "subject",
+    "description",
+    "customer_request",
+    "resolution",
+    "product_ref",
+    "order_ref",
+    "contract_ref",
+)
+
+
+def text_q(text: str) -> Q:
+    """One search: a reference (CL-…, any case) exactly, else words in the case's text."""
+    from caseledger.vault.sensitivity import is_marked
+
+    text = (text or "").strip()
+    if text.upper().startswith("CL-"):
+        return Q(reference=text.upper())
+    q = Q(pk__in=[])
+    for field in TEXT_FIELDS:
+        if not is_marked(f"case.{field}"):
+            q |= Q(**{f"{field}__icontains": text})
+    return q
+
+
+def department_q(value: Any) -> Q:
+    """A department filter given as an id or a code (`sales`), as case create takes it."""
+    text = str(value).strip()
+    if text.isdigit():
+        number = int(text)
+        return Q(department_id=number) if number < 2**63 else Q(pk__in=[])
+    return Q(department__code=text)
 
 
 def _start(day: dt.date | str) -> dt.datetime:
@@ -95,9 +130,32 @@ def case_get(*, actor: User, case_id: int | str) -> Case:
     return case
 
 
-def attachment_get(*, actor: User, attachment_id: int) -> Attachment:
+def attachment_get(
+    *, actor: User, attachment_id: int, case: Case | None = None, removed: bool = False
+) -> Attachment:
+    """An attachment the actor may see (visibility follows the case); of `case` if given.
+    A removed one is not found unless `removed` asks for it (its history still shows it)."""
     attachment = Attachment.objects.select_related("case").filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound(f"attachment {attachment_id} does not exist", field="attachment")
-    case_get(actor=actor, case_id=attachment.case_id)  # visibility follows the case
+    if attachment is None or (case is not None and attachment.case_id != case.pk):
+        raise NotFound(
+            _("attachment %(id)s does not exist") % {"id": attachment_id}, field="attachment"
+        )
+    attachment.case = case_get(actor=actor, case_id=attachment.case_id)
+    if attachment.removed_at is not None and not removed:
+        raise NotFound(
+            _("attachment %(id)s (%(file)s) was removed from case %(case)s")
+            % {"id": attachment_id, "file": attachment.filename, "case": attachment.case.reference},
+            field="attachment",
+        )
     return attachment
+
+
+def case_attachments(case: Case) -> QuerySet[Attachment]:
+    """A case's attachments as its page and the API list them: the removed ones left out."""
+    return case.attachments.filter(removed_at__isnull=True).select_related("case", "uploaded_by")
+
+
+def removed_attachments(case: Case) -> QuerySet[Attachment]:
+    return case.attachments.filter(removed_at__isnull=False).select_related(
+        "uploaded_by", "removed_by"
+    )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, department_ids, require
 from caseledger.accounts.models import User
@@ -393,6 +394,57 @@ def case_attachment_add(
             ),
         )
     return attachment
+
+
+REMOVE_REASON_MAX = 5000
+
+
+def case_attachment_remove(*, actor: User, attachment: Attachment, reason: str) -> Attachment:
+    """Take a wrongly attached file off its case. Only the attachment is marked removed
+    (who, when, why): the row and the content file are kept until the case's disposition,
+    so the history still shows it. Refused under a legal hold, naming the matter."""
+    case = attachment.case
+    require(actor, Perm.CASE_MODIFY, case.department_id)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed(_("a reason is required"), field="reason", code="required")
+    if len(reason) > REMOVE_REASON_MAX:
+        raise ValidationFailed(
+            _("must be at most %(n)d characters") % {"n": REMOVE_REASON_MAX},
+            field="reason",
+            code="too_long",
+        )
+    ensure_not_restricted(case=case)
+    ensure_not_archived(case)
+    with write_transaction():
+        current = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        ensure_not_held(case=case)  # under the chain lock: a hold placed meanwhile wins
+        if current.removed_at is not None:
+            raise Conflict(
+                _("%(file)s was already removed from %(case)s")
+                % {"file": current.filename, "case": case.reference},
+                field="attachment",
+                code="removed",
+            )
+        before = model_state(current)
+        current.removed_at = clock.now()
+        current.removed_by = actor
+        current.removed_reason = reason
+        current.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        state = model_state(current)
+        append(
+            actor=actor,
+            change=Change(
+                action="case.attachment_remove",
+                object_type="attachment",
+                object_id=str(current.pk),
+                root=f"case:{case.pk}",
+                state=state,
+                changes=diff(before, state),
+                reason=reason,
+            ),
+        )
+    return current
 
 
 EXPORT_LIMIT = 10_000

@@ -49,13 +49,19 @@ def admin_create(*, username: str, password: str | None) -> NewAdmin:
     from caseledger.accounts.services import user_create
 
     chosen = password or generated_password()
-    user_create(actor=None, username=username, password=chosen, roles=[Role.ADMINISTRATOR])
+    user_create(
+        actor=None,
+        username=username,
+        password=chosen,
+        roles=[Role.ADMINISTRATOR],
+        must_change_password=password is None,  # a printed one-time password
+    )
     return NewAdmin(username=username, password=chosen, generated=password is None)
 
 
 def login_text(admin: NewAdmin) -> str:
     source = (
-        "a one-time password, shown only now: change it after logging in"
+        "a one-time password, shown only now: you choose your own at the first login"
         if admin.generated
         else f"the password from {PASSWORD_ENV}"
     )

@@ -172,14 +172,8 @@ def disposition_propose(
             wanted = _parse_ids(records, record_type)
             if not wanted:
                 raise ValidationFailed("name at least one record", field="records", code="required")
-            due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
-            not_due = [i for i in wanted if i not in due_ids]
-            if not_due:
-                raise ValidationFailed(
-                    f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
-                    field="records",
-                    code="not_due",
-                )
+            # Holds first: the daily recompute marks a held record `held`, not `due`, so
+            # asking due-ness first would refuse it as "not due" and hide the matter.
             held = sorted(_held_ids(record_type, wanted))
             if held:
                 raise Held(
@@ -187,6 +181,14 @@ def disposition_propose(
                     f"{_hold_names(_holds_of(record_type, held[0]))}. It cannot be disposed of "
                     "until the hold is released.",
                     field="records",
+                )
+            due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
+            not_due = [i for i in wanted if i not in due_ids]
+            if not_due:
+                raise ValidationFailed(
+                    f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
+                    field="records",
+                    code="not_due",
                 )
             busy = sorted(_in_open_batch(record_type, wanted))
             if busy:

@@ -106,6 +106,9 @@ def identifier_change_propose(
         raise ValidationFailed("; ".join(checked.errors), field="value")
     reason = customers._clean_reason(reason, required=False)
     with write_transaction():
+        # A proposal is a write a hold blocks (ADR 0007): refused here, naming the matter,
+        # not only at confirmation, or the pending change would outlive the hold.
+        customer = customers._locked(customer)
         change = PendingChange(
             customer=customer,
             kind=kind,

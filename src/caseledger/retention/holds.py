@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from caseledger.cases.models import Case
+from caseledger.cases.queries import department_q, text_q
 from caseledger.core.errors import ValidationFailed
 from caseledger.customers.models import Customer
 from caseledger.retention.errors import Held
@@ -65,20 +66,14 @@ def filter_q(case_filter: dict[str, str]) -> Q:
         if case_filter.get(key):
             q &= Q(**{key: case_filter[key]})
     if case_filter.get("department"):
-        dept = case_filter["department"]
-        q &= Q(department_id=dept) if dept.isdigit() else Q(department__code=dept)
+        q &= department_q(case_filter["department"])
     if case_filter.get("received_from"):
         q &= Q(received_at__gte=_day_start(case_filter["received_from"], "received_from"))
     if case_filter.get("received_to"):
         end = _day_start(case_filter["received_to"], "received_to") + dt.timedelta(days=1)
         q &= Q(received_at__lt=end)
     if case_filter.get("q"):
-        text = case_filter["q"]
-        q &= (
-            Q(reference=text.upper())
-            if text.upper().startswith("CL-")
-            else Q(subject__icontains=text) | Q(description__icontains=text)
-        )
+        q &= text_q(case_filter["q"])  # the case list's own search
     return q
 
 

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from caseledger.web.views import archive as archive_views
 from caseledger.web.views import (
+    attachments,
     auth,
     backups,
     cases,
@@ -47,6 +48,7 @@ urlpatterns = [
         name="restriction",
     ),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/remove/", attachments.attachment_remove, name="attachment_remove"),
     path("customers/", customers.customer_list_view, name="customer_list"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/picker/", customers.customer_picker, name="customer_picker"),

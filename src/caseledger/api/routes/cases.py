@@ -9,12 +9,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
 from caseledger.api import idempotency
 from caseledger.api.auth import actor
+from caseledger.api.errors import require_version
 from caseledger.api.history import history_out
-from caseledger.api.pagination import paginate
+from caseledger.api.pagination import count_of, paginate
 from caseledger.api.schemas import (
     AttachmentOut,
+    AttachmentRemoveIn,
     CaseIn,
     CaseOut,
     CasePage,
@@ -27,8 +31,14 @@ from caseledger.api.schemas import (
     NoteOut,
 )
 from caseledger.cases import storage
-from caseledger.cases.queries import attachment_get, case_get, case_list
-from caseledger.cases.services import case_attachment_add, case_create, case_note_add, case_update
+from caseledger.cases.queries import attachment_get, case_attachments, case_get, case_list
+from caseledger.cases.services import (
+    case_attachment_add,
+    case_attachment_remove,
+    case_create,
+    case_note_add,
+    case_update,
+)
 
 router = Router(tags=["cases"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
@@ -59,12 +69,13 @@ def list_cases(request: HttpRequest, params: Query[CaseQuery]) -> dict:
     """Filters combine with AND. Pages follow `next_cursor` until it is null; a cursor
     stays valid while cases are added or changed, but only under the sort it was made for."""
     filters = params.model_dump(mode="json", exclude={"sort", "limit", "cursor"}, exclude_none=True)
+    cases = case_list(actor=actor(request), filters=filters, sort=params.sort)
     page = paginate(
-        case_list(actor=actor(request), filters=filters, sort=params.sort),
+        cases,
         cursor=params.cursor,
         limit=params.limit,
     )
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {"items": page.items, "next_cursor": page.next_cursor, "count": count_of(cases)}
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Get a case")
@@ -73,13 +84,17 @@ def get_case(request: HttpRequest, case_id: str) -> Any:
     return case_get(actor=actor(request), case_id=case_id)
 
 
-@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Change a case")
+@router.patch(
+    "/cases/{case_id}", response={200: CaseOut, 428: ErrorOut, **ERRORS}, summary="Change a case"
+)
 def update_case(request: HttpRequest, case_id: str, payload: CasePatch) -> Any:
-    """Only the fields sent change. Status moves follow the workflow; send `version` to
-    refuse (409) a change to a case someone else changed since you read it."""
+    """Only the fields sent change. Status moves follow the workflow. `version` (the one
+    you read) is required: without it 428; if someone changed the case since, 409."""
     data = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
+    require(user, Perm.CASE_MODIFY, case.department_id)  # a refusal says so before a 428
+    require_version(payload.version, "case")
     case = case_update(
         actor=user, case=case, data=data, reason=payload.reason, expected_version=payload.version
     )
@@ -156,8 +171,26 @@ def add_attachment(request: HttpRequest, case_id: str, file: File[UploadedFile])
     summary="A case's attachments",
 )
 def list_attachments(request: HttpRequest, case_id: str) -> Any:
+    """Removed attachments are left out; the case's history shows them."""
     case = case_get(actor=actor(request), case_id=case_id)
-    return case.attachments.select_related("case", "uploaded_by").order_by("uploaded_at", "id")
+    return case_attachments(case).order_by("uploaded_at", "id")
+
+
+@router.delete(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response={200: AttachmentOut, **ERRORS},
+    summary="Remove a wrongly attached file from a case (a reason is required)",
+)
+def remove_attachment(
+    request: HttpRequest, case_id: str, attachment_id: int, payload: AttachmentRemoveIn
+) -> Any:
+    """Marks the attachment removed (who, when, why, journaled as `case.attachment_remove`):
+    it leaves the list and downloads; the content is kept until the case's disposition.
+    409 `held` naming the matter while a legal hold covers the case."""
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    attachment = attachment_get(actor=user, attachment_id=attachment_id, case=case)
+    return case_attachment_remove(actor=user, attachment=attachment, reason=payload.reason)
 
 
 @router.get(

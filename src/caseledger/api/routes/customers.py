@@ -7,8 +7,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
 
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
 from caseledger.api import idempotency
 from caseledger.api.auth import actor
+from caseledger.api.errors import require_version
 from caseledger.api.history import history_out
 from caseledger.api.pagination import paginate
 from caseledger.api.schemas import (
@@ -117,13 +120,18 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 
 
 @router.patch(
-    "/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, summary="Change a customer"
+    "/customers/{customer_id}",
+    response={200: CustomerOut, 428: ErrorOut, **ERRORS},
+    summary="Change a customer",
 )
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
-    """Only the fields sent change; send `version` to refuse (409) a stale edit."""
+    """Only the fields sent change. `version` (the one you read) is required: without it
+    428; if someone changed the customer since, 409."""
     data = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
     user = actor(request)
     customer = customer_get(actor=user, customer_id=customer_id)
+    require(user, Perm.CUSTOMER_MODIFY, customer.department_id)
+    require_version(payload.version, "customer")
     customer_update(
         actor=user,
         customer=customer,

@@ -15,7 +15,13 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases import services
-from caseledger.cases.queries import SORTS, case_get, case_list
+from caseledger.cases.queries import (
+    SORTS,
+    case_attachments,
+    case_get,
+    case_list,
+    removed_attachments,
+)
 from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -112,7 +118,8 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "can_modify": can_modify,
         "next_statuses": allowed_next(case.status) if can_modify else [],
         "notes": case.notes.select_related("author"),
-        "attachments": case.attachments.select_related("uploaded_by"),
+        "attachments": case_attachments(case),
+        "removed_attachments": removed_attachments(case),
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
     }

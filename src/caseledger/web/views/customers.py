@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
-from caseledger.cases.queries import case_list
+from caseledger.cases.queries import case_get, case_list
 from caseledger.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from caseledger.customers import services
 from caseledger.customers.queries import (
@@ -70,8 +70,18 @@ def customer_list_view(request: AuthedRequest) -> HttpResponseBase:
 
 
 def picker_customers(actor, q: str, selected: str) -> list:
-    """Visible customers matching q for the case form, the selected one always included."""
-    customers = list(customer_list(actor=actor, filters={"q": q})[:PICKER_SIZE])
+    """Visible customers matching q (name, phone, e-mail; or a case reference: that case's
+    customer) for the case and privacy request forms, the selected one always included."""
+    if q.upper().startswith("CL-"):
+        try:
+            customers = [case_get(actor=actor, case_id=q).customer]
+        except (NotFound, PermissionDenied):
+            customers = []
+    else:
+        compact = q.replace(" ", "").replace("-", "")
+        if compact.lstrip("+").isdigit():  # a phone as typed: "138 1234-5678"
+            q = compact
+        customers = list(customer_list(actor=actor, filters={"q": q})[:PICKER_SIZE])
     if selected.isdigit() and all(str(c.pk) != selected for c in customers):
         with contextlib.suppress(NotFound):
             customers.insert(0, customer_get(actor=actor, customer_id=selected))

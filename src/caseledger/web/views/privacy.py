@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.customers.queries import customer_get
 from caseledger.privacy import services
 from caseledger.privacy.deadlines import today
@@ -27,6 +27,7 @@ from caseledger.privacy.queries import (
     reverification_worklist,
 )
 from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.views.customers import picker_customers
 
 WORKLIST_SHOWN = 500
 
@@ -79,33 +80,54 @@ def consent_withdraw(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return redirect("web:customer_detail", pk=consent.customer_id)
 
 
+def _open_request(request: AuthedRequest) -> bool:
+    """Record a request for the customer chosen with the picker (searched by name, phone or
+    a case reference); a missing or unknown choice is said on the page, never a 404."""
+    chosen = request.POST.get("customer", "").strip()
+    try:
+        if not chosen.isdigit():
+            raise ValidationFailed(
+                _("Find the customer by name, phone or case reference, then choose them."),
+                field="customer",
+                code="required",
+            )
+        customer = customer_get(actor=request.user, customer_id=chosen)
+        services.privacy_request_open(
+            actor=request.user,
+            customer=customer,
+            kind=request.POST.get("kind", ""),
+            received_on=request.POST.get("received_on") or None,
+            channel=request.POST.get("channel", ""),
+            details=request.POST.get("details", ""),
+        )
+    except (ValidationFailed, NotFound) as exc:
+        messages.error(request, exc.message if isinstance(exc, NotFound) else str(exc))
+        return False
+    messages.success(request, _("Privacy request recorded."))
+    return True
+
+
 @web_view
 def privacy_request_list_view(request: AuthedRequest) -> HttpResponseBase:
     if request.method == "POST":
-        customer = customer_get(actor=request.user, customer_id=request.POST.get("customer", ""))
-        try:
-            services.privacy_request_open(
-                actor=request.user,
-                customer=customer,
-                kind=request.POST.get("kind", ""),
-                received_on=request.POST.get("received_on") or None,
-                channel=request.POST.get("channel", ""),
-                details=request.POST.get("details", ""),
-            )
-            messages.success(request, _("Privacy request recorded."))
-        except ValidationFailed as exc:
-            _refused(request, exc)
+        _open_request(request)
         return redirect("web:privacy_request_list")
     filters = {"open": request.GET.get("all") != "1", "customer": request.GET.get("customer")}
     rows = list(privacy_request_list(actor=request.user, filters=filters)[:500])
+    on = today()
+    for row in rows:  # the due column says the date and how long is left, not a bare "due"
+        left = (row.due_on - on).days if row.due_on else None
+        row.days_left = left  # type: ignore[attr-defined]
+        row.days_overdue = -left if left is not None else None  # type: ignore[attr-defined]
     return render(
         request,
         "web/privacy/requests.html",
         {
             "rows": rows,
-            "today": today(),
+            "today": on,
             "open_statuses": list(OPEN_STATUSES),
             "kinds": RequestKind.choices,
+            "customers": picker_customers(request.user, "", ""),
         },
     )
 

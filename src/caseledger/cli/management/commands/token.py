@@ -1,19 +1,49 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from caseledger.accounts.permissions import TOKEN_SCOPES
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
-from caseledger.core.errors import Conflict
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, ValidationFailed
 
 
 def _scopes(text: str) -> list[str]:
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
+def expiry(text: str | None) -> dt.datetime | None:
+    """`--expires`: a number of days from now, or the last day (YYYY-MM-DD) the token
+    works: it expires at the following midnight, local time."""
+    if not text:
+        return None
+    value = text.strip()
+    if value.isdigit():
+        days = int(value)
+        if not 1 <= days <= 3650:
+            raise ValidationFailed(f"{value} days: give 1 to 3650 days, or a date", field="expires")
+        return clock.now() + dt.timedelta(days=days)
+    day = lookups.day_named(value, field="expires")
+    assert day is not None
+    return dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _status(token) -> str:
+    if token.revoked_at:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= clock.now():
+        return "expired"
+    return "active"
+
+
 def _row(token) -> dict[str, Any]:
-    status = "revoked" if token.revoked_at else "active"
+    status = _status(token)
     return {
         "id": token.pk,
         "user": token.user.username,
@@ -26,6 +56,10 @@ def _row(token) -> dict[str, Any]:
         "expires_at": token.expires_at,
         "revoked_at": token.revoked_at,
     }
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "never"
 
 
 class Command(VerbCommand):
@@ -48,6 +82,12 @@ class Command(VerbCommand):
             help="a label saying what the token is for",
         )
         parser.add_argument(
+            "--expires",
+            metavar="DAYS|DATE",
+            help="end the token after DAYS days, or after DATE (YYYY-MM-DD, its last day); "
+            "default: never",
+        )
+        parser.add_argument(
             "--as",
             dest="as_user",
             metavar="USERNAME",
@@ -56,7 +96,7 @@ class Command(VerbCommand):
 
     def add_list_arguments(self, parser):
         parser.add_argument("--user", help="only this user's tokens")
-        parser.add_argument("--active", action="store_true", help="hide revoked tokens")
+        parser.add_argument("--active", action="store_true", help="hide revoked and expired tokens")
 
     def add_revoke_arguments(self, parser):
         parser.add_argument("id", help="the token's id (see token list)")
@@ -74,14 +114,23 @@ class Command(VerbCommand):
         actor = lookups.actor_named(options["as_user"])
         user = lookups.user_named(options["user"])
         token, secret = token_create(
-            actor=actor, user=user, name=options["name"], scopes=_scopes(options["scopes"])
+            actor=actor,
+            user=user,
+            name=options["name"],
+            scopes=_scopes(options["scopes"]),
+            expires_at=expiry(options.get("expires")),
         )
         if self.as_json:
             self.emit({**_row(token), "token": secret})
             return
+        until = (
+            f", expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}"
+            if token.expires_at
+            else ""
+        )
         self.stdout.write(
             f"Token {token.pk} for {user.username}, scopes "
-            f"{', '.join(token.scopes)}. It is shown only now:"
+            f"{', '.join(token.scopes)}{until}. It is shown only now:"
         )
         self.stdout.write(secret)
 
@@ -92,11 +141,15 @@ class Command(VerbCommand):
         if options.get("user"):
             qs = qs.filter(user=lookups.user_named(options["user"]))
         if options.get("active"):
-            qs = qs.filter(revoked_at__isnull=True)
+            qs = qs.filter(revoked_at__isnull=True).exclude(expires_at__lte=clock.now())
         rows = [_row(t) for t in qs]
-        lines = [f"{'ID':>5}  {'USER':<16} {'STATUS':<8} {'PREFIX':<13} {'SCOPES':<32} NAME"]
+        lines = [
+            f"{'ID':>5}  {'USER':<16} {'STATUS':<8} {'EXPIRES':<16} {'PREFIX':<13} "
+            f"{'SCOPES':<32} NAME"
+        ]
         lines += [
-            f"{r['id']:>5}  {r['user']:<16} {r['status']:<8} {r['prefix'] + '…':<13} "
+            f"{r['id']:>5}  {r['user']:<16} {r['status']:<8} "
+            f"{_when(r['expires_at']):<16} {r['prefix'] + '…':<13} "
             f"{','.join(r['scopes']):<32} {r['name']}"
             for r in rows
         ]

@@ -17,7 +17,20 @@ from caseledger.core.command import CaseledgerCommand
 from caseledger.core.errors import Conflict
 
 READY_TIMEOUT = 90.0
+SETTLE_SECONDS = 0.3  # lets the children's last start-up lines reach the terminal first
 DEMO_ARGS = ("--cases", "2000", "--seed", "1")
+
+
+def _worker_ready(pid: int | None) -> bool:
+    """The worker has printed its start-up lines (it writes this heartbeat after them)."""
+    from caseledger.cli.management.commands.worker import READY
+    from caseledger.core.models import Heartbeat
+
+    try:
+        detail = Heartbeat.objects.filter(name=READY).values_list("detail", flat=True).first()
+    finally:
+        connections.close_all()
+    return isinstance(detail, dict) and detail.get("pid") == pid
 
 
 class Command(CaseledgerCommand):
@@ -95,16 +108,16 @@ class Command(CaseledgerCommand):
             for child in children:
                 child.start(env)
             url = f"http://{ports.display_host(host)}:{port}/"
-            if supervisor.wait_for(lambda: answers(url + "healthz"), timeout=READY_TIMEOUT):
-                self._announce(url, admin, [c for c in children if c is not replication])
-                if replication is not None:
-                    from caseledger.backup.replication import describe
-
-                    # Its own line, without "pid": scripts read the pids of web and worker.
-                    self.say(
-                        f"Replicating the database to {describe()} (Litestream, "
-                        f"process {replication.pid})."
-                    )
+            worker = children[1] if with_worker else None
+            if supervisor.wait_for(lambda: answers(url + "healthz"), timeout=READY_TIMEOUT) and (
+                worker is None
+                or supervisor.wait_for(lambda: _worker_ready(worker.pid), timeout=READY_TIMEOUT)
+            ):
+                # Last, after the web server's and the worker's start-up logs: the way in.
+                time.sleep(SETTLE_SECONDS)
+                self._announce(
+                    url, admin, [c for c in children if c is not replication], replication
+                )
                 while not supervisor.stop_requested and supervisor.first_dead() is None:
                     time.sleep(0.2)
             elif not supervisor.stop_requested and supervisor.first_dead() is None:
@@ -132,15 +145,27 @@ class Command(CaseledgerCommand):
             extra_env=replication.child_env(),
         )
 
-    def _announce(self, url: str, admin: bootstrap.NewAdmin | None, children: list[Child]) -> None:
-        lines = [f"caseledger is running at {url}"]
+    def _announce(
+        self,
+        url: str,
+        admin: bootstrap.NewAdmin | None,
+        children: list[Child],
+        replication: Child | None,
+    ) -> None:
+        """One write, so nothing comes between its lines; the URL and the login last."""
+        lines = [", ".join(f"{c.name} pid {c.pid}" for c in children) + ". Press Ctrl-C to stop."]
+        if replication is not None:
+            from caseledger.backup.replication import describe
+
+            # Its own line, without "pid": scripts read the pids of web and worker.
+            lines.append(
+                f"Replicating the database to {describe()} (Litestream, process {replication.pid})."
+            )
+        lines.append(f"caseledger is running at {url}")
         lines.append(
             bootstrap.login_text(admin)
             if admin
-            else "Log in with an existing administrator account."
-        )
-        lines.append(
-            ", ".join(f"{c.name} pid {c.pid}" for c in children) + ". Press Ctrl-C to stop."
+            else f"Log in at {url}login/ with an existing administrator account."
         )
         self.say("\n".join(lines))
 

@@ -18,6 +18,7 @@ from caseledger.core.command import CaseledgerCommand
 from caseledger.core.logging import get_logger
 
 log = get_logger("caseledger.worker")
+READY = "worker.ready"  # the heartbeat `up` waits for before it prints the way in
 
 
 class _Consumer(Consumer):
@@ -28,6 +29,19 @@ class _Consumer(Consumer):
         super().__init__(*args, **kwargs)
         self._signal_actions[signal.SIGINT] = (False, True)
         self._signal_actions[signal.SIGTERM] = (False, True)
+
+    def start(self) -> None:
+        """After huey's start-up lines are out, say so (`worker.ready`, with this pid):
+        `caseledger up` waits for it so that the way in is the last thing it prints."""
+        from caseledger.core.services import heartbeat_beat
+
+        super().start()
+        for handler in logging.getLogger().handlers + logging.getLogger("huey").handlers:
+            handler.flush()
+        try:
+            heartbeat_beat(name=READY, detail={"pid": os.getpid()})
+        finally:
+            connections.close_all()
 
 
 class Command(CaseledgerCommand):
