@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
@@ -100,4 +101,10 @@ def attachment_get(*, actor: User, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound(f"attachment {attachment_id} does not exist", field="attachment")
     case_get(actor=actor, case_id=attachment.case_id)  # visibility follows the case
+    if not attachment.sha256:  # its case was anonymized: the row counts, the file is gone
+        raise NotFound(
+            _("the file of attachment %(id)s was removed when its case was anonymized")
+            % {"id": attachment_id},
+            field="attachment",
+        )
     return attachment
