@@ -141,6 +141,12 @@ def attachment_get(
             _("attachment %(id)s does not exist") % {"id": attachment_id}, field="attachment"
         )
     attachment.case = case_get(actor=actor, case_id=attachment.case_id)
+    if not attachment.sha256:  # its case was anonymized: the row counts, the file is gone
+        raise NotFound(
+            _("the file of attachment %(id)s was removed when its case was anonymized")
+            % {"id": attachment_id},
+            field="attachment",
+        )
     if attachment.removed_at is not None and not removed:
         raise NotFound(
             _("attachment %(id)s (%(file)s) was removed from case %(case)s")

@@ -12,22 +12,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import ProtectedError
 
 from caseledger.cases import storage
 from caseledger.cases.models import Attachment, Case, CaseNote
-from caseledger.core import clock
+from caseledger.core import clock, erasure
+from caseledger.core.logging import get_logger
 from caseledger.core.state import model_state
 from caseledger.customers.models import ContactPoint, Customer, Identifier
+from caseledger.disposition import reach
 from caseledger.journal.canonical import canonical_json
 from caseledger.journal.models import Payload
+from caseledger.journal.services import Change
 from caseledger.retention.models import LifecycleState, RecordRetention
 
-ANON_TEXT = "[anonymized]"
+ANON_TEXT = reach.ANON_TEXT
+log = get_logger("caseledger.disposition")
 
 
 class Skip(Exception):  # a reason to leave a record alone, not a failure
@@ -39,6 +43,9 @@ class Outcome:
     sha256: str
     created_at: Any
     blobs: list[str] = field(default_factory=list)
+    cases: list[int] = field(default_factory=list)  # whose personal content is gone
+    customers: list[int] = field(default_factory=list)
+    reached: list[Case | Customer] = field(default_factory=list)  # beyond the record itself
 
 
 def root_of(record_type: str, record_id: int) -> str:
@@ -90,8 +97,8 @@ def redact(record_type: str, record_id: int, ref: str, *, before_seq: int | None
 
 
 def _purge_archived(case: Case, ref: str) -> None:
-    """Remove the case's full record from its archive segment: what is destroyed or
-    anonymized must not live on in the archive."""
+    """Remove the case's full record from its archive segment: what is destroyed must not
+    live on in the archive."""
     from caseledger.archive.purge import archive_purge
 
     archive_purge(case_ids=[case.pk], ref=ref)
@@ -99,7 +106,13 @@ def _purge_archived(case: Case, ref: str) -> None:
 
 def destroy(record: Case | Customer, ref: str) -> Outcome:
     outcome = Outcome(sha256=content_sha256(record), created_at=record.created_at)
-    kind, pk = ("case" if isinstance(record, Case) else "customer"), record.pk
+    kind, pk = key_of(record)
+    if kind == "case":
+        outcome.cases = [pk]
+    else:
+        outcome.customers = [pk]
+    # Before the rows go: a stored reply may name the case by its reference.
+    reach.forget_api_replies(outcome.cases, outcome.customers)
     try:
         if isinstance(record, Case):
             outcome.blobs = sorted(
@@ -116,6 +129,7 @@ def destroy(record: Case | Customer, ref: str) -> Outcome:
         kinds = sorted({str(type(o)._meta.verbose_name) for o in exc.protected_objects})
         raise Skip(f"other records still refer to it ({', '.join(map(str, kinds))})") from exc
     RecordRetention.objects.filter(record_type=kind, record_id=pk).delete()
+    erasure.erase(mode="destroy", case_ids=outcome.cases, customer_ids=outcome.customers)
     return outcome
 
 
@@ -135,53 +149,74 @@ def _destroy_customer(customer: Customer) -> None:
 
 
 def anonymize(record: Case | Customer, ref: str) -> Outcome:
-    """Personal fields to irreversible placeholders; category, dates, severity, channel,
-    department and satisfaction stay for the statistics. An archived case's full record
-    leaves its segment: the anonymized stub is all that remains."""
+    """Personal content to irreversible placeholders (see `reach`): a case's free text,
+    notes and attachments; a customer's name, contact points and identifiers, with every
+    customer merged into it and every case of any of them. Category, dates, status,
+    channel, department, severity and satisfaction stay for the statistics."""
     outcome = Outcome(sha256=content_sha256(record), created_at=record.created_at)
     if isinstance(record, Case):
-        if record.archived_at is not None:
-            _purge_archived(record, ref)
-            record.archived_at = None
-        outcome.blobs = sorted(
-            set(Attachment.objects.filter(case=record).values_list("sha256", flat=True))
-        )
-        record.subject = ANON_TEXT
-        for name in ("description", "customer_request", "resolution", "root_cause"):
-            setattr(record, name, "")
-        record.order_ref = record.contract_ref = record.restricted_reason = ""
-        record.version += 1
-        record.save(
-            update_fields=[
-                "subject", "description", "customer_request", "resolution", "root_cause",
-                "order_ref", "contract_ref", "restricted_reason", "version", "archived_at",
-            ]
-        )  # fmt: skip
-        CaseNote.objects.filter(case=record).update(body=ANON_TEXT)
-        Attachment.objects.filter(case=record).delete()
+        outcome.blobs = reach.anonymize_case(record, ref)
+        outcome.cases = [record.pk]
         kind = "case"
     else:
-        from caseledger.privacy.models import PendingChange, PrivacyRequest
-
-        # Random, not a hash of the name: a hash of a name can be reversed by guessing.
-        record.name = f"anon-{secrets.token_hex(8)}"
-        record.restricted_reason = ""
-        record.version += 1
-        record.save(update_fields=["name", "restricted_reason", "version"])
-        for model in (ContactPoint, Identifier, PendingChange):
-            model.objects.filter(customer=record).delete()
-        PrivacyRequest.objects.filter(customer=record).update(details="", outcome="")
+        people = [record, *reach.merged_into(record)]
+        for person in people:
+            reach.anonymize_customer(person)
+        blobs: set[str] = set()
+        cases = Case.objects.select_for_update().filter(customer__in=people).order_by("pk")
+        for case in cases:
+            blobs.update(reach.anonymize_case(case, ref))
+            outcome.cases.append(case.pk)
+            outcome.reached.append(case)
+        outcome.reached[:0] = people[1:]
+        outcome.customers = [p.pk for p in people]
+        outcome.blobs = sorted(blobs)
         kind = "customer"
     RecordRetention.objects.filter(record_type=kind, record_id=record.pk).update(
         state=LifecycleState.DISPOSED
     )
+    _erase_copies("anonymize", outcome)
     return outcome
+
+
+def _erase_copies(mode: str, outcome: Outcome) -> None:
+    """Derived copies go with the record, in the same transaction: the stored API replies
+    and every copy an app registered with core.erasure (the search index, ...)."""
+    reach.forget_api_replies(outcome.cases, outcome.customers)
+    erasure.erase(mode=mode, case_ids=outcome.cases, customer_ids=outcome.customers)
+
+
+def redact_reached(outcome: Outcome, ref: str) -> int:
+    """Redact the journal payloads of the records an anonymization reached beyond the one
+    on the certificate (the customer's cases, the customers merged into it)."""
+    return sum(redact(*key_of(r), ref) for r in outcome.reached)
+
+
+def key_of(record: Case | Customer) -> tuple[str, int]:
+    return ("case" if isinstance(record, Case) else "customer"), record.pk
+
+
+def reached_states(outcome: Outcome, ref: str) -> list[Change]:
+    """The anonymized state of every reached record, journaled after the redaction."""
+    return [
+        Change(
+            action="disposition.anonymized_state",
+            object_type=key_of(r)[0],
+            object_id=str(r.pk),
+            state=model_state(r),
+            reason=ref,
+        )
+        for r in outcome.reached
+    ]
 
 
 def is_anonymized(record: Case | Customer) -> bool:
     if isinstance(record, Case):
-        return record.subject == ANON_TEXT and not record.description
-    return record.name.startswith("anon-") and not record.contact_points.exists()
+        return reach.case_is_anonymized(record)
+    people = [record, *reach.merged_into(record)]
+    return all(reach.customer_is_anonymized(p) for p in people) and all(
+        reach.case_is_anonymized(c) for c in Case.objects.filter(customer__in=people)
+    )
 
 
 def remove_unreferenced_blobs(shas: list[str]) -> int:
@@ -199,3 +234,19 @@ def remove_unreferenced_blobs(shas: list[str]) -> int:
         except ValueError:
             continue
     return removed
+
+
+def settle_freed_bytes() -> bool:
+    """SQLite: fold the write-ahead log into the database file and truncate it, so page
+    images written before a disposition (holding what it erased) do not linger in the
+    -wal file. secure_delete (settings) has zeroed the freed space in the pages. Returns
+    False when a reader kept the log from being emptied (it is emptied at a later
+    checkpoint); PostgreSQL: nothing to do here (its dead rows go at VACUUM)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return connection.vendor != "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _log, _done = cursor.fetchone()
+    if busy:
+        log.warning("disposition.wal_checkpoint_busy")
+    return not busy

@@ -40,7 +40,7 @@ from caseledger.disposition.models import (
     DispositionItem,
     ItemStatus,
 )
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import Change, append, append_many, write_transaction
 from caseledger.retention import holds
 from caseledger.retention.deadlines import dated_state
 from caseledger.retention.errors import Held
@@ -472,20 +472,12 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                     item.status, item.note = ItemStatus.SKIPPED, str(exc)
         if outcome is not None:
             redacted = records.redact(item.record_type, item.record_id, ref)
+            redacted += records.redact_reached(outcome, ref)
             item.status = ItemStatus.DONE
             item.content_sha256 = outcome.sha256
             item.blobs = blobs = outcome.blobs
             if batch.action == BatchAction.ANONYMIZE and record is not None:
-                append(
-                    actor=actor,
-                    change=Change(
-                        action="disposition.anonymized_state",
-                        object_type=item.record_type,
-                        object_id=str(item.record_id),
-                        state=model_state(record),
-                        reason=ref,
-                    ),
-                )
+                _journal_anonymized(actor, item.record_type, record, outcome, ref)
         item.done_at = clock.now()
         item.save(update_fields=["status", "note", "content_sha256", "blobs", "done_at"])
         append(
@@ -508,12 +500,34 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                     "status": item.status,
                     "redacted_payloads": redacted if outcome is not None else 0,
                     "attachment_files": len(blobs),
+                    **_reached(outcome),
                 },
             ),
         )
     if blobs:
         transaction.on_commit(lambda: records.remove_unreferenced_blobs(blobs))
     return item.status
+
+
+def _journal_anonymized(
+    actor: User | None, kind: str, record: Any, outcome: records.Outcome, ref: str
+) -> None:
+    """The state each anonymized record is left in, journaled after the redaction."""
+    own = Change(
+        action="disposition.anonymized_state",
+        object_type=kind,
+        object_id=str(record.pk),
+        state=model_state(record),
+        reason=ref,
+    )
+    append_many(actor=actor, changes=[own, *records.reached_states(outcome, ref)])
+
+
+def _reached(outcome: records.Outcome | None) -> dict[str, Any]:
+    """Which other records an anonymization reached (ids only), for the journal."""
+    if outcome is None or not outcome.reached:
+        return {}
+    return {"reached": {"cases": outcome.cases, "customers": outcome.customers}}
 
 
 def _finish(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
@@ -581,7 +595,9 @@ def disposition_execute(
         if progress:
             progress(1)
         _pause_for_fault_tests(n)
-    return _finish(actor, batch)
+    batch = _finish(actor, batch)
+    records.settle_freed_bytes()
+    return batch
 
 
 def _pause_for_fault_tests(done: int) -> None:
@@ -651,6 +667,7 @@ def reapply_dispositions(*, actor: User | None = None, folder: Any = None) -> di
                 | {"skipped": len(summary["skipped"])},
             ),
         )
+    records.settle_freed_bytes()
     return summary
 
 
@@ -715,17 +732,9 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                 summary["skipped"].append(f"{entry['type']} {entry['id']}: {exc}")
                 continue
             records.redact(entry["type"], entry["id"], ref)
+            records.redact_reached(outcome, ref)
             if action == BatchAction.ANONYMIZE:
-                append(
-                    actor=actor,
-                    change=Change(
-                        action="disposition.anonymized_state",
-                        object_type=entry["type"],
-                        object_id=str(entry["id"]),
-                        state=model_state(record),
-                        reason=ref,
-                    ),
-                )
+                _journal_anonymized(actor, entry["type"], record, outcome, ref)
             blobs = outcome.blobs
             summary["destroyed" if action == BatchAction.DESTROY else "anonymized"] += 1
             append(
@@ -737,7 +746,7 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                     root=f"disposition_certificate:{number}",
                     state=None,
                     reason=ref,
-                    extra={"certificate": number, "sha256": outcome.sha256},
+                    extra={"certificate": number, "sha256": outcome.sha256, **_reached(outcome)},
                 ),
             )
         if blobs:

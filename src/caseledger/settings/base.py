@@ -113,6 +113,9 @@ def _databases() -> dict:
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=30000;"
+                    # Deleted and overwritten content is zeroed in the file, not left in
+                    # free space: what a disposition erases is gone from the bytes.
+                    "PRAGMA secure_delete=ON;"
                 ),
             },
         }
