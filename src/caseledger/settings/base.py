@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "huey.contrib.djhuey",
     "caseledger.core",
     "caseledger.accounts",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseledger.urls"
@@ -132,6 +136,28 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (django-axes; docs/operations/security.md): failures count by account
+# and by address; LOGIN_FAILURE_LIMIT of them within LOGIN_LOCKOUT_MINUTES lock sign-in
+# (and API tokens from that address) until LOGIN_LOCKOUT_MINUTES after the last one.
+AUTHENTICATION_BACKENDS = [
+    "caseledger.accounts.throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "caseledger.accounts.throttle.JournaledHandler"
+AXES_FAILURE_LIMIT = env_int("CASELEDGER_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CASELEDGER_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "caseledger.accounts.throttle.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "caseledger.web.views.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "caseledger.accounts.throttle.client_address"
+# A locked attempt does not extend the lockout (nor can a guesser keep an account locked
+# for longer than the cool-off after their last counted failure).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: not kept (the session is enough)
+AXES_VERBOSE = False
+# Reverse proxies in front of caseledger that set X-Forwarded-For and X-Forwarded-Proto
+# (docs/operations/security.md). 0: none; clients connect directly.
+PROXY_COUNT = env_int("CASELEDGER_PROXY_COUNT", 0)
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:case_list"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -276,5 +302,5 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CASELEDGER_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
