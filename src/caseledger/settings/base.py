@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caseledger.core.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +158,26 @@ AXES_VERBOSE = False
 # Reverse proxies in front of caseledger that set X-Forwarded-For and X-Forwarded-Proto
 # (docs/operations/security.md). 0: none; clients connect directly.
 PROXY_COUNT = env_int("CASELEDGER_PROXY_COUNT", 0)
+if PROXY_COUNT > 0:
+    # The proxy says whether the client spoke HTTPS to it (it must overwrite, never pass on,
+    # a client's own X-Forwarded-Proto).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Headers (docs/operations/security.md). HSTS goes out only on HTTPS responses; cookies are
+# marked Secure on every HTTPS response (core.headers); CASELEDGER_HTTPS_ONLY also redirects
+# plain HTTP to HTTPS and never sets a cookie without Secure.
+SECURE_HSTS_SECONDS = env_int("CASELEDGER_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CASELEDGER_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("CASELEDGER_HTTPS_ONLY", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_SSL_REDIRECT
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style comes from the app's own files: no inline script, handler or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:case_list"
