@@ -180,6 +180,18 @@ def _calls(people, customer, case):
         ),
         "caseledger.accounts.services.token_create": token_create,
         "caseledger.accounts.services.token_revoke": token_revoke,
+        "caseledger.accounts.services.lockout_record": lambda: accounts.lockout_record(
+            actor=None,
+            username="alice",
+            address="192.0.2.1",
+            kind="password",
+            locked_by=["username"],
+            failures=10,
+            until=None,
+        ),
+        "caseledger.accounts.services.lockout_clear": lambda: accounts.lockout_clear(
+            actor=people.admin, username="alice", reason="she called the desk"
+        ),
         "caseledger.customers.services.customer_create": lambda: customers.customer_create(
             actor=people.agent, data={"kind": "person", "name": "赵六", "department": "sales"}
         ),

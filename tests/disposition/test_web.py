@@ -30,6 +30,6 @@ def test_review_approve_execute_and_print(people, due_cases, login):
     listed = carl.get("/retention/certificates/").content.decode()
     assert batch.certificate_number in listed
     printed = carl.get(f"/retention/certificates/{batch.certificate_number}/").content.decode()
-    assert "@media print" in printed and "PIPL Art 19" in printed
+    assert "caseledger/print.css" in printed and "PIPL Art 19" in printed
     assert made[0].reference in printed and "Charged twice" not in printed
     assert login(people.agent).get("/retention/certificates/").status_code == 403

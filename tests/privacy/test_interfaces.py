@@ -109,7 +109,7 @@ def test_web_access_request_gives_a_readable_copy_of_the_same_export(people, cus
     html = readable.content.decode()
     for section in ("customer", "contact_points", "cases", "journal"):
         assert f'id="section-{section}"' in html
-    assert case.reference in html and "window.print()" in html
+    assert case.reference in html and "data-print" in html and "caseledger/print.css" in html
     assert Entry.objects.filter(action__contains="export").count() == exports + 1
 
 

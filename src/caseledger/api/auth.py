@@ -11,19 +11,31 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer
 
+from caseledger.accounts import throttle
 from caseledger.accounts.models import User
 from caseledger.accounts.services import token_authenticate
 from caseledger.core.context import via
-from caseledger.core.errors import NotFound
+from caseledger.core.errors import NotFound, Throttled
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        # An address that guessed too many tokens (or passwords) is refused before the
+        # token is even looked at, so a locked guesser learns nothing from the answer.
+        if not throttle.token_allowed(request):
+            until = throttle.locked_until(request, throttle.token_credentials())
+            # axes keeps its attempts on the wall clock, not on caseledger's injected one.
+            wait = max(1, int((until - timezone.now()).total_seconds())) if until else None
+            raise Throttled(
+                "too many wrong tokens from this address; try again later", retry_after=wait
+            )
         try:
             return token_authenticate(token.strip())
         except NotFound:
+            throttle.token_failed(request)
             return None
 
 

@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from caseledger.core.errors import CaseledgerError, ValidationFailed
+from caseledger.core.errors import CaseledgerError, Throttled, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,10 @@ def _caseledger_error(request: HttpRequest, exc: CaseledgerError) -> HttpRespons
         errors = [e.as_dict() for e in exc.errors] or [exc.as_dict()]
         for item in errors:
             item.pop("errors", None)
-    return error_response(exc.http_status, exc.code, exc.message, exc.field, errors)
+    response = error_response(exc.http_status, exc.code, exc.message, exc.field, errors)
+    if isinstance(exc, Throttled) and exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def field_name(loc: tuple | list) -> str:

@@ -58,3 +58,14 @@ class NotFound(CaseledgerError):
 class Conflict(CaseledgerError):
     code = "conflict"
     http_status = 409
+
+
+class Throttled(CaseledgerError):
+    """Too many failed attempts; `retry_after` says in how many seconds to try again."""
+
+    code = "throttled"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int | None = None, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "huey.contrib.djhuey",
     "caseledger.core",
     "caseledger.accounts",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caseledger.core.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "caseledger.web.middleware.PasswordChangeRequired",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseledger.urls"
@@ -137,6 +142,48 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (django-axes; docs/operations/security.md): failures count by account
+# and by address; LOGIN_FAILURE_LIMIT of them within LOGIN_LOCKOUT_MINUTES lock sign-in
+# (and API tokens from that address) until LOGIN_LOCKOUT_MINUTES after the last one.
+AUTHENTICATION_BACKENDS = [
+    "caseledger.accounts.throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "caseledger.accounts.throttle.JournaledHandler"
+AXES_FAILURE_LIMIT = env_int("CASELEDGER_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CASELEDGER_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "caseledger.accounts.throttle.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "caseledger.web.views.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "caseledger.accounts.throttle.client_address"
+# A locked attempt does not extend the lockout (nor can a guesser keep an account locked
+# for longer than the cool-off after their last counted failure).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: not kept (the session is enough)
+AXES_VERBOSE = False
+# Reverse proxies in front of caseledger that set X-Forwarded-For and X-Forwarded-Proto
+# (docs/operations/security.md). 0: none; clients connect directly.
+PROXY_COUNT = env_int("CASELEDGER_PROXY_COUNT", 0)
+if PROXY_COUNT > 0:
+    # The proxy says whether the client spoke HTTPS to it (it must overwrite, never pass on,
+    # a client's own X-Forwarded-Proto).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Headers (docs/operations/security.md). HSTS goes out only on HTTPS responses; cookies are
+# marked Secure on every HTTPS response (core.headers); CASELEDGER_HTTPS_ONLY also redirects
+# plain HTTP to HTTPS and never sets a cookie without Secure.
+SECURE_HSTS_SECONDS = env_int("CASELEDGER_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CASELEDGER_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("CASELEDGER_HTTPS_ONLY", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_SSL_REDIRECT
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style comes from the app's own files: no inline script, handler or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:case_list"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -281,5 +328,5 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CASELEDGER_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,14 +3,41 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.services import user_set_password
+from caseledger.accounts.throttle import locked_until
 from caseledger.core.errors import ValidationFailed
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """What a locked-out sign-in sees (AXES_LOCKOUT_CALLABLE): the sign-in page, saying in
+    the reader's language why and until when; the same words whether or not the account
+    exists, so the page tells a guesser nothing."""
+    until = locked_until(request, credentials)
+    form = AuthenticationForm(request)
+    if until is not None:
+        message = _(
+            "Too many failed sign-ins for this account or from this address. Signing in is "
+            "locked until %(time)s; try again then, or ask an administrator to unlock it."
+        ) % {"time": formats.time_format(timezone.localtime(until), "H:i")}
+    else:
+        message = _(
+            "Too many failed sign-ins for this account or from this address. Signing in is "
+            "locked; ask an administrator to unlock it."
+        )
+    context = {"form": form, "lockout": message, "next": request.POST.get("next", "")}
+    response = render(request, "web/login.html", context, status=429)
+    if until is not None:
+        # axes keeps its attempts on the wall clock, not on caseledger's injected one.
+        response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -13,3 +13,8 @@ document.querySelectorAll("[data-hide-after]").forEach((el) => {
     el.classList.add("expired");
   }, seconds * 1000);
 });
+
+// Print buttons on the printable pages (no inline handlers: the CSP forbids them).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
