@@ -12,6 +12,7 @@ from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import cases, customers, dispositions, journal, privacy, retention
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
+from caseledger.api.routes import search as search_routes
 
 _SCOPES = ", ".join(f"`{name}`" for name in TOKEN_SCOPES)
 
@@ -55,6 +56,7 @@ def build() -> NinjaAPI:
     api.add_router("", restriction_routes.router)
     api.add_router("", dispositions.router)
     api.add_router("", archive_routes.router)
+    api.add_router("", search_routes.router)
     api.add_router("", quality_routes.router)
     return api
 

@@ -377,7 +377,9 @@ class CaseQuery(Schema):
     priority: Priority | None = None
     received_from: dt.date | None = Field(None, description="first day, inclusive")
     received_to: dt.date | None = Field(None, description="last day, inclusive")
-    q: str | None = Field(None, description="a reference (CL-...) or words of the subject")
+    q: str | None = Field(
+        None, description="a reference (CL-...) or a search in the language of /search"
+    )
     sort: CaseSort = "-received"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, description="next_cursor of the previous page")

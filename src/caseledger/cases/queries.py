@@ -65,11 +65,13 @@ def case_list(
         qs = qs.filter(received_at__lt=_start(filters["received_to"]) + dt.timedelta(days=1))
     if filters.get("q"):
         q = filters["q"].strip()
-        qs = (
-            qs.filter(reference=q)
-            if q.upper().startswith("CL-")
-            else qs.filter(subject__icontains=q)
-        )
+        if q.upper().startswith("CL-") and " " not in q:
+            qs = qs.filter(reference=q.upper())
+        else:
+            # The full-text index answers words and Chinese text (issue 14, search/).
+            from caseledger.search.queries import text_filter
+
+            qs = text_filter(qs, q)
     return qs.order_by(*SORTS.get(sort, SORTS["-received"]))
 
 

@@ -79,6 +79,14 @@ def _archived_records(case_ids: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
+def indexed(field: str) -> bool:
+    """A field marked sensitive (built in, or by the administrator's
+    CASELEDGER_SENSITIVE_FIELDS) is masked on every screen, so it is never indexed."""
+    from caseledger.vault.sensitivity import is_marked, must_encrypt
+
+    return not (is_marked(field) or must_encrypt(field))
+
+
 def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[int, list[str]]:
     """The tokens of each case as it is now ([] for a case that no longer exists). With
     `keep_archived`, an archived case that already has a document is left out."""
@@ -102,6 +110,9 @@ def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[in
         .values_list("case_id", "body")
     ):
         notes.setdefault(case_id, []).append(body)
+    fields = [name for name in CASE_FIELDS if indexed(f"case.{name}")]
+    long_fields = [name for name in LONG_FIELDS if name in fields]
+    with_notes, with_org = indexed("case_note.body"), indexed("customer.name")
     docs: dict[int, list[str]] = {}
     for pk in ids:
         row = rows.get(pk)
@@ -111,13 +122,13 @@ def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[in
             docs[pk] = []
             continue
         record = records.get(pk)
-        texts = [row[name] for name in CASE_FIELDS]
+        texts = [row[name] for name in fields]
         if record is not None:
-            texts += [record["case"].get(name) or "" for name in LONG_FIELDS]
-            texts += [n["body"] for n in record.get("notes", [])]
-        if row["customer__kind"] == "organisation":
+            texts += [record["case"].get(name) or "" for name in long_fields]
+            texts += [n["body"] for n in record.get("notes", [])] if with_notes else []
+        if with_org and row["customer__kind"] == "organisation":
             texts.append(row["customer__name"])
-        texts += notes.get(pk, [])
+        texts += notes.get(pk, []) if with_notes else []
         docs[pk] = document_tokens(texts)
     return docs
 
