@@ -20,6 +20,7 @@ from caseledger.api.routes import (
 )
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
+from caseledger.api.routes import search as search_routes
 
 _SCOPES = ", ".join(f"`{name}`" for name in TOKEN_SCOPES)
 
@@ -64,6 +65,7 @@ def build() -> NinjaAPI:
     api.add_router("", restriction_routes.router)
     api.add_router("", dispositions.router)
     api.add_router("", archive_routes.router)
+    api.add_router("", search_routes.router)
     api.add_router("", quality_routes.router)
     return api
 

@@ -384,9 +384,7 @@ class CaseQuery(Schema):
     received_from: dt.date | None = Field(None, description="first day, inclusive")
     received_to: dt.date | None = Field(None, description="last day, inclusive")
     q: str | None = Field(
-        None,
-        description="a reference (CL-...) or words in the subject, description, customer's "
-        "request, resolution, or product, order or contract reference (the web list's search)",
+        None, description="a reference (CL-...) or a search in the language of /search"
     )
     sort: CaseSort = "-received"
     limit: int = Field(50, ge=1, le=200)

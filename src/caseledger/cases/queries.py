@@ -67,7 +67,14 @@ def case_list(
     if filters.get("received_to"):
         qs = qs.filter(received_at__lt=_start(filters["received_to"]) + dt.timedelta(days=1))
     if filters.get("q"):
-        qs = qs.filter(text_q(filters["q"]))
+        q = filters["q"].strip()
+        if q.upper().startswith("CL-") and " " not in q:
+            qs = qs.filter(reference=q.upper())
+        else:
+            # The full-text index answers words and Chinese text (issue 14, search/).
+            from caseledger.search.queries import text_filter
+
+            qs = text_filter(qs, q)
     return qs.order_by(*SORTS.get(sort, SORTS["-received"]))
 
 

@@ -89,6 +89,18 @@ def _replication() -> dict[str, Any]:
         return {"ok": False, "error": type(exc).__name__}
 
 
+def _search() -> dict[str, Any]:
+    try:
+        from caseledger.search.indexer import lag
+
+        found = lag()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    seconds = found["seconds"] or 0
+    limit = settings.SEARCH_MAX_LAG_SECONDS
+    return {"ok": seconds <= limit, **found, "max_lag_seconds": limit}
+
+
 def health() -> Health:
     return Health(
         checks={
@@ -97,5 +109,6 @@ def health() -> Health:
             "checkpoint": _checkpoint(),
             "backup": _backup(),
             "replication": _replication(),
+            "search": _search(),
         }
     )

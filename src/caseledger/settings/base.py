@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "caseledger.retention",
     "caseledger.disposition",
     "caseledger.archive",
+    "caseledger.search",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,13 @@ ARCHIVE_S3 = {
     "secret_access_key": env_str("CASELEDGER_ARCHIVE_S3_SECRET_ACCESS_KEY")
     or BACKUP_S3["secret_access_key"],
 }
+
+# Search (caseledger.search, docs/operations/search.md): the worker follows the journal
+# every SEARCH_FOLLOW_SECONDS; a search first catches up itself when the index is at most
+# SEARCH_SYNC_MAX_ENTRIES behind; health fails beyond SEARCH_MAX_LAG_SECONDS.
+SEARCH_FOLLOW_SECONDS = env_int("CASELEDGER_SEARCH_FOLLOW_SECONDS", 1)
+SEARCH_SYNC_MAX_ENTRIES = env_int("CASELEDGER_SEARCH_SYNC_MAX_ENTRIES", 500)
+SEARCH_MAX_LAG_SECONDS = env_int("CASELEDGER_SEARCH_MAX_LAG_SECONDS", 300)
 
 EMAIL_BACKEND = env_str(
     "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"

@@ -18,6 +18,7 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import restriction as restriction_views
+from caseledger.web.views import search as search_views
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("account/password/", auth.password_change, name="password_change"),
+    path("search/", search_views.search_page, name="search"),
     path("cases/", cases.case_list_view, name="case_list"),
     path("cases/export.csv", files.case_export, name="case_export"),
     path("cases/export.xlsx", files.case_export_xlsx, name="case_export_xlsx"),

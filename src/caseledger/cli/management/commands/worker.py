@@ -48,7 +48,8 @@ class Command(CaseledgerCommand):
     help = (
         "Run the background worker: the huey consumer with caseledger's periodic jobs "
         "(a heartbeat every minute, a signed journal checkpoint every "
-        "JOURNAL_CHECKPOINT_MINUTES). It beats and checkpoints once at start. "
+        "JOURNAL_CHECKPOINT_MINUTES; the search index follows the journal every "
+        "SEARCH_FOLLOW_SECONDS). It beats and checkpoints once at start. "
         "SIGINT or SIGTERM lets running jobs finish, then stops."
     )
 
@@ -110,9 +111,13 @@ class Command(CaseledgerCommand):
             tasks=sorted(HUEY._registry._registry),
         )
         replication = self._start_replication() if options["replicate"] else None
+        from caseledger.search.tasks import start_follower
+
+        stop_follower = start_follower()
         try:
             consumer.run()
         finally:
+            stop_follower.set()
             if replication is not None:
                 replication.stop()
         log.info("worker.stop")

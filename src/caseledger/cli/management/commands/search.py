@@ -1,0 +1,92 @@
+"""`caseledger search reindex | follow | status | query`: the full-text index rebuilt from
+scratch, brought up to the journal's head, its lag, and a search from the shell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseledger.cli.subcommands import VerbCommand
+
+
+class Command(VerbCommand):
+    help = "Rebuild the search index, catch it up with the journal, show its lag, search."
+    json_output = True
+    verbs = {
+        "reindex": "drop the index and index every case again from its rows (with progress); "
+        "searches find nothing until a case's batch is done",
+        "follow": "index what the journal recorded since the index last read it",
+        "status": "the index's lag behind the journal, its size and document count",
+        "query": "search as a user: newest first (or --ranked), the first page",
+    }
+
+    def add_reindex_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=1000, help="cases per batch")
+
+    def add_follow_arguments(self, parser):
+        pass
+
+    def add_status_arguments(self, parser):
+        pass
+
+    def add_query_arguments(self, parser):
+        parser.add_argument("q", help="the search, in the web's query language")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        parser.add_argument("--ranked", action="store_true", help="best match first")
+        parser.add_argument("--limit", type=int, default=20)
+
+    def handle_reindex(self, **options: Any) -> None:
+        from caseledger.cases.models import Case
+        from caseledger.search import indexer
+        from caseledger.search.backends import backend
+
+        bar = self.progress(Case.objects.count(), "indexing")
+        result = indexer.rebuild(progress=bar.update, batch_size=options["batch_size"])
+        bar.close()
+        result["size_bytes"] = backend().size_bytes()
+        size = f", {result['size_bytes'] / 1e6:.1f} MB" if result["size_bytes"] else ""
+        self.emit(
+            result,
+            f"Indexed {result['cases']} case(s){size}; then caught up "
+            f"{result['caught_up']['entries']} journal entr(ies) written meanwhile.",
+        )
+
+    def handle_follow(self, **options: Any) -> None:
+        from caseledger.search import indexer
+
+        result = indexer.catch_up()
+        self.emit(
+            result,
+            f"Read {result['entries']} journal entr(ies); re-indexed {result['cases']} case(s).",
+        )
+
+    def handle_status(self, **options: Any) -> None:
+        from caseledger.search import indexer
+        from caseledger.search.backends import backend
+
+        index = backend()
+        result = {**indexer.lag(), "documents": index.count(), "size_bytes": index.size_bytes()}
+        self.emit(
+            result,
+            f"Indexed up to journal #{result['indexed_seq']} of #{result['journal_seq']} "
+            f"({result['entries']} behind, {result['seconds'] or 0} s); "
+            f"{result['documents']} case(s) in the index on {index.vendor}.",
+        )
+
+    def handle_query(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.search.queries import search
+
+        results = search(
+            actor=actor_named(options["as_user"]),
+            q=options["q"],
+            order="ranked" if options["ranked"] else "newest",
+            limit=options["limit"],
+        )
+        rows = [
+            {"reference": h.case.reference, "subject": h.case.subject, "score": h.score}
+            for h in results.hits
+        ]
+        self.emit(
+            {"hits": rows, "next_cursor": results.next_cursor},
+            "\n".join(f"{r['reference']}  {r['subject']}" for r in rows) or "No case found.",
+        )

@@ -1,0 +1,217 @@
+"""Searching: the same scope as the case list (cases.queries.case_list: department, and
+restricted records only for those who may see them), then the index, newest first or
+ranked, one page at a time behind an opaque cursor."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.models import User
+from caseledger.cases.models import Case, CaseNote
+from caseledger.cases.queries import case_list
+from caseledger.core.errors import ValidationFailed
+from caseledger.search import indexer
+from caseledger.search.backends import NEWEST, RANKED, backend
+from caseledger.search.tokens import Query, highlight_terms, parse
+
+ORDERS = (NEWEST, RANKED)
+FACETS = ("status", "category", "department", "channel")
+MAX_QUERY = 500
+MAX_LIMIT = 100
+SNIPPET_FIELDS = ("subject", "description", "customer_request", "resolution", "root_cause")
+SNIPPET_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Hit:
+    case: Case
+    score: float
+    snippet: list[tuple[str, bool]]  # (text, marked)
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    order: str
+    hits: list[Hit]
+    next_cursor: str | None
+    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+def parse_query(q: str | None) -> Query:
+    text = (q or "").strip()
+    if len(text) > MAX_QUERY:
+        raise ValidationFailed(
+            _("The search is too long (at most %(n)d characters).") % {"n": MAX_QUERY},
+            field="q",
+            code="too_long",
+        )
+    query = parse(text)
+    if not query:
+        raise ValidationFailed(
+            _("Enter a word, a number or Chinese characters to search for."),
+            field="q",
+            code="required",
+        )
+    return query
+
+
+def _cursor(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str | None, order: str) -> dict[str, Any]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if data.get("o") != order or not isinstance(data.get("k"), int) or data["k"] < 0:
+            raise ValueError
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationFailed(
+            _("This page link is not valid for this search; start the search again."),
+            field="cursor",
+            code="invalid",
+        ) from None
+    return data
+
+
+def scoped(actor: User, filters: dict[str, Any] | None) -> QuerySet[Case]:
+    """The cases the actor may see under the list's filters (its `q` is ours to answer)."""
+    return case_list(actor=actor, filters={k: v for k, v in (filters or {}).items() if k != "q"})
+
+
+def _scope_sql(qs: QuerySet[Case]) -> tuple[str, list[Any]]:
+    inner = qs.order_by().filter(pk=RawSQL("{doc}", [])).values("pk")
+    sql, params = inner.query.sql_with_params()
+    return sql, list(params)
+
+
+def matching_ids(qs: QuerySet[Case], query: Query) -> QuerySet[Case]:
+    sql, params = backend().matching(query)
+    return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (fixed SQL, values as params)
+
+
+def text_filter(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """A case list's `q` answered by the index: the cases among `qs` whose text matches
+    (none when `q` holds nothing to search for)."""
+    query = parse(q)
+    if not query:
+        return qs.none()
+    indexer.follow_if_close()
+    return matching_ids(qs, query)
+
+
+def search(
+    *,
+    actor: User,
+    q: str | None,
+    filters: dict[str, Any] | None = None,
+    order: str = NEWEST,
+    cursor: str | None = None,
+    limit: int = 25,
+    facets: bool = False,
+) -> Results:
+    query = parse_query(q)
+    if order not in ORDERS:
+        raise ValidationFailed(
+            _("Order by “newest” or “ranked”."), field="order", code="invalid_choice"
+        )
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    position = _read_cursor(cursor, order)
+    qs = scoped(actor, filters)
+    indexer.follow_if_close()
+    key = position.get("k")
+    rows = backend().page(
+        query,
+        scope=_scope_sql(qs),
+        order=order,
+        limit=limit + 1,
+        after=key if order == NEWEST else None,
+        offset=(key or 0) if order == RANKED else 0,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cases = qs.in_bulk([pk for pk, _score in rows])
+    hits = [
+        Hit(case=cases[pk], score=score, snippet=[])
+        for pk, score in rows
+        if pk in cases  # the scope was applied by the engine; this only keeps the order
+    ]
+    hits = _with_snippets(hits, q or "")
+    next_cursor = None
+    if more and rows:
+        next_key = rows[-1][0] if order == NEWEST else (key or 0) + limit
+        next_cursor = _cursor({"o": order, "k": next_key})
+    return Results(
+        query=q or "",
+        order=order,
+        hits=hits,
+        next_cursor=next_cursor,
+        facets=facet_counts(qs, query) if facets else {},
+    )
+
+
+def facet_counts(qs: QuerySet[Case], query: Query) -> dict[str, list[tuple[Any, int]]]:
+    found = matching_ids(qs, query)
+    out: dict[str, list[tuple[Any, int]]] = {}
+    for name in FACETS:
+        column = f"{name}_id" if name == "department" else name
+        counts = found.order_by().values(column).annotate(n=Count("pk")).order_by("-n", column)
+        out[name] = [(row[column], row["n"]) for row in counts[:20]]
+    return out
+
+
+def snippet(text: str, pieces: list[str]) -> list[tuple[str, bool]]:
+    """The part of `text` around the first piece found, with every piece marked."""
+    if not pieces or not text:
+        return []
+    pattern = re.compile("|".join(re.escape(p) for p in pieces), re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return []
+    start = max(0, first.start() - SNIPPET_WIDTH // 2)
+    end = min(len(text), first.end() + SNIPPET_WIDTH)
+    window = text[start:end]
+    out: list[tuple[str, bool]] = [("…", False)] if start else []
+    at = 0
+    for match in pattern.finditer(window):
+        if match.start() > at:
+            out.append((window[at : match.start()], False))
+        out.append((match.group(0), True))
+        at = match.end()
+    if at < len(window):
+        out.append((window[at:], False))
+    if end < len(text):
+        out.append(("…", False))
+    return out
+
+
+def _with_snippets(hits: list[Hit], q: str) -> list[Hit]:
+    pieces = highlight_terms(q)
+    notes: dict[int, list[str]] = {}
+    for case_id, body in CaseNote.objects.filter(case_id__in=[h.case.pk for h in hits]).values_list(
+        "case_id", "body"
+    ):
+        notes.setdefault(case_id, []).append(body)
+    fields = [name for name in SNIPPET_FIELDS if indexer.indexed(f"case.{name}")]
+    if not indexer.indexed("case_note.body"):
+        notes = {}
+    out = []
+    for hit in hits:
+        texts = [getattr(hit.case, name) for name in fields] + notes.get(hit.case.pk, [])
+        found: list[tuple[str, bool]] = []
+        for text in texts:
+            found = snippet(text, pieces)
+            if found:
+                break
+        out.append(Hit(case=hit.case, score=hit.score, snippet=found))
+    return out

@@ -1,0 +1,33 @@
+"""The worker's follower thread indexes a new case within 2 s of its commit, with no
+search catching up on its behalf."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from caseledger.search.backends import backend
+from caseledger.search.tasks import start_follower
+from tests.factories import make_case
+
+
+def test_the_worker_indexes_a_new_case_within_two_seconds_of_commit(
+    transactional_db, people, customer, settings
+):
+    settings.SEARCH_SYNC_MAX_ENTRIES = 0
+    settings.SEARCH_FOLLOW_SECONDS = 1
+    stop = start_follower()
+    try:
+        case = make_case(people.agent, customer, description="新开户礼品未收到")
+        committed = time.monotonic()
+        while time.monotonic() - committed < 2.0:
+            if backend().existing([case.pk]):
+                break
+            time.sleep(0.05)
+        assert backend().existing([case.pk]) == {case.pk}
+        assert time.monotonic() - committed < 2.0
+    finally:
+        stop.set()
+        for thread in threading.enumerate():
+            if thread.name == "search-follow":
+                thread.join(10)
