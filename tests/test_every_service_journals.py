@@ -243,6 +243,36 @@ def _calls(people, customer, case):
         **archive_calls(people, case),
         **quality_calls(people, customer),
         **disposition_calls(people, customer),
+        **_people_calls(people),
+    }
+
+
+def _people_calls(people):
+    """Issue 12: departments, password resets, offboarding."""
+    from caseledger.accounts import services as accounts
+    from caseledger.workflow import services as workflow
+
+    made = {}
+
+    def closing():
+        if "d" not in made:
+            made["d"] = accounts.department_create(actor=people.admin, code="closing", name="C")
+        return made["d"]
+
+    prefix = "caseledger.accounts.services."
+    return {
+        prefix + "department_update": lambda: accounts.department_update(
+            actor=people.admin, department=people.service, data={"name": "Service 服务部"}
+        ),
+        prefix + "department_deactivate": lambda: accounts.department_deactivate(
+            actor=people.admin, department=closing(), reason="merged into sales"
+        ),
+        prefix + "user_password_reset": lambda: accounts.user_password_reset(
+            actor=people.admin, user=people.auditor
+        ),
+        "caseledger.workflow.services.user_deactivate": lambda: workflow.user_deactivate(
+            actor=people.admin, user=people.outsider, reason="left the company"
+        ),
     }
 
 

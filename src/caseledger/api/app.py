@@ -9,7 +9,15 @@ from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
 from caseledger.api.routes import archive as archive_routes
-from caseledger.api.routes import cases, customers, dispositions, journal, privacy, retention
+from caseledger.api.routes import (
+    cases,
+    customers,
+    dispositions,
+    journal,
+    people,
+    privacy,
+    retention,
+)
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 
@@ -56,6 +64,7 @@ def build() -> NinjaAPI:
     api.add_router("", dispositions.router)
     api.add_router("", archive_routes.router)
     api.add_router("", quality_routes.router)
+    api.add_router("", people.router)
     return api
 
 

@@ -89,6 +89,16 @@ def _replication() -> dict[str, Any]:
         return {"ok": False, "error": type(exc).__name__}
 
 
+def _inactive_owners() -> dict[str, Any]:
+    """Open work still owned by deactivated people (offboarding keeps it at 0)."""
+    try:
+        from caseledger.workflow.queries import orphan_health
+
+        return orphan_health()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def health() -> Health:
     return Health(
         checks={
@@ -97,5 +107,6 @@ def health() -> Health:
             "checkpoint": _checkpoint(),
             "backup": _backup(),
             "replication": _replication(),
+            "inactive_owners": _inactive_owners(),
         }
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caseledger.retention",
     "caseledger.disposition",
     "caseledger.archive",
+    "caseledger.workflow",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:case_list"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("CASELEDGER_SESSION_SECONDS", 8 * 3600)

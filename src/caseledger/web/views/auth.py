@@ -8,6 +8,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from caseledger.accounts.access import can
+from caseledger.accounts.permissions import Perm
 from caseledger.accounts.services import user_set_password
 from caseledger.core.errors import ValidationFailed
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
@@ -23,6 +25,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 def home(request):
+    """Cases for the people who work them; the administration area for administrators."""
+    user = request.user
+    if user.is_authenticated and not can(user, Perm.CASE_VIEW) and can(user, Perm.USER_VIEW):
+        return redirect("web:administration")
     return redirect("web:case_list")
 
 
