@@ -203,13 +203,19 @@ PEOPLE_ACTIONS = {
     "department.create": ADMIN_ONLY,
     "department.update": ADMIN_ONLY,
     "department.deactivate": ADMIN_ONLY,
+    "department.hours": ADMIN_ONLY,
+    "calendar.day_set": ADMIN_ONLY,
+    "calendar.adopt": ADMIN_ONLY,
 }
 
 
 def _attempt_people(action: str, actor, people) -> bool:
+    import datetime as dt
+
     from caseledger.accounts import services as accounts
     from caseledger.workflow import queries
     from caseledger.workflow import services as workflow
+    from caseledger.workflow.calendars import services as calendars
 
     try:
         if action == "user.view":
@@ -225,6 +231,14 @@ def _attempt_people(action: str, actor, people) -> bool:
         elif action == "department.deactivate":
             empty = accounts.department_create(actor=None, code="empty", name="Empty")
             accounts.department_deactivate(actor=actor, department=empty, reason="probe")
+        elif action == "department.hours":
+            calendars.business_hours_set(
+                actor=actor, department=people.sales, hours=[[(540, 1080)]] * 7
+            )
+        elif action == "calendar.day_set":
+            calendars.calendar_day_set(actor=actor, day=dt.date(2026, 12, 31), kind="holiday")
+        elif action == "calendar.adopt":
+            calendars.calendar_adopt(actor=actor, preset="cn-2026")
         else:
             raise AssertionError(action)
     except PermissionDenied:
