@@ -276,6 +276,63 @@ def _calls(people, customer, case):
         **archive_calls(people, case),
         **quality_calls(people, customer),
         **disposition_calls(people, customer),
+        **_people_calls(people),
+    }
+
+
+def _people_calls(people):
+    """Issue 12: departments, password resets, offboarding."""
+    from caseledger.accounts import services as accounts
+    from caseledger.workflow import services as workflow
+
+    made = {}
+
+    def closing():
+        if "d" not in made:
+            made["d"] = accounts.department_create(actor=people.admin, code="closing", name="C")
+        return made["d"]
+
+    import datetime as dt
+
+    from caseledger.workflow.calendars import services as calendars
+
+    def day_set():
+        return calendars.calendar_day_set(
+            actor=people.admin, day=dt.date(2026, 12, 31), kind="holiday", name="company day"
+        )
+
+    def day_remove():
+        day_set()
+        calendars.calendar_day_remove(actor=people.admin, day=dt.date(2026, 12, 31), reason="r")
+
+    cal = "caseledger.workflow.calendars.services."
+    prefix = "caseledger.accounts.services."
+    return {
+        cal + "calendar_day_set": day_set,
+        cal + "calendar_day_remove": day_remove,
+        cal + "calendar_adopt": lambda: calendars.calendar_adopt(
+            actor=people.admin, preset="cn-2026"
+        ),
+        cal + "calendar_import_ics": lambda: calendars.calendar_import_ics(
+            actor=people.admin,
+            text="BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20271001\n"
+            "SUMMARY:国庆\nEND:VEVENT\nEND:VCALENDAR\n",
+        ),
+        cal + "business_hours_set": lambda: calendars.business_hours_set(
+            actor=people.admin, department=people.sales, hours=[[(540, 1080)]] * 5 + [[]] * 2
+        ),
+        prefix + "department_update": lambda: accounts.department_update(
+            actor=people.admin, department=people.service, data={"name": "Service 服务部"}
+        ),
+        prefix + "department_deactivate": lambda: accounts.department_deactivate(
+            actor=people.admin, department=closing(), reason="merged into sales"
+        ),
+        prefix + "user_password_reset": lambda: accounts.user_password_reset(
+            actor=people.admin, user=people.auditor
+        ),
+        "caseledger.workflow.services.user_deactivate": lambda: workflow.user_deactivate(
+            actor=people.admin, user=people.outsider, reason="left the company"
+        ),
     }
 
 

@@ -212,3 +212,65 @@ def test_a_token_never_exceeds_its_scopes(people, case):
     assert _attempt("case.view", via_token, case.customer, case, people.sales)
     assert not _attempt("case.modify", via_token, case.customer, case, people.sales)
     assert not _attempt("customer.view", via_token, case.customer, case, people.sales)
+
+
+ADMIN_ONLY = {"admin"}
+# Issue 12: administration actions (no department), and who may take them.
+PEOPLE_ACTIONS = {
+    "user.view": ADMIN_ONLY,
+    "user.password_reset": ADMIN_ONLY,
+    "user.deactivate": ADMIN_ONLY,
+    "department.create": ADMIN_ONLY,
+    "department.update": ADMIN_ONLY,
+    "department.deactivate": ADMIN_ONLY,
+    "department.hours": ADMIN_ONLY,
+    "calendar.day_set": ADMIN_ONLY,
+    "calendar.adopt": ADMIN_ONLY,
+}
+
+
+def _attempt_people(action: str, actor, people) -> bool:
+    import datetime as dt
+
+    from caseledger.accounts import services as accounts
+    from caseledger.workflow import queries
+    from caseledger.workflow import services as workflow
+    from caseledger.workflow.calendars import services as calendars
+
+    try:
+        if action == "user.view":
+            queries.people_overview(actor=actor)
+        elif action == "user.password_reset":
+            accounts.user_password_reset(actor=actor, user=people.auditor)
+        elif action == "user.deactivate":
+            workflow.user_deactivate(actor=actor, user=people.outsider, reason="probe")
+        elif action == "department.create":
+            accounts.department_create(actor=actor, code="probe", name="Probe")
+        elif action == "department.update":
+            accounts.department_update(actor=actor, department=people.service, data={"name": "P"})
+        elif action == "department.deactivate":
+            empty = accounts.department_create(actor=None, code="empty", name="Empty")
+            accounts.department_deactivate(actor=actor, department=empty, reason="probe")
+        elif action == "department.hours":
+            calendars.business_hours_set(
+                actor=actor, department=people.sales, hours=[[(540, 1080)]] * 7
+            )
+        elif action == "calendar.day_set":
+            calendars.calendar_day_set(actor=actor, day=dt.date(2026, 12, 31), kind="holiday")
+        elif action == "calendar.adopt":
+            calendars.calendar_adopt(actor=actor, preset="cn-2026")
+        else:
+            raise AssertionError(action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(PEOPLE_ACTIONS))
+def test_people_and_department_administration(people, role, action):
+    actor = people.all()[role]
+    expected = role in PEOPLE_ACTIONS[action]
+    assert _attempt_people(action, actor, people) is expected, (
+        f"{role} {action}: expected {'allowed' if expected else 'refused'}"
+    )

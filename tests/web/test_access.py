@@ -25,7 +25,7 @@ def test_pages_need_a_login(client, case):
 def test_login_with_password_lands_on_the_case_list(client, people):
     response = client.post(reverse("web:login"), {"username": "alice", "password": people.password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:case_list")
+    assert response["Location"] == reverse("web:home")
     assert client.get("/").url == reverse("web:case_list")
 
 

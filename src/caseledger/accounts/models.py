@@ -10,6 +10,8 @@ class Department(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField()
+    # A deactivated department keeps its records and history; it takes no new members.
+    is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]

@@ -24,6 +24,7 @@ class Perm(StrEnum):
     CUSTOMER_EXPORT = "customer.export"
     JOURNAL_VIEW = "journal.view"
     JOURNAL_CHECKPOINT = "journal.checkpoint"
+    USER_VIEW = "user.view"  # the people and departments list: last login, open work, tokens
     USER_MANAGE = "user.manage"
     DEPARTMENT_MANAGE = "department.manage"
     TOKEN_MANAGE = "token.manage"  # noqa: S105  (a permission name, not a secret)
@@ -119,6 +120,7 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
     },
     # Administrators run the system; they read case content only with a content role too.
     Role.ADMINISTRATOR: {
+        Perm.USER_VIEW: Scope.ALL,
         Perm.USER_MANAGE: Scope.ALL,
         Perm.DEPARTMENT_MANAGE: Scope.ALL,
         Perm.TOKEN_MANAGE: Scope.ALL,
@@ -144,6 +146,9 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "retention:write": frozenset({Perm.RETENTION_VIEW, Perm.RETENTION_MANAGE, Perm.HOLD_MANAGE}),
     # Read records restricted under PIPL Art 47 (still only for roles that may: compliance).
     "restricted:read": frozenset({Perm.RESTRICTED_VIEW}),
+    # People and departments (administrators): list them; add, edit, deactivate them.
+    "users:read": frozenset({Perm.USER_VIEW}),
+    "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),
     "dispositions:write": frozenset(
         {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
     ),

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, department_ids
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
+from caseledger.core.errors import NotFound
 
 
 def assignable_users(*, actor: User, department_id: int | None = None) -> QuerySet[User]:
@@ -25,3 +29,25 @@ def visible_departments(*, actor: User, perm: Perm = Perm.CASE_VIEW) -> QuerySet
 
 def may(actor: User, perm: Perm, department_id: int | None = None) -> bool:
     return can(actor, perm, department_id)
+
+
+def department_by(ref: Any, *, field: str = "department") -> Department:
+    """A department by its code or id, with an error naming what was not found."""
+    text = str(ref or "").strip()
+    found = Department.objects.filter(code=text).first()
+    if found is None and text.isdigit():
+        found = Department.objects.filter(pk=int(text)).first()
+    if found is None:
+        raise NotFound(_("department %(ref)s does not exist") % {"ref": text or "''"}, field=field)
+    return found
+
+
+def user_by(ref: Any, *, field: str = "user") -> User:
+    """A person by username or id."""
+    text = str(ref or "").strip()
+    found = User.objects.filter(username=text).first()
+    if found is None and text.isdigit():
+        found = User.objects.filter(pk=int(text)).first()
+    if found is None:
+        raise NotFound(_("user %(ref)s does not exist") % {"ref": text or "''"}, field=field)
+    return found

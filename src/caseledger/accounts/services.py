@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import ApiToken, Department, User
@@ -62,6 +63,92 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
     return department
 
 
+def department_update(
+    *, actor: User | None, department: Department, data: Mapping[str, Any], reason: str = ""
+) -> Department:
+    """Rename a department or bring a deactivated one back (`is_active`). The code stays:
+    it is how people and records name the department."""
+    if actor is not None:
+        require(actor, Perm.DEPARTMENT_MANAGE)
+    c = Collector()
+    c.unknown(data, ("name", "is_active"))
+    with write_transaction():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        before = model_state(department)
+        if "name" in data:
+            department.name = c.text(data, "name", required=True, max_length=120) or ""
+        if "is_active" in data:
+            if not data["is_active"] and department.is_active:
+                c.add("is_active", _("use department deactivate, which checks who is left"))
+            department.is_active = bool(data["is_active"]) or department.is_active
+        c.raise_if_any()
+        department.save()
+        after = model_state(department)
+        if after != before:
+            append(
+                actor=actor,
+                change=Change(
+                    action="department.update",
+                    object_type="department",
+                    object_id=str(department.pk),
+                    state=after,
+                    changes=diff(before, after),
+                    reason=reason,
+                ),
+            )
+    return department
+
+
+def department_deactivate(*, actor: User | None, department: Department, reason: str) -> Department:
+    """Close a department: nobody joins it any more; its records and history stay. Refused
+    while active people still work in it (move them first), so no one is left stranded."""
+    if actor is not None:
+        require(actor, Perm.DEPARTMENT_MANAGE)
+    c = Collector()
+    why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
+    c.raise_if_any()
+    with write_transaction():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        if not department.is_active:
+            raise Conflict(
+                _("department %(code)s is already deactivated") % {"code": department.code},
+                field="department",
+            )
+        members = sorted(
+            {
+                *User.objects.filter(is_active=True, department=department).values_list(
+                    "username", flat=True
+                ),
+                *User.objects.filter(is_active=True, supervised_departments=department).values_list(
+                    "username", flat=True
+                ),
+            }
+        )
+        if members:
+            raise ValidationFailed(
+                _("active people still work in %(code)s: %(names)s; move them first")
+                % {"code": department.code, "names": ", ".join(members)},
+                field="department",
+                code="has_members",
+            )
+        before = model_state(department)
+        department.is_active = False
+        department.save(update_fields=["is_active"])
+        after = model_state(department)
+        append(
+            actor=actor,
+            change=Change(
+                action="department.deactivate",
+                object_type="department",
+                object_id=str(department.pk),
+                state=after,
+                changes=diff(before, after),
+                reason=why,
+            ),
+        )
+    return department
+
+
 def _clean_roles(value: Any, c: Collector) -> list[str]:
     if isinstance(value, str):
         value = [r.strip() for r in value.split(",") if r.strip()]
@@ -103,6 +190,13 @@ def user_create(
     needs_department = set(role_list) & {Role.AGENT, Role.SUPERVISOR}
     if needs_department and department is None:
         c.add("department", "agents and supervisors belong to a department", "required")
+    for placed in [department, *(supervised or [])]:
+        if placed is not None and not placed.is_active:
+            c.add(
+                "department",
+                _("department %(code)s is deactivated") % {"code": placed.code},
+                "inactive",
+            )
     if password is not None:
         try:
             validate_password(password)
@@ -139,16 +233,72 @@ def user_create(
     return user
 
 
+USER_EDIT_FIELDS = (
+    "roles",
+    "department",
+    "is_active",
+    "email",
+    "full_name",
+    "supervised_departments",
+)
+
+
+def _check_placement(user: User, supervised: list[Department] | None, c: Collector) -> None:
+    """Agents and supervisors work in an active department; nobody joins a closed one."""
+    if set(user.roles) & {Role.AGENT, Role.SUPERVISOR} and user.department_id is None:
+        c.add("department", _("agents and supervisors belong to a department"), "required")
+    if user.department is not None and not user.department.is_active:
+        c.add(
+            "department",
+            _("department %(code)s is deactivated") % {"code": user.department.code},
+            "inactive",
+        )
+    closed = [d.code for d in supervised or [] if not d.is_active]
+    if closed:
+        c.add(
+            "supervised_departments",
+            _("deactivated department(s): %(codes)s") % {"codes": ", ".join(closed)},
+            "inactive",
+        )
+
+
+def _last_admin(user: User) -> bool:
+    """Whether user is the only active administrator: nobody could manage people then."""
+    if Role.ADMINISTRATOR not in user.roles or not user.is_active:
+        return False
+    others = User.objects.filter(is_active=True).exclude(pk=user.pk).values_list("roles", flat=True)
+    return not any(Role.ADMINISTRATOR in (roles or []) for roles in others)
+
+
+def ensure_not_last_admin(user: User, field: str) -> None:
+    if _last_admin(user):
+        raise ValidationFailed(
+            _("%(who)s is the last active administrator; make another one first")
+            % {"who": user.username},
+            field=field,
+            code="last_admin",
+        )
+
+
 def user_update(
     *, actor: User | None, user: User, data: Mapping[str, Any], reason: str = ""
 ) -> User:
+    """Edit a person: roles, home department, departments supervised, e-mail, name.
+
+    Deactivating someone with open work is offboarding (workflow.services.user_deactivate),
+    which moves that work first; this service only flips the flag.
+    """
     if actor is not None:
         require(actor, Perm.USER_MANAGE)
     c = Collector()
-    c.unknown(data, ("roles", "department", "is_active", "email", "supervised_departments"))
+    c.unknown(data, USER_EDIT_FIELDS)
     with write_transaction():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = user_state(user)
+        if "roles" in data and Role.ADMINISTRATOR not in _clean_roles(data["roles"], Collector()):
+            ensure_not_last_admin(user, "roles")
+        if "is_active" in data and not data["is_active"]:
+            ensure_not_last_admin(user, "is_active")
         if "roles" in data:
             user.roles = _clean_roles(data["roles"], c)
         if "department" in data:
@@ -157,10 +307,17 @@ def user_update(
             user.is_active = bool(data["is_active"])
         if "email" in data:
             user.email = c.text(data, "email", max_length=254) or ""
+        if "full_name" in data:
+            user.first_name = c.text(data, "full_name", max_length=150) or ""
+        supervised = (
+            list(data["supervised_departments"]) if "supervised_departments" in data else None
+        )
+        if user.is_active:
+            _check_placement(user, supervised, c)
         c.raise_if_any()
         user.save()
-        if "supervised_departments" in data:
-            user.supervised_departments.set(data["supervised_departments"])
+        if supervised is not None:
+            user.supervised_departments.set(supervised)
         after = user_state(user)
         if after != before:
             append(
@@ -175,6 +332,37 @@ def user_update(
                 ),
             )
     return user
+
+
+def generated_password() -> str:
+    return secrets.token_urlsafe(18)  # 24 characters, 144 bits
+
+
+def user_password_reset(*, actor: User | None, user: User, reason: str = "") -> str:
+    """A new generated password for someone who lost theirs, returned once to be handed
+    over; never stored except as its hash, never journaled, never logged."""
+    if actor is not None:
+        require(actor, Perm.USER_MANAGE)
+    if not user.is_active:
+        raise ValidationFailed(
+            _("%(who)s is deactivated") % {"who": user.username}, field="user", code="inactive"
+        )
+    password = generated_password()
+    with write_transaction():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        append(
+            actor=actor,
+            change=Change(
+                action="user.password_reset",
+                object_type="user",
+                object_id=str(user.pk),
+                state=user_state(user),
+                changes={"password": ["(set)", "(reset)"]},
+                reason=reason,
+            ),
+        )
+    return password
 
 
 def user_set_password(*, actor: User | None, user: User, password: str) -> None:

@@ -15,6 +15,7 @@ from caseledger.api.routes import (
     dispositions,
     intake,
     journal,
+    people,
     privacy,
     retention,
 )
@@ -67,6 +68,7 @@ def build() -> NinjaAPI:
     api.add_router("", archive_routes.router)
     api.add_router("", search_routes.router)
     api.add_router("", quality_routes.router)
+    api.add_router("", people.router)
     return api
 
 

@@ -101,6 +101,16 @@ def _search() -> dict[str, Any]:
     return {"ok": seconds <= limit, **found, "max_lag_seconds": limit}
 
 
+def _inactive_owners() -> dict[str, Any]:
+    """Open work still owned by deactivated people (offboarding keeps it at 0)."""
+    try:
+        from caseledger.workflow.queries import orphan_health
+
+        return orphan_health()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def health() -> Health:
     return Health(
         checks={
@@ -110,5 +120,6 @@ def health() -> Health:
             "backup": _backup(),
             "replication": _replication(),
             "search": _search(),
+            "inactive_owners": _inactive_owners(),
         }
     )

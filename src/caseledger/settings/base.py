@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "caseledger.disposition",
     "caseledger.archive",
     "caseledger.search",
+    "caseledger.workflow",
 ]
 
 MIDDLEWARE = [
@@ -186,7 +187,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:case_list"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("CASELEDGER_SESSION_SECONDS", 8 * 3600)

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from caseledger.web.views import administration as admin_views
 from caseledger.web.views import archive as archive_views
 from caseledger.web.views import (
     attachments,
@@ -78,6 +79,30 @@ urlpatterns = [
     path("privacy/quality/draw/", quality_views.quality_draw, name="quality_draw"),
     path("privacy/quality/<int:pk>/", quality_views.quality_check, name="quality_check"),
     path("backups/", backups.backups, name="backups"),
+    path("administration/", admin_views.overview, name="administration"),
+    path("administration/departments/new/", admin_views.department_new, name="department_new"),
+    path(
+        "administration/departments/<int:pk>/",
+        admin_views.department_edit,
+        name="department_edit",
+    ),
+    path(
+        "administration/departments/<int:pk>/deactivate/",
+        admin_views.department_deactivate,
+        name="department_deactivate",
+    ),
+    path("administration/people/new/", admin_views.person_new, name="person_new"),
+    path("administration/people/<int:pk>/", admin_views.person_detail, name="person_detail"),
+    path(
+        "administration/people/<int:pk>/password/",
+        admin_views.person_password_reset,
+        name="person_password_reset",
+    ),
+    path(
+        "administration/people/<int:pk>/deactivate/",
+        admin_views.person_deactivate,
+        name="person_deactivate",
+    ),
     path("journal/", journal.journal_list, name="journal_list"),
     path("journal/verify/", journal.journal_verify, name="journal_verify"),
     path("journal/<int:seq>/", journal.journal_entry, name="journal_entry"),

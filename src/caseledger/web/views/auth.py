@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from caseledger.accounts.access import can
+from caseledger.accounts.permissions import Perm
 from caseledger.accounts.services import user_set_password
 from caseledger.accounts.throttle import locked_until
 from caseledger.core.errors import ValidationFailed
@@ -50,6 +52,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 def home(request):
+    """Cases for the people who work them; the administration area for administrators."""
+    user = request.user
+    if user.is_authenticated and not can(user, Perm.CASE_VIEW) and can(user, Perm.USER_VIEW):
+        return redirect("web:administration")
     return redirect("web:case_list")
 
 

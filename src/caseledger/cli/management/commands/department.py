@@ -1,0 +1,105 @@
+"""`caseledger department add|edit|deactivate|list`: departments, each change journaled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseledger.accounts.queries import department_by
+from caseledger.cli import lookups
+from caseledger.cli.subcommands import VerbCommand
+
+
+def _as_option(parser) -> None:
+    parser.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: the system)"
+    )
+
+
+class Command(VerbCommand):
+    help = "Add, rename, deactivate and list departments."
+    json_output = True
+    verbs = {
+        "add": "add a department",
+        "edit": "rename a department, or bring a deactivated one back (--reactivate)",
+        "deactivate": "deactivate a department nobody active works in any more",
+        "list": "list departments with their people, open cases and queue",
+    }
+
+    def add_add_arguments(self, parser):
+        parser.add_argument("code", help="short code: letters, digits, - and _")
+        parser.add_argument("--name", required=True, help="the name people see")
+        _as_option(parser)
+
+    def add_edit_arguments(self, parser):
+        parser.add_argument("code")
+        parser.add_argument("--name")
+        parser.add_argument("--reactivate", action="store_true")
+        parser.add_argument("--reason", default="", help="why, for the journal")
+        _as_option(parser)
+
+    def add_deactivate_arguments(self, parser):
+        parser.add_argument("code")
+        parser.add_argument("--reason", required=True, help="why, for the journal")
+        _as_option(parser)
+
+    def add_list_arguments(self, parser):
+        pass
+
+    def _row(self, department, counts: dict | None = None) -> dict[str, Any]:
+        counts = counts or {}
+        return {
+            "code": department.code,
+            "name": department.name,
+            "active": department.is_active,
+            "members": counts.get("members", 0),
+            "open_cases": counts.get("open_cases", 0),
+            "queue": counts.get("queue", 0),
+        }
+
+    def handle_add(self, **options: Any) -> None:
+        from caseledger.accounts.services import department_create
+
+        department = department_create(
+            actor=lookups.actor_named(options["as_user"]),
+            code=options["code"],
+            name=options["name"],
+        )
+        self.emit(self._row(department), f"Added department {department.code}.")
+
+    def handle_edit(self, **options: Any) -> None:
+        from caseledger.accounts.services import department_update
+
+        data: dict[str, Any] = {}
+        if options["name"]:
+            data["name"] = options["name"]
+        if options["reactivate"]:
+            data["is_active"] = True
+        department = department_update(
+            actor=lookups.actor_named(options["as_user"]),
+            department=department_by(options["code"]),
+            data=data,
+            reason=options["reason"],
+        )
+        self.emit(self._row(department), f"Saved department {department.code}.")
+
+    def handle_deactivate(self, **options: Any) -> None:
+        from caseledger.accounts.services import department_deactivate
+
+        department = department_deactivate(
+            actor=lookups.actor_named(options["as_user"]),
+            department=department_by(options["code"]),
+            reason=options["reason"],
+        )
+        self.emit(self._row(department), f"Deactivated department {department.code}.")
+
+    def handle_list(self, **options: Any) -> None:
+        from caseledger.workflow.queries import department_overview
+
+        rows = [self._row(r["department"], r) for r in department_overview(actor=None)]
+        lines = [f"{'CODE':<16} {'STATUS':<11} {'PEOPLE':>6} {'OPEN':>6} {'QUEUE':>6}  NAME"]
+        lines += [
+            f"{r['code']:<16} {'active' if r['active'] else 'inactive':<11} {r['members']:>6} "
+            f"{r['open_cases']:>6} {r['queue']:>6}  {r['name']}"
+            for r in rows
+        ]
+        self.emit(rows, "\n".join(lines) if rows else "No departments.")

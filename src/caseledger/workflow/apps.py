@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    """Working a complaint: people's open work, offboarding, queues and clocks. It stands on
+    the top floor: it reads and moves work that lives in cases, privacy, retention and
+    disposition."""
+
+    name = "caseledger.workflow"
+    label = "workflow"
+    default_auto_field = "django.db.models.BigAutoField"
