@@ -28,7 +28,7 @@ class BearerToken(HttpBearer):
         if not throttle.token_allowed(request):
             until = throttle.locked_until(request, throttle.token_credentials())
             # axes keeps its attempts on the wall clock, not on caseledger's injected one.
-            wait = max(1, int((until - timezone.now()).total_seconds())) if until else None
+            wait = max(1, int((until - timezone.now()).total_seconds())) if until else None  # noqa: TID251
             raise Throttled(
                 "too many wrong tokens from this address; try again later", retry_after=wait
             )

@@ -38,7 +38,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     response = render(request, "web/login.html", context, status=429)
     if until is not None:
         # axes keeps its attempts on the wall clock, not on caseledger's injected one.
-        response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
+        response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))  # noqa: TID251
     return response
 
 
