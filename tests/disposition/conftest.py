@@ -12,8 +12,11 @@ from caseledger.core import clock
 from tests.api.conftest import api_as  # noqa: F401
 from tests.web.conftest import login  # noqa: F401
 
-# Every record made "now" (at the suite's shifted date) is due by then.
-LATER = clock.now().date() + dt.timedelta(days=14 * 365)
+
+def later() -> dt.date:
+    """A day by which every record made "now" is due: read from the clock when called, so
+    it follows the suite's shifted date and a test's frozen one alike."""
+    return clock.now().date() + dt.timedelta(days=14 * 365)
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +41,10 @@ def make_schedule(people, action="destroy", record_kind="case", code=""):
     return schedule_create(actor=people.records_manager, data=data, code=code)
 
 
-def recompute(people, on=LATER):
+def recompute(people, on=None):
     from caseledger.retention.services import retention_recompute
 
-    return retention_recompute(actor=people.records_manager, on=on)
+    return retention_recompute(actor=people.records_manager, on=on or later())
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import datetime as dt
 
 def disposition_calls(people, customer):
     from caseledger.disposition import services as disposition
-    from tests.disposition.conftest import LATER, make_schedule, recompute
+    from tests.disposition.conftest import later, make_schedule, recompute
     from tests.factories import make_case
 
     made: dict[str, object] = {}
@@ -42,7 +42,7 @@ def disposition_calls(people, customer):
             actor=people.compliance,
             record_type="case",
             record_id=case.pk,
-            due_on=LATER + dt.timedelta(days=365),
+            due_on=later() + dt.timedelta(days=365),
             reason="still needed for a claim",
         )
 

@@ -3,8 +3,6 @@ hashes the archived record, not the stub left in the hot tables."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from caseledger.archive import services as archive
@@ -15,8 +13,11 @@ from caseledger.cases.models import Case
 from caseledger.core.errors import NotFound
 from caseledger.disposition import services as disp
 from caseledger.journal.verify import verify_chain
-from tests.archive.conftest import closed_case
+from tests.archive.conftest import ARCHIVE_DAY, closed_case
 from tests.disposition.conftest import make_schedule, recompute
+
+# Archived cases are closed at LONG_AGO and archived on ARCHIVE_DAY: fixtures dated too.
+pytestmark = pytest.mark.clock(ARCHIVE_DAY)
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +29,7 @@ def archive_store(settings, tmp_path):
 
 def _archived_cases(people, customer, n=2):
     made = [closed_case(people, customer, root_cause="meter misread") for _ in range(n)]
-    archive.archive_run(actor=people.records_manager, on=dt.date(2026, 11, 22))
+    archive.archive_run(actor=people.records_manager, on=ARCHIVE_DAY.date())
     cases = [Case.objects.get(pk=c.pk) for c in made]
     assert all(c.archived_at is not None for c in cases)
     return cases

@@ -27,7 +27,7 @@ from caseledger.journal.verify import verify_chain
 from caseledger.retention.errors import Held
 from caseledger.retention.models import LifecycleState, RecordRetention
 from caseledger.retention.services import hold_place, hold_release
-from tests.disposition.conftest import LATER, make_schedule, recompute
+from tests.disposition.conftest import later, make_schedule, recompute
 from tests.factories import make_case, make_customer
 
 
@@ -143,7 +143,7 @@ def test_reject_and_extend(people, due_cases):
     assert {_state("case", c.pk) for c in made} == {LifecycleState.DUE}
 
     batch = disp.disposition_propose(actor=people.records_manager, schedule=schedule)
-    new_due = LATER + dt.timedelta(days=517)
+    new_due = later() + dt.timedelta(days=517)
     with pytest.raises(ValidationFailed, match="after the current"):
         disp.disposition_extend(
             actor=people.compliance, record_type="case", record_id=made[0].pk,
@@ -155,7 +155,7 @@ def test_reject_and_extend(people, due_cases):
         due_on=new_due, reason="complaint re-opened by the regulator", batch=batch,
     )  # fmt: skip
     assert batch.items.get(record_id=made[0].pk).status == ItemStatus.EXTENDED
-    recompute(people)  # on LATER: the extension holds, the batch keeps the others
+    recompute(people)  # on later(): the extension holds, the batch keeps the others
     row = RecordRetention.objects.get(record_type="case", record_id=made[0].pk)
     assert (row.due_on, row.state) == (new_due, LifecycleState.ACTIVE)
     assert _state("case", made[1].pk) == LifecycleState.IN_REVIEW

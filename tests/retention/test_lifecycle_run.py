@@ -25,6 +25,9 @@ from tests.factories import make_case
 TODAY = dt.date(2026, 11, 22)
 LONG_AGO = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
 
+# Written against TODAY: the fixtures are dated on it too.
+pytestmark = pytest.mark.clock(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC))
+
 
 @pytest.fixture(autouse=True)
 def stores(settings, tmp_path):
