@@ -49,7 +49,7 @@ def test_the_list_filters_by_department_code_or_id_and_says_its_total(
     compliance = api_as(people.compliance, ["cases:read"])
     by_code = compliance.get("/cases", {"department": "sales", "limit": 2}).json()
     by_id = compliance.get("/cases", {"department": str(people.sales.pk), "limit": 2}).json()
-    assert by_code["count"] == by_id["count"] == 3
+    assert by_code["count"] == by_id["count"] == 3 and by_code["count_exact"] is True
     assert len(by_code["items"]) == 2 and by_code["next_cursor"]
     rest = compliance.get(
         "/cases", {"department": "sales", "limit": 2, "cursor": by_code["next_cursor"]}
@@ -83,3 +83,12 @@ def test_the_schema_documents_428_and_the_count(people, api_as):
     patch = schema["paths"]["/api/v1/cases/{case_id}"]["patch"]
     assert "428" in patch["responses"]
     assert "count" in schema["components"]["schemas"]["CasePage"]["required"]
+
+
+def test_beyond_the_cap_the_count_says_at_least(people, three):
+    from caseledger.api.pagination import count_of
+    from caseledger.cases.queries import case_list
+
+    cases = case_list(actor=people.agent)
+    assert count_of(cases, cap=3) == (3, True)
+    assert count_of(cases, cap=2) == (2, False)

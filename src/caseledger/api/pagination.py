@@ -108,6 +108,12 @@ def paginate(qs: QuerySet, *, cursor: str | None, limit: int | None) -> Page:
     return Page(items=rows[:size], next_cursor=_encode(ordering, values))
 
 
-def count_of(qs: QuerySet) -> int:
-    """How many rows the filtered list holds, on every page (one COUNT, without ordering)."""
-    return qs.order_by().count()
+COUNT_CAP = 100_000
+
+
+def count_of(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows the filtered list holds, and whether that is exact: counted up to
+    `cap` (one bounded COUNT, so a page of a million rows does not count them all), else
+    (cap, False): "at least this many"."""
+    found = qs.order_by().values("pk")[: cap + 1].count()
+    return (found, True) if found <= cap else (cap, False)

@@ -394,7 +394,11 @@ class CaseQuery(Schema):
 class CasePage(Schema):
     items: list[CaseOut]
     next_cursor: str | None
-    count: int = Field(description="how many cases match the filters, over every page")
+    count: int = Field(
+        description="how many cases match the filters, over every page; counted up to "
+        "100,000 (beyond, count_exact is false and count says 'at least')"
+    )
+    count_exact: bool = Field(description="false when count is a lower bound")
 
 
 class NoteIn(Strict):

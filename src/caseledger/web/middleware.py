@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/api/", "/static/", "/healthz")
+OPEN_PREFIXES = ("/api/", "/static/", "/healthz", "/i18n/")  # the language picker too
 
 
 class PasswordChangeRequired:

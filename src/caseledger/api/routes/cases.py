@@ -75,7 +75,13 @@ def list_cases(request: HttpRequest, params: Query[CaseQuery]) -> dict:
         cursor=params.cursor,
         limit=params.limit,
     )
-    return {"items": page.items, "next_cursor": page.next_cursor, "count": count_of(cases)}
+    count, exact = count_of(cases)
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "count": count,
+        "count_exact": exact,
+    }
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Get a case")

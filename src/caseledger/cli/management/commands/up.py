@@ -165,7 +165,7 @@ class Command(CaseledgerCommand):
         lines.append(
             bootstrap.login_text(admin)
             if admin
-            else f"Log in at {url}login/ with an existing administrator account."
+            else "Log in with an existing administrator account."
         )
         self.say("\n".join(lines))
 
