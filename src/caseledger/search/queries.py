@@ -140,12 +140,11 @@ def search(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    cases = qs.in_bulk([pk for pk, _score in rows])
-    hits = [
-        Hit(case=cases[pk], score=score, snippet=[])
-        for pk, score in rows
-        if pk in cases  # the scope was applied by the engine; this only keeps the order
-    ]
+    # The engine applied the scope (a correlated EXISTS over `qs`): load the page's rows.
+    cases = Case.objects.select_related("department", "assignee", "customer").in_bulk(
+        [pk for pk, _score in rows]
+    )
+    hits = [Hit(case=cases[pk], score=score, snippet=[]) for pk, score in rows if pk in cases]
     hits = _with_snippets(hits, q or "")
     next_cursor = None
     if more and rows:
