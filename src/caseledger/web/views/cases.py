@@ -20,6 +20,7 @@ from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.retention.errors import Held
+from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
     AttachmentForm,
     CaseEditForm,
@@ -115,6 +116,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "attachments": case.attachments.select_related("uploaded_by"),
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
+        "similar": similar_cases(actor=request.user, case=case),
     }
     context.update(extra)
     return context
