@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from caseledger.cases.services import case_note_add, case_update
 from caseledger.customers.services import customer_update
@@ -74,6 +75,10 @@ def test_a_rebuild_from_scratch_finds_the_same_and_reports_progress(people, cust
     out = json.loads(capsys.readouterr().out)
     assert out["cases"] == 1 and out["caught_up"]["entries"] == 0
     assert refs(people.agent, "抬头") == [case.reference]
+    if connection.vendor == "postgresql":  # the GIN index dropped for the rebuild is back
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_chunk_tsv'")
+            assert cursor.fetchone() == (1,)
 
 
 def test_the_lag_is_visible_in_status_and_health(people, customer, settings, capsys):

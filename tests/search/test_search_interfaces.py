@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.api.conftest import ApiClient
 from tests.factories import make_case, make_customer
@@ -30,6 +31,8 @@ def test_the_search_page_lists_highlighted_hits_with_facets_newest_first(login, 
     assert theirs.reference not in page
     assert "<mark>退款</mark>" in page and 'id="facets"' in page
     assert 'id="nav-search"' in page
+    year = timezone.localtime(newer.received_at).year
+    assert f"received_from={year}-01-01&amp;received_to={year}-12-31" in page  # year facet
     # a facet narrows the hits
     narrowed = login(people.agent).get(reverse("web:search"), {"q": "退款", "channel": "email"})
     assert older.reference in narrowed.content.decode()

@@ -15,7 +15,7 @@ def test_the_worker_indexes_a_new_case_within_two_seconds_of_commit(
     transactional_db, people, customer, settings
 ):
     settings.SEARCH_SYNC_MAX_ENTRIES = 0
-    settings.SEARCH_FOLLOW_SECONDS = 1
+    settings.SEARCH_FOLLOW_SECONDS = 0.2
     stop = start_follower()
     try:
         case = make_case(people.agent, customer, description="新开户礼品未收到")

@@ -198,20 +198,24 @@ def rebuild(
         state.updated_at = state.rebuilt_at = clock.now()
         state.save()
     last = total = 0
-    while True:
-        with write_transaction():
-            ids = list(
-                Case.objects.filter(pk__gt=last)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            index.write(documents(ids, keep_archived=False))
-        last = ids[-1]
-        total += len(ids)
-        if progress:
-            progress(len(ids))
+    index.rebuild_begin()
+    try:
+        while True:
+            with write_transaction():
+                ids = list(
+                    Case.objects.filter(pk__gt=last)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if not ids:
+                    break
+                index.write(documents(ids, keep_archived=False))
+            last = ids[-1]
+            total += len(ids)
+            if progress:
+                progress(len(ids))
+    finally:
+        index.rebuild_end()
     caught = catch_up()
     return {"cases": total, "from_seq": head, "caught_up": caught}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.models import User
@@ -140,12 +141,11 @@ def search(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    cases = qs.in_bulk([pk for pk, _score in rows])
-    hits = [
-        Hit(case=cases[pk], score=score, snippet=[])
-        for pk, score in rows
-        if pk in cases  # the scope was applied by the engine; this only keeps the order
-    ]
+    # The engine applied the scope (a correlated EXISTS over `qs`): load the page's rows.
+    cases = Case.objects.select_related("department", "assignee", "customer").in_bulk(
+        [pk for pk, _score in rows]
+    )
+    hits = [Hit(case=cases[pk], score=score, snippet=[]) for pk, score in rows if pk in cases]
     hits = _with_snippets(hits, q or "")
     next_cursor = None
     if more and rows:
@@ -167,6 +167,14 @@ def facet_counts(qs: QuerySet[Case], query: Query) -> dict[str, list[tuple[Any, 
         column = f"{name}_id" if name == "department" else name
         counts = found.order_by().values(column).annotate(n=Count("pk")).order_by("-n", column)
         out[name] = [(row[column], row["n"]) for row in counts[:20]]
+    years = (
+        found.order_by()
+        .annotate(year=ExtractYear("received_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    out["year"] = [(row["year"], row["n"]) for row in years[:20]]
     return out
 
 

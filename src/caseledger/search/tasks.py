@@ -29,6 +29,18 @@ def follow() -> dict[str, Any]:
 search_follow = db_periodic_task(crontab(minute="*"), name="search.follow")(follow)
 
 
+@job("search.similar_build")
+def similar_build() -> dict[str, Any]:
+    from caseledger.search import similar
+
+    return similar.build()
+
+
+search_similar_build = db_periodic_task(crontab(minute="17"), name="search.similar_build")(
+    similar_build
+)
+
+
 def follow_loop(stop: threading.Event) -> None:
     """Catch up, sleep SEARCH_FOLLOW_SECONDS, again, until `stop` is set."""
     from caseledger.search import indexer

@@ -69,14 +69,16 @@ def is_personal_number(word: str) -> bool:
 
 
 def text_tokens(text: str) -> list[str]:
-    """The tokens of one text, in order."""
+    """The tokens of one text, in order. (The rebuild's hot loop: kept plain.)"""
     out: list[str] = []
-    for cjk, part in segments(text):
+    append = out.append
+    for cjk, word in _SEGMENT.findall(normalise(text)):
         if cjk:
-            out.extend(part[i : i + 2] for i in range(len(part) - 1))
-            out.append(part[-1])
-        elif not is_personal_number(part):
-            out.append(part)
+            if len(cjk) > 1:
+                out += map(str.__add__, cjk, cjk[1:])
+            append(cjk[-1])
+        elif not (len(word) >= 11 and word[:11].isdigit() and is_personal_number(word)):
+            append(word[:MAX_WORD])
     return out
 
 

@@ -317,7 +317,7 @@ ARCHIVE_S3 = {
 # Search (caseledger.search, docs/operations/search.md): the worker follows the journal
 # every SEARCH_FOLLOW_SECONDS; a search first catches up itself when the index is at most
 # SEARCH_SYNC_MAX_ENTRIES behind; health fails beyond SEARCH_MAX_LAG_SECONDS.
-SEARCH_FOLLOW_SECONDS = env_int("CASELEDGER_SEARCH_FOLLOW_SECONDS", 1)
+SEARCH_FOLLOW_SECONDS = float(env_str("CASELEDGER_SEARCH_FOLLOW_SECONDS", "1") or "1")
 SEARCH_SYNC_MAX_ENTRIES = env_int("CASELEDGER_SEARCH_SYNC_MAX_ENTRIES", 500)
 SEARCH_MAX_LAG_SECONDS = env_int("CASELEDGER_SEARCH_MAX_LAG_SECONDS", 300)
 

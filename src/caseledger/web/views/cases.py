@@ -26,6 +26,7 @@ from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.retention.errors import Held
+from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
     AttachmentForm,
     CaseEditForm,
@@ -122,6 +123,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "removed_attachments": removed_attachments(case),
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
+        "similar": similar_cases(actor=request.user, case=case),
     }
     context.update(extra)
     return context

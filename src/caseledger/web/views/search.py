@@ -42,6 +42,15 @@ def _facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> list[dict[str, An
             for value, n in facets.get(name, [])
         ]
         out.append({"name": name, "values": values})
+    out.append(
+        {
+            "name": "year",
+            "values": [
+                {"value": year, "label": str(year), "count": n}
+                for year, n in facets.get("year", [])
+            ],
+        }
+    )
     return out
 
 

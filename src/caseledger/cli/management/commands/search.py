@@ -1,4 +1,4 @@
-"""`caseledger search reindex | follow | status | query`: the full-text index rebuilt from
+"""`caseledger search reindex | follow | status | query | similar`: the full-text index rebuilt from
 scratch, brought up to the journal's head, its lag, and a search from the shell."""
 
 from __future__ import annotations
@@ -17,7 +17,18 @@ class Command(VerbCommand):
         "follow": "index what the journal recorded since the index last read it",
         "status": "the index's lag behind the journal, its size and document count",
         "query": "search as a user: newest first (or --ranked), the first page",
+        "similar": "build the model of resolved cases behind 'similar resolved cases' "
+        "(the worker does it each hour)",
     }
+
+    def add_similar_arguments(self, parser):
+        pass
+
+    def handle_similar(self, **options: Any) -> None:
+        from caseledger.search import similar
+
+        result = similar.build()
+        self.emit(result, f"Built the similar-cases model from {result['cases']} resolved case(s).")
 
     def add_reindex_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000, help="cases per batch")
