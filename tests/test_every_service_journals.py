@@ -244,7 +244,64 @@ def _calls(people, customer, case):
         **quality_calls(people, customer),
         **disposition_calls(people, customer),
         **_people_calls(people),
+        **_clock_calls(people, case),
     }
+
+
+def _clock_calls(people, case):
+    """Issue 12: clocks."""
+    from caseledger.workflow.clocks import services as clocks
+
+    def adopt():
+        return clocks.statutory_rules_adopt(
+            actor=people.admin, industry="banking", department=people.sales
+        )
+
+    def extend():
+        adopt()
+        return clocks.case_deadline_extend(
+            actor=people.supervisor,
+            case=case,
+            rule="cbirc-complaint",
+            reason="complex",
+            notice="延长至30日",
+        )
+
+    def resume():
+        clocks.case_wait(actor=people.agent, case=case, reason="asked", kind="appraisal")
+        return clocks.case_resume(actor=people.agent, case=case)
+
+    prefix = "caseledger.workflow.clocks.services."
+    return {
+        prefix + "statutory_rules_adopt": adopt,
+        prefix + "case_deadline_extend": extend,
+        prefix + "case_resume": resume,
+        prefix + "case_wait": lambda: clocks.case_wait(
+            actor=people.agent, case=case, reason="waiting for the statement"
+        ),
+        prefix + "sla_policy_set": lambda: clocks.sla_policy_set(
+            actor=people.admin,
+            data={
+                "name": "urgent",
+                "priority": "urgent",
+                "first_response_minutes": 30,
+                "resolution_minutes": 240,
+            },
+        ),
+        # Nothing is due yet in this world; the sweep still journals nothing then, so it
+        # runs after a wait on a case long overdue (tests/workflow/test_clocks.py has more).
+        prefix + "clock_sweep": lambda: _overdue_sweep(people, case),
+    }
+
+
+def _overdue_sweep(people, case):
+    import datetime as dt
+
+    from caseledger.core import clock
+    from caseledger.workflow.clocks import services as clocks
+
+    with clock.frozen(clock.now() + dt.timedelta(days=40)):
+        return clocks.clock_sweep(actor=None)
 
 
 def _people_calls(people):

@@ -70,6 +70,15 @@ EXPECTED = {
         "admin": (0, 0),
     },
 }
+EXPECTED["case.wait"] = EXPECTED["case.modify"]  # issue 12: pause the clocks
+EXPECTED["case.extend"] = {  # issue 12: a statutory extension needs case.approve
+    "agent": (0, 0),
+    "supervisor": (1, 0),
+    "records_manager": (0, 0),
+    "compliance": (1, 1),
+    "auditor": (0, 0),
+    "admin": (0, 0),
+}
 GLOBAL = {  # actions with no department
     "journal.view": {
         "agent": 0,
@@ -124,6 +133,20 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             customer_get(actor=actor, customer_id=customer.pk)
         elif action == "customer.modify":
             customer_update(actor=actor, customer=customer, data={"tags": ["probe"]})
+        elif action == "case.wait":
+            from caseledger.workflow.clocks.services import case_wait
+
+            case_wait(actor=actor, case=case, reason="probe")
+        elif action == "case.extend":
+            from caseledger.workflow.clocks.services import (
+                case_deadline_extend,
+                statutory_rules_adopt,
+            )
+
+            statutory_rules_adopt(actor=None, industry="banking", department=department)
+            case_deadline_extend(
+                actor=actor, case=case, rule="cbirc-complaint", reason="probe", notice="probe"
+            )
         else:
             raise AssertionError(action)
     except (PermissionDenied, NotFound):
@@ -206,6 +229,9 @@ PEOPLE_ACTIONS = {
     "department.hours": ADMIN_ONLY,
     "calendar.day_set": ADMIN_ONLY,
     "calendar.adopt": ADMIN_ONLY,
+    "sla.policy_create": ADMIN_ONLY,
+    "statutory.adopt": ADMIN_ONLY,
+    "clock.sweep": ADMIN_ONLY,
 }
 
 
@@ -216,6 +242,7 @@ def _attempt_people(action: str, actor, people) -> bool:
     from caseledger.workflow import queries
     from caseledger.workflow import services as workflow
     from caseledger.workflow.calendars import services as calendars
+    from caseledger.workflow.clocks import services as clocks
 
     try:
         if action == "user.view":
@@ -239,6 +266,15 @@ def _attempt_people(action: str, actor, people) -> bool:
             calendars.calendar_day_set(actor=actor, day=dt.date(2026, 12, 31), kind="holiday")
         elif action == "calendar.adopt":
             calendars.calendar_adopt(actor=actor, preset="cn-2026")
+        elif action == "sla.policy_create":
+            clocks.sla_policy_set(
+                actor=actor,
+                data={"name": "p", "first_response_minutes": 60, "resolution_minutes": 600},
+            )
+        elif action == "statutory.adopt":
+            clocks.statutory_rules_adopt(actor=actor, industry="telecom", department=people.sales)
+        elif action == "clock.sweep":
+            clocks.clock_sweep(actor=actor)
         else:
             raise AssertionError(action)
     except PermissionDenied:

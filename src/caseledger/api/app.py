@@ -11,6 +11,7 @@ from caseledger.api.docs import OfflineSwagger
 from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import (
     cases,
+    clocks,
     customers,
     dispositions,
     journal,
@@ -65,6 +66,7 @@ def build() -> NinjaAPI:
     api.add_router("", archive_routes.router)
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
+    api.add_router("", clocks.router)
     return api
 
 

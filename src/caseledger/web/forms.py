@@ -242,6 +242,18 @@ class CaseFilterForm(forms.Form):
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
+    clock = forms.ChoiceField(
+        label=_("Clock"),
+        required=False,
+        choices=_choices(
+            [
+                ("breached", _("Breached")),
+                ("soon", _("Due soon")),
+                ("paused", _("Paused")),
+                ("ok", _("On time")),
+            ]
+        ),
+    )
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -16,6 +16,7 @@ from caseledger.web.views import (
     reminders,
     retention,
 )
+from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import restriction as restriction_views
 
@@ -36,6 +37,11 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path(
+        "cases/<int:pk>/clocks/<str:verb>/",
+        clock_views.case_clock,
+        name="case_clock",
+    ),
     path("cases/<int:pk>/archived/", archive_views.archived_record, name="archived_record"),
     path(
         "cases/<int:pk>/archived/restore/",
