@@ -245,6 +245,30 @@ def _calls(people, customer, case):
         **disposition_calls(people, customer),
         **_people_calls(people),
         **_clock_calls(people, case),
+        **_queue_calls(people, customer),
+    }
+
+
+def _queue_calls(people, customer):
+    """Issue 12: the department queue."""
+    from caseledger.workflow.queues import services as queues
+    from tests.factories import make_case
+
+    made = {}
+
+    def queued():
+        if "c" not in made:
+            made["c"] = make_case(people.agent, customer)
+        return made["c"]
+
+    prefix = "caseledger.workflow.queues.services."
+    return {
+        prefix + "case_take": lambda: queues.case_take(
+            actor=people.agent, case=make_case(people.agent, customer)
+        ),
+        prefix + "case_reassign": lambda: queues.case_reassign(
+            actor=people.supervisor, case=queued(), assignee=people.supervisor, reason="cover"
+        ),
     }
 
 

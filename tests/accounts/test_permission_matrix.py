@@ -70,7 +70,10 @@ EXPECTED = {
         "admin": (0, 0),
     },
 }
-EXPECTED["case.wait"] = EXPECTED["case.modify"]  # issue 12: pause the clocks
+EXPECTED["case.wait"] = EXPECTED["case.modify"]
+EXPECTED["case.take"] = EXPECTED[
+    "case.modify"
+]  # issue 12: assign to me  # issue 12: pause the clocks
 EXPECTED["case.extend"] = {  # issue 12: a statutory extension needs case.approve
     "agent": (0, 0),
     "supervisor": (1, 0),
@@ -133,6 +136,10 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             customer_get(actor=actor, customer_id=customer.pk)
         elif action == "customer.modify":
             customer_update(actor=actor, customer=customer, data={"tags": ["probe"]})
+        elif action == "case.take":
+            from caseledger.workflow.queues.services import case_take
+
+            case_take(actor=actor, case=case)
         elif action == "case.wait":
             from caseledger.workflow.clocks.services import case_wait
 

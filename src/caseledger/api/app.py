@@ -17,6 +17,7 @@ from caseledger.api.routes import (
     journal,
     people,
     privacy,
+    queue,
     retention,
 )
 from caseledger.api.routes import quality as quality_routes
@@ -67,6 +68,7 @@ def build() -> NinjaAPI:
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
     api.add_router("", clocks.router)
+    api.add_router("", queue.router)
     return api
 
 

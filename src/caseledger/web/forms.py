@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import assignable_users, visible_departments
+from caseledger.accounts.queries import active_users, assignable_users, visible_departments
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
 from caseledger.cases.taxonomy import CATEGORIES, category_choices
 from caseledger.customers.models import (
@@ -101,7 +101,10 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         departments = visible_departments(actor=actor, perm=Perm.CASE_MODIFY)
         self.fields["department"].queryset = departments
-        self.fields["assignee"].queryset = assignable_users(actor=actor)
+        chosen = self.data.get("department") or self.initial.get("department")
+        self.fields["assignee"].queryset = assignable_users(
+            actor=actor, department_id=int(chosen) if str(chosen or "").isdigit() else None
+        )
         if "department" not in self.initial and len(departments) == 1:
             self.initial["department"] = departments[0].pk
         category = self.data.get("category") or self.initial.get("category")
@@ -260,7 +263,7 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = visible_departments(actor=actor)
-        self.fields["assignee"].queryset = assignable_users(actor=actor)
+        self.fields["assignee"].queryset = active_users()
 
 
 class CustomerFilterForm(forms.Form):

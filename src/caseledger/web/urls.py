@@ -18,6 +18,7 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import quality as quality_views
+from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
 
 app_name = "web"
@@ -37,6 +38,9 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path("queue/", queue_views.queue_view, name="queue"),
+    path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
+    path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),
     path(
         "cases/<int:pk>/clocks/<str:verb>/",
         clock_views.case_clock,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import may
+from caseledger.accounts.queries import assignable_users, may
 from caseledger.cases import services
 from caseledger.cases.queries import SORTS, case_get, case_list
 from caseledger.cases.services import UPDATE_FIELDS
@@ -138,6 +138,9 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
         "clocks": clocks_of(case.pk),
+        "assignees": assignable_users(actor=request.user, department_id=case.department_id)
+        if can_modify
+        else [],
         "can_approve": may(request.user, Perm.CASE_APPROVE, case.department_id),
     }
     context.update(extra)
