@@ -246,7 +246,14 @@ def _calls(people, customer, case):
         **_people_calls(people),
         **_clock_calls(people, case),
         **_queue_calls(people, customer),
+        "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
     }
+
+
+def _template(people):
+    from caseledger.workflow.industries.services import template_adopt
+
+    return template_adopt(actor=people.admin, industry="telecom", department=people.service)
 
 
 def _queue_calls(people, customer):

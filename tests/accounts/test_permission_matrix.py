@@ -239,6 +239,7 @@ PEOPLE_ACTIONS = {
     "sla.policy_create": ADMIN_ONLY,
     "statutory.adopt": ADMIN_ONLY,
     "clock.sweep": ADMIN_ONLY,
+    "template.adopt": ADMIN_ONLY,
 }
 
 
@@ -282,6 +283,10 @@ def _attempt_people(action: str, actor, people) -> bool:
             clocks.statutory_rules_adopt(actor=actor, industry="telecom", department=people.sales)
         elif action == "clock.sweep":
             clocks.clock_sweep(actor=actor)
+        elif action == "template.adopt":
+            from caseledger.workflow.industries.services import template_adopt
+
+            template_adopt(actor=actor, industry="saas", department=people.sales)
         else:
             raise AssertionError(action)
     except PermissionDenied:
