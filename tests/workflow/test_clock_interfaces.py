@@ -104,3 +104,21 @@ def test_the_cli_shows_and_sweeps(people, two_cases):
 
     assert swept["cases"] == 2 and swept["alerts"] >= 1
     assert "first_response" in shown and "breached" in shown and "UNCONFIRMED" in shown
+
+
+def test_notices_inbox_lists_breaches_and_marks_them_read(login, people, two_cases):
+    from caseledger.workflow.models import ClockAlert
+
+    urgent, _ = two_cases
+    urgent_case = urgent
+    with clock.frozen(dt.datetime(2026, 3, 2, 11, 0, tzinfo=SH)):
+        from caseledger.workflow.queues.services import case_take
+
+        case_take(actor=people.agent, case=urgent_case)
+        clock_sweep(actor=None)
+        client = login(people.agent)
+        html = client.get(reverse("web:notices")).content.decode()
+        client.post(reverse("web:notices"))
+
+    assert urgent.reference in html and 'data-step="breach"' in html
+    assert not ClockAlert.objects.filter(recipient=people.agent, read_at__isnull=True).exists()

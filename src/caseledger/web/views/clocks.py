@@ -45,3 +45,20 @@ def case_clock(request: AuthedRequest, pk: int, verb: str) -> HttpResponseBase:
     except (ValidationFailed, Conflict) as exc:
         messages.error(request, exc.message)
     return redirect("web:case_detail", pk=pk)
+
+
+@web_view
+def notices(request: AuthedRequest) -> HttpResponseBase:
+    """The in-app inbox of clock notices: due soon, breach, escalation."""
+    from django.shortcuts import render
+
+    from caseledger.web.viewing import page_of
+    from caseledger.workflow.clocks.queries import my_alerts
+
+    if request.method == "POST":
+        n = services.clock_alerts_read(actor=request.user)
+        messages.success(request, _("%(n)s notice(s) marked read.") % {"n": n})
+        return redirect("web:notices")
+    return render(
+        request, "web/cases/notices.html", {"page": page_of(request, my_alerts(actor=request.user))}
+    )

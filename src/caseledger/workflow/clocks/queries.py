@@ -15,7 +15,7 @@ from caseledger.core import clock as core_clock
 from caseledger.journal.queries import history
 from caseledger.workflow.calendars.queries import work_calendar
 from caseledger.workflow.clocks.compute import Clock, Policy, Rule, compute, replay
-from caseledger.workflow.models import CaseClock, ClockState, SlaPolicy, StatutoryRule
+from caseledger.workflow.models import CaseClock, ClockAlert, ClockState, SlaPolicy, StatutoryRule
 
 # Working minutes when no policy matches (8 h a day): first response, resolution.
 DEFAULT_POLICIES = {
@@ -115,3 +115,12 @@ def with_next_due(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def filter_clock_state(cases: QuerySet[Case], state: str) -> QuerySet[Case]:
     return cases.filter(pk__in=CaseClock.objects.filter(state=state).values("case_id"))
+
+
+def my_alerts(*, actor: User) -> QuerySet[ClockAlert]:
+    """The actor's clock notices (due soon, breach, escalation), newest first."""
+    return (
+        ClockAlert.objects.filter(recipient=actor)
+        .select_related("case")
+        .order_by("read_at", "-created_at", "-id")
+    )

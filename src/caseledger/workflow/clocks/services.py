@@ -311,3 +311,24 @@ def _mail_pending() -> None:
                 [alert.recipient.email],
             )
         ClockAlert.objects.filter(pk=alert.pk).update(emailed_at=core_clock.now())
+
+
+def clock_alerts_read(*, actor: User, alert_ids: list[int] | None = None) -> int:
+    """Mark the actor's own clock notices read (all of them when no ids are given)."""
+    qs = ClockAlert.objects.filter(recipient=actor, read_at__isnull=True)
+    if alert_ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in alert_ids])
+    with write_transaction():
+        marked = list(qs.values_list("pk", flat=True))
+        n = ClockAlert.objects.filter(pk__in=marked).update(read_at=core_clock.now())
+        append(
+            actor=actor,
+            change=Change(
+                action="clock.alerts_read",
+                object_type="user",
+                object_id=str(actor.pk),
+                state=None,
+                extra={"alerts": marked},
+            ),
+        )
+    return n
