@@ -16,6 +16,7 @@ from caseledger.web.views import (
     reminders,
     retention,
 )
+from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
@@ -88,6 +89,12 @@ urlpatterns = [
     path("backups/", backups.backups, name="backups"),
     path("administration/", admin_views.overview, name="administration"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
+    path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
+    path(
+        "administration/calendar/<str:verb>/",
+        calendar_views.calendar_act,
+        name="calendar_act",
+    ),
     path(
         "administration/departments/<int:pk>/",
         admin_views.department_edit,
