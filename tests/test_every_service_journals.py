@@ -277,7 +277,96 @@ def _calls(people, customer, case):
         **quality_calls(people, customer),
         **disposition_calls(people, customer),
         **_people_calls(people),
+        **_clock_calls(people, case),
+        **_queue_calls(people, customer),
+        "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
     }
+
+
+def _template(people):
+    from caseledger.workflow.industries.services import template_adopt
+
+    return template_adopt(actor=people.admin, industry="telecom", department=people.service)
+
+
+def _queue_calls(people, customer):
+    """Issue 12: the department queue."""
+    from caseledger.workflow.queues import services as queues
+    from tests.factories import make_case
+
+    made = {}
+
+    def queued():
+        if "c" not in made:
+            made["c"] = make_case(people.agent, customer)
+        return made["c"]
+
+    prefix = "caseledger.workflow.queues.services."
+    return {
+        prefix + "case_take": lambda: queues.case_take(
+            actor=people.agent, case=make_case(people.agent, customer)
+        ),
+        prefix + "case_reassign": lambda: queues.case_reassign(
+            actor=people.supervisor, case=queued(), assignee=people.supervisor, reason="cover"
+        ),
+    }
+
+
+def _clock_calls(people, case):
+    """Issue 12: clocks."""
+    from caseledger.workflow.clocks import services as clocks
+
+    def adopt():
+        return clocks.statutory_rules_adopt(
+            actor=people.admin, industry="banking", department=people.sales
+        )
+
+    def extend():
+        adopt()
+        return clocks.case_deadline_extend(
+            actor=people.supervisor,
+            case=case,
+            rule="cbirc-complaint",
+            reason="complex",
+            notice="延长至30日",
+        )
+
+    def resume():
+        clocks.case_wait(actor=people.agent, case=case, reason="asked", kind="appraisal")
+        return clocks.case_resume(actor=people.agent, case=case)
+
+    prefix = "caseledger.workflow.clocks.services."
+    return {
+        prefix + "statutory_rules_adopt": adopt,
+        prefix + "case_deadline_extend": extend,
+        prefix + "case_resume": resume,
+        prefix + "case_wait": lambda: clocks.case_wait(
+            actor=people.agent, case=case, reason="waiting for the statement"
+        ),
+        prefix + "sla_policy_set": lambda: clocks.sla_policy_set(
+            actor=people.admin,
+            data={
+                "name": "urgent",
+                "priority": "urgent",
+                "first_response_minutes": 30,
+                "resolution_minutes": 240,
+            },
+        ),
+        # Nothing is due yet in this world; the sweep still journals nothing then, so it
+        # runs after a wait on a case long overdue (tests/workflow/test_clocks.py has more).
+        prefix + "clock_sweep": lambda: _overdue_sweep(people, case),
+        prefix + "clock_alerts_read": lambda: clocks.clock_alerts_read(actor=people.agent),
+    }
+
+
+def _overdue_sweep(people, case):
+    import datetime as dt
+
+    from caseledger.core import clock
+    from caseledger.workflow.clocks import services as clocks
+
+    with clock.frozen(clock.now() + dt.timedelta(days=40)):
+        return clocks.clock_sweep(actor=None)
 
 
 def _people_calls(people):

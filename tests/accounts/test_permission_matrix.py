@@ -84,6 +84,18 @@ EXPECTED = {
         "admin": (0, 0),
     },
 }
+EXPECTED["case.wait"] = EXPECTED["case.modify"]
+EXPECTED["case.take"] = EXPECTED[
+    "case.modify"
+]  # issue 12: assign to me  # issue 12: pause the clocks
+EXPECTED["case.extend"] = {  # issue 12: a statutory extension needs case.approve
+    "agent": (0, 0),
+    "supervisor": (1, 0),
+    "records_manager": (0, 0),
+    "compliance": (1, 1),
+    "auditor": (0, 0),
+    "admin": (0, 0),
+}
 GLOBAL = {  # actions with no department
     "journal.view": {
         "agent": 0,
@@ -144,6 +156,24 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             customer_get(actor=actor, customer_id=customer.pk)
         elif action == "customer.modify":
             customer_update(actor=actor, customer=customer, data={"tags": ["probe"]})
+        elif action == "case.take":
+            from caseledger.workflow.queues.services import case_take
+
+            case_take(actor=actor, case=case)
+        elif action == "case.wait":
+            from caseledger.workflow.clocks.services import case_wait
+
+            case_wait(actor=actor, case=case, reason="probe")
+        elif action == "case.extend":
+            from caseledger.workflow.clocks.services import (
+                case_deadline_extend,
+                statutory_rules_adopt,
+            )
+
+            statutory_rules_adopt(actor=None, industry="banking", department=department)
+            case_deadline_extend(
+                actor=actor, case=case, rule="cbirc-complaint", reason="probe", notice="probe"
+            )
         else:
             raise AssertionError(action)
     except (PermissionDenied, NotFound):
@@ -226,6 +256,10 @@ PEOPLE_ACTIONS = {
     "department.hours": ADMIN_ONLY,
     "calendar.day_set": ADMIN_ONLY,
     "calendar.adopt": ADMIN_ONLY,
+    "sla.policy_create": ADMIN_ONLY,
+    "statutory.adopt": ADMIN_ONLY,
+    "clock.sweep": ADMIN_ONLY,
+    "template.adopt": ADMIN_ONLY,
 }
 
 
@@ -236,6 +270,7 @@ def _attempt_people(action: str, actor, people) -> bool:
     from caseledger.workflow import queries
     from caseledger.workflow import services as workflow
     from caseledger.workflow.calendars import services as calendars
+    from caseledger.workflow.clocks import services as clocks
 
     try:
         if action == "user.view":
@@ -259,6 +294,19 @@ def _attempt_people(action: str, actor, people) -> bool:
             calendars.calendar_day_set(actor=actor, day=dt.date(2026, 12, 31), kind="holiday")
         elif action == "calendar.adopt":
             calendars.calendar_adopt(actor=actor, preset="cn-2026")
+        elif action == "sla.policy_create":
+            clocks.sla_policy_set(
+                actor=actor,
+                data={"name": "p", "first_response_minutes": 60, "resolution_minutes": 600},
+            )
+        elif action == "statutory.adopt":
+            clocks.statutory_rules_adopt(actor=actor, industry="telecom", department=people.sales)
+        elif action == "clock.sweep":
+            clocks.clock_sweep(actor=actor)
+        elif action == "template.adopt":
+            from caseledger.workflow.industries.services import template_adopt
+
+            template_adopt(actor=actor, industry="saas", department=people.sales)
         else:
             raise AssertionError(action)
     except PermissionDenied:

@@ -146,6 +146,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "retention:write": frozenset({Perm.RETENTION_VIEW, Perm.RETENTION_MANAGE, Perm.HOLD_MANAGE}),
     # Read records restricted under PIPL Art 47 (still only for roles that may: compliance).
     "restricted:read": frozenset({Perm.RESTRICTED_VIEW}),
+    # Statutory deadline extensions (case.approve: supervisors in scope, compliance).
+    "cases:approve": frozenset({Perm.CASE_VIEW, Perm.CASE_APPROVE}),
     # People and departments (administrators): list them; add, edit, deactivate them.
     "users:read": frozenset({Perm.USER_VIEW}),
     "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),

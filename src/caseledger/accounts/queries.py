@@ -12,13 +12,21 @@ from caseledger.core.errors import NotFound
 
 
 def assignable_users(*, actor: User, department_id: int | None = None) -> QuerySet[User]:
-    """People the actor may assign a case of that department to."""
-    qs = User.objects.filter(is_active=True).order_by("username")
+    """Active people who may work cases of that department; without one, of any department
+    the actor may work. Never a deactivated person, never a role that cannot work cases."""
     if department_id is not None:
-        qs = qs.filter(department_id=department_id) | qs.filter(
-            supervised_departments__id=department_id
-        )
-    return qs.distinct()
+        wanted: list[int | None] = [department_id]
+    else:
+        allowed = department_ids(actor, Perm.CASE_MODIFY)
+        wanted = [None] if allowed is None else [*sorted(allowed)]
+    people = User.objects.filter(is_active=True).prefetch_related("supervised_departments")
+    ids = [person.pk for person in people if any(can(person, Perm.CASE_MODIFY, d) for d in wanted)]
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def active_users() -> QuerySet[User]:
+    """Everyone active: the choices of a list's assignee filter (one query)."""
+    return User.objects.filter(is_active=True).order_by("username")
 
 
 def visible_departments(*, actor: User, perm: Perm = Perm.CASE_VIEW) -> QuerySet[Department]:

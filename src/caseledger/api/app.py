@@ -11,12 +11,14 @@ from caseledger.api.docs import OfflineSwagger
 from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import (
     cases,
+    clocks,
     customers,
     dispositions,
     intake,
     journal,
     people,
     privacy,
+    queue,
     retention,
 )
 from caseledger.api.routes import quality as quality_routes
@@ -69,6 +71,8 @@ def build() -> NinjaAPI:
     api.add_router("", search_routes.router)
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
+    api.add_router("", clocks.router)
+    api.add_router("", queue.router)
     return api
 
 

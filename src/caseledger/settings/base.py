@@ -220,6 +220,9 @@ JOURNAL_CHECKPOINT_LOG = env_path(
     "CASELEDGER_CHECKPOINT_LOG", str(DATA_DIR / "checkpoints" / "checkpoints.jsonl")
 )
 JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
+# Clocks (issue 12): hours after a breach before the supervisors, then compliance, are told.
+ESCALATE_SUPERVISOR_HOURS = env_int("CASELEDGER_ESCALATE_SUPERVISOR_HOURS", 4)
+ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)
 # The vault's key ring (field encryption, blind indexes): outside the database, 0600.
 # CASELEDGER_VAULT_KEYS (the ring's JSON itself) takes precedence; see vault/keys.py.
 VAULT_KEYS_FILE = env_path("CASELEDGER_VAULT_KEYS_FILE", str(DATA_DIR / "keys" / "vault-keys.json"))

@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import assignable_users, visible_departments
+from caseledger.accounts.queries import active_users, assignable_users, visible_departments
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
 from caseledger.cases.taxonomy import CATEGORIES, category_choices
 from caseledger.customers.models import (
@@ -101,7 +101,10 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         departments = visible_departments(actor=actor, perm=Perm.CASE_MODIFY)
         self.fields["department"].queryset = departments
-        self.fields["assignee"].queryset = assignable_users(actor=actor)
+        chosen = self.data.get("department") or self.initial.get("department")
+        self.fields["assignee"].queryset = assignable_users(
+            actor=actor, department_id=int(chosen) if str(chosen or "").isdigit() else None
+        )
         if "department" not in self.initial and len(departments) == 1:
             self.initial["department"] = departments[0].pk
         category = self.data.get("category") or self.initial.get("category")
@@ -242,13 +245,25 @@ class CaseFilterForm(forms.Form):
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
+    clock = forms.ChoiceField(
+        label=_("Clock"),
+        required=False,
+        choices=_choices(
+            [
+                ("breached", _("Breached")),
+                ("soon", _("Due soon")),
+                ("paused", _("Paused")),
+                ("ok", _("On time")),
+            ]
+        ),
+    )
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = visible_departments(actor=actor)
-        self.fields["assignee"].queryset = assignable_users(actor=actor)
+        self.fields["assignee"].queryset = active_users()
 
 
 class CustomerFilterForm(forms.Form):

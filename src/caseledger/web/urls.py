@@ -17,7 +17,10 @@ from caseledger.web.views import (
     reminders,
     retention,
 )
+from caseledger.web.views import calendar as calendar_views
+from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import quality as quality_views
+from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
 from caseledger.web.views import search as search_views
 
@@ -39,6 +42,15 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path("queue/", queue_views.queue_view, name="queue"),
+    path("notices/", clock_views.notices, name="notices"),
+    path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
+    path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),
+    path(
+        "cases/<int:pk>/clocks/<str:verb>/",
+        clock_views.case_clock,
+        name="case_clock",
+    ),
     path("cases/<int:pk>/archived/", archive_views.archived_record, name="archived_record"),
     path(
         "cases/<int:pk>/archived/restore/",
@@ -81,6 +93,12 @@ urlpatterns = [
     path("backups/", backups.backups, name="backups"),
     path("administration/", admin_views.overview, name="administration"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
+    path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
+    path(
+        "administration/calendar/<str:verb>/",
+        calendar_views.calendar_act,
+        name="calendar_act",
+    ),
     path(
         "administration/departments/<int:pk>/",
         admin_views.department_edit,

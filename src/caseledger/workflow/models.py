@@ -50,3 +50,106 @@ class BusinessHours(models.Model):
 
     def __str__(self) -> str:
         return f"hours of {self.department_id}"
+
+
+class SlaPolicy(models.Model):
+    """Working minutes to the first response and to resolution, for cases matching the
+    non-empty fields (department, kind, priority, severity); the most specific match wins."""
+
+    name = models.CharField(max_length=120)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, blank=True)
+    priority = models.CharField(max_length=10, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    first_response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClockUnit(models.TextChoices):
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
+class StatutoryRule(models.Model):
+    """A deadline the law sets for a department's cases, with its legal source; each allowed
+    extension adds the days in `extensions`, in order."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    kinds = models.JSONField(default=list, blank=True)  # case kinds; empty: every kind
+    unit = models.CharField(max_length=16, choices=ClockUnit.choices)
+    days = models.PositiveIntegerField()
+    extensions = models.JSONField(default=list, blank=True)
+    legal_source = models.CharField(max_length=300)
+    confirmed = models.BooleanField(default=False)  # False: shown as UNCONFIRMED
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["department_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "code"], name="statutory_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ClockState(models.TextChoices):
+    OK = "ok", _("On time")
+    SOON = "soon", _("Due soon")
+    PAUSED = "paused", _("Paused")
+    BREACHED = "breached", _("Breached")
+    MET = "met", _("Met")
+
+
+class CaseClock(models.Model):
+    """A case's clock as last computed from the journal (workflow.clocks): what the case list
+    sorts and filters by and what the sweep acts on. Derived, recomputable at any time."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(max_length=80)  # first_response | resolution | statutory:<code>
+    due_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ClockState.choices)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="case_clock_once")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="case_clock_state_due"),
+            models.Index(fields=["due_at"], name="case_clock_due"),
+        ]
+
+
+class ClockAlert(models.Model):
+    """One notice of one step (due soon, breach, escalation) of one clock to one person. The
+    unique key makes the sweep idempotent: a step is noticed, and journaled, once."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    clock = models.CharField(max_length=80)
+    step = models.CharField(max_length=40)  # due_soon | breach | escalate:supervisor | …
+    recipient = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="clock_alerts"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "clock", "step", "recipient"], name="clock_alert_once"
+            )
+        ]

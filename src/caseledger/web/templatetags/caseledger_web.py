@@ -113,3 +113,18 @@ def lifecycle_label(code: Any) -> str:
         if code in choices.values:
             return str(choices(code).label)
     return "" if code is None else str(code)
+
+
+@register.filter
+def duration(value: Any) -> str:
+    """A timedelta as `2 d 3 h 05 min` (issue 12: time left on a clock)."""
+    if not isinstance(value, dt.timedelta):
+        return "—"
+    minutes = max(0, int(value.total_seconds() // 60))
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if days or hours:
+        parts.append(f"{hours} h")
+    parts.append(f"{mins:02d} min" if parts else f"{mins} min")
+    return " ".join(parts)

@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import F
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import may
+from caseledger.accounts.queries import assignable_users, may
 from caseledger.cases import services
 from caseledger.cases.queries import (
     SORTS,
@@ -45,6 +46,7 @@ from caseledger.web.viewing import (
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
+from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
 
 # Column → the sort it starts with; clicking the sorted column again flips it.
 SORT_COLUMNS = {
@@ -58,8 +60,15 @@ def case_filters(request: AuthedRequest) -> tuple[CaseFilterForm, dict[str, Any]
     form = CaseFilterForm(request.GET or None, actor=request.user)
     filters = clean_filters(form)
     sort = filters.pop("sort", "")
-    sort = sort if sort in SORTS else "-received"
+    sort = sort if sort in SORTS or sort in DUE_SORTS else "-received"
     return form, {k: getattr(v, "pk", v) for k, v in filters.items()}, sort
+
+
+DUE_SORTS = ("due", "-due")
+
+
+def _due_arrow(sort: str) -> str:
+    return {"due": "▲", "-due": "▼"}.get(sort, "")
 
 
 def _sort_links(current: str) -> dict[str, dict[str, str]]:
@@ -77,8 +86,21 @@ def _sort_links(current: str) -> dict[str, dict[str, str]]:
 @require_GET
 def case_list_view(request: AuthedRequest) -> HttpResponseBase:
     form, filters, sort = case_filters(request)
-    page = page_of(request, case_list(actor=request.user, filters=filters, sort=sort))
-    context = {"form": form, "page": page, "sort": sort, "sort_links": _sort_links(sort)}
+    clock_state = filters.pop("clock", "")
+    cases = with_next_due(case_list(actor=request.user, filters=filters, sort=sort))
+    if clock_state:
+        cases = filter_clock_state(cases, clock_state)
+    if sort in DUE_SORTS:  # soonest (or latest) next due time; cases without one last
+        due = (
+            F("next_due").asc(nulls_last=True)
+            if sort == "due"
+            else F("next_due").desc(nulls_last=True)
+        )
+        cases = cases.order_by(due, "id")
+    page = page_of(request, cases)
+    links = _sort_links(sort)
+    links["due"] = {"sort": "-due" if sort == "due" else "due", "arrow": _due_arrow(sort)}
+    context = {"form": form, "page": page, "sort": sort, "sort_links": links}
     if request.htmx and not request.htmx.boosted:
         return render(request, "web/cases/_results.html", context)
     return render(request, "web/cases/list.html", context)
@@ -124,6 +146,11 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
         "similar": similar_cases(actor=request.user, case=case),
+        "clocks": clocks_of(case.pk),
+        "assignees": assignable_users(actor=request.user, department_id=case.department_id)
+        if can_modify
+        else [],
+        "can_approve": may(request.user, Perm.CASE_APPROVE, case.department_id),
     }
     context.update(extra)
     return context

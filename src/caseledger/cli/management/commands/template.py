@@ -1,0 +1,52 @@
+"""`caseledger template adopt <industry> --department CODE`: SLA policies, statutory
+deadlines and the holiday calendar of an industry, for a department; idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseledger.accounts.queries import department_by
+from caseledger.cli import lookups
+from caseledger.cli.subcommands import VerbCommand
+
+
+class Command(VerbCommand):
+    help = "Industry templates (banking, insurance, securities, telecom, e-commerce, saas, …)."
+    json_output = True
+    verbs = {
+        "adopt": "adopt an industry's template for a department",
+        "list": "list the industries with a template",
+    }
+
+    def add_adopt_arguments(self, parser):
+        parser.add_argument("industry")
+        parser.add_argument("--department", required=True, help="department code")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+
+    def add_list_arguments(self, parser):
+        pass
+
+    def handle_adopt(self, **options: Any) -> None:
+        from caseledger.workflow.industries.services import template_adopt
+
+        result = template_adopt(
+            actor=lookups.actor_named(options["as_user"]),
+            industry=options["industry"],
+            department=department_by(options["department"]),
+        )
+        self.emit(
+            result,
+            f"{result['industry']} adopted for {result['department']}: "
+            f"{result['sla_policies_changed']} SLA policies changed, statutory rules "
+            f"{', '.join(result['statutory_rules']) or 'none'}, "
+            f"{result['calendar_days_changed']} calendar days changed.",
+        )
+
+    def handle_list(self, **options: Any) -> None:
+        from caseledger.workflow.industries.data import TEMPLATES
+
+        rows = [
+            {"industry": name, "statutory": t["statutory"], "calendar": t["calendar"]}
+            for name, t in TEMPLATES.items()
+        ]
+        self.emit(rows, "\n".join(f"{r['industry']:<14} {r['statutory'] or '—'}" for r in rows))

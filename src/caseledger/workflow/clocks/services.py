@@ -1,0 +1,334 @@
+"""Writes that move clocks, each journaled: waiting for the customer and resuming, a
+statutory extension (approver and notice), SLA policies, adopting statutory rules, and the
+sweep that warns and escalates (assignee → supervisor → compliance), each step once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import Department, User
+from caseledger.accounts.permissions import Perm, Role
+from caseledger.cases.models import Case, Priority, Severity, Status
+from caseledger.core import clock as core_clock
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.state import diff, model_state
+from caseledger.core.validate import Collector
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.workflow.clocks.compute import Clock, replay
+from caseledger.workflow.clocks.presets import STATUTORY_PRESETS
+from caseledger.workflow.clocks.queries import refresh, rules_for
+from caseledger.workflow.models import CaseClock, ClockAlert, SlaPolicy, StatutoryRule
+
+WAIT_KINDS = ("customer", "appraisal")
+
+
+def _clock_entry(actor, case: Case, action: str, state: dict, reason: str = "") -> None:
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type="case_clock",
+            object_id=str(case.pk),
+            root=f"case:{case.pk}",
+            state=state,
+            changes={},
+            reason=reason,
+        ),
+    )
+
+
+def _events(case: Case):
+    from caseledger.journal.queries import history
+
+    return replay(history(f"case:{case.pk}"))
+
+
+def case_wait(*, actor: User, case: Case, reason: str, kind: str = "customer") -> list[Clock]:
+    """Stop the clocks while waiting for the customer (`appraisal`: outside appraisal or
+    testing, which also stops statutory deadlines). A customer's reply resumes them."""
+    require(actor, Perm.CASE_MODIFY, case.department_id)
+    c = Collector()
+    why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
+    c.choice({"kind": kind}, "kind", list(WAIT_KINDS), required=True)
+    c.raise_if_any()
+    with write_transaction():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status == Status.CLOSED:
+            raise Conflict(_("case %(ref)s is closed") % {"ref": case.reference}, field="case")
+        if _events(case).open_wait:
+            raise Conflict(
+                _("the clocks of %(ref)s are already paused") % {"ref": case.reference},
+                field="case",
+            )
+        _clock_entry(actor, case, "clock.pause", {"kind": kind}, why)
+    return refresh(case.pk)
+
+
+def case_resume(*, actor: User, case: Case, reason: str = "") -> list[Clock]:
+    require(actor, Perm.CASE_MODIFY, case.department_id)
+    with write_transaction():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not _events(case).open_wait:
+            raise Conflict(
+                _("the clocks of %(ref)s are not paused") % {"ref": case.reference},
+                field="case",
+            )
+        _clock_entry(actor, case, "clock.resume", {}, reason)
+    return refresh(case.pk)
+
+
+def case_deadline_extend(
+    *, actor: User, case: Case, rule: str, reason: str, notice: str
+) -> list[Clock]:
+    """Take the next extension step of a statutory rule: approved by a supervisor (or
+    compliance), with the reason and the notice sent to the complainant."""
+    require(actor, Perm.CASE_APPROVE, case.department_id)
+    c = Collector()
+    why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
+    told = c.text({"notice": notice}, "notice", required=True, max_length=5000) or ""
+    c.raise_if_any()
+    with write_transaction():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        events = _events(case)
+        found = [r for r in rules_for(events.state) if r.code == rule]
+        if not found:
+            raise ValidationFailed(
+                _("no statutory rule %(rule)s applies to %(ref)s")
+                % {"rule": rule, "ref": case.reference},
+                field="rule",
+            )
+        taken = events.extensions.get(rule, 0)
+        if taken >= len(found[0].extensions):
+            raise Conflict(_("%(rule)s allows no further extension") % {"rule": rule}, field="rule")
+        days = found[0].extensions[taken]
+        state = {"rule": rule, "step": taken + 1, "days": days, "notice": told}
+        _clock_entry(actor, case, "clock.extend", state, why)
+    return refresh(case.pk)
+
+
+def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
+    """Add an SLA policy (working minutes to first response and to resolution)."""
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    c = Collector()
+    c.unknown(
+        data,
+        (
+            "name",
+            "department",
+            "kind",
+            "priority",
+            "severity",
+            "first_response_minutes",
+            "resolution_minutes",
+        ),
+    )
+    name = c.text(data, "name", required=True, max_length=120) or ""
+    priority = c.choice(data, "priority", Priority.values) or ""
+    severity = c.choice(data, "severity", Severity.values) or ""
+    first = c.integer(data, "first_response_minutes", minimum=1, maximum=10**6)
+    resolution = c.integer(data, "resolution_minutes", minimum=1, maximum=10**7)
+    if first is None:
+        c.add("first_response_minutes", _("is required"), "required")
+    if resolution is None:
+        c.add("resolution_minutes", _("is required"), "required")
+    c.raise_if_any()
+    with write_transaction():
+        policy = SlaPolicy.objects.create(
+            name=name,
+            department=data.get("department"),
+            kind=data.get("kind") or "",
+            priority=priority,
+            severity=severity,
+            first_response_minutes=first or 0,
+            resolution_minutes=resolution or 0,
+            updated_at=core_clock.now(),
+        )
+        state = model_state(policy, exclude=("updated_at",))
+        append(
+            actor=actor,
+            change=Change(
+                action="sla.policy_create",
+                object_type="sla_policy",
+                object_id=str(policy.pk),
+                state=state,
+                changes=diff(None, state),
+            ),
+        )
+    return policy
+
+
+def statutory_rules_adopt(
+    *, actor: User | None, industry: str, department: Department
+) -> list[StatutoryRule]:
+    """Adopt an industry's statutory deadlines for a department; idempotent."""
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    if industry not in STATUTORY_PRESETS:
+        raise ValidationFailed(
+            _("no statutory deadlines for %(industry)s; known: %(known)s")
+            % {"industry": industry, "known": ", ".join(STATUTORY_PRESETS)},
+            field="industry",
+            code="invalid_choice",
+        )
+    adopted, changed = [], 0
+    with write_transaction():
+        for preset in STATUTORY_PRESETS[industry]:
+            row = StatutoryRule.objects.filter(department=department, code=preset["code"]).first()
+            before = model_state(row, exclude=("updated_at",)) if row else None
+            row = row or StatutoryRule(department=department, code=preset["code"])
+            for key, value in preset.items():
+                setattr(row, key, value)
+            after_fields = model_state(row, exclude=("updated_at", "id"))
+            if before is None or {k: before[k] for k in after_fields} != after_fields:
+                row.updated_at = core_clock.now()
+                row.save()
+                changed += 1
+                state = model_state(row, exclude=("updated_at",))
+                append(
+                    actor=actor,
+                    change=Change(
+                        action="statutory.adopt",
+                        object_type="statutory_rule",
+                        object_id=str(row.pk),
+                        state=state,
+                        changes=diff(before, state),
+                        reason=f"adopt {industry}",
+                    ),
+                )
+            adopted.append(row)
+        if not changed:  # still a recorded act: who adopted what, when
+            append(
+                actor=actor,
+                change=Change(
+                    action="statutory.adopt_run",
+                    object_type="department",
+                    object_id=str(department.pk),
+                    state={"industry": industry, "rules": [r.code for r in adopted]},
+                ),
+            )
+    return adopted
+
+
+def _supervisors(department_id: int) -> list[User]:
+    people = User.objects.filter(is_active=True).filter(
+        Q(department_id=department_id) | Q(supervised_departments__id=department_id)
+    )
+    return [u for u in people.distinct() if Role.SUPERVISOR in u.roles]
+
+
+def _compliance() -> list[User]:
+    return [u for u in User.objects.filter(is_active=True) if Role.COMPLIANCE in u.roles]
+
+
+def _steps(case: Case, c: Clock, now: dt.datetime) -> list[tuple[str, list[User]]]:
+    first = [case.assignee] if case.assignee and case.assignee.is_active else None
+    if c.stopped_at is not None or c.due_at is None:
+        return []
+    if c.state == "soon":
+        return [("due_soon", first or _supervisors(case.department_id))]
+    if c.state != "breached":
+        return []
+    late = now - c.due_at
+    steps = [("breach", first or _supervisors(case.department_id))]
+    if late >= dt.timedelta(hours=settings.ESCALATE_SUPERVISOR_HOURS):
+        steps.append(("escalate:supervisor", _supervisors(case.department_id)))
+    if late >= dt.timedelta(hours=settings.ESCALATE_COMPLIANCE_HOURS):
+        steps.append(("escalate:compliance", _compliance()))
+    return steps
+
+
+def clock_sweep(*, actor: User | None, batch: int = 500) -> dict[str, int]:
+    """Recompute the clocks of every open case (and of cases whose stored clocks still
+    run), then notice each due-soon, breach and escalation step once. Idempotent: run it
+    again and nothing new happens; killed half-way, the next run finishes the rest."""
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    now = core_clock.now()
+    open_ids = set(Case.objects.exclude(status=Status.CLOSED).values_list("pk", flat=True))
+    open_ids |= set(
+        CaseClock.objects.exclude(state="met").values_list("case_id", flat=True).distinct()
+    )
+    counts = {"cases": 0, "alerts": 0, "escalations": 0}
+    for case in (
+        Case.objects.filter(pk__in=sorted(open_ids))
+        .select_related("assignee")
+        .iterator(chunk_size=batch)
+    ):
+        counts["cases"] += 1
+        clocks = refresh(case.pk)
+        for c in clocks:
+            for step, recipients in _steps(case, c, now):
+                new = _notice(actor, case, c, step, recipients, now)
+                counts["alerts"] += new
+                counts["escalations"] += bool(new) and step.startswith("escalate")
+    _mail_pending()
+    return counts
+
+
+def _notice(actor, case: Case, c: Clock, step: str, recipients: list[User], now) -> int:
+    with write_transaction():
+        first_time = not ClockAlert.objects.filter(case=case, clock=c.kind, step=step).exists()
+        made = [
+            r
+            for r in recipients
+            if ClockAlert.objects.get_or_create(
+                case=case, clock=c.kind, step=step, recipient=r, defaults={"created_at": now}
+            )[1]
+        ]
+        if made and first_time:
+            _clock_entry(
+                actor,
+                case,
+                "clock.escalate" if step.startswith("escalate") else f"clock.{step}",
+                {
+                    "clock": c.kind,
+                    "step": step,
+                    "due_at": c.due_at.isoformat() if c.due_at else None,
+                    "recipients": sorted(r.username for r in made),
+                },
+            )
+    return len(made)
+
+
+def _mail_pending() -> None:
+    """Mail the alerts not yet mailed (after their rows committed); a failed send is retried
+    by the next sweep."""
+    pending = ClockAlert.objects.filter(emailed_at__isnull=True).select_related("recipient", "case")
+    for alert in pending[:1000]:
+        if alert.recipient.email:
+            send_mail(
+                f"[caseledger] {alert.case.reference}: {alert.step} ({alert.clock})",
+                f"{alert.case.reference} {alert.case.subject}\n{alert.step}: {alert.clock}",
+                None,
+                [alert.recipient.email],
+            )
+        ClockAlert.objects.filter(pk=alert.pk).update(emailed_at=core_clock.now())
+
+
+def clock_alerts_read(*, actor: User, alert_ids: list[int] | None = None) -> int:
+    """Mark the actor's own clock notices read (all of them when no ids are given)."""
+    qs = ClockAlert.objects.filter(recipient=actor, read_at__isnull=True)
+    if alert_ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in alert_ids])
+    with write_transaction():
+        marked = list(qs.values_list("pk", flat=True))
+        n = ClockAlert.objects.filter(pk__in=marked).update(read_at=core_clock.now())
+        append(
+            actor=actor,
+            change=Change(
+                action="clock.alerts_read",
+                object_type="user",
+                object_id=str(actor.pk),
+                state=None,
+                extra={"alerts": marked},
+            ),
+        )
+    return n

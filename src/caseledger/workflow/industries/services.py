@@ -1,0 +1,93 @@
+"""Adopting an industry template for a department: its SLA policies, its statutory
+deadlines and the holiday calendar, in one go. Idempotent: adopting again changes nothing;
+two industries for two departments keep their own policies and rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import Department, User
+from caseledger.accounts.permissions import Perm
+from caseledger.core import clock
+from caseledger.core.errors import ValidationFailed
+from caseledger.core.state import diff, model_state
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.workflow.calendars.services import calendar_adopt
+from caseledger.workflow.clocks.services import statutory_rules_adopt
+from caseledger.workflow.industries.data import TEMPLATES
+from caseledger.workflow.models import SlaPolicy
+
+
+def template_adopt(*, actor: User | None, industry: str, department: Department) -> dict[str, Any]:
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    if industry not in TEMPLATES:
+        raise ValidationFailed(
+            _("no template for %(industry)s; known: %(known)s")
+            % {"industry": industry, "known": ", ".join(TEMPLATES)},
+            field="industry",
+            code="invalid_choice",
+        )
+    template = TEMPLATES[industry]
+    with write_transaction():
+        calendar = calendar_adopt(actor=actor, preset=template["calendar"])
+        rules = (
+            statutory_rules_adopt(
+                actor=actor, industry=template["statutory"], department=department
+            )
+            if template["statutory"]
+            else []
+        )
+        changed = 0
+        for priority, (first, resolution) in template["sla"].items():
+            name = f"{industry} {priority}"
+            row = SlaPolicy.objects.filter(department=department, name=name).first()
+            before = model_state(row, exclude=("updated_at",)) if row else None
+            row = row or SlaPolicy(department=department, name=name, priority=priority)
+            row.first_response_minutes, row.resolution_minutes, row.is_active = (
+                first,
+                resolution,
+                True,
+            )
+            fields = model_state(row, exclude=("updated_at", "id"))
+            if before is not None and {k: before[k] for k in fields} == fields:
+                continue
+            row.updated_at = clock.now()
+            row.save()
+            changed += 1
+            state = model_state(row, exclude=("updated_at",))
+            append(
+                actor=actor,
+                change=Change(
+                    action="sla.policy_adopt",
+                    object_type="sla_policy",
+                    object_id=str(row.pk),
+                    state=state,
+                    changes=diff(before, state),
+                    reason=f"template {industry}",
+                ),
+            )
+        append(
+            actor=actor,
+            change=Change(
+                action="template.adopt",
+                object_type="department",
+                object_id=str(department.pk),
+                state={
+                    "industry": industry,
+                    "calendar": template["calendar"],
+                    "statutory_rules": [r.code for r in rules],
+                    "sla_policies_changed": changed,
+                },
+            ),
+        )
+    return {
+        "industry": industry,
+        "department": department.code,
+        "calendar_days_changed": calendar["changed"],
+        "statutory_rules": [r.code for r in rules],
+        "sla_policies_changed": changed,
+    }

@@ -1,0 +1,1 @@
+"""Department queues, "assign to me" and reassignment with a reason."""

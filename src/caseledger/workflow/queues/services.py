@@ -1,0 +1,101 @@
+"""Taking a case from the department queue and reassigning it, each journaled with the
+case's full state. Only active people who may work the case's department can hold it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import can, require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.cases.models import Case, Status
+from caseledger.cases.services import ensure_not_archived
+from caseledger.core import clock
+from caseledger.core.errors import Conflict
+from caseledger.core.state import diff, model_state
+from caseledger.core.validate import Collector
+from caseledger.journal.services import Change, append, write_transaction
+from caseledger.retention.restriction import ensure_not_restricted
+
+
+def _assign(actor: User, case: Case, to: User | None, action: str, reason: str) -> Case:
+    before = model_state(case)
+    case.assignee = to
+    case.version += 1
+    case.updated_at = clock.now()
+    case.save(update_fields=["assignee", "version", "updated_at"])
+    after = model_state(case)
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type="case",
+            object_id=str(case.pk),
+            state=after,
+            changes=diff(before, after),
+            reason=reason,
+        ),
+    )
+    return case
+
+
+def _holder(case: Case) -> str:
+    return case.assignee.username if case.assignee else "—"
+
+
+def _workable(case: Case) -> None:
+    if case.status == Status.CLOSED:
+        raise Conflict(_("case %(ref)s is closed") % {"ref": case.reference}, field="case")
+    ensure_not_restricted(case=case)  # restricted records are out of every work queue
+    ensure_not_archived(case)
+
+
+def case_take(*, actor: User, case: Case) -> Case:
+    """Assign to me: take an unassigned case of a department the actor works in."""
+    require(actor, Perm.CASE_MODIFY, case.department_id)
+    with write_transaction():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _workable(case)
+        if case.assignee_id == actor.pk:
+            raise Conflict(_("you already hold %(ref)s") % {"ref": case.reference}, field="case")
+        if case.assignee_id is not None:
+            raise Conflict(
+                _("%(ref)s is already assigned to %(who)s; ask a supervisor to reassign it")
+                % {"ref": case.reference, "who": _holder(case)},
+                field="case",
+                code="taken",
+            )
+        return _assign(actor, case, actor, "case.take", "")
+
+
+def case_reassign(*, actor: User, case: Case, assignee: User | None, reason: str) -> Case:
+    """Give a case to someone who may work it, or back to the queue (assignee None), with
+    a reason. A supervisor of the department may move anyone's case; an agent only their
+    own (handing it on or back to the queue)."""
+    require(actor, Perm.CASE_MODIFY, case.department_id)
+    c = Collector()
+    why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
+    if assignee is not None:
+        assignee = User.objects.get(pk=assignee.pk)
+        if not assignee.is_active:
+            c.add("assignee", _("%(who)s is deactivated") % {"who": assignee.username}, "inactive")
+        elif not can(assignee, Perm.CASE_MODIFY, case.department_id):
+            c.add(
+                "assignee",
+                _("%(who)s cannot work cases of this department") % {"who": assignee.username},
+                "not_allowed",
+            )
+    c.raise_if_any()
+    with write_transaction():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _workable(case)
+        supervises = can(actor, Perm.CASE_APPROVE, case.department_id)
+        if not supervises and case.assignee_id not in (None, actor.pk):
+            raise Conflict(
+                _("only a supervisor can move a case held by %(who)s") % {"who": _holder(case)},
+                field="case",
+                code="not_yours",
+            )
+        if case.assignee_id == (assignee.pk if assignee else None):
+            raise Conflict(_("nothing to change"), field="assignee")
+        return _assign(actor, case, assignee, "case.reassign", why)
