@@ -129,9 +129,14 @@ def test_a_stored_api_reply_naming_the_case_is_forgotten(people, customer):
         key="k-1",
     )
     assert made.status_code == 201, made.content
-    assert "api_idempotencykey.response_body" in markers.rows_holding(marker)
+    noted = markers.new("apinote")
+    reference = made.json()["reference"]
+    note = client.post(f"/cases/{reference}/notes", {"body": f"Note {noted}"}, key="k-2")
+    assert note.status_code == 201, note.content
+    for found in (marker, noted):
+        assert "api_idempotencykey.response_body" in markers.rows_holding(found)
     _anonymize_customer(people, customer)
-    assert markers.rows_holding(marker) == []
+    assert markers.rows_holding(marker) == [] and markers.rows_holding(noted) == []
 
 
 def test_destroying_a_case_erases_its_derived_copies(people, due_cases, erased):
