@@ -184,3 +184,24 @@ def test_a_deletion_request_ends_with_the_cases_anonymized(people, customer):
         disp.disposition_execute(actor=people.records_manager, batch=batch)
     assert Customer.objects.get(pk=customer.pk).name.startswith("anon-")
     assert {m: markers.rows_holding(m) for m in planted.values() if markers.rows_holding(m)} == {}
+
+
+def test_a_hold_on_one_of_its_cases_keeps_the_whole_customer(people, customer):
+    from caseledger.retention.services import hold_place
+
+    planted = markers.plant(people, customer, cases=2)
+    held = Case.objects.filter(customer=customer).order_by("pk").last()
+    hold_place(
+        actor=people.records_manager,
+        matter="Regulator inquiry 2026-71",
+        reason="r",
+        scope="cases",
+        cases=[held.pk],
+    )
+    batch = _anonymize_customer(people, customer)
+    item = batch.items.get()
+    assert item.status == "skipped"
+    assert held.reference in item.note and "Regulator inquiry 2026-71" in item.note
+    customer.refresh_from_db()
+    assert not customer.name.startswith("anon-")
+    assert all(markers.rows_holding(m) for k, m in planted.items() if "content" not in k)
