@@ -52,7 +52,8 @@ def test_a_backup_reaches_every_destination_complete_and_journaled(backups, peop
     for destination in _by_name().values():
         report = verify_backup(destination, run.snapshot_id)
         assert report["ok"], report["problems"]
-        assert report["files_checked"] == 3  # database, checkpoint log, one attachment
+        # database, checkpoint log, the journal's public key, one attachment
+        assert report["files_checked"] == 4
     # The key never travels with the backup, and the archive is not plaintext.
     archive = backups / "primary" / run.snapshot_id / destinations.ARCHIVE
     assert b"evidence" not in archive.read_bytes()

@@ -129,9 +129,14 @@ def test_a_stored_api_reply_naming_the_case_is_forgotten(people, customer):
         key="k-1",
     )
     assert made.status_code == 201, made.content
-    assert "api_idempotencykey.response_body" in markers.rows_holding(marker)
+    noted = markers.new("apinote")
+    reference = made.json()["reference"]
+    note = client.post(f"/cases/{reference}/notes", {"body": f"Note {noted}"}, key="k-2")
+    assert note.status_code == 201, note.content
+    for found in (marker, noted):
+        assert "api_idempotencykey.response_body" in markers.rows_holding(found)
     _anonymize_customer(people, customer)
-    assert markers.rows_holding(marker) == []
+    assert markers.rows_holding(marker) == [] and markers.rows_holding(noted) == []
 
 
 def test_destroying_a_case_erases_its_derived_copies(people, due_cases, erased):
@@ -179,3 +184,24 @@ def test_a_deletion_request_ends_with_the_cases_anonymized(people, customer):
         disp.disposition_execute(actor=people.records_manager, batch=batch)
     assert Customer.objects.get(pk=customer.pk).name.startswith("anon-")
     assert {m: markers.rows_holding(m) for m in planted.values() if markers.rows_holding(m)} == {}
+
+
+def test_a_hold_on_one_of_its_cases_keeps_the_whole_customer(people, customer):
+    from caseledger.retention.services import hold_place
+
+    planted = markers.plant(people, customer, cases=2)
+    held = Case.objects.filter(customer=customer).order_by("pk").last()
+    hold_place(
+        actor=people.records_manager,
+        matter="Regulator inquiry 2026-71",
+        reason="r",
+        scope="cases",
+        cases=[held.pk],
+    )
+    batch = _anonymize_customer(people, customer)
+    item = batch.items.get()
+    assert item.status == "skipped"
+    assert held.reference in item.note and "Regulator inquiry 2026-71" in item.note
+    customer.refresh_from_db()
+    assert not customer.name.startswith("anon-")
+    assert all(markers.rows_holding(m) for k, m in planted.items() if "content" not in k)

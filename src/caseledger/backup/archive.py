@@ -1,9 +1,10 @@
 """One backup = an encrypted, compressed tar plus a sealed manifest. Dangerous module: what it
 leaves out of the archive is lost for good, and a check it skips is a corrupt backup trusted.
 
-Guarantees: the archive holds the database copy, every attachment and the checkpoint log (cut
-at the copy's journal head). The manifest records the sha256 and size of every file in it,
-of the encrypted archive itself, the journal head and the row counts, and carries a MAC under
+Guarantees: the archive holds the database copy, every attachment, the checkpoint log (cut
+at the copy's journal head) and the journal's public key (never the private one). The
+manifest records the sha256 and size of every file in it, of the encrypted archive itself,
+the journal head, the public key's fingerprint and the row counts, and carries a MAC under
 the backup key. Reading checks every one of these and names every file that does not match.
 Everything streams: memory stays flat whatever the size.
 """
@@ -28,6 +29,7 @@ from caseledger.journal import checkpoints
 
 FORMAT = "caseledger-backup/1"
 CHECKPOINT_LOG = "checkpoints/checkpoints.jsonl"
+PUBLIC_KEY = f"checkpoints/{checkpoints.PUBLIC_KEY_NAME}"
 _BLOCK = 1024 * 1024
 
 
@@ -54,8 +56,10 @@ class _Hashing:
         self.inner.flush()
 
 
-def _sources(copy: DatabaseCopy, work: Path) -> Iterator[tuple[str, Path]]:
+def _sources(copy: DatabaseCopy, work: Path, public_key: bool) -> Iterator[tuple[str, Path]]:
     yield copy.name, copy.path
+    if public_key:  # what verifies the log below; the private key never enters a backup
+        yield PUBLIC_KEY, work / checkpoints.PUBLIC_KEY_NAME
     log = work / "checkpoints.jsonl"
     with log.open("w", encoding="utf-8") as out:
         # Checkpoints beyond the copy's head describe entries the copy does not have; a
@@ -86,6 +90,7 @@ def build(
     """Write the encrypted archive into `work`; return it and the unsealed manifest."""
     archive_path = work / ARCHIVE
     files: list[dict[str, Any]] = []
+    public_key = checkpoints.ship_public_key(work)
     with archive_path.open("wb") as raw:
         hashed_out = _Hashing(raw)
         encrypting = crypto.EncryptingWriter(hashed_out, key)  # type: ignore[arg-type]
@@ -94,7 +99,7 @@ def build(
             compressor.stream_writer(encrypting, closefd=False) as compressed,  # type: ignore[arg-type]
             tarfile.open(fileobj=compressed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
         ):
-            for name, path in _sources(copy, work):
+            for name, path in _sources(copy, work, public_key is not None):
                 info = tarfile.TarInfo(name)
                 info.size = path.stat().st_size
                 info.mode = 0o600
@@ -111,7 +116,11 @@ def build(
         "id": snapshot_id,
         "created_at": created_at,
         "engine": copy.engine,
-        "journal": {"head_seq": copy.head_seq, "head_hash": copy.head_hash},
+        "journal": {
+            "head_seq": copy.head_seq,
+            "head_hash": copy.head_hash,
+            "public_key_sha256": public_key,
+        },
         "counts": copy.counts,
         "key_id": crypto.key_id(key),
         "archive": {

@@ -38,6 +38,7 @@ from caseledger.backup.restore import (
 )
 from caseledger.core import clock
 from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.journal import checkpoints
 
 CONFIG_NAME = "litestream.yml"
 KINDS = ("dir", "s3", "off")
@@ -190,8 +191,6 @@ def _head(db: Path) -> tuple[int, str]:
 def _checkpoints_upto(seq: int, into: Path) -> int:
     """Copy the live checkpoints at or below the restored head: the later ones sign history
     that the restored copy does not (and must not) hold."""
-    from caseledger.journal import checkpoints
-
     kept = 0
     into.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     source = checkpoints.log_path()
@@ -245,6 +244,8 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
         head_seq, head_hash = _head(staged_db)
         log = staging / archive.CHECKPOINT_LOG
         kept = _checkpoints_upto(head_seq, log)
+        # The copy verifies with the public key beside its log, never the private key.
+        checkpoints.ship_public_key(log.parent)
         _link_attachments(staging / "attachments")
         # The restored chain head stands in for a backup manifest's: the probe must walk the
         # journal to exactly there, and every kept checkpoint must sign that same history.

@@ -137,6 +137,16 @@ def _probe(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict
 
 
 def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[str, str]:
+    """The environment of a process pointed at a restored copy. The copy verifies with the
+    public key that came with it, beside its checkpoint log; the live private key is lent
+    only to a copy from a backup older than that (which carries no public key)."""
+    from caseledger.journal.checkpoints import public_key_path
+
+    key_file = (
+        data_dir / "keys" / "journal-ed25519.pem"
+        if public_key_path(log).is_file()
+        else settings.JOURNAL_SIGNING_KEY_FILE
+    )
     env = {
         k: v
         for k, v in os.environ.items()
@@ -146,7 +156,7 @@ def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[s
         {
             "DJANGO_SETTINGS_MODULE": "caseledger.settings.production",
             "CASELEDGER_DATA_DIR": str(data_dir),
-            "CASELEDGER_JOURNAL_KEY_FILE": str(settings.JOURNAL_SIGNING_KEY_FILE),
+            "CASELEDGER_JOURNAL_KEY_FILE": str(key_file),
             "CASELEDGER_CHECKPOINT_LOG": str(log),
             "CASELEDGER_SECRET_KEY": "probe-" + secrets.token_hex(8),
             "CASELEDGER_LOG_LEVEL": "ERROR",
@@ -329,6 +339,8 @@ def _install_files(staging: Path, data_dir: Path, snapshot_id: str) -> None:
             log_target, log_target.with_name(f"checkpoints.before-restore-{snapshot_id}.jsonl")
         )
     os.rename(staging / archive.CHECKPOINT_LOG, log_target)
+    if (staging / archive.PUBLIC_KEY).is_file():  # what verifies that log, without the live key
+        os.replace(staging / archive.PUBLIC_KEY, data_dir / archive.PUBLIC_KEY)
 
 
 def _restore_postgres(

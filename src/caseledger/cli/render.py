@@ -77,5 +77,9 @@ def verify_text(report) -> str:
         ]
         out += [f"  - {p}" for p in report.problems]
     out += redactions_text(report.redactions)
+    out += [
+        f"Signatures checked with public key {fp} ({where})."
+        for fp, where in getattr(report, "public_keys", {}).items()
+    ]
     out += [f"Note: {n}" for n in report.notes]
     return "\n".join(out)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from caseledger.cases.models import Attachment, Case, CaseNote
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 
@@ -93,28 +95,18 @@ def customer_is_anonymized(customer: Customer) -> bool:
 
 def forget_api_replies(case_ids: Iterable[int], customer_ids: Iterable[int]) -> int:
     """Delete the stored answers of idempotent API requests (api.IdempotencyKey) that name
-    these records: a reply holds the record as it was, subject and all."""
+    these records: a reply holds the record as it was, subject and all. A request names a
+    case by id or reference in its path (`/cases/<id>/notes`), or created it (`/cases`,
+    the reply's `id`); customers likewise."""
     from caseledger.api.models import IdempotencyKey
 
-    cases = {str(i) for i in case_ids}
-    cases |= set(Case.objects.filter(pk__in=cases).values_list("reference", flat=True))
-    customers = {str(i) for i in customer_ids}
-    doomed: list[int] = []
-    for pk, path, body in IdempotencyKey.objects.values_list("pk", "path", "response_body"):
-        parts = [p for p in path.split("/") if p]
-        named = {
-            "cases": parts[parts.index("cases") + 1 : parts.index("cases") + 2]
-            if "cases" in parts
-            else [],
-            "customers": parts[parts.index("customers") + 1 : parts.index("customers") + 2]
-            if "customers" in parts
-            else [],
-        }
-        answer = str(body.get("id", "")) if isinstance(body, dict) else ""
-        if parts and parts[-1] in ("cases", "customers"):
-            named[parts[-1]] = [answer]
-        if set(named["cases"]) & cases or set(named["customers"]) & customers:
-            doomed.append(pk)
-    if doomed:
-        IdempotencyKey.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
+    wanted = Q(pk__in=[])
+    for plural, ids in (("cases", list(case_ids)), ("customers", list(customer_ids))):
+        names = [str(i) for i in ids]
+        if plural == "cases":
+            names += list(Case.objects.filter(pk__in=ids).values_list("reference", flat=True))
+        for name in names:
+            wanted |= Q(path__contains=f"/{plural}/{name}/") | Q(path__endswith=f"/{plural}/{name}")
+        if ids:
+            wanted |= Q(path__endswith=f"/{plural}", response_body__id__in=ids)
+    return IdempotencyKey.objects.filter(wanted).delete()[0]

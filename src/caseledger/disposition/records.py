@@ -160,10 +160,11 @@ def anonymize(record: Case | Customer, ref: str) -> Outcome:
         kind = "case"
     else:
         people = [record, *reach.merged_into(record)]
+        cases = list(Case.objects.select_for_update().filter(customer__in=people).order_by("pk"))
+        _refuse_held(people[1:], cases)
         for person in people:
             reach.anonymize_customer(person)
         blobs: set[str] = set()
-        cases = Case.objects.select_for_update().filter(customer__in=people).order_by("pk")
         for case in cases:
             blobs.update(reach.anonymize_case(case, ref))
             outcome.cases.append(case.pk)
@@ -177,6 +178,25 @@ def anonymize(record: Case | Customer, ref: str) -> Outcome:
     )
     _erase_copies("anonymize", outcome)
     return outcome
+
+
+def _refuse_held(customers: list[Customer], cases: list[Case]) -> None:
+    """A hold on any record the anonymization would reach keeps the customer whole (the
+    caller has checked the customer itself)."""
+    from caseledger.retention import holds
+
+    held = holds.held_customer_ids([c.pk for c in customers])
+    for customer in customers:
+        if customer.pk in held:
+            names = "; ".join(
+                f"{h.matter} (hold {h.pk})" for h in holds.holds_for_customer(customer)
+            )
+            raise Skip(f"customer {customer.pk}, merged into it, is under legal hold: {names}")
+    held = holds.held_case_ids([c.pk for c in cases])
+    for case in cases:
+        if case.pk in held:
+            names = "; ".join(f"{h.matter} (hold {h.pk})" for h in holds.holds_for_case(case))
+            raise Skip(f"its case {case.reference} is under legal hold: {names}")
 
 
 def _erase_copies(mode: str, outcome: Outcome) -> None:

@@ -2,7 +2,9 @@
 appended to a log outside the database. They catch what a chain alone cannot: a history
 rewritten with every later hash recomputed, and a cut of the newest entries.
 
-The private key file is created on first use with mode 0600. The log is JSON Lines, one
+The private key file is created on first use with mode 0600; its public half is written
+beside the checkpoint log (`journal-public-key.pem`) and travels with every backup and copy
+of the log, so any copy verifies without the private key. The log is JSON Lines, one
 checkpoint per line, fsynced; a torn last line (a crash mid-write) is ignored and reported.
 """
 
@@ -22,7 +24,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 
 from caseledger.core import clock
+from caseledger.core.durable import write_atomically
 from caseledger.journal.canonical import format_time
+
+# Beside every checkpoint log (live, in a backup, in a restored copy): the public half of
+# the signing key, which is all a verification needs. The private key never travels.
+PUBLIC_KEY_NAME = "journal-public-key.pem"
 
 
 @dataclass(frozen=True)
@@ -71,17 +78,90 @@ def load_private_key(create: bool = True) -> Ed25519PrivateKey:
     return loaded
 
 
+def public_key_path(log: Path | None = None) -> Path:
+    """Where the public key lives: beside the checkpoint log it verifies."""
+    return (log or log_path()).parent / PUBLIC_KEY_NAME
+
+
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """sha256 of the raw public key, hex; its first 16 digits are the key id."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def write_public_key(key: Ed25519PublicKey, path: Path) -> Path:
+    """The public key as PEM, whole or absent after a crash. Never the private key."""
+    write_atomically(path, public_pem(key))
+    return path
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key: Ed25519PublicKey
+    source: str  # the file it was read from, or "derived from <private key file>"
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.key)
+
+
+def load_public_key(log: Path | None = None) -> PublicKey:
+    """The key that checks the signatures of `log`: the public-key file beside it, else the
+    one derived from the private signing key (this installation's own). Verification never
+    needs more, so a restored copy verifies with the key that came with its backup."""
+    beside = public_key_path(log)
+    if beside.is_file():
+        loaded = serialization.load_pem_public_key(beside.read_bytes())
+        if not isinstance(loaded, Ed25519PublicKey):
+            raise ValueError(f"{beside} is not an Ed25519 public key")
+        return PublicKey(loaded, str(beside))
+    try:
+        private = load_private_key(create=False)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f"journal public key not found at {beside}, and no signing key at {_key_path()}"
+        ) from exc
+    return PublicKey(private.public_key(), f"derived from {_key_path()}")
+
+
+def own_public_key() -> Ed25519PublicKey | None:
+    """This installation's public key, derived from its private key; None without one."""
+    try:
+        return load_private_key(create=False).public_key()
+    except FileNotFoundError:
+        return None
+
+
 def public_key() -> Ed25519PublicKey:
-    return load_private_key(create=False).public_key()
+    return load_public_key().key
+
+
+def ship_public_key(folder: Path) -> str | None:
+    """Put this installation's public key in `folder` (a backup's or a copy's checkpoints
+    folder, beside its log); returns its fingerprint, or None when there is no key yet."""
+    try:
+        found = load_public_key()
+    except FileNotFoundError:
+        return None
+    write_public_key(found.key, folder / PUBLIC_KEY_NAME)
+    return found.fingerprint
 
 
 def key_id(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return fingerprint(key)[:16]
 
 
 def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
     key = load_private_key()
+    beside = public_key_path()
+    if not beside.is_file():  # installations older than the file get it at the next checkpoint
+        write_public_key(key.public_key(), beside)
     at_text = format_time(at or clock.now())
     unsigned = Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id="", signature="")
     signature = base64.b64encode(key.sign(unsigned.message())).decode()

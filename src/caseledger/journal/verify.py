@@ -40,6 +40,7 @@ class Report:
     redactions: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    public_keys: dict[str, str] = field(default_factory=dict)  # fingerprint: where from
 
     @property
     def ok(self) -> bool:
@@ -59,6 +60,7 @@ class Report:
             "redactions": self.redactions,
             "problems": [{"seq": p.seq, "kind": p.kind, "detail": p.detail} for p in self.problems],
             "notes": self.notes,
+            "public_keys": self.public_keys,
         }
 
 
@@ -576,19 +578,41 @@ def _check_head(report: Report) -> None:
         )
 
 
-def _check_checkpoints(
-    report: Report, hashes: dict[int, str], logs: list[tuple[Path, cp.LogRead]]
-) -> None:
+def _key_for(report: Report, log: Path, read: cp.LogRead, own: Any) -> Any:
+    """The public key that checks `log`: the file beside it (shipped with a backup or a
+    copy), else this installation's own. Where both exist they must be the same key."""
     try:
-        key = cp.public_key()
-    except FileNotFoundError as exc:
-        if any(read.checkpoints for _, read in logs):
+        found = cp.load_public_key(log)
+    except (FileNotFoundError, ValueError) as exc:
+        if read.checkpoints:
             report.problems.append(Problem(None, "signature", str(exc)))
         else:
             report.notes.append("no signing key and no checkpoint log yet")
-        return
-    own_key_id = cp.key_id(key)
-    for _, read in logs:
+        return None
+    if own is not None and cp.fingerprint(own) != found.fingerprint:
+        report.problems.append(
+            Problem(
+                None,
+                "signature",
+                f"the public key {found.source} is not this installation's signing key "
+                f"({found.fingerprint[:16]} vs {cp.key_id(own)})",
+            )
+        )
+        return None
+    if read.checkpoints:
+        report.public_keys[found.fingerprint] = found.source
+    return found.key
+
+
+def _check_checkpoints(
+    report: Report, hashes: dict[int, str], logs: list[tuple[Path, cp.LogRead]]
+) -> None:
+    own = cp.own_public_key()
+    for path, read in logs:
+        key = _key_for(report, path, read, own)
+        if key is None:
+            continue
+        own_key_id = cp.key_id(key)
         for checkpoint in read.checkpoints:
             report.checkpoints_checked += 1
             where = f"checkpoint {checkpoint.source}:{checkpoint.line}"
