@@ -89,6 +89,29 @@ def redact(record_type: str, record_id: int, ref: str, *, before_seq: int | None
     return rows.update(body=None, redacted_at=clock.now(), redaction_ref=ref[:100])
 
 
+def redact_batch(batch: Any) -> int:
+    """Redact the payloads of every record a finished batch disposed of, under its
+    certificate (which must exist and be journaled already: the database refuses any other
+    redaction). For each record, what was journaled before the batch's entry for it."""
+    from caseledger.disposition.models import ItemStatus
+    from caseledger.journal.models import Entry
+
+    ref = f"disposition {batch.certificate_number}"
+    boundary = {
+        (otype, oid): seq
+        for otype, oid, seq in Entry.objects.filter(
+            root=f"disposition_batch:{batch.pk}", action=f"disposition.{batch.action}"
+        ).values_list("object_type", "object_id", "seq")
+    }
+    total = 0
+    for record_type, record_id in batch.items.filter(status=ItemStatus.DONE).values_list(
+        "record_type", "record_id"
+    ):
+        before = boundary.get((record_type, str(record_id)))
+        total += redact(record_type, record_id, ref, before_seq=before)
+    return total
+
+
 def _purge_archived(case: Case, ref: str) -> None:
     """Remove the case's full record from its archive segment: what is destroyed or
     anonymized must not live on in the archive."""

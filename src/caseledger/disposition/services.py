@@ -469,23 +469,14 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                 except records.Skip as exc:
                     item.status, item.note = ItemStatus.SKIPPED, str(exc)
         if outcome is not None:
-            redacted = records.redact(item.record_type, item.record_id, ref)
             item.status = ItemStatus.DONE
             item.content_sha256 = outcome.sha256
             item.blobs = blobs = outcome.blobs
-            if batch.action == BatchAction.ANONYMIZE and record is not None:
-                append(
-                    actor=actor,
-                    change=Change(
-                        action="disposition.anonymized_state",
-                        object_type=item.record_type,
-                        object_id=str(item.record_id),
-                        state=model_state(record),
-                        reason=ref,
-                    ),
-                )
         item.done_at = clock.now()
         item.save(update_fields=["status", "note", "content_sha256", "blobs", "done_at"])
+        # The record's journal payloads are redacted when the certificate is issued
+        # (_finish): a redaction must name a certificate that exists and lists the record.
+        # Everything of the record journaled before this entry is what gets redacted.
         append(
             actor=actor,
             change=Change(
@@ -504,11 +495,21 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                     "certificate": batch.certificate_number,
                     "sha256": item.content_sha256 or None,
                     "status": item.status,
-                    "redacted_payloads": redacted if outcome is not None else 0,
                     "attachment_files": len(blobs),
                 },
             ),
         )
+        if outcome is not None and batch.action == BatchAction.ANONYMIZE and record is not None:
+            append(
+                actor=actor,
+                change=Change(
+                    action="disposition.anonymized_state",
+                    object_type=item.record_type,
+                    object_id=str(item.record_id),
+                    state=model_state(record),
+                    reason=ref,
+                ),
+            )
     if blobs:
         transaction.on_commit(lambda: records.remove_unreferenced_blobs(blobs))
     return item.status
@@ -557,6 +558,8 @@ def _finish(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
                 "counts": document["counts"],
             },
         )
+        # Certified in the chain now: the payloads of every disposed record go.
+        records.redact_batch(batch)
     return batch
 
 

@@ -3,7 +3,9 @@ appended to a log outside the database. They catch what a chain alone cannot: a 
 rewritten with every later hash recomputed, and a cut of the newest entries.
 
 The private key file is created on first use with mode 0600. The log is JSON Lines, one
-checkpoint per line, fsynced; a torn last line (a crash mid-write) is ignored and reported.
+checkpoint per line, fsynced; a line that is not a checkpoint fails `journal verify` (a log
+an attacker garbled must not pass for one a crash tore). Each checkpoint is also copied to
+every backup destination as it is made (journal/copies.py).
 """
 
 from __future__ import annotations
@@ -90,9 +92,8 @@ def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
     )
 
 
-def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
-    path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def to_line(checkpoint: Checkpoint) -> bytes:
+    """The checkpoint as one line of the log (JSON, newline-terminated)."""
     line = json.dumps(
         {
             "seq": checkpoint.seq,
@@ -103,9 +104,15 @@ def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
         },
         separators=(",", ":"),
     )
+    return (line + "\n").encode()
+
+
+def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
+    path = path or log_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, (line + "\n").encode())
+        os.write(fd, to_line(checkpoint))
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -116,34 +123,44 @@ def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
 class LogRead:
     checkpoints: list[Checkpoint]
     unreadable: list[str]
+    exists: bool = True
+    source: str = ""
+
+
+def parse(text: str, source: str) -> LogRead:
+    """Every checkpoint of a log's text, and a note naming each line that is not one."""
+    found: list[Checkpoint] = []
+    bad: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+            found.append(
+                Checkpoint(
+                    seq=int(item["seq"]),
+                    hash=str(item["hash"]),
+                    at=str(item["at"]),
+                    key_id=str(item["key_id"]),
+                    signature=str(item["sig"]),
+                    source=source,
+                    line=number,
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            bad.append(f"{source}:{number}: not a checkpoint")
+    return LogRead(found, bad, exists=True, source=source)
 
 
 def read_log(path: Path | None = None) -> LogRead:
     path = path or log_path()
-    found: list[Checkpoint] = []
-    bad: list[str] = []
     if not path.exists():
-        return LogRead(found, bad)
-    with path.open(encoding="utf-8") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                item = json.loads(raw)
-                found.append(
-                    Checkpoint(
-                        seq=int(item["seq"]),
-                        hash=str(item["hash"]),
-                        at=str(item["at"]),
-                        key_id=str(item["key_id"]),
-                        signature=str(item["sig"]),
-                        source=str(path),
-                        line=number,
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
-                bad.append(f"{path}:{number}: not a checkpoint")
-    return LogRead(found, bad)
+        return LogRead([], [], exists=False, source=str(path))
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return LogRead([], [f"{path}: unreadable ({exc})"], exists=True, source=str(path))
+    return parse(text, str(path))
 
 
 def signature_valid(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:

@@ -144,7 +144,7 @@ def checkpoint_create(*, actor: Any = None) -> Any:
     """
     from caseledger.accounts.access import require
     from caseledger.accounts.permissions import Perm
-    from caseledger.journal import checkpoints
+    from caseledger.journal import checkpoints, copies
 
     if actor is not None:
         require(actor, Perm.JOURNAL_CHECKPOINT)
@@ -152,4 +152,5 @@ def checkpoint_create(*, actor: Any = None) -> Any:
     seq, head_hash = (head.seq, head.hash) if head else (0, "0" * 64)
     signed = checkpoints.sign(seq, head_hash)
     checkpoints.append_to_log(signed)
+    copies.copy(signed)
     return signed

@@ -23,7 +23,9 @@ from caseledger.journal.models import GENESIS_HASH
 @dataclass
 class Problem:
     seq: int | None
-    kind: str  # edited, removed, inserted, payload, truncated, rewritten, head, signature
+    # edited, removed, inserted, payload, redaction, truncated, rewritten, head, signature,
+    # checkpoints
+    kind: str
     detail: str
 
     def __str__(self) -> str:
@@ -544,9 +546,21 @@ def verify_chain(
                 report.redactions.append(redaction)
     report.head_seq = head_seq
     report.head_hash = head_hash
+    _check_redactions(report, max_problems)
     _check_head(report)
     _check_checkpoints(report, hashes, logs)
     return report
+
+
+def _check_redactions(report: Report, max_problems: int) -> None:
+    from caseledger.journal import redactions
+
+    spoiled = {p.seq for p in report.problems if p.seq is not None}
+    for seq, why in redactions.problems(report.redactions, spoiled):
+        if len(report.problems) >= max_problems:
+            break
+        report.problems.append(Problem(seq, "redaction", why))
+    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
 
 
 def _read_logs(report: Report, paths: list[Path] | None) -> list[tuple[Path, cp.LogRead]]:
