@@ -4,6 +4,8 @@ against raw single-row SQLite commits on the same machine, and through the REST 
     .venv/bin/python bench/ingest.py [--quick]
 
 Judged by: case_create cases/s >= 500, and the ratio case_create / raw sqlite3 commits.
+Both are measured with the live database's `synchronous=FULL` (every commit fsynced) and,
+for the cost of that, again with `synchronous=NORMAL` (the default before issue 11).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ CASE = {
 }
 
 
-def raw_sqlite_commits(path: Path, count: int) -> float:
+def raw_sqlite_commits(path: Path, count: int, synchronous: str = "FULL") -> float:
     """Rows/s of plain sqlite3 single-row commits with caseledger's WAL settings."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
     db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, subject TEXT, body TEXT, at TEXT)")
     body = str(CASE) * 2
     with common.timer() as t:
@@ -75,10 +77,36 @@ def service_ingest(count: int) -> tuple[float, dict]:
         },
     )
     data = {**CASE, "department": department.pk, "customer": customer.pk}
-    with via("api"), common.timer() as t:
-        for _ in range(count):
-            case_create(actor=agent, data=data)
-    return count / t[0], {"department": department.code, "customer": customer.pk}
+    from django.conf import settings
+
+    from caseledger.journal.services import checkpoint_create
+
+    # Interleaved, best of two each: on a shared machine the load moves between runs.
+    rates: dict[str, float] = {}
+    runs = (("FULL", False), ("FULL", True), ("NORMAL", True)) * 2
+    for synchronous, on_writes in runs:
+        _set_synchronous(synchronous)
+        settings.JOURNAL_CHECKPOINT_ON_WRITES = on_writes
+        with via("api"), common.timer() as t:
+            for _ in range(count // 2):
+                case_create(actor=agent, data=data)
+        name = synchronous if on_writes else "no burst checkpoints"
+        rates[name] = max(rates.get(name, 0.0), count // 2 / t[0])
+    _set_synchronous("FULL")
+    settings.JOURNAL_CHECKPOINT_ON_WRITES = True
+    # What one burst checkpoint costs: sign, append to the log, copy to each destination.
+    with common.timer() as t:
+        for _ in range(50):
+            checkpoint_create(actor=None)
+    rates["checkpoint ms"] = t[0] / 50 * 1000
+    return rates, {"department": department.code, "customer": customer.pk}
+
+
+def _set_synchronous(value: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA synchronous={value}")
 
 
 def api_ingest(count: int, clients: int, target: dict) -> float | None:
@@ -140,8 +168,10 @@ def main() -> None:
     count = 300 if args.quick else 3000
     with common.data_dir("ingest", keep=args.keep) as path:
         raw = raw_sqlite_commits(path / "raw.sqlite3", count)
+        raw_normal = raw_sqlite_commits(path / "raw-normal.sqlite3", count, "NORMAL")
         common.django_setup()
-        service, target = service_ingest(count)
+        rates, target = service_ingest(count)
+        service = rates["FULL"]
         from django.db import connections
 
         connections.close_all()
@@ -151,11 +181,22 @@ def main() -> None:
         assert verify_chain().ok, "journal does not verify after the benchmark"
     results = [
         common.Result("case_create (SQLite)", service, "cases/s", ">= 500/s", service >= 500),
+        common.Result("case_create, synchronous=NORMAL", rates["NORMAL"], "cases/s"),
+        common.Result(
+            "case_create, FULL, no burst checkpoints", rates["no burst checkpoints"], "cases/s"
+        ),
+        common.Result("one checkpoint (sign, log, copies)", rates["checkpoint ms"], "ms"),
         common.Result("raw sqlite3 1-row commits", raw, "rows/s"),
+        common.Result("raw sqlite3 commits, synchronous=NORMAL", raw_normal, "rows/s"),
     ]
     if api is not None:
         results.append(common.Result("POST /api/v1/cases (4 clients)", api, "cases/s"))
-    ratios = [("case_create / raw sqlite3 commit", service / raw)]
+    ratios = [
+        ("case_create / raw sqlite3 commit", service / raw),
+        ("case_create FULL / NORMAL", service / rates["NORMAL"]),
+        ("case_create with / without burst checkpoints", service / rates["no burst checkpoints"]),
+        ("raw commits FULL / NORMAL", raw / raw_normal),
+    ]
     if api is not None:
         ratios.append(("API / case_create", api / service))
     common.report(f"ingest ({count} cases)", results, ratios)

@@ -36,8 +36,15 @@ class Checkpoint:
     signature: str
     source: str = ""
     line: int = 0
+    # A restore record: the journal was restored to this head from backup `restored`; what
+    # checkpoints signed before it say about later entries belongs to the abandoned history.
+    restored: str = ""
 
     def message(self) -> bytes:
+        if self.restored:
+            return (
+                f"caseledger-restore:v1:{self.seq}:{self.hash}:{self.at}:{self.restored}".encode()
+            )
         return f"caseledger-checkpoint:v1:{self.seq}:{self.hash}:{self.at}".encode()
 
 
@@ -82,28 +89,35 @@ def key_id(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
-    key = load_private_key()
+def sign(seq: int, head_hash: str, at: dt.datetime | None = None, restored: str = "") -> Checkpoint:
+    key = load_private_key(create=not restored)
     at_text = format_time(at or clock.now())
-    unsigned = Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id="", signature="")
+    unsigned = Checkpoint(
+        seq=seq, hash=head_hash, at=at_text, key_id="", signature="", restored=restored
+    )
     signature = base64.b64encode(key.sign(unsigned.message())).decode()
     return Checkpoint(
-        seq=seq, hash=head_hash, at=at_text, key_id=key_id(key.public_key()), signature=signature
+        seq=seq,
+        hash=head_hash,
+        at=at_text,
+        key_id=key_id(key.public_key()),
+        signature=signature,
+        restored=restored,
     )
 
 
 def to_line(checkpoint: Checkpoint) -> bytes:
     """The checkpoint as one line of the log (JSON, newline-terminated)."""
-    line = json.dumps(
-        {
-            "seq": checkpoint.seq,
-            "hash": checkpoint.hash,
-            "at": checkpoint.at,
-            "key_id": checkpoint.key_id,
-            "sig": checkpoint.signature,
-        },
-        separators=(",", ":"),
-    )
+    item: dict[str, object] = {
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "at": checkpoint.at,
+        "key_id": checkpoint.key_id,
+        "sig": checkpoint.signature,
+    }
+    if checkpoint.restored:
+        item["restored"] = checkpoint.restored
+    line = json.dumps(item, separators=(",", ":"))
     return (line + "\n").encode()
 
 
@@ -145,11 +159,26 @@ def parse(text: str, source: str) -> LogRead:
                     signature=str(item["sig"]),
                     source=source,
                     line=number,
+                    restored=str(item.get("restored") or ""),
                 )
             )
         except (ValueError, KeyError, TypeError):
             bad.append(f"{source}:{number}: not a checkpoint")
     return LogRead(found, bad, exists=True, source=source)
+
+
+def last_in_log(path: Path | None = None) -> Checkpoint | None:
+    """The newest checkpoint of the log, read from its tail (the log only grows)."""
+    path = path or log_path()
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - 4096))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    found = parse(tail.split("\n", 1)[1] if size > 4096 else tail, str(path)).checkpoints
+    return found[-1] if found else None
 
 
 def read_log(path: Path | None = None) -> LogRead:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from caseledger.core import clock
 from caseledger.core.context import current_via
+from caseledger.journal import bursts
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
 
@@ -133,6 +134,7 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
         cursor.executemany(_INSERT_ENTRY, entry_rows)
         cursor.executemany(_INSERT_PAYLOAD, payload_rows)
         cursor.execute("UPDATE journal_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
+    bursts.note(len(entries))
     return entries
 
 
