@@ -14,6 +14,9 @@ database at URL, emptied first):
 Judged by (issue 16): API / service >= 0.7 at 4 clients; intake >= 330 complaints/s at 4
 clients (50x Request Tracker 5's best default figure here, 6.6/s); p95 < 25 ms at 4 clients.
 `--sweep WxT,...` also measures the intake at 4 clients under other workers x threads.
+On SQLite it also prints raw single-row sqlite3 commits at synchronous=FULL (the live
+default since issue 11: every commit fsynced) and NORMAL, the ceiling each sets on a
+single writer; `--synchronous NORMAL` runs the whole benchmark at NORMAL to show the cost.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -39,6 +43,22 @@ CASE = {
     "description": "客户反映三月账单重复扣费 128 元，要求退款。The March bill was charged twice.",
     "customer_request": "退还多收费用 Refund the second charge",
 }
+
+
+def raw_sqlite_commits(path: Path, count: int, synchronous: str) -> float:
+    """Rows/s of plain sqlite3 single-row commits with caseledger's WAL settings."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, subject TEXT, body TEXT)")
+    body = json.dumps(CASE, ensure_ascii=False) * 2
+    with common.timer() as t:
+        for i in range(count):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO t (subject, body) VALUES (?, ?)", (f"case {i}", body))
+            db.execute("COMMIT")
+    db.close()
+    return count / t[0]
 
 
 def phone(n: int) -> str:
@@ -203,11 +223,18 @@ def main() -> None:
     p = common.parser(__doc__.splitlines()[0])
     p.add_argument("--postgres", metavar="URL", help="measure on this PostgreSQL database")
     p.add_argument("--sweep", default="", help="also try these workers x threads, e.g. 2x4,3x4")
+    p.add_argument("--synchronous", choices=["FULL", "NORMAL"], help="SQLite's setting to run at")
     args = p.parse_args()
+    if args.synchronous:
+        os.environ["CASELEDGER_SQLITE_SYNCHRONOUS"] = args.synchronous
     service_count = 300 if args.quick else 2000
     api_count = 200 if args.quick else 2000
     engine = "PostgreSQL" if args.postgres else "SQLite"
-    with common.data_dir("ingest", keep=args.keep):
+    raw: dict[str, float] = {}
+    with common.data_dir("ingest", keep=args.keep) as path:
+        if not args.postgres:
+            for mode in ("FULL", "NORMAL"):
+                raw[mode] = raw_sqlite_commits(path / f"raw-{mode}.sqlite3", 300, mode)
         if args.postgres:
             empty_postgres(args.postgres)
             os.environ["DATABASE_URL"] = args.postgres
@@ -238,12 +265,17 @@ def main() -> None:
         common.Result("p95 at 4 clients (worst)", max(c4["p95"], i4["p95"]), "ms", "< 25 ms",
                       max(c4["p95"], i4["p95"]) < 25),
     ]  # fmt: skip
+    for mode, rate in raw.items():
+        results.append(common.Result(f"raw sqlite3 1-row commits, {mode}", rate, "rows/s"))
     ratios = [
         ("POST /cases at 4 clients / case_create", c4["rate"] / cases),
         ("POST /intake at 4 clients / intake_record", i4["rate"] / intake),
         ("POST /cases at 1 client / case_create", api[("cases", 1)]["rate"] / cases),
         ("POST /intake at 1 client / intake_record", api[("intake", 1)]["rate"] / intake),
     ]
+    if raw:
+        setting = args.synchronous or "FULL"
+        ratios.append((f"case_create / raw commits at {setting}", cases / raw[setting]))
     common.report(f"ingest on {engine} ({service_count} in-process, {api_count} over HTTP)",
                   results, ratios)  # fmt: skip
     verdict = "PASS" if c4["rate"] / cases >= 0.7 else "FAIL"

@@ -61,8 +61,9 @@ def _language_reset():
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path: Path):
-    """Attachments, keys, checkpoints, archive segments, certificate files and mail of each
-    test live in its own directory: no test sees files another one left."""
+    """Attachments, keys, checkpoints (and their copies at the backup destinations), archive
+    segments, certificate files and mail of each test live in its own directory: no test sees
+    files another one left."""
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.JOURNAL_SIGNING_KEY_FILE = tmp_path / "keys" / "journal-ed25519.pem"
     settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "checkpoints" / "checkpoints.jsonl"
@@ -70,6 +71,9 @@ def _isolated_files(settings, tmp_path: Path):
     settings.ARCHIVE_S3 = {**settings.ARCHIVE_S3, "bucket": None}
     settings.DISPOSITIONS_DIR = tmp_path / "dispositions"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    # Each checkpoint is copied to every backup destination as it is signed.
+    backups = tmp_path / "backups"
+    settings.BACKUP_DIRS = f"primary={backups / 'primary'},secondary={backups / 'secondary'}"
     return tmp_path
 
 

@@ -65,6 +65,7 @@ def test_tampering_is_reported_the_same_on_every_path(demo_journal, monkeypatch)
         (31, "edited"),
         (151, "removed"),
         (200, "payload"),
+        (201, "redaction"),
         (202, "payload"),
     } <= kinds
     assert plain["redactions"] == [{"seq": 201, "by": "D-1"}]

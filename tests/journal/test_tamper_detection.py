@@ -46,15 +46,16 @@ def test_the_database_refuses_changes_to_the_journal(journal, statement):
     assert verify_chain().ok
 
 
-def test_redacting_a_payload_is_the_one_change_allowed(journal):
-    sql(
-        "UPDATE journal_payload SET body = NULL, redaction_ref = 'disposition:1', "
-        "redacted_at = %s WHERE entry_id = 3",
-        ["2026-01-01 00:00:00"],
-    )
-    report = verify_chain()
-    assert report.ok
-    assert report.redactions == [{"seq": 3, "by": "disposition:1"}]
+def test_a_redaction_without_a_certificate_is_refused_too(journal):
+    # Redactions come only with a certificate of disposition that lists the record
+    # (tests/journal/test_provable_redactions.py has the allowed one).
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql(
+            "UPDATE journal_payload SET body = NULL, redaction_ref = 'disposition:1', "
+            "redacted_at = %s WHERE entry_id = 3",
+            ["2026-01-01 00:00:00"],
+        )
+    assert verify_chain().ok
 
 
 def test_an_edited_entry_is_named(journal):

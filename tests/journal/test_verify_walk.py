@@ -83,6 +83,7 @@ def test_tampering_on_chunk_and_range_boundaries_is_reported_the_same(demo_journ
     kinds = {(p["seq"], p["kind"]) for p in plain["problems"]}
     assert {(7, "edited"), (14, "edited"), (26, "payload"), (66, "removed")} <= kinds
     assert (91, "payload") in kinds
+    assert (39, "redaction") in kinds  # names no certificate
     assert plain["redactions"] == [{"seq": 39, "by": "D-9"}]
     assert fast == plain
     assert parallel == plain

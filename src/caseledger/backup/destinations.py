@@ -25,6 +25,10 @@ from caseledger.core.errors import NotFound, ValidationFailed
 
 ARCHIVE = "archive.tar.zst.enc"
 MANIFEST = "manifest.json"
+# Every signed journal checkpoint is copied to every destination as it is made
+# (journal/copies.py): a log file in a directory, one object per checkpoint on S3.
+CHECKPOINTS = "checkpoints"
+CHECKPOINT_LOG = "checkpoints.jsonl"
 _TMP = TMP_PREFIX
 
 
@@ -104,6 +108,22 @@ class DirectoryDestination:
         (target / MANIFEST).unlink(missing_ok=True)
         shutil.rmtree(target, ignore_errors=True)
 
+    def append_checkpoint(self, name: str, line: bytes) -> None:
+        """Append one checkpoint line to this destination's copy of the log, fsynced."""
+        del name
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / CHECKPOINT_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def checkpoint_log(self) -> bytes | None:
+        """This destination's copy of the checkpoint log; None when there is none."""
+        path = self.root / CHECKPOINT_LOG
+        return path.read_bytes() if path.is_file() else None
+
 
 @dataclass
 class S3Destination:
@@ -145,7 +165,7 @@ class S3Destination:
         removed = []
         for key in self._keys():
             snapshot_id = key[len(self.prefix) :].split("/", 1)[0]
-            if snapshot_id not in complete:
+            if snapshot_id not in complete and snapshot_id != CHECKPOINTS:
                 client.delete_object(Bucket=self.bucket, Key=key)
                 removed.append(key)
         return removed
@@ -197,6 +217,20 @@ class S3Destination:
         client = self._client()
         client.delete_object(Bucket=self.bucket, Key=self._key(snapshot_id, MANIFEST))
         client.delete_object(Bucket=self.bucket, Key=self._key(snapshot_id, ARCHIVE))
+
+    def append_checkpoint(self, name: str, line: bytes) -> None:
+        """One object per checkpoint (objects cannot be appended to), named to sort by seq."""
+        self._client().put_object(Bucket=self.bucket, Key=self._key(CHECKPOINTS, name), Body=line)
+
+    def checkpoint_log(self) -> bytes | None:
+        """Every checkpoint object, in name order, as one log; None when there is none."""
+        client = self._client()
+        keys = sorted(k for k in self._keys() if k.startswith(self._key(CHECKPOINTS, "")))
+        if not keys:
+            return None
+        return b"".join(
+            client.get_object(Bucket=self.bucket, Key=key)["Body"].read() for key in keys
+        )
 
 
 Destination = DirectoryDestination | S3Destination

@@ -243,6 +243,32 @@ def restore(
     return restored
 
 
+def mark_restored(restored: Restored) -> str:
+    """Sign a restore record at the restored head into the restored checkpoint log and its
+    copies at every destination: checkpoints signed before it about later entries describe
+    the history this restore abandons, and `journal verify` leaves them out (noted) instead
+    of reporting the journal cut. Not for drills (scratch copies). Returns a note."""
+    from caseledger.journal import checkpoints, copies
+
+    verify = restored.probe.get("verify") or {}
+    if not restored.ok or not restored.files_dir or verify.get("head_seq") is None:
+        return ""
+    try:
+        record = checkpoints.sign(
+            int(verify["head_seq"]), str(verify["head_hash"]), restored=restored.snapshot_id
+        )
+    except FileNotFoundError:
+        return (
+            "no journal signing key here: the restore is not recorded in the checkpoint log; "
+            "verify the restored journal with `journal verify --no-copies`"
+        )
+    checkpoints.append_to_log(record, Path(restored.files_dir) / archive.CHECKPOINT_LOG)
+    failed = copies.copy(record)
+    return f"restore recorded in the checkpoint log at #{record.seq}" + (
+        f" (not copied to: {'; '.join(failed)})" if failed else ""
+    )
+
+
 def _sqlite_layout(to: Path) -> tuple[Path, Path]:
     """(database file, data directory) for a --to that names either."""
     to = to.expanduser().resolve()

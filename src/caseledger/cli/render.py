@@ -83,3 +83,14 @@ def verify_text(report) -> str:
     ]
     out += [f"Note: {n}" for n in report.notes]
     return "\n".join(out)
+
+
+def records_text(records) -> str:
+    checked = ", ".join(f"{n} {kind}s" for kind, n in records.checked.items())
+    if records.ok:
+        return f"Records OK: {checked} equal their state rebuilt from the journal."
+    out = [f"Records DRIFTED: {records.total_drifts} of {checked} differ from the journal:"]
+    out += [f"  - {d}" for d in records.drifts]
+    if records.total_drifts > len(records.drifts):
+        out.append(f"  … and {records.total_drifts - len(records.drifts)} more")
+    return "\n".join(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +22,12 @@ class Health:
     def ok(self) -> bool:
         return all(c["ok"] for c in self.checks.values())
 
+    @property
+    def warnings(self) -> list[str]:
+        return [c["warning"] for c in self.checks.values() if c.get("warning")]
+
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "checks": self.checks}
+        return {"ok": self.ok, "checks": self.checks, "warnings": self.warnings}
 
 
 def _database() -> dict[str, Any]:
@@ -63,12 +68,20 @@ def _checkpoint() -> dict[str, Any]:
     at = dt.datetime.fromisoformat(last.at.replace("Z", "+00:00")) if last else None
     age = _age(at)
     limit = settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES * 60
-    return {
+    found: dict[str, Any] = {
         "ok": age is not None and age <= limit,
         "last_checkpoint_age_seconds": age,
         "last_checkpoint_seq": last.seq if last else None,
         "max_age_seconds": limit,
     }
+    key = Path(settings.JOURNAL_SIGNING_KEY_FILE).resolve()
+    if key.is_relative_to(Path(settings.DATA_DIR).resolve()):
+        # Whoever holds the data directory could sign checkpoints for a forged history.
+        found["warning"] = (
+            "the journal signing key is inside the data directory; keep it on another volume "
+            "or host (CASELEDGER_JOURNAL_KEY_FILE, docs/operations/journal.md)"
+        )
+    return found
 
 
 def _backup() -> dict[str, Any]:

@@ -96,6 +96,29 @@ def redact(record_type: str, record_id: int, ref: str, *, before_seq: int | None
     return rows.update(body=None, redacted_at=clock.now(), redaction_ref=ref[:100])
 
 
+def redact_batch(batch: Any) -> int:
+    """Redact the payloads of every record a finished batch disposed of, under its
+    certificate (which must exist and be journaled already: the database refuses any other
+    redaction). For each record, what was journaled before the batch's entry for it."""
+    from caseledger.disposition.models import ItemStatus
+    from caseledger.journal.models import Entry
+
+    ref = f"disposition {batch.certificate_number}"
+    boundary = {
+        (otype, oid): seq
+        for otype, oid, seq in Entry.objects.filter(
+            root=f"disposition_batch:{batch.pk}", action=f"disposition.{batch.action}"
+        ).values_list("object_type", "object_id", "seq")
+    }
+    total = 0
+    for record_type, record_id in batch.items.filter(status=ItemStatus.DONE).values_list(
+        "record_type", "record_id"
+    ):
+        before = boundary.get((record_type, str(record_id)))
+        total += redact(record_type, record_id, ref, before_seq=before)
+    return total
+
+
 def _purge_archived(case: Case, ref: str) -> None:
     """Remove the case's full record from its archive segment: what is destroyed must not
     live on in the archive."""
@@ -206,10 +229,12 @@ def _erase_copies(mode: str, outcome: Outcome) -> None:
     erasure.erase(mode=mode, case_ids=outcome.cases, customer_ids=outcome.customers)
 
 
-def redact_reached(outcome: Outcome, ref: str) -> int:
+def redact_reached(outcome: Outcome, ref: str, listed: set[tuple[str, int]]) -> int:
     """Redact the journal payloads of the records an anonymization reached beyond the one
-    on the certificate (the customer's cases, the customers merged into it)."""
-    return sum(redact(*key_of(r), ref) for r in outcome.reached)
+    on the certificate (the customer's cases, the customers merged into it), those the
+    certificate lists: the database refuses a redaction under a certificate that does not
+    list the record (certificates from before reached records were listed do not)."""
+    return sum(redact(*key_of(r), ref) for r in outcome.reached if key_of(r) in listed)
 
 
 def key_of(record: Case | Customer) -> tuple[str, int]:

@@ -471,15 +471,14 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                 except records.Skip as exc:
                     item.status, item.note = ItemStatus.SKIPPED, str(exc)
         if outcome is not None:
-            redacted = records.redact(item.record_type, item.record_id, ref)
-            redacted += records.redact_reached(outcome, ref)
             item.status = ItemStatus.DONE
             item.content_sha256 = outcome.sha256
             item.blobs = blobs = outcome.blobs
-            if batch.action == BatchAction.ANONYMIZE and record is not None:
-                _journal_anonymized(actor, item.record_type, record, outcome, ref)
         item.done_at = clock.now()
         item.save(update_fields=["status", "note", "content_sha256", "blobs", "done_at"])
+        # The record's journal payloads are redacted when the certificate is issued
+        # (_finish): a redaction must name a certificate that exists and lists the record.
+        # Everything of the record journaled before this entry is what gets redacted.
         append(
             actor=actor,
             change=Change(
@@ -498,15 +497,70 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
                     "certificate": batch.certificate_number,
                     "sha256": item.content_sha256 or None,
                     "status": item.status,
-                    "redacted_payloads": redacted if outcome is not None else 0,
                     "attachment_files": len(blobs),
                     **_reached(outcome),
                 },
             ),
         )
+        if outcome is not None:
+            _list_reached(actor, batch, item, outcome)
+            if batch.action == BatchAction.ANONYMIZE and record is not None:
+                # After the batch's entries: the redaction at the certificate keeps these.
+                _journal_anonymized(actor, item.record_type, record, outcome, ref)
     if blobs:
         transaction.on_commit(lambda: records.remove_unreferenced_blobs(blobs))
     return item.status
+
+
+def _list_reached(
+    actor: User | None, batch: DispositionBatch, item: DispositionItem, outcome: records.Outcome
+) -> None:
+    """Every record an anonymization reached beyond the item's own (the customer's cases,
+    the customers merged into it) becomes a done item of the batch with an entry of its
+    own: the certificate lists it, so its payloads may be redacted under it (the database
+    refuses a redaction the certificate does not list)."""
+    through = f"{item.record_type} {item.record_id}"
+    now = clock.now()
+    changes = []
+    for record in outcome.reached:
+        kind, pk = records.key_of(record)
+        note = f"reached through {through}"
+        reached, created = DispositionItem.objects.get_or_create(
+            batch=batch,
+            record_type=kind,
+            record_id=pk,
+            defaults={
+                "label": record.reference if isinstance(record, Case) else f"customer {pk}",
+                "department_id": record.department_id,
+                "status": ItemStatus.DONE,
+                "note": note,
+                "record_created_at": record.created_at,
+                "done_at": now,
+            },
+        )
+        if not created:
+            if reached.status == ItemStatus.DONE:
+                continue
+            reached.status, reached.note, reached.done_at = ItemStatus.DONE, note, now
+            reached.save(update_fields=["status", "note", "done_at"])
+        changes.append(
+            Change(
+                action=f"disposition.{batch.action}",
+                object_type=kind,
+                object_id=str(pk),
+                root=f"disposition_batch:{batch.pk}",
+                state=None,
+                reason=note,
+                extra={
+                    "batch": batch.pk,
+                    "certificate": batch.certificate_number,
+                    "status": ItemStatus.DONE,
+                    "reached_through": through,
+                },
+            )
+        )
+    if changes:
+        append_many(actor=actor, changes=changes)
 
 
 def _journal_anonymized(
@@ -573,6 +627,8 @@ def _finish(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
                 "counts": document["counts"],
             },
         )
+        # Certified in the chain now: the payloads of every disposed record go.
+        records.redact_batch(batch)
     return batch
 
 
@@ -703,6 +759,11 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                     extra={"sha256": certificates.digest(document)},
                 ),
             )
+    listed = {
+        (entry["type"], int(entry["id"]))
+        for entry in document["records"]
+        if entry["status"] == ItemStatus.DONE
+    }
     for entry in document["records"]:
         if entry["status"] != ItemStatus.DONE:
             continue
@@ -732,7 +793,7 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                 summary["skipped"].append(f"{entry['type']} {entry['id']}: {exc}")
                 continue
             records.redact(entry["type"], entry["id"], ref)
-            records.redact_reached(outcome, ref)
+            records.redact_reached(outcome, ref, listed)
             if action == BatchAction.ANONYMIZE:
                 _journal_anonymized(actor, entry["type"], record, outcome, ref)
             blobs = outcome.blobs

@@ -5,7 +5,9 @@ rewritten with every later hash recomputed, and a cut of the newest entries.
 The private key file is created on first use with mode 0600; its public half is written
 beside the checkpoint log (`journal-public-key.pem`) and travels with every backup and copy
 of the log, so any copy verifies without the private key. The log is JSON Lines, one
-checkpoint per line, fsynced; a torn last line (a crash mid-write) is ignored and reported.
+checkpoint per line, fsynced; a line that is not a checkpoint fails `journal verify` (a log
+an attacker garbled must not pass for one a crash tore). Each checkpoint is also copied to
+every backup destination as it is made (journal/copies.py).
 """
 
 from __future__ import annotations
@@ -41,8 +43,15 @@ class Checkpoint:
     signature: str
     source: str = ""
     line: int = 0
+    # A restore record: the journal was restored to this head from backup `restored`; what
+    # checkpoints signed before it say about later entries belongs to the abandoned history.
+    restored: str = ""
 
     def message(self) -> bytes:
+        if self.restored:
+            return (
+                f"caseledger-restore:v1:{self.seq}:{self.hash}:{self.at}:{self.restored}".encode()
+            )
         return f"caseledger-checkpoint:v1:{self.seq}:{self.hash}:{self.at}".encode()
 
 
@@ -157,35 +166,47 @@ def key_id(key: Ed25519PublicKey) -> str:
     return fingerprint(key)[:16]
 
 
-def sign(seq: int, head_hash: str, at: dt.datetime | None = None) -> Checkpoint:
-    key = load_private_key()
+def sign(seq: int, head_hash: str, at: dt.datetime | None = None, restored: str = "") -> Checkpoint:
+    key = load_private_key(create=not restored)
     beside = public_key_path()
     if not beside.is_file():  # installations older than the file get it at the next checkpoint
         write_public_key(key.public_key(), beside)
     at_text = format_time(at or clock.now())
-    unsigned = Checkpoint(seq=seq, hash=head_hash, at=at_text, key_id="", signature="")
+    unsigned = Checkpoint(
+        seq=seq, hash=head_hash, at=at_text, key_id="", signature="", restored=restored
+    )
     signature = base64.b64encode(key.sign(unsigned.message())).decode()
     return Checkpoint(
-        seq=seq, hash=head_hash, at=at_text, key_id=key_id(key.public_key()), signature=signature
+        seq=seq,
+        hash=head_hash,
+        at=at_text,
+        key_id=key_id(key.public_key()),
+        signature=signature,
+        restored=restored,
     )
+
+
+def to_line(checkpoint: Checkpoint) -> bytes:
+    """The checkpoint as one line of the log (JSON, newline-terminated)."""
+    item: dict[str, object] = {
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "at": checkpoint.at,
+        "key_id": checkpoint.key_id,
+        "sig": checkpoint.signature,
+    }
+    if checkpoint.restored:
+        item["restored"] = checkpoint.restored
+    line = json.dumps(item, separators=(",", ":"))
+    return (line + "\n").encode()
 
 
 def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
     path = path or log_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    line = json.dumps(
-        {
-            "seq": checkpoint.seq,
-            "hash": checkpoint.hash,
-            "at": checkpoint.at,
-            "key_id": checkpoint.key_id,
-            "sig": checkpoint.signature,
-        },
-        separators=(",", ":"),
-    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, (line + "\n").encode())
+        os.write(fd, to_line(checkpoint))
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -196,34 +217,59 @@ def append_to_log(checkpoint: Checkpoint, path: Path | None = None) -> Path:
 class LogRead:
     checkpoints: list[Checkpoint]
     unreadable: list[str]
+    exists: bool = True
+    source: str = ""
+
+
+def parse(text: str, source: str) -> LogRead:
+    """Every checkpoint of a log's text, and a note naming each line that is not one."""
+    found: list[Checkpoint] = []
+    bad: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+            found.append(
+                Checkpoint(
+                    seq=int(item["seq"]),
+                    hash=str(item["hash"]),
+                    at=str(item["at"]),
+                    key_id=str(item["key_id"]),
+                    signature=str(item["sig"]),
+                    source=source,
+                    line=number,
+                    restored=str(item.get("restored") or ""),
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            bad.append(f"{source}:{number}: not a checkpoint")
+    return LogRead(found, bad, exists=True, source=source)
+
+
+def last_in_log(path: Path | None = None) -> Checkpoint | None:
+    """The newest checkpoint of the log, read from its tail (the log only grows)."""
+    path = path or log_path()
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - 4096))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    found = parse(tail.split("\n", 1)[1] if size > 4096 else tail, str(path)).checkpoints
+    return found[-1] if found else None
 
 
 def read_log(path: Path | None = None) -> LogRead:
     path = path or log_path()
-    found: list[Checkpoint] = []
-    bad: list[str] = []
     if not path.exists():
-        return LogRead(found, bad)
-    with path.open(encoding="utf-8") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                item = json.loads(raw)
-                found.append(
-                    Checkpoint(
-                        seq=int(item["seq"]),
-                        hash=str(item["hash"]),
-                        at=str(item["at"]),
-                        key_id=str(item["key_id"]),
-                        signature=str(item["sig"]),
-                        source=str(path),
-                        line=number,
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
-                bad.append(f"{path}:{number}: not a checkpoint")
-    return LogRead(found, bad)
+        return LogRead([], [], exists=False, source=str(path))
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return LogRead([], [f"{path}: unreadable ({exc})"], exists=True, source=str(path))
+    return parse(text, str(path))
 
 
 def signature_valid(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from caseledger.core import clock
 from caseledger.core.context import current_via
+from caseledger.journal import bursts
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
 
@@ -150,6 +151,7 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
         cursor.executemany(_INSERT_ENTRY, entry_rows)
         cursor.executemany(_INSERT_PAYLOAD, payload_rows)
         cursor.execute("UPDATE journal_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
+    bursts.note(len(entries))
     return entries
 
 
@@ -161,7 +163,7 @@ def checkpoint_create(*, actor: Any = None) -> Any:
     """
     from caseledger.accounts.access import require
     from caseledger.accounts.permissions import Perm
-    from caseledger.journal import checkpoints
+    from caseledger.journal import checkpoints, copies
 
     if actor is not None:
         require(actor, Perm.JOURNAL_CHECKPOINT)
@@ -169,4 +171,5 @@ def checkpoint_create(*, actor: Any = None) -> Any:
     seq, head_hash = (head.seq, head.hash) if head else (0, "0" * 64)
     signed = checkpoints.sign(seq, head_hash)
     checkpoints.append_to_log(signed)
+    copies.copy(signed)
     return signed

@@ -47,3 +47,28 @@ journal_checkpoint = db_periodic_task(
     retries=2,
     retry_delay=30,
 )(checkpoint)
+
+
+@job("journal.reconcile")
+def reconcile_records() -> dict[str, Any]:
+    """Every case and customer against its state rebuilt from the journal. A drift fails the
+    job (its heartbeat shows ok=false, and huey logs it), naming the first rows."""
+    from caseledger.journal.reconcile import reconcile
+
+    report = reconcile(max_drifts=20)
+    if not report.ok:
+        raise RecordsDrifted(report.total_drifts, [str(d) for d in report.drifts])
+    return {"checked": report.checked}
+
+
+class RecordsDrifted(Exception):
+    def __init__(self, total: int, first: list[str]) -> None:
+        super().__init__(f"{total} record(s) differ from the journal: {'; '.join(first)}")
+        self.total = total
+        self.first = first
+
+
+journal_reconcile = db_periodic_task(
+    crontab(minute="23", hour=f"*/{max(1, settings.JOURNAL_RECONCILE_HOURS)}"),
+    name="journal.reconcile",
+)(reconcile_records)

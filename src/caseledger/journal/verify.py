@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -23,7 +24,9 @@ from caseledger.journal.models import GENESIS_HASH
 @dataclass
 class Problem:
     seq: int | None
-    kind: str  # edited, removed, inserted, payload, truncated, rewritten, head, signature
+    # edited, removed, inserted, payload, redaction, truncated, rewritten, head, signature,
+    # checkpoints
+    kind: str
     detail: str
 
     def __str__(self) -> str:
@@ -518,12 +521,25 @@ def verify_chain(
     progress: Callable[[int], None] | None = None,
     max_problems: int = 20,
     parallel: bool = False,
+    copies: bool = False,
+    expect_checkpoints: bool = False,
 ) -> Report:
     """Walk the whole journal. `parallel` shares a large journal out among forked processes,
     one per usable core; only a command-line process may ask for it (forking a threaded web
-    server is unsafe)."""
+    server is unsafe). `copies` checks the copies of the checkpoint log at every backup
+    destination too; `expect_checkpoints` fails on a log that cannot vouch for the journal
+    (missing, empty, garbled, stale: journal/log_checks.py), as `caseledger journal verify`
+    does; without it those are notes (a restored copy, a test)."""
+    from caseledger.journal import copies as copy_logs
+
     report = Report()
-    logs = _read_logs(report, checkpoint_logs)
+    logs = _read_logs(report, checkpoint_logs, quiet=expect_checkpoints)
+    found_copies = copy_logs.read_all() if copies else []
+    missing = [c.read.source for c in found_copies if not c.read.exists]
+    copied = [(c.read.source, c.read) for c in found_copies if c.read.exists]
+    logs += copied
+    logs = _drop_superseded(report, logs)
+    copied = [item for item in logs if item[0] in {label for label, _ in copied}]
     wanted = {c.seq for _, read in logs for c in read.checkpoints}
     options = {"check_payloads": check_payloads, "wanted": wanted, "max_problems": max_problems}
     ranges = _split_point() if parallel and not connection.in_atomic_block else None
@@ -546,16 +562,83 @@ def verify_chain(
                 report.redactions.append(redaction)
     report.head_seq = head_seq
     report.head_hash = head_hash
+    _check_redactions(report, max_problems)
     _check_head(report)
     _check_checkpoints(report, hashes, logs)
+    if expect_checkpoints:
+        _check_logs(report, logs, copied, missing, configured=checkpoint_logs is None)
     return report
 
 
-def _read_logs(report: Report, paths: list[Path] | None) -> list[tuple[Path, cp.LogRead]]:
+def _check_logs(
+    report: Report,
+    logs: list[tuple[str, cp.LogRead]],
+    copied: list[tuple[str, cp.LogRead]],
+    missing: list[str],
+    *,
+    configured: bool,
+) -> None:
+    from caseledger.journal import log_checks
+
+    def fail(seq: int | None, detail: str) -> None:
+        report.problems.append(Problem(seq, "checkpoints", detail))
+
+    own = cp.log_path() if configured else None
+    log_checks.unchecked(fail, logs, configured=own, entries=report.entries)
+    fresh = [item for item in logs if own is not None and item[0] == str(own)] + copied
+    log_checks.stale(fail, fresh, report.head_seq)
+    for label in missing:
+        report.notes.append(f"backup destination {label} holds no copy of the checkpoint log yet")
+
+
+def _check_redactions(report: Report, max_problems: int) -> None:
+    from caseledger.journal import redactions
+
+    spoiled = {p.seq for p in report.problems if p.seq is not None}
+    for seq, why in redactions.problems(report.redactions, spoiled):
+        if len(report.problems) >= max_problems:
+            break
+        report.problems.append(Problem(seq, "redaction", why))
+    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+
+
+def _drop_superseded(
+    report: Report, logs: list[tuple[str, cp.LogRead]]
+) -> list[tuple[str, cp.LogRead]]:
+    """Checkpoints signed before a restore about entries after the restored head describe the
+    history the restore abandoned (a copy at a destination keeps them): left out, noted."""
+    markers = [c for _, read in logs for c in read.checkpoints if c.restored]
+    if not markers:
+        return logs
+    try:
+        key = cp.public_key()
+    except FileNotFoundError:
+        return logs
+    valid = [m for m in markers if m.key_id == cp.key_id(key) and cp.signature_valid(m, key)]
+    kept: list[tuple[str, cp.LogRead]] = []
+    dropped = 0
+    for label, read in logs:
+        mine = [
+            c for c in read.checkpoints if not any(c.seq > m.seq and c.at < m.at for m in valid)
+        ]
+        dropped += len(read.checkpoints) - len(mine)
+        kept.append((label, dataclasses.replace(read, checkpoints=mine)))
+    if dropped:
+        restores = ", ".join(sorted({f"{m.restored} (to #{m.seq}, {m.at})" for m in valid}))
+        report.notes.append(
+            f"{dropped} checkpoint(s) of history abandoned by the restore of {restores} left out"
+        )
+    return kept
+
+
+def _read_logs(
+    report: Report, paths: list[Path] | None, *, quiet: bool = False
+) -> list[tuple[str, cp.LogRead]]:
     paths = paths if paths is not None else [cp.log_path()]
-    logs = [(path, cp.read_log(path)) for path in paths]
-    for _, read in logs:
-        report.notes.extend(read.unreadable)
+    logs = [(str(path), cp.read_log(path)) for path in paths]
+    if not quiet:  # otherwise they are problems (_check_logs)
+        for _, read in logs:
+            report.notes.extend(read.unreadable)
     return logs
 
 
@@ -578,11 +661,13 @@ def _check_head(report: Report) -> None:
         )
 
 
-def _key_for(report: Report, log: Path, read: cp.LogRead, own: Any) -> Any:
+def _key_for(report: Report, log: str, read: cp.LogRead, own: Any) -> Any:
     """The public key that checks `log`: the file beside it (shipped with a backup or a
     copy), else this installation's own. Where both exist they must be the same key."""
     try:
-        found = cp.load_public_key(log)
+        # A log file has its key beside it; a copy at a destination is checked with this
+        # installation's key (the copy is of its own log).
+        found = cp.load_public_key(Path(log) if Path(log).is_file() else None)
     except (FileNotFoundError, ValueError) as exc:
         if read.checkpoints:
             report.problems.append(Problem(None, "signature", str(exc)))
@@ -605,16 +690,19 @@ def _key_for(report: Report, log: Path, read: cp.LogRead, own: Any) -> Any:
 
 
 def _check_checkpoints(
-    report: Report, hashes: dict[int, str], logs: list[tuple[Path, cp.LogRead]]
+    report: Report, hashes: dict[int, str], logs: list[tuple[str, cp.LogRead]]
 ) -> None:
     own = cp.own_public_key()
-    for path, read in logs:
-        key = _key_for(report, path, read, own)
+    seen: set[str] = set()  # one checkpoint in the log and in its copies counts once
+    for label, read in logs:
+        key = _key_for(report, label, read, own)
         if key is None:
             continue
         own_key_id = cp.key_id(key)
         for checkpoint in read.checkpoints:
-            report.checkpoints_checked += 1
+            if checkpoint.signature not in seen:
+                seen.add(checkpoint.signature)
+                report.checkpoints_checked += 1
             where = f"checkpoint {checkpoint.source}:{checkpoint.line}"
             if checkpoint.key_id != own_key_id or not cp.signature_valid(checkpoint, key):
                 report.problems.append(

@@ -99,6 +99,13 @@ TEMPLATES = [
 ]
 
 
+def _sqlite_synchronous() -> str:
+    value = (env_str("CASELEDGER_SQLITE_SYNCHRONOUS") or "FULL").upper()
+    if value not in ("FULL", "EXTRA", "NORMAL"):
+        raise ValueError("CASELEDGER_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
+    return value
+
+
 def _databases() -> dict:
     url = env_str("DATABASE_URL")
     if url:
@@ -115,9 +122,12 @@ def _databases() -> dict:
                 # busy_timeout instead of failing on a lock upgrade mid-transaction.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
+                # synchronous=FULL: a commit is acknowledged only once the WAL is fsynced,
+                # so it survives a power loss too (docs/adr/0008). Bulk loaders set their
+                # own session value and put this one back.
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
+                    f"PRAGMA synchronous={_sqlite_synchronous()};"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=30000;"
                     # Deleted and overwritten content is zeroed in the file, not left in
@@ -223,6 +233,14 @@ JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
 # Clocks (issue 12): hours after a breach before the supervisors, then compliance, are told.
 ESCALATE_SUPERVISOR_HOURS = env_int("CASELEDGER_ESCALATE_SUPERVISOR_HOURS", 4)
 ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)
+# And at the end of every write burst (journal/bursts.py): when writes pause this long, or
+# after this many entries, whichever first; and when a process that wrote exits.
+JOURNAL_CHECKPOINT_ON_WRITES = env_bool("CASELEDGER_CHECKPOINT_ON_WRITES", True)
+JOURNAL_CHECKPOINT_IDLE_SECONDS = float(env_str("CASELEDGER_CHECKPOINT_IDLE_SECONDS") or 2)
+JOURNAL_CHECKPOINT_EVERY_ENTRIES = env_int("CASELEDGER_CHECKPOINT_EVERY_ENTRIES", 1000)
+# The worker rebuilds every case and customer from the journal and compares it with its row
+# (journal/reconcile.py) every this many hours.
+JOURNAL_RECONCILE_HOURS = env_int("CASELEDGER_RECONCILE_HOURS", 6)
 # The vault's key ring (field encryption, blind indexes): outside the database, 0600.
 # CASELEDGER_VAULT_KEYS (the ring's JSON itself) takes precedence; see vault/keys.py.
 VAULT_KEYS_FILE = env_path("CASELEDGER_VAULT_KEYS_FILE", str(DATA_DIR / "keys" / "vault-keys.json"))

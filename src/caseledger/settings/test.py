@@ -10,6 +10,9 @@ from caseledger.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# Tests sign checkpoints when they mean to (tests/journal/test_burst_checkpoints.py turns
+# the burst checkpoints on where it tests them).
+JOURNAL_CHECKPOINT_ON_WRITES = False
 LANGUAGE_CODE = "en"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -53,6 +53,18 @@ class Command(VerbCommand):
             metavar="PATH",
             help="a checkpoint log to check against (repeatable; default: the configured log)",
         )
+        parser.add_argument(
+            "--records",
+            action="store_true",
+            help="also rebuild every case and customer from the journal and compare it with "
+            "its row; exit 1 naming each row that differs or has no journal history",
+        )
+        parser.add_argument(
+            "--no-copies",
+            action="store_true",
+            help="do not read the copies of the checkpoint log at the backup destinations "
+            "(for an offline check)",
+        )
 
     def add_show_arguments(self, parser):
         parser.add_argument(
@@ -89,12 +101,35 @@ class Command(VerbCommand):
                     f"checkpoint log {path} does not exist", field="checkpoint_log"
                 )
         with self.progress(total, "verifying journal") as bar:
-            report = verify_chain(checkpoint_logs=paths, progress=bar.update, parallel=True)
+            report = verify_chain(
+                checkpoint_logs=paths,
+                progress=bar.update,
+                parallel=True,
+                copies=not options.get("no_copies"),
+                expect_checkpoints=True,
+            )
             bar.update(max(0, report.entries - bar.n))
-        self.emit(report.as_dict(), render.verify_text(report))
+        records = None
+        if options.get("records"):
+            from caseledger.journal.reconcile import reconcile
+
+            with self.progress(None, "reconciling records") as bar:
+                records = reconcile(progress=bar.update)
+        data = report.as_dict()
+        text = render.verify_text(report)
+        if records is not None:
+            data["records"] = records.as_dict()
+            text += "\n" + render.records_text(records)
+        self.emit(data, text)
         first = report.first_problem
         if first is not None:
             raise CommandError(f"the journal does not verify: {first}", returncode=1)
+        if records is not None and not records.ok:
+            raise CommandError(
+                f"{records.total_drifts} record(s) differ from the journal; the first: "
+                f"{records.drifts[0]}",
+                returncode=1,
+            )
 
     def handle_show(self, **options: Any) -> None:
         from caseledger.journal.queries import history, state_as_of

@@ -86,6 +86,12 @@ class Command(CaseledgerCommand):
                 files_to=options.get("files_to"),
                 replace=options["replace"],
             )
+        if options["source"] != "replica":
+            from caseledger.backup.restore import mark_restored
+
+            marked = mark_restored(restored)
+            if marked:
+                restored.probe["restore_record"] = marked
         data = restored.as_dict()
         what = (
             f"the replica as of {restored.manifest.get('at') or 'its newest write'}"

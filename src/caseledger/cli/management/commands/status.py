@@ -9,7 +9,7 @@ from caseledger.core.health import health
 
 
 def _detail(check: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in check.items() if k != "ok")
+    return ", ".join(f"{k}={v}" for k, v in check.items() if k not in ("ok", "warning"))
 
 
 class Command(CaseledgerCommand):
@@ -26,6 +26,7 @@ class Command(CaseledgerCommand):
             f"  {name:<11} {'ok  ' if c['ok'] else 'FAIL'}  {_detail(c)}"
             for name, c in report.checks.items()
         ]
+        lines += [f"  warning: {text}" for text in report.warnings]
         self.emit(report.as_dict(), "\n".join(lines))
         if not report.ok:
             failing = [name for name, c in report.checks.items() if not c["ok"]]
