@@ -34,5 +34,6 @@ def test_healthy_once_the_worker_beat_and_a_checkpoint_was_signed(client):
         "backup",
         "replication",
         "search",
+        "inactive_owners",
     }
     assert client.get("/healthz").json()["ok"] is True

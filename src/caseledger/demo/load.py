@@ -49,8 +49,10 @@ from caseledger.vault import crypto, keys
 from caseledger.vault.masking import mask_identifier
 from caseledger.vault.validators import check_identifier
 
-# Far enough back that 3- and 5-year retention periods have run out for the oldest cases.
-FIRST_DAY = dt.date(2019, 1, 1)
+# The demo's history starts on 1 January this many years before today: far enough back that
+# 3- and 5-year retention periods have run out for the oldest cases.
+YEARS_OF_HISTORY = 7
+EPOCH = dt.date(1970, 1, 1).toordinal()
 _UPDATED = CUSTOMER_COLUMNS.index("updated_at")
 _VERSION = CUSTOMER_COLUMNS.index("version")
 Progress = Callable[[int], None]
@@ -190,9 +192,10 @@ class Loader:
         end_day = (
             self.calendar.local_day_index(clock.now())
             if today is None
-            else today.toordinal() - dt.date(1970, 1, 1).toordinal()
+            else today.toordinal() - EPOCH
         )
-        start_day = FIRST_DAY.toordinal() - dt.date(1970, 1, 1).toordinal()
+        first_day = dt.date(dt.date.fromordinal(end_day + EPOCH).year - YEARS_OF_HISTORY, 1, 1)
+        start_day = first_day.toordinal() - EPOCH
         self.gen = Generator(
             seed=seed,
             start_day=start_day,

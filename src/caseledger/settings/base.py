@@ -123,7 +123,7 @@ def _databases() -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
                 # synchronous=FULL: a commit is acknowledged only once the WAL is fsynced,
-                # so it survives a power loss too (docs/adr/0008). Bulk loaders set their
+                # so it survives a power loss too (docs/adr/0009). Bulk loaders set their
                 # own session value and put this one back.
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
