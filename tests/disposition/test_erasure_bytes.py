@@ -26,6 +26,7 @@ django.setup()
 from types import SimpleNamespace
 from caseledger.accounts.services import department_create, user_create
 from caseledger.retention.services import schedule_create, retention_recompute
+from caseledger.core import clock
 from tests.disposition import markers
 from tests.factories import make_customer
 sales = department_create(actor=None, code="sales", name="Sales")
@@ -39,7 +40,7 @@ kept = markers.plant(SimpleNamespace(agent=agent), other, cases=1)
 schedule_create(actor=rita, code="cust-anon", data={
     "name": "Customers", "record_kind": "customer", "period_years": 1,
     "triggers": ["created"], "action": "anonymize", "legal_source": "test"})
-retention_recompute(actor=rita, on=dt.date(2040, 1, 1))
+retention_recompute(actor=rita, on=clock.now().date() + dt.timedelta(days=5000))
 print(json.dumps({"customer": customer.pk, "planted": planted, "kept": kept}))
 """
 
