@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -114,6 +115,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body without a boundary, or cut short: the client's fault, said plainly.
+    return error_response(400, "bad_request", f"the request body could not be read: {exc}", "body")
+
+
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(404, "not_found", "not found")
 
@@ -130,6 +136,7 @@ def install(api: NinjaAPI) -> None:
         (NinjaValidationError, _schema_error),
         (HttpError, _http_error),
         (Http404, _not_found),
+        (MultiPartParserError, _unreadable_body),
         (Exception, _server_error),
     ]
     for exc_class, handler in handlers:

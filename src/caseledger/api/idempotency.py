@@ -38,7 +38,12 @@ OPENAPI = {
             "in": "header",
             "name": HEADER,
             "required": False,
-            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_KEY_LENGTH,
+                "pattern": r"\S",
+            },
             "description": "Repeat a create safely: the same key and body within 24 hours return "
             "the first response; another body or path gets 409.",
         }
@@ -61,8 +66,9 @@ def parts_fingerprint(*parts: str) -> str:
 def _key(request: HttpRequest) -> str | None:
     if HEADER not in request.headers:
         return None
-    key = request.headers[HEADER].strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    raw = request.headers[HEADER]
+    key = raw.strip()
+    if not key or len(raw) > MAX_KEY_LENGTH:
         raise ValidationFailed(
             f"must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER, code="invalid"
         )

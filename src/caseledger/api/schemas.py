@@ -9,10 +9,11 @@ services as JSON values (`model_dump(mode="json")`), the same as from any other 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, PlainSerializer
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
 from caseledger.customers.models import (
@@ -29,8 +30,41 @@ UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
 # The orders cases.queries.SORTS serves with an index; anything else is refused by name.
 CaseSort = Literal["-received", "received", "-updated", "updated", "-reference", "reference"]
 
-IdOrCode = Annotated[int | str, Field(description="id, or the department's code")]
-IdOrUsername = Annotated[int | str, Field(description="id, or the user's username")]
+# What the schema says is what the server takes (tests/api/test_schemathesis.py): ids fit the
+# database's 64-bit keys, a JSON `true` is not the number 1, a time is ISO 8601 text with an
+# offset (never a bare number of seconds), a required reason holds more than spaces.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
+Reason = Annotated[str, Field(min_length=1, pattern=r"\S", description="why; required, journaled")]
+_ISO_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", re.I
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value.strip()):
+        raise ValueError("must be an ISO 8601 time with an offset, e.g. 2026-03-01T09:30:00+08:00")
+    return value.strip()
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError("must be a date, e.g. 2026-03-01")
+    return value.strip()
+
+
+InTime = Annotated[dt.datetime, BeforeValidator(_iso_time)]
+InDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+_Text = Annotated[str, Field(min_length=1)]
+IdOrCode = Annotated[Id | _Text, Field(description="id, or the department's code")]
+IdOrUsername = Annotated[Id | _Text, Field(description="id, or the user's username")]
 
 
 class Strict(Schema):
@@ -62,7 +96,7 @@ class ContactPointIn(Strict):
     value: str
     label: str | None = None
     is_primary: bool | None = None
-    verified_at: dt.datetime | None = None
+    verified_at: InTime | None = None
 
 
 class ContactPointCreateIn(ContactPointIn):
@@ -133,7 +167,7 @@ class IdentifierCreatedOut(IdentifierOut):
 
 
 class RevealIn(Strict):
-    reason: str = Field(description="why you need to see the value; required, journaled")
+    reason: Reason = Field(description="why you need to see the value; required, journaled")
 
 
 class RevealOut(Schema):
@@ -147,7 +181,7 @@ class CustomerIn(Strict):
     name: str
     department: IdOrCode
     relationship_status: RelationshipStatus | None = None
-    relationship_ended_on: dt.date | None = None
+    relationship_ended_on: InDate | None = None
     tags: list[str] | None = None
     contact_points: list[ContactPointIn] | None = None
 
@@ -157,9 +191,9 @@ class CustomerPatch(Strict):
     name: str | None = None
     department: IdOrCode | None = None
     relationship_status: RelationshipStatus | None = None
-    relationship_ended_on: dt.date | None = None
+    relationship_ended_on: InDate | None = None
     tags: list[str] | None = None
-    version: int | None = Field(
+    version: Count | None = Field(
         None, description="required: the version you read; 428 without it, 409 if it moved on"
     )
     reason: str = Field("", description="why, for the journal")
@@ -210,12 +244,12 @@ class CustomerCreatedOut(CustomerOut):
 
 
 class MergeIn(Strict):
-    survivor: int = Field(description="the customer that stays and receives everything")
-    reason: str = Field(description="why; required, journaled")
+    survivor: Id = Field(description="the customer that stays and receives everything")
+    reason: Reason
 
 
 class UnmergeIn(Strict):
-    reason: str = Field(description="why; required, journaled")
+    reason: Reason
 
 
 class MergeOut(Schema):
@@ -233,7 +267,7 @@ class MergeOut(Schema):
 
 class CustomerQuery(Schema):
     q: str | None = Field(None, description="name or contact value contains")
-    department: int | None = None
+    department: QueryId | None = None
     kind: CustomerKind | None = None
     relationship_status: RelationshipStatus | None = None
     tag: str | None = None
@@ -258,14 +292,14 @@ class CaseIn(Strict):
     priority: Priority | None = None
     department: IdOrCode
     assignee: IdOrUsername | None = None
-    customer: int
-    subject: str
+    customer: Id
+    subject: Annotated[str, Field(min_length=1, pattern=r"\S")]
     description: str | None = None
     customer_request: str | None = None
     product_ref: str | None = None
     order_ref: str | None = None
     contract_ref: str | None = None
-    received_at: dt.datetime | None = Field(None, description="with offset; default now")
+    received_at: InTime | None = Field(None, description="with offset; default now")
 
 
 class CasePatch(Strict):
@@ -278,18 +312,20 @@ class CasePatch(Strict):
     status: Status | None = None
     department: IdOrCode | None = None
     assignee: IdOrUsername | None = Field(None, description="null unassigns")
-    customer: int | None = None
-    subject: str | None = None
+    customer: Id | None = None
+    subject: Annotated[str, Field(min_length=1, pattern=r"\S")] | None = None
     description: str | None = None
     customer_request: str | None = None
     resolution: str | None = None
     root_cause: str | None = None
-    satisfaction: int | None = Field(None, description="1 to 5")
+    satisfaction: Annotated[int, Field(ge=1, le=5, strict=True)] | None = Field(
+        None, description="1 to 5"
+    )
     product_ref: str | None = None
     order_ref: str | None = None
     contract_ref: str | None = None
-    received_at: dt.datetime | None = None
-    version: int | None = Field(
+    received_at: InTime | None = None
+    version: Count | None = Field(
         None, description="required: the version you read; 428 without it, 409 if it moved on"
     )
     reason: str = Field("", description="why, for the journal")
@@ -377,12 +413,12 @@ class CaseQuery(Schema):
     department: str | None = Field(
         None, max_length=40, description="the department's id or code (`sales`)"
     )
-    assignee: int | None = None
-    customer: int | None = None
+    assignee: QueryId | None = None
+    customer: QueryId | None = None
     severity: Severity | None = None
     priority: Priority | None = None
-    received_from: dt.date | None = Field(None, description="first day, inclusive")
-    received_to: dt.date | None = Field(None, description="last day, inclusive")
+    received_from: InDate | None = Field(None, description="first day, inclusive")
+    received_to: InDate | None = Field(None, description="last day, inclusive")
     q: str | None = Field(
         None, description="a reference (CL-...) or a search in the language of /search"
     )
@@ -492,7 +528,7 @@ class HistoryOut(Schema):
 
 
 class HistoryQuery(Schema):
-    as_of: dt.datetime | None = Field(
+    as_of: InTime | None = Field(
         None, description="ISO 8601 with offset: entries up to and the state at that moment"
     )
 
@@ -525,7 +561,7 @@ class IntakeCaseIn(Strict):
     product_ref: str | None = None
     order_ref: str | None = None
     contract_ref: str | None = None
-    received_at: dt.datetime | None = Field(None, description="with offset; default now")
+    received_at: InTime | None = Field(None, description="with offset; default now")
 
 
 class IntakeIn(Strict):

@@ -61,7 +61,11 @@ def privacy_request_list(
     if filters.get("overdue"):
         qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today())
     if filters.get("customer"):
-        qs = qs.filter(customer_id=filters["customer"])
+        raw = str(filters["customer"]).strip()
+        # Not a customer number (?customer=abc): no customer by that number, no requests.
+        if not raw.isdigit() or int(raw) > 2**63 - 1:
+            return qs.none()
+        qs = qs.filter(customer_id=int(raw))
     return qs.order_by("due_on", "id")
 
 

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import CaseOut, ErrorOut
+from caseledger.api.schemas import CaseOut, ErrorOut, Reason
 from caseledger.archive.services import archive_read, archive_restore
 from caseledger.cases.queries import case_get
 
@@ -29,7 +29,7 @@ class ArchivedOut(Schema):
 
 class RestoreIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reason: str
+    reason: Reason
 
 
 @router.get(

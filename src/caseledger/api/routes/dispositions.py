@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, Id, InDate, Reason
 from caseledger.disposition import services
 from caseledger.disposition.queries import (
     batch_get,
@@ -79,9 +79,9 @@ class DecideIn(_Strict):
 
 class ExtendIn(_Strict):
     record_type: Literal["case", "customer"]
-    record_id: int
-    due_on: dt.date
-    reason: str
+    record_id: Id
+    due_on: InDate
+    reason: Reason
 
 
 def _batch(batch: Any) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, Id, InDate, InTime, Reason
 from caseledger.customers.queries import customer_get
 from caseledger.privacy import services
 from caseledger.privacy.models import LegalBasis, ObtainedBy, RequestKind
@@ -40,17 +41,19 @@ class PendingChangeOut(Schema):
 
 
 class DecisionIn(Schema):
-    reason: str = Field(description="what the value was checked against; required, journaled")
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason = Field(description="what the value was checked against; required, journaled")
 
 
 class ConsentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     purpose: str
     data_scope: str = ""
     channel_scope: str = ""
     legal_basis: LegalBasis
     obtained_by: ObtainedBy
-    granted_at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
+    granted_at: InTime | None = None
+    expires_at: InTime | None = None
     retention_promised: str = ""
 
 
@@ -68,13 +71,15 @@ class ConsentOut(Schema):
 
 
 class WithdrawIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     reason: str = ""
 
 
 class RequestIn(Schema):
-    customer: int
+    model_config = ConfigDict(extra="forbid")
+    customer: Id
     kind: RequestKind
-    received_on: dt.date | None = None
+    received_on: InDate | None = None
     channel: str = ""
     details: str = ""
 
@@ -92,11 +97,13 @@ class RequestOut(Schema):
 
 
 class CompleteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     outcome: str
     refused: bool = False
 
 
 class ExportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     reveal: bool = Field(False, description="unmasked identifiers; needs a reason, journaled")
     reason: str = ""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
 from caseledger.api.schemas import ErrorOut
@@ -47,11 +48,15 @@ class SampleOut(Schema):
 
 
 class DrawIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     month: str | None = Field(None, description="YYYY-MM; this month if left out")
     department: str | None = Field(None, description="a department code; all you review if out")
 
 
 class OutcomeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     outcome: str = Field(description="ok, corrected or unverifiable")
     note: str = Field("", description="required unless ok")
 

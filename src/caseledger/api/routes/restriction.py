@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, Reason
 from caseledger.cases.queries import case_get
 from caseledger.customers.queries import customer_get
 from caseledger.retention.services import record_restrict, record_unrestrict
@@ -23,7 +23,7 @@ ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 
 class ReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reason: str
+    reason: Reason
 
 
 class RestrictionOut(Schema):

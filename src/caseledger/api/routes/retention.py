@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import Count, ErrorOut, Id, InDate, Reason
 from caseledger.retention.queries import hold_get, hold_list, schedule_list
 from caseledger.retention.services import hold_place, hold_release, schedule_create
 
@@ -25,10 +25,10 @@ class _Strict(Schema):
 
 class HoldIn(_Strict):
     matter: str
-    reason: str
+    reason: Reason
     scope: Literal["cases", "customers", "filter"]
     cases: list[str] = Field(default_factory=list, description="ids or references")
-    customers: list[int] = Field(default_factory=list)
+    customers: list[Id] = Field(default_factory=list)
     filter: dict[str, str] = Field(
         default_factory=dict,
         description="category, subcategory, kind, department, received_from, received_to, q",
@@ -52,7 +52,7 @@ class HoldOut(Schema):
 
 
 class ReleaseIn(_Strict):
-    reason: str
+    reason: Reason
 
 
 class ScheduleIn(_Strict):
@@ -64,13 +64,13 @@ class ScheduleIn(_Strict):
     category: str = ""
     risk_class: str = ""
     tags: list[str] = Field(default_factory=list)
-    period_years: int = 0
-    period_months: int = 0
-    period_days: int = 0
+    period_years: Count = 0
+    period_months: Count = 0
+    period_days: Count = 0
     triggers: list[str]
     action: Literal["destroy", "anonymize", "review"]
     legal_source: str
-    next_review_on: dt.date | None = None
+    next_review_on: InDate | None = None
     status: Literal["active", "needs_confirmation", "retired"] = "active"
 
 
