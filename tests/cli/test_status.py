@@ -27,5 +27,12 @@ def test_healthy_once_the_worker_beat_and_a_checkpoint_was_signed(client):
 
     assert text.startswith("caseledger is healthy")
     assert data["ok"] is True
-    assert set(data["checks"]) == {"database", "worker", "checkpoint", "backup", "replication"}
+    assert set(data["checks"]) == {
+        "database",
+        "worker",
+        "checkpoint",
+        "backup",
+        "replication",
+        "inactive_owners",  # issue 12: open work left on deactivated people
+    }
     assert client.get("/healthz").json()["ok"] is True
