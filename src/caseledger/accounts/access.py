@@ -59,6 +59,17 @@ def can(actor: User, perm: Perm, department_id: int | None = None) -> bool:
 
 def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
     if not can(actor, perm, department_id):
+        scopes = getattr(actor, "token_scopes", None)
+        if scopes is not None and not _token_allows(actor, perm):
+            # The token, not the role, is what stops this: say which scope would do.
+            needed = [name for name, perms in TOKEN_SCOPES.items() if perm in perms]
+            raise PermissionDenied(
+                f"this token's scopes ({', '.join(sorted(scopes)) or 'none'}) do not allow "
+                f"{perm.value}; a token with the scope {' or '.join(needed)} may "
+                "(your roles must allow it too)",
+                field="scope",
+                code="forbidden",
+            )
         who = getattr(actor, "username", "anonymous")
         where = f" in department {department_id}" if department_id is not None else ""
         raise PermissionDenied(f"{who} lacks permission {perm.value}{where}", code="forbidden")

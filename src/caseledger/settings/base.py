@@ -8,10 +8,14 @@ from pathlib import Path
 
 import dj_database_url
 
+from caseledger.core.files import private_paths, restrict_process, tighten
 from caseledger.settings.env import env_bool, env_int, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("CASELEDGER_DATA_DIR", "./var")
+# Before anything is created: the data directory, databases and keys are the owner's alone
+# (0700/0600; core/files.py, docs/operations/security.md).
+restrict_process()
 
 
 def _secret_key() -> str:
@@ -244,6 +248,8 @@ JOURNAL_RECONCILE_HOURS = env_int("CASELEDGER_RECONCILE_HOURS", 6)
 # The vault's key ring (field encryption, blind indexes): outside the database, 0600.
 # CASELEDGER_VAULT_KEYS (the ring's JSON itself) takes precedence; see vault/keys.py.
 VAULT_KEYS_FILE = env_path("CASELEDGER_VAULT_KEYS_FILE", str(DATA_DIR / "keys" / "vault-keys.json"))
+# What must be the owner's alone; tightened here at every start, checked by `caseledger status`.
+PRIVATE_KEY_FILES = [JOURNAL_SIGNING_KEY_FILE, VAULT_KEYS_FILE]
 HEALTH_CHECKPOINT_MAX_AGE_MINUTES = env_int("CASELEDGER_CHECKPOINT_MAX_AGE_MINUTES", 30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("CASELEDGER_HEARTBEAT_MAX_AGE_SECONDS", 180)
 
@@ -275,6 +281,8 @@ BACKUP_S3 = {
     "access_key_id": env_str("CASELEDGER_BACKUP_S3_ACCESS_KEY_ID"),
     "secret_access_key": env_str("CASELEDGER_BACKUP_S3_SECRET_ACCESS_KEY"),
 }
+PRIVATE_KEY_FILES.append(BACKUP_KEY_FILE)
+tighten(private_paths(DATA_DIR, PRIVATE_KEY_FILES))
 BACKUP_EVERY_HOURS = env_int("CASELEDGER_BACKUP_EVERY_HOURS", 1)
 BACKUP_KEEP = {
     "hourly": env_int("CASELEDGER_BACKUP_KEEP_HOURLY", 24),

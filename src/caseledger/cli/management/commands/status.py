@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from caseledger.core.command import CaseledgerCommand
+from caseledger.core.files import loose, private_paths
 from caseledger.core.health import health
 
 
@@ -15,7 +17,8 @@ def _detail(check: dict) -> str:
 class Command(CaseledgerCommand):
     help = (
         "Print the health report /healthz serves: the database, the worker's heartbeat, "
-        "the last signed checkpoint. Exit 1 when anything is unhealthy."
+        "the last signed checkpoint; and a warning for each data file others may read. "
+        "Exit 1 when anything is unhealthy."
     )
     json_output = True
 
@@ -27,7 +30,14 @@ class Command(CaseledgerCommand):
             for name, c in report.checks.items()
         ]
         lines += [f"  warning: {text}" for text in report.warnings]
-        self.emit(report.as_dict(), "\n".join(lines))
+        # Files others may read: a warning (the data is at risk, the service is not down).
+        exposed = loose(private_paths(settings.DATA_DIR, settings.PRIVATE_KEY_FILES))
+        lines += [
+            f"  warning: {f['path']} is mode {f['mode']}, readable by others; "
+            f"chmod {f['wanted'][1:]} it"
+            for f in exposed
+        ]
+        self.emit({**report.as_dict(), "loose_files": exposed}, "\n".join(lines))
         if not report.ok:
             failing = [name for name, c in report.checks.items() if not c["ok"]]
             raise CommandError(f"unhealthy: {', '.join(failing)}", returncode=1)
