@@ -100,3 +100,23 @@ def test_the_web_privacy_list_filtered_by_a_customer_that_is_not_a_number(people
     compliance.force_login(people.compliance)
     page = compliance.get(f"/privacy/requests/?customer={customer_filter}")
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/search?q=refund&category=a%00b", "/cases?q=%00"])
+def test_a_nul_character_in_a_parameter_is_refused_by_name_on_every_engine(api, path):
+    response = api.get(path)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["field"] in {"category", "q"}
+
+
+def test_a_nul_character_in_a_json_body_is_refused_before_it_is_stored(api, customer):
+    from caseledger.cases.models import Case
+
+    before = Case.objects.count()
+    response = api.post(
+        "/cases",
+        {"kind": "complaint", "channel": "phone", "category": "billing", "department": "sales",
+         "customer": customer.pk, "subject": "bad\u0000byte"},
+    )  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert Case.objects.count() == before

@@ -66,7 +66,12 @@ def test_anonymizing_a_customer_leaves_no_marker_in_any_row_of_theirs(
 
     batch = _anonymize_customer(people, customer)
 
-    assert batch.items.get().status == "done"
+    own = batch.items.get(record_type="customer", record_id=customer.pk)
+    assert own.status == "done"
+    # Every case (and merged customer) it reached is on the certificate too.
+    reached = batch.items.exclude(pk=own.pk)
+    assert {(i.record_type, i.record_id) for i in reached} >= {("case", pk) for pk in before}
+    assert all(i.status == "done" and "reached through" in i.note for i in reached)
     leftover = {
         m: markers.rows_holding(m) + markers.bytes_holding(m, files) for m in planted.values()
     }
@@ -98,7 +103,9 @@ def test_anonymizing_a_customer_leaves_no_marker_in_any_row_of_theirs(
         ("customer", str(twin.pk)),
         *(("case", str(c.pk)) for c in cases),
     }
-    done = Entry.objects.get(action="disposition.anonymize")
+    done = Entry.objects.get(
+        action="disposition.anonymize", object_type="customer", object_id=str(customer.pk)
+    )
     assert done.payload.body is not None and str(cases[0].pk) in done.payload.body
     assert verify_chain().ok
 
@@ -199,8 +206,8 @@ def test_a_hold_on_one_of_its_cases_keeps_the_whole_customer(people, customer):
         cases=[held.pk],
     )
     batch = _anonymize_customer(people, customer)
-    item = batch.items.get()
-    assert item.status == "skipped"
+    item = batch.items.get(record_type="customer", record_id=customer.pk)
+    assert item.status == "skipped" and batch.items.count() == 1
     assert held.reference in item.note and "Regulator inquiry 2026-71" in item.note
     customer.refresh_from_db()
     assert not customer.name.startswith("anon-")

@@ -17,8 +17,9 @@ from ninja.security import HttpBearer
 from caseledger.accounts import throttle
 from caseledger.accounts.models import User
 from caseledger.accounts.services import token_authenticate
+from caseledger.api.errors import error_response
 from caseledger.core.context import via
-from caseledger.core.errors import NotFound, Throttled
+from caseledger.core.errors import NotFound, Throttled, ValidationFailed
 
 
 class BearerToken(HttpBearer):
@@ -47,8 +48,25 @@ def as_api(run: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps every operation, authentication included, so the journal records via=api."""
 
     @functools.wraps(run)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         with via("api"):
-            return run(*args, **kwargs)
+            refused = _nul_in(request)
+            if refused is not None:  # outside ninja's handlers here: answered directly
+                return error_response(422, "invalid", refused.message, refused.field)
+            return run(request, *args, **kwargs)
 
     return wrapper
+
+
+def _nul_in(request: HttpRequest) -> ValidationFailed | None:
+    """No text caseledger keeps may hold a NUL character (PostgreSQL's text cannot, SQLite's
+    would cut it short in places): a parameter or JSON body with one is refused by name,
+    on both engines alike, before anything reads it."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return ValidationFailed(
+                "must not contain a NUL character", field=name.replace("\x00", "")
+            )
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        return ValidationFailed("must not contain a NUL character (\\u0000)", field="body")
+    return None

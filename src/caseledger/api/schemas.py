@@ -60,6 +60,14 @@ def _iso_date(value: Any) -> Any:
     return value.strip()
 
 
+def _id_or_code(value: Any) -> Any:
+    """A department filter: a code, or an id a key can hold (a number past 64 bits is no
+    department's, and is refused by name rather than matched against nothing)."""
+    if isinstance(value, str) and value.strip().isdigit() and not 1 <= int(value) <= MAX_ID:
+        raise ValueError(f"must be a department code or an id from 1 to {MAX_ID}")
+    return value
+
+
 InTime = Annotated[dt.datetime, BeforeValidator(_iso_time)]
 InDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 _Text = Annotated[str, Field(min_length=1)]
@@ -410,7 +418,7 @@ class CaseQuery(Schema):
     kind: CaseKind | None = None
     channel: Channel | None = None
     category: str | None = None
-    department: str | None = Field(
+    department: Annotated[str, BeforeValidator(_id_or_code)] | None = Field(
         None, max_length=40, description="the department's id or code (`sales`)"
     )
     assignee: QueryId | None = None

@@ -76,7 +76,14 @@ def unchecked(
     if own is None or own.checkpoints or own.unreadable:
         return
     what = "is missing" if not own.exists else "is empty"
-    if Path(settings.JOURNAL_SIGNING_KEY_FILE).exists():
+    # Each of these exists only once a checkpoint was signed: the private key (made by the
+    # first), the public key beside the log (written by it), a copy at a destination.
+    signed = (
+        Path(settings.JOURNAL_SIGNING_KEY_FILE).exists()
+        or cp.public_key_path(configured).exists()
+        or any(r.checkpoints for label, r in logs if label != str(configured))
+    )
+    if signed:
         fail(None, f"the checkpoint log {configured} {what}, yet a checkpoint was signed")
         return
     started = first_entry_at()
