@@ -28,7 +28,8 @@ from caseledger.vault.validators import (
 def resident_ids(draw) -> str:
     province = draw(st.sampled_from(sorted(PROVINCES)))
     rest_of_region = draw(st.integers(0, 9999))
-    born = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)))
+    # Born by today (the suite's shifted date): a birth date in the future is refused.
+    born = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=clock.now().date()))
     sequence = draw(st.integers(0, 999))
     first17 = f"{province:02d}{rest_of_region:04d}{born:%Y%m%d}{sequence:03d}"
     return first17 + resident_id_check_char(first17)
