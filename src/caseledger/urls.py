@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     *api_urls,
+    path("complain/", include("caseledger.intake.urls")),
     path("", include("caseledger.web.urls")),
 ]

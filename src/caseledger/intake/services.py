@@ -19,8 +19,8 @@ from django.db.models import Q
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.cases.models import Case
-from caseledger.cases.services import case_create
+from caseledger.cases.models import Case, NoteKind
+from caseledger.cases.services import case_create, case_note_add
 from caseledger.core.errors import CaseledgerError, ValidationFailed
 from caseledger.core.validate import Collector
 from caseledger.customers.models import ContactKind, Customer
@@ -37,6 +37,9 @@ class Recorded:
     case: Case
     customer: Customer
     customer_created: bool
+    # Customers of the department with the same name but none of these contact points:
+    # perhaps the same person. Flagged on the case (an internal note), never merged.
+    probable_duplicates: tuple[int, ...] = ()
 
 
 def _prefixed(prefix: str, error: ValidationFailed) -> list[CaseledgerError]:
@@ -83,6 +86,36 @@ def _match(actor: User, department_id: int, contacts: list[tuple[str, str]]) -> 
         seen.add(found.pk)
         found = Customer.objects.select_related("department").get(pk=found.merged_into_id)
     return found
+
+
+def _same_name(customer: Customer) -> tuple[int, ...]:
+    """Other live customers of the department named exactly as the new one."""
+    name = (customer.name or "").strip()
+    if not name:
+        return ()
+    found = (
+        Customer.objects.filter(department_id=customer.department_id, name=name)
+        .filter(merged_into__isnull=True, restricted_at__isnull=True)
+        .exclude(pk=customer.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:20]
+    )
+    return tuple(found)
+
+
+def _flag_duplicates(actor: User, case: Case, others: tuple[int, ...]) -> None:
+    # Both languages: the note is read by whoever works the case, not by the filer.
+    ids = ", ".join(f"#{pk}" for pk in others)
+    case_note_add(
+        actor=actor,
+        case=case,
+        kind=NoteKind.NOTE,
+        body=(
+            f"Probable duplicate 可能重复: customer {ids} has the same name with other "
+            "contact details. Check, and merge if it is the same person. "
+            f"客户 {ids} 姓名相同但联系方式不同，请核对，如为同一人请合并。"
+        ),
+    )
 
 
 def intake_record(
@@ -146,5 +179,10 @@ def intake_record(
                 code=errors[0].code,
                 errors=errors if len(errors) > 1 else None,
             )
-    assert customer is not None
-    return Recorded(case=case, customer=customer, customer_created=created)
+        assert customer is not None
+        others = _same_name(customer) if created else ()
+        if others:
+            _flag_duplicates(actor, case, others)
+    return Recorded(
+        case=case, customer=customer, customer_created=created, probable_duplicates=others
+    )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_ratelimit",
     "huey.contrib.djhuey",
     "caseledger.core",
     "caseledger.accounts",
@@ -355,6 +356,48 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_FILE_PATH = str(env_path("CASELEDGER_EMAIL_FILE_PATH", str(DATA_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env_str("CASELEDGER_EMAIL_FROM", "caseledger@localhost")
+# The public complaint form (caseledger.intake.form, docs/operations/intake.md). Complaints
+# filed there go to FORM_DEPARTMENT (a department code; unset: the form is closed). The
+# privacy notice (PIPL Art 17) names the personal information handler and how to reach it.
+INTAKE_FORM_DEPARTMENT = env_str("CASELEDGER_FORM_DEPARTMENT", "") or ""
+INTAKE_FORM_HANDLER = env_str("CASELEDGER_FORM_HANDLER", "") or ""
+INTAKE_FORM_HANDLER_CONTACT = env_str("CASELEDGER_FORM_HANDLER_CONTACT", "") or ""
+INTAKE_FORM_RETENTION = env_str("CASELEDGER_FORM_RETENTION", "") or ""
+INTAKE_FORM_MAX_FILES = env_int("CASELEDGER_FORM_MAX_FILES", 5)
+INTAKE_FORM_MAX_BYTES = env_int("CASELEDGER_FORM_MAX_BYTES", ATTACHMENT_MAX_BYTES)
+# Rate limits (django-ratelimit, "N/s|m|h|d"): filings per address and in all; status
+# look-ups per address, per case reference and in all; challenges per address.
+INTAKE_FORM_RATE_IP = env_str("CASELEDGER_FORM_RATE_IP", "5/h") or "5/h"
+INTAKE_FORM_RATE_ALL = env_str("CASELEDGER_FORM_RATE_ALL", "300/h") or "300/h"
+INTAKE_STATUS_RATE_IP = env_str("CASELEDGER_STATUS_RATE_IP", "20/h") or "20/h"
+INTAKE_STATUS_RATE_REFERENCE = env_str("CASELEDGER_STATUS_RATE_REFERENCE", "10/h") or "10/h"
+INTAKE_STATUS_RATE_ALL = env_str("CASELEDGER_STATUS_RATE_ALL", "2000/h") or "2000/h"
+INTAKE_CHALLENGE_RATE_IP = env_str("CASELEDGER_CHALLENGE_RATE_IP", "60/h") or "60/h"
+# The proof of work (ALTCHA PoW v2) a browser solves before filing: about 256 x COST key
+# derivations on average with the prefix "00"; a challenge is good for POW_MINUTES.
+INTAKE_POW_ALGORITHM = env_str("CASELEDGER_POW_ALGORITHM", "PBKDF2/SHA-256") or "PBKDF2/SHA-256"
+INTAKE_POW_COST = env_int("CASELEDGER_POW_COST", 5000)
+INTAKE_POW_PREFIX = env_str("CASELEDGER_POW_PREFIX", "00") or "00"
+INTAKE_POW_MINUTES = env_int("CASELEDGER_POW_MINUTES", 20)
+# django-ratelimit counts in a cache that every web process shares: Redis when configured
+# (Django's own backend increments atomically), else files in the data directory, which the
+# processes of one machine share; two requests at the same instant may then count as one.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "ratelimit"),
+        }
+    ),
+}
+# Said above: Redis is Django's backend (not django-redis), files are shared, not atomic.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = None  # the views answer a refusal themselves, in the user's language
+
 # Retention reminders go out this many days before a record's due date.
 RETENTION_REMIND_DAYS = env_int("CASELEDGER_RETENTION_REMIND_DAYS", 30)
 

@@ -14,5 +14,10 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # the burst checkpoints on where it tests them).
 JOURNAL_CHECKPOINT_ON_WRITES = False
 LANGUAGE_CODE = "en"
+# The public form in tests: a proof of work of a few hashes, filed to the sales department.
+INTAKE_POW_ALGORITHM = "SHA-256"
+INTAKE_POW_COST = 1
+INTAKE_POW_PREFIX = "0"
+INTAKE_FORM_DEPARTMENT = "sales"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
