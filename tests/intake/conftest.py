@@ -48,3 +48,13 @@ def complaint(**overrides) -> dict:
 def visitor(people) -> Client:
     """Someone on the internet: no login; REMOTE_ADDR 203.0.113.7."""
     return Client(REMOTE_ADDR="203.0.113.7")
+
+
+@pytest.fixture
+def login(people):
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

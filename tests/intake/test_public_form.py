@@ -52,7 +52,11 @@ def test_a_complaint_is_recorded_with_consent_files_a_code_and_its_source(
     assert response.status_code == 201, response.content.decode()[:2000]
     reference, code = _filed(response)
     case = Case.objects.get(reference=reference)
-    assert (case.channel, case.kind, case.department_id) == ("web_form", "complaint", people.sales.pk)
+    assert (case.channel, case.kind, case.department_id) == (
+        "web_form",
+        "complaint",
+        people.sales.pk,
+    )
     assert case.category == "billing" and case.customer_request.startswith("退还")
     assert sorted(case.customer.contact_points.values_list("kind", "value")) == [
         ("email", "wang@example.com"),

@@ -153,6 +153,12 @@ class NoteForm(forms.Form):
     body = TextField(label=_("Note"), widget=_area(3), max_length=20000)
 
 
+class ReplyForm(forms.Form):
+    """A reply the customer sees (status page, e-mail), unlike an internal note."""
+
+    body = TextField(label=_("Reply to the customer"), widget=_area(3), max_length=20000)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/status/", cases.case_transition, name="case_transition"),
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
+    path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
     path("queue/", queue_views.queue_view, name="queue"),

@@ -34,6 +34,7 @@ from caseledger.web.forms import (
     CaseFilterForm,
     CaseForm,
     NoteForm,
+    ReplyForm,
     TransitionForm,
     subcategory_choices,
 )
@@ -144,6 +145,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "attachments": case_attachments(case),
         "removed_attachments": removed_attachments(case),
         "note_form": NoteForm(),
+        "reply_form": ReplyForm(),
         "attachment_form": AttachmentForm(),
         "similar": similar_cases(actor=request.user, case=case),
         "clocks": clocks_of(case.pk),
@@ -261,6 +263,24 @@ def case_note_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return render(
         request, "web/cases/detail.html", _detail_context(request, case, note_form=form), status=422
     )
+
+
+@web_view
+@require_POST
+def case_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """A reply to the customer (cases.services.case_reply): shown on their status page."""
+    case = case_get(actor=request.user, case_id=pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reply(actor=request.user, case=case, body=form.cleaned_data["body"])
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Reply recorded; the customer sees it."))
+            return redirect(f"{case_detail_url(case)}#timeline")
+    context = _detail_context(request, case, reply_form=form)
+    return render(request, "web/cases/detail.html", context, status=422)
 
 
 @web_view
