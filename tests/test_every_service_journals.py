@@ -43,6 +43,39 @@ def discover() -> set[str]:
     return found
 
 
+def _intake_calls(people, case):
+    """The channels' own services: the public form's filing and status look, a call."""
+    from caseledger.intake.form import services as form
+    from caseledger.intake.form.account import form_account
+    from caseledger.intake.phone.services import phone_call_record
+
+    filed = {}
+
+    def form_submit():
+        filed["f"] = form.form_submit(
+            actor=form_account(people.sales),
+            department=people.sales,
+            data={"name": "访客 Visitor", "email": "v@example.com", "category": "other",
+                  "subject": "web", "description": "filed on the form"},
+            pow_id="0" * 64,
+        )  # fmt: skip
+        return filed["f"]
+
+    def status_lookup():
+        done = filed.get("f") or form_submit()
+        return form.status_lookup(
+            actor=form_account(people.sales), reference=done.case.reference, code=done.code
+        )
+
+    return {
+        "caseledger.intake.form.services.form_submit": form_submit,
+        "caseledger.intake.form.services.status_lookup": status_lookup,
+        "caseledger.intake.phone.services.phone_call_record": lambda: phone_call_record(
+            actor=people.agent, data={"number": "13800000000", "case": case.pk, "note": "rang"}
+        ),
+    }
+
+
 def _calls(people, customer, case):
     """One real call per service, as the people who may make it."""
     from caseledger.accounts import services as accounts
@@ -261,6 +294,10 @@ def _calls(people, customer, case):
                 },
             },
         ),
+        "caseledger.cases.services.case_reply": lambda: cases.case_reply(
+            actor=people.agent, case=case, body="reply"
+        ),
+        **_intake_calls(people, case),
         "caseledger.cases.services.case_attachment_remove": lambda: cases.case_attachment_remove(
             actor=people.agent,
             attachment=cases.case_attachment_add(
