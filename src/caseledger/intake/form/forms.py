@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.cases.taxonomy import category_choices
@@ -43,24 +43,24 @@ class FilesField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > settings.INTAKE_FORM_MAX_FILES:
             raise forms.ValidationError(
-                _t("At most %(n)d files, please; you chose %(count)d.")
+                gettext("At most %(n)d files, please; you chose %(count)d.")
                 % {"n": settings.INTAKE_FORM_MAX_FILES, "count": len(files)}
             )
         problems = []
         for upload in files:
             name = upload.name or ""
             if upload.size == 0:
-                problems.append(_t("%(file)s is empty.") % {"file": name})
+                problems.append(gettext("%(file)s is empty.") % {"file": name})
             elif upload.size > settings.ATTACHMENT_MAX_BYTES:
                 problems.append(
-                    _t("%(file)s is larger than %(limit)s.")
+                    gettext("%(file)s is larger than %(limit)s.")
                     % {"file": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
                 )
             if len(name) > 255:
-                problems.append(_t("A file name is longer than 255 characters."))
+                problems.append(gettext("A file name is longer than 255 characters."))
         if sum(f.size for f in files) > settings.INTAKE_FORM_MAX_BYTES:
             problems.append(
-                _t("The files together are larger than %(limit)s.")
+                gettext("The files together are larger than %(limit)s.")
                 % {"limit": filesizeformat(settings.INTAKE_FORM_MAX_BYTES)}
             )
         if problems:
@@ -105,7 +105,9 @@ class ComplaintForm(forms.Form):
             self.fields[name] = _Text(
                 label=LABELS[name], max_length=TEXT_MAX["ref"], required=False
             )
-        self.fields["files"].help_text = _t("Up to %(n)d files, %(each)s each, %(all)s in all.") % {
+        self.fields["files"].help_text = gettext(
+            "Up to %(n)d files, %(each)s each, %(all)s in all."
+        ) % {
             "n": settings.INTAKE_FORM_MAX_FILES,
             "each": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
             "all": filesizeformat(settings.INTAKE_FORM_MAX_BYTES),
@@ -136,7 +138,7 @@ class ComplaintForm(forms.Form):
             and not data.get("phone")
             and not data.get("email")
         ):
-            message = _t("Give a phone number or an e-mail address, so that we can reply.")
+            message = gettext("Give a phone number or an e-mail address, so that we can reply.")
             self.add_error("phone", message)
             self.add_error("email", message)
         return data

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.accounts.access import require
@@ -47,7 +47,7 @@ class CallForm(forms.Form):
         self.fields["department"].queryset = departments
         if departments.count() == 1:
             self.fields["department"].initial = departments.first()
-        new = _t("a new case")
+        new = gettext("a new case")
         self.fields["case"].choices = [("", new)] + [
             (str(c.pk), f"{c.reference} · {c.subject[:60]}") for c in caller.open_cases
         ]
@@ -60,7 +60,7 @@ class CallForm(forms.Form):
         if not data.get("case"):  # a new case needs what a case needs
             for name in ("department", "name", "category", "subject"):
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _t("Needed for a new case."))
+                    self.add_error(name, gettext("Needed for a new case."))
         return data
 
 
@@ -84,9 +84,9 @@ def phone_entry(request: AuthedRequest) -> HttpResponseBase:
             apply_errors(form, exc)
         else:
             text = (
-                _t("The call was added to %(ref)s.")
+                gettext("The call was added to %(ref)s.")
                 if done.note is not None
-                else _t("Case %(ref)s recorded from the call.")
+                else gettext("Case %(ref)s recorded from the call.")
             )
             messages.success(request, text % {"ref": done.case.reference})
             return redirect("web:case_detail", pk=done.case.pk)
