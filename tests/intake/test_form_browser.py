@@ -45,7 +45,7 @@ def test_a_customer_files_an_agent_replies_and_the_customer_reads_the_reply(
     page.select_option("#id_category", "delivery")
     page.fill("#id_subject", "快递丢了 Parcel lost")
     page.fill("#id_description", "下单一周还没到。Ordered a week ago, nothing arrived.")
-    page.set_input_files("#id_files", str(receipt))
+    page.set_input_files("#id_attachments", str(receipt))
     page.check("#id_consent")
     page.wait_for_function(
         "() => { const i = document.querySelector('input[name=altcha]');"

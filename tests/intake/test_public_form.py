@@ -47,7 +47,7 @@ def test_a_complaint_is_recorded_with_consent_files_a_code_and_its_source(
     receipt = SimpleUploadedFile("收据 receipt.pdf", b"%PDF-1.4 receipt", "application/pdf")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _file(visitor, files=[receipt])
+        response = _file(visitor, attachments=[receipt])
 
     assert response.status_code == 201, response.content.decode()[:2000]
     reference, code = _filed(response)
@@ -161,7 +161,7 @@ def test_bad_contacts_files_and_choices_are_each_named(visitor, people, settings
     files = [SimpleUploadedFile("a.txt", b"a"), SimpleUploadedFile("b.txt", b"b")]
     response = visitor.post(
         "/complain/",
-        complaint(phone="12345", email="wang@", category="no-such", altcha="x", files=files),
+        complaint(phone="12345", email="wang@", category="no-such", altcha="x", attachments=files),
     )
     assert response.status_code == 422
     text = response.content.decode()
@@ -173,7 +173,7 @@ def test_bad_contacts_files_and_choices_are_each_named(visitor, people, settings
     settings.ATTACHMENT_MAX_BYTES = 3
     big = SimpleUploadedFile("big.bin", b"0123456789")
     empty = SimpleUploadedFile("empty.txt", b"")
-    text = visitor.post("/complain/", complaint(files=[big, empty])).content.decode()
+    text = visitor.post("/complain/", complaint(attachments=[big, empty])).content.decode()
     assert "big.bin is larger than 3" in text and "empty.txt is empty." in text
     assert Case.objects.count() == 0
 

@@ -85,7 +85,7 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    files = FilesField(label=_("Attachments"), required=False)
+    attachments = FilesField(label=_("Attachments"), required=False)
     consent = forms.BooleanField(
         label=_(
             "I have read the privacy notice above and agree that my personal information "
@@ -99,13 +99,15 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, references: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—"), *category_choices()]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", "—"), *category_choices()]
         self.references = references
         for name in references:  # after the subject: what the customer can quote
             self.fields[name] = _Text(
                 label=LABELS[name], max_length=TEXT_MAX["ref"], required=False
             )
-        self.fields["files"].help_text = gettext(
+        self.fields["attachments"].help_text = gettext(
             "Up to %(n)d files, %(each)s each, %(all)s in all."
         ) % {
             "n": settings.INTAKE_FORM_MAX_FILES,
@@ -113,7 +115,7 @@ class ComplaintForm(forms.Form):
             "all": filesizeformat(settings.INTAKE_FORM_MAX_BYTES),
         }
         order = ["name", "phone", "email", "category", "subject", *references]
-        self.order_fields([*order, "description", "customer_request", "files", "consent"])
+        self.order_fields([*order, "description", "customer_request", "attachments", "consent"])
 
     def clean_phone(self) -> str:
         return self._contact("phone", _("This is not a phone number we can call."))
@@ -131,7 +133,7 @@ class ComplaintForm(forms.Form):
         return normalized
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             "phone" not in self.errors
             and "email" not in self.errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -37,8 +37,10 @@ CONSENT = {
     "legal_basis": "consent",
     "obtained_by": "form",
 }
-CASE_FIELDS = ("subject", "description", "customer_request", "order_ref", "product_ref")
-CASE_FIELDS += ("contract_ref", "category")
+CASE_FIELDS = (
+    "category", "subject", "description", "customer_request", "order_ref", "product_ref",
+    "contract_ref",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def form_submit(
             case_attachment_add(
                 actor=actor,
                 case=done.case,
-                stream=upload,
+                stream=cast(BinaryIO, upload),
                 filename=upload.name or "",
                 content_type=upload.content_type or "",
             )

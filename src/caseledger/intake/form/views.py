@@ -77,7 +77,7 @@ def _file(request: HttpRequest, form: ComplaintForm, department: Any) -> HttpRes
             actor=form_account(department),
             department=department,
             data=form.cleaned_data,
-            files=form.cleaned_data.get("files") or [],
+            files=form.cleaned_data.get("attachments") or [],
             language=language,
             pow_id=checked.spent_id,
         )

@@ -44,19 +44,23 @@ class CallForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, caller: Caller, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         departments = visible_departments(actor=actor, perm=Perm.CASE_MODIFY)
-        self.fields["department"].queryset = departments
+        department = self.fields["department"]
+        case, category = self.fields["case"], self.fields["category"]
+        assert isinstance(department, forms.ModelChoiceField)
+        assert isinstance(case, forms.ChoiceField) and isinstance(category, forms.ChoiceField)
+        department.queryset = departments
         if departments.count() == 1:
-            self.fields["department"].initial = departments.first()
+            department.initial = departments.first()
         new = gettext("a new case")
-        self.fields["case"].choices = [("", new)] + [
+        case.choices = [("", new)] + [
             (str(c.pk), f"{c.reference} · {c.subject[:60]}") for c in caller.open_cases
         ]
-        self.fields["category"].choices = BLANK + category_choices()
+        category.choices = BLANK + category_choices()
         if len(caller.customers) == 1:
             self.fields["name"].initial = caller.customers[0].name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("case"):  # a new case needs what a case needs
             for name in ("department", "name", "category", "subject"):
                 if not data.get(name) and name not in self.errors:
