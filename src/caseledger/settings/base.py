@@ -351,12 +351,7 @@ SEARCH_FOLLOW_SECONDS = float(env_str("CASELEDGER_SEARCH_FOLLOW_SECONDS", "1") o
 SEARCH_SYNC_MAX_ENTRIES = env_int("CASELEDGER_SEARCH_SYNC_MAX_ENTRIES", 500)
 SEARCH_MAX_LAG_SECONDS = env_int("CASELEDGER_SEARCH_MAX_LAG_SECONDS", 300)
 
-EMAIL_BACKEND = env_str(
-    "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
-)
-EMAIL_FILE_PATH = str(env_path("CASELEDGER_EMAIL_FILE_PATH", str(DATA_DIR / "mail")))
-DEFAULT_FROM_EMAIL = env_str("CASELEDGER_EMAIL_FROM", "caseledger@localhost")
-# The public complaint form (caseledger.intake.form, docs/operations/intake.md). Complaints
+# The public complaint form (caseledger.intake.form, docs/operations/public-form.md). Complaints
 # filed there go to FORM_DEPARTMENT (a department code; unset: the form is closed). The
 # privacy notice (PIPL Art 17) names the personal information handler and how to reach it.
 INTAKE_FORM_DEPARTMENT = env_str("CASELEDGER_FORM_DEPARTMENT", "") or ""
@@ -396,8 +391,12 @@ CACHES = {
 # Said above: Redis is Django's backend (not django-redis), files are shared, not atomic.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 RATELIMIT_USE_CACHE = "ratelimit"
-RATELIMIT_VIEW = None  # the views answer a refusal themselves, in the user's language
 
+EMAIL_BACKEND = env_str(
+    "CASELEDGER_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(env_path("CASELEDGER_EMAIL_FILE_PATH", str(DATA_DIR / "mail")))
+DEFAULT_FROM_EMAIL = env_str("CASELEDGER_EMAIL_FROM", "caseledger@localhost")
 # Retention reminders go out this many days before a record's due date.
 RETENTION_REMIND_DAYS = env_int("CASELEDGER_RETENTION_REMIND_DAYS", 30)
 
