@@ -9,8 +9,10 @@ import datetime as dt
 import json
 import re
 
+import hypothesis
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import strategies as st
 
 from caseledger.cases.models import Attachment, Case, CaseNote
 from caseledger.core import clock
@@ -256,3 +258,31 @@ def test_the_form_shows_the_privacy_notice_and_the_adopted_templates_fields(
     text = visitor.get("/complain/").content.decode()
     assert 'name="contract_ref"' in text and 'name="order_ref"' not in text
     assert "<altcha-widget" in text and "https://" not in text.split("</head>")[0]
+
+
+_FIELDS = ("name", "phone", "email", "category", "subject", "description", "altcha", "consent")
+
+
+@hypothesis.settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    posted=st.dictionaries(
+        st.sampled_from(_FIELDS), st.text(max_size=300) | st.binary(max_size=64).map(repr)
+    ),
+    reference=st.text(max_size=40),
+    code=st.text(max_size=60),
+)
+def test_random_input_to_the_public_pages_never_gives_a_server_error(
+    people, settings, posted, reference, code
+):
+    from django.test import Client
+
+    settings.INTAKE_FORM_RATE_IP = settings.INTAKE_STATUS_RATE_IP = "10000/h"
+    settings.INTAKE_STATUS_RATE_REFERENCE = "10000/h"
+    visitor = Client(REMOTE_ADDR="198.51.100.77")
+    assert visitor.post("/complain/", posted).status_code in (201, 422)
+    status = visitor.post("/complain/status/", {"reference": reference, "code": code})
+    assert status.status_code == 422
