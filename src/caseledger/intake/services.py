@@ -127,7 +127,8 @@ def intake_record(
     (by phone or e-mail within the department) and only created when none matches. The
     case part is what `case_create` takes, without `customer` and `department`. A refusal
     names every problem of both parts (fields prefixed `customer.` and `case.`) and leaves
-    nothing behind.
+    nothing behind. A created customer named exactly like another of the department is a
+    probable duplicate: an internal note on the case names the other(s); nothing is merged.
     """
     c = Collector()
     c.unknown(data, ("department", "customer", "case"))
