@@ -79,13 +79,14 @@ def form_submit(
     files for the department, as the form's service account `actor`. `pow_id` is the spent
     proof of work; a second filing with it is refused."""
     require(actor, Perm.CASE_MODIFY, department.pk)
-    if not pow_id or FormSubmission.objects.filter(pow_hash=pow_id).exists():
-        raise ValidationFailed(
-            "this check was used already; solve a new one", field="altcha", code="spent"
-        )
     public_id = uuid.uuid4().hex
     code = codes.new_code()
     with write_transaction():
+        # Under the journal's lock: two filings with one solution cannot both pass.
+        if not pow_id or FormSubmission.objects.filter(pow_hash=pow_id).exists():
+            raise ValidationFailed(
+                "this check was used already; solve a new one", field="altcha", code="spent"
+            )
         done = intake_record(
             actor=actor, data=_intake_data(department, data), source=f"web_form:{public_id}"
         )
