@@ -33,6 +33,12 @@ class Command(VerbCommand):
         "mailboxes": "list mailboxes and where polling stands",
     }
 
+    def __getattr__(self, name: str) -> Any:
+        # VerbCommand looks up add_<verb>_arguments and handle_<verb>; verbs may have "-".
+        if "-" in name:
+            return getattr(self, name.replace("-", "_"))
+        raise AttributeError(name)
+
     def add_fetch_arguments(self, parser):
         parser.add_argument("--mailbox", help="only this mailbox")
         parser.add_argument("--limit", type=int, help="at most this many messages per mailbox")
