@@ -19,6 +19,7 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
+from caseledger.web.views import mail as mail_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
@@ -42,6 +43,8 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path("cases/<int:pk>/mail-reply/", mail_views.case_mail_reply, name="case_mail_reply"),
+    path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
     path("queue/", queue_views.queue_view, name="queue"),
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
