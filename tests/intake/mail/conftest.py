@@ -30,7 +30,7 @@ def dovecot_server():
             "(Debian's dovecot-imapd) for the IMAP tests"
         )
     root = Path(tempfile.mkdtemp(prefix="caseledger-dovecot-"))
-    os.chmod(root, 0o755)  # Dovecot's mail processes run as another user when we are root
+    os.chmod(root, 0o755)  # noqa: S103 - Dovecot's mail processes run as another user when we are root
     server = dovecot.start(root)
     yield server
     server.stop()

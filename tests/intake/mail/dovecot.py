@@ -4,6 +4,7 @@ system-wide is read or changed; `make dovecot` installs the binary when it is mi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -43,10 +44,8 @@ class Dovecot:
         pid_file = self.root / "run" / "master.pid"
         if pid_file.exists():
             pid = int(pid_file.read_text().split()[0])
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 15)
-            except ProcessLookupError:
-                pass
 
 
 def _owner() -> tuple[str, str, int, int]:
@@ -100,7 +99,7 @@ def start(root: Path) -> Dovecot:
     port = free_port()
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-        os.chmod(root / sub, 0o755)  # Dovecot wants its base_dir world-readable
+        os.chmod(root / sub, 0o755)  # noqa: S103 - Dovecot wants its base_dir world-readable
     os.chown(root / "mail", uid, gid)
     (root / "passwd").write_text(
         f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{root}/mail/{USER}::\n", encoding="utf-8"

@@ -101,7 +101,9 @@ def test_a_reply_with_in_reply_to_lands_on_the_case_it_answers(imap_mailbox, set
     put(client, box.folder, sample("with_attachments.eml"))
     fetch_mailbox(box)
     case = Case.objects.get()
-    sent = mail_reply(actor=box.intake_user, case=case, body="We are sorry; a new one is on its way.")
+    sent = mail_reply(
+        actor=box.intake_user, case=case, body="We are sorry; a new one is on its way."
+    )
     answer = (
         "From: Zhao Lei <zhao@example.org>\r\nTo: support@caseledger.test\r\n"
         "Subject: Thanks\r\n"  # no reference in the subject: only the header can thread it

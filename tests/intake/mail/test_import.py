@@ -60,7 +60,11 @@ def test_a_maildir_imports_like_an_mbox(mailbox, tmp_path):
 @pytest.mark.parametrize(
     ("name", "subject", "fragment"),
     [
-        ("gbk.eml", "投诉：冰箱损坏（镕）", "朱镕 陶喆"),  # GBK-only characters under a GB2312 label
+        (
+            "gbk.eml",
+            "投诉：冰箱损坏（镕）",
+            "朱镕 陶喆",
+        ),  # GBK-only characters under a GB2312 label
         ("big5.eml", "訂單未送達", "請協助查詢"),  # Big5, quoted-printable body and subject
         ("gb18030.eml", "退款申请", "¥99。𠀀"),  # GB18030 four-byte character, UTF-8 subject
     ],

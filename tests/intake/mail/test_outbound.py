@@ -37,9 +37,15 @@ def test_a_reply_goes_to_the_customer_with_the_reference_and_in_reply_to(emailed
     assert sent.extra_headers["Message-ID"] == f"<{row.message_id}>"
     assert row.outcome == Outcome.SENT
     note = CaseNote.objects.get(case=emailed_case)
-    assert (note.kind, note.channel, note.author) == (NoteKind.OUTBOUND, Channel.EMAIL, people.agent)
+    assert (note.kind, note.channel, note.author) == (
+        NoteKind.OUTBOUND,
+        Channel.EMAIL,
+        people.agent,
+    )
     assert Attachment.objects.filter(case=emailed_case, sha256=row.raw_sha256).exists()
-    actions = list(Entry.objects.filter(action__startswith="mail.send").values_list("action", flat=True))
+    actions = list(
+        Entry.objects.filter(action__startswith="mail.send").values_list("action", flat=True)
+    )
     assert actions == ["mail.send"] and Entry.objects.filter(action="mail.sent").exists()
 
 

@@ -63,7 +63,10 @@ def test_html_only_mail_becomes_text():
         (b"", "empty"),
         (b"\r\n\r\n", "empty"),
         (b"Subject: hi\r\n\r\nbody", "sender"),
-        (b"From: a@b.cn\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xff\xfe\xfd\x80", "decoded"),
+        (
+            b"From: a@b.cn\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xff\xfe\xfd\x80",
+            "decoded",
+        ),
     ],
 )
 def test_what_cannot_be_read_says_why(raw, reason):

@@ -23,7 +23,9 @@ LIMITED = settings(
 )
 
 header_word = st.builds(
-    lambda cs, enc, data: f"=?{cs}?{enc}?{base64.b64encode(data).decode() if enc == 'B' else data.hex()}?=",
+    lambda cs, enc, data: (
+        f"=?{cs}?{enc}?{base64.b64encode(data).decode() if enc == 'B' else data.hex()}?="
+    ),
     st.sampled_from(CHARSETS),
     st.sampled_from(["B", "Q", "X"]),
     st.binary(max_size=30),
@@ -41,7 +43,7 @@ def _leaf(ctype: str, charset: str, cte: str, body: bytes, filename: str | None)
 
 
 def _multipart(subtype: str, children: list[bytes], boundary: str) -> bytes:
-    out = f"Content-Type: multipart/{subtype}; boundary=\"{boundary}\"\r\n\r\n".encode()
+    out = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode()
     for child in children:
         out += f"--{boundary}\r\n".encode() + child + b"\r\n"
     return out + f"--{boundary}--\r\n".encode()

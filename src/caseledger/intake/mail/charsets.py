@@ -94,7 +94,8 @@ def header_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Header):
-        chunks = value._chunks  # the only way to reach a raw 8-bit header's bytes
+        # The only way to reach a raw 8-bit header's bytes (email.header keeps them there).
+        chunks = getattr(value, "_chunks", [])
         parts: list[tuple[bytes | str, str | None]] = []
         for text, charset in chunks:
             name = str(charset)

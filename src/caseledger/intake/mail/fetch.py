@@ -10,7 +10,6 @@ renumbered the folder) starts again from the first message, for the same reason.
 from __future__ import annotations
 
 import re
-import socket
 import ssl
 from dataclasses import dataclass, field
 
@@ -42,14 +41,20 @@ class FetchReport:
     error: str = ""
 
     def as_dict(self) -> dict:
-        return {"mailbox": self.mailbox, **self.counts, **({"error": self.error} if self.error else {})}
+        return {
+            "mailbox": self.mailbox,
+            **self.counts,
+            **({"error": self.error} if self.error else {}),
+        }
 
 
 def connect(mailbox: Mailbox) -> BaseMailBox:
     timeout = settings.MAIL_IMAP_TIMEOUT
     box: BaseMailBox
     if mailbox.security == Security.SSL:
-        box = MailBox(mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context())
+        box = MailBox(
+            mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context()
+        )
     elif mailbox.security == Security.STARTTLS:
         box = MailBoxStartTls(
             mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context()
@@ -82,13 +87,14 @@ def fetch_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> FetchReport:
             # An empty uid_list would make imap-tools fetch ALL: ask only when there is news.
             for msg in box.fetch(uid_list=wanted, mark_seen=False) if wanted else ():
                 where = f"imap {mailbox.name}/{mailbox.folder} uidvalidity {validity} uid {msg.uid}"
+                raw = msg.raw if isinstance(msg, RawMessage) else bytes(msg.obj)
                 result = mail_receive(
-                    actor=mailbox.intake_user, mailbox=mailbox, raw=msg.raw, source=where
+                    actor=mailbox.intake_user, mailbox=mailbox, raw=raw, source=where
                 )
                 report.counts[result.outcome] = report.counts.get(result.outcome, 0) + 1
                 cursor.last_uid = int(msg.uid or 0)
                 _save(cursor, "")
-    except (OSError, socket.timeout, ssl.SSLError, CaseledgerError) as exc:
+    except (OSError, TimeoutError, ssl.SSLError, CaseledgerError) as exc:
         report.error = _describe(exc)
     except Exception as exc:  # imap-tools' own errors (login refused, bad folder, …)
         if type(exc).__module__.startswith("imap_tools") or "imaplib" in type(exc).__module__:

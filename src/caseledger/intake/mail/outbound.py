@@ -114,10 +114,14 @@ def mail_reply(*, actor: User, case: Case, body: str, to: str = "") -> MailMessa
     recipient = _recipient(case, to)
     if not recipient or not email_ok(recipient):
         raise ValidationFailed(
-            _("the customer has no e-mail address to reply to; give one"), field="to", code="required"
+            _("the customer has no e-mail address to reply to; give one"),
+            field="to",
+            code="required",
         )
-    mailbox = Mailbox.objects.filter(department_id=case.department_id, active=True).order_by("pk").first()
-    sender = mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
+    mailbox = (
+        Mailbox.objects.filter(department_id=case.department_id, active=True).order_by("pk").first()
+    )
+    sender = mailbox.address if mailbox else str(settings.DEFAULT_FROM_EMAIL)
     message = build_reply(case, body=text, to=recipient, sender=sender)
     raw = message.message().as_bytes()
     message_id = message.extra_headers["Message-ID"].strip("<>")

@@ -34,9 +34,12 @@ def _cut_at(lines: list[str]) -> int:
         if _WROTE.match(line):
             return i
         # "On Tue, 1 Dec 2026 at 10:00, Someone <a@b.c>" + "wrote:" on the next line.
-        if i + 1 < len(lines) and _WROTE.match(f"{line} {lines[i + 1].strip()}"):
-            if line.strip().lower().startswith("on ") or line.strip().startswith("在"):
-                return i
+        if (
+            i + 1 < len(lines)
+            and (line.strip().lower().startswith("on ") or line.strip().startswith("在"))
+            and _WROTE.match(f"{line} {lines[i + 1].strip()}")
+        ):
+            return i
         if _HEADER_START.match(line) and any(
             _HEADER_NEXT.match(following) for following in lines[i + 1 : i + 5]
         ):

@@ -132,7 +132,9 @@ def _ignore(actor, mailbox, raw, key, parsed, source, why: str) -> Received:
     with write_transaction():
         if _seen(key):
             return Received("duplicate", key, reason=_("already recorded"))
-        row = _row(mailbox, key, parsed, source, outcome=Outcome.IGNORED, reason=why, raw_sha256=sha)
+        row = _row(
+            mailbox, key, parsed, source, outcome=Outcome.IGNORED, reason=why, raw_sha256=sha
+        )
         _journal(actor, row, "mail.ignore", source=source, reason=why)
     return Received("ignored", key, reason=why)
 
@@ -158,7 +160,9 @@ def _record(actor, mailbox, raw, key, parsed, source) -> Received:
             )
             outcome, how = Outcome.THREADED, thread.how
         else:
-            case = intake_record(actor=actor, data=_intake_data(mailbox, parsed, text), source=label).case
+            case = intake_record(
+                actor=actor, data=_intake_data(mailbox, parsed, text), source=label
+            ).case
             outcome, how = Outcome.NEW_CASE, ""
         _attach(actor, case, raw, key, parsed)
         row = _row(

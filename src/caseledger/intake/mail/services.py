@@ -91,7 +91,9 @@ def _clean(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], 
 def _intake_user(value: Any, c: Collector) -> User | None:
     user = User.objects.filter(username=value).first() if isinstance(value, str) else value
     if not isinstance(user, User) or not user.is_active:
-        c.add("intake_user", _("user %(u)s does not exist or is inactive") % {"u": value}, "not_found")
+        c.add(
+            "intake_user", _("user %(u)s does not exist or is inactive") % {"u": value}, "not_found"
+        )
         return None
     return user
 

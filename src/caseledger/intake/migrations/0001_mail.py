@@ -6,86 +6,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_merge_department_active_and_password_change'),
-        ('cases', '0004_attachment_removal'),
+        ("accounts", "0003_merge_department_active_and_password_change"),
+        ("cases", "0004_attachment_removal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mailbox',
+            name="Mailbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=40, unique=True)),
-                ('address', models.CharField(max_length=254)),
-                ('category', models.CharField(default='other', max_length=40)),
-                ('host', models.CharField(blank=True, max_length=255)),
-                ('port', models.PositiveIntegerField(default=993)),
-                ('security', models.CharField(choices=[('ssl', 'SSL/TLS (port 993)'), ('starttls', 'STARTTLS (port 143)'), ('none', 'None (test servers only)')], default='ssl', max_length=10)),
-                ('username', models.CharField(blank=True, max_length=255)),
-                ('password', models.TextField(blank=True)),
-                ('folder', models.CharField(default='INBOX', max_length=200)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('intake_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=40, unique=True)),
+                ("address", models.CharField(max_length=254)),
+                ("category", models.CharField(default="other", max_length=40)),
+                ("host", models.CharField(blank=True, max_length=255)),
+                ("port", models.PositiveIntegerField(default=993)),
+                (
+                    "security",
+                    models.CharField(
+                        choices=[
+                            ("ssl", "SSL/TLS (port 993)"),
+                            ("starttls", "STARTTLS (port 143)"),
+                            ("none", "None (test servers only)"),
+                        ],
+                        default="ssl",
+                        max_length=10,
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=255)),
+                ("password", models.TextField(blank=True)),
+                ("folder", models.CharField(default="INBOX", max_length=200)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "intake_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MailboxCursor',
+            name="MailboxCursor",
             fields=[
-                ('mailbox', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='cursor', serialize=False, to='intake.mailbox')),
-                ('uidvalidity', models.BigIntegerField(blank=True, null=True)),
-                ('last_uid', models.BigIntegerField(default=0)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "mailbox",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="cursor",
+                        serialize=False,
+                        to="intake.mailbox",
+                    ),
+                ),
+                ("uidvalidity", models.BigIntegerField(blank=True, null=True)),
+                ("last_uid", models.BigIntegerField(default=0)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='QuarantinedMessage',
+            name="QuarantinedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raw_sha256', models.CharField(max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('stored', models.BooleanField(default=True)),
-                ('source', models.CharField(max_length=500)),
-                ('message_id', models.CharField(blank=True, max_length=255)),
-                ('sender', models.CharField(blank=True, max_length=320)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('mailbox', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.mailbox')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raw_sha256", models.CharField(max_length=64, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                ("stored", models.BooleanField(default=True)),
+                ("source", models.CharField(max_length=500)),
+                ("message_id", models.CharField(blank=True, max_length=255)),
+                ("sender", models.CharField(blank=True, max_length=320)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.mailbox",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MailMessage',
+            name="MailMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=255, unique=True)),
-                ('direction', models.CharField(choices=[('in', 'Received'), ('out', 'Sent')], max_length=3)),
-                ('source', models.CharField(max_length=500)),
-                ('address', models.CharField(blank=True, max_length=320)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('outcome', models.CharField(choices=[('new_case', 'Opened a case'), ('threaded', 'Added to a case'), ('ignored', 'Ignored (automatic or loop)'), ('pending', 'Sending'), ('sent', 'Sent'), ('failed', 'Not sent')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('raw_sha256', models.CharField(blank=True, max_length=64)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mail_messages', to='cases.case')),
-                ('mailbox', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='intake.mailbox')),
-                ('note', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.casenote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=255, unique=True)),
+                (
+                    "direction",
+                    models.CharField(choices=[("in", "Received"), ("out", "Sent")], max_length=3),
+                ),
+                ("source", models.CharField(max_length=500)),
+                ("address", models.CharField(blank=True, max_length=320)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("new_case", "Opened a case"),
+                            ("threaded", "Added to a case"),
+                            ("ignored", "Ignored (automatic or loop)"),
+                            ("pending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Not sent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("raw_sha256", models.CharField(blank=True, max_length=64)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mail_messages",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="intake.mailbox",
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.casenote",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['case', 'created_at'], name='mail_case_created')],
+                "indexes": [models.Index(fields=["case", "created_at"], name="mail_case_created")],
             },
         ),
     ]

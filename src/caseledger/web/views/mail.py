@@ -59,5 +59,7 @@ def _case_url(case) -> str:
 @web_view
 @require_GET
 def mail_quarantine(request: AuthedRequest) -> HttpResponseBase:
-    page = page_of(request, quarantine_list(actor=request.user, mailbox=request.GET.get("mailbox", "")))
+    page = page_of(
+        request, quarantine_list(actor=request.user, mailbox=request.GET.get("mailbox", ""))
+    )
     return render(request, "web/mail/quarantine.html", {"page": page})

@@ -18,7 +18,9 @@ def _mailbox(name: str):
 
     found = Mailbox.objects.select_related("intake_user", "department").filter(name=name).first()
     if found is None:
-        raise NotFound(f"mailbox {name!r} does not exist (see `caseledger mail mailboxes`)", field="mailbox")
+        raise NotFound(
+            f"mailbox {name!r} does not exist (see `caseledger mail mailboxes`)", field="mailbox"
+        )
     return found
 
 
@@ -73,7 +75,9 @@ class Command(VerbCommand):
     def handle_fetch(self, **options: Any) -> None:
         from caseledger.intake.mail.fetch import fetch_all
 
-        reports = [r.as_dict() for r in fetch_all(name=options.get("mailbox"), limit=options.get("limit"))]
+        reports = [
+            r.as_dict() for r in fetch_all(name=options.get("mailbox"), limit=options.get("limit"))
+        ]
         lines = [
             ", ".join(f"{k} {v}" for k, v in r.items() if k != "mailbox") or "nothing new"
             for r in reports
@@ -100,7 +104,7 @@ class Command(VerbCommand):
     def handle_quarantine(self, **options: Any) -> None:
         from caseledger.intake.mail.queries import quarantine_list
 
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": q.pk, "at": q.created_at.isoformat(), "mailbox": q.mailbox.name,
                 "source": q.source, "from": q.sender, "subject": q.subject,
@@ -109,7 +113,7 @@ class Command(VerbCommand):
             for q in quarantine_list(actor=None, mailbox=options.get("mailbox") or "")
         ]  # fmt: skip
         text = "\n".join(
-            f"{r['id']}  {r['at'][:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
+            f"{r['id']}  {str(r['at'])[:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
             for r in rows
         )
         self.emit(rows, text or "the quarantine is empty")
@@ -124,11 +128,25 @@ class Command(VerbCommand):
             password = os.environ.get(var, "") if var else getpass.getpass("IMAP password: ")
         data = {
             k: options[k]
-            for k in ("department", "address", "category", "host", "port", "security", "username", "folder")
+            for k in (
+                "department",
+                "address",
+                "category",
+                "host",
+                "port",
+                "security",
+                "username",
+                "folder",
+            )
         }
         mailbox = mailbox_create(
             actor=actor_named(options["as_user"]),
-            data={**data, "name": options["name"], "intake_user": options["intake_user"], "password": password},
+            data={
+                **data,
+                "name": options["name"],
+                "intake_user": options["intake_user"],
+                "password": password,
+            },
         )
         self.emit({"mailbox": mailbox.name, "id": mailbox.pk}, f"Added mailbox {mailbox.name}")
 
