@@ -121,3 +121,43 @@ def test_a_reply_to_a_held_case_is_quarantined_not_lost(mailbox, people, tmp_pat
     assert import_path(reply, mailbox=mailbox) == {"quarantined": 1}
     assert "hold" in QuarantinedMessage.objects.get().reason
     assert not CaseNote.objects.filter(case=case).exists()
+
+
+def test_an_administrator_adds_a_mailbox_and_sets_its_password_from_the_cli(
+    people, intake_user, monkeypatch, capsys
+):
+    from caseledger.intake.mail.services import mailbox_password
+    from caseledger.intake.models import Mailbox
+
+    monkeypatch.setenv("BOX_PW", "第一个密码")
+    call_command(
+        "mail", "mailbox-add", "cn", "--as", "adam", "--department", "sales",
+        "--address", "cn@caseledger.test", "--intake-user", "mailbot",
+        "--host", "imap.example.cn", "--password-env", "BOX_PW",
+    )  # fmt: skip
+    monkeypatch.setenv("BOX_PW", "second")
+    call_command("mail", "mailbox-password", "cn", "--as", "adam", "--password-env", "BOX_PW")
+
+    box = Mailbox.objects.get(name="cn")
+    assert mailbox_password(box) == "second" and "second" not in box.password
+    assert Entry.objects.filter(action="mailbox.update", reason="password set again").exists()
+    capsys.readouterr()
+    call_command("mail", "mailboxes", "--json")
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert (listed["name"], listed["host"], listed["intake_user"]) == (
+        "cn",
+        "imap.example.cn",
+        "mailbot",
+    )
+
+
+def test_only_an_administrator_configures_mailboxes(people, intake_user):
+    from caseledger.core.errors import PermissionDenied
+    from caseledger.intake.mail.services import mailbox_create
+
+    with pytest.raises(PermissionDenied):
+        mailbox_create(
+            actor=people.supervisor,
+            data={"name": "x", "department": people.sales, "address": "x@caseledger.test",
+                  "intake_user": intake_user},
+        )  # fmt: skip

@@ -32,6 +32,7 @@ class Command(VerbCommand):
         "import": "record old mail from a .eml file, an mbox, a Maildir or a folder of .eml files",
         "quarantine": "list messages that could not be recorded, with the reason",
         "mailbox-add": "add a mailbox (its IMAP password is sealed by the vault)",
+        "mailbox-password": "set a mailbox's IMAP password again (sealed under the active key)",
         "mailboxes": "list mailboxes and where polling stands",
     }
 
@@ -68,6 +69,25 @@ class Command(VerbCommand):
             "--password-env", metavar="VAR",
             help="read the IMAP password from this environment variable (else it is asked)",
         )  # fmt: skip
+
+    def add_mailbox_password_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        parser.add_argument("--password-env", metavar="VAR", help="else it is asked")
+
+    def handle_mailbox_password(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.intake.mail.services import mailbox_update
+
+        var = options.get("password_env")
+        password = os.environ.get(var, "") if var else getpass.getpass("IMAP password: ")
+        mailbox = mailbox_update(
+            actor=actor_named(options["as_user"]),
+            mailbox=_mailbox(options["name"]),
+            data={"password": password},
+            reason="password set again",
+        )
+        self.emit({"mailbox": mailbox.name}, f"Password of mailbox {mailbox.name} set")
 
     def add_mailboxes_arguments(self, parser):
         pass
