@@ -82,12 +82,16 @@ class MailMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.TextField(blank=True)  # how it was threaded, why it was ignored or failed
+    # A disposition that destroys the case leaves this row as a tombstone (case and note
+    # emptied, the sender and subject erased by intake.mail.erasure through `case_key`),
+    # so its Message-ID still stops an old mbox from bringing the case back.
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="mail_messages"
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="mail_messages"
     )
     note = models.ForeignKey(
-        CaseNote, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CaseNote, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    case_key = models.BigIntegerField(null=True, blank=True, db_index=True)  # case id, kept
     raw_sha256 = models.CharField(max_length=64, blank=True)  # the whole message, stored
     sent_at = models.DateTimeField(null=True, blank=True)  # the Date header, or when we sent
     created_at = models.DateTimeField()

@@ -161,3 +161,20 @@ def test_only_an_administrator_configures_mailboxes(people, intake_user):
             data={"name": "x", "department": people.sales, "address": "x@caseledger.test",
                   "intake_user": intake_user},
         )  # fmt: skip
+
+
+def test_a_destroyed_case_takes_its_mail_details_along_and_does_not_come_back(mailbox, tmp_path):
+    from caseledger.disposition.records import destroy
+
+    path = tmp_path / "gbk.eml"
+    path.write_bytes(sample("gbk.eml"))
+    import_path(path, mailbox=mailbox)
+    case = Case.objects.get()
+    before = MailMessage.objects.get()
+
+    destroy(case, "CD-TEST-1")
+
+    row = MailMessage.objects.get(pk=before.pk)
+    assert (row.case_id, row.address, row.subject, row.raw_sha256) == (None, "", "", "")
+    assert import_path(path, mailbox=mailbox) == {"duplicate": 1}
+    assert not Case.objects.exists()

@@ -136,7 +136,8 @@ def mail_reply(*, actor: User, case: Case, body: str, to: str = "") -> MailMessa
         row = MailMessage.objects.create(
             message_id=message_id, direction=Direction.OUTBOUND, mailbox=mailbox,
             source=f"reply by {actor.get_username()}", address=recipient,
-            subject=message.subject[:200], outcome=Outcome.PENDING, case=case, note=note,
+            subject=message.subject[:200], outcome=Outcome.PENDING, case=case, case_key=case.pk,
+            note=note,
             raw_sha256=attachment.sha256, created_at=clock.now(),
         )  # fmt: skip
         _journal(actor, row, "mail.send")

@@ -167,7 +167,8 @@ def _record(actor, mailbox, raw, key, parsed, source) -> Received:
         _attach(actor, case, raw, key, parsed)
         row = _row(
             mailbox, key, parsed, source,
-            outcome=outcome, reason=how, case=case, note=note, raw_sha256=hashlib.sha256(raw).hexdigest(),
+            outcome=outcome, reason=how, case=case, case_key=case.pk, note=note,
+            raw_sha256=hashlib.sha256(raw).hexdigest(),
         )  # fmt: skip
         _journal(actor, row, "mail.receive", source=source, reason=label)
     return Received(outcome, key, case=case, reason=how)
