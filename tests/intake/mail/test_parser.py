@@ -80,3 +80,9 @@ def test_a_bounce_without_a_sender_is_still_only_a_bounce():
         b"Content-Type: message/delivery-status\r\n\r\nAction: failed\r\n--b--\r\n"
     )
     assert "bounce" in parse(raw).automatic
+
+
+def test_a_sender_name_with_a_comma_keeps_its_address():
+    raw = b"From: =?utf-8?B?5byg77yMIFNhbiwgWmhhbmc=?= <zs@example.cn>\r\n\r\nhi"
+    parsed = parse(raw)
+    assert (parsed.sender_name, parsed.sender) == ("张， San, Zhang", "zs@example.cn")

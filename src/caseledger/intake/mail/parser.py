@@ -82,8 +82,7 @@ def _parse(raw: bytes) -> ParsedMail:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     if not msg.keys():
         raise Unparseable("the message has no headers")
-    name, sender = parseaddr(header_text(msg.get("From")))
-    sender = sender.strip().lower()
+    name, sender = _from(msg.get("From"))
     automatic = _automatic(msg, sender)
     if not sender or not email_ok(sender):
         if automatic:  # a bounce without a usable sender is still only a bounce
@@ -109,6 +108,17 @@ def _parse(raw: bytes) -> ParsedMail:
         files=tuple(files),
         automatic=automatic,
     )
+
+
+def _from(value: object) -> tuple[str, str]:
+    """(display name, lower-case address). The address is split off before the name is
+    decoded: a decoded name may hold a comma or brackets ("Zhang, San") that would
+    otherwise be read as a second address."""
+    if isinstance(value, str) and value.isascii():
+        name, address = parseaddr(value)
+        return header_text(name), address.strip().lower()
+    name, address = parseaddr(header_text(value))
+    return name, address.strip().lower()
 
 
 def _automatic(msg: Message, sender: str) -> str:
