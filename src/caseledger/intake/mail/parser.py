@@ -156,7 +156,9 @@ def _walk(msg: Message) -> list[Message]:
             raise Unparseable(f"the message has more than {MAX_PARTS} MIME parts")
         payload = part.get_payload()
         if part.is_multipart() and isinstance(payload, list):
-            stack.extend((child, depth + 1) for child in reversed(payload))
+            stack.extend(
+                (child, depth + 1) for child in reversed(payload) if isinstance(child, Message)
+            )
     return found
 
 
