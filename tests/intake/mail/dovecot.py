@@ -46,6 +46,10 @@ class Dovecot:
             pid = int(pid_file.read_text().split()[0])
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 15)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and pid_file.exists():
+                time.sleep(0.05)  # the master removes its pid file as it exits
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _owner() -> tuple[str, str, int, int]:
