@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint typecheck migrations-check messages install install-test browser clean
+.PHONY: run test lint typecheck migrations-check messages install install-test browser dovecot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,20 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's 'chromium' package for the browser tests" >&2; exit 1; fi; }
 
+# The e-mail tests talk IMAP to a throwaway Dovecot (tests/intake/mail/dovecot.py starts it
+# with its own config in a temp dir); only the binary is needed, no system-wide config.
+dovecot:
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's dovecot-imapd for the e-mail tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends dovecot-imapd >/dev/null; \
+	  else echo "dovecot is missing: install Debian's 'dovecot-imapd' package for the e-mail tests" >&2; exit 1; fi; }
+
 run: install
 	$(BIN)/caseledger up
 
-test: install-test browser
+test: install-test browser dovecot
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -397,6 +397,19 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_FILE_PATH = str(env_path("CASELEDGER_EMAIL_FILE_PATH", str(DATA_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env_str("CASELEDGER_EMAIL_FROM", "caseledger@localhost")
+# Sending (replies from the case page, reminders): SMTP when CASELEDGER_EMAIL_BACKEND is
+# django.core.mail.backends.smtp.EmailBackend. The password may come from a _FILE.
+EMAIL_HOST = env_str("CASELEDGER_SMTP_HOST", "localhost") or "localhost"
+EMAIL_PORT = env_int("CASELEDGER_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("CASELEDGER_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("CASELEDGER_SMTP_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("CASELEDGER_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("CASELEDGER_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("CASELEDGER_SMTP_TIMEOUT", 30)
+# Receiving (intake/mail, docs/operations/mail.md): mailboxes are records (`caseledger mail
+# mailbox-add`); the worker polls every active one this often.
+MAIL_FETCH_MINUTES = env_int("CASELEDGER_MAIL_FETCH_MINUTES", 5)
+MAIL_IMAP_TIMEOUT = env_int("CASELEDGER_MAIL_IMAP_TIMEOUT", 60)
 # Retention reminders go out this many days before a record's due date.
 RETENTION_REMIND_DAYS = env_int("CASELEDGER_RETENTION_REMIND_DAYS", 30)
 

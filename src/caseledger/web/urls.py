@@ -20,6 +20,7 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
+from caseledger.web.views import mail as mail_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
@@ -44,6 +45,8 @@ urlpatterns = [
     path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
+    path("cases/<int:pk>/mail-reply/", mail_views.case_mail_reply, name="case_mail_reply"),
+    path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
     path("queue/", queue_views.queue_view, name="queue"),
     path("phone/", phone.phone_entry, name="phone_entry"),
     path("notices/", clock_views.notices, name="notices"),

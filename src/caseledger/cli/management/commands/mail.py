@@ -1,0 +1,194 @@
+"""`caseledger mail fetch | import | quarantine | mailbox-add | mailboxes`: the e-mail channel
+from the command line (docs/operations/mail.md)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any
+
+from caseledger.cli.subcommands import VerbCommand
+from caseledger.core.context import via
+from caseledger.core.errors import NotFound, ValidationFailed
+
+
+def _mailbox(name: str):
+    from caseledger.intake.models import Mailbox
+
+    found = Mailbox.objects.select_related("intake_user", "department").filter(name=name).first()
+    if found is None:
+        raise NotFound(
+            f"mailbox {name!r} does not exist (see `caseledger mail mailboxes`)", field="mailbox"
+        )
+    return found
+
+
+class Command(VerbCommand):
+    help = "Receive complaints by e-mail: poll mailboxes, import old mail, list the quarantine."
+    json_output = True
+    verbs = {
+        "fetch": "read new mail from every active mailbox (or one) over IMAP and record it",
+        "import": "record old mail from a .eml file, an mbox, a Maildir or a folder of .eml files",
+        "quarantine": "list messages that could not be recorded, with the reason",
+        "mailbox-add": "add a mailbox (its IMAP password is sealed by the vault)",
+        "mailbox-password": "set a mailbox's IMAP password again (sealed under the active key)",
+        "mailboxes": "list mailboxes and where polling stands",
+    }
+
+    def __getattr__(self, name: str) -> Any:
+        # VerbCommand looks up add_<verb>_arguments and handle_<verb>; verbs may have "-".
+        if "-" in name:
+            return getattr(self, name.replace("-", "_"))
+        raise AttributeError(name)
+
+    def add_fetch_arguments(self, parser):
+        parser.add_argument("--mailbox", help="only this mailbox")
+        parser.add_argument("--limit", type=int, help="at most this many messages per mailbox")
+
+    def add_import_arguments(self, parser):
+        parser.add_argument("path", help="FILE.eml, FILE.mbox, a Maildir or a folder")
+        parser.add_argument("--mailbox", required=True, help="whose department and intake user")
+
+    def add_quarantine_arguments(self, parser):
+        parser.add_argument("--mailbox", default="")
+
+    def add_mailbox_add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        parser.add_argument("--department", required=True, help="department code or id")
+        parser.add_argument("--address", required=True, help="our address (replies come from it)")
+        parser.add_argument("--intake-user", required=True, help="cases are recorded as this user")
+        parser.add_argument("--category", default="other")
+        parser.add_argument("--host", default="", help="IMAP host; leave out for imports only")
+        parser.add_argument("--port", type=int, default=993)
+        parser.add_argument("--security", default="ssl", choices=["ssl", "starttls", "none"])
+        parser.add_argument("--username", default="")
+        parser.add_argument("--folder", default="INBOX")
+        parser.add_argument(
+            "--password-env", metavar="VAR",
+            help="read the IMAP password from this environment variable (else it is asked)",
+        )  # fmt: skip
+
+    def add_mailbox_password_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        parser.add_argument("--password-env", metavar="VAR", help="else it is asked")
+
+    def handle_mailbox_password(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.intake.mail.services import mailbox_update
+
+        var = options.get("password_env")
+        password = os.environ.get(var, "") if var else getpass.getpass("IMAP password: ")
+        mailbox = mailbox_update(
+            actor=actor_named(options["as_user"]),
+            mailbox=_mailbox(options["name"]),
+            data={"password": password},
+            reason="password set again",
+        )
+        self.emit({"mailbox": mailbox.name}, f"Password of mailbox {mailbox.name} set")
+
+    def add_mailboxes_arguments(self, parser):
+        pass
+
+    def handle_fetch(self, **options: Any) -> None:
+        from caseledger.intake.mail.fetch import fetch_all
+
+        reports = [
+            r.as_dict() for r in fetch_all(name=options.get("mailbox"), limit=options.get("limit"))
+        ]
+        lines = [
+            ", ".join(f"{k} {v}" for k, v in r.items() if k != "mailbox") or "nothing new"
+            for r in reports
+        ]
+        self.emit(
+            reports,
+            "\n".join(f"{r['mailbox']}: {line}" for r, line in zip(reports, lines, strict=True))
+            or "no active mailbox with an IMAP host",
+        )
+
+    def handle_import(self, **options: Any) -> None:
+        from caseledger.intake.mail.imports import import_path
+
+        path = Path(options["path"]).expanduser()
+        if not path.exists():
+            raise ValidationFailed(f"{path} does not exist", field="path")
+        mailbox = _mailbox(options["mailbox"])
+        bar = self.progress(None, "messages")
+        with via("import"):
+            counts = import_path(path, mailbox=mailbox, progress=bar.update)
+        bar.close()
+        self.emit(counts, ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no messages")
+
+    def handle_quarantine(self, **options: Any) -> None:
+        from caseledger.intake.mail.queries import quarantine_list
+
+        rows: list[dict[str, Any]] = [
+            {
+                "id": q.pk, "at": q.created_at.isoformat(), "mailbox": q.mailbox.name,
+                "source": q.source, "from": q.sender, "subject": q.subject,
+                "reason": q.reason, "sha256": q.raw_sha256, "size": q.size,
+            }
+            for q in quarantine_list(actor=None, mailbox=options.get("mailbox") or "")
+        ]  # fmt: skip
+        text = "\n".join(
+            f"{r['id']}  {str(r['at'])[:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
+            for r in rows
+        )
+        self.emit(rows, text or "the quarantine is empty")
+
+    def handle_mailbox_add(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.intake.mail.services import mailbox_create
+
+        password = ""
+        if options.get("host"):
+            var = options.get("password_env")
+            password = os.environ.get(var, "") if var else getpass.getpass("IMAP password: ")
+        data = {
+            k: options[k]
+            for k in (
+                "department",
+                "address",
+                "category",
+                "host",
+                "port",
+                "security",
+                "username",
+                "folder",
+            )
+        }
+        mailbox = mailbox_create(
+            actor=actor_named(options["as_user"]),
+            data={
+                **data,
+                "name": options["name"],
+                "intake_user": options["intake_user"],
+                "password": password,
+            },
+        )
+        self.emit({"mailbox": mailbox.name, "id": mailbox.pk}, f"Added mailbox {mailbox.name}")
+
+    def handle_mailboxes(self, **options: Any) -> None:
+        from caseledger.intake.mail.queries import mailbox_list
+        from caseledger.intake.models import MailboxCursor
+
+        rows = []
+        for box in mailbox_list():
+            cursor = MailboxCursor.objects.filter(mailbox=box).first()
+            rows.append({
+                "name": box.name, "department": box.department.code, "address": box.address,
+                "host": box.host, "active": box.active, "intake_user": box.intake_user.username,
+                "fetched_at": cursor.fetched_at.isoformat() if cursor and cursor.fetched_at else None,
+                "last_error": cursor.last_error if cursor else "",
+            })  # fmt: skip
+        self.emit(
+            rows,
+            "\n".join(
+                f"{r['name']}  {r['department']}  {r['address']}  {r['host'] or '(imports only)'}"
+                f"  {r['last_error'] or ''}"
+                for r in rows
+            )
+            or "no mailboxes",
+        )

@@ -1,0 +1,27 @@
+"""Reads of the e-mail channel, scoped by what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from caseledger.accounts.access import department_ids
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.intake.models import Mailbox, QuarantinedMessage
+
+
+def quarantine_list(*, actor: User | None, mailbox: str = "") -> QuerySet[QuarantinedMessage]:
+    """Quarantined messages of the departments whose cases the actor may view (`None`: the
+    system itself, for the CLI). Only headers and the reason: the content stays a file."""
+    rows = QuarantinedMessage.objects.select_related("mailbox", "department")
+    if actor is not None:
+        allowed = department_ids(actor, Perm.CASE_VIEW)
+        if allowed is not None:
+            rows = rows.filter(department_id__in=allowed)
+    if mailbox:
+        rows = rows.filter(mailbox__name=mailbox)
+    return rows.order_by("-created_at", "-id")
+
+
+def mailbox_list() -> QuerySet[Mailbox]:
+    return Mailbox.objects.select_related("department", "intake_user").order_by("name")

@@ -1,0 +1,59 @@
+"""The e-mail channel's pages: a reply sent from the case page, and the quarantine list,
+each only for the people who may see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from caseledger.cases.models import Case, CaseNote, NoteKind
+from caseledger.intake.mail.imports import import_path
+from tests.intake.mail.conftest import intake_user, mailbox, sample  # noqa: F401
+
+
+@pytest.fixture
+def emailed_case(mailbox, tmp_path, settings):  # noqa: F811
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name in ("gbk.eml", "malformed.eml"):
+        (tmp_path / name).write_bytes(sample(name))
+        import_path(tmp_path / name, mailbox=mailbox)
+    return Case.objects.get()
+
+
+def test_an_agent_replies_by_email_from_the_case_page(login, people, emailed_case):
+    client = login(people.agent)
+    page = client.get(f"/cases/{emailed_case.pk}/")
+    assert b'id="mail-reply"' in page.content
+
+    response = client.post(
+        f"/cases/{emailed_case.pk}/mail-reply/", {"body": "已为您安排更换。", "to": ""}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "wangxm@example.cn" in response.content.decode()
+    (sent,) = mail.outbox
+    assert emailed_case.reference in sent.subject
+    note = CaseNote.objects.get(case=emailed_case)
+    assert note.kind == NoteKind.OUTBOUND and note.body == "已为您安排更换。"
+
+
+def test_an_empty_reply_is_refused_with_a_message_and_nothing_sent(login, people, emailed_case):
+    response = login(people.agent).post(
+        f"/cases/{emailed_case.pk}/mail-reply/", {"body": ""}, follow=True
+    )
+    assert "The reply was not sent" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_an_outsider_can_neither_reply_nor_see_the_quarantine(login, people, emailed_case):
+    client = login(people.outsider)
+    assert client.post(f"/cases/{emailed_case.pk}/mail-reply/", {"body": "x"}).status_code == 404
+    page = client.get("/mail/quarantine/").content.decode()
+    assert 'id="quarantine-empty"' in page
+    assert not mail.outbox
+
+
+def test_the_quarantine_lists_the_reason(login, people, emailed_case):
+    page = login(people.agent).get("/mail/quarantine/").content.decode()
+    assert "no valid sender address" in page
+    assert "support" in page
