@@ -75,7 +75,11 @@ def resolve_department(value: Any, c: Collector, field: str = "department") -> D
     return department
 
 
-def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], Collector]:
+def customer_fields_clean(
+    data: Mapping[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], Collector]:
+    """The checks `customer_create`/`customer_update` apply to a customer's own fields;
+    shared with the spreadsheet import."""
     c = Collector()
     c.unknown(data, (*CUSTOMER_FIELDS, "contact_points") if creating else CUSTOMER_FIELDS)
     clean: dict[str, Any] = {}
@@ -98,9 +102,10 @@ def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[st
     return clean, c
 
 
-def _clean_contact(
+def contact_clean(
     data: Mapping[str, Any], c: Collector, prefix: str, kind_default: str | None = None
 ) -> dict[str, Any]:
+    """The checks of one contact point; shared with the spreadsheet import."""
     clean: dict[str, Any] = {}
     scoped = {f"{prefix}{k}": v for k, v in data.items()}
     for key in sorted(set(data) - set(CONTACT_FIELDS)):
@@ -123,7 +128,7 @@ def _clean_contact(
 
 
 def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Customer:
-    clean, c = _clean_customer(data, creating=True)
+    clean, c = customer_fields_clean(data, creating=True)
     contacts_in = data.get("contact_points") or []
     if not isinstance(contacts_in, list):
         c.add("contact_points", "must be a list")
@@ -131,7 +136,7 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     contacts = []
     for i, item in enumerate(contacts_in):
         if isinstance(item, Mapping):
-            contacts.append(_clean_contact(item, c, f"contact_points[{i}]."))
+            contacts.append(contact_clean(item, c, f"contact_points[{i}]."))
         else:
             c.add(f"contact_points[{i}]", "must be an object with kind and value")
     department = clean.get("department")
@@ -216,7 +221,7 @@ def customer_update(
     expected_version: int | None = None,
 ) -> Customer:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
-    clean, c = _clean_customer(data, creating=False)
+    clean, c = customer_fields_clean(data, creating=False)
     if clean.get("department") is not None:
         require(actor, Perm.CUSTOMER_MODIFY, clean["department"].pk)
     c.raise_if_any()
@@ -265,7 +270,7 @@ def contact_point_add(
 ) -> ContactPoint:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     c = Collector()
-    clean = _clean_contact(data, c, "")
+    clean = contact_clean(data, c, "")
     c.raise_if_any()
     with write_transaction():
         customer = _locked(customer)
@@ -290,7 +295,7 @@ def contact_point_update(
         "verified_at": point.verified_at,
         **data,
     }
-    clean = _clean_contact(merged, c, "")
+    clean = contact_clean(merged, c, "")
     c.raise_if_any()
     with write_transaction():
         customer = _locked(customer)
