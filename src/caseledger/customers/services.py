@@ -41,6 +41,10 @@ CUSTOMER_FIELDS = (
     "tags",
 )
 CONTACT_FIELDS = ("kind", "value", "label", "is_primary", "verified_at")
+# Computed once: an enum's `.values` builds a new list each time.
+_CUSTOMER_KINDS = tuple(CustomerKind.values)
+_CONTACT_KINDS = tuple(ContactKind.values)
+_RELATIONSHIPS = tuple(RelationshipStatus.values)
 
 
 def customer_state(customer: Customer) -> dict[str, Any]:
@@ -84,7 +88,7 @@ def customer_fields_clean(
     c.unknown(data, (*CUSTOMER_FIELDS, "contact_points") if creating else CUSTOMER_FIELDS)
     clean: dict[str, Any] = {}
     if creating or "kind" in data:
-        clean["kind"] = c.choice(data, "kind", CustomerKind.values, required=True)
+        clean["kind"] = c.choice(data, "kind", _CUSTOMER_KINDS, required=True)
     if creating or "name" in data:
         clean["name"] = c.text(data, "name", required=True, max_length=200)
     if creating or "department" in data:
@@ -93,7 +97,7 @@ def customer_fields_clean(
             c.add("department", "is required", "required")
     if "relationship_status" in data:
         clean["relationship_status"] = c.choice(
-            data, "relationship_status", RelationshipStatus.values, required=True
+            data, "relationship_status", _RELATIONSHIPS, required=True
         )
     if "relationship_ended_on" in data:
         clean["relationship_ended_on"] = c.day(data, "relationship_ended_on")
@@ -111,7 +115,7 @@ def contact_clean(
     for key in sorted(set(data) - set(CONTACT_FIELDS)):
         c.add(f"{prefix}{key}", "is not a field of a contact point", "unknown_field")
     kind = (
-        c.choice(scoped, f"{prefix}kind", ContactKind.values, required=kind_default is None)
+        c.choice(scoped, f"{prefix}kind", _CONTACT_KINDS, required=kind_default is None)
         or kind_default
     )
     value = c.text(scoped, f"{prefix}value", required=True, max_length=300)

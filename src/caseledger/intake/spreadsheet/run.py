@@ -17,6 +17,7 @@ from caseledger.intake.spreadsheet.plan import Plan, Planner
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.rows import Parsed, Problem, parse_row
 from caseledger.intake.spreadsheet.write import ChunkWriter
+from caseledger.journal.bulk import insert_rows
 from caseledger.journal.services import write_transaction
 
 Progress = Callable[[int], None]
@@ -29,15 +30,12 @@ def _chunks(rows: Iterator[tuple[int, list[str]]], size: int) -> Iterator[list]:
 
 
 def _problems(batch: ImportBatch, found: list[Problem]) -> None:
-    ImportProblem.objects.bulk_create(
-        [
-            ImportProblem(
-                batch=batch, row=p.row, field=p.field[:100], code=p.code, message=p.message
-            )
-            for p in found
-        ],
-        batch_size=2000,
-    )
+    if found:
+        insert_rows(
+            ImportProblem,
+            ("batch_id", "row", "field", "code", "message"),
+            [(batch.pk, p.row, p.field[:100], p.code[:40], p.message) for p in found],
+        )
 
 
 def _count(batch: ImportBatch, plan: Plan, rows: int, *, written: bool) -> dict[str, int]:

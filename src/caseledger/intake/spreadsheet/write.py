@@ -30,6 +30,7 @@ from caseledger.journal import bulk
 from caseledger.journal.bulk import encode
 
 Item = tuple[str, str, str, str, str]
+REF_COLUMNS = ("department_id", "object_type", "external_id", "object_id", "batch_id")
 
 
 class ChunkWriter:
@@ -50,11 +51,11 @@ class ChunkWriter:
         self.now_db, self.now_json = self.times.pair(self.now_us)
         items: list[Item] = []
         reasons: list[str] = []
-        refs: list[ExternalRef] = []
+        refs: list[tuple] = []
         ids = self._customers(plan, items, reasons, refs, planner_seen)
         case_range = self._cases(plan, ids, items, reasons, refs, planner_seen)
         if refs:
-            ExternalRef.objects.bulk_create(refs, batch_size=2000)
+            bulk.insert_rows(ExternalRef, REF_COLUMNS, refs)
         if items:
             self.batch.last_seq, _ = bulk.append_rendered(
                 items, actor=self.actor, reasons=reasons, via="import"
@@ -119,14 +120,8 @@ class ChunkWriter:
         encoded = [*map(encode, values), self.now_json, self.now_json, *map(encode, tail)]
         return row, encoded
 
-    def _ref(self, kind: str, key: str, object_id: int) -> ExternalRef:
-        return ExternalRef(
-            department_id=self.department_id,
-            object_type=kind,
-            external_id=key,
-            object_id=object_id,
-            batch=self.batch,
-        )
+    def _ref(self, kind: str, key: str, object_id: int) -> tuple:
+        return (self.department_id, kind, key, object_id, self.batch.pk)
 
     def _cases(self, plan, ids, items, reasons, refs, seen) -> tuple[int | None, int | None]:
         if not plan.cases:
