@@ -48,3 +48,15 @@ def write_xlsx(path: Path, rows: list[list], header=None) -> Path:
         sheet.append(row)
     book.save(path)
     return path
+
+
+def batch_for(people, path, actor=None, **kwargs):
+    from caseledger.intake.spreadsheet.services import batch_create
+
+    return batch_create(
+        actor=actor or people.agent,
+        path=path,
+        filename=path.name,
+        department=kwargs.pop("department", "sales"),
+        **kwargs,
+    )

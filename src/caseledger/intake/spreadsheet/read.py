@@ -2,7 +2,7 @@
 Chinese Excel writes as "CSV"), and XLSX through python-calamine. Every cell comes out as
 text (stripped); rows are numbered as the spreadsheet shows them (the header is row 1).
 
-Memory: CSV is decoded and split incrementally; XLSX rows are handed on one at a time
+Memory: CSV is checked for its encoding, then decoded and split, block by block; XLSX rows are handed on one at a time
 (calamine keeps the sheet's cells, not Python objects for every row).
 """
 
@@ -34,26 +34,37 @@ def _refuse(message: str, code: str = "unreadable") -> ValidationFailed:
     return ValidationFailed(message, field="file", code=code)
 
 
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 when the first 64 KiB decode as UTF-8 (a character cut at the end is fine),
-    else GB18030: every byte string that is not UTF-8 in a Chinese office is GBK/GB18030."""
+def detect_encoding(head: bytes, rest: Iterator[bytes] = iter(())) -> str:
+    """UTF-8 when the whole file decodes as UTF-8, else GB18030: a byte string that is not
+    UTF-8 in a Chinese office is GBK/GB18030. The whole file is read (at disk speed, in C)
+    because an export often starts with ASCII and meets its first Chinese name later."""
     if head.startswith(BOM):
         return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        decoder.decode(head, final=False)
+        for block in rest:
+            decoder.decode(block, final=False)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
 
 
+def _blocks(fh) -> Iterator[bytes]:
+    while block := fh.read(1 << 20):
+        yield block
+
+
 def open_sheet(path: Path) -> Sheet:
     with path.open("rb") as fh:
         head = fh.read(SNIFF)
-    if head.startswith(XLSX_MAGIC):
-        return _xlsx(path)
-    if b"\x00" in head and not head.startswith(BOM):
-        raise _refuse("is neither CSV text nor an XLSX workbook")
-    return _csv(path, detect_encoding(head))
+        if head.startswith(XLSX_MAGIC):
+            return _xlsx(path)
+        if b"\x00" in head and not head.startswith(BOM):
+            raise _refuse("is neither CSV text nor an XLSX workbook")
+        encoding = detect_encoding(head, _blocks(fh))
+    return _csv(path, encoding)
 
 
 def _text_rows(path: Path, encoding: str) -> Iterator[list[str]]:
@@ -122,7 +133,7 @@ def sniff_bytes(data: bytes) -> str:
     """For tests and the upload form: which reader a file would get."""
     if data.startswith(XLSX_MAGIC):
         return "xlsx"
-    return detect_encoding(data[:SNIFF])
+    return detect_encoding(data)
 
 
 __all__ = ["Sheet", "detect_encoding", "open_sheet", "sniff_bytes", "xlsx_text"]
