@@ -12,6 +12,7 @@ from caseledger.web.views import (
     files,
     history,
     identifiers,
+    imports,
     journal,
     privacy,
     reminders,
@@ -32,6 +33,14 @@ urlpatterns = [
     path("account/password/", auth.password_change, name="password_change"),
     path("search/", search_views.search_page, name="search"),
     path("cases/", cases.case_list_view, name="case_list"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
+    path(
+        "imports/<int:batch_id>/report.<str:fmt>", imports.import_report, name="import_report"
+    ),
+    path(
+        "imports/<int:batch_id>/<str:verb>", imports.import_action, name="import_action"
+    ),
     path("cases/export.csv", files.case_export, name="case_export"),
     path("cases/export.xlsx", files.case_export_xlsx, name="case_export_xlsx"),
     path("cases/new/", cases.case_create, name="case_create"),

@@ -32,6 +32,7 @@ from caseledger.intake.spreadsheet.models import (
     ImportKind,
     ImportMapping,
     ImportMode,
+    ImportProblem,
 )
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.run import COUNTERS, Progress, run_pass
@@ -247,6 +248,24 @@ def batch_commit(
         run_pass(batch, actor=actor, write=True, keep_problems=keep, chunk_size=chunk_size, progress=progress)
     batch.refresh_from_db()
     set_status(actor, batch, BatchStatus.DONE)
+    return batch
+
+
+def batch_fail(*, actor: User, batch: ImportBatch, error: ValidationFailed) -> ImportBatch:
+    """A file that turned out unreadable part-way (a broken XLSX, bytes that are no text):
+    the batch is refused with the reason as its report's row 0. Records committed before
+    stay, and can be undone."""
+    with write_transaction():
+        ImportProblem.objects.create(
+            batch=batch,
+            row=0,
+            field=(error.field or "file")[:100],
+            code=error.code[:40],
+            message=error.message,
+        )
+    batch.refresh_from_db()
+    status = BatchStatus.DONE if batch.high_water else BatchStatus.REFUSED
+    set_status(actor, batch, status, error.message[:200])
     return batch
 
 

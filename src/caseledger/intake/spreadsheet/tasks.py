@@ -16,16 +16,20 @@ def import_run(batch_id: int, actor_id: int, commit: bool) -> dict[str, Any]:
     that is no longer checked or running is left alone."""
     from caseledger.accounts.models import User
     from caseledger.intake.spreadsheet.models import BatchStatus, ImportBatch
-    from caseledger.intake.spreadsheet.services import batch_check, batch_commit
+    from caseledger.core.errors import ValidationFailed
+    from caseledger.intake.spreadsheet.services import batch_check, batch_commit, batch_fail
 
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = User.objects.get(pk=actor_id)
     if batch.status not in (BatchStatus.CHECKED, BatchStatus.RUNNING):
         return {"skipped": batch.status}
-    if commit:
-        batch = batch_commit(actor=actor, batch=batch)
-    elif batch.status == BatchStatus.CHECKED:
-        batch = batch_check(actor=actor, batch=batch)
+    try:
+        if commit:
+            batch = batch_commit(actor=actor, batch=batch)
+        elif batch.status == BatchStatus.CHECKED:
+            batch = batch_check(actor=actor, batch=batch)
+    except ValidationFailed as exc:  # the file is unreadable past its header
+        batch = batch_fail(actor=actor, batch=batch, error=exc)
     return {"batch": batch.pk, "status": batch.status, "bad": batch.rows_bad}
 
 
