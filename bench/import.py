@@ -96,8 +96,17 @@ def main() -> None:
         run("demo", "--cases", "0", "--customers", "1", "--no-verify", "--archive", "0")
         started = time.perf_counter()
         result = run(
-            "import", str(sheet), "--as", "service.agent1", "--department", "service",
-            "--commit", "--mode", args.mode, "--chunk-size", "5000",
+            "import",
+            str(sheet),
+            "--as",
+            "service.agent1",
+            "--department",
+            "service",
+            "--commit",
+            "--mode",
+            args.mode,
+            "--chunk-size",
+            "5000",
         )
         seconds = time.perf_counter() - started
     if result["cases_created"] != rows:
@@ -114,8 +123,10 @@ def main() -> None:
         f"{demo['customers']:,} customers, {demo_rate:,.0f} cases/s"
     )
     print(f"import / demo loader: {import_rate / demo_rate:.2f}")
-    print(f"target: {rows:,} rows in <= {60 * rows / 1_000_000:.1f} s: "
-          f"{'pass' if seconds <= 60 * rows / 1_000_000 else 'not met'}")
+    print(
+        f"target: {rows:,} rows in <= {60 * rows / 1_000_000:.1f} s: "
+        f"{'pass' if seconds <= 60 * rows / 1_000_000 else 'not met'}"
+    )
 
 
 if __name__ == "__main__":

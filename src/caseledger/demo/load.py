@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.core import clock

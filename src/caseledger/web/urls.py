@@ -35,12 +35,8 @@ urlpatterns = [
     path("cases/", cases.case_list_view, name="case_list"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
-    path(
-        "imports/<int:batch_id>/report.<str:fmt>", imports.import_report, name="import_report"
-    ),
-    path(
-        "imports/<int:batch_id>/<str:verb>", imports.import_action, name="import_action"
-    ),
+    path("imports/<int:batch_id>/report.<str:fmt>", imports.import_report, name="import_report"),
+    path("imports/<int:batch_id>/<str:verb>", imports.import_action, name="import_action"),
     path("cases/export.csv", files.case_export, name="case_export"),
     path("cases/export.xlsx", files.case_export_xlsx, name="case_export_xlsx"),
     path("cases/new/", cases.case_create, name="case_create"),

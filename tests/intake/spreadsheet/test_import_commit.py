@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from caseledger.cases.models import Case
-from caseledger.customers.models import Customer
-from caseledger.intake.spreadsheet.services import batch_check, batch_commit, batch_create
+from caseledger.intake.spreadsheet.services import batch_commit, batch_create
 from caseledger.journal.models import Entry
 from caseledger.journal.reconcile import reconcile
 from caseledger.journal.verify import verify_chain

@@ -50,8 +50,15 @@ print(json.dumps({
 
 def _rows() -> list[list[str]]:
     return [
-        [f"EXT-{n}", "complaint", "billing", f"row {n}", "", f"客户{n % 700}",
-         f"1380013{n % 700:04d}"]
+        [
+            f"EXT-{n}",
+            "complaint",
+            "billing",
+            f"row {n}",
+            "",
+            f"客户{n % 700}",
+            f"1380013{n % 700:04d}",
+        ]
         for n in range(ROWS)
     ]
 
@@ -84,8 +91,20 @@ def test_an_import_killed_at_random_points_and_resumed_leaves_every_row_exactly_
         assert setup.wait(timeout=120) == 0, setup.stderr.read() if setup.stderr else ""
         sheet = write_csv(tmp_path / "cases.csv", _rows())
         command = [
-            "-m", "caseledger", "import", str(sheet), "--as", "agent", "--department", "sales",
-            "--commit", "--mode", "valid-only", "--chunk-size", "100", "--no-progress",
+            "-m",
+            "caseledger",
+            "import",
+            str(sheet),
+            "--as",
+            "agent",
+            "--department",
+            "sales",
+            "--commit",
+            "--mode",
+            "valid-only",
+            "--chunk-size",
+            "100",
+            "--no-progress",
         ]
         kills, resumed = 0, 0
         for _ in range(4):

@@ -55,14 +55,19 @@ def test_importing_the_same_file_twice_skips_every_row_as_a_duplicate(people, tm
 def test_a_phone_already_on_file_files_the_case_under_that_customer(people, tmp_path):
     known = make_customer(people.agent, people.sales)
     phone = known.contact_points.get(kind="phone").value  # E.164; the sheet has it local
-    rows = [good_row(1, phone=phone.removeprefix("+86")), good_row(2, phone="13800135555"),
-            good_row(3, phone="138 0013 5555")]
+    rows = [
+        good_row(1, phone=phone.removeprefix("+86")),
+        good_row(2, phone="13800135555"),
+        good_row(3, phone="138 0013 5555"),
+    ]
     batch = batch_commit(
         actor=people.agent, batch=batch_for(people, write_csv(tmp_path / "c.csv", rows))
     )
     assert (batch.cases_created, batch.customers_created) == (3, 1)
     assert Case.objects.get(subject="投诉 1").customer == known
-    assert Case.objects.get(subject="投诉 2").customer == Case.objects.get(subject="投诉 3").customer
+    assert (
+        Case.objects.get(subject="投诉 2").customer == Case.objects.get(subject="投诉 3").customer
+    )
 
 
 def test_a_customers_import_skips_customers_known_by_phone(people, tmp_path):
@@ -110,9 +115,7 @@ def test_undo_is_refused_once_someone_changed_an_imported_case(people, tmp_path)
 
 
 @pytest.mark.parametrize("who", ["auditor", "outsider"])
-def test_someone_who_may_not_change_the_departments_records_cannot_import(
-    people, tmp_path, who
-):
+def test_someone_who_may_not_change_the_departments_records_cannot_import(people, tmp_path, who):
     path = write_csv(tmp_path / "c.csv", [good_row(1)])
     with pytest.raises(PermissionDenied):
         batch_for(people, path, actor=getattr(people, who))

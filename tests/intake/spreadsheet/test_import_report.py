@@ -59,15 +59,18 @@ def test_a_dry_run_reports_every_bad_row_by_row_field_and_reason_and_writes_noth
     assert (batch.rows_total, batch.rows_bad, batch.rows_duplicate) == (10, 8, 1)
     assert Case.objects.count() == cases
     assert Entry.objects.filter(action__in=["case.create", "customer.create"]).count() == (
-        Entry.objects.filter(action__in=["case.create", "customer.create"], seq__lte=entries)
-        .count()
+        Entry.objects.filter(
+            action__in=["case.create", "customer.create"], seq__lte=entries
+        ).count()
     ), "a dry run journals no record"
     assert batch.status == "checked"
 
 
 def test_the_report_downloads_as_csv_and_xlsx_in_the_readers_language(people, tmp_path):
     rows = [good_row(1), [*good_row(2)[:3], "", *good_row(2)[4:]]]
-    batch = batch_check(actor=people.agent, batch=batch_for(people, write_csv(tmp_path / "a.csv", rows)))
+    batch = batch_check(
+        actor=people.agent, batch=batch_for(people, write_csv(tmp_path / "a.csv", rows))
+    )
     with translation.override("zh-hans"):
         data = report.as_csv(batch)
         xlsx = report.as_xlsx(batch)

@@ -32,9 +32,7 @@ def test_a_csv_in_any_office_encoding_imports_its_chinese_text_intact(
     assert Case.objects.get(subject="投诉 1").customer.name == "客户1"
 
 
-def test_a_gb18030_file_whose_first_kilobytes_are_ascii_is_still_read_as_gb18030(
-    people, tmp_path
-):
+def test_a_gb18030_file_whose_first_kilobytes_are_ascii_is_still_read_as_gb18030(people, tmp_path):
     rows = [
         [f"EXT-{n}", "complaint", "service", f"subject {n}", "", f"name {n}", f"1380013{n:04d}"]
         for n in range(1, 3000)
@@ -63,8 +61,15 @@ def test_a_mapping_saved_once_is_reused_by_name_for_chinese_headers(people, tmp_
     header = ["编号", "类型", "类别", "标题", "时间", "姓名", "手机"]
     columns = dict(
         zip(
-            ["external_id", "kind", "category", "subject", "received_at", "customer_name",
-             "customer_phone"],
+            [
+                "external_id",
+                "kind",
+                "category",
+                "subject",
+                "received_at",
+                "customer_name",
+                "customer_phone",
+            ],
             header,
             strict=True,
         )

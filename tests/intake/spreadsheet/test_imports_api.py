@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from caseledger.cases.models import Case
-from tests.intake.conftest import api_as  # noqa: F401
 from tests.intake.spreadsheet.helpers import good_row, write_csv
 
 pytestmark = pytest.mark.clock(dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC))
@@ -47,8 +46,15 @@ def test_an_upload_is_checked_then_committed_and_its_report_downloads(people, ap
 def test_a_saved_mapping_is_used_by_an_upload(people, api_as, tmp_path):
     client = api_as(people.agent)
     header = ["编号", "类型", "类别", "标题", "时间", "姓名", "手机"]
-    names = ["external_id", "kind", "category", "subject", "received_at", "customer_name",
-             "customer_phone"]
+    names = [
+        "external_id",
+        "kind",
+        "category",
+        "subject",
+        "received_at",
+        "customer_name",
+        "customer_phone",
+    ]
     saved = client.post(
         "/import-mappings",
         {"name": "crm", "kind": "cases", "columns": dict(zip(names, header, strict=True))},
@@ -75,8 +81,6 @@ def test_an_upload_without_the_right_scope_or_role_is_refused(
 def test_garbage_uploads_are_refused_by_name(people, api_as):
     client = api_as(people.agent)
     for content in (b"", b"\x00\x01\x02garbage", b"PK\x03\x04not a zip", b"a,b\n1,2\n"):
-        answer = client.upload(
-            "/imports", {"file": io.BytesIO(content), "department": "sales"}
-        )
+        answer = client.upload("/imports", {"file": io.BytesIO(content), "department": "sales"})
         assert answer.status_code == 422, (content, answer.content)
         assert answer.json()["error"]["field"] in ("file", "columns"), answer.content

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from caseledger.cases.models import Case
 from caseledger.intake.spreadsheet.models import ImportBatch
 from tests.intake.spreadsheet.helpers import good_row, write_csv
-from tests.web.conftest import login  # noqa: F401
 
 pytestmark = pytest.mark.clock(dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC))
 
@@ -81,9 +80,7 @@ def test_a_garbage_file_never_gives_a_500(people, login, content, name):
         assert client.get(answer["Location"]).status_code == 200
 
 
-def test_a_file_unreadable_past_its_header_refuses_the_batch_with_the_reason(
-    people, login
-):
+def test_a_file_unreadable_past_its_header_refuses_the_batch_with_the_reason(people, login):
     client = login(people.agent)
     content = b"subject,kind,category\n" + b'"x' + b"y" * 200_000 + b'",complaint,service\n'
     answer = _post(client, people, "big.csv", content, commit=True)

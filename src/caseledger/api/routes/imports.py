@@ -175,7 +175,7 @@ def import_report(request: HttpRequest, batch_id: int, format: str = "json") -> 
         return response
     if format != "json":
         raise ValidationFailed("must be json, csv or xlsx", field="format")
-    problems = []
+    problems: list = []
     for item in report.rows(batch):
         if len(problems) == REPORT_LIMIT:
             break

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from caseledger.core.errors import ValidationFailed
+from caseledger.core.errors import CaseledgerError, ValidationFailed
 
 CASE_FIELDS = {
     "external_id": _("External case id"),
@@ -59,9 +59,9 @@ def automatic(kind: str, headers: Sequence[str]) -> dict[str, str]:
                 names.setdefault(_norm(str(label)), field)
     found: dict[str, str] = {}
     for header in headers:
-        field = names.get(_norm(header))
-        if field and field not in found:
-            found[field] = header
+        named = names.get(_norm(header))
+        if named and named not in found:
+            found[named] = header
     return found
 
 
@@ -70,14 +70,13 @@ def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
     if not isinstance(columns, Mapping):
         raise ValidationFailed("must be an object {field: column}", field="columns")
     known = fields_of(kind)
-    errors = []
+    errors: list[CaseledgerError] = []
     clean: dict[str, str] = {}
     for field, header in columns.items():
         if field not in known:
             errors.append(
                 ValidationFailed(
-                    f"{field!r} is not a field of an import of {kind}; one of "
-                    + ", ".join(known),
+                    f"{field!r} is not a field of an import of {kind}; one of " + ", ".join(known),
                     field=f"columns.{field}",
                     code="unknown_field",
                 )
@@ -99,11 +98,11 @@ def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
 
 def positions(columns: Mapping[str, str], headers: Sequence[str]) -> dict[str, int]:
     """Field -> column index in this sheet; refuses a mapping naming a missing column."""
-    index = {}
+    index: dict[str, int] = {}
     for i, header in enumerate(headers):
         index.setdefault(_norm(header), i)
     found: dict[str, int] = {}
-    missing = []
+    missing: list[CaseledgerError] = []
     for field, header in columns.items():
         where = index.get(_norm(header))
         if where is None:

@@ -44,7 +44,11 @@ class Planner:
         db_customers = resolve.external_ids(
             dept,
             "customer",
-            (p.customer_external_id for p, _ in chunk if p.customer_external_id not in seen.customers),
+            (
+                p.customer_external_id
+                for p, _ in chunk
+                if p.customer_external_id not in seen.customers
+            ),
         )
         db_phones = resolve.customers_by_phone(
             dept, (p.phone for p, _ in chunk if p.phone and p.phone not in seen.phones)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ def _refuse(message: str, code: str = "unreadable") -> ValidationFailed:
     return ValidationFailed(message, field="file", code=code)
 
 
-def detect_encoding(head: bytes, rest: Iterator[bytes] = iter(())) -> str:
+def detect_encoding(head: bytes, rest: Iterable[bytes] = ()) -> str:
     """UTF-8 when the whole file decodes as UTF-8, else GB18030: a byte string that is not
     UTF-8 in a Chinese office is GBK/GB18030. The whole file is read (at disk speed, in C)
     because an export often starts with ASCII and meets its first Chinese name later."""

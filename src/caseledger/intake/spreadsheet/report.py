@@ -50,9 +50,11 @@ def reason(code: str, message: str) -> str:
 
 def rows(batch: ImportBatch) -> Iterator[ReportRow]:
     labels = fields_of(batch.kind)
-    for row, field, code, message in batch.problems.order_by("row", "id").values_list(
-        "row", "field", "code", "message"
-    ).iterator(chunk_size=5000):
+    for row, field, code, message in (
+        batch.problems.order_by("row", "id")
+        .values_list("row", "field", "code", "message")
+        .iterator(chunk_size=5000)
+    ):
         column = batch.columns.get(field, "")
         label = str(labels.get(field, field))
         yield ReportRow(row, column, label, code, reason(code, _(message)))

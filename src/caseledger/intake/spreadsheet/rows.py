@@ -135,9 +135,17 @@ def parse_customer(parsed: Parsed, values: dict[str, str], department: Departmen
     clean, c = customer_fields_clean(data, creating=True)
     contacts = []
     if values.get("customer_phone"):
-        contacts.append(contact_clean({"kind": "phone", "value": values["customer_phone"]}, c, "contact_points[0]."))
+        contacts.append(
+            contact_clean(
+                {"kind": "phone", "value": values["customer_phone"]}, c, "contact_points[0]."
+            )
+        )
     if values.get("customer_email"):
-        contacts.append(contact_clean({"kind": "email", "value": values["customer_email"]}, c, "contact_points[1]."))
+        contacts.append(
+            contact_clean(
+                {"kind": "email", "value": values["customer_email"]}, c, "contact_points[1]."
+            )
+        )
     for contact in contacts:
         if contact.get("value") and contact["kind"] == "phone":
             parsed.phone = contact["value"]
@@ -150,7 +158,9 @@ def parse_customer(parsed: Parsed, values: dict[str, str], department: Departmen
 
 def _external(row: int, value: str, name: str, errors: list[Problem]) -> str:
     if len(value) > 100:
-        errors.append(Problem(row, name, "too_long", f"is {len(value)} characters long; at most 100 allowed"))
+        errors.append(
+            Problem(row, name, "too_long", f"is {len(value)} characters long; at most 100 allowed")
+        )
         return ""
     return value
 

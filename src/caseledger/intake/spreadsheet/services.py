@@ -63,9 +63,7 @@ def _journal(actor: User, action: str, obj: Any, before: dict | None, reason: st
     )
 
 
-def mapping_save(
-    *, actor: User, name: str, kind: str, columns: Mapping[str, Any]
-) -> ImportMapping:
+def mapping_save(*, actor: User, name: str, kind: str, columns: Mapping[str, Any]) -> ImportMapping:
     """Create or replace the mapping called `name`."""
     require(actor, Perm.CUSTOMER_MODIFY)
     c = Collector()
@@ -216,7 +214,14 @@ def batch_check(
         batch.problems.all().delete()
         _reset_counts(batch)
     with via("import"):
-        run_pass(batch, actor=actor, write=False, keep_problems=True, chunk_size=chunk_size, progress=progress)
+        run_pass(
+            batch,
+            actor=actor,
+            write=False,
+            keep_problems=True,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
     batch.save(update_fields=list(COUNTERS))
     return batch
 
@@ -245,7 +250,14 @@ def batch_commit(
     # fsync stays as configured: this is live data.
     session = contextlib.nullcontext() if connection.in_atomic_block else BulkSession(False)
     with via("import"), session:
-        run_pass(batch, actor=actor, write=True, keep_problems=keep, chunk_size=chunk_size, progress=progress)
+        run_pass(
+            batch,
+            actor=actor,
+            write=True,
+            keep_problems=keep,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
     batch.refresh_from_db()
     set_status(actor, batch, BatchStatus.DONE)
     return batch

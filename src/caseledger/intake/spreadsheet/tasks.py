@@ -15,8 +15,8 @@ def import_run(batch_id: int, actor_id: int, commit: bool) -> dict[str, Any]:
     """Safe to run twice: a commit resumes after the batch's high-water mark, and a batch
     that is no longer checked or running is left alone."""
     from caseledger.accounts.models import User
-    from caseledger.intake.spreadsheet.models import BatchStatus, ImportBatch
     from caseledger.core.errors import ValidationFailed
+    from caseledger.intake.spreadsheet.models import BatchStatus, ImportBatch
     from caseledger.intake.spreadsheet.services import batch_check, batch_commit, batch_fail
 
     batch = ImportBatch.objects.get(pk=batch_id)

@@ -20,7 +20,7 @@ from caseledger.core import erasure
 from caseledger.core.errors import Conflict
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.intake.spreadsheet.models import BatchStatus, ExternalRef, ImportBatch
-from caseledger.intake.spreadsheet.services import set_status, require_import
+from caseledger.intake.spreadsheet.services import require_import, set_status
 from caseledger.journal.models import Entry
 from caseledger.journal.services import Change, append_many, write_transaction
 from caseledger.retention.models import RecordRetention

@@ -45,7 +45,7 @@ class ChunkWriter:
         self.case_body = bulk.CreateBody(CASE_COLUMNS)
         self.source = f"import {batch.pk}: {batch.filename} row "
 
-    def write(self, plan: Plan, planner_seen) -> ImportChunk | None:
+    def write(self, plan: Plan, planner_seen) -> ImportChunk:
         """Insert the chunk's records and journal them; returns the chunk's id ranges."""
         self.now_us = to_us(clock.now())
         self.now_db, self.now_json = self.times.pair(self.now_us)
@@ -151,9 +151,7 @@ class ChunkWriter:
             head += [clean.get("customer_request", ""), "", "", None]
             refs_part = [clean.get(n, "") for n in ("product_ref", "order_ref", "contract_ref")]
             tail = [1, None, None, ""]
-            rows.append(
-                [*head, received_db, None, *refs_part, self.now_db, self.now_db, *tail]
-            )
+            rows.append([*head, received_db, None, *refs_part, self.now_db, self.now_db, *tail])
             encoded = [
                 *map(encode, head),
                 received_json,
@@ -164,7 +162,9 @@ class ChunkWriter:
                 *map(encode, tail),
             ]
             key = str(case_id)
-            items.append(("case.create", "case", key, f"case:{key}", self.case_body.render(encoded)))
+            items.append(
+                ("case.create", "case", key, f"case:{key}", self.case_body.render(encoded))
+            )
             reasons.append(self.source + str(parsed.row))
             if parsed.external_id:
                 refs.append(self._ref("case", parsed.external_id, case_id))

@@ -86,7 +86,7 @@ def import_list(request: AuthedRequest) -> HttpResponseBase:
 @web_view
 def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponseBase:
     batch = batch_get(actor=request.user, batch_id=batch_id)
-    problems = []
+    problems: list = []
     for item in report.rows(batch):
         if len(problems) == PROBLEMS_SHOWN:
             break

@@ -82,9 +82,9 @@ class Command(CaseledgerCommand):
         from caseledger.core.validate import Collector
         from caseledger.customers.services import resolve_department
         from caseledger.intake.spreadsheet.services import (
-            store_digest,
             batch_create,
             batch_unfinished,
+            store_digest,
         )
 
         if not path.is_file():
@@ -145,7 +145,5 @@ class Command(CaseledgerCommand):
         text = " ".join(f"{k}={v}" for k, v in data.items())
         if batch.rows_bad and batch.status in ("checked", "refused"):
             problems = batch.problems.order_by("row", "id")[:20]
-            text += "\n" + "\n".join(
-                f"  row {p.row} {p.field}: {p.message}" for p in problems
-            )
+            text += "\n" + "\n".join(f"  row {p.row} {p.field}: {p.message}" for p in problems)
         self.emit(data, text)

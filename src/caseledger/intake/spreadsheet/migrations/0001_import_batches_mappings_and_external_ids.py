@@ -6,99 +6,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_merge_department_active_and_password_change'),
+        ("accounts", "0003_merge_department_active_and_password_change"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cases', 'Cases (with their customers)'), ('customers', 'Customers')], max_length=16)),
-                ('mode', models.CharField(choices=[('all-or-nothing', 'All or nothing'), ('valid-only', 'Valid rows only')], max_length=20)),
-                ('status', models.CharField(choices=[('checked', 'Checked (dry run)'), ('running', 'Running'), ('refused', 'Refused: bad rows'), ('done', 'Done'), ('undone', 'Undone')], max_length=12)),
-                ('filename', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('stored', models.CharField(blank=True, max_length=300)),
-                ('columns', models.JSONField(default=dict)),
-                ('mapping_name', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('high_water', models.PositiveIntegerField(default=0)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_bad', models.PositiveIntegerField(default=0)),
-                ('rows_duplicate', models.PositiveIntegerField(default=0)),
-                ('cases_created', models.PositiveIntegerField(default=0)),
-                ('customers_created', models.PositiveIntegerField(default=0)),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cases", "Cases (with their customers)"),
+                            ("customers", "Customers"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("all-or-nothing", "All or nothing"),
+                            ("valid-only", "Valid rows only"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checked", "Checked (dry run)"),
+                            ("running", "Running"),
+                            ("refused", "Refused: bad rows"),
+                            ("done", "Done"),
+                            ("undone", "Undone"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("stored", models.CharField(blank=True, max_length=300)),
+                ("columns", models.JSONField(default=dict)),
+                ("mapping_name", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("high_water", models.PositiveIntegerField(default=0)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_bad", models.PositiveIntegerField(default=0)),
+                ("rows_duplicate", models.PositiveIntegerField(default=0)),
+                ("cases_created", models.PositiveIntegerField(default=0)),
+                ("customers_created", models.PositiveIntegerField(default=0)),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('cases', 'Cases (with their customers)'), ('customers', 'Customers')], max_length=16)),
-                ('columns', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cases", "Cases (with their customers)"),
+                            ("customers", "Customers"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("columns", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ExternalRef',
+            name="ExternalRef",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_type', models.CharField(max_length=16)),
-                ('external_id', models.CharField(max_length=100)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refs', to='intake_spreadsheet.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=16)),
+                ("external_id", models.CharField(max_length=100)),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refs",
+                        to="intake_spreadsheet.importbatch",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('department', 'object_type', 'external_id'), name='import_external_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("department", "object_type", "external_id"),
+                        name="import_external_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportChunk',
+            name="ImportChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_row', models.PositiveIntegerField()),
-                ('last_row', models.PositiveIntegerField()),
-                ('first_case', models.PositiveBigIntegerField(null=True)),
-                ('last_case', models.PositiveBigIntegerField(null=True)),
-                ('first_customer', models.PositiveBigIntegerField(null=True)),
-                ('last_customer', models.PositiveBigIntegerField(null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chunks', to='intake_spreadsheet.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_row", models.PositiveIntegerField()),
+                ("last_row", models.PositiveIntegerField()),
+                ("first_case", models.PositiveBigIntegerField(null=True)),
+                ("last_case", models.PositiveBigIntegerField(null=True)),
+                ("first_customer", models.PositiveBigIntegerField(null=True)),
+                ("last_customer", models.PositiveBigIntegerField(null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chunks",
+                        to="intake_spreadsheet.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['first_row'],
-                'constraints': [models.UniqueConstraint(fields=('batch', 'first_row'), name='import_chunk_once')],
+                "ordering": ["first_row"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("batch", "first_row"), name="import_chunk_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportProblem',
+            name="ImportProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField()),
-                ('field', models.CharField(blank=True, max_length=100)),
-                ('code', models.CharField(max_length=40)),
-                ('message', models.TextField()),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='intake_spreadsheet.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField()),
+                ("field", models.CharField(blank=True, max_length=100)),
+                ("code", models.CharField(max_length=40)),
+                ("message", models.TextField()),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="intake_spreadsheet.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row', 'id'],
-                'indexes': [models.Index(fields=['batch', 'row'], name='import_problem_row')],
+                "ordering": ["row", "id"],
+                "indexes": [models.Index(fields=["batch", "row"], name="import_problem_row")],
             },
         ),
     ]
