@@ -17,7 +17,8 @@ from caseledger.api.schemas import ErrorOut
 from caseledger.core.errors import ValidationFailed
 from caseledger.intake.spreadsheet import report
 from caseledger.intake.spreadsheet.models import ImportBatch
-from caseledger.intake.spreadsheet.services import batch_create, batch_get, mapping_save
+from caseledger.intake.spreadsheet.queries import batch_get
+from caseledger.intake.spreadsheet.services import batch_create, mapping_save
 from caseledger.intake.spreadsheet.tasks import import_task
 from caseledger.intake.spreadsheet.undo import batch_undo
 

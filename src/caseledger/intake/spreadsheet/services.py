@@ -222,7 +222,10 @@ def batch_check(
             chunk_size=chunk_size,
             progress=progress,
         )
-    batch.save(update_fields=list(COUNTERS))
+    with write_transaction():
+        before = model_state(ImportBatch.objects.get(pk=batch.pk))
+        batch.save(update_fields=list(COUNTERS))
+        _journal(actor, "import.check", batch, before, f"{batch.rows_bad} bad row(s)")
     return batch
 
 
@@ -278,13 +281,4 @@ def batch_fail(*, actor: User, batch: ImportBatch, error: ValidationFailed) -> I
     batch.refresh_from_db()
     status = BatchStatus.DONE if batch.high_water else BatchStatus.REFUSED
     set_status(actor, batch, status, error.message[:200])
-    return batch
-
-
-def batch_get(*, actor: User, batch_id: int) -> ImportBatch:
-    from caseledger.intake.spreadsheet.queries import batch_visible
-
-    batch = batch_visible(actor=actor).filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound(f"import {batch_id} does not exist or is not visible to you")
     return batch

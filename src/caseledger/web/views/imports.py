@@ -20,7 +20,8 @@ from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.intake.spreadsheet import report
 from caseledger.intake.spreadsheet.models import ImportKind, ImportMode
 from caseledger.intake.spreadsheet.queries import batch_visible, mapping_list
-from caseledger.intake.spreadsheet.services import batch_create, batch_get
+from caseledger.intake.spreadsheet.queries import batch_get
+from caseledger.intake.spreadsheet.services import batch_create
 from caseledger.intake.spreadsheet.tasks import import_task
 from caseledger.intake.spreadsheet.undo import batch_undo
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view

@@ -48,7 +48,7 @@ class Command(CaseledgerCommand):
 
         actor = actor_named(options["as_user"])
         if options["undo"]:
-            from caseledger.intake.spreadsheet.services import batch_get
+            from caseledger.intake.spreadsheet.queries import batch_get
             from caseledger.intake.spreadsheet.undo import batch_undo
 
             batch = batch_undo(
