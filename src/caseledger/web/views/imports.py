@@ -19,8 +19,7 @@ from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.intake.spreadsheet import report
 from caseledger.intake.spreadsheet.models import ImportKind, ImportMode
-from caseledger.intake.spreadsheet.queries import batch_visible, mapping_list
-from caseledger.intake.spreadsheet.queries import batch_get
+from caseledger.intake.spreadsheet.queries import batch_get, batch_visible, mapping_list
 from caseledger.intake.spreadsheet.services import batch_create
 from caseledger.intake.spreadsheet.tasks import import_task
 from caseledger.intake.spreadsheet.undo import batch_undo
