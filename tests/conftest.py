@@ -65,6 +65,7 @@ def _isolated_files(settings, tmp_path: Path):
     segments, certificate files and mail of each test live in its own directory: no test sees
     files another one left."""
     settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    settings.IMPORTS_DIR = tmp_path / "imports"
     settings.JOURNAL_SIGNING_KEY_FILE = tmp_path / "keys" / "journal-ed25519.pem"
     settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "checkpoints" / "checkpoints.jsonl"
     settings.ARCHIVE_DIR = tmp_path / "archive"

@@ -17,6 +17,7 @@ from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
 from tests.disposition.journal_calls import disposition_calls
 from tests.intake.mail.journal_calls import mail_calls
+from tests.intake.spreadsheet.journal_calls import import_calls
 from tests.privacy.test_quality import quality_calls
 
 # Services that deliberately write nothing to the database journal, and why.
@@ -315,6 +316,7 @@ def _calls(people, customer, case):
         **quality_calls(people, customer),
         **disposition_calls(people, customer),
         **mail_calls(people),
+        **import_calls(people),
         **_people_calls(people),
         **_clock_calls(people, case),
         **_queue_calls(people, customer),

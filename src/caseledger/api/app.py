@@ -14,6 +14,7 @@ from caseledger.api.routes import (
     clocks,
     customers,
     dispositions,
+    imports,
     intake,
     journal,
     people,
@@ -62,6 +63,7 @@ def build() -> NinjaAPI:
     api.add_router("", cases.router)
     api.add_router("", customers.router)
     api.add_router("", intake.router)
+    api.add_router("", imports.router)
     api.add_router("", journal.router)
     api.add_router("", privacy.router)
     api.add_router("", retention.router)

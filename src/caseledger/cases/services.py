@@ -74,6 +74,13 @@ TEXT_LIMITS = {
 }
 
 
+# Computed once: an enum's `.values` builds a new list each time (an import checks a
+# million rows).
+_KINDS, _CHANNELS = tuple(CaseKind.values), tuple(Channel.values)
+_SEVERITIES, _PRIORITIES = tuple(Severity.values), tuple(Priority.values)
+_STATUSES = tuple(Status.values)
+
+
 def case_state(case: Case) -> dict[str, Any]:
     return model_state(case)
 
@@ -81,18 +88,35 @@ def case_state(case: Case) -> dict[str, Any]:
 def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dict, Collector]:
     c = Collector()
     c.unknown(data, CREATE_FIELDS if creating else UPDATE_FIELDS)
+    clean = case_fields_clean(data, c, creating=creating)
+    if "department" in data or creating:
+        department = resolve_department(data.get("department"), c)
+        if department is None and not any(e.field == "department" for e in c.errors):
+            c.add("department", "is required", "required")
+        clean["department"] = department
+    if "customer" in data or creating:
+        clean["customer"] = _resolve_customer(data.get("customer"), c, actor)
+    if "assignee" in data:
+        clean["assignee"] = _resolve_user(data.get("assignee"), c)
+    return clean, c
+
+
+def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) -> dict[str, Any]:
+    """The checks of a case's own fields, without the look-ups (department, customer,
+    assignee): what `case_create` and `case_update` apply, shared with the spreadsheet
+    import so a row is refused exactly when the service would refuse it."""
     clean: dict[str, Any] = {}
 
     def wanted(name: str) -> bool:
         return name in data
 
     for name, choices, required in (
-        ("kind", CaseKind.values, True),
-        ("channel", Channel.values, True),
+        ("kind", _KINDS, True),
+        ("channel", _CHANNELS, True),
         ("category", list(CATEGORIES), True),
-        ("severity", Severity.values, False),
-        ("priority", Priority.values, False),
-        ("status", Status.values, False),
+        ("severity", _SEVERITIES, False),
+        ("priority", _PRIORITIES, False),
+        ("status", _STATUSES, False),
     ):
         if wanted(name) or (creating and required):
             value = c.choice(data, name, choices, required=required)
@@ -113,16 +137,7 @@ def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dic
             c.add("received_at", "is in the future", "future")
         elif received is not None:
             clean["received_at"] = received
-    if wanted("department") or creating:
-        department = resolve_department(data.get("department"), c)
-        if department is None and not any(e.field == "department" for e in c.errors):
-            c.add("department", "is required", "required")
-        clean["department"] = department
-    if wanted("customer") or creating:
-        clean["customer"] = _resolve_customer(data.get("customer"), c, actor)
-    if wanted("assignee"):
-        clean["assignee"] = _resolve_user(data.get("assignee"), c)
-    return clean, c
+    return clean
 
 
 def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
@@ -172,7 +187,8 @@ def _check_assignee(case_department_id: int, assignee: User | None, c: Collector
         )
 
 
-def _check_subcategory(category: str, subcategory: str, c: Collector) -> None:
+def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
+    """Shared with the spreadsheet import (see `case_fields_clean`)."""
     subs = subcategories(category)
     if subcategory and subcategory not in subs:
         allowed = ", ".join(subs) or "none"
@@ -219,7 +235,7 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
     require(actor, Perm.CASE_MODIFY, department.pk if department else None)
     if department is not None:
         _check_assignee(department.pk, clean.get("assignee"), c)
-    _check_subcategory(clean.get("category", ""), clean.get("subcategory", ""), c)
+    check_subcategory(clean.get("category", ""), clean.get("subcategory", ""), c)
     c.raise_if_any()
     now = clock.now()
     with write_transaction():
@@ -309,7 +325,7 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
             "bad_transition",
         )
         return
-    _check_subcategory(case.category, case.subcategory, c)
+    check_subcategory(case.category, case.subcategory, c)
     _check_assignee(case.department_id, case.assignee, c)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
         if not case.resolution.strip():

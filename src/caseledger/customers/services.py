@@ -41,6 +41,10 @@ CUSTOMER_FIELDS = (
     "tags",
 )
 CONTACT_FIELDS = ("kind", "value", "label", "is_primary", "verified_at")
+# Computed once: an enum's `.values` builds a new list each time.
+_CUSTOMER_KINDS = tuple(CustomerKind.values)
+_CONTACT_KINDS = tuple(ContactKind.values)
+_RELATIONSHIPS = tuple(RelationshipStatus.values)
 
 
 def customer_state(customer: Customer) -> dict[str, Any]:
@@ -75,12 +79,16 @@ def resolve_department(value: Any, c: Collector, field: str = "department") -> D
     return department
 
 
-def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], Collector]:
+def customer_fields_clean(
+    data: Mapping[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], Collector]:
+    """The checks `customer_create`/`customer_update` apply to a customer's own fields;
+    shared with the spreadsheet import."""
     c = Collector()
     c.unknown(data, (*CUSTOMER_FIELDS, "contact_points") if creating else CUSTOMER_FIELDS)
     clean: dict[str, Any] = {}
     if creating or "kind" in data:
-        clean["kind"] = c.choice(data, "kind", CustomerKind.values, required=True)
+        clean["kind"] = c.choice(data, "kind", _CUSTOMER_KINDS, required=True)
     if creating or "name" in data:
         clean["name"] = c.text(data, "name", required=True, max_length=200)
     if creating or "department" in data:
@@ -89,7 +97,7 @@ def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[st
             c.add("department", "is required", "required")
     if "relationship_status" in data:
         clean["relationship_status"] = c.choice(
-            data, "relationship_status", RelationshipStatus.values, required=True
+            data, "relationship_status", _RELATIONSHIPS, required=True
         )
     if "relationship_ended_on" in data:
         clean["relationship_ended_on"] = c.day(data, "relationship_ended_on")
@@ -98,15 +106,16 @@ def _clean_customer(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[st
     return clean, c
 
 
-def _clean_contact(
+def contact_clean(
     data: Mapping[str, Any], c: Collector, prefix: str, kind_default: str | None = None
 ) -> dict[str, Any]:
+    """The checks of one contact point; shared with the spreadsheet import."""
     clean: dict[str, Any] = {}
     scoped = {f"{prefix}{k}": v for k, v in data.items()}
     for key in sorted(set(data) - set(CONTACT_FIELDS)):
         c.add(f"{prefix}{key}", "is not a field of a contact point", "unknown_field")
     kind = (
-        c.choice(scoped, f"{prefix}kind", ContactKind.values, required=kind_default is None)
+        c.choice(scoped, f"{prefix}kind", _CONTACT_KINDS, required=kind_default is None)
         or kind_default
     )
     value = c.text(scoped, f"{prefix}value", required=True, max_length=300)
@@ -123,7 +132,7 @@ def _clean_contact(
 
 
 def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Customer:
-    clean, c = _clean_customer(data, creating=True)
+    clean, c = customer_fields_clean(data, creating=True)
     contacts_in = data.get("contact_points") or []
     if not isinstance(contacts_in, list):
         c.add("contact_points", "must be a list")
@@ -131,7 +140,7 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     contacts = []
     for i, item in enumerate(contacts_in):
         if isinstance(item, Mapping):
-            contacts.append(_clean_contact(item, c, f"contact_points[{i}]."))
+            contacts.append(contact_clean(item, c, f"contact_points[{i}]."))
         else:
             c.add(f"contact_points[{i}]", "must be an object with kind and value")
     department = clean.get("department")
@@ -216,7 +225,7 @@ def customer_update(
     expected_version: int | None = None,
 ) -> Customer:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
-    clean, c = _clean_customer(data, creating=False)
+    clean, c = customer_fields_clean(data, creating=False)
     if clean.get("department") is not None:
         require(actor, Perm.CUSTOMER_MODIFY, clean["department"].pk)
     c.raise_if_any()
@@ -265,7 +274,7 @@ def contact_point_add(
 ) -> ContactPoint:
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     c = Collector()
-    clean = _clean_contact(data, c, "")
+    clean = contact_clean(data, c, "")
     c.raise_if_any()
     with write_transaction():
         customer = _locked(customer)
@@ -290,7 +299,7 @@ def contact_point_update(
         "verified_at": point.verified_at,
         **data,
     }
-    clean = _clean_contact(merged, c, "")
+    clean = contact_clean(merged, c, "")
     c.raise_if_any()
     with write_transaction():
         customer = _locked(customer)

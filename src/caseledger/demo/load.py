@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.core import clock
@@ -42,6 +42,8 @@ from caseledger.demo.generate import (
 from caseledger.demo.timetext import LocalCalendar, TimeText
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode_str
+from caseledger.journal.bulk import next_id as _next_id
+from caseledger.journal.bulk import sync_sequences as _sync_sequences
 from caseledger.journal.models import Entry
 from caseledger.journal.services import write_transaction
 from caseledger.retention.models import RecordRetention
@@ -104,42 +106,6 @@ def _batches(iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _next_id(model: type[models.Model]) -> int:
-    """The id the table would hand out next: past every row and past every id it ever
-    issued (SQLite AUTOINCREMENT and PostgreSQL sequences never reuse one)."""
-    table = model._meta.db_table
-    quoted = connection.ops.quote_name(table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")
-        highest = int(cursor.fetchone()[0])
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            issued = int(row[0]) if row else 0
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            cursor.execute(f"SELECT last_value, is_called FROM {cursor.fetchone()[0]}")
-            last, called = cursor.fetchone()
-            issued = int(last) if called else int(last) - 1
-        else:
-            issued = 0
-    return max(highest, issued) + 1
-
-
-def _sync_sequences(*model_list: type[models.Model]) -> None:
-    """PostgreSQL identity sequences do not see explicit ids; move them past the new rows."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in model_list:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)}))",
-                [table],
-            )
 
 
 class BulkSession:

@@ -115,6 +115,42 @@ def insert_rows(
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", cast(Any, rows))
 
 
+def next_id(model: type[models.Model]) -> int:
+    """The id the table would hand out next: past every row and past every id it ever
+    issued (SQLite AUTOINCREMENT and PostgreSQL sequences never reuse one)."""
+    table = model._meta.db_table
+    quoted = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")
+        highest = int(cursor.fetchone()[0])
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            issued = int(row[0]) if row else 0
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            cursor.execute(f"SELECT last_value, is_called FROM {cursor.fetchone()[0]}")
+            last, called = cursor.fetchone()
+            issued = int(last) if called else int(last) - 1
+        else:
+            issued = 0
+    return max(highest, issued) + 1
+
+
+def sync_sequences(*model_list: type[models.Model]) -> None:
+    """PostgreSQL identity sequences do not see explicit ids; move them past the new rows."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_list:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)}))",
+                [table],
+            )
+
+
 def db_time(at) -> Any:
     """A datetime as the engine stores it (what the ORM would send)."""
     return connection.ops.adapt_datetimefield_value(at)
@@ -147,12 +183,17 @@ def check_schema() -> None:
 
 
 def append_rendered(
-    items: Sequence[tuple[str, str, str, str, str]], *, actor: Any = None, via: str | None = None
+    items: Sequence[tuple[str, str, str, str, str]],
+    *,
+    actor: Any = None,
+    via: str | None = None,
+    reasons: Sequence[str] | None = None,
 ) -> tuple[int, str]:
     """Append entries whose bodies are already canonical JSON text.
 
     `items` are (action, object_type, object_id, root, body). All get one `at`, like one
-    `append_many` call. Returns the new head (seq, hash).
+    `append_many` call; `reasons`, when given, is one reason per item (an import names the
+    source file and row of each record). Returns the new head (seq, hash).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal appends must run inside write_transaction()")
@@ -172,11 +213,15 @@ def append_rendered(
     )
     tail_reason = "," + encode_str(reason) + ',"'
     seq, prev = head.seq, head.hash
-    first_seq = seq + 1
     at_db = db_time(at)
     entries = []
     payloads = []
-    for action, object_type, object_id, root, body in items:
+    if reasons is not None and len(reasons) != len(items):
+        raise ValueError("one reason per item")
+    for number, (action, object_type, object_id, root, body) in enumerate(items):
+        if reasons is not None:
+            reason = reasons[number]
+            tail_reason = "," + encode_str(reason) + ',"'
         seq += 1
         p_hash = _sha256(body.encode()).hexdigest()
         header = (
@@ -203,7 +248,8 @@ def append_rendered(
         )
         payloads.append((seq, body, None, ""))
         prev = digest
-    _self_check(entries[0], items[0][4], at_text, first_seq)
+    for entry, item in ((entries[0], items[0]), (entries[-1], items[-1])):
+        _self_check(entry, item[4], at_text, entry[0])
     insert_rows(Entry, _ENTRY_COLUMNS, entries)
     insert_rows(Payload, _PAYLOAD_COLUMNS, payloads)
     ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)

@@ -25,8 +25,13 @@ from caseledger.journal.canonical import canonical_json, format_time
 
 # Entries about a record that do not carry its state.
 _NOT_STATE = ("disposition.extend", "disposition.skip")
-# Entries saying the record is gone (its row deleted by a disposition).
-_GONE = ("disposition.destroy", "disposition.reapply_destroy")
+# Entries saying the record is gone (its row deleted by a disposition, or an import undone).
+_GONE = (
+    "disposition.destroy",
+    "disposition.reapply_destroy",
+    "case.import_undo",
+    "customer.import_undo",
+)
 # Parts of a customer's journaled state that live in other tables.
 _NOT_COLUMNS = ("contact_points", "identifiers")
 _REDACTED = b"r"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caseledger.customers",
     "caseledger.cases",
     "caseledger.intake",
+    "caseledger.intake.spreadsheet",
     "caseledger.api",
     "caseledger.web",
     "caseledger.cli",
@@ -223,6 +224,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Attachments are content-addressed files under the data directory.
 ATTACHMENTS_DIR = DATA_DIR / "attachments"
+# Uploaded spreadsheets, content-addressed, kept so an interrupted import can resume.
+IMPORTS_DIR = DATA_DIR / "imports"
 ATTACHMENT_MAX_BYTES = env_int("CASELEDGER_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

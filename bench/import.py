@@ -1,0 +1,133 @@
+"""How fast `caseledger import` takes cases from a CSV file, next to the demo loader.
+
+    .venv/bin/python bench/import.py [--quick] [--rows N] [--mode valid-only|all-or-nothing]
+
+Makes a CSV of N case rows (default 1,000,000; --quick 20,000) with a customer per five
+rows (phone and external id repeat, so four in five rows find their customer), an external
+case id, Chinese text and past dates. Then, in two fresh SQLite data directories:
+
+* `caseledger import FILE --commit` as a demo agent (departments and users from
+  `caseledger demo --cases 0`): wall time, rows/s;
+* `caseledger demo --cases N --no-verify --archive 0`: its loader's `load_seconds`, the same
+  kind of bulk path (raw inserts, journal bodies from templates), cases/s.
+
+Prints both rates and import / demo. Judged by (issue 13): 1M rows in <= 60 s on SQLite.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+HEADER = [
+    "external_id",
+    "kind",
+    "category",
+    "subcategory",
+    "severity",
+    "subject",
+    "description",
+    "received_at",
+    "customer_external_id",
+    "customer_name",
+    "customer_phone",
+]
+KINDS = ["complaint", "sales_objection", "inquiry", "dispute"]
+CATEGORIES = [("billing", "wrong_charge"), ("service", "wait_time"), ("product_quality", "defect")]
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    customers = max(1, rows // 5)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADER)
+        for n in range(rows):
+            c = rng.randrange(customers)
+            category, sub = CATEGORIES[n % 3]
+            out.writerow(
+                [
+                    f"T-{n:07d}",
+                    KINDS[n % 4],
+                    category,
+                    sub,
+                    "medium",
+                    f"重复扣费 第{n}号 Charged twice",
+                    "客户反映三月账单重复扣费 128 元，要求退款。",
+                    f"2025-{1 + n % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}",
+                    f"C-{c:06d}",
+                    f"客户{c}",
+                    f"139{c:08d}",
+                ]
+            )
+
+
+def run(*args: str) -> dict:
+    done = subprocess.run(
+        [common.CASELEDGER, *args, "--json", "--no-progress"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"caseledger {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    p = common.parser(__doc__ or "")
+    p.add_argument("--rows", type=int, default=None)
+    p.add_argument("--mode", default="valid-only", choices=["valid-only", "all-or-nothing"])
+    args = p.parse_args()
+    rows = args.rows or (20_000 if args.quick else 1_000_000)
+    with common.data_dir("import", keep=args.keep) as where:
+        sheet = where / "cases.csv"
+        make_csv(sheet, rows)
+        common.caseledger("migrate", "--no-input")
+        run("demo", "--cases", "0", "--customers", "1", "--no-verify", "--archive", "0")
+        started = time.perf_counter()
+        result = run(
+            "import",
+            str(sheet),
+            "--as",
+            "service.agent1",
+            "--department",
+            "service",
+            "--commit",
+            "--mode",
+            args.mode,
+            "--chunk-size",
+            "5000",
+        )
+        seconds = time.perf_counter() - started
+    if result["cases_created"] != rows:
+        sys.exit(f"imported {result['cases_created']} of {rows} rows: {result}")
+    with common.data_dir("import-demo", keep=args.keep):
+        common.caseledger("migrate", "--no-input")
+        demo = run("demo", "--cases", str(rows), "--no-verify", "--archive", "0")
+    import_rate = rows / seconds
+    demo_rate = demo["cases"] / demo["load_seconds"]
+    print(f"rows: {rows:,} ({result['customers_created']:,} customers created), mode {args.mode}")
+    print(f"import: {seconds:.1f} s wall, {import_rate:,.0f} rows/s")
+    print(
+        f"demo loader: {demo['load_seconds']:.1f} s for {demo['cases']:,} cases and "
+        f"{demo['customers']:,} customers, {demo_rate:,.0f} cases/s"
+    )
+    print(f"import / demo loader: {import_rate / demo_rate:.2f}")
+    print(
+        f"target: {rows:,} rows in <= {60 * rows / 1_000_000:.1f} s: "
+        f"{'pass' if seconds <= 60 * rows / 1_000_000 else 'not met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

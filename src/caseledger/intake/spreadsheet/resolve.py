@@ -1,0 +1,76 @@
+"""Deduplication: which rows of a chunk are already there (an external id imported
+before, a customer known by external id or phone) and which customer each case goes to.
+
+Rows of earlier chunks of this run are in `Seen`; rows committed before (another import,
+or this batch before a crash) are found in the database, one query per kind per chunk.
+Phones compare in E.164 against the contact points of the batch's department (the
+index on kind and value), oldest customer first and followed to a merge survivor, as
+`intake_record` matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from caseledger.customers.models import ContactKind, ContactPoint, Customer
+from caseledger.intake.spreadsheet.models import ExternalRef
+
+NEW = -1  # a customer this run creates, before it has an id (dry run)
+
+
+@dataclass
+class Seen:
+    cases: dict[str, int] = field(default_factory=dict)  # external id -> case id (or NEW)
+    customers: dict[str, int] = field(default_factory=dict)  # external id -> customer id
+    phones: dict[str, int] = field(default_factory=dict)  # E.164 -> customer id
+
+
+@dataclass(frozen=True)
+class Known:
+    customer_id: int
+    restricted: bool
+
+
+def external_ids(department_id: int, object_type: str, wanted: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(wanted))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
+        found.update(
+            ExternalRef.objects.filter(
+                department_id=department_id,
+                object_type=object_type,
+                external_id__in=wanted[start : start + 900],
+            ).values_list("external_id", "object_id")
+        )
+    return found
+
+
+def customers_by_phone(department_id: int, phones: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(phones))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):
+        rows = (
+            ContactPoint.objects.filter(
+                kind=ContactKind.PHONE,
+                value__in=wanted[start : start + 900],
+                customer__department_id=department_id,
+            )
+            .order_by("customer_id")
+            .values_list("value", "customer_id", "customer__merged_into_id")
+        )
+        for value, customer_id, survivor in rows:
+            found.setdefault(value, survivor or customer_id)
+    return found
+
+
+def restricted_among(ids: Iterable[int]) -> set[int]:
+    wanted = sorted({i for i in ids if i > 0})
+    found: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        found.update(
+            Customer.objects.filter(
+                pk__in=wanted[start : start + 900], restricted_at__isnull=False
+            ).values_list("pk", flat=True)
+        )
+    return found

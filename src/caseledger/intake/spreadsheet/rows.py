@@ -1,0 +1,183 @@
+"""One spreadsheet row to the data the customer and case services take, checked by the
+very validators those services use (`case_fields_clean`, `customer_fields_clean`,
+`contact_clean`): a row is refused here exactly when `intake_record` would refuse it.
+
+The only thing done before the shared checks is what a spreadsheet needs and an API
+client does not: a date and time without a zone is read in the configured zone, and
+Excel's "2026/3/1 9:05" is read as ISO. Defaults: channel `import`, customer kind person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from caseledger.accounts.models import Department
+from caseledger.cases.services import case_fields_clean, check_subcategory
+from caseledger.core.errors import ValidationFailed
+from caseledger.core.validate import Collector
+from caseledger.customers.services import contact_clean, customer_fields_clean
+
+_LOOSE_MOMENT = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
+)
+# The service's field name -> the import's field name, for the report.
+CUSTOMER_ERROR_FIELDS = {
+    "kind": "customer_kind",
+    "name": "customer_name",
+    "contact_points[0].value": "customer_phone",
+    "contact_points[1].value": "customer_email",
+}
+
+
+@dataclass
+class Problem:
+    row: int
+    field: str
+    code: str
+    message: str
+
+
+@dataclass
+class Parsed:
+    row: int
+    case: dict[str, Any] | None = None  # cleaned case fields (no department or customer)
+    customer: dict[str, Any] | None = None  # cleaned customer fields, when one is created
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    customer_problems: list[Problem] = field(default_factory=list)
+    external_id: str = ""
+    customer_external_id: str = ""
+    phone: str = ""  # normalized (E.164), for deduplication
+    email: str = ""
+
+
+def local_moment(text: str) -> str | dt.datetime:
+    """A zone-less date (and time) read in the configured zone; anything else unchanged,
+    for the shared validator to accept (ISO with offset) or refuse by name."""
+    found = _LOOSE_MOMENT.match(text)
+    if not found:
+        return text
+    y, m, d, hh, mm, ss, frac = found.groups()
+    try:
+        return dt.datetime(
+            int(y),
+            int(m),
+            int(d),
+            int(hh or 0),
+            int(mm or 0),
+            int(ss or 0),
+            int((frac or "0").ljust(6, "0")),
+            tzinfo=ZoneInfo(settings.TIME_ZONE),
+        )
+    except ValueError:
+        return text
+
+
+def _problems(row: int, c: Collector, rename: dict[str, str] | None = None) -> list[Problem]:
+    found = []
+    for error in c.errors:
+        name = error.field or ""
+        found.append(Problem(row, (rename or {}).get(name, name), error.code, error.message))
+    return found
+
+
+def parse_case(row: int, values: dict[str, str], errors: list[Problem]) -> dict[str, Any] | None:
+    data: dict[str, Any] = {k: v for k, v in values.items() if k in _CASE_INPUT}
+    if not data.get("channel"):
+        data["channel"] = "import"
+    for name in ("severity", "priority", "subcategory"):
+        if name in data and not data[name]:
+            del data[name]  # an empty cell means the default, as a form left blank
+    if data.get("received_at"):
+        data["received_at"] = local_moment(data["received_at"])
+    c = Collector()
+    clean = case_fields_clean(data, c, creating=True)
+    check_subcategory(clean.get("category", ""), clean.get("subcategory", ""), c)
+    if c.errors:
+        errors.extend(_problems(row, c))
+        return None
+    return clean
+
+
+_CASE_INPUT = frozenset(
+    (
+        "kind",
+        "channel",
+        "category",
+        "subcategory",
+        "severity",
+        "priority",
+        "subject",
+        "description",
+        "customer_request",
+        "product_ref",
+        "order_ref",
+        "contract_ref",
+        "received_at",
+    )
+)
+
+
+def parse_customer(parsed: Parsed, values: dict[str, str], department: Department) -> None:
+    """Check the customer part; its problems only count when the row creates a customer
+    (a matched customer is not changed), as in `intake_record`."""
+    row = parsed.row
+    data: dict[str, Any] = {
+        "kind": values.get("customer_kind") or "person",
+        "name": values.get("customer_name", ""),
+        "department": department,
+    }
+    clean, c = customer_fields_clean(data, creating=True)
+    contacts = []
+    if values.get("customer_phone"):
+        contacts.append(
+            contact_clean(
+                {"kind": "phone", "value": values["customer_phone"]}, c, "contact_points[0]."
+            )
+        )
+    if values.get("customer_email"):
+        contacts.append(
+            contact_clean(
+                {"kind": "email", "value": values["customer_email"]}, c, "contact_points[1]."
+            )
+        )
+    for contact in contacts:
+        if contact.get("value") and contact["kind"] == "phone":
+            parsed.phone = contact["value"]
+        elif contact.get("value"):
+            parsed.email = contact["value"]
+    parsed.customer_problems = _problems(row, c, CUSTOMER_ERROR_FIELDS)
+    parsed.customer = clean
+    parsed.contacts = contacts
+
+
+def _external(row: int, value: str, name: str, errors: list[Problem]) -> str:
+    if len(value) > 100:
+        errors.append(
+            Problem(row, name, "too_long", f"is {len(value)} characters long; at most 100 allowed")
+        )
+        return ""
+    return value
+
+
+def parse_row(
+    row: int, values: dict[str, str], *, kind: str, department: Department
+) -> tuple[Parsed, list[Problem]]:
+    errors: list[Problem] = []
+    parsed = Parsed(row=row)
+    if kind == "cases":
+        parsed.case = parse_case(row, values, errors)
+        parsed.external_id = _external(row, values.get("external_id", ""), "external_id", errors)
+    parsed.customer_external_id = _external(
+        row, values.get("customer_external_id", ""), "customer_external_id", errors
+    )
+    parse_customer(parsed, values, department)
+    return parsed, errors
+
+
+__all__ = ["Parsed", "Problem", "ValidationFailed", "local_moment", "parse_row"]

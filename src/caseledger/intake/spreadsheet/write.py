@@ -1,0 +1,184 @@
+"""Writing one planned chunk in bulk. Dangerous module: like the demo loader it writes
+past the services, so it must produce exactly what they would.
+
+What it guarantees: every customer and case gets the `customer.create` / `case.create`
+entry `customer_create` / `case_create` would journal (state = the row as
+`customer_state` / `case_state` reads it back), through `journal.bulk` (the demo loader's
+path: raw inserts, canonical bodies rendered from templates, the first and last entry of
+each chunk re-hashed by the reference functions). Each entry's reason names the batch,
+the file and the row; `via` is `import`. Rows, entries, references, external ids, the
+chunk's record and the batch's high-water mark commit in one `write_transaction()`, so a
+crash leaves whole chunks and resuming starts after the last one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from caseledger.cases.models import Case, ReferenceCounter
+from caseledger.core import clock
+from caseledger.customers.models import ContactPoint, Customer
+from caseledger.demo.generate import CASE_COLUMNS, CONTACT_COLUMNS, CUSTOMER_COLUMNS
+from caseledger.demo.timetext import LocalCalendar, TimeText, to_us
+from caseledger.intake.spreadsheet.models import ExternalRef, ImportBatch, ImportChunk
+from caseledger.intake.spreadsheet.plan import Plan
+from caseledger.intake.spreadsheet.rows import Parsed
+from caseledger.journal import bulk
+from caseledger.journal.bulk import encode
+
+Item = tuple[str, str, str, str, str]
+REF_COLUMNS = ("department_id", "object_type", "external_id", "object_id", "batch_id")
+
+
+class ChunkWriter:
+    def __init__(self, batch: ImportBatch, actor: Any) -> None:
+        self.batch = batch
+        self.actor = actor
+        self.department_id = batch.department_id
+        self.times = TimeText("+00:00" if connection.vendor == "postgresql" else "")
+        self.calendar = LocalCalendar(settings.TIME_ZONE)
+        self.customer_body = bulk.CreateBody((*CUSTOMER_COLUMNS, "contact_points"))
+        self.contact_state = bulk.ObjectTemplate(CONTACT_COLUMNS)
+        self.case_body = bulk.CreateBody(CASE_COLUMNS)
+        self.source = f"import {batch.pk}: {batch.filename} row "
+
+    def write(self, plan: Plan, planner_seen) -> ImportChunk:
+        """Insert the chunk's records and journal them; returns the chunk's id ranges."""
+        self.now_us = to_us(clock.now())
+        self.now_db, self.now_json = self.times.pair(self.now_us)
+        items: list[Item] = []
+        reasons: list[str] = []
+        refs: list[tuple] = []
+        ids = self._customers(plan, items, reasons, refs, planner_seen)
+        case_range = self._cases(plan, ids, items, reasons, refs, planner_seen)
+        if refs:
+            bulk.insert_rows(ExternalRef, REF_COLUMNS, refs)
+        if items:
+            self.batch.last_seq, _ = bulk.append_rendered(
+                items, actor=self.actor, reasons=reasons, via="import"
+            )
+        customer_ids = sorted(i for i in ids.values())
+        return ImportChunk(
+            batch=self.batch,
+            first_customer=customer_ids[0] if customer_ids else None,
+            last_customer=customer_ids[-1] if customer_ids else None,
+            first_case=case_range[0],
+            last_case=case_range[1],
+        )
+
+    def _customers(self, plan, items, reasons, refs, seen) -> dict[int, int]:
+        if not plan.new_customers:
+            return {}
+        customer_id = bulk.next_id(Customer)
+        contact_id = bulk.next_id(ContactPoint)
+        rows: list[list[Any]] = []
+        contacts: list[list[Any]] = []
+        ids: dict[int, int] = {}
+        for token, parsed in plan.new_customers:
+            ids[token] = customer_id
+            key = str(customer_id)
+            rendered = []
+            for point in parsed.contacts:
+                values = [contact_id, customer_id, point["kind"], point["value"], "", False, None]
+                contacts.append([*values, self.now_db])
+                encoded = [str(contact_id), key, *map(encode, values[2:]), self.now_json]
+                rendered.append(self.contact_state.render(encoded))
+                contact_id += 1
+            row, encoded = self._customer_row(customer_id, parsed)
+            rows.append(row)
+            body = self.customer_body.render([*encoded, "[" + ",".join(rendered) + "]"])
+            items.append(("customer.create", "customer", key, f"customer:{key}", body))
+            reasons.append(self.source + str(parsed.row))
+            if parsed.customer_external_id:
+                refs.append(self._ref("customer", parsed.customer_external_id, customer_id))
+                seen.customers[parsed.customer_external_id] = customer_id
+            if parsed.phone:
+                seen.phones[parsed.phone] = customer_id
+            customer_id += 1
+        bulk.insert_rows(Customer, CUSTOMER_COLUMNS, rows)
+        if contacts:
+            bulk.insert_rows(ContactPoint, CONTACT_COLUMNS, contacts)
+        bulk.sync_sequences(Customer, ContactPoint)
+        return ids
+
+    def _customer_row(self, customer_id: int, parsed: Parsed) -> tuple[list, list[str]]:
+        clean = parsed.customer or {}
+        values = [
+            customer_id,
+            clean["kind"],
+            clean["name"],
+            self.department_id,
+            "active",
+            None,
+            [],
+        ]
+        tail = [1, None, "", None, None]
+        row = [*values[:6], "[]", self.now_db, self.now_db, *tail]
+        encoded = [*map(encode, values), self.now_json, self.now_json, *map(encode, tail)]
+        return row, encoded
+
+    def _ref(self, kind: str, key: str, object_id: int) -> tuple:
+        return (self.department_id, kind, key, object_id, self.batch.pk)
+
+    def _cases(self, plan, ids, items, reasons, refs, seen) -> tuple[int | None, int | None]:
+        if not plan.cases:
+            return None, None
+        first = case_id = bulk.next_id(Case)
+        counters = dict(ReferenceCounter.objects.values_list("year", "last"))
+        touched: set[int] = set()
+        rows: list[list[Any]] = []
+        for parsed, customer in plan.cases:
+            customer_id = ids.get(customer, customer)
+            clean = parsed.case or {}
+            received = clean.get("received_at")
+            received_us = to_us(received) if received is not None else None
+            if received_us is None:
+                received_db, received_json = self.now_db, self.now_json
+                received_us = self.now_us
+            else:
+                received_db, received_json = self.times.pair(received_us)
+            year = self.calendar.year(received_us)
+            counters[year] = number = counters.get(year, 0) + 1
+            touched.add(year)
+            reference = f"CL-{year}-{number:06d}"
+            head = [case_id, reference, clean["kind"], clean["channel"], clean["category"]]
+            head += [clean.get("subcategory", ""), clean.get("severity", "medium")]
+            head += [clean.get("priority", "normal"), "received", self.department_id, None]
+            head += [customer_id, clean["subject"], clean.get("description", "")]
+            head += [clean.get("customer_request", ""), "", "", None]
+            refs_part = [clean.get(n, "") for n in ("product_ref", "order_ref", "contract_ref")]
+            tail = [1, None, None, ""]
+            rows.append([*head, received_db, None, *refs_part, self.now_db, self.now_db, *tail])
+            encoded = [
+                *map(encode, head),
+                received_json,
+                "null",
+                *map(encode, refs_part),
+                self.now_json,
+                self.now_json,
+                *map(encode, tail),
+            ]
+            key = str(case_id)
+            items.append(
+                ("case.create", "case", key, f"case:{key}", self.case_body.render(encoded))
+            )
+            reasons.append(self.source + str(parsed.row))
+            if parsed.external_id:
+                refs.append(self._ref("case", parsed.external_id, case_id))
+                seen.cases[parsed.external_id] = case_id
+            case_id += 1
+        bulk.insert_rows(Case, CASE_COLUMNS, rows)
+        bulk.sync_sequences(Case)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ReferenceCounter._meta.db_table} (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+                [(year, counters[year]) for year in sorted(touched)],
+            )
+        return first, case_id - 1
+
+
+__all__ = ["ChunkWriter"]
