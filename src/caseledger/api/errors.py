@@ -63,7 +63,7 @@ def _caseledger_error(request: HttpRequest, exc: CaseledgerError) -> HttpRespons
         errors = [e.as_dict() for e in exc.errors] or [exc.as_dict()]
         for item in errors:
             item.pop("errors", None)
-    response = error_response(exc.http_status, exc.code, exc.message, exc.field, errors)
+    response = error_response(exc.http_status, exc.code, exc.shown(), exc.field, errors)
     if isinstance(exc, Throttled) and exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -15,7 +15,15 @@ class CaseledgerError(Exception):
             self.code = code
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "field": self.field, "message": self.message}
+        return {"code": self.code, "field": self.field, "message": self.shown()}
+
+    def shown(self) -> str:
+        """The message in the active language. Services raise through gettext already; a
+        message raised as a catalogue msgid before the language was known (a worker, a
+        check run at import) is looked up again here, where interfaces render it."""
+        from django.utils.translation import gettext
+
+        return gettext(self.message) if self.message else self.message
 
 
 class ValidationFailed(CaseledgerError):

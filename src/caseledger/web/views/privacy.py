@@ -33,7 +33,7 @@ WORKLIST_SHOWN = 500
 
 
 def _refused(request: AuthedRequest, exc: ValidationFailed | Conflict) -> None:
-    messages.error(request, str(exc))
+    messages.error(request, str(exc) if not exc.field else f"{exc.field}: {exc.shown()}")
 
 
 @web_view
@@ -101,7 +101,7 @@ def _open_request(request: AuthedRequest) -> bool:
             details=request.POST.get("details", ""),
         )
     except (ValidationFailed, NotFound) as exc:
-        messages.error(request, exc.message if isinstance(exc, NotFound) else str(exc))
+        messages.error(request, exc.shown())
         return False
     messages.success(request, _("Privacy request recorded."))
     return True
