@@ -10,7 +10,10 @@ def test_a_token_without_the_scope_is_told_which_scope_would_do(api_as, people, 
     assert response.status_code == 403
     error = response.json()["error"]
     assert error["field"] == "scope"
-    assert "This API token may not view cases: its scopes are customers:read" in error["message"]
+    assert (
+        "This API token may not view cases (case.view): its scopes are customers:read"
+        in error["message"]
+    )
     assert "cases:read or cases:write" in error["message"]
     assert "lacks permission" not in error["message"]
 

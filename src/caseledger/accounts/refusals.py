@@ -75,11 +75,12 @@ def _department_name(department_id: int) -> str:
 def token_refusal(scopes: list[str], perm: Perm) -> str:
     needed = [name for name, perms in TOKEN_SCOPES.items() if perm in perms]
     return _(
-        "This API token may not %(action)s: its scopes are %(scopes)s. "
+        "This API token may not %(action)s (%(permission)s): its scopes are %(scopes)s. "
         "A token with the scope %(needed)s may (your roles must allow it too); "
         "ask an administrator for one, or use the web pages."
     ) % {
         "action": perm_words(perm),
+        "permission": perm.value,
         "scopes": _list(sorted(scopes)) or _("none"),
         "needed": _(" or ").join(needed) or _("(no scope grants this)"),
     }
