@@ -18,6 +18,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from caseledger.core import clock
+
 pytestmark = pytest.mark.django_db
 
 SKIP_ROUTES = {"logout", "set_language"}
@@ -172,9 +174,9 @@ def _read(client: Client, url: str) -> tuple[int, _Text]:
 
 
 def _records(people):
-    """An edited case with notes, a tagged customer, adopted schedules, a filter hold."""
+    """An edited case with notes, a tagged customer, adopted schedules, a filter hold, and
+    a proposed disposition of customers (its items are customers, named in words)."""
     from caseledger.cases.services import case_note_add, case_update
-    from caseledger.core import clock
     from caseledger.retention.services import hold_place, presets_adopt
     from tests.factories import make_case, make_customer
 
@@ -190,6 +192,7 @@ def _records(people):
         reason="客户来电催办",
     )
     case_note_add(actor=people.agent, case=case, body="已回电客户")
+    _customer_disposition(people)
     presets_adopt(actor=people.records_manager, industry="banking")
     hold_place(
         actor=people.records_manager,
@@ -199,6 +202,30 @@ def _records(people):
         case_filter={"category": "billing", "department": str(people.sales.pk)},
     )
     return case
+
+
+def _customer_disposition(people) -> None:
+    from caseledger.disposition.services import disposition_propose
+    from caseledger.retention.services import retention_recompute, schedule_create
+    from tests.factories import make_customer
+
+    make_customer(people.outsider, people.service)
+    schedule = schedule_create(
+        actor=people.records_manager,
+        data={
+            "name": "客户信息一年后匿名化",
+            "record_kind": "customer",
+            "period_years": 1,
+            "triggers": ["created"],
+            "action": "anonymize",
+            "legal_source": "个人信息保护法第 19 条",
+        },
+        code="customers-anonymize",
+    )
+    retention_recompute(
+        actor=people.records_manager, on=clock.now().date() + dt.timedelta(days=14 * 365)
+    )
+    disposition_propose(actor=people.records_manager, schedule=schedule, reason="期限届满")
 
 
 def test_every_navigation_page_for_every_role_reads_in_chinese(people):
@@ -220,6 +247,7 @@ def test_every_navigation_page_for_every_role_reads_in_chinese(people):
     )
     problems: list[str] = []
     read = 0
+    routes: dict[str, set[str]] = {}
     for persona, client in clients.items():
         seen: set[str] = set()
         # Breadth first from the persona's own navigation (then everyone's, for refusals),
@@ -238,7 +266,12 @@ def test_every_navigation_page_for_every_role_reads_in_chinese(people):
             problems += [f"{persona} {p}" for p in _problems(url, page.texts, msgids, codes)]
             if depth < 2 and status == 200:
                 queue += [(link, depth + 1) for link in page.links]
+        routes[persona] = seen
     assert read > 40
+    # The walk reached the pages the issue names: history, journal entry, hold console,
+    # a disposition batch, a customer with tags.
+    assert {"case_history", "customer_detail", "journal_entry", "retention"} <= routes["auditor"]
+    assert {"disposition_batch", "disposition_review"} <= routes["records_manager"]
     assert not problems, "\n".join(sorted(set(problems)))
 
 
