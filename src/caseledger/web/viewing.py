@@ -56,6 +56,22 @@ def web_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
     return wrapper
 
 
+def error_text(exc: CaseledgerError) -> str:
+    """A service error as one line for a page: the field by its label, the message in the
+    reader's language (never `field: message` with the field's code name)."""
+    from caseledger.web.display import field_label
+
+    errors = exc.errors if isinstance(exc, ValidationFailed) and exc.errors else [exc]
+    parts = []
+    for error in errors:
+        if error.field:
+            label = field_label("", error.field.split(".")[-1].split("[")[0])
+            parts.append(f"{label}{_(': ')}{error.shown()}")
+        else:
+            parts.append(error.shown())
+    return _("; ").join(parts)
+
+
 def apply_errors(
     form: forms.Form, exc: CaseledgerError, aliases: dict[str, str] | None = None
 ) -> None:
@@ -67,10 +83,7 @@ def apply_errors(
         if name and name in form.fields:
             form.add_error(name, error.shown())
         elif error.field:
-            from caseledger.web.display import field_label
-
-            label = field_label("", error.field.split(".")[-1])
-            form.add_error(None, f"{label}{_(': ')}{error.shown()}")
+            form.add_error(None, error_text(error))
         else:
             form.add_error(None, error.shown())
 

@@ -26,14 +26,14 @@ from caseledger.privacy.queries import (
     privacy_request_list,
     reverification_worklist,
 )
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, web_view
 from caseledger.web.views.customers import picker_customers
 
 WORKLIST_SHOWN = 500
 
 
 def _refused(request: AuthedRequest, exc: ValidationFailed | Conflict) -> None:
-    messages.error(request, str(exc) if not exc.field else f"{exc.field}: {exc.shown()}")
+    messages.error(request, error_text(exc))
 
 
 @web_view
