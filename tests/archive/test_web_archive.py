@@ -58,3 +58,18 @@ def test_a_records_manager_restores_it_from_the_archived_page(people, customer):
     assert Case.objects.get(pk=case.pk).archived_at is None
     detail = manager.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert 'id="archived-note"' not in detail and case.description in detail
+
+
+def test_the_archived_record_reads_in_local_time_and_words_in_chinese(people, customer):
+    from caseledger.web.display import local_time
+
+    case = closed_case(people, customer)
+    archive_run(actor=None, on=TODAY)
+    case.refresh_from_db()
+    agent = _client(people.agent)
+    agent.post("/i18n/setlang/", {"language": "zh-hans", "next": "/cases/"})
+
+    page = agent.post(reverse("web:archived_record", args=[case.pk])).content.decode()
+
+    assert local_time(case.received_at) in page  # Asia/Shanghai, not the stored UTC
+    assert "T" + case.received_at.strftime("%H:%M") not in page and "Z</dd>" not in page

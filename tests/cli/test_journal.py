@@ -140,7 +140,7 @@ def test_show_as_a_user_follows_their_permissions(people, case):
 
     with pytest.raises(CommandError, match="not visible to you"):
         run("journal", "show", case.reference, "--as", "oscar")
-    with pytest.raises(CommandError, match=r"alice lacks permission journal\.view"):
+    with pytest.raises(CommandError, match="do not allow you to read the journal"):
         run("journal", "show", f"user:{people.admin.pk}", "--as", "alice")
 
 
@@ -173,6 +173,6 @@ def test_checkpoint_signs_the_head_and_appends_to_the_log(people):
 
 
 def test_checkpoint_as_a_user_without_the_permission_is_refused(people):
-    with pytest.raises(CommandError, match=r"alice lacks permission journal\.checkpoint"):
+    with pytest.raises(CommandError, match="do not allow you to sign journal checkpoints"):
         run("journal", "checkpoint", "--as", "alice")
     assert checkpoints.read_log().checkpoints == []

@@ -240,3 +240,35 @@ def test_web_identifier_form_on_a_held_customer_names_the_hold(people, customer,
     )
     assert response.status_code == 409 and "Matter 2026-031" in response.content.decode()
     assert not PendingChange.objects.exists()
+
+
+def test_web_hold_scope_is_chosen_with_the_case_lists_filters_and_read_in_words(
+    people, case, login
+):
+    client = login(people.records_manager)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/retention/"})
+    form = client.get("/retention/").content.decode()
+    assert 'name="filter-category"' in form and 'name="filter-department"' in form
+    assert "JSON" not in form
+    response = client.post(
+        "/retention/holds/",
+        {
+            "matter": "扣费争议",
+            "reason": "律师函",
+            "scope": "filter",
+            "filter-category": "billing",
+            "filter-department": str(people.sales.pk),
+            "filter-received_from": "2025-01-01",
+        },
+    )
+    assert response.status_code == 302
+    hold = LegalHold.objects.get(matter="扣费争议")
+    assert hold.case_filter == {
+        "category": "billing",
+        "department": str(people.sales.pk),
+        "received_from": "2025-01-01",
+    }
+    page = client.get("/retention/").content.decode()
+    assert "类别：账单与费用" in page and "Sales 销售部" in page and "{'" not in page
+    empty = client.post("/retention/holds/", {"matter": "X", "reason": "r", "scope": "filter"})
+    assert empty.status_code == 422 and "请至少选择一个筛选条件" in empty.content.decode()

@@ -156,7 +156,7 @@ def test_bad_input_is_named(people):
         run("retention", "run", "--on", "22/11/2026")
     with pytest.raises(CommandError, match="batch_size: must be 1 to 100000"):
         run("retention", "run", "--batch-size", "0")
-    with pytest.raises(CommandError, match="lacks permission"):
+    with pytest.raises(CommandError, match="do not allow you to"):
         run("retention", "run", "--as", "alice")
 
 

@@ -100,7 +100,7 @@ def test_agent_records_a_case_finds_it_notes_it_and_reads_its_history(
     page.click("a:has-text('History')")
     page.wait_for_url(f"{base}/cases/{case.pk}/history/")
     history = page.locator("#history").inner_text()
-    assert "case.create" in history and "case.note" in history
+    assert "Case created" in history and "Note added" in history
     assert "Called the customer back" in history
     assert "via web" in history
 

@@ -286,7 +286,7 @@ def test_export_streams_the_filtered_cases_for_those_allowed(people, customer, l
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = body.strip().splitlines()
-    assert lines[0].startswith("reference,status")
+    assert lines[0].startswith("Reference,Status")
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
     exported = Entry.objects.filter(action="case.export").get()
     assert exported.actor_name == "sam" and exported.via == "web"
@@ -306,4 +306,28 @@ def test_a_bad_filter_date_is_shown_and_not_applied(people, case, login):
 def test_readers_get_403_on_the_new_case_form(people, login):
     response = login(people.auditor).get(reverse("web:case_create"))
     assert response.status_code == 403
-    assert "case.modify" in response.content.decode()
+    assert "do not allow you to record and edit cases" in response.content.decode()
+
+
+def test_a_chinese_reader_exports_headers_and_values_in_chinese_still_masked(
+    people, customer, login
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_case(people.agent, customer, subject="退款未到账")
+    client = login(people.supervisor)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/cases/"})
+    csv_text = b"".join(client.get(reverse("web:case_export")).streaming_content).decode(
+        "utf-8-sig"
+    )
+    header, row = csv_text.strip().splitlines()
+    assert header.startswith("编号,状态,类型,渠道,类别") and "处理人" in header
+    assert "已接收" in row and "投诉" in row and "账单与费用" in row and "错误扣费" in row
+    assert "Sales 销售部" in row and display_name(customer) in row and customer.name not in row
+    assert "complaint" not in row and "billing" not in row and "+08:00" not in row
+    response = client.get(reverse("web:case_export_xlsx"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book["cases"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("编号", "状态") and rows[1][1] == "已接收"

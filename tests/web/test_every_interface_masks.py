@@ -138,12 +138,12 @@ def test_xlsx_export_has_the_csv_rows_as_text_cells_and_is_journaled(people, per
     assert response["Content-Disposition"].endswith('.xlsx"')
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book["cases"].iter_rows(values_only=True))
-    assert rows[0][0] == "reference" and len(rows) == 2
+    assert rows[0][0] == "Reference" and len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["reference"] == case.reference and row["customer"] == MASKED_NAME
+    assert row["Reference"] == case.reference and row["Customer"] == MASKED_NAME
     # A subject that looks like a formula stays text, never a live formula.
     cells = list(book["cases"].iter_rows())[1]
-    subject = cells[rows[0].index("subject")]
+    subject = cells[rows[0].index("Subject")]
     assert subject.data_type == "s" and subject.value.startswith("=HYPERLINK")
     export = Entry.objects.filter(action="case.export").latest("seq")
     assert str(case.pk) in export.payload.body

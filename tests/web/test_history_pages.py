@@ -36,11 +36,11 @@ def test_case_history_shows_diffs_notes_attachments_and_reasons(people, customer
     for action in ("case.create", "case.update", "case.note", "case.attachment"):
         assert action in html
     assert (
-        '<tr class="change" data-field="priority"><td class="mono">priority</td>'
-        '<td class="before">normal</td><td>→</td><td class="after">urgent</td></tr>'
+        '<tr class="change" data-field="priority"><td>Priority</td>'
+        '<td class="before">Normal</td><td>→</td><td class="after">Urgent</td></tr>'
     ) in html
     assert "VIP customer" in html and "Called back" in html and "receipt.png" in html
-    assert "by sam" in html and "via cli" in html
+    assert "by sam" in html and "via command line" in html
     assert "2026-03-03 09:00:00" in html  # 01:00 UTC is shown in Asia/Shanghai
 
 

@@ -58,18 +58,17 @@ def can(actor: User, perm: Perm, department_id: int | None = None) -> bool:
 
 
 def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
+    """Refuse in the actor's language, saying what they may do instead (accounts.refusals)."""
     if not can(actor, perm, department_id):
+        from caseledger.accounts.refusals import role_refusal, token_refusal
+
         scopes = getattr(actor, "token_scopes", None)
         if scopes is not None and not _token_allows(actor, perm):
             # The token, not the role, is what stops this: say which scope would do.
-            needed = [name for name, perms in TOKEN_SCOPES.items() if perm in perms]
             raise PermissionDenied(
-                f"this token's scopes ({', '.join(sorted(scopes)) or 'none'}) do not allow "
-                f"{perm.value}; a token with the scope {' or '.join(needed)} may "
-                "(your roles must allow it too)",
-                field="scope",
-                code="forbidden",
+                token_refusal(list(scopes), perm), field="scope", code="forbidden"
             )
-        who = getattr(actor, "username", "anonymous")
-        where = f" in department {department_id}" if department_id is not None else ""
-        raise PermissionDenied(f"{who} lacks permission {perm.value}{where}", code="forbidden")
+        allowed = department_ids(actor, perm) if actor is not None else set()
+        raise PermissionDenied(
+            role_refusal(actor, perm, department_id, allowed), field="permission", code="forbidden"
+        )

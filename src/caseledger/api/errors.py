@@ -1,5 +1,9 @@
 """Every API failure as one JSON shape: {"error": {code, field, message, errors}}.
 
+`code` and `field` are for programs and never change; `message` is for people, in the
+language the client asks for with Accept-Language (Django's LocaleMiddleware; the configured
+CASELEDGER_LANGUAGE when it sends none), as the web pages are.
+
 `errors` always lists each field problem (a single validation error lists itself), so a
 client can show them all without special cases.
 """
@@ -11,6 +15,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -63,7 +68,7 @@ def _caseledger_error(request: HttpRequest, exc: CaseledgerError) -> HttpRespons
         errors = [e.as_dict() for e in exc.errors] or [exc.as_dict()]
         for item in errors:
             item.pop("errors", None)
-    response = error_response(exc.http_status, exc.code, exc.message, exc.field, errors)
+    response = error_response(exc.http_status, exc.code, exc.shown(), exc.field, errors)
     if isinstance(exc, Throttled) and exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -88,17 +93,17 @@ def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
         name = field_name(item.get("loc", ()))
         code = _PYDANTIC_CODES.get(item.get("type", ""), "invalid")
         message = (
-            "is required"
+            _("is required")
             if code == "required"
             else (
-                "is not a field that can be set here"
+                _("is not a field that can be set here")
                 if code == "unknown_field"
-                else item.get("msg", "is invalid")
+                else item.get("msg", _("is invalid"))
             )
         )
         errors.append({"code": code, "field": name, "message": message})
     if not errors:
-        return error_response(422, "invalid", "the request is invalid")
+        return error_response(422, "invalid", _("the request is invalid"))
     message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return error_response(422, errors[0]["code"], message, errors[0]["field"], errors)
 
@@ -106,7 +111,7 @@ def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = exc.message
     if isinstance(exc, AuthenticationError):
-        message = "a valid bearer token is required (Authorization: Bearer <token>)"
+        message = _("a valid bearer token is required (Authorization: Bearer <token>)")
     return error_response(
         exc.status_code,
         _HTTP_CODES.get(exc.status_code, "error"),
@@ -117,17 +122,19 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
     # A multipart body without a boundary, or cut short: the client's fault, said plainly.
-    return error_response(400, "bad_request", f"the request body could not be read: {exc}", "body")
+    return error_response(
+        400, "bad_request", _("the request body could not be read: %(why)s") % {"why": exc}, "body"
+    )
 
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error_response(404, "not_found", "not found")
+    return error_response(404, "not_found", _("not found"))
 
 
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # The details go to the log, never to the client.
     logger.exception("api request failed", extra={"path": request.path})
-    return error_response(500, "server_error", "the server failed to answer; it has been logged")
+    return error_response(500, "server_error", _("the server failed to answer; it has been logged"))
 
 
 def install(api: NinjaAPI) -> None:
@@ -144,7 +151,9 @@ def install(api: NinjaAPI) -> None:
 
 
 def unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return error_response(404, "not_found", f"no API endpoint at {request.path}")
+    return error_response(
+        404, "not_found", _("no API endpoint at %(path)s") % {"path": request.path}
+    )
 
 
 class VersionRequired(CaseledgerError):
@@ -158,7 +167,10 @@ class VersionRequired(CaseledgerError):
 def require_version(version: int | None, what: str) -> None:
     if version is None:
         raise VersionRequired(
-            f"send the `version` of the {what} you read (GET it first): without it a change "
-            "saved by someone else meanwhile would be overwritten",
+            _(
+                "send the `version` of the %(what)s you read (GET it first): without it a "
+                "change saved by someone else meanwhile would be overwritten"
+            )
+            % {"what": what},
             field="version",
         )

@@ -222,8 +222,11 @@ def ensure_not_archived(case: Case) -> None:
     change here would be lost (or contradict the segment) when it is brought back."""
     if case.archived_at is not None:
         raise Conflict(
-            f"case {case.reference} is archived; bring it back to active (with a reason) "
-            "before changing it",
+            _(
+                "case %(ref)s is archived; bring it back to active (with a reason) before "
+                "changing it"
+            )
+            % {"ref": case.reference},
             field="case",
             code="archived",
         )
@@ -283,8 +286,11 @@ def case_update(
         ensure_not_archived(case)
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
-                f"case {case.reference} was changed by someone else (version {case.version}, "
-                f"you edited version {expected_version}); reload and try again",
+                _(
+                    "case %(ref)s was changed by someone else (version %(now)s, you edited "
+                    "version %(yours)s); reload and try again"
+                )
+                % {"ref": case.reference, "now": case.version, "yours": expected_version},
                 field="version",
             )
         before = case_state(case)

@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
+from django.utils.translation import gettext_noop
+
+# What a refusal means, said in the reader's language, for a message raised without a
+# translation: the reader gets a sentence they can read, followed by the detail as raised.
+_SUMMARIES = {
+    "forbidden": gettext_noop("You are not allowed to do this."),
+    "not_found": gettext_noop("This does not exist, or you may not see it."),
+    "conflict": gettext_noop("This cannot be done in the record's present state."),
+    "invalid": gettext_noop("The input is not valid."),
+    "throttled": gettext_noop("Too many attempts; wait a moment and try again."),
+    "error": gettext_noop("This could not be done."),
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
 
 class CaseledgerError(Exception):
     code = "error"
@@ -15,7 +31,27 @@ class CaseledgerError(Exception):
             self.code = code
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "field": self.field, "message": self.message}
+        return {"code": self.code, "field": self.field, "message": self.shown()}
+
+    def shown(self) -> str:
+        """The message in the active language, where interfaces render it.
+
+        Services raise through gettext; a message raised as a catalogue msgid before the
+        language was known (a worker, a check at import) is looked up again here. One raised
+        in English with no translation is led, for a reader of another language, by what
+        this kind of refusal means in theirs (the detail follows as raised)."""
+        from django.utils.translation import get_language, gettext
+
+        if not self.message:
+            return self.message
+        text = gettext(self.message)
+        language = get_language() or "en"
+        if text != self.message or language.startswith("en") or _CJK.search(text):
+            return text
+        summary = (
+            _SUMMARIES.get(self.code) or _SUMMARIES[_BASE_CODES.get(self.http_status, "error")]
+        )
+        return gettext("%(summary)s (%(detail)s)") % {"summary": gettext(summary), "detail": text}
 
 
 class ValidationFailed(CaseledgerError):
@@ -69,3 +105,12 @@ class Throttled(CaseledgerError):
     def __init__(self, message: str, *, retry_after: int | None = None, field: str | None = None):
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+_BASE_CODES = {
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    422: "invalid",
+    429: "throttled",
+}

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,20 +28,23 @@ class Collector:
     ) -> str | None:
         if field not in data:
             if required:
-                self.add(field, "is required", "required")
+                self.add(field, _("is required"), "required")
             return None
         value = data[field]
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.add(field, "must be text")
+            self.add(field, _("must be text"))
             return None
         value = value.strip()
         if required and not value:
-            self.add(field, "must not be empty", "required")
+            self.add(field, _("must not be empty"), "required")
         elif len(value) > max_length:
             self.add(
-                field, f"is {len(value)} characters long; at most {max_length} allowed", "too_long"
+                field,
+                _("is %(length)d characters long; at most %(max)d allowed")
+                % {"length": len(value), "max": max_length},
+                "too_long",
             )
         return value
 
@@ -49,11 +54,20 @@ class Collector:
         allowed = list(choices)
         if field not in data or data[field] in (None, ""):
             if required:
-                self.add(field, f"is required; one of {', '.join(allowed)}", "required")
+                self.add(
+                    field,
+                    _("is required; one of %(allowed)s") % {"allowed": ", ".join(allowed)},
+                    "required",
+                )
             return None
         value = data[field]
         if value not in allowed:
-            self.add(field, f"{value!r} is not one of {', '.join(allowed)}", "invalid_choice")
+            self.add(
+                field,
+                _("%(value)r is not one of %(allowed)s")
+                % {"value": value, "allowed": ", ".join(allowed)},
+                "invalid_choice",
+            )
             return None
         return value
 
@@ -68,11 +82,14 @@ class Collector:
             if isinstance(value, float | bool) or str(number) != str(value).strip():
                 raise ValueError
         except (TypeError, ValueError):
-            self.add(field, f"{value!r} is not a whole number")
+            self.add(field, _("%(value)r is not a whole number") % {"value": value})
             return None
         if not minimum <= number <= maximum:
             self.add(
-                field, f"must be between {minimum} and {maximum}, got {number}", "out_of_range"
+                field,
+                _("must be between %(min)d and %(max)d, got %(got)d")
+                % {"min": minimum, "max": maximum, "got": number},
+                "out_of_range",
             )
             return None
         return number
@@ -85,13 +102,13 @@ class Collector:
             try:
                 value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                self.add(field, f"{value!r} is not an ISO 8601 date and time")
+                self.add(field, _("%(value)r is not an ISO 8601 date and time") % {"value": value})
                 return None
         if not isinstance(value, dt.datetime):
-            self.add(field, "must be a date and time")
+            self.add(field, _("must be a date and time"))
             return None
         if value.tzinfo is None:
-            self.add(field, "must include a time zone offset (e.g. +08:00)", "naive_datetime")
+            self.add(field, _("must include a time zone offset (e.g. +08:00)"), "naive_datetime")
             return None
         return value
 
@@ -106,7 +123,7 @@ class Collector:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.add(field, f"{value!r} is not a date (YYYY-MM-DD)")
+            self.add(field, _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value})
             return None
 
     def tags(self, data: Mapping[str, Any], field: str) -> list[str] | None:
@@ -116,16 +133,16 @@ class Collector:
         if isinstance(value, str):
             value = [t for t in (p.strip() for p in value.split(",")) if t]
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            self.add(field, "must be a list of words")
+            self.add(field, _("must be a list of words"))
             return None
         cleaned = sorted({t.strip() for t in value if t.strip()})
         if any(len(t) > 40 for t in cleaned):
-            self.add(field, "each tag must be at most 40 characters", "too_long")
+            self.add(field, _("each tag must be at most 40 characters"), "too_long")
         return cleaned
 
     def unknown(self, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
         for key in sorted(set(data) - set(allowed)):
-            self.add(key, "is not a field that can be set here", "unknown_field")
+            self.add(key, _("is not a field that can be set here"), "unknown_field")
 
     def raise_if_any(self) -> None:
         if not self.errors:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.cases.models import Case
 from caseledger.cases.queries import department_q, text_q
@@ -124,9 +125,15 @@ def held_customer_ids(customer_ids: list[int]) -> set[int]:
 def _refuse(holds: list[LegalHold], what: str) -> None:
     if not holds:
         return
-    names = "; ".join(f"{h.matter} (hold {h.pk})" for h in holds)
+    names = _("; ").join(
+        _("%(matter)s (hold %(id)s)") % {"matter": h.matter, "id": h.pk} for h in holds
+    )
     raise Held(
-        f"{what} is under legal hold: {names}. It cannot be changed until the hold is released.",
+        _(
+            "%(what)s is under legal hold: %(names)s. It cannot be changed until the hold is "
+            "released; ask the hold's owner, or a records manager, if the change must be made."
+        )
+        % {"what": what, "names": names},
         field="hold",
     )
 
@@ -134,6 +141,6 @@ def _refuse(holds: list[LegalHold], what: str) -> None:
 def ensure_not_held(*, case: Case | None = None, customer: Customer | None = None) -> None:
     """Raise Held, naming each matter, if the case or customer is held."""
     if case is not None:
-        _refuse(holds_for_case(case), f"case {case.reference}")
+        _refuse(holds_for_case(case), _("Case %(ref)s") % {"ref": case.reference})
     if customer is not None:
-        _refuse(holds_for_customer(customer), f"customer {customer.pk}")
+        _refuse(holds_for_customer(customer), _("Customer #%(id)s") % {"id": customer.pk})

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from caseledger.accounts.models import User
@@ -46,13 +47,29 @@ def web_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             with via("web"):
                 return func(request, *args, **kwargs)
         except PermissionDenied as exc:
-            return render(request, "403.html", {"reason": exc.message}, status=403)
+            return render(request, "403.html", {"reason": exc.shown()}, status=403)
         except NotFound as exc:
-            return render(request, "404.html", {"reason": exc.message}, status=404)
+            return render(request, "404.html", {"reason": exc.shown()}, status=404)
         except Held as exc:  # any write a view does not handle itself names the hold
-            return render(request, "web/retention/held.html", {"reason": exc.message}, status=409)
+            return render(request, "web/retention/held.html", {"reason": exc.shown()}, status=409)
 
     return wrapper
+
+
+def error_text(exc: CaseledgerError) -> str:
+    """A service error as one line for a page: the field by its label, the message in the
+    reader's language (never `field: message` with the field's code name)."""
+    from caseledger.web.display import field_label
+
+    errors = exc.errors if isinstance(exc, ValidationFailed) and exc.errors else [exc]
+    parts = []
+    for error in errors:
+        if error.field:
+            label = field_label("", error.field.split(".")[-1].split("[")[0])
+            parts.append(f"{label}{_(': ')}{error.shown()}")
+        else:
+            parts.append(error.shown())
+    return _("; ").join(parts)
 
 
 def apply_errors(
@@ -64,11 +81,11 @@ def apply_errors(
     for error in errors:
         name = aliases.get(error.field or "", error.field)
         if name and name in form.fields:
-            form.add_error(name, error.message)
+            form.add_error(name, error.shown())
         elif error.field:
-            form.add_error(None, f"{error.field}: {error.message}")
+            form.add_error(None, error_text(error))
         else:
-            form.add_error(None, error.message)
+            form.add_error(None, error.shown())
 
 
 @dataclass(frozen=True)
@@ -143,7 +160,7 @@ def submit_versioned_edit(
             expected_version=form.cleaned_data["version"],
         )
     except Held as exc:  # a Conflict too, but it names the hold, not a stale version
-        form.add_error(None, exc.message)
+        form.add_error(None, exc.shown())
         return EditOutcome(saved=False, unchanged=False, status=409)
     except Conflict:
         form.add_error(None, stale_message)

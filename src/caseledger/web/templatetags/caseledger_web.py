@@ -43,6 +43,106 @@ def journal_value(value: Any) -> str:
 
 
 @register.filter
+def record_value(value: Any, where: str) -> str:
+    """`value` of `record.field` as pages show it (web.display): names, labels, local time."""
+    from caseledger.web.display import value_text
+
+    object_type, _dot, name = where.partition(".")
+    return value_text(object_type, name, value)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    from caseledger.web.display import action_label as label
+
+    return label(code)
+
+
+@register.filter
+def via_label(code: str) -> str:
+    from caseledger.web.display import via_label as label
+
+    return label(code)
+
+
+@register.filter
+def record_label(object_type: str) -> str:
+    from caseledger.web.display import object_label
+
+    return object_label(object_type)
+
+
+@register.filter
+def root_label(root: str) -> str:
+    """`case:5` → "案件 5"."""
+    from caseledger.web.display import object_label
+
+    object_type, _colon, object_id = (root or "").partition(":")
+    return f"{object_label(object_type)} {object_id}".strip()
+
+
+@register.filter
+def role_words(roles: Any) -> str:
+    from caseledger.web.filters_text import role_label
+
+    return "、".join(role_label(r) for r in roles or [])
+
+
+@register.filter
+def actor_label(name: str) -> str:
+    """The journal's actor: a person's user name, or the system itself, in words."""
+    return _("system") if name in ("system", "") else name
+
+
+@register.filter
+def tag_label(code: str) -> str:
+    from caseledger.web.filters_text import tag_label as label
+
+    return label(code)
+
+
+@register.filter
+def filter_words(raw: Any) -> str:
+    """A saved case filter (a hold's scope) in the case list's own words."""
+    from caseledger.web.filters_text import filters_text
+
+    return filters_text(raw) if isinstance(raw, dict) else str(raw or "—")
+
+
+@register.filter
+def schedule_name(schedule: Any) -> str:
+    from caseledger.web.schedule_words import schedule_name as words
+
+    return words(schedule)
+
+
+@register.filter
+def schedule_note(schedule: Any) -> str:
+    from caseledger.web.schedule_words import schedule_note as words
+
+    return words(schedule)
+
+
+@register.filter
+def period_words(schedule: Any) -> str:
+    from caseledger.web.schedule_words import period_words as words
+
+    return words(schedule)
+
+
+@register.filter
+def item_label(item: Any) -> str:
+    """A disposition item: a case by its reference, a customer as "客户 #43"."""
+    from caseledger.web.display import object_label
+
+    if getattr(item, "record_type", "") == "case":
+        return str(item.label)
+    return (
+        f"{object_label(str(getattr(item, 'record_type', '')))} #{getattr(item, 'record_id', '')}"
+    )
+
+
+@register.filter
 def sorted_items(mapping: dict | None) -> list:
     return sorted((mapping or {}).items())
 

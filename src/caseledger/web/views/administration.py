@@ -92,7 +92,7 @@ def department_deactivate(request: AuthedRequest, pk: int) -> HttpResponseBase:
             actor=request.user, department=department, reason=form.cleaned_data["reason"]
         )
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
         return redirect("web:department_edit", pk=pk)
     messages.success(request, _("Department %(code)s deactivated.") % {"code": department.code})
     return redirect("web:administration")
@@ -189,7 +189,7 @@ def person_password_reset(request: AuthedRequest, pk: int) -> HttpResponseBase:
             actor=request.user, user=person, reason=request.POST.get("reason", "")
         )
     except ValidationFailed as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
         return redirect("web:person_detail", pk=pk)
     return render(
         request, "web/administration/password.html", {"person": person, "password": password}

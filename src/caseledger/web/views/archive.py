@@ -15,7 +15,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.archive.services import archive_read, archive_restore
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, web_view
 
 
 @web_view
@@ -26,7 +26,7 @@ def archived_record(request: AuthedRequest, pk: int) -> HttpResponseBase:
     try:
         record = archive_read(actor=request.user, case=case)
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("web:case_detail", pk=case.pk)
     return render(
         request,
@@ -47,7 +47,7 @@ def archived_restore(request: AuthedRequest, pk: int) -> HttpResponseBase:
     try:
         archive_restore(actor=request.user, case=case, reason=request.POST.get("reason", ""))
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, _("%(reference)s is active again.") % {"reference": case.reference}

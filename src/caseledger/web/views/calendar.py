@@ -104,5 +104,5 @@ def calendar_act(request: AuthedRequest, verb: str) -> HttpResponseBase:
     except PermissionDenied:
         raise  # web_view answers 403
     except CaseledgerError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
     return redirect("web:calendar")

@@ -223,7 +223,7 @@ def case_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
             expected_version=form.cleaned_data["version"],
         )
     except Held as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
     except Conflict:
         messages.error(
             request,

@@ -43,7 +43,7 @@ def case_clock(request: AuthedRequest, pk: int, verb: str) -> HttpResponseBase:
         else:
             messages.error(request, _("Unknown action."))
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
     return redirect("web:case_detail", pk=pk)
 
 

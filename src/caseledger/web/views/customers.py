@@ -325,7 +325,7 @@ def customer_merge(request: AuthedRequest, pk: int) -> HttpResponseBase:
         try:
             survivor = customer_get(actor=request.user, customer_id=form.cleaned_data["survivor"])
         except NotFound as exc:
-            form.add_error("survivor", exc.message)
+            form.add_error("survivor", exc.shown())
         if survivor is not None and form.cleaned_data["confirm"]:
             try:
                 result = services.customer_merge(
@@ -365,7 +365,7 @@ def customer_unmerge(request: AuthedRequest, pk: int) -> HttpResponseBase:
     try:
         services.customer_unmerge(actor=request.user, merged=merged, reason=reason)
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
     else:
         messages.success(request, _("The merge was undone."))
     return redirect("web:customer_detail", pk=merged.pk)

@@ -22,7 +22,7 @@ from caseledger.disposition.queries import (
     review_list,
 )
 from caseledger.retention.queries import schedule_get
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, web_view
 
 
 @web_view
@@ -51,7 +51,7 @@ def propose(request: AuthedRequest) -> HttpResponseBase:
             reason=request.POST.get("reason", ""),
         )
     except CaseledgerError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("web:disposition_review")
     messages.success(request, _("Batch %(id)s proposed.") % {"id": batch.pk})
     return redirect("web:disposition_batch", pk=batch.pk)
@@ -93,7 +93,7 @@ def batch_act(request: AuthedRequest, pk: int, verb: str) -> HttpResponseBase:
         elif verb == "execute":
             services.disposition_execute(actor=user, batch=batch)
     except CaseledgerError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Done."))
     return redirect("web:disposition_batch", pk=pk)

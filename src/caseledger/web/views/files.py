@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from caseledger.cases import services as case_services
@@ -72,27 +72,42 @@ def _cell(value: object) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def export_headers() -> list[str]:
+    """The columns in the reader's language, named as the case page names them."""
+    from caseledger.web.display import field_label
+
+    names = {"department": "department_id", "assignee": "assignee_id", "customer": "customer_id"}
+    return [field_label("case", names.get(column, column)) for column in EXPORT_COLUMNS]
+
+
 def _values(case) -> list[str]:
-    """One case as export cells: names and marked fields masked as on screen."""
-    local = timezone.localtime
+    """One case as export cells, as the case page shows it: labels for codes, names for
+    people and departments, local times; names and marked fields masked as on screen."""
+    from caseledger.web.display import local_time, value_text
+
+    def when(value) -> str:
+        return local_time(value) if value else ""
+
     return [
         "" if v is None else str(v)
         for v in (
             case.reference,
-            case.status,
-            case.kind,
-            case.channel,
-            case.category,
-            case.subcategory,
-            case.severity,
-            case.priority,
-            case.department.code,
+            case.get_status_display(),
+            case.get_kind_display(),
+            case.get_channel_display(),
+            value_text("case", "category", case.category),
+            value_text("case", "subcategory", case.subcategory, state={"category": case.category})
+            if case.subcategory
+            else "",
+            case.get_severity_display(),
+            case.get_priority_display(),
+            case.department.name,
             case.assignee.username if case.assignee else "",
             display_name(case.customer),
             shown("case.subject", case.subject),
-            local(case.received_at).isoformat(),
-            local(case.closed_at).isoformat() if case.closed_at else "",
-            local(case.updated_at).isoformat(),
+            when(case.received_at),
+            when(case.closed_at),
+            when(case.updated_at),
         )
     ]
 
@@ -107,12 +122,16 @@ def case_export(request: AuthedRequest) -> HttpResponseBase:
     _form, filters, sort = case_filters(request)
     cases = case_services.case_export(actor=request.user, filters=filters, sort=sort)
     writer = csv.writer(_Echo())
+    language = translation.get_language()
 
     def lines() -> Iterator[str]:
-        yield "\ufeff"  # spreadsheet programs need the BOM to read UTF-8 Chinese
-        yield writer.writerow(EXPORT_COLUMNS)
-        for case in cases.iterator(chunk_size=1000):
-            yield writer.writerow(_row(case))
+        # Rows are made while the response streams, after the view returned: keep the
+        # request's language for them.
+        with translation.override(language):
+            yield "\ufeff"  # spreadsheet programs need the BOM to read UTF-8 Chinese
+            yield writer.writerow(export_headers())
+            for case in cases.iterator(chunk_size=1000):
+                yield writer.writerow(_row(case))
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -140,7 +159,7 @@ def case_export_xlsx(request: AuthedRequest) -> HttpResponseBase:
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
-    sheet.append([text(c) for c in EXPORT_COLUMNS])
+    sheet.append([text(c) for c in export_headers()])
     for case in cases.iterator(chunk_size=1000):
         sheet.append([text(v) for v in _values(case)])
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)

@@ -15,11 +15,9 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.journal.queries import entry_get, entry_list
 from caseledger.journal.verify import verify_chain
+from caseledger.web.display import SECRET_KEYS, shown_entry
 from caseledger.web.forms import JournalFilterForm
 from caseledger.web.viewing import AuthedRequest, clean_filters, page_of, web_view
-
-# No service journals these today; if one ever does, the browser still will not show them.
-SECRET_KEYS = frozenset({"password", "token", "token_hash", "secret", "api_key", "private_key"})
 
 
 def _without_secrets(value):
@@ -69,9 +67,16 @@ def journal_entry(request: AuthedRequest, seq: int) -> HttpResponseBase:
             sort_keys=True,
         )
     )
-    return render(
-        request, "web/journal/detail.html", {"item": item, "entry": entry, "payload": payload}
-    )
+    shown = shown_entry(item)
+    context = {
+        "item": item,
+        "entry": entry,
+        "payload": payload,
+        "shown": shown,
+        "shown_entries": [shown],
+        "can_journal": True,
+    }
+    return render(request, "web/journal/detail.html", context)
 
 
 @web_view

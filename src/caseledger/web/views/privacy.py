@@ -26,14 +26,14 @@ from caseledger.privacy.queries import (
     privacy_request_list,
     reverification_worklist,
 )
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, web_view
 from caseledger.web.views.customers import picker_customers
 
 WORKLIST_SHOWN = 500
 
 
 def _refused(request: AuthedRequest, exc: ValidationFailed | Conflict) -> None:
-    messages.error(request, str(exc))
+    messages.error(request, error_text(exc))
 
 
 @web_view
@@ -101,7 +101,7 @@ def _open_request(request: AuthedRequest) -> bool:
             details=request.POST.get("details", ""),
         )
     except (ValidationFailed, NotFound) as exc:
-        messages.error(request, exc.message if isinstance(exc, NotFound) else str(exc))
+        messages.error(request, exc.shown())
         return False
     messages.success(request, _("Privacy request recorded."))
     return True

@@ -21,7 +21,7 @@ from caseledger.privacy.quality import (
     quality_checks,
     quality_samples,
 )
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, web_view
 
 
 def _back(month: str) -> HttpResponseBase:
@@ -34,7 +34,7 @@ def quality_view(request: AuthedRequest) -> HttpResponseBase:
     try:
         month = parse_month(request.GET.get("month"))
     except ValidationFailed as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         month = parse_month(None)
     samples = [
         (sample, list(quality_checks(sample)))
@@ -67,7 +67,7 @@ def quality_draw(request: AuthedRequest) -> HttpResponseBase:
             request, _("Samples for %(n)d department(s) are ready.") % {"n": len(drawn)}
         )
     except ValidationFailed as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     return _back(month)
 
 
@@ -84,5 +84,5 @@ def quality_check(request: AuthedRequest, pk: int) -> HttpResponseBase:
         )
         messages.success(request, _("Outcome recorded for %(name)s.") % {"name": check.customer})
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     return _back(f"{check.sample.month:%Y-%m}")

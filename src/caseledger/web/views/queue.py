@@ -30,7 +30,7 @@ def case_take(request: AuthedRequest, pk: int) -> HttpResponseBase:
     try:
         services.case_take(actor=request.user, case=case)
     except (Conflict, ValidationFailed) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
         return redirect(request.POST.get("next") or "web:queue")
     messages.success(request, _("%(ref)s is yours now.") % {"ref": case.reference})
     return redirect("web:case_detail", pk=pk)
@@ -51,7 +51,7 @@ def case_reassign(request: AuthedRequest, pk: int) -> HttpResponseBase:
             actor=request.user, case=case, assignee=assignee, reason=request.POST.get("reason", "")
         )
     except (Conflict, ValidationFailed) as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown())
     else:
         if assignee is None:
             messages.success(request, _("%(ref)s is back in the queue.") % {"ref": case.reference})

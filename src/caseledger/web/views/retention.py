@@ -3,8 +3,6 @@ and how many records are due, due soon or unscheduled."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.http.response import HttpResponseBase
@@ -16,9 +14,11 @@ from django.views.decorators.http import require_POST
 from caseledger.accounts.access import can, require
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.retention.holds import FILTER_KEYS
 from caseledger.retention.overview import due_by_month, unscheduled_records
 from caseledger.retention.queries import hold_get, hold_list, retention_counts, schedule_list
 from caseledger.retention.services import hold_place, hold_release
+from caseledger.web.forms import CaseFilterForm
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
 
 
@@ -38,14 +38,36 @@ class HoldForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Case references or ids, or customer ids, separated by spaces"),
     )
-    case_filter = forms.CharField(
-        label=gettext_lazy("Filter (JSON)"),
-        required=False,
-        help_text='{"category": "product_quality", "received_from": "2025-01-01", "q": "…"}',
-    )
 
 
-def _console(request: AuthedRequest, form: HoldForm | None = None, status: int = 200):
+class HoldFilterForm(CaseFilterForm):
+    """The case list's own filters, narrowed to those a hold can keep re-evaluating
+    (retention.holds.FILTER_KEYS): a hold's scope is chosen the way cases are listed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "filter")
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in FILTER_KEYS:
+                del self.fields[name]
+
+    def saved(self) -> dict[str, str] | None:
+        """The filter as a hold stores it: department by id, days as YYYY-MM-DD."""
+        raw = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if "department" in raw:
+            raw["department"] = str(raw["department"].pk)
+        for key in ("received_from", "received_to"):
+            if key in raw:
+                raw[key] = raw[key].isoformat()
+        return {k: str(v) for k, v in raw.items()} or None
+
+
+def _console(
+    request: AuthedRequest,
+    form: HoldForm | None = None,
+    filter_form: HoldFilterForm | None = None,
+    status: int = 200,
+):
     user = request.user
     context = {
         "holds": hold_list(actor=user, active=True),
@@ -56,6 +78,7 @@ def _console(request: AuthedRequest, form: HoldForm | None = None, status: int =
         "unscheduled": unscheduled_records(actor=user),
         "can_hold": can(user, Perm.HOLD_MANAGE),
         "form": form or HoldForm(),
+        "filter_form": filter_form or HoldFilterForm(actor=user),
     }
     return render(request, "web/retention/console.html", context, status=status)
 
@@ -71,11 +94,12 @@ def retention_console(request: AuthedRequest) -> HttpResponseBase:
 def hold_place_view(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.HOLD_MANAGE)  # hold_place checks again
     form = HoldForm(request.POST)
-    if form.is_valid():
+    filter_form = HoldFilterForm(request.POST, actor=request.user)
+    if form.is_valid() and filter_form.is_valid():
         data = form.cleaned_data
         targets = data["targets"].split()
+        case_filter = filter_form.saved() if data["scope"] == "filter" else None
         try:
-            case_filter = json.loads(data["case_filter"]) if data["case_filter"] else None
             hold = hold_place(
                 actor=request.user,
                 matter=data["matter"],
@@ -85,16 +109,14 @@ def hold_place_view(request: AuthedRequest) -> HttpResponseBase:
                 customers=targets if data["scope"] == "customers" else (),
                 case_filter=case_filter,
             )
-        except json.JSONDecodeError:
-            form.add_error("case_filter", _("This is not valid JSON."))
         except ValidationFailed as exc:
-            apply_errors(
-                form, exc, {"cases": "targets", "customers": "targets", "filter": "case_filter"}
-            )
+            if exc.field and exc.field.startswith("filter"):
+                filter_form.add_error(None, _("Choose at least one filter for the cases to hold."))
+            apply_errors(form, exc, {"cases": "targets", "customers": "targets", "filter": "scope"})
         else:
             messages.success(request, _("Hold %(matter)s placed.") % {"matter": hold.matter})
             return redirect("web:retention")
-    return _console(request, form, status=422)
+    return _console(request, form, filter_form, status=422)
 
 
 @web_view
@@ -104,7 +126,7 @@ def hold_release_view(request: AuthedRequest, pk: int) -> HttpResponseBase:
     try:
         hold_release(actor=request.user, hold=hold, reason=request.POST.get("reason", ""))
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.shown())
     else:
         messages.success(request, _("Hold %(matter)s released.") % {"matter": hold.matter})
     return redirect("web:retention")

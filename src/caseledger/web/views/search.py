@@ -76,7 +76,7 @@ def search_page(request: AuthedRequest) -> HttpResponseBase:
                 facets=True,
             )
         except ValidationFailed as exc:
-            context["error"] = exc.message
+            context["error"] = exc.shown()
             status = 422
         else:
             context["results"] = results
