@@ -19,6 +19,7 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
+from caseledger.web.views import insights as insights_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
@@ -43,6 +44,7 @@ urlpatterns = [
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
     path("queue/", queue_views.queue_view, name="queue"),
+    path("insights/", insights_views.dashboard_view, name="insights"),
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
     path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),
