@@ -3,6 +3,17 @@
 // the tables under each chart hold the same figures and links without JavaScript.
 (function () {
   "use strict";
+  // ECharts' SVG renderer writes `style` attributes, which the strict CSP (style-src 'self')
+  // blocks. Applying the same declarations through the CSSOM is allowed and needs no
+  // 'unsafe-inline'; only this page loads the shim.
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    if (String(name).toLowerCase() === "style") {
+      this.style.cssText = String(value);
+      return undefined;
+    }
+    return setAttribute.call(this, name, value);
+  };
   const source = document.getElementById("insights-data");
   if (!source || typeof echarts === "undefined") return;
   const data = JSON.parse(source.textContent);
@@ -12,7 +23,9 @@
     const el = document.querySelector(`[data-chart="${name}"]`);
     if (!el) return;
     const chart = echarts.init(el, null, { renderer: "svg" });
-    chart.setOption(Object.assign({ animation: false, tooltip: { trigger: "item" } }, option));
+    // Tooltips as rich text inside the SVG: the HTML ones carry inline styles.
+    const tooltip = Object.assign({ trigger: "item" }, option.tooltip, { renderMode: "richText" });
+    chart.setOption(Object.assign({ animation: false }, option, { tooltip }));
     chart.on("click", (params) => {
       const url = urls(params);
       if (url) window.location.assign(url);
