@@ -16,6 +16,7 @@ from caseledger.intake.services import intake_record
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
 from tests.disposition.journal_calls import disposition_calls
+from tests.insights.journal_calls import capa_calls
 from tests.privacy.test_quality import quality_calls
 
 # Services that deliberately write nothing to the database journal, and why.
@@ -275,6 +276,7 @@ def _calls(people, customer, case):
         **_retention_calls(people, case),
         **archive_calls(people, case),
         **quality_calls(people, customer),
+        **capa_calls(people, case),
         **disposition_calls(people, customer),
         **_people_calls(people),
         **_clock_calls(people, case),

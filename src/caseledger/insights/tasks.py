@@ -19,3 +19,15 @@ def follow() -> dict[str, Any]:
 
 
 insights_follow = db_periodic_task(crontab(minute="*"), name="insights.follow")(follow)
+
+
+@job("insights.capa_remind")
+def capa_remind() -> dict[str, Any]:
+    from caseledger.insights.services import capa_remind as remind
+
+    return remind(actor=None)
+
+
+insights_capa_remind = db_periodic_task(crontab(minute="5", hour="8"), name="insights.capa_remind")(
+    capa_remind
+)

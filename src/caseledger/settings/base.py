@@ -374,3 +374,6 @@ LOGGING = {
 # category) had another case within this many days before it. Changing it needs
 # `caseledger insights rebuild`.
 INSIGHTS_REPEAT_DAYS = env_int("CASELEDGER_INSIGHTS_REPEAT_DAYS", 30)
+# Owners of corrective actions are reminded this many days before the due date (and daily
+# once overdue).
+INSIGHTS_CAPA_REMIND_DAYS = env_int("CASELEDGER_INSIGHTS_CAPA_REMIND_DAYS", 3)

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from caseledger.web.views import actions as action_views
 from caseledger.web.views import administration as admin_views
 from caseledger.web.views import archive as archive_views
 from caseledger.web.views import (
@@ -45,6 +46,9 @@ urlpatterns = [
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
     path("queue/", queue_views.queue_view, name="queue"),
     path("insights/", insights_views.dashboard_view, name="insights"),
+    path("insights/actions/", action_views.action_list, name="action_list"),
+    path("insights/actions/<int:pk>/", action_views.action_detail, name="action_detail"),
+    path("insights/actions/<int:pk>/update/", action_views.action_update, name="action_update"),
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
     path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),

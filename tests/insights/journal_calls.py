@@ -1,0 +1,34 @@
+"""The corrective-action services for tests/test_every_service_journals.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from caseledger.core import clock
+
+
+def capa_calls(people, case) -> dict:
+    from caseledger.insights import services
+
+    def opened():
+        return services.capa_open(
+            actor=people.supervisor,
+            data={
+                "department": "sales",
+                "problem": "重复扣费 Charged twice",
+                "owner": people.agent.username,
+                "due_on": (clock.now().date() + dt.timedelta(days=1)).isoformat(),
+                "case_ids": [case.pk],
+            },
+        )
+
+    return {
+        "caseledger.insights.services.capa_open": opened,
+        "caseledger.insights.services.capa_update": lambda: services.capa_update(
+            actor=people.supervisor, capa=opened(), data={"status": "in_progress"}
+        ),
+        "caseledger.insights.services.capa_remind": lambda: (
+            opened(),
+            services.capa_remind(actor=None),
+        ),
+    }
