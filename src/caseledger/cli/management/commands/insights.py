@@ -28,16 +28,16 @@ class Command(VerbCommand):
         pass
 
     def handle_rebuild(self, **options: Any) -> None:
+        from caseledger.cases.models import Case
         from caseledger.insights import rollup
-        from caseledger.journal.models import ChainHead
 
-        head = ChainHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
-        bar = self.progress(head, "journal entries")
+        bar = self.progress(Case.objects.count(), "cases")
         result = rollup.rebuild(progress=bar.update)
         bar.close()
         self.emit(
             result,
-            f"Read {result['entries']} journal entr(ies); counted {result['cases']} case(s).",
+            f"Counted {result['cases']} case(s) into {result['rows']} row(s); then caught up "
+            f"{result['caught_up']['entries']} journal entr(ies) written meanwhile.",
         )
 
     def handle_follow(self, **options: Any) -> None:
