@@ -22,7 +22,25 @@ def capa_calls(people, case) -> dict:
             },
         )
 
+    def export():
+        from caseledger.insights.scope import parse_filters, scope_of
+
+        scope = scope_of(people.supervisor)
+        return services.insights_export(
+            actor=people.supervisor, filters=parse_filters({}, scope), scope=scope
+        )
+
+    def report():
+        return services.review_generate(
+            actor=people.supervisor, period="2026-11", department="sales"
+        )
+
     return {
+        "caseledger.insights.services.insights_export": export,
+        "caseledger.insights.services.review_generate": report,
+        "caseledger.insights.services.review_sign": lambda: services.review_sign(
+            actor=people.supervisor, report=report(), conclusion="结论 done"
+        ),
         "caseledger.insights.services.capa_open": opened,
         "caseledger.insights.services.capa_update": lambda: services.capa_update(
             actor=people.supervisor, capa=opened(), data={"status": "in_progress"}

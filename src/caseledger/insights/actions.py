@@ -45,3 +45,31 @@ def opened_closed(department_ids_: set[int] | None, start, end) -> dict[str, int
         "closed": qs.filter(closed_at__gte=start, closed_at__lt=end).count(),
         "open_now": qs.exclude(status=CapaStatus.CLOSED).count(),
     }
+
+
+def review_list(*, actor: User) -> QuerySet[Any]:
+    """Reports of the departments whose figures the actor sees; the organisation's only for
+    those who see every department."""
+    from caseledger.insights.models import ReviewReport
+
+    require(actor, Perm.INSIGHTS_VIEW)
+    qs = ReviewReport.objects.select_related("department", "generated_by", "signed_by").defer(
+        "html", "figures"
+    )
+    allowed = department_ids(actor, Perm.INSIGHTS_VIEW)
+    if allowed is not None:
+        qs = qs.filter(department_id__in=allowed)
+    return qs
+
+
+def review_get(*, actor: User, pk: Any) -> Any:
+    from caseledger.insights.models import ReviewReport
+
+    text = str(pk)
+    found = None
+    if text.isdigit():
+        ids = review_list(actor=actor).filter(pk=int(text)).values_list("pk", flat=True)
+        found = ReviewReport.objects.filter(pk__in=list(ids)).first()
+    if found is None:
+        raise NotFound(_("review report %(pk)s does not exist") % {"pk": text[:20]})
+    return found

@@ -158,3 +158,34 @@ class CorrectiveAction(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"], name="insights_capa_due")]
+
+
+class ReviewReport(models.Model):
+    """A periodic review (复盘) of a department or the organisation: figures frozen when
+    generated, the supervisor's conclusion and sign-off, the HTML and the PDF (by sha256 in
+    the data directory's reports/)."""
+
+    period_kind = models.CharField(max_length=10)  # month | quarter
+    period_start = models.DateField()
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None: the organisation
+    figures = models.JSONField(default=dict)
+    html = models.TextField()
+    pdf_sha256 = models.CharField(max_length=64)
+    pdf_size = models.PositiveBigIntegerField(default=0)
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conclusion = models.TextField(blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "department_id", "-id"]
+        indexes = [
+            models.Index(fields=["period_start", "department"], name="insights_review_period")
+        ]

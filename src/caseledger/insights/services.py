@@ -18,7 +18,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.queries import case_list
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, NotFound
+from caseledger.core.errors import Conflict, NotFound, PermissionDenied
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.insights.models import CapaStatus, CorrectiveAction
@@ -193,3 +193,125 @@ def capa_remind(*, actor: User | None, on: dt.date | None = None) -> dict[str, i
 
 def may_manage(actor: User, capa: CorrectiveAction) -> bool:
     return can(actor, Perm.CAPA_MANAGE, capa.department_id)
+
+
+def _ORG_ONLY() -> str:
+    return _("only someone who sees every department may do this for the whole organisation")
+
+
+def _review_scope(actor: User | None, department) -> Any:
+    """The worker and the command line (no actor) write every report; a person only those of
+    departments whose figures they see, the organisation's only with every department."""
+    from caseledger.accounts.access import department_ids
+    from caseledger.insights.scope import Scope
+
+    if actor is not None:
+        require(actor, Perm.INSIGHTS_VIEW, department.pk if department else None)
+        if department is None and department_ids(actor, Perm.INSIGHTS_VIEW) is not None:
+            raise PermissionDenied(_ORG_ONLY(), code="forbidden")
+    # Restricted records are never in a report: its readers are not all compliance.
+    return Scope(actor, frozenset({department.pk}) if department else None, False)  # type: ignore[arg-type]
+
+
+def review_generate(*, actor: User | None, period: str, department: Any = None) -> Any:
+    """Generate (again) the review report of a month or quarter, for one department or the
+    organisation: figures frozen now, HTML and PDF stored; journaled."""
+    from caseledger.accounts.queries import department_by
+    from caseledger.insights import review
+    from caseledger.insights.models import ReviewReport
+
+    kind, first, last = review.parse_period(period)
+    dept = department_by(department) if department not in (None, "") else None
+    scope = _review_scope(actor, dept)
+    data = review.figures(scope, kind, first, last, dept)
+    with write_transaction():
+        report = ReviewReport(
+            period_kind=kind,
+            period_start=first,
+            department=dept,
+            figures=data,
+            generated_at=clock.now(),
+            generated_by=actor,
+        )
+        report.html = review.render_html(data, report)
+        pdf = review.render_pdf(report.html)
+        report.pdf_sha256, report.pdf_size = review.store_pdf(pdf), len(pdf)
+        report.save()
+        _journal_review(actor, report, "review.generate", {})
+    return report
+
+
+def review_state(report: Any) -> dict[str, Any]:
+    return model_state(report, exclude=("html", "figures"))
+
+
+def _journal_review(actor, report, action, before) -> None:
+    after = review_state(report)
+    append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type="review_report",
+            object_id=str(report.pk),
+            state=after,
+            changes=diff(before, after),
+        ),
+    )
+
+
+def review_sign(*, actor: User, report: Any, conclusion: str) -> Any:
+    """The supervisor's conclusion and sign-off; the HTML and PDF are rendered again."""
+    from caseledger.accounts.access import department_ids
+    from caseledger.insights import review
+
+    if report.department_id is None:
+        require(actor, Perm.CAPA_MANAGE)
+        if department_ids(actor, Perm.CAPA_MANAGE) is not None:
+            raise PermissionDenied(_ORG_ONLY(), code="forbidden")
+    else:
+        require(actor, Perm.CAPA_MANAGE, report.department_id)
+    c = Collector()
+    text = c.text({"conclusion": conclusion}, "conclusion", required=True, max_length=20000)
+    c.raise_if_any()
+    with write_transaction():
+        before = review_state(report)
+        report.conclusion, report.signed_by, report.signed_at = text, actor, clock.now()
+        report.html = review.render_html(report.figures, report)
+        pdf = review.render_pdf(report.html)
+        report.pdf_sha256, report.pdf_size = review.store_pdf(pdf), len(pdf)
+        report.save()
+        _journal_review(actor, report, "review.sign", before)
+    return report
+
+
+def insights_export(*, actor: User, filters: Any, scope: Any) -> list[list[Any]]:
+    """The dashboard's figures as rows (dimension, key, label, cases) for CSV/XLSX, recorded
+    in the journal as one export (who, which filters, how many rows) before any row leaves.
+    Nothing masked can be in them: sensitive fields never reach the roll-ups."""
+    import uuid
+
+    from caseledger.insights import queries
+
+    require(actor, Perm.INSIGHTS_VIEW, filters.department)
+    rows: list[list[Any]] = []
+    trend = queries.trend(scope, filters, "kind")
+    for i, period in enumerate(trend["periods"]):
+        rows.append(["period", period, period, sum(s["values"][i] for s in trend["series"])])
+    for dimension, items in queries.breakdown(scope, filters).items():
+        rows += [[dimension, i["key"], i["label"], i["n"]] for i in items]
+    rows += [
+        ["product", i["product"], i["label"], i["n"]] for i in queries.products(scope, filters)
+    ]
+    rows += [["root_cause", "", i["label"], i["n"]] for i in queries.root_causes(scope, filters)]
+    with write_transaction():
+        append(
+            actor=actor,
+            change=Change(
+                action="insights.export",
+                object_type="export",
+                object_id=uuid.uuid4().hex,
+                state={"filters": filters.as_params(), "rows": len(rows)},
+                changes={},
+            ),
+        )
+    return rows
