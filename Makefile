@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint typecheck migrations-check messages install install-test browser dovecot clean
+.PHONY: run test lint typecheck migrations-check messages install install-test browser dovecot report-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,22 @@ dovecot:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      --no-install-recommends dovecot-imapd >/dev/null; \
 	  else echo "dovecot is missing: install Debian's 'dovecot-imapd' package for the e-mail tests" >&2; exit 1; fi; }
+# The review report's PDF needs CJK fonts, and its tests read the PDF with pdftotext.
+report-deps:
+	@missing=""; \
+	  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "installing$$missing for the review report"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "missing Debian packages:$$missing (for the review report's PDF and its tests)" >&2; exit 1; fi; \
+	  fi
 
 run: install
 	$(BIN)/caseledger up
 
-test: install-test browser dovecot
+test: install-test browser dovecot report-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -18,6 +18,7 @@ from tests.archive.journal_calls import archive_calls
 from tests.disposition.journal_calls import disposition_calls
 from tests.intake.mail.journal_calls import mail_calls
 from tests.intake.spreadsheet.journal_calls import import_calls
+from tests.insights.journal_calls import capa_calls
 from tests.privacy.test_quality import quality_calls
 
 # Services that deliberately write nothing to the database journal, and why.
@@ -314,6 +315,7 @@ def _calls(people, customer, case):
         **_retention_calls(people, case),
         **archive_calls(people, case),
         **quality_calls(people, customer),
+        **capa_calls(people, case),
         **disposition_calls(people, customer),
         **mail_calls(people),
         **import_calls(people),

@@ -37,6 +37,8 @@ class Perm(StrEnum):
     DISPOSITION_PROPOSE = "disposition.propose"  # put due records up for destroy/anonymize
     DISPOSITION_APPROVE = "disposition.approve"  # the second person on a disposition
     RESTRICTED_VIEW = "restricted.view"  # read records restricted under PIPL Art 47
+    INSIGHTS_VIEW = "insights.view"  # dashboards, review reports, aggregate exports (issue 15)
+    CAPA_MANAGE = "capa.manage"  # open, update and close corrective actions (issue 15)
 
 
 class Scope(StrEnum):
@@ -87,6 +89,8 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.CUSTOMER_APPROVE: Scope.SUPERVISED,
         Perm.CUSTOMER_EXPORT: Scope.SUPERVISED,
         Perm.DISPOSITION_APPROVE: Scope.SUPERVISED,
+        Perm.INSIGHTS_VIEW: Scope.SUPERVISED,
+        Perm.CAPA_MANAGE: Scope.SUPERVISED,
     },
     Role.RECORDS_MANAGER: {
         **_ALL_READ,
@@ -112,11 +116,14 @@ GRANTS: dict[Role, dict[Perm, Scope]] = {
         Perm.HOLD_MANAGE: Scope.ALL,
         Perm.DISPOSITION_APPROVE: Scope.ALL,
         Perm.RESTRICTED_VIEW: Scope.ALL,
+        Perm.INSIGHTS_VIEW: Scope.ALL,
+        Perm.CAPA_MANAGE: Scope.ALL,
     },
     Role.AUDITOR: {
         **_ALL_READ,
         Perm.CASE_EXPORT: Scope.ALL,
         Perm.CUSTOMER_EXPORT: Scope.ALL,
+        Perm.INSIGHTS_VIEW: Scope.ALL,
     },
     # Administrators run the system; they read case content only with a content role too.
     Role.ADMINISTRATOR: {
@@ -148,6 +155,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "restricted:read": frozenset({Perm.RESTRICTED_VIEW}),
     # Statutory deadline extensions (case.approve: supervisors in scope, compliance).
     "cases:approve": frozenset({Perm.CASE_VIEW, Perm.CASE_APPROVE}),
+    # Dashboards' figures and review reports (aggregates; restricted records still compliance's).
+    "insights:read": frozenset({Perm.INSIGHTS_VIEW}),
     # People and departments (administrators): list them; add, edit, deactivate them.
     "users:read": frozenset({Perm.USER_VIEW}),
     "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),

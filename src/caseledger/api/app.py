@@ -22,6 +22,7 @@ from caseledger.api.routes import (
     queue,
     retention,
 )
+from caseledger.api.routes import insights as insights_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 from caseledger.api.routes import search as search_routes
@@ -75,6 +76,7 @@ def build() -> NinjaAPI:
     api.add_router("", people.router)
     api.add_router("", clocks.router)
     api.add_router("", queue.router)
+    api.add_router("", insights_routes.router)
     return api
 
 

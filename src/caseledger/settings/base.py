@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "caseledger.archive",
     "caseledger.search",
     "caseledger.workflow",
+    "caseledger.insights",
 ]
 
 MIDDLEWARE = [
@@ -426,3 +427,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("CASELEDGER_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Insights (issue 15): a case is a repeat when the same customer (or the same product and
+# category) had another case within this many days before it. Changing it needs
+# `caseledger insights rebuild`.
+INSIGHTS_REPEAT_DAYS = env_int("CASELEDGER_INSIGHTS_REPEAT_DAYS", 30)
+# Owners of corrective actions are reminded this many days before the due date (and daily
+# once overdue).
+INSIGHTS_CAPA_REMIND_DAYS = env_int("CASELEDGER_INSIGHTS_CAPA_REMIND_DAYS", 3)

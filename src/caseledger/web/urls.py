@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from caseledger.web.views import actions as action_views
 from caseledger.web.views import administration as admin_views
 from caseledger.web.views import archive as archive_views
 from caseledger.web.views import (
@@ -22,9 +23,11 @@ from caseledger.web.views import (
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import mail as mail_views
+from caseledger.web.views import insights as insights_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
+from caseledger.web.views import reviews as review_views
 from caseledger.web.views import search as search_views
 
 app_name = "web"
@@ -54,6 +57,17 @@ urlpatterns = [
     path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
     path("queue/", queue_views.queue_view, name="queue"),
     path("phone/", phone.phone_entry, name="phone_entry"),
+    path("insights/", insights_views.dashboard_view, name="insights"),
+    path("insights/export.csv", review_views.insights_csv, name="insights_csv"),
+    path("insights/export.xlsx", review_views.insights_xlsx, name="insights_xlsx"),
+    path("insights/reviews/", review_views.review_list_view, name="review_list"),
+    path("insights/reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("insights/reviews/<int:pk>/sign/", review_views.review_sign, name="review_sign"),
+    path("insights/reviews/<int:pk>/report.html", review_views.review_html, name="review_html"),
+    path("insights/reviews/<int:pk>/report.pdf", review_views.review_pdf, name="review_pdf"),
+    path("insights/actions/", action_views.action_list, name="action_list"),
+    path("insights/actions/<int:pk>/", action_views.action_detail, name="action_detail"),
+    path("insights/actions/<int:pk>/update/", action_views.action_update, name="action_update"),
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
     path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),

@@ -1,0 +1,315 @@
+"""The dashboard's figures, each read from the roll-up cubes (never from the cases), scoped
+by scope.Scope before any filter. Every item carries `drill`: the case-list filters that
+list exactly the cases it counts (products and root causes: the closest the list offers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.models import Department, User
+from caseledger.cases.models import CaseKind, Channel, Severity, Status
+from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.insights.models import (
+    BUCKETS,
+    FIRST_RESPONSE_EDGES,
+    RESOLUTION_EDGES,
+    CaseFact,
+    Rollup,
+)
+from caseledger.insights.scope import Filters, Scope, add_months
+from caseledger.insights.stats import percentile
+
+OPEN = [s for s in Status.values if s != Status.CLOSED]
+AGES = ((7, "≤ 7"), (30, "8–30"), (90, "31–90"), (365, "91–365"), (None, "> 365"))
+TOP = 10
+SUMS = {
+    name: Sum(name)
+    for name in (
+        "n",
+        "resolved",
+        "responded",
+        "sat_n",
+        "sat_sum",
+        "repeat_customer",
+        "repeat_product",
+        *(f"r{i}" for i in range(BUCKETS)),
+        *(f"f{i}" for i in range(BUCKETS)),
+    )
+}
+
+
+def labels(dimension: str) -> dict[Any, str]:
+    if dimension == "department_id":
+        return {d.pk: d.name for d in Department.objects.all()}
+    if dimension == "category":
+        return {code: str(label) for code, (label, _subs) in CATEGORIES.items()}
+    choices = {"kind": CaseKind, "channel": Channel, "severity": Severity, "status": Status}
+    return {k: str(v) for k, v in choices[dimension].choices}
+
+
+def drill_of(dimension: str) -> str:
+    return "department" if dimension == "department_id" else dimension
+
+
+def cube(scope: Scope, filters: Filters, name: str, *, period: bool = True) -> QuerySet[Rollup]:
+    qs = Rollup.objects.filter(Q(cube=name) & scope.q())
+    if period:
+        qs = qs.filter(period__gte=filters.start, period__lte=filters.end)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    return qs
+
+
+def base_drill(filters: Filters) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "received_from": filters.start.isoformat(),
+        "received_to": filters.last_day.isoformat(),
+    }
+    for name in ("department", "category", "channel"):
+        if getattr(filters, name):
+            out[name] = getattr(filters, name)
+    return out
+
+
+def _figures(sums: dict[str, Any]) -> dict[str, Any]:
+    sums = {k: v or 0 for k, v in sums.items()}
+    r = [sums[f"r{i}"] for i in range(BUCKETS)]
+    f = [sums[f"f{i}"] for i in range(BUCKETS)]
+    return {
+        "cases": sums["n"],
+        "resolved": sums["resolved"],
+        "responded": sums["responded"],
+        "resolution_hours": {
+            "median": percentile(r, RESOLUTION_EDGES, 0.5),
+            "p90": percentile(r, RESOLUTION_EDGES, 0.9),
+            "histogram": r,
+            "edges": list(RESOLUTION_EDGES),
+        },
+        "first_response_hours": {
+            "median": percentile(f, FIRST_RESPONSE_EDGES, 0.5),
+            "p90": percentile(f, FIRST_RESPONSE_EDGES, 0.9),
+            "histogram": f,
+            "edges": list(FIRST_RESPONSE_EDGES),
+        },
+        "satisfaction": {
+            "answers": sums["sat_n"],
+            "average": round(sums["sat_sum"] / sums["sat_n"], 2) if sums["sat_n"] else None,
+        },
+        "repeats": {"customer": sums["repeat_customer"], "product": sums["repeat_product"]},
+    }
+
+
+def summary(scope: Scope, filters: Filters) -> dict[str, Any]:
+    """Key figures over the period, and over the period before for comparison."""
+    now = _figures(cube(scope, filters, "m").aggregate(**SUMS))
+    before = _figures(cube(scope, filters.previous(), "m").aggregate(**SUMS))
+    now["drill"] = base_drill(filters)
+    return {"now": now, "previous": before, "previous_period": filters.previous().as_params()}
+
+
+def trend(scope: Scope, filters: Filters, by: str = "kind") -> dict[str, Any]:
+    """Cases per month (per day for a one-month period), split by one coded field."""
+    if by not in ("kind", "channel", "category", "severity", "department_id", "status"):
+        by = "kind"
+    daily = filters.months == 1
+    if daily:
+        qs = cube(scope, filters, "d", period=False).filter(
+            period__gte=filters.start, period__lte=filters.last_day
+        )
+    else:
+        qs = cube(scope, filters, "m")
+    rows = qs.values("period", by).annotate(n=Sum("n"), sat_n=Sum("sat_n"), sat_sum=Sum("sat_sum"))
+    periods = _periods(filters, daily)
+    names = labels(by)
+    series: dict[Any, list[int]] = {}
+    sat = {p: [0, 0] for p in periods}
+    index = {p: i for i, p in enumerate(periods)}
+    for row in rows:
+        i = index.get(row["period"])
+        if i is None:
+            continue
+        series.setdefault(row[by], [0] * len(periods))[i] += row["n"]
+        sat[row["period"]][0] += row["sat_n"]
+        sat[row["period"]][1] += row["sat_sum"]
+    return {
+        "by": by,
+        "periods": [p.isoformat()[: 10 if daily else 7] for p in periods],
+        "drills": [_period_drill(filters, p, daily) for p in periods],
+        "series": [
+            {
+                "key": key,
+                "label": names.get(key, str(key)),
+                "values": values,
+                "drill": {drill_of(by): key},
+            }
+            for key, values in sorted(series.items(), key=lambda kv: -sum(kv[1]))
+        ],
+        "satisfaction": [round(s / n, 2) if n else None for n, s in (sat[p] for p in periods)],
+    }
+
+
+def _periods(filters: Filters, daily: bool) -> list[dt.date]:
+    if daily:
+        days = (filters.last_day - filters.start).days + 1
+        return [filters.start + dt.timedelta(days=i) for i in range(days)]
+    return [add_months(filters.start, i) for i in range(filters.months)]
+
+
+def _period_drill(filters: Filters, period: dt.date, daily: bool) -> dict[str, Any]:
+    last = period if daily else add_months(period, 1) - dt.timedelta(days=1)
+    return {
+        **base_drill(filters),
+        "received_from": period.isoformat(),
+        "received_to": last.isoformat(),
+    }
+
+
+def breakdown(scope: Scope, filters: Filters) -> dict[str, Any]:
+    """Totals over the period by kind, channel, category, severity, department, status."""
+    dims = ("kind", "channel", "category", "severity", "department_id", "status")
+    rows = list(cube(scope, filters, "m").values(*dims).annotate(n=Sum("n")))
+    base = base_drill(filters)
+    out: dict[str, Any] = {}
+    for dim in dims:
+        totals: dict[Any, int] = {}
+        for row in rows:
+            totals[row[dim]] = totals.get(row[dim], 0) + row["n"]
+        names = labels(dim)
+        out[drill_of(dim)] = [
+            {"key": k, "label": names.get(k, str(k)), "n": n, "drill": {**base, drill_of(dim): k}}
+            for k, n in sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        ]
+    return out
+
+
+def products(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    """The products with most cases, and how many of those were repeats."""
+    rows = (
+        cube(scope, filters, "p")
+        .exclude(product="")
+        .values("product")
+        .annotate(n=Sum("n"), repeats=Sum("repeat_product"))
+        .order_by("-n", "product")[:TOP]
+    )
+    base = base_drill(filters)
+    return [{**r, "label": r["product"], "drill": {**base, "q": r["product"]}} for r in rows]
+
+
+def root_causes(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    rows = (
+        cube(scope, filters, "c")
+        .exclude(root_cause="")
+        .values("root_cause")
+        .annotate(n=Sum("n"))
+        .order_by("-n", "root_cause")[:TOP]
+    )
+    base = base_drill(filters)
+    return [{**r, "label": r["root_cause"], "drill": {**base, "status": "closed"}} for r in rows]
+
+
+def repeats(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    """Product and category pairs that keep coming back within the repeat window."""
+    rows = (
+        cube(scope, filters, "p")
+        .exclude(product="")
+        .values("product", "category")
+        .annotate(n=Sum("n"), repeats=Sum("repeat_product"))
+        .filter(repeats__gt=0)
+        .order_by("-repeats", "product")[:TOP]
+    )
+    names = labels("category")
+    base = base_drill(filters)
+    return [
+        {
+            **r,
+            "label": f"{r['product']} · {names.get(r['category'], r['category'])}",
+            "drill": {**base, "q": r["product"], "category": r["category"]},
+        }
+        for r in rows
+    ]
+
+
+def backlog(scope: Scope, filters: Filters, today: dt.date) -> dict[str, Any]:
+    """Open cases now (whatever the period), by age in days, status and department."""
+    rows = (
+        cube(scope, filters, "d", period=False)
+        .filter(status__in=OPEN)
+        .values("period", "status", "department_id")
+        .annotate(n=Sum("n"))
+    )
+    ages = [0] * len(AGES)
+    by_status: dict[str, int] = {}
+    by_department: dict[int, int] = {}
+    for row in rows:
+        age = (today - row["period"]).days
+        slot = next(i for i, (limit, _l) in enumerate(AGES) if limit is None or age <= limit)
+        ages[slot] += row["n"]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_department[row["department_id"]] = by_department.get(row["department_id"], 0) + row["n"]
+    base = {k: v for k, v in base_drill(filters).items() if not k.startswith("received")}
+    statuses, departments = labels("status"), labels("department_id")
+    return {
+        "open": sum(ages),
+        "ages": [
+            {"label": label, "n": n, "drill": {**base, **_age_drill(today, i)}}
+            for i, ((_limit, label), n) in enumerate(zip(AGES, ages, strict=True))
+        ],
+        "status": [
+            {"key": k, "label": statuses.get(k, k), "n": n, "drill": {**base, "status": k}}
+            for k, n in sorted(by_status.items(), key=lambda kv: -kv[1])
+        ],
+        "department": [
+            {
+                "key": k,
+                "label": departments.get(k, str(k)),
+                "n": n,
+                "drill": {**base, "department": k},
+            }
+            for k, n in sorted(by_department.items(), key=lambda kv: -kv[1])
+        ],
+    }
+
+
+def _age_drill(today: dt.date, slot: int) -> dict[str, str]:
+    newest = 0 if slot == 0 else AGES[slot - 1][0] + 1  # type: ignore[operator]
+    oldest = AGES[slot][0]
+    out = {"received_to": (today - dt.timedelta(days=newest)).isoformat()}
+    if oldest is not None:
+        out["received_from"] = (today - dt.timedelta(days=oldest)).isoformat()
+    return out
+
+
+def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    """Open cases per person now (unassigned as one line), from the per-case facts."""
+    qs = CaseFact.objects.filter(scope.q(), status__in=OPEN)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    from django.db.models import Count
+
+    rows = list(qs.values("assignee_id").annotate(n=Count("case_id")).order_by("-n")[:25])
+    names = {
+        u.pk: u.get_full_name() or u.username
+        for u in User.objects.filter(pk__in=[r["assignee_id"] for r in rows if r["assignee_id"]])
+    }
+    base = {k: v for k, v in base_drill(filters).items() if not k.startswith("received")}
+    return [
+        {
+            "key": r["assignee_id"],
+            "label": names.get(r["assignee_id"], _("Unassigned")),
+            "n": r["n"],
+            "drill": {**base, "assignee": r["assignee_id"]} if r["assignee_id"] else base,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,110 @@
+"""Corrective actions: opened by a supervisor of the department, moved on, closed only with
+the verification of effect, owners reminded once a day, every step journaled."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.insights import services
+from caseledger.insights.models import CorrectiveAction
+from caseledger.journal.models import Entry
+from tests.web.conftest import login  # noqa: F401  (fixture)
+
+NOW = dt.datetime(2026, 11, 20, 3, tzinfo=dt.UTC)
+
+
+def open_one(people, case, **over):
+    data = {
+        "department": "sales",
+        "problem": "扣费系统重复扣款 double charges",
+        "source": "root cause: 计费系统故障",
+        "owner": people.agent.username,
+        "due_on": "2026-11-25",
+        "case_ids": [case.pk],
+    }
+    data.update(over)
+    return services.capa_open(actor=people.supervisor, data=data)
+
+
+@pytest.mark.clock(NOW)
+def test_a_supervisor_opens_moves_verifies_and_closes_a_corrective_action(people, case):
+    capa = open_one(people, case)
+    capa = services.capa_update(actor=people.supervisor, capa=capa, data={"status": "in_progress"})
+    with pytest.raises(ValidationFailed, match="verification"):
+        services.capa_update(actor=people.supervisor, capa=capa, data={"status": "closed"})
+    capa = services.capa_update(
+        actor=people.supervisor,
+        capa=capa,
+        data={"status": "closed", "verification": "no double charge in 30 days"},
+    )
+    assert capa.closed_at is not None
+    actions = list(
+        Entry.objects.filter(object_type="capa", object_id=str(capa.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["capa.open", "capa.update", "capa.close"]
+
+
+@pytest.mark.clock(NOW)
+def test_bad_input_is_named_field_by_field_and_leaves_nothing(people, case):
+    with pytest.raises(ValidationFailed) as failed:
+        open_one(people, case, owner="nobody", due_on="next week", case_ids="12x 999999")
+    text = str(failed.value)
+    assert "owner" in text and "due_on" in text and "12x" in text and "999999" in text
+    assert not CorrectiveAction.objects.exists()
+
+
+@pytest.mark.clock(NOW)
+def test_only_supervisors_of_the_department_and_compliance_may_open_one(people, case):
+    with pytest.raises(PermissionDenied):
+        open_one(people, case, department="service")
+    with pytest.raises(PermissionDenied):
+        services.capa_open(actor=people.agent, data={"department": "sales"})
+    capa = services.capa_open(
+        actor=people.compliance,
+        data={"department": "service", "problem": "p", "owner": "carl", "due_on": "2026-12-01"},
+    )
+    with pytest.raises(PermissionDenied):
+        services.capa_update(actor=people.supervisor, capa=capa, data={"status": "closed"})
+
+
+@pytest.mark.clock(NOW)
+def test_a_closed_action_reopens_only_to_in_progress(people, case):
+    capa = open_one(people, case, **{})
+    capa = services.capa_update(
+        actor=people.supervisor, capa=capa, data={"status": "closed", "verification": "ok"}
+    )
+    with pytest.raises(Conflict):
+        services.capa_update(actor=people.supervisor, capa=capa, data={"status": "verifying"})
+
+
+@pytest.mark.clock(NOW)
+def test_owners_are_reminded_of_due_actions_once_a_day(people, case):
+    open_one(people, case, due_on="2026-11-21")
+    open_one(people, case, due_on="2027-01-30")  # not due yet
+    assert services.capa_remind(actor=None)["reminded"] == 1
+    assert services.capa_remind(actor=None)["reminded"] == 0
+    later = dt.date(2026, 11, 22)
+    with clock.frozen(NOW + dt.timedelta(days=2)):
+        assert services.capa_remind(actor=None, on=later)["reminded"] == 1
+
+
+@pytest.mark.clock(NOW)
+def test_the_web_opens_one_from_a_root_cause_and_names_bad_input(people, case, login):  # noqa: F811
+    client = login(people.supervisor)
+    page = client.get("/insights/actions/?source=计费系统故障").content.decode()
+    assert 'value="计费系统故障"' in page
+    bad = client.post("/insights/actions/", {"department": "sales", "problem": "p", "due_on": "x"})
+    assert bad.status_code == 422 and "due_on" in bad.content.decode()
+    done = client.post(
+        "/insights/actions/",
+        {"department": "sales", "problem": "p", "owner": "alice", "due_on": "2026-12-01"},
+    )
+    capa = CorrectiveAction.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/insights/actions/{capa.pk}/"
+    assert login(people.agent).get(f"/insights/actions/{capa.pk}/").status_code == 403

@@ -1,0 +1,226 @@
+"""After any random workload, the roll-ups kept from the journal, and those a rebuild makes,
+equal a direct count of the cases as they are (facts recomputed from the rows and each
+case's journal history)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from contextlib import suppress
+
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from caseledger.accounts.services import user_create
+from caseledger.cases.models import Case
+from caseledger.cases.services import case_note_add, case_update
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.disposition import records
+from caseledger.insights import rollup
+from caseledger.insights.models import FIRST_RESPONSE_EDGES, RESOLUTION_EDGES, Rollup
+from caseledger.journal.queries import history
+from caseledger.journal.services import write_transaction
+from caseledger.retention.services import record_restrict, record_unrestrict
+from caseledger.workflow.clocks.compute import replay
+from tests.factories import make_case, make_customer
+
+REPEAT_DAYS = 30
+CATEGORIES = ["billing", "service", "delivery"]
+PRODUCTS = ["", "PLAN-001", "PLAN-002"]
+
+operations = st.one_of(
+    st.tuples(st.just("customer"), st.integers(0, 1)),
+    st.tuples(
+        st.just("case"),
+        st.tuples(
+            st.sampled_from(CATEGORIES),
+            st.sampled_from(["phone", "email"]),
+            st.sampled_from(PRODUCTS),
+            st.integers(0, 60),  # received this many days before now
+        ),
+    ),
+    st.tuples(
+        st.just("edit"),
+        st.sampled_from(
+            [
+                ("severity", "critical"),
+                ("channel", "email"),
+                ("category", "delivery"),
+                ("product_ref", "PLAN-001"),
+                ("product_ref", ""),
+                ("satisfaction", 4),
+                ("root_cause", "系统故障 billing bug"),
+            ]
+        ),
+    ),
+    st.tuples(
+        st.just("status"),
+        st.sampled_from(["acknowledged", "investigating", "responded", "closed", "reopened"]),
+    ),
+    st.tuples(st.just("move"), st.integers(0, 1)),
+    st.tuples(st.just("reply"), st.just("")),
+    st.tuples(st.just("restrict"), st.sampled_from(["case", "customer", "lift"])),
+    st.tuples(st.just("erase"), st.sampled_from(["destroy", "anonymize"])),
+    st.tuples(st.just("catch_up"), st.integers(1, 6)),
+    st.tuples(st.just("catch_up"), st.just(10**6)),
+    st.tuples(st.just("later"), st.integers(1, 20)),  # days pass
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(operations, min_size=1, max_size=25), pick=st.randoms())
+def test_rollups_equal_a_direct_count_after_any_workload(people, ops, pick, settings):
+    settings.INSIGHTS_REPEAT_DAYS = REPEAT_DAYS
+    with transaction.atomic():
+        _run(people, ops, pick)
+        transaction.set_rollback(True)
+
+
+def _run(people, ops, pick):
+    boss = user_create(
+        actor=None,
+        username=f"boss{pick.randint(0, 10**9)}",
+        password=people.password,
+        roles=["supervisor"],
+        department=people.sales,
+        supervised=[people.sales, people.service],
+    )
+    world = {
+        "now": dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC),
+        "customers": [make_customer(boss, people.sales)],
+        "departments": [people.sales, people.service],
+    }
+    rollup.catch_up()
+    for step, (op, arg) in enumerate(ops):
+        now = world["now"] = world["now"] + dt.timedelta(minutes=7)
+        with (
+            clock.frozen(now),
+            suppress(ValidationFailed, Conflict, PermissionDenied, records.Skip),
+        ):
+            _apply(op, arg, boss, people, world, pick, step)
+    rollup.catch_up()
+    direct = _direct()
+    assert _stored() == direct
+    rollup.rebuild()  # the bulk rebuild counts the same
+    assert _stored() == direct
+
+
+def _apply(op, arg, boss, people, world, pick, step):
+    cases = list(Case.objects.order_by("pk"))
+    case = pick.choice(cases) if cases else None
+    if op == "customer":
+        world["customers"].append(make_customer(boss, world["departments"][arg]))
+    elif op == "case":
+        category, channel, product, days = arg
+        sub = {"billing": "refund", "service": "attitude", "delivery": "late"}[category]
+        make_case(
+            boss,
+            pick.choice(world["customers"]),
+            category=category,
+            subcategory=sub,
+            channel=channel,
+            product_ref=product,
+            received_at=(world["now"] - dt.timedelta(days=days)).isoformat(),
+        )
+    elif op == "later":
+        world["now"] += dt.timedelta(days=arg)
+    elif op == "catch_up":
+        rollup.catch_up(max_entries=arg)  # a part of the journal, or all of it
+    elif case is None:
+        return
+    elif op == "edit":
+        field, value = arg
+        data = {field: value}
+        if field == "category":
+            data["subcategory"] = "late"
+        case_update(actor=boss, case=case, data=data)
+    elif op == "status":
+        data = {"status": arg, "resolution": "done"} if arg == "closed" else {"status": arg}
+        case_update(actor=boss, case=case, data=data)
+    elif op == "move":
+        case_update(actor=boss, case=case, data={"department": world["departments"][arg].pk})
+    elif op == "reply":
+        case_note_add(actor=boss, case=case, body=f"回复 {step}", kind="outbound")
+    elif op == "restrict":
+        _restrict(arg, case, people)
+    elif op == "erase":
+        with write_transaction():
+            (records.destroy if arg == "destroy" else records.anonymize)(case, f"T-{step}")
+
+
+def _restrict(how, case, people):
+    manager = people.records_manager
+    if how == "case":
+        record_restrict(actor=manager, reason="test", case=case)
+    elif how == "customer":
+        record_restrict(actor=manager, reason="test", customer=case.customer)
+    elif case.customer.restricted_at is not None:
+        record_unrestrict(actor=manager, reason="test", customer=case.customer)
+    elif case.restricted_at is not None:
+        record_unrestrict(actor=manager, reason="test", case=case)
+
+
+def _stored() -> dict[tuple, dict[str, int]]:
+    out = {}
+    for row in Rollup.objects.all():
+        k = (row.cube, row.period, *(getattr(row, d) for d in rollup.DIMS), row.restricted)
+        out[k] = {c: getattr(row, c) for c in rollup.COUNTERS if getattr(row, c)}
+    return out
+
+
+def _direct() -> dict[tuple, dict[str, int]]:
+    """Every case's figures counted from scratch, by a second implementation."""
+    cases = list(Case.objects.select_related("customer").order_by("pk"))
+    window = dt.timedelta(days=REPEAT_DAYS)
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for c in cases:
+        earlier = [
+            o
+            for o in cases
+            if o.pk != c.pk
+            and c.received_at - window <= o.received_at
+            and (o.received_at, o.pk) < (c.received_at, c.pk)
+        ]
+        first = replay(history(f"case:{c.pk}")).first_response_at
+        counts = {"n": 1}
+        if c.status == "closed":
+            hours = (c.closed_at - c.received_at).total_seconds() / 3600
+            counts |= {"resolved": 1, f"r{bisect.bisect_right(RESOLUTION_EDGES, hours)}": 1}
+        if first is not None:
+            hours = max(0.0, (first - c.received_at).total_seconds() / 3600)
+            counts |= {"responded": 1, f"f{bisect.bisect_right(FIRST_RESPONSE_EDGES, hours)}": 1}
+        if c.satisfaction is not None:
+            counts |= {"sat_n": 1, "sat_sum": c.satisfaction}
+        if any(o.customer_id == c.customer_id for o in earlier):
+            counts["repeat_customer"] = 1
+        if c.product_ref and any(
+            (o.product_ref, o.category) == (c.product_ref, c.category) for o in earlier
+        ):
+            counts["repeat_product"] = 1
+        day = timezone.localtime(c.received_at).date()
+        values = {
+            "department_id": c.department_id,
+            "kind": c.kind,
+            "channel": c.channel,
+            "category": c.category,
+            "product": c.product_ref,
+            "severity": c.severity,
+            "status": c.status,
+            "root_cause": " ".join(c.root_cause.split())[:100],
+        }
+        restricted = bool(c.restricted_at or c.customer.restricted_at)
+        for cube, (grain, kept) in rollup.CUBES.items():
+            period = day if grain == "day" else day.replace(day=1)
+            dims = tuple(values[d] if d in kept else "" for d in rollup.DIMS)
+            row = out[(cube, period, *dims, restricted)]
+            for name, value in counts.items():
+                row[name] += value
+    return {k: dict(v) for k, v in out.items()}
