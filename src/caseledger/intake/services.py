@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
@@ -23,7 +22,7 @@ from caseledger.cases.models import Case, NoteKind
 from caseledger.cases.services import case_create, case_note_add
 from caseledger.core.errors import CaseledgerError, ValidationFailed
 from caseledger.core.validate import Collector
-from caseledger.customers.models import ContactKind, Customer
+from caseledger.customers.models import ContactKind, ContactPoint, Customer
 from caseledger.customers.services import customer_create, resolve_department
 from caseledger.customers.validation import normalize_contact
 from caseledger.journal.services import write_transaction
@@ -67,20 +66,8 @@ def _match(actor: User, department_id: int, contacts: list[tuple[str, str]]) -> 
     addresses without regard to case."""
     if not contacts or not can(actor, Perm.CUSTOMER_VIEW, department_id):
         return None
-    same = Q()
-    for kind, value in contacts:
-        field = (
-            "contact_points__value"
-            if kind == ContactKind.PHONE
-            else "contact_points__value__iexact"
-        )
-        same |= Q(contact_points__kind=kind, **{field: value})
-    found = (
-        Customer.objects.filter(same, department_id=department_id)
-        .select_related("department")
-        .order_by("pk")
-        .first()
-    )
+    pk = _matching_id(department_id, contacts)
+    found = Customer.objects.select_related("department").get(pk=pk) if pk else None
     seen = set()
     while found is not None and found.merged_into_id is not None and found.pk not in seen:
         seen.add(found.pk)
@@ -116,6 +103,25 @@ def _flag_duplicates(actor: User, case: Case, others: tuple[int, ...]) -> None:
             f"客户 {ids} 姓名相同但联系方式不同，请核对，如为同一人请合并。"
         ),
     )
+def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | None:
+    """The id of the oldest matching customer. Plain SQL: every complaint asks, and the
+    ORM's query building cost forty times the indexed lookup (docs/benchmarks.md, issue
+    16). UPPER() = UPPER() is what Django's `iexact` runs on PostgreSQL, and on SQLite
+    it folds the same (ASCII) letters as the LIKE that `iexact` runs there."""
+    customer, point = Customer._meta.db_table, ContactPoint._meta.db_table
+    same, params = [], [department_id]
+    for kind, value in contacts:
+        compare = "p.value = %s" if kind == ContactKind.PHONE else "UPPER(p.value) = UPPER(%s)"
+        same.append(f"(p.kind = %s AND {compare})")
+        params += [kind, value]
+    sql = (
+        f"SELECT c.id FROM {customer} c JOIN {point} p ON p.customer_id = c.id "
+        f"WHERE c.department_id = %s AND ({' OR '.join(same)}) ORDER BY c.id LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def intake_record(

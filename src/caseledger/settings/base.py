@@ -124,6 +124,11 @@ def _databases() -> dict:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "caseledger.sqlite3"),
+            # Each server thread keeps its connection between requests: opening one (the
+            # PRAGMAs, Django's SQL functions, SQLite reading the schema) cost ~7 ms, more
+            # than the journaled write it served (docs/benchmarks.md, issue 16). A restore
+            # that replaces the live database is done with the server stopped.
+            "CONN_MAX_AGE": env_int("CASELEDGER_DB_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue on
                 # busy_timeout instead of failing on a lock upgrade mid-transaction.
