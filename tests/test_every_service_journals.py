@@ -16,9 +16,9 @@ from caseledger.intake.services import intake_record
 from caseledger.journal.models import Entry
 from tests.archive.journal_calls import archive_calls
 from tests.disposition.journal_calls import disposition_calls
+from tests.insights.journal_calls import capa_calls
 from tests.intake.mail.journal_calls import mail_calls
 from tests.intake.spreadsheet.journal_calls import import_calls
-from tests.insights.journal_calls import capa_calls
 from tests.privacy.test_quality import quality_calls
 
 # Services that deliberately write nothing to the database journal, and why.

@@ -103,13 +103,16 @@ def _flag_duplicates(actor: User, case: Case, others: tuple[int, ...]) -> None:
             f"客户 {ids} 姓名相同但联系方式不同，请核对，如为同一人请合并。"
         ),
     )
+
+
 def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | None:
     """The id of the oldest matching customer. Plain SQL: every complaint asks, and the
     ORM's query building cost forty times the indexed lookup (docs/benchmarks.md, issue
     16). UPPER() = UPPER() is what Django's `iexact` runs on PostgreSQL, and on SQLite
     it folds the same (ASCII) letters as the LIKE that `iexact` runs there."""
     customer, point = Customer._meta.db_table, ContactPoint._meta.db_table
-    same, params = [], [department_id]
+    same: list[str] = []
+    params: list[object] = [department_id]
     for kind, value in contacts:
         compare = "p.value = %s" if kind == ContactKind.PHONE else "UPPER(p.value) = UPPER(%s)"
         same.append(f"(p.kind = %s AND {compare})")

@@ -22,8 +22,8 @@ from caseledger.web.views import (
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
-from caseledger.web.views import mail as mail_views
 from caseledger.web.views import insights as insights_views
+from caseledger.web.views import mail as mail_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
