@@ -112,7 +112,7 @@ def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | N
     it folds the same (ASCII) letters as the LIKE that `iexact` runs there."""
     customer, point = Customer._meta.db_table, ContactPoint._meta.db_table
     same: list[str] = []
-    params: list[object] = [department_id]
+    params: list[int | str] = [department_id]
     for kind, value in contacts:
         compare = "p.value = %s" if kind == ContactKind.PHONE else "UPPER(p.value) = UPPER(%s)"
         same.append(f"(p.kind = %s AND {compare})")
