@@ -19,7 +19,7 @@ from caseledger.core import clock
 from caseledger.customers.models import Customer
 from caseledger.intake.form import codes
 from caseledger.intake.form.account import form_account
-from caseledger.intake.models import FormSubmission
+from caseledger.intake.form.models import FormSubmission
 from caseledger.journal.models import Entry
 from caseledger.privacy.models import Consent
 from caseledger.workflow.industries.services import template_adopt

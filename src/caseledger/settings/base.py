@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "caseledger.customers",
     "caseledger.cases",
     "caseledger.intake",
+    "caseledger.intake.form",
     "caseledger.api",
     "caseledger.web",
     "caseledger.cli",

@@ -1,4 +1,4 @@
-"""What the channels keep beside the case they record. The public form keeps its filing: the
+"""What the public form keeps beside the case it records: its filing, with the
 lookup code's hash (never the code), the consent given with it, the spent proof of work."""
 
 from __future__ import annotations
