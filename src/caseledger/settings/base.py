@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "caseledger.customers",
     "caseledger.cases",
     "caseledger.intake",
-    "caseledger.intake.form",
     "caseledger.api",
     "caseledger.web",
     "caseledger.cli",
@@ -66,6 +65,7 @@ INSTALLED_APPS = [
     "caseledger.archive",
     "caseledger.search",
     "caseledger.workflow",
+    "caseledger.intake.form",  # issue 13: the public form (its own migrations)
 ]
 
 MIDDLEWARE = [
