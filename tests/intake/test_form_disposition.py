@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from caseledger.cases.models import Case
 from caseledger.disposition import services as disp
-from caseledger.intake.models import FormSubmission
+from caseledger.intake.form.models import FormSubmission
 from caseledger.journal.verify import verify_chain
 from tests.disposition.conftest import make_schedule, recompute
 from tests.intake.conftest import complaint, solved

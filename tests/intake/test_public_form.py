@@ -18,7 +18,8 @@ from caseledger.cases.models import Attachment, Case, CaseNote
 from caseledger.core import clock
 from caseledger.customers.models import Customer
 from caseledger.intake.form import codes
-from caseledger.intake.models import FormSubmission
+from caseledger.intake.form.account import form_account
+from caseledger.intake.form.models import FormSubmission
 from caseledger.journal.models import Entry
 from caseledger.privacy.models import Consent
 from caseledger.workflow.industries.services import template_adopt
@@ -286,3 +287,46 @@ def test_random_input_to_the_public_pages_never_gives_a_server_error(
     assert visitor.post("/complain/", posted).status_code in (201, 422)
     status = visitor.post("/complain/status/", {"reference": reference, "code": code})
     assert status.status_code == 422
+
+
+def test_a_confirmation_that_cannot_be_sent_does_not_undo_the_filing(
+    visitor, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("caseledger.intake.form.mail.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _file(visitor)
+    assert response.status_code == 201
+    reference, code = _filed(response)
+    assert FormSubmission.objects.get(case__reference=reference).code_hash == codes.code_hash(
+        reference, code
+    )
+
+
+def test_deactivating_the_forms_account_closes_the_form(visitor, people):
+    from caseledger.accounts.services import user_update
+
+    account = form_account(people.sales)
+    user_update(actor=people.admin, user=account, data={"is_active": False}, reason="closed")
+    response = visitor.post("/complain/", complaint(altcha=solved(visitor)))
+    assert response.status_code == 503
+    assert Case.objects.count() == 0
+
+
+def test_a_restricted_requester_is_told_to_call_and_nothing_is_written(visitor, people):
+    from caseledger.retention.services import record_restrict
+
+    known = make_customer(
+        people.agent, people.sales, contact_points=[{"kind": "phone", "value": "13812345678"}]
+    )
+    record_restrict(actor=people.compliance, customer=known, reason="PIPL Art 47 request")
+    form_account(people.sales)  # the form's account exists once the first filing came in
+    before = _counts()
+    response = _file(visitor, email=None)
+    assert response.status_code == 422
+    assert "Please contact us by phone." in response.content.decode()
+    assert _counts() == before

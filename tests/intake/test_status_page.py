@@ -29,6 +29,7 @@ def test_the_customer_sees_the_status_and_the_reply_but_not_the_internal_note(
 ):
     case, code = filed
     case_note_add(actor=people.agent, case=case, body="内部：客户上次也投诉过 INTERNAL ONLY")
+    case_note_add(actor=people.agent, case=case, body="客户来电 CALL LOG", kind="inbound")
     reply = case_reply(actor=people.agent, case=case, body="已退款 We refunded the charge.")
     case_update(actor=people.agent, case=case, data={"status": "acknowledged"})
 
@@ -37,7 +38,7 @@ def test_the_customer_sees_the_status_and_the_reply_but_not_the_internal_note(
     assert response.status_code == 200
     text = response.content.decode()
     assert "We refunded the charge." in text and "Acknowledged" in text
-    assert "INTERNAL ONLY" not in text
+    assert "INTERNAL ONLY" not in text and "CALL LOG" not in text
     assert (reply.kind, reply.channel) == ("outbound", "web_form")
     look = Entry.objects.get(action="intake.status_view")
     assert look.root == f"case:{case.pk}" and look.via == "web"

@@ -1,7 +1,5 @@
-"""What the channels keep beside the case they record. The public form keeps its filing: the
-lookup code's hash (never the code), the consent given with it, the spent proof of work. The
-e-mail channel keeps its mailboxes, every message seen (in and out), and the quarantine of
-messages that could not be recorded."""
+"""The e-mail channel's rows: mailboxes, every message seen (in and out), and the
+quarantine of messages that could not be recorded. Other channels add theirs beside."""
 
 from __future__ import annotations
 
@@ -11,35 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from caseledger.accounts.models import Department
 from caseledger.cases.models import Case, CaseNote
-from caseledger.privacy.models import Consent
-
-
-class FormSubmission(models.Model):
-    """One complaint filed on the public form `/complain/`.
-
-    `public_id` is the source the journal names (`intake: web_form:<public_id>`). The case
-    goes, this row goes with it (a disposition that destroys the case leaves no code that
-    could open it); the consent stays the customer's record."""
-
-    public_id = models.CharField(max_length=32, unique=True)
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="form_submission")
-    consent = models.ForeignKey(
-        Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # sha256 of "<reference>:<code>": the code itself is shown once and e-mailed, never kept.
-    code_hash = models.CharField(max_length=64)
-    # sha256 of the solved challenge's signature: a challenge files one complaint only.
-    pow_hash = models.CharField(max_length=64, unique=True)
-    language = models.CharField(max_length=10)
-    notice_version = models.CharField(max_length=20)
-    attachments = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.public_id
 
 
 class Security(models.TextChoices):
@@ -146,6 +115,13 @@ class QuarantinedMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     reason = models.TextField()
     created_at = models.DateTimeField()
+    # Taken through again once its cause was fixed (intake.mail.quarantine): when, by whom,
+    # and what came of it. The row stays as the evidence.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

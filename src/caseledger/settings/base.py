@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "caseledger.search",
     "caseledger.workflow",
     "caseledger.insights",
+    "caseledger.intake.form",  # issue 13: the public form (its own migrations)
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import diff, model_state
 from caseledger.intake.form import codes
-from caseledger.intake.models import FormSubmission
+from caseledger.intake.form.models import FormSubmission
 from caseledger.intake.services import intake_record
 from caseledger.journal.services import Change, append, write_transaction
 from caseledger.privacy.services import consent_grant
