@@ -15,6 +15,7 @@ from caseledger.cases.queries import case_get
 from caseledger.core.errors import CaseledgerError
 from caseledger.intake.mail.outbound import mail_reply
 from caseledger.intake.mail.queries import quarantine_list
+from caseledger.vault.masking import mask_email
 from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 
@@ -46,7 +47,7 @@ def case_mail_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
     except CaseledgerError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Reply sent to %(to)s.") % {"to": sent.address})
+        messages.success(request, _("Reply sent to %(to)s.") % {"to": mask_email(sent.address)})
     return redirect(f"{_case_url(case)}#timeline")
 
 
@@ -62,4 +63,6 @@ def mail_quarantine(request: AuthedRequest) -> HttpResponseBase:
     page = page_of(
         request, quarantine_list(actor=request.user, mailbox=request.GET.get("mailbox", ""))
     )
+    for row in page.rows:  # masked like every contact point on every page
+        row.sender_masked = mask_email(row.sender) if row.sender else ""
     return render(request, "web/mail/quarantine.html", {"page": page})

@@ -123,11 +123,13 @@ class Command(VerbCommand):
 
     def handle_quarantine(self, **options: Any) -> None:
         from caseledger.intake.mail.queries import quarantine_list
+        from caseledger.vault.masking import mask_email
 
         rows: list[dict[str, Any]] = [
             {
                 "id": q.pk, "at": q.created_at.isoformat(), "mailbox": q.mailbox.name,
-                "source": q.source, "from": q.sender, "subject": q.subject,
+                "source": q.source, "from": mask_email(q.sender) if q.sender else "",
+                "subject": q.subject,
                 "reason": q.reason, "sha256": q.raw_sha256, "size": q.size,
             }
             for q in quarantine_list(actor=None, mailbox=options.get("mailbox") or "")
