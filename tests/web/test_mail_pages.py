@@ -80,3 +80,27 @@ def override_limit(n: int):
     from django.test import override_settings
 
     return override_settings(ATTACHMENT_MAX_BYTES=n)
+
+
+def test_try_again_records_a_message_once_its_cause_is_fixed(
+    login,
+    people,
+    emailed_case,
+    mailbox,  # noqa: F811
+):
+    from caseledger.intake.mail.receive import mail_receive
+    from caseledger.intake.models import QuarantinedMessage
+
+    big = sample("big5.eml")
+    with override_limit(100):
+        mail_receive(actor=mailbox.intake_user, mailbox=mailbox, raw=big, source="test")
+    held = QuarantinedMessage.objects.get(reason__contains="larger")
+    client = login(people.agent)
+
+    page = client.post(f"/mail/quarantine/{held.pk}/retry/", follow=True).content.decode()
+
+    assert "Recorded: new_case CL-" in page
+    held.refresh_from_db()
+    assert held.resolved_by == people.agent
+    assert f"quarantined-{held.pk}" not in page  # resolved: off the list
+    assert client.post(f"/mail/quarantine/{held.pk}/retry/").status_code == 404

@@ -115,6 +115,13 @@ class QuarantinedMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     reason = models.TextField()
     created_at = models.DateTimeField()
+    # Taken through again once its cause was fixed (intake.mail.quarantine): when, by whom,
+    # and what came of it. The row stays as the evidence.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -45,6 +45,11 @@ urlpatterns = [
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
     path("cases/<int:pk>/mail-reply/", mail_views.case_mail_reply, name="case_mail_reply"),
     path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
+    path(
+        "mail/quarantine/<int:pk>/retry/",
+        mail_views.mail_quarantine_retry,
+        name="mail_quarantine_retry",
+    ),
     path("queue/", queue_views.queue_view, name="queue"),
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),

@@ -50,13 +50,16 @@ def our_addresses() -> set[str]:
     return {a for a in found if a}
 
 
-def mail_receive(*, actor: User, mailbox: Mailbox, raw: bytes, source: str) -> Received:
+def mail_receive(
+    *, actor: User, mailbox: Mailbox, raw: bytes, source: str, retry: bool = False
+) -> Received:
     """Record `raw`, received through `mailbox` (from `source`: the IMAP folder and UID,
-    or the file and position), in the name of `actor` (the mailbox's intake user)."""
+    or the file and position), in the name of `actor` (the mailbox's intake user).
+    `retry` takes a quarantined message through again (intake.mail.quarantine)."""
     require(actor, Perm.CASE_MODIFY, mailbox.department_id)
     source = source[:500]
     sha = hashlib.sha256(raw).hexdigest()
-    if QuarantinedMessage.objects.filter(raw_sha256=sha).exists():
+    if not retry and QuarantinedMessage.objects.filter(raw_sha256=sha).exists():
         return Received("duplicate", "", reason=_("already in quarantine"))
     try:
         parsed = parser.parse(raw)
