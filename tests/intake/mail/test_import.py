@@ -219,3 +219,29 @@ def test_a_destroyed_case_takes_its_mail_details_along_and_does_not_come_back(ma
     assert (row.case_id, row.address, row.subject, row.raw_sha256) == (None, "", "", "")
     assert import_path(path, mailbox=mailbox) == {"duplicate": 1}
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("reopen", [True, False])
+def test_a_reply_to_a_closed_case_reopens_it_unless_configured_not_to(
+    mailbox, people, tmp_path, settings, reopen
+):
+    from caseledger.cases.services import case_update
+
+    settings.MAIL_REOPEN_CLOSED = reopen
+    first = tmp_path / "first.eml"
+    first.write_bytes(sample("gbk.eml"))
+    import_path(first, mailbox=mailbox)
+    case = case_update(
+        actor=people.agent, case=Case.objects.get(), data={"status": "closed", "resolution": "换新"}
+    )
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(sample("qq_reply.eml", REFERENCE=case.reference))
+
+    assert import_path(reply, mailbox=mailbox) == {"threaded": 1}
+
+    case.refresh_from_db()
+    assert case.status == ("reopened" if reopen else "closed")
+    assert (
+        Entry.objects.filter(action="case.transition", reason__contains="wrote again").exists()
+        is reopen
+    )
