@@ -30,7 +30,9 @@ def test_an_agent_replies_by_email_from_the_case_page(login, people, emailed_cas
     )
 
     assert response.status_code == 200
-    assert "wangxm@example.cn" in response.content.decode()
+    page = response.content.decode()
+    assert "Reply sent to wa****@example.cn" in page  # masked, as every page shows it
+    assert "wangxm@example.cn" not in page
     (sent,) = mail.outbox
     assert emailed_case.reference in sent.subject
     note = CaseNote.objects.get(case=emailed_case)
@@ -53,7 +55,52 @@ def test_an_outsider_can_neither_reply_nor_see_the_quarantine(login, people, ema
     assert not mail.outbox
 
 
-def test_the_quarantine_lists_the_reason(login, people, emailed_case):
+def test_the_quarantine_lists_the_reason_with_the_sender_masked(
+    login,
+    people,
+    emailed_case,
+    mailbox,  # noqa: F811
+):
+    too_big = sample("gbk.eml").replace(b"gbk-0001@", b"held-0001@")
+    from caseledger.intake.mail.receive import mail_receive
+
+    with override_limit(100):
+        result = mail_receive(
+            actor=mailbox.intake_user, mailbox=mailbox, raw=too_big, source="test"
+        )
+    assert result.outcome == "quarantined", result
+
     page = login(people.agent).get("/mail/quarantine/").content.decode()
     assert "no valid sender address" in page
-    assert "support" in page
+    assert "larger than the 100 byte attachment limit" in page
+    assert "wa****@example.cn" in page and "wangxm@example.cn" not in page
+
+
+def override_limit(n: int):
+    from django.test import override_settings
+
+    return override_settings(ATTACHMENT_MAX_BYTES=n)
+
+
+def test_try_again_records_a_message_once_its_cause_is_fixed(
+    login,
+    people,
+    emailed_case,
+    mailbox,  # noqa: F811
+):
+    from caseledger.intake.mail.receive import mail_receive
+    from caseledger.intake.models import QuarantinedMessage
+
+    big = sample("big5.eml")
+    with override_limit(100):
+        mail_receive(actor=mailbox.intake_user, mailbox=mailbox, raw=big, source="test")
+    held = QuarantinedMessage.objects.get(reason__contains="larger")
+    client = login(people.agent)
+
+    page = client.post(f"/mail/quarantine/{held.pk}/retry/", follow=True).content.decode()
+
+    assert "Recorded: new_case CL-" in page
+    held.refresh_from_db()
+    assert held.resolved_by == people.agent
+    assert f"quarantined-{held.pk}" not in page  # resolved: off the list
+    assert client.post(f"/mail/quarantine/{held.pk}/retry/").status_code == 404

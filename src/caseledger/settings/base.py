@@ -420,6 +420,8 @@ EMAIL_TIMEOUT = env_int("CASELEDGER_SMTP_TIMEOUT", 30)
 # mailbox-add`); the worker polls every active one this often.
 MAIL_FETCH_MINUTES = env_int("CASELEDGER_MAIL_FETCH_MINUTES", 5)
 MAIL_IMAP_TIMEOUT = env_int("CASELEDGER_MAIL_IMAP_TIMEOUT", 60)
+# A customer's e-mail on a closed case reopens it (else it is only added to the timeline).
+MAIL_REOPEN_CLOSED = env_bool("CASELEDGER_MAIL_REOPEN_CLOSED", True)
 # Retention reminders go out this many days before a record's due date.
 RETENTION_REMIND_DAYS = env_int("CASELEDGER_RETENTION_REMIND_DAYS", 30)
 

@@ -55,6 +55,11 @@ urlpatterns = [
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
     path("cases/<int:pk>/mail-reply/", mail_views.case_mail_reply, name="case_mail_reply"),
     path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
+    path(
+        "mail/quarantine/<int:pk>/retry/",
+        mail_views.mail_quarantine_retry,
+        name="mail_quarantine_retry",
+    ),
     path("queue/", queue_views.queue_view, name="queue"),
     path("phone/", phone.phone_entry, name="phone_entry"),
     path("insights/", insights_views.dashboard_view, name="insights"),

@@ -105,6 +105,10 @@ def test_the_cli_names_a_missing_mailbox(mailbox, tmp_path):
 
 
 def test_a_reply_to_a_held_case_is_quarantined_not_lost(mailbox, people, tmp_path):
+    _quarantine_a_reply_to_a_held_case(mailbox, people, tmp_path)
+
+
+def _quarantine_a_reply_to_a_held_case(mailbox, people, tmp_path):
     from caseledger.retention.services import hold_place
 
     first = tmp_path / "first.eml"
@@ -121,6 +125,43 @@ def test_a_reply_to_a_held_case_is_quarantined_not_lost(mailbox, people, tmp_pat
     assert import_path(reply, mailbox=mailbox) == {"quarantined": 1}
     assert "hold" in QuarantinedMessage.objects.get().reason
     assert not CaseNote.objects.filter(case=case).exists()
+    return case
+
+
+def test_a_quarantined_reply_is_recorded_when_tried_again_after_the_hold_is_released(
+    mailbox, people, tmp_path, capsys
+):
+    from caseledger.intake.mail.quarantine import quarantine_retry
+    from caseledger.retention.models import LegalHold
+    from caseledger.retention.services import hold_release
+
+    case = _quarantine_a_reply_to_a_held_case(mailbox, people, tmp_path)
+    held = QuarantinedMessage.objects.get()
+    assert quarantine_retry(actor=people.agent, message=held).outcome == "quarantined"
+    assert QuarantinedMessage.objects.get().resolved_at is None  # still held: still waiting
+
+    hold_release(actor=people.records_manager, hold=LegalHold.objects.get(), reason="settled")
+    call_command("mail", "retry", str(held.pk), "--as", "alice", "--json")
+
+    assert json.loads(capsys.readouterr().out)["outcome"] == "threaded"
+    assert CaseNote.objects.get(case=case).body == "好的，我补充一下：冰箱门也关不上。"
+    held.refresh_from_db()
+    assert (held.resolved_by, held.resolution) == (people.agent, f"threaded {case.reference}")
+    assert Entry.objects.filter(action="mail.quarantine_resolve").count() == 1
+    call_command("mail", "quarantine", "--json")
+    assert json.loads(capsys.readouterr().out) == []  # resolved ones leave the list
+    with pytest.raises(CommandError, match="already resolved"):
+        call_command("mail", "retry", str(held.pk), "--as", "alice")
+
+
+def test_an_agent_of_another_department_cannot_retry(mailbox, people, tmp_path):
+    from caseledger.core.errors import PermissionDenied
+    from caseledger.intake.mail.quarantine import quarantine_retry
+
+    _quarantine_a_reply_to_a_held_case(mailbox, people, tmp_path)
+    with pytest.raises(PermissionDenied):
+        quarantine_retry(actor=people.outsider, message=QuarantinedMessage.objects.get())
+    assert not Entry.objects.filter(action__startswith="mail.quarantine_").exists()
 
 
 def test_an_administrator_adds_a_mailbox_and_sets_its_password_from_the_cli(
@@ -178,3 +219,29 @@ def test_a_destroyed_case_takes_its_mail_details_along_and_does_not_come_back(ma
     assert (row.case_id, row.address, row.subject, row.raw_sha256) == (None, "", "", "")
     assert import_path(path, mailbox=mailbox) == {"duplicate": 1}
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("reopen", [True, False])
+def test_a_reply_to_a_closed_case_reopens_it_unless_configured_not_to(
+    mailbox, people, tmp_path, settings, reopen
+):
+    from caseledger.cases.services import case_update
+
+    settings.MAIL_REOPEN_CLOSED = reopen
+    first = tmp_path / "first.eml"
+    first.write_bytes(sample("gbk.eml"))
+    import_path(first, mailbox=mailbox)
+    case = case_update(
+        actor=people.agent, case=Case.objects.get(), data={"status": "closed", "resolution": "换新"}
+    )
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(sample("qq_reply.eml", REFERENCE=case.reference))
+
+    assert import_path(reply, mailbox=mailbox) == {"threaded": 1}
+
+    case.refresh_from_db()
+    assert case.status == ("reopened" if reopen else "closed")
+    assert (
+        Entry.objects.filter(action="case.transition", reason__contains="wrote again").exists()
+        is reopen
+    )

@@ -10,7 +10,9 @@ from caseledger.accounts.permissions import Perm
 from caseledger.intake.models import Mailbox, QuarantinedMessage
 
 
-def quarantine_list(*, actor: User | None, mailbox: str = "") -> QuerySet[QuarantinedMessage]:
+def quarantine_list(
+    *, actor: User | None, mailbox: str = "", resolved: bool = False
+) -> QuerySet[QuarantinedMessage]:
     """Quarantined messages of the departments whose cases the actor may view (`None`: the
     system itself, for the CLI). Only headers and the reason: the content stays a file."""
     rows = QuarantinedMessage.objects.select_related("mailbox", "department")
@@ -20,6 +22,8 @@ def quarantine_list(*, actor: User | None, mailbox: str = "") -> QuerySet[Quaran
             rows = rows.filter(department_id__in=allowed)
     if mailbox:
         rows = rows.filter(mailbox__name=mailbox)
+    if not resolved:  # what still needs someone; resolved rows stay as evidence
+        rows = rows.filter(resolved_at__isnull=True)
     return rows.order_by("-created_at", "-id")
 
 

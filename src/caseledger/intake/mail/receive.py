@@ -20,8 +20,8 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases import storage
-from caseledger.cases.models import Case, CaseKind, CaseNote, Channel, NoteKind
-from caseledger.cases.services import case_attachment_add, case_note_add
+from caseledger.cases.models import Case, CaseKind, CaseNote, Channel, NoteKind, Status
+from caseledger.cases.services import case_attachment_add, case_note_add, case_update
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError
 from caseledger.core.state import diff, model_state
@@ -50,13 +50,16 @@ def our_addresses() -> set[str]:
     return {a for a in found if a}
 
 
-def mail_receive(*, actor: User, mailbox: Mailbox, raw: bytes, source: str) -> Received:
+def mail_receive(
+    *, actor: User, mailbox: Mailbox, raw: bytes, source: str, retry: bool = False
+) -> Received:
     """Record `raw`, received through `mailbox` (from `source`: the IMAP folder and UID,
-    or the file and position), in the name of `actor` (the mailbox's intake user)."""
+    or the file and position), in the name of `actor` (the mailbox's intake user).
+    `retry` takes a quarantined message through again (intake.mail.quarantine)."""
     require(actor, Perm.CASE_MODIFY, mailbox.department_id)
     source = source[:500]
     sha = hashlib.sha256(raw).hexdigest()
-    if QuarantinedMessage.objects.filter(raw_sha256=sha).exists():
+    if not retry and QuarantinedMessage.objects.filter(raw_sha256=sha).exists():
         return Received("duplicate", "", reason=_("already in quarantine"))
     try:
         parsed = parser.parse(raw)
@@ -159,6 +162,12 @@ def _record(actor, mailbox, raw, key, parsed, source) -> Received:
                 actor=actor, case=case, body=text, kind=NoteKind.INBOUND, channel=Channel.EMAIL
             )
             outcome, how = Outcome.THREADED, thread.how
+            if case.status == Status.CLOSED and settings.MAIL_REOPEN_CLOSED:
+                # The customer wrote again: the case goes back to someone's work list.
+                case = case_update(
+                    actor=actor, case=case, data={"status": Status.REOPENED},
+                    reason=f"the customer wrote again by e-mail ({key})",
+                )  # fmt: skip
         else:
             case = intake_record(
                 actor=actor, data=_intake_data(mailbox, parsed, text), source=label

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import CaseledgerError
 from caseledger.intake.mail.outbound import mail_reply
+from caseledger.intake.mail.quarantine import quarantine_retry
 from caseledger.intake.mail.queries import quarantine_list
+from caseledger.vault.masking import mask_email
 from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 
@@ -46,7 +48,7 @@ def case_mail_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
     except CaseledgerError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Reply sent to %(to)s.") % {"to": sent.address})
+        messages.success(request, _("Reply sent to %(to)s.") % {"to": mask_email(sent.address)})
     return redirect(f"{_case_url(case)}#timeline")
 
 
@@ -62,4 +64,27 @@ def mail_quarantine(request: AuthedRequest) -> HttpResponseBase:
     page = page_of(
         request, quarantine_list(actor=request.user, mailbox=request.GET.get("mailbox", ""))
     )
+    for row in page.rows:  # masked like every contact point on every page
+        row.sender_masked = mask_email(row.sender) if row.sender else ""
     return render(request, "web/mail/quarantine.html", {"page": page})
+
+
+@web_view
+@require_POST
+def mail_quarantine_retry(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    from caseledger.core.errors import NotFound
+
+    row = quarantine_list(actor=request.user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("that message is not in the quarantine"))
+    try:
+        result = quarantine_retry(actor=request.user, message=row)
+    except CaseledgerError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.outcome == "quarantined":
+            messages.error(request, _("Still not recorded: %(why)s") % {"why": result.reason})
+        else:
+            row.refresh_from_db()
+            messages.success(request, _("Recorded: %(how)s") % {"how": row.resolution})
+    return redirect("web:mail_quarantine")

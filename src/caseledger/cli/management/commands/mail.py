@@ -31,6 +31,7 @@ class Command(VerbCommand):
         "fetch": "read new mail from every active mailbox (or one) over IMAP and record it",
         "import": "record old mail from a .eml file, an mbox, a Maildir or a folder of .eml files",
         "quarantine": "list messages that could not be recorded, with the reason",
+        "retry": "take a quarantined message through again, once its cause is fixed",
         "mailbox-add": "add a mailbox (its IMAP password is sealed by the vault)",
         "mailbox-password": "set a mailbox's IMAP password again (sealed under the active key)",
         "mailboxes": "list mailboxes and where polling stands",
@@ -52,6 +53,26 @@ class Command(VerbCommand):
 
     def add_quarantine_arguments(self, parser):
         parser.add_argument("--mailbox", default="")
+        parser.add_argument("--all", action="store_true", help="resolved ones too")
+
+    def add_retry_arguments(self, parser):
+        parser.add_argument("id", type=int, help="the quarantine id (`mail quarantine`)")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+
+    def handle_retry(self, **options: Any) -> None:
+        from caseledger.cli.lookups import actor_named
+        from caseledger.intake.mail.quarantine import quarantine_retry
+        from caseledger.intake.models import QuarantinedMessage
+
+        found = QuarantinedMessage.objects.select_related("mailbox").filter(pk=options["id"])
+        if not found.exists():
+            raise NotFound(f"quarantined message {options['id']} does not exist", field="id")
+        result = quarantine_retry(actor=actor_named(options["as_user"]), message=found.get())
+        ref = result.case.reference if result.case else ""
+        self.emit(
+            {"outcome": result.outcome, "case": ref, "reason": result.reason},
+            f"{result.outcome} {ref} {result.reason}".strip(),
+        )
 
     def add_mailbox_add_arguments(self, parser):
         parser.add_argument("name")
@@ -123,14 +144,19 @@ class Command(VerbCommand):
 
     def handle_quarantine(self, **options: Any) -> None:
         from caseledger.intake.mail.queries import quarantine_list
+        from caseledger.vault.masking import mask_email
 
         rows: list[dict[str, Any]] = [
             {
                 "id": q.pk, "at": q.created_at.isoformat(), "mailbox": q.mailbox.name,
-                "source": q.source, "from": q.sender, "subject": q.subject,
+                "source": q.source, "from": mask_email(q.sender) if q.sender else "",
+                "subject": q.subject,
                 "reason": q.reason, "sha256": q.raw_sha256, "size": q.size,
+                "resolution": q.resolution,
             }
-            for q in quarantine_list(actor=None, mailbox=options.get("mailbox") or "")
+            for q in quarantine_list(
+                actor=None, mailbox=options.get("mailbox") or "", resolved=bool(options.get("all"))
+            )
         ]  # fmt: skip
         text = "\n".join(
             f"{r['id']}  {str(r['at'])[:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
