@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
+from caseledger.accounts.actions import AccountsAction
 from caseledger.accounts.models import ApiToken, Department, User
 from caseledger.accounts.permissions import ROLE_VALUES, TOKEN_SCOPES, Perm, Role
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 USER_STATE_EXCLUDE = ("password", "last_login")
 TOKEN_PREFIX = "clt_"  # noqa: S105  (a public prefix, not a secret)
@@ -50,15 +51,13 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
             code=code_clean, name=name_clean, created_at=clock.now()
         )
         state = model_state(department)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="department.create",
-                object_type="department",
-                object_id=str(department.pk),
-                state=state,
-                changes=diff(None, state),
-            ),
+            action=AccountsAction.DEPARTMENT_CREATE,
+            object_type="department",
+            object_id=str(department.pk),
+            after=state,
+            before=None,
         )
     return department
 
@@ -85,16 +84,14 @@ def department_update(
         department.save()
         after = model_state(department)
         if after != before:
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="department.update",
-                    object_type="department",
-                    object_id=str(department.pk),
-                    state=after,
-                    changes=diff(before, after),
-                    reason=reason,
-                ),
+                action=AccountsAction.DEPARTMENT_UPDATE,
+                object_type="department",
+                object_id=str(department.pk),
+                after=after,
+                before=before,
+                reason=reason,
             )
     return department
 
@@ -135,16 +132,14 @@ def department_deactivate(*, actor: User | None, department: Department, reason:
         department.is_active = False
         department.save(update_fields=["is_active"])
         after = model_state(department)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="department.deactivate",
-                object_type="department",
-                object_id=str(department.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=why,
-            ),
+            action=AccountsAction.DEPARTMENT_DEACTIVATE,
+            object_type="department",
+            object_id=str(department.pk),
+            after=after,
+            before=before,
+            reason=why,
         )
     return department
 
@@ -220,15 +215,13 @@ def user_create(
         if supervised:
             user.supervised_departments.set(supervised)
         state = user_state(user)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="user.create",
-                object_type="user",
-                object_id=str(user.pk),
-                state=state,
-                changes=diff(None, state),
-            ),
+            action=AccountsAction.USER_CREATE,
+            object_type="user",
+            object_id=str(user.pk),
+            after=state,
+            before=None,
         )
     return user
 
@@ -320,16 +313,14 @@ def user_update(
             user.supervised_departments.set(supervised)
         after = user_state(user)
         if after != before:
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="user.update",
-                    object_type="user",
-                    object_id=str(user.pk),
-                    state=after,
-                    changes=diff(before, after),
-                    reason=reason,
-                ),
+                action=AccountsAction.USER_UPDATE,
+                object_type="user",
+                object_id=str(user.pk),
+                after=after,
+                before=before,
+                reason=reason,
             )
     return user
 
@@ -351,16 +342,14 @@ def user_password_reset(*, actor: User | None, user: User, reason: str = "") -> 
     with write_transaction():
         user.set_password(password)
         user.save(update_fields=["password"])
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="user.password_reset",
-                object_type="user",
-                object_id=str(user.pk),
-                state=user_state(user),
-                changes={"password": ["(set)", "(reset)"]},
-                reason=reason,
-            ),
+            action=AccountsAction.USER_PASSWORD_RESET,
+            object_type="user",
+            object_id=str(user.pk),
+            after=user_state(user),
+            changes={"password": ["(set)", "(reset)"]},
+            reason=reason,
         )
     return password
 
@@ -384,15 +373,13 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
         if was_forced != user.must_change_password:
             changes["must_change_password"] = [was_forced, user.must_change_password]
         # The journal records that the password changed, never the password or its hash.
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="user.password",
-                object_type="user",
-                object_id=str(user.pk),
-                state=user_state(user),
-                changes=changes,
-            ),
+            action=AccountsAction.USER_PASSWORD,
+            object_type="user",
+            object_id=str(user.pk),
+            after=user_state(user),
+            changes=changes,
         )
 
 
@@ -438,15 +425,13 @@ def token_create(
             expires_at=expires_at,
         )
         state = model_state(token, exclude=("token_hash",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="token.create",
-                object_type="token",
-                object_id=str(token.pk),
-                state=state,
-                changes=diff(None, state),
-            ),
+            action=AccountsAction.TOKEN_CREATE,
+            object_type="token",
+            object_id=str(token.pk),
+            after=state,
+            before=None,
         )
     return token, secret
 
@@ -465,16 +450,14 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         after = model_state(token, exclude=("token_hash",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="token.revoke",
-                object_type="token",
-                object_id=str(token.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action=AccountsAction.TOKEN_REVOKE,
+            object_type="token",
+            object_id=str(token.pk),
+            after=after,
+            before=before,
+            reason=reason,
         )
     return token
 
@@ -530,11 +513,12 @@ def lockout_record(
     }
     object_id = f"user:{account.pk}" if account else f"address:{address or 'unknown'}"
     with write_transaction():
-        append(
+        record_change(
             actor=None,
-            change=Change(
-                action="login.lockout", object_type="lockout", object_id=object_id, state=state
-            ),
+            action=AccountsAction.LOGIN_LOCKOUT,
+            object_type="lockout",
+            object_id=object_id,
+            after=state,
         )
 
 
@@ -563,14 +547,12 @@ def lockout_clear(
         account = User.objects.filter(username=username).first() if username else None
         state = {"account": account.get_username() if account else username, "address": address}
         object_id = f"user:{account.pk}" if account else f"address:{address or username}"
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="login.unlock",
-                object_type="lockout",
-                object_id=object_id,
-                state={**state, "failures_forgotten": forgotten},
-                reason=why,
-            ),
+            action=AccountsAction.LOGIN_UNLOCK,
+            object_type="lockout",
+            object_id=object_id,
+            after={**state, "failures_forgotten": forgotten},
+            reason=why,
         )
     return forgotten

@@ -120,7 +120,7 @@ def _fetch(destination: Destination, snapshot_id: str, key: bytes, into: Path) -
     return Restored(snapshot_id, destination.name, manifest, problems=list(read.problems))
 
 
-def _probe(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict[str, Any]:
+def probe_restored(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict[str, Any]:
     request = json.dumps({"checkpoint_logs": [str(log)], "sample": sample})
     done = subprocess.run(
         [sys.executable, "-m", "caseledger.backup.probe", request],
@@ -136,7 +136,7 @@ def _probe(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict
     return json.loads(done.stdout)
 
 
-def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[str, str]:
+def probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[str, str]:
     """The environment of a process pointed at a restored copy. The copy verifies with the
     public key that came with it, beside its checkpoint log; the live private key is lent
     only to a copy from a backup older than that (which carries no public key)."""
@@ -167,7 +167,7 @@ def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[s
     return env
 
 
-def _check(restored: Restored) -> None:
+def check_restored(restored: Restored) -> None:
     verify = restored.probe.get("verify", {})
     journal = restored.manifest.get("journal", {})
     for problem in verify.get("problems", []):
@@ -191,11 +191,11 @@ def _check(restored: Restored) -> None:
             )
 
 
-def _is_postgres(text: str) -> bool:
+def is_postgres(text: str) -> bool:
     return text.startswith(("postgres://", "postgresql://"))
 
 
-def _live_sqlite_path() -> Path | None:
+def live_sqlite_path() -> Path | None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return Path(db["NAME"]).resolve()
@@ -216,7 +216,7 @@ def restore(
     key = crypto.load_key(create=False)
     snapshot_id = snapshot_id or latest(destination)
     engine = manifest_of(destination, snapshot_id, key)["engine"]
-    if _is_postgres(to):
+    if is_postgres(to):
         if engine != "postgresql":
             raise ValidationFailed(
                 f"backup {snapshot_id} is of a SQLite database; restore it to a directory",
@@ -233,7 +233,7 @@ def restore(
         restored = _restore_sqlite(destination, snapshot_id, key, Path(to), replace, sample)
     if not restored.problems and restored.target:
         # Erased data stays erased: dispose again of what was disposed of after the backup.
-        from caseledger.disposition.reapply import after_restore
+        from caseledger.backup.reapply import after_restore
 
         try:
             restored.probe["dispositions"] = after_restore(restored, to)
@@ -282,7 +282,7 @@ def sqlite_target(to: Path, replace: bool) -> tuple[Path, Path, bool]:
     `to`; refuses an existing or live target unless `replace`. Shared with the replica
     restore (caseledger.backup.replication)."""
     db_path, data_dir = _sqlite_layout(to)
-    live = _live_sqlite_path()
+    live = live_sqlite_path()
     is_live = live is not None and db_path == live
     if is_live and not replace:
         raise Conflict(
@@ -314,13 +314,13 @@ def _restore_sqlite(
         staged_db = staging / "caseledger.sqlite3"
         os.rename(staging / "database" / "caseledger.sqlite3", staged_db)
         log = staging / archive.CHECKPOINT_LOG
-        restored.probe = _probe(
-            _probe_env(data_dir=staging, database_url=None, log=log), log, sample or {}
+        restored.probe = probe_restored(
+            probe_env(data_dir=staging, database_url=None, log=log), log, sample or {}
         )
-        _check(restored)
+        check_restored(restored)
         if restored.problems:
             return restored
-        _install_sqlite(staging, staged_db, db_path, data_dir, snapshot_id, is_live)
+        install_sqlite(staging, staged_db, db_path, data_dir, snapshot_id, is_live)
         restored.target = str(db_path)
         restored.files_dir = str(data_dir)
         return restored
@@ -328,7 +328,7 @@ def _restore_sqlite(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _install_sqlite(
+def install_sqlite(
     staging: Path, staged_db: Path, db_path: Path, data_dir: Path, snapshot_id: str, is_live: bool
 ) -> None:
     for suffix in ("-wal", "-shm"):  # a checked copy: drop what the probe's connection left
@@ -435,10 +435,10 @@ def _restore_postgres(
             return restored
         scratch_url = _url_with_name(target, scratch_name)
         log = staging / archive.CHECKPOINT_LOG
-        restored.probe = _probe(
-            _probe_env(data_dir=staging, database_url=scratch_url, log=log), log, sample or {}
+        restored.probe = probe_restored(
+            probe_env(data_dir=staging, database_url=scratch_url, log=log), log, sample or {}
         )
-        _check(restored)
+        check_restored(restored)
         if restored.problems:
             return restored
         if scratch_name != target["NAME"]:

@@ -28,6 +28,7 @@ from django.db import connection
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.backup import archive, crypto, destinations, pruning, snapshot
+from caseledger.backup.actions import BackupAction
 from caseledger.backup.alerts import alert
 from caseledger.backup.compare import SAMPLED, content_hashes
 from caseledger.backup.models import BackupRun, DestinationResult, Drill
@@ -35,7 +36,7 @@ from caseledger.backup.restore import latest, restore
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError, Conflict
 from caseledger.core.logging import get_logger
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 log = get_logger("caseledger.backup")
 
@@ -222,14 +223,12 @@ def _record_run(
                 for r in results
             },
         }
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="backup.run",
-                object_type="backup",
-                object_id=str(run.pk),
-                state=state,
-            ),
+            action=BackupAction.RUN,
+            object_type="backup",
+            object_id=str(run.pk),
+            after=state,
         )
     return run
 
@@ -376,20 +375,18 @@ def drill_run(*, actor: Any, only: list[str] | None = None) -> list[Drill]:
                     ok=ok,
                     details=details,
                 )
-                append(
+                record_change(
                     actor=actor,
-                    change=Change(
-                        action="backup.drill",
-                        object_type="drill",
-                        object_id=str(drill.pk),
-                        state={
-                            "destination": destination.name,
-                            "snapshot": snapshot_id,
-                            "ok": ok,
-                            "duration_ms": drill.duration_ms,
-                            "problems": details.get("problems", [])[:20],
-                        },
-                    ),
+                    action=BackupAction.DRILL,
+                    object_type="drill",
+                    object_id=str(drill.pk),
+                    after={
+                        "destination": destination.name,
+                        "snapshot": snapshot_id,
+                        "ok": ok,
+                        "duration_ms": drill.duration_ms,
+                        "problems": details.get("problems", [])[:20],
+                    },
                 )
             drills.append(drill)
             if not ok:

@@ -19,6 +19,7 @@ from caseledger.accounts.access import can, department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases import storage
+from caseledger.cases.actions import CaseAction
 from caseledger.cases.models import (
     Attachment,
     Case,
@@ -39,9 +40,9 @@ from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
 from caseledger.customers.services import resolve_department
-from caseledger.journal.services import Change, append, write_transaction
-from caseledger.retention.holds import ensure_not_held
-from caseledger.retention.restriction import ensure_not_restricted
+from caseledger.holds.guards import ensure_not_held
+from caseledger.holds.restriction import ensure_not_restricted
+from caseledger.journal.services import record_change, write_transaction
 
 CREATE_FIELDS = (
     "kind",
@@ -76,6 +77,37 @@ TEXT_LIMITS = {
 
 def case_state(case: Case) -> dict[str, Any]:
     return model_state(case)
+
+
+def case_set_fields(
+    case: Case,
+    *,
+    actor: User | None,
+    fields: Mapping[str, Any],
+    action: str,
+    reason: str,
+    at: Any = None,
+) -> Case:
+    """Set some of a case's fields, bump its version, save and journal the diff: the one
+    step behind taking, reassigning, offboarding and customer merges. The caller has
+    checked permission, holds and restriction; inside its write_transaction() this joins it."""
+    with write_transaction():  # joins the caller's
+        before = case_state(case)
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.version += 1
+        case.updated_at = at or clock.now()
+        case.save(update_fields=[*fields, "version", "updated_at"])
+        record_change(
+            actor=actor,
+            action=action,
+            object_type="case",
+            object_id=case.pk,
+            after=case_state(case),
+            before=before,
+            reason=reason,
+        )
+    return case
 
 
 def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dict, Collector]:
@@ -233,16 +265,14 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
             **clean,
         )
         state = case_state(case)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.create",
-                object_type="case",
-                object_id=str(case.pk),
-                state=state,
-                changes=diff(None, state),
-                reason=reason,
-            ),
+            action=CaseAction.CREATE,
+            object_type="case",
+            object_id=str(case.pk),
+            after=state,
+            before=None,
+            reason=reason,
         )
     return case
 
@@ -285,17 +315,15 @@ def case_update(
         case.updated_at = clock.now()
         case.save()
         after = case_state(case)
-        action = "case.transition" if case.status != old_status else "case.update"
-        append(
+        action = CaseAction.TRANSITION if case.status != old_status else CaseAction.UPDATE
+        record_change(
             actor=actor,
-            change=Change(
-                action=action,
-                object_type="case",
-                object_id=str(case.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action=action,
+            object_type="case",
+            object_id=str(case.pk),
+            after=after,
+            before=before,
+            reason=reason,
         )
     return case
 
@@ -340,16 +368,14 @@ def case_note_add(
             author=actor,
             created_at=clock.now(),
         )
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.note",
-                object_type="case_note",
-                object_id=str(note.pk),
-                root=f"case:{case.pk}",
-                state=model_state(note),
-                changes=diff(None, model_state(note)),
-            ),
+            action=CaseAction.NOTE,
+            object_type="case_note",
+            object_id=str(note.pk),
+            root=f"case:{case.pk}",
+            after=model_state(note),
+            before=None,
         )
     return note
 
@@ -382,16 +408,14 @@ def case_attachment_add(
             uploaded_at=clock.now(),
         )
         state = model_state(attachment)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.attachment",
-                object_type="attachment",
-                object_id=str(attachment.pk),
-                root=f"case:{case.pk}",
-                state=state,
-                changes=diff(None, state),
-            ),
+            action=CaseAction.ATTACHMENT,
+            object_type="attachment",
+            object_id=str(attachment.pk),
+            root=f"case:{case.pk}",
+            after=state,
+            before=None,
         )
     return attachment
 
@@ -432,17 +456,15 @@ def case_attachment_remove(*, actor: User, attachment: Attachment, reason: str) 
         current.removed_reason = reason
         current.save(update_fields=["removed_at", "removed_by", "removed_reason"])
         state = model_state(current)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.attachment_remove",
-                object_type="attachment",
-                object_id=str(current.pk),
-                root=f"case:{case.pk}",
-                state=state,
-                changes=diff(before, state),
-                reason=reason,
-            ),
+            action=CaseAction.ATTACHMENT_REMOVE,
+            object_type="attachment",
+            object_id=str(current.pk),
+            root=f"case:{case.pk}",
+            after=state,
+            before=before,
+            reason=reason,
         )
     return current
 
@@ -472,14 +494,12 @@ def case_export(
         "case_ids": ids,
     }
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.export",
-                object_type="export",
-                object_id=export_id,
-                state=state,
-                changes={},
-            ),
+            action=CaseAction.EXPORT,
+            object_type="export",
+            object_id=export_id,
+            after=state,
+            changes={},
         )
     return cases.filter(pk__in=ids)

@@ -30,6 +30,7 @@ from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition import certificates, records
+from caseledger.disposition.actions import DispositionAction
 from caseledger.disposition.models import (
     OPEN_STATUSES,
     BatchAction,
@@ -40,7 +41,12 @@ from caseledger.disposition.models import (
     DispositionItem,
     ItemStatus,
 )
-from caseledger.journal.services import Change, append, append_many, write_transaction
+from caseledger.journal.services import (
+    Change,
+    append_many,
+    record_change,
+    write_transaction,
+)
 from caseledger.retention import holds
 from caseledger.retention.deadlines import dated_state
 from caseledger.retention.errors import Held
@@ -63,19 +69,17 @@ def batch_state(batch: DispositionBatch) -> dict[str, Any]:
 
 def _journal_batch(actor, batch, action, before=None, reason="", extra=None) -> None:
     state = batch_state(batch)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="disposition_batch",
-            object_id=str(batch.pk),
-            state=state,
-            changes={}
-            if before is None
-            else {k: [before.get(k), v] for k, v in state.items() if before.get(k) != v},
-            reason=reason,
-            extra=extra,
-        ),
+        action=action,
+        object_type="disposition_batch",
+        object_id=str(batch.pk),
+        after=state,
+        changes={}
+        if before is None
+        else {k: [before.get(k), v] for k, v in state.items() if before.get(k) != v},
+        reason=reason,
+        extra=extra,
     )
 
 
@@ -241,7 +245,7 @@ def disposition_propose(
         _journal_batch(
             actor,
             batch,
-            "disposition.propose",
+            DispositionAction.PROPOSE,
             reason=batch.reason,
             extra={"records": len(ids), "left_out": left_out} if left_out else None,
         )
@@ -286,7 +290,7 @@ def disposition_approve(
         batch.approved_at = clock.now()
         batch.decision_reason = (reason or "").strip()
         batch.save(update_fields=["status", "approved_by", "approved_at", "decision_reason"])
-        _journal_batch(actor, batch, "disposition.approve", before, batch.decision_reason)
+        _journal_batch(actor, batch, DispositionAction.APPROVE, before, batch.decision_reason)
     return batch
 
 
@@ -312,7 +316,7 @@ def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> 
         RecordRetention.objects.filter(
             record_type=batch.record_type, record_id__in=pending, state=LifecycleState.IN_REVIEW
         ).update(state=LifecycleState.DUE)
-        _journal_batch(actor, batch, "disposition.reject", before, batch.decision_reason)
+        _journal_batch(actor, batch, DispositionAction.REJECT, before, batch.decision_reason)
     return batch
 
 
@@ -401,16 +405,14 @@ def disposition_extend(
             retention.state = dated_state(due_on, _today())
         retention.save(update_fields=["due_on", "state"])
         after = {"due_on": plain(due_on), "state": retention.state}
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="disposition.extend",
-                object_type=record_type,
-                object_id=str(record_id),
-                state=model_state(extension),
-                changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
-                reason=extension.reason,
-            ),
+            action=DispositionAction.EXTEND,
+            object_type=record_type,
+            object_id=str(record_id),
+            after=model_state(extension),
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+            reason=extension.reason,
         )
     return extension
 
@@ -441,7 +443,7 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
         batch.started_at = clock.now()
         batch.certificate_number = certificates.number_for(batch)
         batch.save(update_fields=["status", "started_at", "certificate_number"])
-        _journal_batch(actor, batch, "disposition.execute_start", before)
+        _journal_batch(actor, batch, DispositionAction.EXECUTE_START, before)
     return batch
 
 
@@ -479,28 +481,24 @@ def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> 
         # The record's journal payloads are redacted when the certificate is issued
         # (_finish): a redaction must name a certificate that exists and lists the record.
         # Everything of the record journaled before this entry is what gets redacted.
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action=f"disposition.{batch.action}"
-                if item.status == ItemStatus.DONE
-                else "disposition.skip",
-                object_type=item.record_type,
-                object_id=str(item.record_id),
-                # Filed under the batch, not the record, so re-applying a destruction
-                # after a restore never redacts the evidence that it happened.
-                root=f"disposition_batch:{batch.pk}",
-                state=None,
-                reason=item.note,
-                extra={
-                    "batch": batch.pk,
-                    "certificate": batch.certificate_number,
-                    "sha256": item.content_sha256 or None,
-                    "status": item.status,
-                    "attachment_files": len(blobs),
-                    **_reached(outcome),
-                },
-            ),
+            action=f"disposition.{batch.action}"
+            if item.status == ItemStatus.DONE
+            else DispositionAction.SKIP,
+            object_type=item.record_type,
+            object_id=str(item.record_id),
+            root=f"disposition_batch:{batch.pk}",
+            after=None,
+            reason=item.note,
+            extra={
+                "batch": batch.pk,
+                "certificate": batch.certificate_number,
+                "sha256": item.content_sha256 or None,
+                "status": item.status,
+                "attachment_files": len(blobs),
+                **_reached(outcome),
+            },
         )
         if outcome is not None:
             _list_reached(actor, batch, item, outcome)
@@ -568,7 +566,7 @@ def _journal_anonymized(
 ) -> None:
     """The state each anonymized record is left in, journaled after the redaction."""
     own = Change(
-        action="disposition.anonymized_state",
+        action=DispositionAction.ANONYMIZED_STATE,
         object_type=kind,
         object_id=str(record.pk),
         state=model_state(record),
@@ -619,7 +617,7 @@ def _finish(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
         _journal_batch(
             actor,
             batch,
-            "disposition.certificate",
+            DispositionAction.CERTIFICATE,
             before,
             extra={
                 "certificate": batch.certificate_number,
@@ -676,15 +674,13 @@ def disposition_execute_pending(
         finished = disposition_execute(actor=actor, batch=batch, progress=progress)
         done.append(finished.certificate_number)
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="disposition.execute_pending",
-                object_type="disposition_run",
-                object_id=clock.now().date().isoformat(),
-                state=None,
-                extra={"certificates": done},
-            ),
+            action=DispositionAction.EXECUTE_PENDING,
+            object_type="disposition_run",
+            object_id=clock.now().date().isoformat(),
+            after=None,
+            extra={"certificates": done},
         )
     return {"batches": len(done), "certificates": done}
 
@@ -712,16 +708,14 @@ def reapply_dispositions(*, actor: User | None = None, folder: Any = None) -> di
     for document in documents:
         _reapply_one(actor, document, summary)
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="disposition.reapply",
-                object_type="disposition_run",
-                object_id=clock.now().date().isoformat(),
-                state=None,
-                extra={k: v for k, v in summary.items() if k != "skipped"}
-                | {"skipped": len(summary["skipped"])},
-            ),
+            action=DispositionAction.REAPPLY,
+            object_type="disposition_run",
+            object_id=clock.now().date().isoformat(),
+            after=None,
+            extra={k: v for k, v in summary.items() if k != "skipped"}
+            | {"skipped": len(summary["skipped"])},
         )
     records.settle_freed_bytes()
     return summary
@@ -749,15 +743,13 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                 created_at=clock.now(),
             )
             summary["restored_certificates"] += 1
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="disposition.certificate_restore",
-                    object_type="disposition_certificate",
-                    object_id=number,
-                    state=None,
-                    extra={"sha256": certificates.digest(document)},
-                ),
+                action=DispositionAction.CERTIFICATE_RESTORE,
+                object_type="disposition_certificate",
+                object_id=number,
+                after=None,
+                extra={"sha256": certificates.digest(document)},
             )
     listed = {
         (entry["type"], int(entry["id"]))
@@ -798,17 +790,15 @@ def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str
                 _journal_anonymized(actor, entry["type"], record, outcome, ref)
             blobs = outcome.blobs
             summary["destroyed" if action == BatchAction.DESTROY else "anonymized"] += 1
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action=f"disposition.reapply_{action}",
-                    object_type=entry["type"],
-                    object_id=str(entry["id"]),
-                    root=f"disposition_certificate:{number}",
-                    state=None,
-                    reason=ref,
-                    extra={"certificate": number, "sha256": outcome.sha256, **_reached(outcome)},
-                ),
+                action=f"disposition.reapply_{action}",
+                object_type=entry["type"],
+                object_id=str(entry["id"]),
+                root=f"disposition_certificate:{number}",
+                after=None,
+                reason=ref,
+                extra={"certificate": number, "sha256": outcome.sha256, **_reached(outcome)},
             )
         if blobs:
             records.remove_unreferenced_blobs(blobs)

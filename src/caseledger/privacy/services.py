@@ -23,12 +23,14 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.permissions import PRIVACY_HANDLE
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers import services as customers
 from caseledger.customers.models import Customer, Identifier, IdentifierKind
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 from caseledger.privacy import deadlines
+from caseledger.privacy.actions import PrivacyAction
 from caseledger.privacy.models import (
     OPEN_STATUSES,
     ChangeStatus,
@@ -50,23 +52,20 @@ from caseledger.vault.validators import check_identifier
 PENDING_RECORD = "privacy.pending"
 # Who handles privacy requests: the compliance role (the one that may reveal). A dedicated
 # permission can replace this without touching callers.
-HANDLE = Perm.CUSTOMER_REVEAL
+HANDLE = PRIVACY_HANDLE
 ANONYMIZATION_REQUIRED = gettext_noop("anonymization required")
 
 
 def _record(actor: User | None, action: str, obj: Any, before: dict | None, **kw: Any) -> None:
-    state = model_state(obj)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type=obj._meta.model_name,
-            object_id=str(obj.pk),
-            root=f"customer:{obj.customer_id}",
-            state=state,
-            changes=diff(before, state),
-            **kw,
-        ),
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        root=f"customer:{obj.customer_id}",
+        after=model_state(obj),
+        before=before,
+        **kw,
     )
 
 
@@ -104,11 +103,11 @@ def identifier_change_propose(
     checked = check_identifier(kind, value)
     if checked.errors:
         raise ValidationFailed("; ".join(checked.errors), field="value")
-    reason = customers._clean_reason(reason, required=False)
+    reason = customers.clean_reason(reason, required=False)
     with write_transaction():
         # A proposal is a write a hold blocks (ADR 0007): refused here, naming the matter,
         # not only at confirmation, or the pending change would outlive the hold.
-        customer = customers._locked(customer)
+        customer = customers.locked_customer(customer)
         change = PendingChange(
             customer=customer,
             kind=kind,
@@ -124,7 +123,7 @@ def identifier_change_propose(
         )
         change.key_id = crypto.key_id_of(change.ciphertext)
         change.save(update_fields=["ciphertext", "key_id"])
-        _record(actor, "privacy.change_propose", change, None, reason=reason)
+        _record(actor, PrivacyAction.CHANGE_PROPOSE, change, None, reason=reason)
     return change
 
 
@@ -134,7 +133,7 @@ def _decidable(actor: User, change: PendingChange, decision_reason: str) -> Pend
         raise PermissionDenied(
             _("the person who entered a change cannot review it"), field="checker", code="maker"
         )
-    customers._clean_reason(decision_reason, required=True)
+    customers.clean_reason(decision_reason, required=True)
     current = PendingChange.objects.select_for_update().get(pk=change.pk)
     if current.status != ChangeStatus.PENDING:
         raise Conflict(
@@ -173,7 +172,7 @@ def identifier_change_confirm(*, actor: User, change: PendingChange, reason: str
         current.save()
         _record(
             actor,
-            "privacy.change_confirm",
+            PrivacyAction.CHANGE_CONFIRM,
             current,
             before,
             reason=reason.strip(),
@@ -199,7 +198,7 @@ def identifier_change_reject(*, actor: User, change: PendingChange, reason: str)
         current.save()
         _record(
             actor,
-            "privacy.change_reject",
+            PrivacyAction.CHANGE_REJECT,
             current,
             before,
             reason=reason.strip(),
@@ -241,7 +240,7 @@ def privacy_request_open(
             details=details,
             created_at=clock.now(),
         )
-        _record(actor, "privacy.request_open", request, None)
+        _record(actor, PrivacyAction.REQUEST_OPEN, request, None)
     return request
 
 
@@ -272,7 +271,7 @@ def privacy_request_assign(
         if current.status == RequestStatus.OPEN:
             current.status = RequestStatus.IN_PROGRESS
         current.save(update_fields=["handler", "status"])
-        _record(actor, "privacy.request_assign", current, before)
+        _record(actor, PrivacyAction.REQUEST_ASSIGN, current, before)
     return current
 
 
@@ -300,7 +299,7 @@ def privacy_request_complete(
         if current.handler_id is None:
             current.handler = actor
         current.save()
-        _record(actor, "privacy.request_complete", current, before, reason=outcome[:500])
+        _record(actor, PrivacyAction.REQUEST_COMPLETE, current, before, reason=outcome[:500])
     return current
 
 
@@ -350,24 +349,22 @@ def privacy_request_export(
         raise ValidationFailed(_("only an access/copy request has an export"), field="kind")
     if reveal:
         require(actor, Perm.CUSTOMER_REVEAL, request.customer.department_id)
-        reason = customers._clean_reason(reason, required=True)
+        reason = customers.clean_reason(reason, required=True)
     with write_transaction():
         data = customer_export(request.customer, actor=actor if reveal else None, reason=reason)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="privacy.export",
-                object_type="privacyrequest",
-                object_id=str(request.pk),
-                root=f"customer:{request.customer_id}",
-                state=model_state(request),
-                reason=reason,
-                extra={
-                    "customer": request.customer_id,
-                    "revealed": reveal,
-                    "counts": {k: len(v) for k, v in data.items() if isinstance(v, list)},
-                },
-            ),
+            action=PrivacyAction.EXPORT,
+            object_type="privacyrequest",
+            object_id=str(request.pk),
+            root=f"customer:{request.customer_id}",
+            after=model_state(request),
+            reason=reason,
+            extra={
+                "customer": request.customer_id,
+                "revealed": reveal,
+                "counts": {k: len(v) for k, v in data.items() if isinstance(v, list)},
+            },
         )
     return data
 
@@ -402,13 +399,13 @@ def consent_grant(*, actor: User, customer: Customer, data: Mapping[str, Any]) -
         consent = Consent.objects.create(
             customer=customer, recorded_by=actor, created_at=clock.now(), **clean
         )
-        _record(actor, "privacy.consent_grant", consent, None)
+        _record(actor, PrivacyAction.CONSENT_GRANT, consent, None)
     return consent
 
 
 def consent_withdraw(*, actor: User, consent: Consent, reason: str = "") -> Consent:
     require(actor, Perm.CUSTOMER_MODIFY, consent.customer.department_id)
-    reason = customers._clean_reason(reason, required=False)
+    reason = customers.clean_reason(reason, required=False)
     with write_transaction():
         current = Consent.objects.select_for_update().get(pk=consent.pk)
         if current.withdrawn_at is not None:
@@ -416,7 +413,7 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str = "") -> Cons
         before = model_state(current)
         current.withdrawn_at = clock.now()
         current.save(update_fields=["withdrawn_at"])
-        _record(actor, "privacy.consent_withdraw", current, before, reason=reason)
+        _record(actor, PrivacyAction.CONSENT_WITHDRAW, current, before, reason=reason)
     return current
 
 
@@ -505,15 +502,13 @@ def _quality_draw(actor: User | None, dept: Department, first: dt.date, size: in
     )
     QualityCheck.objects.bulk_create(QualityCheck(sample=sample, customer_id=c) for c in chosen)
     state = {**model_state(sample), "customers": chosen}
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action="privacy.quality_sample",
-            object_type="qualitysample",
-            object_id=str(sample.pk),
-            state=state,
-            changes=diff(None, state),
-        ),
+        action=PrivacyAction.QUALITY_SAMPLE,
+        object_type="qualitysample",
+        object_id=str(sample.pk),
+        after=state,
+        before=None,
     )
     return sample
 
@@ -560,5 +555,5 @@ def quality_check_record(
         current.reviewer = actor
         current.reviewed_at = clock.now()
         current.save()
-        _record(actor, "privacy.quality_check", current, before, reason=note[:500])
+        _record(actor, PrivacyAction.QUALITY_CHECK, current, before, reason=note[:500])
     return current

@@ -19,11 +19,13 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.permissions import PRIVACY_HANDLE
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 from caseledger.retention import deadlines, holds, sweep
+from caseledger.retention.actions import RetentionAction
 from caseledger.retention.models import (
     Action,
     HoldScope,
@@ -119,16 +121,14 @@ def hold_place(
         hold.cases.set(case_ids)
         hold.customers.set(customer_ids)
         state = hold_state(hold)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="hold.place",
-                object_type="legal_hold",
-                object_id=str(hold.pk),
-                state=state,
-                changes=diff(None, state),
-                reason=reason_clean or "",
-            ),
+            action=RetentionAction.HOLD_PLACE,
+            object_type="legal_hold",
+            object_id=str(hold.pk),
+            after=state,
+            before=None,
+            reason=reason_clean or "",
         )
     return hold
 
@@ -149,16 +149,14 @@ def hold_release(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
         hold.release_reason = reason.strip()
         hold.save(update_fields=["released_at", "released_by", "release_reason"])
         after = hold_state(hold)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="hold.release",
-                object_type="legal_hold",
-                object_id=str(hold.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=hold.release_reason,
-            ),
+            action=RetentionAction.HOLD_RELEASE,
+            object_type="legal_hold",
+            object_id=str(hold.pk),
+            after=after,
+            before=before,
+            reason=hold.release_reason,
         )
     return hold
 
@@ -231,17 +229,15 @@ def _clean_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _journal_schedule(actor: User | None, schedule: RetentionSchedule, before, action, reason):
     state = model_state(schedule)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="retention_schedule",
-            object_id=str(schedule.pk),
-            root=f"retention_schedule:{schedule.code}",
-            state=state,
-            changes=diff(before, state),
-            reason=reason,
-        ),
+        action=action,
+        object_type="retention_schedule",
+        object_id=str(schedule.pk),
+        root=f"retention_schedule:{schedule.code}",
+        after=state,
+        before=before,
+        reason=reason,
     )
 
 
@@ -294,7 +290,7 @@ def schedule_create(
             created_by=actor,
             **clean,
         )
-        _journal_schedule(actor, schedule, None, "retention.schedule_create", "")
+        _journal_schedule(actor, schedule, None, RetentionAction.SCHEDULE_CREATE, "")
         _recompute_later()
     return schedule
 
@@ -328,7 +324,7 @@ def schedule_update(
             created_by=actor,
             **clean,
         )
-        _journal_schedule(actor, new, before, "retention.schedule_update", reason)
+        _journal_schedule(actor, new, before, RetentionAction.SCHEDULE_UPDATE, reason)
         _recompute_later()
     return new
 
@@ -374,15 +370,13 @@ def presets_adopt(*, actor: User | None, industry: str) -> list[RetentionSchedul
                 )
             )
         if not adopted:  # still leave a trace that someone looked
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="retention.presets_adopt",
-                    object_type="retention_presets",
-                    object_id=industry,
-                    state=None,
-                    extra={"adopted": 0},
-                ),
+                action=RetentionAction.PRESETS_ADOPT,
+                object_type="retention_presets",
+                object_id=industry,
+                after=None,
+                extra={"adopted": 0},
             )
     return adopted
 
@@ -476,15 +470,13 @@ def _recompute_batch(actor: User | None, engine: deadlines.Engine, batch: sweep.
             sets = ", ".join(f"{ops.quote_name(c)} = %s" for c in _WRITTEN)
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", changed)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="retention.recompute",
-                object_type="retention_batch",
-                object_id=f"{record_type}:{pks[0]}-{pks[-1]}",
-                state=None,
-                extra={"on": engine.on.isoformat(), "records": len(pks), "states": counts},
-            ),
+            action=RetentionAction.RECOMPUTE,
+            object_type="retention_batch",
+            object_id=f"{record_type}:{pks[0]}-{pks[-1]}",
+            after=None,
+            extra={"on": engine.on.isoformat(), "records": len(pks), "states": counts},
         )
     return counts
 
@@ -518,16 +510,14 @@ def _restriction_write(actor: User | None, kind: str, record: Any, reason: str, 
         locked.restricted_reason = reason if on else ""
         locked.save(update_fields=["restricted_at", "restricted_reason"])
         after = state_of(locked)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action=f"{kind}.{'restrict' if on else 'unrestrict'}",
-                object_type=kind,
-                object_id=str(locked.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action=f"{kind}.{'restrict' if on else 'unrestrict'}",
+            object_type=kind,
+            object_id=str(locked.pk),
+            after=after,
+            before=before,
+            reason=reason,
         )
         _refresh_deadlines(actor, kind, locked)
     return locked
@@ -551,15 +541,14 @@ def _recompute_one(actor: User | None, engine: deadlines.Engine, record_type: st
 
 def _require_manage_or_handler(actor: User | None, record: Any, privacy_request: Any) -> None:
     """Records managers and compliance restrict; a privacy deletion request's outcome is
-    the law's, so its handler's permission (privacy.services.HANDLE) is enough there."""
+    the law's, so its handler's permission (PRIVACY_HANDLE, privacy.services.HANDLE) is
+    enough there."""
     if actor is None:
         return
     if privacy_request is None:
         require(actor, Perm.RETENTION_MANAGE)
         return
-    from caseledger.privacy.services import HANDLE
-
-    require(actor, HANDLE, record.department_id)
+    require(actor, PRIVACY_HANDLE, record.department_id)
 
 
 def record_restrict(
@@ -612,16 +601,14 @@ def retention_erasure_mark(
         if row.erasure_on is None or row.erasure_on > today:
             row.erasure_on = today
             row.save(update_fields=["erasure_on"])
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="retention.erasure_mark",
-                object_type="customer",
-                object_id=str(customer.pk),
-                state=None,
-                reason=reason,
-                extra={"erasure_on": today.isoformat()},
-            ),
+            action=RetentionAction.ERASURE_MARK,
+            object_type="customer",
+            object_id=str(customer.pk),
+            after=None,
+            reason=reason,
+            extra={"erasure_on": today.isoformat()},
         )
         engine = deadlines.Engine(governing_schedules(), on=today)
         _recompute_one(actor, engine, "customer", Q(pk=customer.pk))
@@ -641,15 +628,13 @@ def reminders_send(*, actor: User | None, on: dt.date | None = None) -> dict[str
     on = on or timezone.localdate(clock.now())
     with write_transaction():
         created = reminders.create_due(on)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="retention.reminders",
-                object_type="retention_reminders",
-                object_id=on.isoformat(),
-                state=None,
-                extra={"created": created},
-            ),
+            action=RetentionAction.REMINDERS,
+            object_type="retention_reminders",
+            object_id=on.isoformat(),
+            after=None,
+            extra={"created": created},
         )
     # Email after the commit: the rows say who was told; a failed send leaves them unsent,
     # and the next run retries exactly those.
@@ -668,14 +653,12 @@ def reminder_mark_read(*, actor: User, reminder_ids: Iterable[int | str] | None 
     with write_transaction():
         marked = list(qs.values_list("pk", flat=True))
         n = Reminder.objects.filter(pk__in=marked).update(read_at=clock.now())
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="retention.reminders_read",
-                object_type="user",
-                object_id=str(actor.pk),
-                state=None,
-                extra={"reminders": marked},
-            ),
+            action=RetentionAction.REMINDERS_READ,
+            object_type="user",
+            object_id=str(actor.pk),
+            after=None,
+            extra={"reminders": marked},
         )
     return n
