@@ -68,11 +68,12 @@ INTERNAL_STEPS = {
     "caseledger.archive.writer.register": "caseledger.archive.services",
     "caseledger.disposition.reach.anonymize_case": "caseledger.disposition.records",
     "caseledger.disposition.reach.anonymize_customer": "caseledger.disposition.records",
-    "caseledger.disposition.records.anonymize": "caseledger.disposition.services",
-    "caseledger.disposition.records.destroy": "caseledger.disposition.services",
+    "caseledger.disposition.records.anonymize": "caseledger.disposition.services.execution",
+    "caseledger.disposition.records.destroy": "caseledger.disposition.services.execution",
     "caseledger.customers.services.touch_customer": "caseledger.customers.services.contacts",
-    "caseledger.retention.reminders.create_due": "caseledger.retention.services",
-    "caseledger.retention.reminders.email_unsent": "caseledger.retention.services",
+    "caseledger.retention.reminders.create_due": "caseledger.retention.services.reminders",
+    "caseledger.retention.reminders.email_unsent": "caseledger.retention.services.reminders",
+    "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
 NOT_ROW_WRITES = {

@@ -1,6 +1,6 @@
 """What the deadline recompute must honour from disposition: a reviewer's extension, a
 record in an open batch (in review), a record already anonymized (disposed). Called by
-retention.services._recompute_batch for each batch of records it rewrites."""
+retention.services.recompute_batch for each batch of records it rewrites."""
 
 from __future__ import annotations
 
