@@ -17,7 +17,7 @@ from caseledger.disposition import certificates
 
 
 def after_restore(restored: Any, to: str) -> dict[str, Any]:
-    from caseledger.backup import archive
+    from caseledger.backup import tarball
     from caseledger.backup.restore import is_postgres, probe_env
 
     folder = certificates.directory()
@@ -32,7 +32,7 @@ def after_restore(restored: Any, to: str) -> dict[str, Any]:
             None if db_path == data_dir / "caseledger.sqlite3" else f"sqlite:///{db_path}"
         )
     env = probe_env(
-        data_dir=data_dir, database_url=database_url, log=data_dir / archive.CHECKPOINT_LOG
+        data_dir=data_dir, database_url=database_url, log=data_dir / tarball.CHECKPOINT_LOG
     )
     done = subprocess.run(
         [

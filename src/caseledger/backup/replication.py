@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 
-from caseledger.backup import archive
+from caseledger.backup import tarball
 from caseledger.backup.restore import (
     Restored,
     check_restored,
@@ -242,7 +242,7 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
         staged_db = staging / "caseledger.sqlite3"
         _litestream_restore(staged_db, at)
         head_seq, head_hash = _head(staged_db)
-        log = staging / archive.CHECKPOINT_LOG
+        log = staging / tarball.CHECKPOINT_LOG
         kept = _checkpoints_upto(head_seq, log)
         # The copy verifies with the public key beside its log, never the private key.
         checkpoints.ship_public_key(log.parent)

@@ -26,7 +26,7 @@ import dj_database_url
 from django.conf import settings
 from django.db import connection, connections
 
-from caseledger.backup import archive, crypto
+from caseledger.backup import crypto, tarball
 from caseledger.backup.destinations import Destination
 from caseledger.backup.snapshot import pg_connect, pg_params
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
@@ -81,7 +81,7 @@ def latest(destination: Destination) -> str:
 
 
 def manifest_of(destination: Destination, snapshot_id: str, key: bytes) -> dict[str, Any]:
-    manifest, problems = archive.parse_manifest(destination.read_manifest(snapshot_id), key)
+    manifest, problems = tarball.parse_manifest(destination.read_manifest(snapshot_id), key)
     if problems or manifest is None:
         raise ValidationFailed(
             f"backup {snapshot_id} at {destination.name}: {'; '.join(problems)}", field="snapshot"
@@ -94,11 +94,11 @@ def verify_backup(destination: Destination, snapshot_id: str) -> dict[str, Any]:
     key = crypto.load_key(create=False)
     started = time.monotonic()
     raw = destination.read_manifest(snapshot_id)
-    manifest, problems = archive.parse_manifest(raw, key)
-    result = archive.ReadResult(problems=list(problems))
+    manifest, problems = tarball.parse_manifest(raw, key)
+    result = tarball.ReadResult(problems=list(problems))
     if manifest is not None and not problems:
         with destination.open_archive(snapshot_id) as stream:
-            result = archive.read(stream, manifest=manifest, key=key)
+            result = tarball.read(stream, manifest=manifest, key=key)
     return {
         "ok": result.ok,
         "snapshot": snapshot_id,
@@ -116,7 +116,7 @@ def _fetch(destination: Destination, snapshot_id: str, key: bytes, into: Path) -
     manifest = manifest_of(destination, snapshot_id, key)
     into.mkdir(parents=True)
     with destination.open_archive(snapshot_id) as stream:
-        read = archive.read(stream, manifest=manifest, key=key, extract_to=into)
+        read = tarball.read(stream, manifest=manifest, key=key, extract_to=into)
     return Restored(snapshot_id, destination.name, manifest, problems=list(read.problems))
 
 
@@ -262,7 +262,7 @@ def mark_restored(restored: Restored) -> str:
             "no journal signing key here: the restore is not recorded in the checkpoint log; "
             "verify the restored journal with `journal verify --no-copies`"
         )
-    checkpoints.append_to_log(record, Path(restored.files_dir) / archive.CHECKPOINT_LOG)
+    checkpoints.append_to_log(record, Path(restored.files_dir) / tarball.CHECKPOINT_LOG)
     failed = copies.copy(record)
     return f"restore recorded in the checkpoint log at #{record.seq}" + (
         f" (not copied to: {'; '.join(failed)})" if failed else ""
@@ -313,7 +313,7 @@ def _restore_sqlite(
             return restored
         staged_db = staging / "caseledger.sqlite3"
         os.rename(staging / "database" / "caseledger.sqlite3", staged_db)
-        log = staging / archive.CHECKPOINT_LOG
+        log = staging / tarball.CHECKPOINT_LOG
         restored.probe = probe_restored(
             probe_env(data_dir=staging, database_url=None, log=log), log, sample or {}
         )
@@ -358,15 +358,15 @@ def _install_files(staging: Path, data_dir: Path, snapshot_id: str) -> None:
     from caseledger.archive.backup import install_files  # segments, added if missing
 
     install_files(staging / "archive", data_dir)
-    log_target = data_dir / archive.CHECKPOINT_LOG
+    log_target = data_dir / tarball.CHECKPOINT_LOG
     log_target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if log_target.exists():
         os.rename(
             log_target, log_target.with_name(f"checkpoints.before-restore-{snapshot_id}.jsonl")
         )
-    os.rename(staging / archive.CHECKPOINT_LOG, log_target)
-    if (staging / archive.PUBLIC_KEY).is_file():  # what verifies that log, without the live key
-        os.replace(staging / archive.PUBLIC_KEY, data_dir / archive.PUBLIC_KEY)
+    os.rename(staging / tarball.CHECKPOINT_LOG, log_target)
+    if (staging / tarball.PUBLIC_KEY).is_file():  # what verifies that log, without the live key
+        os.replace(staging / tarball.PUBLIC_KEY, data_dir / tarball.PUBLIC_KEY)
 
 
 def _restore_postgres(
@@ -434,7 +434,7 @@ def _restore_postgres(
             restored.problems.append(f"pg_restore failed: {done.stderr.strip()[:500]}")
             return restored
         scratch_url = _url_with_name(target, scratch_name)
-        log = staging / archive.CHECKPOINT_LOG
+        log = staging / tarball.CHECKPOINT_LOG
         restored.probe = probe_restored(
             probe_env(data_dir=staging, database_url=scratch_url, log=log), log, sample or {}
         )

@@ -17,7 +17,7 @@ from django.db import connection
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
-from caseledger.backup import archive, crypto, destinations, pruning, snapshot
+from caseledger.backup import crypto, destinations, pruning, snapshot, tarball
 from caseledger.backup.actions import BackupAction
 from caseledger.backup.alerts import alert
 from caseledger.backup.models import BackupRun, DestinationResult
@@ -55,7 +55,7 @@ def _read_back(destination: destinations.Destination, snapshot_id: str, manifest
     if sha.hexdigest() != manifest["archive"]["sha256"]:
         raise OSError(f"{destinations.ARCHIVE} read back from {destination.name} does not match")
     sealed = destination.read_manifest(snapshot_id)
-    if archive.parse_manifest(sealed, None)[1]:
+    if tarball.parse_manifest(sealed, None)[1]:
         raise OSError(f"{destinations.MANIFEST} read back from {destination.name} is unreadable")
 
 
@@ -134,7 +134,7 @@ def backup_run(*, actor: Any) -> BackupRun:
         error = ""
         try:
             copy = snapshot.take(work)
-            archive_path, manifest = archive.build(
+            archive_path, manifest = tarball.build(
                 snapshot_id=snapshot_id,
                 created_at=started_at.isoformat(),
                 copy=copy,
@@ -143,7 +143,7 @@ def backup_run(*, actor: Any) -> BackupRun:
             )
             copy.path.unlink()  # the archive holds it now: halve the disk we need
             results = _write_everywhere(
-                targets, snapshot_id, archive_path, manifest, archive.seal(manifest, key)
+                targets, snapshot_id, archive_path, manifest, tarball.seal(manifest, key)
             )
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
