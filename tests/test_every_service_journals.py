@@ -201,11 +201,9 @@ def test_every_service_journals_every_row_it_changes(people, customer, case):
             problems[name] = ["no journal entry at all"]
             continue
         missing = unjournaled(journaling.changed_rows(before, journaling.snapshot()), entries)
-        if missing:
-            problems[name] = [
-                *missing,
-                "named: " + str(sorted({(e.object_type, e.object_id) for e in entries}))[:300],
-            ]
+        if missing:  # with what its entries did name, to tell a wrong name from none
+            wrote = sorted({(e.object_type, e.object_id) for e in entries})
+            problems[name] = [*missing, f"its entries name {str(wrote)[:300]}"]
     assert not problems, "\n".join(f"{n}: {', '.join(p)}" for n, p in problems.items())
 
 

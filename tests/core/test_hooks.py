@@ -31,6 +31,7 @@ def test_ordered_hooks_run_in_their_order():
 
 def test_a_missing_hook_fails_closed_and_a_doubled_one_is_refused(monkeypatch):
     monkeypatch.setitem(hooks._HOOKS, "test.doubled", {})
+    monkeypatch.setattr(hooks, "_SORTED", {})
     with pytest.raises(hooks.HookMissing):
         hooks.one("nobody.registered.this")
 
@@ -50,5 +51,6 @@ def test_a_guard_with_no_answer_refuses_the_write(monkeypatch):
     from caseledger.holds import guards
 
     monkeypatch.setitem(hooks._HOOKS, guards.ENSURE_NOT_HELD, {})
+    monkeypatch.setattr(hooks, "_SORTED", {})
     with pytest.raises(hooks.HookMissing):
         guards.ensure_not_held(case=None)

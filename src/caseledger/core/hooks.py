@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 _HOOKS: dict[str, dict[str, tuple[int, Callable[..., Any]]]] = {}
+# all_of's answers, sorted once: guards run on every write. Emptied by every register().
+_SORTED: dict[str, list[Callable[..., Any]]] = {}
 
 
 class HookMissing(RuntimeError):
@@ -26,12 +28,15 @@ def register(name: str, fn: Callable[..., Any], *, order: int = 0) -> None:
     `ready()` that runs twice (tests that reload apps) does not call it twice."""
     key = f"{fn.__module__}.{fn.__qualname__}"
     _HOOKS.setdefault(name, {})[key] = (order, fn)
+    _SORTED.clear()
 
 
 def all_of(name: str) -> list[Callable[..., Any]]:
     """Every function registered under `name`, by `order` (then by module and name)."""
-    found = sorted(_HOOKS.get(name, {}).items(), key=lambda item: (item[1][0], item[0]))
-    return [fn for _key, (_order, fn) in found]
+    if name not in _SORTED:
+        found = sorted(_HOOKS.get(name, {}).items(), key=lambda item: (item[1][0], item[0]))
+        _SORTED[name] = [fn for _key, (_order, fn) in found]
+    return list(_SORTED[name])
 
 
 def one(name: str) -> Callable[..., Any]:
