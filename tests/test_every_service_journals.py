@@ -1,563 +1,269 @@
-"""Walks every service function (a public function in a services.py that takes `actor`)
-and checks that calling it appends to the journal. A new service without a row here
-fails the first test, so nothing can write without leaving a trace."""
+"""Every write journals, checked so that the check can fail.
+
+1. Discovery reads the source of every module under caseledger (not only `*.services`)
+   and finds each public function that writes a row, itself or through its module's
+   private helpers (tests/journaling.py). Each must take a keyword-only `actor`, or be
+   named below as a journal primitive, a derived copy, an internal step of a named
+   service, or a false alarm of the reader, each with its reason.
+2. Every writer with an `actor` has a real call in tests/service_calls.py.
+3. Each call runs in a real transaction (`transaction=True`: no test transaction around
+   it), and every table whose rows it changed must have a journal entry, appended by that
+   call, for each changed row's object (the row's own type and id, or its parent's for a
+   row that is part of a record, such as a contact point).
+4. `write_transaction()` marks the transaction it opened (a context variable) and the
+   journal append refuses to run outside one, so a service that forgets it fails even when
+   its caller holds a transaction.
+
+The four changes that passed the old version of this test, and what now fails on each
+(the self-tests at the end show each mechanism on a planted case):
+- `write_transaction()` removed from `case_create`: its append raises "journal appends must
+  run inside write_transaction()" (test 3's call fails; `test_an_append_outside_...`).
+- an extra unjournaled `update` inside `case_note_add` (say, of the customer's tags): test 3
+  names the customers_customer row it changed without an entry for it
+  (`test_a_planted_unjournaled_update_is_named`).
+- a new write function in a module not named `services.py`: discovery finds it and test 1
+  or 2 fails until it has a call here (`test_a_planted_writer_outside_services_is_found`).
+- `actor` as a positional parameter: test 1 names it (`test_a_planted_positional_actor_...`).
+"""
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import io
-import pkgutil
+import re
+from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.db import transaction
 
 import caseledger
-from caseledger.intake.services import intake_record
 from caseledger.journal.models import Entry
-from tests.archive.journal_calls import archive_calls
-from tests.disposition.journal_calls import disposition_calls
-from tests.insights.journal_calls import capa_calls
-from tests.intake.mail.journal_calls import mail_calls
-from tests.intake.spreadsheet.journal_calls import import_calls
-from tests.privacy.test_quality import quality_calls
+from tests import journaling
+from tests.service_calls import service_calls
 
-# Services that deliberately write nothing to the database journal, and why.
+# Write, but are not journal entries of their own, and why.
 NOT_JOURNALED = {
-    # A checkpoint is evidence *about* the journal, written outside the database.
-    "caseledger.journal.services.checkpoint_create",
     # The journal's own primitives: every other service calls them.
-    "caseledger.journal.services.append",
-    "caseledger.journal.services.append_many",
+    "caseledger.journal.services.append_many": "the journal itself",
+    "caseledger.journal.services.lock_head": "the journal itself (takes the head's row lock)",
+    "caseledger.journal.bulk.append_rendered": "the journal itself (bulk loader)",
+    "caseledger.journal.bulk.insert_rows": "the demo bulk loader; its entries are written by it",
+    # Derived copies and caches, rebuilt from journaled records, erased with them.
+    "caseledger.search.indexer.catch_up": "search index, derived from the journal",
+    "caseledger.search.indexer.rebuild": "search index, derived from the journal",
+    "caseledger.search.similar.build": "similar-cases index, derived",
+    "caseledger.workflow.clocks.queries.refresh": "clock cache, replayed from the journal",
+    "caseledger.api.services.idempotency_record": "stored API reply (a cache of a reply)",
+    "caseledger.api.services.idempotency_prune": "stored API replies past their lifetime",
+    # Operational records, not the records the journal is about.
+    "caseledger.core.services.heartbeat_beat": "the worker's heartbeat",
+    "caseledger.accounts.services.token_authenticate": "a token's last-used time",
+}
+# Write only inside the named service's write_transaction(), which journals them.
+INTERNAL_STEPS = {
+    "caseledger.api.forget.forget_api_replies": "caseledger.disposition.records",
+    "caseledger.archive.purge.archive_purge": "caseledger.disposition.records",
+    "caseledger.archive.writer.apply": "caseledger.archive.services",
+    "caseledger.archive.writer.discard": "caseledger.archive.services",
+    "caseledger.archive.writer.recover": "caseledger.archive.services",
+    "caseledger.archive.writer.register": "caseledger.archive.services",
+    "caseledger.disposition.reach.anonymize_case": "caseledger.disposition.records",
+    "caseledger.disposition.reach.anonymize_customer": "caseledger.disposition.records",
+    "caseledger.disposition.records.anonymize": "caseledger.disposition.services.execution",
+    "caseledger.disposition.records.destroy": "caseledger.disposition.services.execution",
+    "caseledger.customers.services.touch_customer": "caseledger.customers.services.contacts",
+    "caseledger.retention.reminders.create_due": "caseledger.retention.services.reminders",
+    "caseledger.retention.reminders.email_unsent": "caseledger.retention.services.reminders",
+    "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
+}
+# Where the source reader sees a write that is none (it errs on the side of finding).
+NOT_ROW_WRITES = {
+    "caseledger.api.routes.cases.add_attachment": "idempotency.create wraps a service call",
+    "caseledger.api.routes.cases.add_note": "idempotency.create wraps a service call",
+    "caseledger.api.routes.cases.create_case": "idempotency.create wraps a service call",
+    "caseledger.api.routes.customers.add_contact_point": "idempotency.create wraps a service",
+    "caseledger.api.routes.customers.add_identifier": "idempotency.create wraps a service",
+    "caseledger.api.routes.customers.create_customer": "idempotency.create wraps a service",
+    "caseledger.api.routes.intake.intake": "idempotency.create wraps a service call",
+    "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
+}
+# Tables no service journals row by row, and why.
+UNJOURNALED_TABLES = {
+    "journal_entry": "the journal",
+    "journal_payload": "the journal",
+    "journal_chainhead": "the journal",
+    "cases_referencecounter": "the next reference number; the case carries it",
+    "django_session": "sessions (offboarding ends them; the user entry says so)",
+    "core_heartbeat": "job runs and the worker's heartbeat (operations, not records)",
+    "retention_recordretention": "deadlines derived from the schedules (recompute journals a summary)",
+    "workflow_caseclock": "clock cache, replayed from the journal",
+    "workflow_clockalert": "alerts a sweep raises; it journals each escalation (clock.escalate)",
+}
+# How a row is named in the journal when not as (its model's name, its primary key): rows
+# that are part of another record are journaled as that record.
+IDENTITY = {
+    "customers_contactpoint": lambda r: {("customer", str(r["customer_id"]))},
+    "customers_identifier": lambda r: {("customer", str(r["customer_id"]))},
+    "backup_destinationresult": lambda r: {("backup", str(r["run_id"]))},
+    "privacy_qualitycheck": lambda r: {
+        ("qualitysample", str(r["sample_id"])),
+        ("qualitycheck", str(r["id"])),
+    },
+    "workflow_calendarday": lambda r: {
+        ("calendar_day", f"{r['calendar']}:{r['day'].isoformat()}"),
+        ("calendar", r["calendar"]),
+    },
+    "disposition_dispositionextension": lambda r: {(r["record_type"], str(r["record_id"]))},
+    "disposition_dispositionitem": lambda r: {("disposition_batch", str(r["batch_id"]))},
+    "disposition_dispositioncertificate": lambda r: {("disposition_batch", str(r["batch_id"]))},
+    "retention_legalhold_cases": lambda r: {("legal_hold", str(r["legalhold_id"]))},
+    "retention_legalhold_customers": lambda r: {("legal_hold", str(r["legalhold_id"]))},
+    # An edit adds a version and retires the old one: the new version's entry says so.
+    "retention_retentionschedule": lambda r: {("retention_schedule", None)},
+    "archive_archivedrecord": lambda r: {("case", str(r["case_id"]))},
+    # A run's entry (its id is the run's, not a table's) lists the segments it wrote.
+    "archive_archivesegment": lambda r: {("archive_run", None)},
+    "accounts_apitoken": lambda r: {("token", str(r["id"]))},
+    "backup_backuprun": lambda r: {("backup", str(r["id"]))},
 }
 
 
-def discover() -> set[str]:
-    found = set()
-    for module_info in pkgutil.walk_packages(caseledger.__path__, "caseledger."):
-        if not module_info.name.endswith(".services"):
-            continue
-        module = importlib.import_module(module_info.name)
-        for name, func in inspect.getmembers(module, inspect.isfunction):
-            if func.__module__ != module.__name__ or name.startswith("_"):
-                continue
-            params = inspect.signature(func).parameters
-            if "actor" in params and params["actor"].kind is inspect.Parameter.KEYWORD_ONLY:
-                found.add(f"{module.__name__}.{name}")
-    return found
-
-
-def _intake_calls(people, case):
-    """The channels' own services: the public form's filing and status look, a call."""
-    from caseledger.intake.form import services as form
-    from caseledger.intake.form.account import form_account
-    from caseledger.intake.phone.services import phone_call_record
-
-    filed = {}
-
-    def form_submit():
-        filed["f"] = form.form_submit(
-            actor=form_account(people.sales),
-            department=people.sales,
-            data={"name": "访客 Visitor", "email": "v@example.com", "category": "other",
-                  "subject": "web", "description": "filed on the form"},
-            pow_id="0" * 64,
-        )  # fmt: skip
-        return filed["f"]
-
-    def status_lookup():
-        done = filed.get("f") or form_submit()
-        return form.status_lookup(
-            actor=form_account(people.sales), reference=done.case.reference, code=done.code
-        )
-
+def _object_types() -> dict[str, set[str]]:
+    """table -> the object types its rows are journaled as by default: the model's name in
+    snake case (CaseNote -> case_note) or Django's model name (privacy's: pendingchange)."""
     return {
-        "caseledger.intake.form.services.form_submit": form_submit,
-        "caseledger.intake.form.services.status_lookup": status_lookup,
-        "caseledger.intake.phone.services.phone_call_record": lambda: phone_call_record(
-            actor=people.agent, data={"number": "13800000000", "case": case.pk, "note": "rang"}
-        ),
+        m._meta.db_table: {
+            re.sub(r"(?<!^)(?=[A-Z])", "_", m.__name__).lower(),
+            m._meta.model_name,
+        }
+        for m in apps.get_models(include_auto_created=True)
     }
 
 
-def _calls(people, customer, case):
-    """One real call per service, as the people who may make it."""
-    from caseledger.accounts import services as accounts
-    from caseledger.backup import services as backup
-    from caseledger.cases import services as cases
-    from caseledger.customers import services as customers
-    from caseledger.privacy import services as privacy
-
-    token_holder = {}
-
-    def token_create():
-        token_holder["token"], _ = accounts.token_create(
-            actor=people.admin, user=people.agent, name="ci", scopes=["cases:read"]
-        )
-
-    def token_revoke():
-        if "token" not in token_holder:
-            token_create()
-        accounts.token_revoke(actor=people.admin, token=token_holder["token"])
-
-    phone, email = customer.contact_points.order_by("kind")
-    identifiers = {
-        "resident_id": customers.identifier_add(
-            actor=people.agent, customer=customer, kind="resident_id", value="11010519491231002X"
-        ).identifier
-    }
-
-    def identifier():
-        if "passport" not in identifiers:
-            identifiers["passport"] = customers.identifier_add(
-                actor=people.agent, customer=customer, kind="passport", value="E12345678"
-            ).identifier
-        return identifiers["passport"]
-
-    def vault_reencrypt_batch():
-        from caseledger.vault import keys
-        from caseledger.vault.services import vault_reencrypt_batch
-
-        keys.key_add()  # identifier_add's passport is now under an old key
-        return vault_reencrypt_batch(actor=people.admin)
-
-    merges = {}
-
-    def merge():  # two fresh customers: `customer` must stay unmerged for the other calls
-        if "m" not in merges:
-            a, b = (
-                customers.customer_create(
-                    actor=people.agent, data={"kind": "person", "name": n, "department": "sales"}
-                )
-                for n in ("甲", "乙")
-            )
-            merges["m"] = customers.customer_merge(
-                actor=people.agent, survivor=a, merged=b, reason="same person"
-            )
-        return merges["m"]
-
-    changes = {}
-
-    def pending():
-        if "p" not in changes:
-            changes["p"] = privacy.identifier_change_propose(
-                actor=people.agent, customer=customer, kind="bank_card", value="6222020200112233"
-            )
-        return changes["p"]
-
-    def other_pending():
-        return privacy.identifier_change_propose(
-            actor=people.agent, customer=customer, kind="health", value="allergic to penicillin"
-        )
-
-    requests = {}
-
-    def privacy_request():
-        if "r" not in requests:
-            requests["r"] = privacy.privacy_request_open(
-                actor=people.compliance, customer=customer, kind="access"
-            )
-        return requests["r"]
-
-    consents = {}
-
-    def consent():
-        if "c" not in consents:
-            consents["c"] = privacy.consent_grant(
-                actor=people.agent,
-                customer=customer,
-                data={"purpose": "sms", "legal_basis": "consent", "obtained_by": "call"},
-            )
-        return consents["c"]
-
-    return {
-        # Sorted order confirms before it proposes: each call makes its own.
-        "caseledger.privacy.services.identifier_change_propose": other_pending,
-        "caseledger.privacy.services.identifier_change_confirm": lambda: (
-            privacy.identifier_change_confirm(
-                actor=people.supervisor, change=pending(), reason="ok"
-            )
-        ),
-        "caseledger.privacy.services.identifier_change_reject": lambda: (
-            privacy.identifier_change_reject(
-                actor=people.supervisor, change=other_pending(), reason="no"
-            )
-        ),
-        "caseledger.privacy.services.privacy_request_open": lambda: privacy.privacy_request_open(
-            actor=people.compliance, customer=customer, kind="correction"
-        ),
-        "caseledger.privacy.services.privacy_request_assign": lambda: (
-            privacy.privacy_request_assign(
-                actor=people.compliance, request=privacy_request(), handler=people.compliance
-            )
-        ),
-        "caseledger.privacy.services.privacy_request_export": lambda: (
-            privacy.privacy_request_export(actor=people.compliance, request=privacy_request())
-        ),
-        "caseledger.privacy.services.privacy_request_complete": lambda: (
-            privacy.privacy_request_complete(
-                actor=people.compliance, request=privacy_request(), outcome="sent"
-            )
-        ),
-        "caseledger.privacy.services.consent_grant": consent,
-        "caseledger.privacy.services.consent_withdraw": lambda: privacy.consent_withdraw(
-            actor=people.agent, consent=consent()
-        ),
-        "caseledger.accounts.services.department_create": lambda: accounts.department_create(
-            actor=people.admin, code="claims", name="Claims"
-        ),
-        "caseledger.accounts.services.user_create": lambda: accounts.user_create(
-            actor=people.admin, username="newbie", password=None, roles=["auditor"]
-        ),
-        "caseledger.accounts.services.user_update": lambda: accounts.user_update(
-            actor=people.admin, user=people.auditor, data={"email": "a@example.com"}
-        ),
-        "caseledger.accounts.services.user_set_password": lambda: accounts.user_set_password(
-            actor=people.admin, user=people.auditor, password="another long passphrase"
-        ),
-        "caseledger.accounts.services.token_create": token_create,
-        "caseledger.accounts.services.token_revoke": token_revoke,
-        "caseledger.accounts.services.lockout_record": lambda: accounts.lockout_record(
-            actor=None,
-            username="alice",
-            address="192.0.2.1",
-            kind="password",
-            locked_by=["username"],
-            failures=10,
-            until=None,
-        ),
-        "caseledger.accounts.services.lockout_clear": lambda: accounts.lockout_clear(
-            actor=people.admin, username="alice", reason="she called the desk"
-        ),
-        "caseledger.customers.services.customer_create": lambda: customers.customer_create(
-            actor=people.agent, data={"kind": "person", "name": "赵六", "department": "sales"}
-        ),
-        "caseledger.customers.services.customer_update": lambda: customers.customer_update(
-            actor=people.agent, customer=customer, data={"name": "Renamed"}
-        ),
-        "caseledger.customers.services.contact_point_add": lambda: customers.contact_point_add(
-            actor=people.agent, customer=customer, data={"kind": "email", "value": "x@example.com"}
-        ),
-        "caseledger.customers.services.contact_point_update": lambda: (
-            customers.contact_point_update(actor=people.agent, point=phone, data={"label": "work"})
-        ),
-        "caseledger.customers.services.contact_point_remove": lambda: (
-            customers.contact_point_remove(actor=people.agent, point=email, reason="wrong number")
-        ),
-        "caseledger.customers.services.identifier_add": lambda: identifier(),
-        "caseledger.customers.services.identifier_reveal": lambda: customers.identifier_reveal(
-            actor=people.compliance, identifier=identifier(), reason="privacy request"
-        ),
-        "caseledger.customers.services.identifier_remove": lambda: customers.identifier_remove(
-            actor=people.agent, identifier=identifiers["resident_id"], reason="wrong customer"
-        ),
-        "caseledger.customers.services.contact_point_reveal": lambda: (
-            customers.contact_point_reveal(actor=people.compliance, point=phone, reason="audit")
-        ),
-        "caseledger.customers.services.customer_name_reveal": lambda: (
-            customers.customer_name_reveal(actor=people.compliance, customer=customer, reason="PR")
-        ),
-        "caseledger.customers.services.customer_merge": lambda: merge(),
-        "caseledger.customers.services.customer_unmerge": lambda: customers.customer_unmerge(
-            actor=people.agent, merged=merge().merged, reason="two people"
-        ),
-        "caseledger.vault.services.vault_reencrypt_batch": vault_reencrypt_batch,
-        "caseledger.cases.services.case_create": lambda: cases.case_create(
-            actor=people.agent,
-            data={
-                "kind": "inquiry",
-                "channel": "email",
-                "category": "other",
-                "subject": "hello",
-                "department": "sales",
-                "customer": customer.pk,
-            },
-        ),
-        "caseledger.cases.services.case_update": lambda: cases.case_update(
-            actor=people.agent, case=case, data={"priority": "urgent"}
-        ),
-        "caseledger.cases.services.case_note_add": lambda: cases.case_note_add(
-            actor=people.agent, case=case, body="note"
-        ),
-        "caseledger.cases.services.case_export": lambda: list(
-            cases.case_export(actor=people.supervisor, filters={"status": "received"})
-        ),
-        "caseledger.cases.services.case_attachment_add": lambda: cases.case_attachment_add(
-            actor=people.agent, case=case, stream=io.BytesIO(b"%PDF-1.4"), filename="a.pdf"
-        ),
-        "caseledger.intake.services.intake_record": lambda: intake_record(
-            actor=people.agent,
-            data={
-                "department": "sales",
-                "customer": {"kind": "person", "name": "来电 Caller", "contact_points": []},
-                "case": {
-                    "kind": "complaint",
-                    "channel": "phone",
-                    "category": "other",
-                    "subject": "by phone",
-                },
-            },
-        ),
-        "caseledger.cases.services.case_reply": lambda: cases.case_reply(
-            actor=people.agent, case=case, body="reply"
-        ),
-        **_intake_calls(people, case),
-        "caseledger.cases.services.case_attachment_remove": lambda: cases.case_attachment_remove(
-            actor=people.agent,
-            attachment=cases.case_attachment_add(
-                actor=people.agent, case=case, stream=io.BytesIO(b"x"), filename="w.txt"
-            ),
-            reason="attached to the wrong case",
-        ),
-        # Inside the test transaction the snapshot fails; that failure is recorded and
-        # journaled too (tests/backup has the real runs).
-        "caseledger.backup.services.backup_run": lambda: backup.backup_run(actor=people.admin),
-        "caseledger.backup.services.drill_run": lambda: backup.drill_run(actor=people.admin),
-        **_retention_calls(people, case),
-        **archive_calls(people, case),
-        **quality_calls(people, customer),
-        **capa_calls(people, case),
-        **disposition_calls(people, customer),
-        **mail_calls(people),
-        **import_calls(people),
-        **_people_calls(people),
-        **_clock_calls(people, case),
-        **_queue_calls(people, customer),
-        "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
-    }
+def _names(table: str, pk: str, row: dict) -> set[tuple[str, str | None]]:
+    if table in IDENTITY:
+        return IDENTITY[table](row)
+    return {(kind, pk) for kind in _object_types().get(table, {table})}
 
 
-def _template(people):
-    from caseledger.workflow.industries.services import template_adopt
-
-    return template_adopt(actor=people.admin, industry="telecom", department=people.service)
+def _exempt() -> set[str]:
+    return set(NOT_JOURNALED) | set(INTERNAL_STEPS) | set(NOT_ROW_WRITES)
 
 
-def _queue_calls(people, customer):
-    """Issue 12: the department queue."""
-    from caseledger.workflow.queues import services as queues
-    from tests.factories import make_case
-
-    made = {}
-
-    def queued():
-        if "c" not in made:
-            made["c"] = make_case(people.agent, customer)
-        return made["c"]
-
-    prefix = "caseledger.workflow.queues.services."
-    return {
-        prefix + "case_take": lambda: queues.case_take(
-            actor=people.agent, case=make_case(people.agent, customer)
-        ),
-        prefix + "case_reassign": lambda: queues.case_reassign(
-            actor=people.supervisor, case=queued(), assignee=people.supervisor, reason="cover"
-        ),
-    }
+def test_every_writer_takes_a_keyword_only_actor_or_is_named_above():
+    wrong = [
+        f"{w.name} (line {w.line})"
+        for w in journaling.discover_writers()
+        if not w.actor_keyword_only and w.name not in _exempt()
+    ]
+    assert not wrong, "row writers without a keyword-only actor: " + ", ".join(wrong)
 
 
-def _clock_calls(people, case):
-    """Issue 12: clocks."""
-    from caseledger.workflow.clocks import services as clocks
-
-    def adopt():
-        return clocks.statutory_rules_adopt(
-            actor=people.admin, industry="banking", department=people.sales
-        )
-
-    def extend():
-        adopt()
-        return clocks.case_deadline_extend(
-            actor=people.supervisor,
-            case=case,
-            rule="cbirc-complaint",
-            reason="complex",
-            notice="延长至30日",
-        )
-
-    def resume():
-        clocks.case_wait(actor=people.agent, case=case, reason="asked", kind="appraisal")
-        return clocks.case_resume(actor=people.agent, case=case)
-
-    prefix = "caseledger.workflow.clocks.services."
-    return {
-        prefix + "statutory_rules_adopt": adopt,
-        prefix + "case_deadline_extend": extend,
-        prefix + "case_resume": resume,
-        prefix + "case_wait": lambda: clocks.case_wait(
-            actor=people.agent, case=case, reason="waiting for the statement"
-        ),
-        prefix + "sla_policy_set": lambda: clocks.sla_policy_set(
-            actor=people.admin,
-            data={
-                "name": "urgent",
-                "priority": "urgent",
-                "first_response_minutes": 30,
-                "resolution_minutes": 240,
-            },
-        ),
-        # Nothing is due yet in this world; the sweep still journals nothing then, so it
-        # runs after a wait on a case long overdue (tests/workflow/test_clocks.py has more).
-        prefix + "clock_sweep": lambda: _overdue_sweep(people, case),
-        prefix + "clock_alerts_read": lambda: clocks.clock_alerts_read(actor=people.agent),
-    }
+def test_every_exception_still_exists_and_each_internal_step_has_its_service():
+    found = {w.name for w in journaling.discover_writers()}
+    assert not _exempt() - found, f"listed but gone: {sorted(_exempt() - found)}"
+    root = Path(caseledger.__path__[0])
+    for step, service in INTERNAL_STEPS.items():
+        source = (root / Path(*service.split(".")[1:])).with_suffix(".py")
+        assert step.rsplit(".", 1)[1] in source.read_text(), f"{service} does not call {step}"
 
 
-def _overdue_sweep(people, case):
-    import datetime as dt
-
-    from caseledger.core import clock
-    from caseledger.workflow.clocks import services as clocks
-
-    with clock.frozen(clock.now() + dt.timedelta(days=40)):
-        return clocks.clock_sweep(actor=None)
+def test_every_writer_with_an_actor_has_a_call(people, customer, case):
+    calls = service_calls(people, customer, case)
+    writers = {w.name for w in journaling.discover_writers() if w.actor_keyword_only}
+    missing = writers - set(calls) - _exempt()
+    assert not missing, f"row writers with no call in tests/service_calls.py: {sorted(missing)}"
 
 
-def _people_calls(people):
-    """Issue 12: departments, password resets, offboarding."""
-    from caseledger.accounts import services as accounts
-    from caseledger.workflow import services as workflow
-
-    made = {}
-
-    def closing():
-        if "d" not in made:
-            made["d"] = accounts.department_create(actor=people.admin, code="closing", name="C")
-        return made["d"]
-
-    import datetime as dt
-
-    from caseledger.workflow.calendars import services as calendars
-
-    def day_set():
-        return calendars.calendar_day_set(
-            actor=people.admin, day=dt.date(2026, 12, 31), kind="holiday", name="company day"
-        )
-
-    def day_remove():
-        day_set()
-        calendars.calendar_day_remove(actor=people.admin, day=dt.date(2026, 12, 31), reason="r")
-
-    cal = "caseledger.workflow.calendars.services."
-    prefix = "caseledger.accounts.services."
-    return {
-        cal + "calendar_day_set": day_set,
-        cal + "calendar_day_remove": day_remove,
-        cal + "calendar_adopt": lambda: calendars.calendar_adopt(
-            actor=people.admin, preset="cn-2026"
-        ),
-        cal + "calendar_import_ics": lambda: calendars.calendar_import_ics(
-            actor=people.admin,
-            text="BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20271001\n"
-            "SUMMARY:国庆\nEND:VEVENT\nEND:VCALENDAR\n",
-        ),
-        cal + "business_hours_set": lambda: calendars.business_hours_set(
-            actor=people.admin, department=people.sales, hours=[[(540, 1080)]] * 5 + [[]] * 2
-        ),
-        prefix + "department_update": lambda: accounts.department_update(
-            actor=people.admin, department=people.service, data={"name": "Service 服务部"}
-        ),
-        prefix + "department_deactivate": lambda: accounts.department_deactivate(
-            actor=people.admin, department=closing(), reason="merged into sales"
-        ),
-        prefix + "user_password_reset": lambda: accounts.user_password_reset(
-            actor=people.admin, user=people.auditor
-        ),
-        "caseledger.workflow.services.user_deactivate": lambda: workflow.user_deactivate(
-            actor=people.admin, user=people.outsider, reason="left the company"
-        ),
-    }
+def unjournaled(changed: dict[str, dict[str, dict]], entries: list[Entry]) -> list[str]:
+    """The changed rows that no entry names: `changed` is table -> pk -> row (its values
+    now, or before if it is gone)."""
+    named: set[tuple[str, str | None]] = {(e.object_type, e.object_id) for e in entries}
+    named |= {(e.object_type, None) for e in entries}
+    return [
+        f"{table} row {pk}"
+        for table, rows in sorted(changed.items())
+        if table not in UNJOURNALED_TABLES
+        for pk, row in sorted(rows.items())
+        if not named & _names(table, pk, row)
+    ]
 
 
-def _retention_calls(people, case):
-    from caseledger.retention import services as retention
-
-    holds, schedules = {}, {}
-
-    def hold():
-        if "h" not in holds:
-            holds["h"] = retention.hold_place(
-                actor=people.records_manager, matter="M", reason="r", scope="cases", cases=[case.pk]
-            )
-        return holds["h"]
-
-    def schedule():
-        if "s" not in schedules:
-            schedules["s"] = retention.schedule_create(
-                actor=people.records_manager,
-                data={
-                    "name": "Complaints",
-                    "record_kind": "case",
-                    "period_years": 3,
-                    "triggers": ["case_closed"],
-                    "action": "review",
-                    "legal_source": "common practice",
-                },
-            )
-        return schedules["s"]
-
-    prefix = "caseledger.retention.services."
-    return {
-        prefix + "hold_place": hold,
-        prefix + "hold_release": lambda: retention.hold_release(
-            actor=people.compliance, hold=hold(), reason="settled"
-        ),
-        prefix + "schedule_create": schedule,
-        prefix + "schedule_update": lambda: retention.schedule_update(
-            actor=people.records_manager, schedule=schedule(), data={"period_years": 5}
-        ),
-        prefix + "presets_adopt": lambda: retention.presets_adopt(
-            actor=people.records_manager, industry="banking"
-        ),
-        prefix + "retention_recompute": lambda: retention.retention_recompute(
-            actor=people.records_manager
-        ),
-        **_restriction_calls(people, case),
-    }
-
-
-def _restriction_calls(people, case):
-    from caseledger.retention import services as retention
-    from tests.factories import make_customer
-
-    other = make_customer(people.agent, people.sales)
-    restricted = {}
-
-    def restrict():
-        if "c" not in restricted:
-            restricted["c"] = retention.record_restrict(
-                actor=people.compliance, customer=other, reason="AML law Art 19"
-            )
-        return restricted["c"]
-
-    def unrestrict():
-        restrict()
-        return retention.record_unrestrict(actor=people.compliance, customer=other, reason="over")
-
-    prefix = "caseledger.retention.services."
-    return {
-        prefix + "record_restrict": restrict,
-        prefix + "record_unrestrict": unrestrict,
-        prefix + "retention_erasure_mark": lambda: retention.retention_erasure_mark(
-            actor=people.compliance, customer=other, reason="privacy request"
-        ),
-        prefix + "reminders_send": lambda: retention.reminders_send(actor=people.records_manager),
-        prefix + "reminder_mark_read": lambda: retention.reminder_mark_read(
-            actor=people.records_manager
-        ),
-    }
-
-
-def test_every_service_is_listed_here(people, customer, case):
-    listed = set(_calls(people, customer, case)) | NOT_JOURNALED
-    missing = discover() - listed
-    assert not missing, f"services with no journal check: {sorted(missing)}"
-
-
-def test_every_service_journals(people, customer, case):
-    calls = _calls(people, customer, case)
-    for name in sorted(discover() - NOT_JOURNALED):
-        if name not in calls:
-            pytest.fail(f"{name} is not listed")
-        before = Entry.objects.count()
+@pytest.mark.django_db(transaction=True)
+def test_every_service_journals_every_row_it_changes(people, customer, case):
+    calls = service_calls(people, customer, case)
+    problems = {}
+    for name in sorted(calls):
+        before = journaling.snapshot()
+        seq = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         calls[name]()
-        assert Entry.objects.count() > before, f"{name} wrote no journal entry"
+        entries = list(Entry.objects.filter(seq__gt=seq))
+        if name not in NOT_JOURNALED and not entries:
+            problems[name] = ["no journal entry at all"]
+            continue
+        missing = unjournaled(journaling.changed_rows(before, journaling.snapshot()), entries)
+        if missing:  # with what its entries did name, to tell a wrong name from none
+            wrote = sorted({(e.object_type, e.object_id) for e in entries})
+            problems[name] = [*missing, f"its entries name {str(wrote)[:300]}"]
+    assert not problems, "\n".join(f"{n}: {', '.join(p)}" for n, p in problems.items())
+
+
+# ---- the checks fail on planted changes ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_write_transaction_is_refused_even_in_a_transaction(people):
+    from caseledger.journal.services import record_change, write_transaction
+
+    with pytest.raises(RuntimeError, match="inside write_transaction"), transaction.atomic():
+        record_change(actor=None, action="x.y", object_type="x", object_id=1, after={})
+    with write_transaction():  # the same call inside one is fine
+        record_change(actor=None, action="x.y", object_type="x", object_id=1, after={})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_planted_unjournaled_update_is_named(people, case):
+    from caseledger.cases.services import case_note_add
+    from caseledger.customers.models import Customer
+
+    before = journaling.snapshot()
+    seq = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    case_note_add(actor=people.agent, case=case, body="a note")
+    Customer.objects.filter(pk=case.customer_id).update(tags=["planted"])  # no entry
+    changed = journaling.changed_rows(before, journaling.snapshot())
+    found = unjournaled(changed, list(Entry.objects.filter(seq__gt=seq)))
+    assert found == [f"customers_customer row {case.customer_id}"]
+
+
+PLANTED = """
+from caseledger.cases.models import Case
+
+def bump(case):
+    _touch(case)
+
+def _touch(case):
+    Case.objects.filter(pk=case.pk).update(version=case.version + 1)
+
+def case_close(actor, *, case):
+    case.save()
+
+def case_keep(*, actor, case):
+    case.save()
+
+def case_read(*, actor, case):
+    return {"a": 1}.update(b=2)
+"""
+
+
+def test_a_planted_writer_outside_services_is_found():
+    found = {w.name: w for w in journaling.writers_in(PLANTED, "caseledger.cases.helpers")}
+    assert sorted(found) == [
+        "caseledger.cases.helpers.bump",  # through its private helper
+        "caseledger.cases.helpers.case_close",
+        "caseledger.cases.helpers.case_keep",
+    ]
+
+
+def test_a_planted_positional_actor_is_named():
+    found = {w.name: w for w in journaling.writers_in(PLANTED, "caseledger.cases.helpers")}
+    assert not found["caseledger.cases.helpers.case_close"].actor_keyword_only
+    assert found["caseledger.cases.helpers.case_keep"].actor_keyword_only

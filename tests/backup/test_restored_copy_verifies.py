@@ -35,14 +35,14 @@ EXTRACT = """
 import json, sys, django
 django.setup()
 from pathlib import Path
-from caseledger.backup import archive, crypto
+from caseledger.backup import tarball, crypto
 from caseledger.backup.destinations import named
 from caseledger.backup.restore import latest, manifest_of
 dest, key = named("primary"), crypto.load_key(create=False)
 snapshot = latest(dest)
 manifest = manifest_of(dest, snapshot, key)
 with dest.open_archive(snapshot) as stream:
-    read = archive.read(stream, manifest=manifest, key=key, extract_to=Path(sys.argv[1]))
+    read = tarball.read(stream, manifest=manifest, key=key, extract_to=Path(sys.argv[1]))
 print(json.dumps({"problems": read.problems, "manifest": manifest}))
 """
 

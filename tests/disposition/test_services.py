@@ -14,6 +14,7 @@ from caseledger.cases.models import Attachment, Case, CaseNote
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.customers.models import ContactPoint, Customer
+from caseledger.disposition import certificates
 from caseledger.disposition import services as disp
 from caseledger.disposition.models import (
     BatchStatus,
@@ -87,7 +88,7 @@ def test_destroy_needs_a_second_person_and_leaves_no_content(people, due_cases):
     assert all(len(r["sha256"]) == 64 for r in doc["records"])
     text = json.dumps(doc, ensure_ascii=False)
     assert "Charged twice" not in text and "13812345678" not in text
-    on_disk = json.loads((disp.certificates.directory() / f"{number}.json").read_text())
+    on_disk = json.loads((certificates.directory() / f"{number}.json").read_text())
     assert on_disk["number"] == number and on_disk["sha256"] == cert.document_sha256
     item_entries = Entry.objects.filter(action="disposition.destroy")
     assert item_entries.count() == 3

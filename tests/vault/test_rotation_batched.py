@@ -10,6 +10,7 @@ import pytest
 
 from caseledger.core import clock
 from caseledger.customers.models import Customer, Identifier
+from caseledger.customers.rotation import _Batch, vault_reencrypt_batch
 from caseledger.customers.services import (
     contact_point_remove,
     customer_state,
@@ -21,7 +22,6 @@ from caseledger.journal.queries import state_as_of
 from caseledger.journal.verify import verify_chain
 from caseledger.vault import keys
 from caseledger.vault.crypto import DecryptionRefused
-from caseledger.vault.services import _Batch, vault_reencrypt_batch
 from tests.cli.helpers import run
 from tests.factories import make_customer
 
@@ -151,7 +151,7 @@ def test_when_customer_state_grows_the_rotation_still_journals_it_exactly(
 
     monkeypatch.setattr(customers_services, "customer_state", grown)
     entries = Entry.objects.count()
-    with caplog.at_level(logging.WARNING, logger="caseledger.vault.services"):
+    with caplog.at_level(logging.WARNING, logger="caseledger.customers.rotation"):
         result = vault_reencrypt_batch(actor=None, batch_size=100)
     assert result.exact_fallback
     assert "customer_state differs" in caplog.text

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caseledger.accounts.permissions import GRANTS, TOKEN_SCOPES, Perm, Scope
+from caseledger.core.permissions import GRANTS, TOKEN_SCOPES, Perm, Scope
 
 if TYPE_CHECKING:
     from caseledger.accounts.models import User
@@ -45,6 +45,8 @@ PERM_WORDS: dict[Perm, object] = {
     Perm.DISPOSITION_PROPOSE: gettext_lazy("propose dispositions"),
     Perm.DISPOSITION_APPROVE: gettext_lazy("approve dispositions"),
     Perm.RESTRICTED_VIEW: gettext_lazy("read restricted records"),
+    Perm.INSIGHTS_VIEW: gettext_lazy("view dashboards and review reports"),
+    Perm.CAPA_MANAGE: gettext_lazy("manage corrective actions"),
 }
 
 ROLE_NAMES: dict[str, object] = {
@@ -107,3 +109,13 @@ def role_refusal(
         "Your roles (%(roles)s) do not allow you to %(action)s. "
         "Roles that may: %(who)s. If your work needs it, ask an administrator."
     ) % {"roles": mine, "action": perm_words(perm), "who": _list(who or everywhere) or _("none")}
+
+
+def refusal(
+    *, actor: User | None, perm: Perm, department_id: int | None, allowed: set[int] | None,
+    by_token: bool,
+) -> str:
+    """The words of core.access.require's refusal (the hook `access.refusal`)."""
+    if by_token and actor is not None:
+        return token_refusal(list(getattr(actor, "token_scopes", None) or []), perm)
+    return role_refusal(actor, perm, department_id, allowed)

@@ -15,11 +15,17 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.archive import queries, segments, store, writer
+from caseledger.archive.actions import ArchiveAction
 from caseledger.cases.models import Case, CaseNote
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.state import diff, model_state
-from caseledger.journal.services import Change, append, append_many, write_transaction
+from caseledger.journal.services import (
+    Change,
+    append_many,
+    record_change,
+    write_transaction,
+)
 from caseledger.retention.holds import held_case_ids
 
 DEFAULT_BATCH = 1000
@@ -85,15 +91,13 @@ def archive_run(
             if progress:
                 progress(len(batch))
         with write_transaction():
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="archive.run",
-                    object_type="archive_run",
-                    object_id=uuid.uuid4().hex,
-                    state=None,
-                    extra={k: v for k, v in result.items() if k != "segment_names"},
-                ),
+                action=ArchiveAction.RUN,
+                object_type="archive_run",
+                object_id=uuid.uuid4().hex,
+                after=None,
+                extra={k: v for k, v in result.items() if k != "segment_names"},
             )
     return result
 
@@ -142,15 +146,13 @@ def archive_read(*, actor: User | None, case: Case) -> dict[str, Any]:
         require(actor, Perm.CASE_VIEW, case.department_id)
     record, sha256, segment = _open(case)
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.archive_read",
-                object_type="case",
-                object_id=str(case.pk),
-                state=model_state(Case.objects.get(pk=case.pk)),
-                extra={"segment": segment, "sha256": sha256},
-            ),
+            action=ArchiveAction.CASE_ARCHIVE_READ,
+            object_type="case",
+            object_id=str(case.pk),
+            after=model_state(Case.objects.get(pk=case.pk)),
+            extra={"segment": segment, "sha256": sha256},
         )
     return {"segment": segment, "sha256": sha256, **record}
 
@@ -201,7 +203,7 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
         purged = archive_purge(case_ids=[case.pk], ref=f"restore:case:{case.pk}")
         changes = [
             Change(
-                action="case.archive_restore",
+                action=ArchiveAction.CASE_ARCHIVE_RESTORE,
                 object_type="case",
                 object_id=str(case.pk),
                 state=after,
@@ -218,7 +220,7 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
             state = model_state(note)
             changes.append(
                 Change(
-                    action="case_note.archive_restore",
+                    action=ArchiveAction.CASE_NOTE_ARCHIVE_RESTORE,
                     object_type="case_note",
                     object_id=str(note.pk),
                     root=f"case:{case.pk}",

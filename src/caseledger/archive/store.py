@@ -80,9 +80,9 @@ class S3Store:
 
     def _client(self) -> Any:
         # The backup destinations' client: the same retries, timeouts and credentials rules.
-        from caseledger.backup.destinations import S3Destination
+        from caseledger.core.s3 import s3_client
 
-        return S3Destination("archive", self.bucket, self.prefix, self.options)._client()
+        return s3_client(self.options)
 
     def put(self, name: str, data: bytes) -> None:
         self._client().put_object(Bucket=self.bucket, Key=self.prefix + name, Body=data)

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 
 from caseledger.archive import segments
+from caseledger.archive.actions import ArchiveAction
 from caseledger.archive.models import ArchivedRecord, ArchiveSegment, SegmentState
 from caseledger.archive.segments import Line, Sealed
 from caseledger.cases.models import Attachment, Case, CaseNote, Status
@@ -204,7 +205,7 @@ def apply(segment: ArchiveSegment, lines: list[Line], *, actor: Any) -> int:
             after = {**before, **stub, "version": before["version"] + 1}
             changes.append(
                 Change(
-                    action="case.archive",
+                    action=ArchiveAction.CASE_ARCHIVE,
                     object_type="case",
                     object_id=str(pk),
                     state=after,
@@ -215,7 +216,7 @@ def apply(segment: ArchiveSegment, lines: list[Line], *, actor: Any) -> int:
             for note in records[pk][0]["notes"]:
                 changes.append(
                     Change(
-                        action="case_note.archive",
+                        action=ArchiveAction.CASE_NOTE_ARCHIVE,
                         object_type="case_note",
                         object_id=str(note["id"]),
                         root=f"case:{pk}",

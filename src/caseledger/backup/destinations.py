@@ -22,6 +22,7 @@ from django.conf import settings
 
 from caseledger.core.durable import TMP_PREFIX, fsync_dir
 from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.core.s3 import s3_client
 
 ARCHIVE = "archive.tar.zst.enc"
 MANIFEST = "manifest.json"
@@ -139,21 +140,7 @@ class S3Destination:
         return f"s3://{self.bucket}/{self.prefix} ({endpoint})"
 
     def _client(self) -> Any:
-        import boto3
-        from botocore.config import Config
-
-        return boto3.client(
-            "s3",
-            endpoint_url=self.options.get("endpoint_url") or None,
-            region_name=self.options.get("region") or None,
-            aws_access_key_id=self.options.get("access_key_id") or None,
-            aws_secret_access_key=self.options.get("secret_access_key") or None,
-            config=Config(
-                retries={"max_attempts": 3, "mode": "standard"},
-                connect_timeout=10,
-                read_timeout=60,
-            ),
-        )
+        return s3_client(self.options)
 
     def _key(self, snapshot_id: str, name: str) -> str:
         return f"{self.prefix}{snapshot_id}/{name}"

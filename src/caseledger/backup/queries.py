@@ -11,7 +11,7 @@ from django.conf import settings
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
-from caseledger.backup import archive, destinations
+from caseledger.backup import destinations, tarball
 from caseledger.backup.models import BackupRun, DestinationResult, Drill
 from caseledger.core import clock
 
@@ -28,7 +28,7 @@ def backup_list() -> list[dict[str, Any]]:
         for snapshot_id in ids:
             item: dict[str, Any] = {"destination": destination.name, "snapshot": snapshot_id}
             try:
-                manifest, problems = archive.parse_manifest(
+                manifest, problems = tarball.parse_manifest(
                     destination.read_manifest(snapshot_id), None
                 )
             except Exception as exc:

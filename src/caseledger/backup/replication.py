@@ -26,14 +26,14 @@ from typing import Any
 
 from django.conf import settings
 
-from caseledger.backup import archive
+from caseledger.backup import tarball
 from caseledger.backup.restore import (
     Restored,
-    _check,
-    _install_sqlite,
-    _live_sqlite_path,
-    _probe,
-    _probe_env,
+    check_restored,
+    install_sqlite,
+    live_sqlite_path,
+    probe_env,
+    probe_restored,
     sqlite_target,
 )
 from caseledger.core import clock
@@ -65,7 +65,7 @@ def kind() -> str:
 
 def enabled() -> bool:
     """True when this installation replicates: SQLite, and a replica is configured."""
-    return _live_sqlite_path() is not None and kind() != "off"
+    return live_sqlite_path() is not None and kind() != "off"
 
 
 def binary() -> Path:
@@ -109,7 +109,7 @@ def _replica() -> dict[str, Any]:
 
 def config_path() -> Path:
     """Write the configuration (JSON is YAML) next to the database and return its path."""
-    db = _live_sqlite_path()
+    db = live_sqlite_path()
     if db is None:
         raise ValidationFailed(POSTGRES_NOTE, field="DATABASE_URL")
     config = {
@@ -162,7 +162,7 @@ def parse_at(text: str | None) -> dt.datetime | None:
 
 
 def _litestream_restore(out: Path, at: dt.datetime | None) -> None:
-    db = _live_sqlite_path()
+    db = live_sqlite_path()
     assert db is not None
     argv = [str(binary()), "restore", "-no-expand-env", "-config", str(config_path())]
     if at is not None:
@@ -228,7 +228,7 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
     if not enabled():
         raise ValidationFailed(
             POSTGRES_NOTE
-            if _live_sqlite_path() is None
+            if live_sqlite_path() is None
             else "replication is off (CASELEDGER_LITESTREAM_REPLICA=off): there is no replica",
             field="from",
         )
@@ -242,7 +242,7 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
         staged_db = staging / "caseledger.sqlite3"
         _litestream_restore(staged_db, at)
         head_seq, head_hash = _head(staged_db)
-        log = staging / archive.CHECKPOINT_LOG
+        log = staging / tarball.CHECKPOINT_LOG
         kept = _checkpoints_upto(head_seq, log)
         # The copy verifies with the public key beside its log, never the private key.
         checkpoints.ship_public_key(log.parent)
@@ -257,10 +257,12 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
             "checkpoints_kept": kept,
         }
         restored = Restored(label, "replica", manifest)
-        restored.probe = _probe(_probe_env(data_dir=staging, database_url=None, log=log), log, {})
-        _check(restored)
+        restored.probe = probe_restored(
+            probe_env(data_dir=staging, database_url=None, log=log), log, {}
+        )
+        check_restored(restored)
         if not restored.problems:
-            _install_sqlite(staging, staged_db, db_path, data_dir, label, is_live)
+            install_sqlite(staging, staged_db, db_path, data_dir, label, is_live)
             restored.target = str(db_path)
             restored.files_dir = str(data_dir)
         restored.seconds = time.monotonic() - started
@@ -272,14 +274,14 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
 def replica_lag() -> dict[str, Any]:
     """For /healthz: how far the directory replica trails the database file's last write.
     No replica yet is reported, not failed: a fresh install has not replicated anything."""
-    if _live_sqlite_path() is None:
+    if live_sqlite_path() is None:
         return {"ok": True, "enabled": False, "note": POSTGRES_NOTE}
     which = kind()
     if which == "off":
         return {"ok": True, "enabled": False, "note": "CASELEDGER_LITESTREAM_REPLICA=off"}
     if which == "s3":
         return {"ok": True, "enabled": True, "replica": describe(), "note": "lag not measured"}
-    db = _live_sqlite_path()
+    db = live_sqlite_path()
     assert db is not None
     ltx = [p for p in Path(settings.LITESTREAM_REPLICA_DIR).rglob("*.ltx") if p.is_file()]
     if not ltx:

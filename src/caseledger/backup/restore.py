@@ -26,7 +26,7 @@ import dj_database_url
 from django.conf import settings
 from django.db import connection, connections
 
-from caseledger.backup import archive, crypto
+from caseledger.backup import crypto, tarball
 from caseledger.backup.destinations import Destination
 from caseledger.backup.snapshot import pg_connect, pg_params
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
@@ -81,7 +81,7 @@ def latest(destination: Destination) -> str:
 
 
 def manifest_of(destination: Destination, snapshot_id: str, key: bytes) -> dict[str, Any]:
-    manifest, problems = archive.parse_manifest(destination.read_manifest(snapshot_id), key)
+    manifest, problems = tarball.parse_manifest(destination.read_manifest(snapshot_id), key)
     if problems or manifest is None:
         raise ValidationFailed(
             f"backup {snapshot_id} at {destination.name}: {'; '.join(problems)}", field="snapshot"
@@ -94,11 +94,11 @@ def verify_backup(destination: Destination, snapshot_id: str) -> dict[str, Any]:
     key = crypto.load_key(create=False)
     started = time.monotonic()
     raw = destination.read_manifest(snapshot_id)
-    manifest, problems = archive.parse_manifest(raw, key)
-    result = archive.ReadResult(problems=list(problems))
+    manifest, problems = tarball.parse_manifest(raw, key)
+    result = tarball.ReadResult(problems=list(problems))
     if manifest is not None and not problems:
         with destination.open_archive(snapshot_id) as stream:
-            result = archive.read(stream, manifest=manifest, key=key)
+            result = tarball.read(stream, manifest=manifest, key=key)
     return {
         "ok": result.ok,
         "snapshot": snapshot_id,
@@ -116,11 +116,11 @@ def _fetch(destination: Destination, snapshot_id: str, key: bytes, into: Path) -
     manifest = manifest_of(destination, snapshot_id, key)
     into.mkdir(parents=True)
     with destination.open_archive(snapshot_id) as stream:
-        read = archive.read(stream, manifest=manifest, key=key, extract_to=into)
+        read = tarball.read(stream, manifest=manifest, key=key, extract_to=into)
     return Restored(snapshot_id, destination.name, manifest, problems=list(read.problems))
 
 
-def _probe(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict[str, Any]:
+def probe_restored(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict[str, Any]:
     request = json.dumps({"checkpoint_logs": [str(log)], "sample": sample})
     done = subprocess.run(
         [sys.executable, "-m", "caseledger.backup.probe", request],
@@ -136,7 +136,7 @@ def _probe(env: dict[str, str], log: Path, sample: dict[str, list[Any]]) -> dict
     return json.loads(done.stdout)
 
 
-def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[str, str]:
+def probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[str, str]:
     """The environment of a process pointed at a restored copy. The copy verifies with the
     public key that came with it, beside its checkpoint log; the live private key is lent
     only to a copy from a backup older than that (which carries no public key)."""
@@ -167,7 +167,7 @@ def _probe_env(*, data_dir: Path, database_url: str | None, log: Path) -> dict[s
     return env
 
 
-def _check(restored: Restored) -> None:
+def check_restored(restored: Restored) -> None:
     verify = restored.probe.get("verify", {})
     journal = restored.manifest.get("journal", {})
     for problem in verify.get("problems", []):
@@ -191,11 +191,11 @@ def _check(restored: Restored) -> None:
             )
 
 
-def _is_postgres(text: str) -> bool:
+def is_postgres(text: str) -> bool:
     return text.startswith(("postgres://", "postgresql://"))
 
 
-def _live_sqlite_path() -> Path | None:
+def live_sqlite_path() -> Path | None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return Path(db["NAME"]).resolve()
@@ -216,7 +216,7 @@ def restore(
     key = crypto.load_key(create=False)
     snapshot_id = snapshot_id or latest(destination)
     engine = manifest_of(destination, snapshot_id, key)["engine"]
-    if _is_postgres(to):
+    if is_postgres(to):
         if engine != "postgresql":
             raise ValidationFailed(
                 f"backup {snapshot_id} is of a SQLite database; restore it to a directory",
@@ -233,7 +233,7 @@ def restore(
         restored = _restore_sqlite(destination, snapshot_id, key, Path(to), replace, sample)
     if not restored.problems and restored.target:
         # Erased data stays erased: dispose again of what was disposed of after the backup.
-        from caseledger.disposition.reapply import after_restore
+        from caseledger.backup.reapply import after_restore
 
         try:
             restored.probe["dispositions"] = after_restore(restored, to)
@@ -262,7 +262,7 @@ def mark_restored(restored: Restored) -> str:
             "no journal signing key here: the restore is not recorded in the checkpoint log; "
             "verify the restored journal with `journal verify --no-copies`"
         )
-    checkpoints.append_to_log(record, Path(restored.files_dir) / archive.CHECKPOINT_LOG)
+    checkpoints.append_to_log(record, Path(restored.files_dir) / tarball.CHECKPOINT_LOG)
     failed = copies.copy(record)
     return f"restore recorded in the checkpoint log at #{record.seq}" + (
         f" (not copied to: {'; '.join(failed)})" if failed else ""
@@ -282,7 +282,7 @@ def sqlite_target(to: Path, replace: bool) -> tuple[Path, Path, bool]:
     `to`; refuses an existing or live target unless `replace`. Shared with the replica
     restore (caseledger.backup.replication)."""
     db_path, data_dir = _sqlite_layout(to)
-    live = _live_sqlite_path()
+    live = live_sqlite_path()
     is_live = live is not None and db_path == live
     if is_live and not replace:
         raise Conflict(
@@ -313,14 +313,14 @@ def _restore_sqlite(
             return restored
         staged_db = staging / "caseledger.sqlite3"
         os.rename(staging / "database" / "caseledger.sqlite3", staged_db)
-        log = staging / archive.CHECKPOINT_LOG
-        restored.probe = _probe(
-            _probe_env(data_dir=staging, database_url=None, log=log), log, sample or {}
+        log = staging / tarball.CHECKPOINT_LOG
+        restored.probe = probe_restored(
+            probe_env(data_dir=staging, database_url=None, log=log), log, sample or {}
         )
-        _check(restored)
+        check_restored(restored)
         if restored.problems:
             return restored
-        _install_sqlite(staging, staged_db, db_path, data_dir, snapshot_id, is_live)
+        install_sqlite(staging, staged_db, db_path, data_dir, snapshot_id, is_live)
         restored.target = str(db_path)
         restored.files_dir = str(data_dir)
         return restored
@@ -328,7 +328,7 @@ def _restore_sqlite(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _install_sqlite(
+def install_sqlite(
     staging: Path, staged_db: Path, db_path: Path, data_dir: Path, snapshot_id: str, is_live: bool
 ) -> None:
     for suffix in ("-wal", "-shm"):  # a checked copy: drop what the probe's connection left
@@ -358,15 +358,15 @@ def _install_files(staging: Path, data_dir: Path, snapshot_id: str) -> None:
     from caseledger.archive.backup import install_files  # segments, added if missing
 
     install_files(staging / "archive", data_dir)
-    log_target = data_dir / archive.CHECKPOINT_LOG
+    log_target = data_dir / tarball.CHECKPOINT_LOG
     log_target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if log_target.exists():
         os.rename(
             log_target, log_target.with_name(f"checkpoints.before-restore-{snapshot_id}.jsonl")
         )
-    os.rename(staging / archive.CHECKPOINT_LOG, log_target)
-    if (staging / archive.PUBLIC_KEY).is_file():  # what verifies that log, without the live key
-        os.replace(staging / archive.PUBLIC_KEY, data_dir / archive.PUBLIC_KEY)
+    os.rename(staging / tarball.CHECKPOINT_LOG, log_target)
+    if (staging / tarball.PUBLIC_KEY).is_file():  # what verifies that log, without the live key
+        os.replace(staging / tarball.PUBLIC_KEY, data_dir / tarball.PUBLIC_KEY)
 
 
 def _restore_postgres(
@@ -434,11 +434,11 @@ def _restore_postgres(
             restored.problems.append(f"pg_restore failed: {done.stderr.strip()[:500]}")
             return restored
         scratch_url = _url_with_name(target, scratch_name)
-        log = staging / archive.CHECKPOINT_LOG
-        restored.probe = _probe(
-            _probe_env(data_dir=staging, database_url=scratch_url, log=log), log, sample or {}
+        log = staging / tarball.CHECKPOINT_LOG
+        restored.probe = probe_restored(
+            probe_env(data_dir=staging, database_url=scratch_url, log=log), log, sample or {}
         )
-        _check(restored)
+        check_restored(restored)
         if restored.problems:
             return restored
         if scratch_name != target["NAME"]:

@@ -12,8 +12,12 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Attachment, Case
+from caseledger.core import hooks
 from caseledger.core.errors import NotFound
-from caseledger.retention.restriction import ensure_readable, hide_restricted
+from caseledger.holds.restriction import ensure_readable, hide_restricted
+
+# search registers the free-text filter of case lists here at start-up (ADR 0010).
+TEXT_FILTER = "cases.text_filter"
 
 # Every order here is served by an index, alone or behind any one list filter, so a page
 # of a million cases never sorts the table. Status and priority are filters, not orders.
@@ -71,10 +75,9 @@ def case_list(
         if q.upper().startswith("CL-") and " " not in q:
             qs = qs.filter(reference=q.upper())
         else:
-            # The full-text index answers words and Chinese text (issue 14, search/).
-            from caseledger.search.queries import text_filter
-
-            qs = text_filter(qs, q)
+            # The full-text index answers words and Chinese text (issue 14, search/); search
+            # stands higher and registers its filter at start-up (ADR 0010).
+            qs = hooks.one(TEXT_FILTER)(qs, q)
     return qs.order_by(*SORTS.get(sort, SORTS["-received"]))
 
 

@@ -1,11 +1,12 @@
-"""What /healthz and `caseledger status` report: the database, the worker, the checkpoints,
-the backups, the replication."""
+"""What /healthz and `caseledger status` report: the database and the worker here; the
+checkpoints, backups, replication, search lag and inactive owners from the probes their
+apps register at start-up (`register_probe`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +41,7 @@ def _database() -> dict[str, Any]:
         return {"ok": False, "engine": connection.vendor, "error": type(exc).__name__}
 
 
-def _age(at: dt.datetime | None) -> float | None:
+def age_seconds(at: dt.datetime | None) -> float | None:
     return None if at is None else round((clock.now() - at).total_seconds(), 1)
 
 
@@ -51,7 +52,7 @@ def _worker() -> dict[str, Any]:
         beat = Heartbeat.objects.filter(name="worker").first()
     except Exception as exc:
         return {"ok": False, "error": type(exc).__name__}
-    age = _age(beat.at if beat else None)
+    age = age_seconds(beat.at if beat else None)
     limit = settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS
     return {
         "ok": age is not None and age <= limit,
@@ -60,79 +61,17 @@ def _worker() -> dict[str, Any]:
     }
 
 
-def _checkpoint() -> dict[str, Any]:
-    from caseledger.journal import checkpoints
-
-    read = checkpoints.read_log()
-    last = read.checkpoints[-1] if read.checkpoints else None
-    at = dt.datetime.fromisoformat(last.at.replace("Z", "+00:00")) if last else None
-    age = _age(at)
-    limit = settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES * 60
-    found: dict[str, Any] = {
-        "ok": age is not None and age <= limit,
-        "last_checkpoint_age_seconds": age,
-        "last_checkpoint_seq": last.seq if last else None,
-        "max_age_seconds": limit,
-    }
-    key = Path(settings.JOURNAL_SIGNING_KEY_FILE).resolve()
-    if key.is_relative_to(Path(settings.DATA_DIR).resolve()):
-        # Whoever holds the data directory could sign checkpoints for a forged history.
-        found["warning"] = (
-            "the journal signing key is inside the data directory; keep it on another volume "
-            "or host (CASELEDGER_JOURNAL_KEY_FILE, docs/operations/journal.md)"
-        )
-    return found
+_PROBES: dict[str, tuple[int, Callable[[], dict[str, Any]]]] = {}
 
 
-def _backup() -> dict[str, Any]:
-    try:
-        from caseledger.backup.queries import health_check
-
-        return health_check()
-    except Exception as exc:
-        return {"ok": False, "error": type(exc).__name__}
-
-
-def _replication() -> dict[str, Any]:
-    try:
-        from caseledger.backup.replication import replica_lag
-
-        return replica_lag()
-    except Exception as exc:
-        return {"ok": False, "error": type(exc).__name__}
-
-
-def _search() -> dict[str, Any]:
-    try:
-        from caseledger.search.indexer import lag
-
-        found = lag()
-    except Exception as exc:
-        return {"ok": False, "error": type(exc).__name__}
-    seconds = found["seconds"] or 0
-    limit = settings.SEARCH_MAX_LAG_SECONDS
-    return {"ok": seconds <= limit, **found, "max_lag_seconds": limit}
-
-
-def _inactive_owners() -> dict[str, Any]:
-    """Open work still owned by deactivated people (offboarding keeps it at 0)."""
-    try:
-        from caseledger.workflow.queries import orphan_health
-
-        return orphan_health()
-    except Exception as exc:
-        return {"ok": False, "error": type(exc).__name__}
+def register_probe(name: str, probe: Callable[[], dict[str, Any]], *, order: int) -> None:
+    """Apps above core add their checks at start-up (their AppConfig.ready()): core never
+    imports them (docs/architecture.md, floors). `order` keeps the report's order stable."""
+    _PROBES[name] = (order, probe)
 
 
 def health() -> Health:
-    return Health(
-        checks={
-            "database": _database(),
-            "worker": _worker(),
-            "checkpoint": _checkpoint(),
-            "backup": _backup(),
-            "replication": _replication(),
-            "search": _search(),
-            "inactive_owners": _inactive_owners(),
-        }
-    )
+    checks = {"database": _database(), "worker": _worker()}
+    for name, (_order, probe) in sorted(_PROBES.items(), key=lambda item: item[1][0]):
+        checks[name] = probe()
+    return Health(checks=checks)

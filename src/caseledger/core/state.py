@@ -8,7 +8,13 @@ from typing import Any
 
 from django.db import models
 
-from caseledger.journal.canonical import format_time
+
+def format_time(at: dt.datetime) -> str:
+    """A moment as the journal hashes it (journal/canonical.py re-exports this): changing
+    it breaks every existing chain. Here, below the journal, because states use it too."""
+    if at.tzinfo is None:
+        raise ValueError("journal times must be aware")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def plain(value: Any) -> Any:

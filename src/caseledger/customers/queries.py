@@ -11,7 +11,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
-from caseledger.retention.restriction import ensure_readable, hide_restricted
+from caseledger.holds.restriction import ensure_readable, hide_restricted
 from caseledger.vault.masking import contact_masked, mask_email  # noqa: F401  (re-exported)
 
 

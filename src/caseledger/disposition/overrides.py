@@ -1,6 +1,6 @@
 """What the deadline recompute must honour from disposition: a reviewer's extension, a
 record in an open batch (in review), a record already anonymized (disposed). Called by
-retention.services._recompute_batch for each batch of records it rewrites."""
+retention.services.recompute_batch for each batch of records it rewrites."""
 
 from __future__ import annotations
 
@@ -68,3 +68,20 @@ def adjusters(
 
         found[record_id] = adjust
     return found
+
+
+def retention_overrides(batch: Any, on: dt.date) -> dict[int, Callable[[dict[str, Any]], None]]:
+    """retention.sweep.overrides, answered here (registered in apps.py, ADR 0010): the
+    records of this sweep batch (a retention.sweep.Batch) that an extension or a pending
+    disposition item adjusts."""
+    from caseledger.disposition.models import DispositionExtension, DispositionItem
+
+    pks = set(batch.pks)
+    candidates: set[int] = set()
+    for model in (DispositionExtension, DispositionItem):
+        candidates |= pks.intersection(
+            model.objects.filter(
+                batch.within("record_id"), record_type=batch.record_type
+            ).values_list("record_id", flat=True)
+        )
+    return adjusters(batch.record_type, sorted(candidates), on) if candidates else {}

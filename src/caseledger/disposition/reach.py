@@ -17,9 +17,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from django.db.models import Q
-
 from caseledger.cases.models import Attachment, Case, CaseNote
+from caseledger.core import hooks
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 
 ANON_TEXT = "[anonymized]"
@@ -93,20 +92,12 @@ def customer_is_anonymized(customer: Customer) -> bool:
     return customer.name.startswith("anon-") and not customer.contact_points.exists()
 
 
-def forget_api_replies(case_ids: Iterable[int], customer_ids: Iterable[int]) -> int:
-    """Delete the stored answers of idempotent API requests (api.IdempotencyKey) that name
-    these records: a reply holds the record as it was, subject and all. A request names a
-    case by id or reference in its path (`/cases/<id>/notes`), or created it (`/cases`,
-    the reply's `id`); customers likewise."""
-    from caseledger.api.models import IdempotencyKey
+FORGET_API_REPLIES = "disposition.forget_api_replies"
 
-    wanted = Q(pk__in=[])
-    for plural, ids in (("cases", list(case_ids)), ("customers", list(customer_ids))):
-        names = [str(i) for i in ids]
-        if plural == "cases":
-            names += list(Case.objects.filter(pk__in=ids).values_list("reference", flat=True))
-        for name in names:
-            wanted |= Q(path__contains=f"/{plural}/{name}/") | Q(path__endswith=f"/{plural}/{name}")
-        if ids:
-            wanted |= Q(path__endswith=f"/{plural}", response_body__id__in=ids)
-    return IdempotencyKey.objects.filter(wanted).delete()[0]
+
+def forget_api_replies(case_ids: Iterable[int], customer_ids: Iterable[int]) -> int:
+    """Delete the stored answers of idempotent API requests that name these records (a
+    reply holds the record as it was). The api app stands higher and registers how at
+    start-up (api/forget.py, ADR 0010); with none registered this raises, never skips."""
+    deleted: int = hooks.one(FORGET_API_REPLIES)(case_ids, customer_ids)
+    return deleted

@@ -25,6 +25,7 @@ from caseledger.core.logging import get_logger
 from caseledger.core.state import model_state
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.disposition import reach
+from caseledger.disposition.actions import DispositionAction
 from caseledger.journal.canonical import canonical_json
 from caseledger.journal.models import Payload
 from caseledger.journal.services import Change
@@ -245,7 +246,7 @@ def reached_states(outcome: Outcome, ref: str) -> list[Change]:
     """The anonymized state of every reached record, journaled after the redaction."""
     return [
         Change(
-            action="disposition.anonymized_state",
+            action=DispositionAction.ANONYMIZED_STATE,
             object_type=key_of(r)[0],
             object_id=str(r.pk),
             state=model_state(r),

@@ -7,6 +7,10 @@ import hashlib
 import json
 from typing import Any
 
+from caseledger.core.state import format_time
+
+__all__ = ["canonical_json", "entry_digest", "format_time", "payload_digest"]
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
@@ -22,12 +26,6 @@ def canonical_json(data: Any) -> str:
     return json.dumps(
         data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default
     )
-
-
-def format_time(at: dt.datetime) -> str:
-    if at.tzinfo is None:
-        raise ValueError("journal times must be aware")
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def payload_digest(body: str) -> str:

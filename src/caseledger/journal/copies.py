@@ -23,12 +23,16 @@ class Copy:
     read: cp.LogRead
 
 
+# backup registers its configured destinations at start-up: it stands above the journal.
+DESTINATIONS = "journal.checkpoint_destinations"
+
+
 def _destinations() -> list:
-    from caseledger.backup import destinations
+    from caseledger.core import hooks
     from caseledger.core.errors import ValidationFailed
 
     try:
-        return list(destinations.configured())
+        return list(hooks.one(DESTINATIONS)())
     except ValidationFailed:
         return []  # none configured (or misconfigured: `caseledger status` reports that)
 

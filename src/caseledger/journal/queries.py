@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from caseledger.accounts.access import require
-from caseledger.accounts.permissions import Perm
+from caseledger.core.access import require
+from caseledger.core.permissions import Perm
 from caseledger.journal.models import Entry
 
 

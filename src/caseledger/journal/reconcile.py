@@ -77,10 +77,14 @@ def _digest(text: str) -> bytes:
 
 
 def _models() -> dict[str, type[models.Model]]:
-    from caseledger.cases.models import Case
-    from caseledger.customers.models import Customer
+    # By Django's app label, not by import: cases and customers stand above the journal
+    # (docs/architecture.md, floors), as a ForeignKey("cases.Case") would name them.
+    from django.apps import apps
 
-    return {"case": Case, "customer": Customer}
+    return {
+        "case": apps.get_model("cases", "Case"),
+        "customer": apps.get_model("customers", "Customer"),
+    }
 
 
 # ---- the journal side --------------------------------------------------------------------

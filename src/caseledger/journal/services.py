@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from caseledger.core import clock
 from caseledger.core.context import current_via
+from caseledger.core.state import diff
 from caseledger.journal import bursts
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
@@ -35,8 +36,13 @@ class Change:
     reason: str = ""
     extra: dict[str, Any] | None = None
 
+    def __post_init__(self) -> None:
+        # An app's actions enum member (a StrEnum) is stored and hashed as its plain text.
+        object.__setattr__(self, "action", str(self.action))
 
-# Set while a write_transaction() is open in this thread: the head is locked already.
+
+# Set while a write_transaction() is open in this thread (the mark of the transaction it
+# opened): the head is locked already, and append_many refuses to run without it.
 _holding_head: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "caseledger_holding_head", default=False
 )
@@ -106,13 +112,53 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return actor.pk, actor.get_username()
 
 
+_UNSET: Any = object()
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    after: dict[str, Any] | None,
+    before: dict[str, Any] | None = _UNSET,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    root: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Entry:
+    """The one call a service makes to record a change: who (`actor`) did what (`action`,
+    a member of the app's actions enum) to which object, its state before and after, and
+    why. The entry stores `after` as the state and `diff(before, after)` as the changes
+    (`before=None` for a new object: every field is new); pass `changes` only where they
+    are not that diff (a reveal, a redaction). Must run inside write_transaction()."""
+    if changes is None:
+        changes = {} if before is _UNSET else diff(before, after or {})
+    return append(
+        actor=actor,
+        change=Change(
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            state=after,
+            changes=changes,
+            root=root,
+            reason=reason,
+            extra=extra,
+        ),
+    )
+
+
 def append(*, actor: Any, change: Change) -> Entry:
     return append_many(actor=actor, changes=[change])[-1]
 
 
 def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None) -> list[Entry]:
     """Append entries in order. Must run inside write_transaction()."""
-    if not connection.in_atomic_block:
+    if not (_holding_head.get() and connection.in_atomic_block):
+        # Any other transaction (a caller's transaction.atomic(), a test's) would let a
+        # service write without the head lock taken first: refuse, whoever opened it.
         raise RuntimeError("journal appends must run inside write_transaction()")
     head = lock_head()
     actor_id, actor_name = _actor_fields(actor)
@@ -161,8 +207,8 @@ def checkpoint_create(*, actor: Any = None) -> Any:
     `actor=None` is the system itself (worker, bulk commands). Checkpoints are not journal
     entries: they are evidence about the journal, kept where the database cannot reach.
     """
-    from caseledger.accounts.access import require
-    from caseledger.accounts.permissions import Perm
+    from caseledger.core.access import require
+    from caseledger.core.permissions import Perm
     from caseledger.journal import checkpoints, copies
 
     if actor is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -16,105 +15,31 @@ from typing import Any, cast
 
 from django.db import DatabaseError, connection
 
-from caseledger.journal import checkpoints as cp
 from caseledger.journal.canonical import entry_digest, payload_digest
 from caseledger.journal.models import GENESIS_HASH
-
-
-@dataclass
-class Problem:
-    seq: int | None
-    # edited, removed, inserted, payload, redaction, truncated, rewritten, head, signature,
-    # checkpoints
-    kind: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"entry #{self.seq}" if self.seq is not None else "journal"
-        return f"{where}: {self.kind}: {self.detail}"
-
-
-@dataclass
-class Report:
-    entries: int = 0
-    head_seq: int = 0
-    head_hash: str = GENESIS_HASH
-    checkpoints_checked: int = 0
-    redactions: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    public_keys: dict[str, str] = field(default_factory=dict)  # fingerprint: where from
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_problem(self) -> Problem | None:
-        return self.problems[0] if self.problems else None
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "head_seq": self.head_seq,
-            "head_hash": self.head_hash,
-            "checkpoints_checked": self.checkpoints_checked,
-            "redactions": self.redactions,
-            "problems": [{"seq": p.seq, "kind": p.kind, "detail": p.detail} for p in self.problems],
-            "notes": self.notes,
-            "public_keys": self.public_keys,
-        }
-
-
-_SQL = (
-    "SELECT e.seq, e.at, e.actor_id, e.actor_name, e.via, e.action, e.object_type, "
-    "e.object_id, e.root, e.reason, e.payload_hash, e.prev_hash, e.hash, p.body, "
-    "p.redaction_ref, p.entry_id FROM journal_entry e "
-    "LEFT JOIN journal_payload p ON p.entry_id = e.seq "
-    "WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
+from caseledger.journal.verify_checks import (
+    check_checkpoints,
+    check_head,
+    check_logs,
+    check_redactions,
+    drop_superseded,
+    read_logs,
+)
+from caseledger.journal.verify_report import Problem, Report
+from caseledger.journal.verify_sql import (
+    ROW,
+    SQL,
+    SQLITE_ENTRIES,
+    SQLITE_PAYLOADS,
+    plain_header,
 )
 
-# SQLite fast path. The entry's canonical header (without prev_hash) is built by SQLite's
-# json_array only where that is provably the bytes `entry_digest` hashes: `at` exactly in the
-# form Django stores (digits and separators; the GLOB also shuts out the other spellings
-# Python's ISO parser accepts, such as a comma before the microseconds or a week date, which
-# it would turn into a different time text), an integer or no actor_id, and, checked in Python,
-# no string that needed an escape. Everything else, and every mismatch, is recomputed with
-# `entry_digest` itself before anything is reported, so the fast path never changes a verdict.
-_AT_AS_STORED = (
-    "[0-9]" * 4 + "-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]." + "[0-9]" * 6
-)
-_SQLITE_ENTRIES = (
-    "SELECT e.seq, e.prev_hash, e.hash, e.payload_hash, "
-    f"CASE WHEN e.at GLOB '{_AT_AS_STORED}' AND typeof(e.actor_id) IN ('integer', 'null') "
-    "THEN json_array(e.seq, substr(e.at, 1, 10) || 'T' || substr(e.at, 12) || 'Z', "
-    "e.actor_id, e.actor_name, e.via, e.action, e.object_type, e.object_id, e.root, e.reason, "
-    "e.payload_hash) END "
-    "FROM journal_entry e WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq"
-)
-# The payloads of one chunk of entries, fetched per chunk so the two line up row for row
-# (a missing or stray payload only slows down its own chunk). Bodies as bytes: hashing
-# needs UTF-8, so skip decoding them into str and back.
-_SQLITE_PAYLOADS = (
-    "SELECT entry_id, CAST(body AS BLOB), redaction_ref FROM journal_payload "
-    "WHERE entry_id >= ? AND entry_id <= ? ORDER BY entry_id"
-)
+__all__ = ["Problem", "Report", "verify_chain"]
+
+
 _CHUNK = 1000
 
 
-def _plain(header: str) -> bool:
-    """True when no string in the header needed an escape. Python's encoder escapes a quote,
-    a backslash and control characters, always with a backslash; SQLite's json_array does too.
-    A header without a backslash and with only printable characters is the same bytes either
-    way (anything else goes to `entry_digest`)."""
-    return "\\" not in header and header.isprintable()
-
-
-_ROW = (
-    "SELECT seq, at, actor_id, actor_name, via, action, object_type, object_id, root, reason, "
-    "payload_hash FROM journal_entry WHERE seq = %s"
-)
 _END = 2**62
 # Below this many entries a second process costs more than it saves.
 PARALLEL_MIN_ENTRIES = 200_000
@@ -176,7 +101,7 @@ def _start(after: int) -> tuple[int, str]:
 
 def _reference_digest(prev: str, seq: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(_ROW, [seq])
+        cursor.execute(ROW, [seq])
         (s, at, actor_id, actor_name, via, action, otype, oid, root, reason, p_hash) = (
             cursor.fetchone()
         )
@@ -215,7 +140,7 @@ def _walk(after: int, upto: int, *, fast: bool, **options: Any) -> _Scan:
 def _judge(
     row: tuple, payload: tuple | None, expected_seq: int, prev: str, check_payloads: bool
 ) -> tuple[list[Problem], dict | None]:
-    """Everything wrong with one entry of the SQLite walk (row as _SQLITE_ENTRIES gives it),
+    """Everything wrong with one entry of the SQLite walk (row as SQLITE_ENTRIES gives it),
     decided exactly as `_walk_plain` decides it."""
     seq, prev_hash, stored_hash, payload_hash, header = row
     problems: list[Problem] = []
@@ -233,7 +158,7 @@ def _judge(
         )
     else:
         computed = None
-        if header is not None and _plain(header):
+        if header is not None and plain_header(header):
             computed = hashlib.sha256((prev + header).encode()).hexdigest()
         if computed != stored_hash:
             computed = _reference_digest(prev, seq)
@@ -286,12 +211,12 @@ def _walk_sqlite(
     raw = connection.connection
     entries, payloads = raw.cursor(), raw.cursor()
     try:
-        entries.execute(_SQLITE_ENTRIES, (after, upto))
+        entries.execute(SQLITE_ENTRIES, (after, upto))
         while chunk := entries.fetchmany(_CHUNK):
             first, last = chunk[0][0], chunk[-1][0]
             bodies: list[tuple] = []
             if check_payloads:
-                bodies = payloads.execute(_SQLITE_PAYLOADS, (first, last)).fetchall()
+                bodies = payloads.execute(SQLITE_PAYLOADS, (first, last)).fetchall()
             by_seq: dict | None = None
             if len(bodies) == len(chunk):
                 for row, payload in zip(chunk, bodies, strict=True):
@@ -352,7 +277,7 @@ def _walk_plain(
     scan = _Scan()
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported
-    for row in _fetch(_SQL, [after, upto]):
+    for row in _fetch(SQL, [after, upto]):
         (
             seq,
             at,
@@ -533,12 +458,12 @@ def verify_chain(
     from caseledger.journal import copies as copy_logs
 
     report = Report()
-    logs = _read_logs(report, checkpoint_logs, quiet=expect_checkpoints)
+    logs = read_logs(report, checkpoint_logs, quiet=expect_checkpoints)
     found_copies = copy_logs.read_all() if copies else []
     missing = [c.read.source for c in found_copies if not c.read.exists]
     copied = [(c.read.source, c.read) for c in found_copies if c.read.exists]
     logs += copied
-    logs = _drop_superseded(report, logs)
+    logs = drop_superseded(report, logs)
     copied = [item for item in logs if item[0] in {label for label, _ in copied}]
     wanted = {c.seq for _, read in logs for c in read.checkpoints}
     options = {"check_payloads": check_payloads, "wanted": wanted, "max_problems": max_problems}
@@ -562,174 +487,9 @@ def verify_chain(
                 report.redactions.append(redaction)
     report.head_seq = head_seq
     report.head_hash = head_hash
-    _check_redactions(report, max_problems)
-    _check_head(report)
-    _check_checkpoints(report, hashes, logs)
+    check_redactions(report, max_problems)
+    check_head(report)
+    check_checkpoints(report, hashes, logs)
     if expect_checkpoints:
-        _check_logs(report, logs, copied, missing, configured=checkpoint_logs is None)
+        check_logs(report, logs, copied, missing, configured=checkpoint_logs is None)
     return report
-
-
-def _check_logs(
-    report: Report,
-    logs: list[tuple[str, cp.LogRead]],
-    copied: list[tuple[str, cp.LogRead]],
-    missing: list[str],
-    *,
-    configured: bool,
-) -> None:
-    from caseledger.journal import log_checks
-
-    def fail(seq: int | None, detail: str) -> None:
-        report.problems.append(Problem(seq, "checkpoints", detail))
-
-    own = cp.log_path() if configured else None
-    log_checks.unchecked(fail, logs, configured=own, entries=report.entries)
-    fresh = [item for item in logs if own is not None and item[0] == str(own)] + copied
-    log_checks.stale(fail, fresh, report.head_seq)
-    for label in missing:
-        report.notes.append(f"backup destination {label} holds no copy of the checkpoint log yet")
-
-
-def _check_redactions(report: Report, max_problems: int) -> None:
-    from caseledger.journal import redactions
-
-    spoiled = {p.seq for p in report.problems if p.seq is not None}
-    for seq, why in redactions.problems(report.redactions, spoiled):
-        if len(report.problems) >= max_problems:
-            break
-        report.problems.append(Problem(seq, "redaction", why))
-    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
-
-
-def _drop_superseded(
-    report: Report, logs: list[tuple[str, cp.LogRead]]
-) -> list[tuple[str, cp.LogRead]]:
-    """Checkpoints signed before a restore about entries after the restored head describe the
-    history the restore abandoned (a copy at a destination keeps them): left out, noted."""
-    markers = [c for _, read in logs for c in read.checkpoints if c.restored]
-    if not markers:
-        return logs
-    try:
-        key = cp.public_key()
-    except FileNotFoundError:
-        return logs
-    valid = [m for m in markers if m.key_id == cp.key_id(key) and cp.signature_valid(m, key)]
-    kept: list[tuple[str, cp.LogRead]] = []
-    dropped = 0
-    for label, read in logs:
-        mine = [
-            c for c in read.checkpoints if not any(c.seq > m.seq and c.at < m.at for m in valid)
-        ]
-        dropped += len(read.checkpoints) - len(mine)
-        kept.append((label, dataclasses.replace(read, checkpoints=mine)))
-    if dropped:
-        restores = ", ".join(sorted({f"{m.restored} (to #{m.seq}, {m.at})" for m in valid}))
-        report.notes.append(
-            f"{dropped} checkpoint(s) of history abandoned by the restore of {restores} left out"
-        )
-    return kept
-
-
-def _read_logs(
-    report: Report, paths: list[Path] | None, *, quiet: bool = False
-) -> list[tuple[str, cp.LogRead]]:
-    paths = paths if paths is not None else [cp.log_path()]
-    logs = [(str(path), cp.read_log(path)) for path in paths]
-    if not quiet:  # otherwise they are problems (_check_logs)
-        for _, read in logs:
-            report.notes.extend(read.unreadable)
-    return logs
-
-
-def _check_head(report: Report) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, hash FROM journal_chainhead WHERE id = 1")
-        row = cursor.fetchone()
-    if row is None:
-        if report.entries:
-            report.problems.append(Problem(None, "head", "the chain head row is missing"))
-        return
-    seq, head_hash = row
-    if seq != report.head_seq or head_hash != report.head_hash:
-        report.problems.append(
-            Problem(
-                report.head_seq or None,
-                "truncated" if seq > report.head_seq else "head",
-                f"chain head says #{seq} but the journal ends at #{report.head_seq}",
-            )
-        )
-
-
-def _key_for(report: Report, log: str, read: cp.LogRead, own: Any) -> Any:
-    """The public key that checks `log`: the file beside it (shipped with a backup or a
-    copy), else this installation's own. Where both exist they must be the same key."""
-    try:
-        # A log file has its key beside it; a copy at a destination is checked with this
-        # installation's key (the copy is of its own log).
-        found = cp.load_public_key(Path(log) if Path(log).is_file() else None)
-    except (FileNotFoundError, ValueError) as exc:
-        if read.checkpoints:
-            report.problems.append(Problem(None, "signature", str(exc)))
-        else:
-            report.notes.append("no signing key and no checkpoint log yet")
-        return None
-    if own is not None and cp.fingerprint(own) != found.fingerprint:
-        report.problems.append(
-            Problem(
-                None,
-                "signature",
-                f"the public key {found.source} is not this installation's signing key "
-                f"({found.fingerprint[:16]} vs {cp.key_id(own)})",
-            )
-        )
-        return None
-    if read.checkpoints:
-        report.public_keys[found.fingerprint] = found.source
-    return found.key
-
-
-def _check_checkpoints(
-    report: Report, hashes: dict[int, str], logs: list[tuple[str, cp.LogRead]]
-) -> None:
-    own = cp.own_public_key()
-    seen: set[str] = set()  # one checkpoint in the log and in its copies counts once
-    for label, read in logs:
-        key = _key_for(report, label, read, own)
-        if key is None:
-            continue
-        own_key_id = cp.key_id(key)
-        for checkpoint in read.checkpoints:
-            if checkpoint.signature not in seen:
-                seen.add(checkpoint.signature)
-                report.checkpoints_checked += 1
-            where = f"checkpoint {checkpoint.source}:{checkpoint.line}"
-            if checkpoint.key_id != own_key_id or not cp.signature_valid(checkpoint, key):
-                report.problems.append(
-                    Problem(checkpoint.seq, "signature", f"{where} has a bad signature")
-                )
-                continue
-            stored = hashes.get(checkpoint.seq)
-            if stored is None and checkpoint.seq > report.head_seq:
-                report.problems.append(
-                    Problem(
-                        checkpoint.seq,
-                        "truncated",
-                        f"{where} (signed {checkpoint.at}) covers entry #{checkpoint.seq} "
-                        f"but the journal ends at #{report.head_seq}",
-                    )
-                )
-            elif stored is None:
-                if checkpoint.seq != 0:
-                    report.problems.append(
-                        Problem(checkpoint.seq, "removed", f"{where} covers a missing entry")
-                    )
-            elif stored != checkpoint.hash:
-                report.problems.append(
-                    Problem(
-                        checkpoint.seq,
-                        "rewritten",
-                        f"{where} (signed {checkpoint.at}) records a different hash for this "
-                        "entry: history up to here was rewritten",
-                    )
-                )

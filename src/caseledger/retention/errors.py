@@ -1,11 +1,5 @@
-"""The refusal a legal hold causes. A Conflict (409) so every caller that already handles
-conflicts refuses too; its own code and a message naming the matter, so people know whom
-to ask."""
+"""The refusal a legal hold causes: defined in `caseledger.holds.errors`, re-exported."""
 
-from __future__ import annotations
+from caseledger.holds.errors import Held
 
-from caseledger.core.errors import Conflict
-
-
-class Held(Conflict):
-    code = "held"
+__all__ = ["Held"]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
-from caseledger.core import clock
+from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict, ValidationFailed
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 LOCK_NAME = "retention-run"
 STEPS = ("recompute", "reminders", "archive", "disposition")
 DEFAULT_BATCH = 500
+# The steps after reminders, registered by archive and disposition (ADR 0010): each is
+# called as step(actor=, on=, batch_size=, progress=) and returns (name, counts).
+LATER_STEPS = "retention.lifecycle_steps"
 
 # step name, total records when known -> a callback taking the records just done
 StepProgress = Callable[[str, int | None], Callable[[int], None]]
@@ -65,16 +68,15 @@ def lifecycle_run(
 ) -> dict[str, Any]:
     """Run the four steps in order and return each one's counts. The caller holds the
     lock (`exclusive()`); each step checks the actor's permission itself."""
-    from caseledger.archive.queries import eligible
-    from caseledger.archive.services import archive_run
     from caseledger.cases.models import Case
     from caseledger.customers.models import Customer
-    from caseledger.disposition.models import BatchStatus, DispositionItem, ItemStatus
-    from caseledger.disposition.services import disposition_execute_pending
     from caseledger.retention.services import reminders_send, retention_recompute
 
     if not 1 <= batch_size <= 100_000:
         raise ValidationFailed("must be 1 to 100000", field="batch_size", code="out_of_range")
+    later = hooks.all_of(LATER_STEPS)
+    if not later:
+        raise hooks.HookMissing(f"no app registered the hook {LATER_STEPS!r}")
     on = on or timezone.localdate(clock.now())
     step = progress or _quiet
     result: dict[str, Any] = {"on": on.isoformat()}
@@ -87,21 +89,11 @@ def lifecycle_run(
     )
     step("reminders", None)
     result["reminders"] = reminders_send(actor=actor, on=on)
-    archived = archive_run(
-        actor=actor,
-        on=on,
-        batch_size=batch_size,
-        progress=step("archive", eligible(on).count()),
-    )
-    archived.pop("segment_names", None)  # a summary, not a list that grows with the data
-    result["archive"] = archived
-    pending = DispositionItem.objects.filter(
-        batch__status__in=(BatchStatus.APPROVED, BatchStatus.EXECUTING),
-        status=ItemStatus.PENDING,
-    ).count()
-    result["disposition"] = disposition_execute_pending(
-        actor=actor, progress=step("disposition", pending)
-    )
+    # Archive, then dispositions: those apps stand higher and register their steps at
+    # start-up, in that order (archive/lifecycle.py, disposition/lifecycle.py; ADR 0010).
+    for run_step in later:
+        name, found = run_step(actor=actor, on=on, batch_size=batch_size, progress=step)
+        result[name] = found
     return result
 
 

@@ -1,91 +1,20 @@
-"""Restricted records (PIPL Art 47): the purpose has ended but a legal period still runs.
+"""PIPL Art 47 restriction: defined in `caseledger.holds.restriction` (the floor every write
+can reach, ADR 0011), re-exported here."""
 
-Dangerous module: a mistake here shows personal data whose processing must have stopped, or
-lets it be changed. Guarantees:
-- every case and customer list goes through `hide_restricted`, so for anyone without
-  restricted.view a restricted customer, a restricted case, and every case of a restricted
-  customer are absent (lists, work queues, search, API lists, exports, counts);
-- opening one directly raises `Restricted` (403) naming the restriction and its reason;
-- `ensure_not_restricted` refuses every modification (everyone, compliance included) until
-  the restriction is lifted with retention.services.record_unrestrict.
-Restriction never deletes, so it is allowed on held records.
-"""
+from caseledger.holds.restriction import (
+    Restricted,
+    ensure_not_restricted,
+    ensure_readable,
+    hide_restricted,
+    may_see_restricted,
+    restriction_of,
+)
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, TypeVar
-
-from django.db.models import Model, QuerySet
-from django.utils.translation import gettext as _
-
-from caseledger.accounts.access import can
-from caseledger.accounts.permissions import Perm
-from caseledger.core.errors import PermissionDenied
-
-if TYPE_CHECKING:
-    from caseledger.accounts.models import User
-    from caseledger.cases.models import Case
-    from caseledger.customers.models import Customer
-
-M = TypeVar("M", bound=Model)
-
-
-class Restricted(PermissionDenied):
-    """Reading a restricted record without restricted.view, or changing one at all: a 403
-    whose message names the restriction and its reason (never a "not found")."""
-
-    code = "restricted"
-
-
-def may_see_restricted(actor: User | None) -> bool:
-    return actor is None or can(actor, Perm.RESTRICTED_VIEW)
-
-
-def hide_restricted(qs: QuerySet[M], actor: User | None) -> QuerySet[M]:
-    """The one filter every case and customer list applies (cases.queries.case_list,
-    customers.queries.customer_list)."""
-    if may_see_restricted(actor):
-        return qs
-    if qs.model._meta.model_name == "case":
-        return qs.filter(restricted_at__isnull=True, customer__restricted_at__isnull=True)
-    return qs.filter(restricted_at__isnull=True)
-
-
-def restriction_of(
-    *, case: Case | None = None, customer: Customer | None = None
-) -> tuple[str, str] | None:
-    """(what, reason) when the record is restricted; a case inherits its customer's."""
-    if case is not None:
-        if case.restricted_at is not None:
-            return (_("case %(ref)s") % {"ref": case.reference}, case.restricted_reason)
-        customer = case.customer
-    if customer is not None and customer.restricted_at is not None:
-        return (_("customer %(id)s") % {"id": customer.pk}, customer.restricted_reason)
-    return None
-
-
-def ensure_readable(
-    actor: User | None, *, case: Case | None = None, customer: Customer | None = None
-) -> None:
-    found = restriction_of(case=case, customer=customer)
-    if found and not may_see_restricted(actor):
-        what, reason = found
-        raise Restricted(
-            _("%(what)s is restricted under PIPL Art 47: %(reason)s")
-            % {"what": what, "reason": reason},
-            field="restricted",
-        )
-
-
-def ensure_not_restricted(*, case: Case | None = None, customer: Customer | None = None) -> None:
-    found = restriction_of(case=case, customer=customer)
-    if found:
-        what, reason = found
-        raise Restricted(
-            _(
-                "%(what)s is restricted under PIPL Art 47: %(reason)s. "
-                "It cannot be changed unless the restriction is lifted."
-            )
-            % {"what": what, "reason": reason},
-            field="restricted",
-        )
+__all__ = [
+    "Restricted",
+    "ensure_not_restricted",
+    "ensure_readable",
+    "hide_restricted",
+    "may_see_restricted",
+    "restriction_of",
+]

@@ -20,6 +20,7 @@ from django.db import connections
 from django.db.models import Q
 
 from caseledger.cases.models import Case
+from caseledger.core import hooks
 from caseledger.customers.models import Customer
 from caseledger.retention import holds
 from caseledger.retention.deadlines import CUSTOMER_ID, Deadline, Engine
@@ -46,6 +47,9 @@ class Batch:
         if self.contiguous:
             return Q(**{f"{field}__gte": self.rows[0][0], f"{field}__lte": self.rows[-1][0]})
         return Q(**{f"{field}__in": self.pks})
+
+
+OVERRIDES = "retention.overrides"
 
 
 def batches(
@@ -96,18 +100,10 @@ def held(batch: Batch) -> set[int]:
 
 
 def overrides(batch: Batch, on: dt.date) -> dict[int, Adjust]:
-    from caseledger.disposition.models import DispositionExtension, DispositionItem
-    from caseledger.disposition.overrides import adjusters
-
-    pks = set(batch.pks)
-    candidates: set[int] = set()
-    for model in (DispositionExtension, DispositionItem):
-        candidates |= pks.intersection(
-            model.objects.filter(
-                batch.within("record_id"), record_type=batch.record_type
-            ).values_list("record_id", flat=True)
-        )
-    return adjusters(batch.record_type, sorted(candidates), on) if candidates else {}
+    """Dispositions that move a record's deadline (extensions, pending items): disposition
+    stands higher and registers its answer at start-up (disposition/overrides.py, ADR 0010)."""
+    result: dict[int, Adjust] = hooks.one(OVERRIDES)(batch, on)
+    return result
 
 
 def erasure_days(batch: Batch) -> dict[int, dt.date]:

@@ -9,3 +9,9 @@ class WorkflowConfig(AppConfig):
     name = "caseledger.workflow"
     label = "workflow"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from caseledger.core.health import register_probe
+        from caseledger.workflow.health import inactive_owners_probe
+
+        register_probe("inactive_owners", inactive_owners_probe, order=50)

@@ -20,13 +20,15 @@ from caseledger.accounts.models import ApiToken, User
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.services import ensure_not_last_admin, user_state
 from caseledger.cases.models import Case
+from caseledger.cases.services import case_set_fields
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 from caseledger.privacy.models import PrivacyRequest
 from caseledger.retention.models import Reminder
+from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.queries import owned_by
 
 
@@ -48,17 +50,15 @@ class Offboarding:
 
 def _journal(actor, action: str, obj: Any, object_type: str, before: dict, reason: str, root=""):
     after = model_state(obj)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type=object_type,
-            object_id=str(obj.pk),
-            root=root,
-            state=after,
-            changes=diff(before, after),
-            reason=reason,
-        ),
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        root=root,
+        after=after,
+        before=before,
+        reason=reason,
     )
 
 
@@ -140,21 +140,19 @@ def user_deactivate(
         user.is_active = False
         user.save(update_fields=["is_active"])
         after = user_state(user)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="user.deactivate",
-                object_type="user",
-                object_id=str(user.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=why,
-                extra={
-                    "successor": successor.username if successor else None,
-                    "moved": result.counts(),
-                    "tokens_revoked": result.tokens_revoked,
-                },
-            ),
+            action=WorkflowAction.USER_DEACTIVATE,
+            object_type="user",
+            object_id=str(user.pk),
+            after=after,
+            before=before,
+            reason=why,
+            extra={
+                "successor": successor.username if successor else None,
+                "moved": result.counts(),
+                "tokens_revoked": result.tokens_revoked,
+            },
         )
         result.sessions_ended = _end_sessions(user)
     return result
@@ -165,13 +163,15 @@ def _take_owned(actor, items: dict, successor: User, note: str, result: Offboard
         before = model_state(hold)
         hold.owner = successor
         hold.save(update_fields=["owner"])
-        _journal(actor, "hold.reassign", hold, "hold", before, note)
+        _journal(actor, WorkflowAction.HOLD_REASSIGN, hold, "hold", before, note)
         result.moved.append({"kind": "hold", "id": hold.pk, "to": successor.pk})
     for batch in items["disposition_batch"]:
         before = model_state(batch)
         batch.proposed_by = successor
         batch.save(update_fields=["proposed_by"])
-        _journal(actor, "disposition.reassign", batch, "disposition_batch", before, note)
+        _journal(
+            actor, WorkflowAction.DISPOSITION_REASSIGN, batch, "disposition_batch", before, note
+        )
         result.moved.append({"kind": "disposition_batch", "id": batch.pk, "to": successor.pk})
 
 
@@ -182,12 +182,14 @@ def _move_cases(actor, cases: list[Case], successor, note: str, now, result: Off
             if successor and can(successor, Perm.CASE_MODIFY, case.department_id)
             else None
         )
-        before = model_state(case)
-        case.assignee = to
-        case.version += 1
-        case.updated_at = now
-        case.save(update_fields=["assignee", "version", "updated_at"])
-        _journal(actor, "case.reassign", case, "case", before, note)
+        case_set_fields(
+            case,
+            actor=actor,
+            fields={"assignee": to},
+            action=WorkflowAction.CASE_REASSIGN,
+            reason=note,
+            at=now,
+        )
         result.moved.append({"kind": "case", "id": case.pk, "to": to.pk if to else None})
 
 
@@ -198,7 +200,9 @@ def _move_requests(actor, requests: list[PrivacyRequest], successor, note: str, 
         before = model_state(request)
         request.handler = to
         request.save(update_fields=["handler"])
-        _journal(actor, "privacy.request_reassign", request, "privacy_request", before, note)
+        _journal(
+            actor, WorkflowAction.PRIVACY_REQUEST_REASSIGN, request, "privacy_request", before, note
+        )
         result.moved.append({"kind": "privacy_request", "id": request.pk, "to": to and to.pk})
 
 
@@ -220,7 +224,7 @@ def _move_reminders(actor, reminders: list[Reminder], successor, note: str, now,
         else:  # nobody to tell (or they have it already): the daily job tells who is left
             reminder.read_at = now
             reminder.save(update_fields=["read_at"])
-        _journal(actor, "reminder.reassign", reminder, "reminder", before, note)
+        _journal(actor, WorkflowAction.REMINDER_REASSIGN, reminder, "reminder", before, note)
         to = successor.pk if taken and successor else None
         result.moved.append({"kind": "reminder", "id": reminder.pk, "to": to})
 
@@ -232,16 +236,14 @@ def _revoke_tokens(actor, user: User, note: str, now) -> int:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
         after = model_state(token, exclude=("token_hash",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="token.revoke",
-                object_type="token",
-                object_id=str(token.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=note,
-            ),
+            action=WorkflowAction.TOKEN_REVOKE,
+            object_type="token",
+            object_id=str(token.pk),
+            after=after,
+            before=before,
+            reason=note,
         )
     return len(tokens)
 

@@ -1,6 +1,6 @@
 """One spreadsheet row to the data the customer and case services take, checked by the
 very validators those services use (`case_fields_clean`, `customer_fields_clean`,
-`contact_clean`): a row is refused here exactly when `intake_record` would refuse it.
+`clean_contact`): a row is refused here exactly when `intake_record` would refuse it.
 
 The only thing done before the shared checks is what a spreadsheet needs and an API
 client does not: a date and time without a zone is read in the configured zone, and
@@ -21,7 +21,7 @@ from caseledger.accounts.models import Department
 from caseledger.cases.services import case_fields_clean, check_subcategory
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.validate import Collector
-from caseledger.customers.services import contact_clean, customer_fields_clean
+from caseledger.customers.services import clean_contact, customer_fields_clean
 
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
@@ -136,13 +136,13 @@ def parse_customer(parsed: Parsed, values: dict[str, str], department: Departmen
     contacts = []
     if values.get("customer_phone"):
         contacts.append(
-            contact_clean(
+            clean_contact(
                 {"kind": "phone", "value": values["customer_phone"]}, c, "contact_points[0]."
             )
         )
     if values.get("customer_email"):
         contacts.append(
-            contact_clean(
+            clean_contact(
                 {"kind": "email", "value": values["customer_email"]}, c, "contact_points[1]."
             )
         )

@@ -18,7 +18,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.customers.queries import customer_get
-from caseledger.retention.restriction import may_see_restricted
+from caseledger.holds.restriction import may_see_restricted
 from caseledger.retention.services import record_restrict, record_unrestrict
 from caseledger.vault.masking import display_name
 from caseledger.web.viewing import AuthedRequest, apply_errors, web_view

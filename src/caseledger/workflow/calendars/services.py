@@ -16,9 +16,10 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import NotFound, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
+from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.calendars import ical
 from caseledger.workflow.calendars.presets import PRESETS, UNCONFIRMED
 from caseledger.workflow.models import BusinessHours, CalendarDay, DayKind
@@ -52,16 +53,14 @@ def _put(actor, calendar: str, day: dt.date, kind: str, name: str, source: str, 
     row.updated_at = clock.now()
     row.save()
     state = model_state(row, exclude=("updated_at",))
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action="calendar.day_set",
-            object_type="calendar_day",
-            object_id=f"{calendar}:{day.isoformat()}",
-            state=state,
-            changes=diff(before, state),
-            reason=reason,
-        ),
+        action=WorkflowAction.CALENDAR_DAY_SET,
+        object_type="calendar_day",
+        object_id=f"{calendar}:{day.isoformat()}",
+        after=state,
+        before=before,
+        reason=reason,
     )
     return True
 
@@ -105,16 +104,14 @@ def calendar_day_remove(
             )
         before = model_state(row, exclude=("updated_at",))
         row.delete()
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="calendar.day_remove",
-                object_type="calendar_day",
-                object_id=f"{code}:{day.isoformat()}",
-                state=None,
-                changes={k: [v, None] for k, v in before.items()},
-                reason=why,
-            ),
+            action=WorkflowAction.CALENDAR_DAY_REMOVE,
+            object_type="calendar_day",
+            object_id=f"{code}:{day.isoformat()}",
+            after=None,
+            changes={k: [v, None] for k, v in before.items()},
+            reason=why,
         )
 
 
@@ -142,14 +139,12 @@ def calendar_adopt(*, actor: User | None, preset: str) -> dict[str, Any]:
         for item in days:
             changed += _put(actor, code, item.day, item.kind, item.name, source, f"adopt {preset}")
         if not changed:  # still a recorded act: who adopted what, when
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="calendar.adopt",
-                    object_type="calendar",
-                    object_id=code,
-                    state={"preset": preset, "days": len(days), "changed": 0},
-                ),
+                action=WorkflowAction.CALENDAR_ADOPT,
+                object_type="calendar",
+                object_id=code,
+                after={"preset": preset, "days": len(days), "changed": 0},
             )
     return {"calendar": code, "preset": preset, "days": len(days), "changed": changed}
 
@@ -174,15 +169,13 @@ def calendar_import_ics(
                 actor, code, item.day, item.kind, item.name, source or "iCalendar import", reason
             )
         if not changed:
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="calendar.import",
-                    object_type="calendar",
-                    object_id=code,
-                    state={"days": len(days), "changed": 0},
-                    reason=reason,
-                ),
+                action=WorkflowAction.CALENDAR_IMPORT,
+                object_type="calendar",
+                object_id=code,
+                after={"days": len(days), "changed": 0},
+                reason=reason,
             )
     return {"calendar": code, "days": len(days), "changed": changed}
 
@@ -220,16 +213,14 @@ def business_hours_set(
         row.calendar, row.timezone, row.updated_at = code, timezone, clock.now()
         row.save()
         after = model_state(row, exclude=("updated_at",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="department.hours",
-                object_type="business_hours",
-                object_id=str(row.pk),
-                root=f"department:{department.pk}",
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action=WorkflowAction.DEPARTMENT_HOURS,
+            object_type="business_hours",
+            object_id=str(row.pk),
+            root=f"department:{department.pk}",
+            after=after,
+            before=before,
+            reason=reason,
         )
     return row

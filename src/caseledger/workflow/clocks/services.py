@@ -18,9 +18,10 @@ from caseledger.accounts.permissions import Perm, Role
 from caseledger.cases.models import Case, Priority, Severity, Status
 from caseledger.core import clock as core_clock
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
+from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.clocks.compute import Clock, replay
 from caseledger.workflow.clocks.presets import STATUTORY_PRESETS
 from caseledger.workflow.clocks.queries import refresh, rules_for
@@ -30,17 +31,15 @@ WAIT_KINDS = ("customer", "appraisal")
 
 
 def _clock_entry(actor, case: Case, action: str, state: dict, reason: str = "") -> None:
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="case_clock",
-            object_id=str(case.pk),
-            root=f"case:{case.pk}",
-            state=state,
-            changes={},
-            reason=reason,
-        ),
+        action=action,
+        object_type="case_clock",
+        object_id=str(case.pk),
+        root=f"case:{case.pk}",
+        after=state,
+        changes={},
+        reason=reason,
     )
 
 
@@ -67,7 +66,7 @@ def case_wait(*, actor: User, case: Case, reason: str, kind: str = "customer") -
                 _("the clocks of %(ref)s are already paused") % {"ref": case.reference},
                 field="case",
             )
-        _clock_entry(actor, case, "clock.pause", {"kind": kind}, why)
+        _clock_entry(actor, case, WorkflowAction.CLOCK_PAUSE, {"kind": kind}, why)
     return refresh(case.pk)
 
 
@@ -80,7 +79,7 @@ def case_resume(*, actor: User, case: Case, reason: str = "") -> list[Clock]:
                 _("the clocks of %(ref)s are not paused") % {"ref": case.reference},
                 field="case",
             )
-        _clock_entry(actor, case, "clock.resume", {}, reason)
+        _clock_entry(actor, case, WorkflowAction.CLOCK_RESUME, {}, reason)
     return refresh(case.pk)
 
 
@@ -109,7 +108,7 @@ def case_deadline_extend(
             raise Conflict(_("%(rule)s allows no further extension") % {"rule": rule}, field="rule")
         days = found[0].extensions[taken]
         state = {"rule": rule, "step": taken + 1, "days": days, "notice": told}
-        _clock_entry(actor, case, "clock.extend", state, why)
+        _clock_entry(actor, case, WorkflowAction.CLOCK_EXTEND, state, why)
     return refresh(case.pk)
 
 
@@ -152,15 +151,13 @@ def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
             updated_at=core_clock.now(),
         )
         state = model_state(policy, exclude=("updated_at",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="sla.policy_create",
-                object_type="sla_policy",
-                object_id=str(policy.pk),
-                state=state,
-                changes=diff(None, state),
-            ),
+            action=WorkflowAction.SLA_POLICY_CREATE,
+            object_type="sla_policy",
+            object_id=str(policy.pk),
+            after=state,
+            before=None,
         )
     return policy
 
@@ -192,27 +189,23 @@ def statutory_rules_adopt(
                 row.save()
                 changed += 1
                 state = model_state(row, exclude=("updated_at",))
-                append(
+                record_change(
                     actor=actor,
-                    change=Change(
-                        action="statutory.adopt",
-                        object_type="statutory_rule",
-                        object_id=str(row.pk),
-                        state=state,
-                        changes=diff(before, state),
-                        reason=f"adopt {industry}",
-                    ),
+                    action=WorkflowAction.STATUTORY_ADOPT,
+                    object_type="statutory_rule",
+                    object_id=str(row.pk),
+                    after=state,
+                    before=before,
+                    reason=f"adopt {industry}",
                 )
             adopted.append(row)
         if not changed:  # still a recorded act: who adopted what, when
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="statutory.adopt_run",
-                    object_type="department",
-                    object_id=str(department.pk),
-                    state={"industry": industry, "rules": [r.code for r in adopted]},
-                ),
+                action=WorkflowAction.STATUTORY_ADOPT_RUN,
+                object_type="department",
+                object_id=str(department.pk),
+                after={"industry": industry, "rules": [r.code for r in adopted]},
             )
     return adopted
 
@@ -287,7 +280,7 @@ def _notice(actor, case: Case, c: Clock, step: str, recipients: list[User], now)
             _clock_entry(
                 actor,
                 case,
-                "clock.escalate" if step.startswith("escalate") else f"clock.{step}",
+                WorkflowAction.CLOCK_ESCALATE if step.startswith("escalate") else f"clock.{step}",
                 {
                     "clock": c.kind,
                     "step": step,
@@ -321,14 +314,12 @@ def clock_alerts_read(*, actor: User, alert_ids: list[int] | None = None) -> int
     with write_transaction():
         marked = list(qs.values_list("pk", flat=True))
         n = ClockAlert.objects.filter(pk__in=marked).update(read_at=core_clock.now())
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="clock.alerts_read",
-                object_type="user",
-                object_id=str(actor.pk),
-                state=None,
-                extra={"alerts": marked},
-            ),
+            action=WorkflowAction.CLOCK_ALERTS_READ,
+            object_type="user",
+            object_id=str(actor.pk),
+            after=None,
+            extra={"alerts": marked},
         )
     return n

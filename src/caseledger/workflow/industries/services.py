@@ -13,8 +13,9 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
-from caseledger.core.state import diff, model_state
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.core.state import model_state
+from caseledger.journal.services import record_change, write_transaction
+from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.calendars.services import calendar_adopt
 from caseledger.workflow.clocks.services import statutory_rules_adopt
 from caseledger.workflow.industries.data import TEMPLATES
@@ -59,30 +60,26 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
             row.save()
             changed += 1
             state = model_state(row, exclude=("updated_at",))
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="sla.policy_adopt",
-                    object_type="sla_policy",
-                    object_id=str(row.pk),
-                    state=state,
-                    changes=diff(before, state),
-                    reason=f"template {industry}",
-                ),
+                action=WorkflowAction.SLA_POLICY_ADOPT,
+                object_type="sla_policy",
+                object_id=str(row.pk),
+                after=state,
+                before=before,
+                reason=f"template {industry}",
             )
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="template.adopt",
-                object_type="department",
-                object_id=str(department.pk),
-                state={
-                    "industry": industry,
-                    "calendar": template["calendar"],
-                    "statutory_rules": [r.code for r in rules],
-                    "sla_policies_changed": changed,
-                },
-            ),
+            action=WorkflowAction.TEMPLATE_ADOPT,
+            object_type="department",
+            object_id=str(department.pk),
+            after={
+                "industry": industry,
+                "calendar": template["calendar"],
+                "statutory_rules": [r.code for r in rules],
+                "sla_policies_changed": changed,
+            },
         )
     return {
         "industry": industry,

@@ -9,7 +9,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case, Status
-from caseledger.retention.restriction import hide_restricted
+from caseledger.holds.restriction import hide_restricted
 from caseledger.workflow.clocks.queries import with_next_due
 
 

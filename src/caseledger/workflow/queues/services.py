@@ -9,34 +9,16 @@ from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case, Status
-from caseledger.cases.services import ensure_not_archived
-from caseledger.core import clock
+from caseledger.cases.services import case_set_fields, ensure_not_archived
 from caseledger.core.errors import Conflict
-from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
-from caseledger.journal.services import Change, append, write_transaction
-from caseledger.retention.restriction import ensure_not_restricted
+from caseledger.holds.restriction import ensure_not_restricted
+from caseledger.journal.services import write_transaction
+from caseledger.workflow.actions import WorkflowAction
 
 
 def _assign(actor: User, case: Case, to: User | None, action: str, reason: str) -> Case:
-    before = model_state(case)
-    case.assignee = to
-    case.version += 1
-    case.updated_at = clock.now()
-    case.save(update_fields=["assignee", "version", "updated_at"])
-    after = model_state(case)
-    append(
-        actor=actor,
-        change=Change(
-            action=action,
-            object_type="case",
-            object_id=str(case.pk),
-            state=after,
-            changes=diff(before, after),
-            reason=reason,
-        ),
-    )
-    return case
+    return case_set_fields(case, actor=actor, fields={"assignee": to}, action=action, reason=reason)
 
 
 def _holder(case: Case) -> str:
@@ -65,7 +47,7 @@ def case_take(*, actor: User, case: Case) -> Case:
                 field="case",
                 code="taken",
             )
-        return _assign(actor, case, actor, "case.take", "")
+        return _assign(actor, case, actor, WorkflowAction.CASE_TAKE, "")
 
 
 def case_reassign(*, actor: User, case: Case, assignee: User | None, reason: str) -> Case:
@@ -98,4 +80,4 @@ def case_reassign(*, actor: User, case: Case, assignee: User | None, reason: str
             )
         if case.assignee_id == (assignee.pk if assignee else None):
             raise Conflict(_("nothing to change"), field="assignee")
-        return _assign(actor, case, assignee, "case.reassign", why)
+        return _assign(actor, case, assignee, WorkflowAction.CASE_REASSIGN, why)

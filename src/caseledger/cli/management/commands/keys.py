@@ -71,8 +71,8 @@ class Command(VerbCommand):
         )
 
     def handle_status(self, **options: Any) -> None:
+        from caseledger.customers.key_usage import key_usage
         from caseledger.vault.keys import load
-        from caseledger.vault.queries import key_usage
 
         ring = load()
         usage = key_usage()
@@ -108,8 +108,8 @@ class Command(VerbCommand):
         )
 
     def handle_rotate(self, **options: Any) -> None:
-        from caseledger.vault.queries import values_under_old_keys
-        from caseledger.vault.services import vault_reencrypt_batch
+        from caseledger.customers.key_usage import values_under_old_keys
+        from caseledger.customers.rotation import vault_reencrypt_batch
 
         batches = values = customers = 0
         moved: dict[str, int] = {}

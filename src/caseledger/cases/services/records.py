@@ -1,31 +1,23 @@
-"""Every write to cases, their notes and attachments. Permission → validation → write →
-journal, in one transaction (journal.services.write_transaction)."""
+"""Cases themselves: their state, create and update (permission, then validation), and
+`case_set_fields`, the step behind taking, reassigning and moving cases."""
 
 from __future__ import annotations
 
-import mimetypes
-import uuid
 from collections.abc import Mapping
-from pathlib import PurePath
-from typing import Any, BinaryIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
-from caseledger.accounts.access import can, department_ids, require
+from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.cases import storage
+from caseledger.cases.actions import CaseAction
 from caseledger.cases.models import (
-    Attachment,
     Case,
     CaseKind,
-    CaseNote,
     Channel,
-    NoteKind,
     Priority,
     ReferenceCounter,
     Severity,
@@ -34,14 +26,14 @@ from caseledger.cases.models import (
 from caseledger.cases.taxonomy import CATEGORIES, subcategories
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
 from caseledger.customers.services import resolve_department
-from caseledger.journal.services import Change, append, write_transaction
-from caseledger.retention.holds import ensure_not_held
-from caseledger.retention.restriction import ensure_not_restricted
+from caseledger.holds.guards import ensure_not_held
+from caseledger.holds.restriction import ensure_not_restricted
+from caseledger.journal.services import record_change, write_transaction
 
 CREATE_FIELDS = (
     "kind",
@@ -83,6 +75,37 @@ _STATUSES = tuple(Status.values)
 
 def case_state(case: Case) -> dict[str, Any]:
     return model_state(case)
+
+
+def case_set_fields(
+    case: Case,
+    *,
+    actor: User | None,
+    fields: Mapping[str, Any],
+    action: str,
+    reason: str,
+    at: Any = None,
+) -> Case:
+    """Set some of a case's fields, bump its version, save and journal the diff: the one
+    step behind taking, reassigning, offboarding and customer merges. The caller has
+    checked permission, holds and restriction; inside its write_transaction() this joins it."""
+    with write_transaction():  # joins the caller's
+        before = case_state(case)
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.version += 1
+        case.updated_at = at or clock.now()
+        case.save(update_fields=[*fields, "version", "updated_at"])
+        record_change(
+            actor=actor,
+            action=action,
+            object_type="case",
+            object_id=case.pk,
+            after=case_state(case),
+            before=before,
+            reason=reason,
+        )
+    return case
 
 
 def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dict, Collector]:
@@ -233,6 +256,9 @@ def ensure_not_archived(case: Case) -> None:
 
 
 def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Case:
+    # Permission before validation (DESIGN): someone who may record cases nowhere learns
+    # nothing about the fields; the department's own check follows once it is resolved.
+    require(actor, Perm.CASE_MODIFY)
     clean, c = _clean(data, creating=True, actor=actor)
     department = clean.get("department")
     require(actor, Perm.CASE_MODIFY, department.pk if department else None)
@@ -252,16 +278,14 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
             **clean,
         )
         state = case_state(case)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="case.create",
-                object_type="case",
-                object_id=str(case.pk),
-                state=state,
-                changes=diff(None, state),
-                reason=reason,
-            ),
+            action=CaseAction.CREATE,
+            object_type="case",
+            object_id=str(case.pk),
+            after=state,
+            before=None,
+            reason=reason,
         )
     return case
 
@@ -307,17 +331,15 @@ def case_update(
         case.updated_at = clock.now()
         case.save()
         after = case_state(case)
-        action = "case.transition" if case.status != old_status else "case.update"
-        append(
+        action = CaseAction.TRANSITION if case.status != old_status else CaseAction.UPDATE
+        record_change(
             actor=actor,
-            change=Change(
-                action=action,
-                object_type="case",
-                object_id=str(case.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action=action,
+            object_type="case",
+            object_id=str(case.pk),
+            after=after,
+            before=before,
+            reason=reason,
         )
     return case
 
@@ -339,181 +361,3 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
         case.closed_at = clock.now()
     elif case.status == Status.REOPENED and old_status == Status.CLOSED:
         case.closed_at = None
-
-
-def case_note_add(
-    *, actor: User, case: Case, body: str, kind: str = NoteKind.NOTE, channel: str = ""
-) -> CaseNote:
-    require(actor, Perm.CASE_MODIFY, case.department_id)
-    c = Collector()
-    data = {"body": body, "kind": kind, "channel": channel}
-    body_clean = c.text(data, "body", required=True, max_length=20000)
-    c.choice(data, "kind", NoteKind.values, required=True)
-    c.choice(data, "channel", Channel.values)
-    c.raise_if_any()
-    ensure_not_restricted(case=case)
-    ensure_not_archived(case)
-    with write_transaction():
-        note = CaseNote.objects.create(
-            case=case,
-            kind=kind,
-            channel=channel or "",
-            body=body_clean or "",
-            author=actor,
-            created_at=clock.now(),
-        )
-        append(
-            actor=actor,
-            change=Change(
-                action="case.note",
-                object_type="case_note",
-                object_id=str(note.pk),
-                root=f"case:{case.pk}",
-                state=model_state(note),
-                changes=diff(None, model_state(note)),
-            ),
-        )
-    return note
-
-
-# What the customer sees of a case's notes (the status page; mail sends them): replies
-# written to them. Internal notes and what the customer sent are not shown back.
-PUBLIC_NOTE_KINDS = (NoteKind.OUTBOUND,)
-
-
-def case_reply(*, actor: User, case: Case, body: str, channel: str = Channel.WEB_FORM) -> CaseNote:
-    """A reply to the customer: a note of kind outbound ("to the customer"), which the
-    customer sees on the status page (and which mail sends as e-mail), unlike an internal
-    note. `channel` is how it reaches them. Journaled as every note is (case.note)."""
-    return case_note_add(actor=actor, case=case, body=body, kind=NoteKind.OUTBOUND, channel=channel)
-
-
-def case_attachment_add(
-    *, actor: User, case: Case, stream: BinaryIO, filename: str, content_type: str = ""
-) -> Attachment:
-    require(actor, Perm.CASE_MODIFY, case.department_id)
-    name = PurePath(filename or "").name.strip()
-    if not name:
-        raise ValidationFailed("a file name is required", field="filename", code="required")
-    if len(name) > 255:
-        raise ValidationFailed("is longer than 255 characters", field="filename", code="too_long")
-    content_type = (content_type or mimetypes.guess_type(name)[0] or "application/octet-stream")[
-        :120
-    ]
-    ensure_not_held(case=case)  # before storing: a held case takes no new files
-    ensure_not_restricted(case=case)
-    ensure_not_archived(case)
-    stored = storage.store(stream)
-    with write_transaction():
-        ensure_not_held(case=case)  # again under the lock: a hold placed meanwhile wins
-        attachment = Attachment.objects.create(
-            case=case,
-            sha256=stored.sha256,
-            size=stored.size,
-            content_type=content_type,
-            filename=name,
-            uploaded_by=actor,
-            uploaded_at=clock.now(),
-        )
-        state = model_state(attachment)
-        append(
-            actor=actor,
-            change=Change(
-                action="case.attachment",
-                object_type="attachment",
-                object_id=str(attachment.pk),
-                root=f"case:{case.pk}",
-                state=state,
-                changes=diff(None, state),
-            ),
-        )
-    return attachment
-
-
-REMOVE_REASON_MAX = 5000
-
-
-def case_attachment_remove(*, actor: User, attachment: Attachment, reason: str) -> Attachment:
-    """Take a wrongly attached file off its case. Only the attachment is marked removed
-    (who, when, why): the row and the content file are kept until the case's disposition,
-    so the history still shows it. Refused under a legal hold, naming the matter."""
-    case = attachment.case
-    require(actor, Perm.CASE_MODIFY, case.department_id)
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ValidationFailed(_("a reason is required"), field="reason", code="required")
-    if len(reason) > REMOVE_REASON_MAX:
-        raise ValidationFailed(
-            _("must be at most %(n)d characters") % {"n": REMOVE_REASON_MAX},
-            field="reason",
-            code="too_long",
-        )
-    ensure_not_restricted(case=case)
-    ensure_not_archived(case)
-    with write_transaction():
-        current = Attachment.objects.select_for_update().get(pk=attachment.pk)
-        ensure_not_held(case=case)  # under the chain lock: a hold placed meanwhile wins
-        if current.removed_at is not None:
-            raise Conflict(
-                _("%(file)s was already removed from %(case)s")
-                % {"file": current.filename, "case": case.reference},
-                field="attachment",
-                code="removed",
-            )
-        before = model_state(current)
-        current.removed_at = clock.now()
-        current.removed_by = actor
-        current.removed_reason = reason
-        current.save(update_fields=["removed_at", "removed_by", "removed_reason"])
-        state = model_state(current)
-        append(
-            actor=actor,
-            change=Change(
-                action="case.attachment_remove",
-                object_type="attachment",
-                object_id=str(current.pk),
-                root=f"case:{case.pk}",
-                state=state,
-                changes=diff(before, state),
-                reason=reason,
-            ),
-        )
-    return current
-
-
-EXPORT_LIMIT = 10_000
-
-
-def case_export(
-    *, actor: User, filters: Mapping[str, Any], sort: str = "-received", limit: int = EXPORT_LIMIT
-) -> QuerySet[Case]:
-    """The cases an export will hold, recorded in the journal as one look at their content:
-    who exported, with which filter, and exactly which cases (ids), before any row leaves."""
-    from caseledger.cases.queries import case_list
-
-    require(actor, Perm.CASE_EXPORT)
-    cases = case_list(actor=actor, filters=dict(filters), sort=sort)
-    allowed = department_ids(actor, Perm.CASE_EXPORT)
-    if allowed is not None:  # export may be narrower than view
-        cases = cases.filter(department_id__in=allowed)
-    ids = list(cases.values_list("id", flat=True)[:limit])
-    export_id = uuid.uuid4().hex
-    state = {
-        "filters": dict(filters),
-        "sort": sort,
-        "limit": limit,
-        "count": len(ids),
-        "case_ids": ids,
-    }
-    with write_transaction():
-        append(
-            actor=actor,
-            change=Change(
-                action="case.export",
-                object_type="export",
-                object_id=export_id,
-                state=state,
-                changes={},
-            ),
-        )
-    return cases.filter(pk__in=ids)

@@ -1,4 +1,5 @@
-"""What the vault holds: how many values are under each key."""
+"""What the vault holds: how many values are under each key. The values are customer
+identifiers, so this lives in customers (it was vault/queries.py, ADR 0011)."""
 
 from __future__ import annotations
 

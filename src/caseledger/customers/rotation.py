@@ -15,7 +15,9 @@ Guarantees:
   `customer_state` for every customer (slower, never wrong).
 - Old keys are never removed here. The blind-index key is not rotated (vault/keys.py).
 
-The encrypted fields today are customer identifiers (customers.models.Identifier).
+The encrypted fields today are customer identifiers (customers.models.Identifier), so
+rotation lives with them, in customers (it was vault/services.py: the vault stands below
+every app that encrypts, docs/adr/0011-floors.md).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import diff, plain
+from caseledger.customers.actions import CustomerAction
 from caseledger.vault import crypto
 from caseledger.vault.keys import KeyRing, load
 
@@ -84,7 +87,7 @@ def vault_reencrypt_batch(
             log.warning(
                 "batched key rotation: customer_state differs from the prefetched state; "
                 "this batch uses customer_state per customer (slower). Update "
-                "caseledger/vault/services.py."
+                "caseledger/customers/rotation.py."
             )
             batch.use_customer_state(after=False)
         batch.reencrypt()
@@ -190,7 +193,7 @@ class _Batch:
         reason = f"key rotation to vault key {self.ring.active_id}"
         return [
             Change(
-                action="customer.reencrypt",
+                action=CustomerAction.REENCRYPT,
                 object_type="customer",
                 object_id=str(customer_id),
                 state=self.after[customer_id],

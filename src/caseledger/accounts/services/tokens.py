@@ -1,0 +1,120 @@
+"""API tokens: create (the secret shown once, sha256 at rest), revoke, authenticate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from caseledger.accounts.access import require
+from caseledger.accounts.actions import AccountsAction
+from caseledger.accounts.models import ApiToken, User
+from caseledger.accounts.permissions import TOKEN_SCOPES, Perm
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, NotFound
+from caseledger.core.state import model_state
+from caseledger.core.validate import Collector
+from caseledger.journal.services import record_change, write_transaction
+
+TOKEN_PREFIX = "clt_"  # noqa: S105  (a public prefix, not a secret)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scopes: list[str],
+    expires_at: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Returns the token row and the token itself, which is never stored or shown again.
+    `expires_at` (optional, in the future) ends it without a revocation."""
+    if actor is not None and actor.pk != user.pk:
+        require(actor, Perm.TOKEN_MANAGE)
+    c = Collector()
+    label = c.text({"name": name}, "name", required=True, max_length=80) or ""
+    if expires_at is not None and expires_at <= clock.now():
+        c.add("expires", "must be in the future", "invalid")
+    unknown = [s for s in scopes if s not in TOKEN_SCOPES]
+    if not scopes:
+        c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")
+    elif unknown:
+        c.add(
+            "scopes",
+            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(TOKEN_SCOPES)}",
+            "invalid_choice",
+        )
+    c.raise_if_any()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with write_transaction():
+        token = ApiToken.objects.create(
+            user=user,
+            name=label,
+            prefix=secret[:12],
+            token_hash=_hash_token(secret),
+            scopes=sorted(set(scopes)),
+            created_at=clock.now(),
+            expires_at=expires_at,
+        )
+        state = model_state(token, exclude=("token_hash",))
+        record_change(
+            actor=actor,
+            action=AccountsAction.TOKEN_CREATE,
+            object_type="token",
+            object_id=str(token.pk),
+            after=state,
+            before=None,
+        )
+    return token, secret
+
+
+def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        require(actor, Perm.TOKEN_MANAGE)
+    with write_transaction():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            raise Conflict(
+                f"token {token.prefix}… was already revoked at {token.revoked_at.isoformat()}",
+                field="token",
+            )
+        before = model_state(token, exclude=("token_hash",))
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        after = model_state(token, exclude=("token_hash",))
+        record_change(
+            actor=actor,
+            action=AccountsAction.TOKEN_REVOKE,
+            object_type="token",
+            object_id=str(token.pk),
+            after=after,
+            before=before,
+            reason=reason,
+        )
+    return token
+
+
+def token_authenticate(secret: str) -> User:
+    """The user behind a bearer token, carrying the token's scopes. Raises NotFound."""
+    if not secret.startswith(TOKEN_PREFIX):
+        raise NotFound("unknown token", field="authorization")
+    token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret)).first()
+    now = clock.now()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or not token.user.is_active
+        or (token.expires_at is not None and token.expires_at <= now)
+    ):
+        raise NotFound("unknown, revoked or expired token", field="authorization")
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # Bookkeeping, not a change of the record: throttled and not journaled.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    user.token_scopes = list(token.scopes)  # type: ignore[attr-defined]
+    user.token_id = token.pk  # type: ignore[attr-defined]
+    return user

@@ -1,0 +1,326 @@
+"""Merging two customers and undoing it (parts on higher floors move their rows: cases,
+consents; ADR 0010)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.core import clock, hooks
+from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.customers.actions import CustomerAction
+from caseledger.customers.models import (
+    ContactKind,
+    ContactPoint,
+    Customer,
+    Identifier,
+)
+from caseledger.customers.services.identifiers import (
+    IDENTIFIER_RECORD,
+    clean_reason,
+    identifier_owner,
+)
+from caseledger.customers.services.records import customer_state, touch_customer
+from caseledger.journal.services import record_change, write_transaction
+from caseledger.vault import crypto
+
+# ---- merge ------------------------------------------------------------------------------------
+# Dangerous: a merge rewrites which customer owns cases, contact points, identifiers and
+# consents. Guarantees: it happens whole or not at all; both customers and every moved case
+# get a journal entry in the same transaction; the merged customer keeps its row (pointing at
+# the survivor) and its history; the `customer.merge` entry lists exactly the ids that moved,
+# and customer_unmerge moves back exactly those, from that entry. Identifier ciphertexts are
+# bound to their owner (ADR 0006), so moved ones are re-encrypted for the new owner.
+
+MERGE_ACTION = CustomerAction.MERGE
+UNMERGE_ACTION = CustomerAction.UNMERGE
+
+
+@dataclass(frozen=True)
+class Moved:
+    """Ids moved between two customers, and the merged one's items left behind because the
+    survivor already held the same value."""
+
+    cases: tuple[int, ...] = ()
+    contact_points: tuple[int, ...] = ()
+    identifiers: tuple[int, ...] = ()
+    consents: tuple[int, ...] = ()
+    duplicate_contact_points: tuple[int, ...] = ()
+    duplicate_identifiers: tuple[int, ...] = ()
+
+    def as_extra(self) -> dict[str, list[int]]:
+        return {k: list(v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Customer
+    merged: Customer
+    moved: Moved
+
+
+def _contact_key(kind: str, value: str) -> tuple[str, str]:
+    # Values are stored normalized (E.164, lower-case domain); mailbox names are compared
+    # without case too, since mail systems treat them so in practice.
+    return kind, value.lower() if kind == ContactKind.EMAIL else value
+
+
+def _lock_pair(first: Customer, second: Customer) -> tuple[Customer, Customer]:
+    """Both customers locked, lower id first (a fixed order cannot deadlock)."""
+    rows = {
+        c.pk: c
+        for c in Customer.objects.select_for_update()
+        .filter(pk__in=[first.pk, second.pk])
+        .order_by("pk")
+    }
+    from caseledger.holds.guards import ensure_not_held
+
+    for row in rows.values():
+        ensure_not_held(customer=row)
+    return rows[first.pk], rows[second.pk]
+
+
+MERGE_PARTS = "customers.merge_parts"
+PART_NAMES = ("cases", "consents")  # the Moved fields (and merge entry keys) parts fill
+
+
+class MergePart(Protocol):
+    """What moves with a customer but lives on a higher floor (cases, consents): each app
+    registers its part at start-up (cases/merge.py, privacy/merge.py; ADR 0010)."""
+
+    name: str  # one of PART_NAMES
+
+    def refuse(self, merged: Customer) -> None: ...  # raise to stop the merge
+
+    def lock(self, actor: User, customer: Customer, ids: list[int] | None) -> Any: ...
+
+    def move(
+        self, actor: User, rows: Any, to: Customer, *, undo: bool, reason: str
+    ) -> list[int]: ...
+
+
+def _parts() -> list[MergePart]:
+    """The registered parts, in their order (cases before consents); a missing one is a
+    wiring bug, never a merge that leaves records behind."""
+    parts = cast(list[MergePart], hooks.all_of(MERGE_PARTS))  # registered classes
+    missing = set(PART_NAMES) - {p.name for p in parts}
+    if missing:
+        raise hooks.HookMissing(f"no app registered the merge parts {sorted(missing)}")
+    return parts
+
+
+def _move_identifier(identifier: Identifier, to: Customer) -> None:
+    """Re-encrypt for the new owner (the old ciphertext would not decrypt there)."""
+    plaintext = crypto.decrypt(
+        identifier.ciphertext,
+        record=IDENTIFIER_RECORD,
+        field=identifier.kind,
+        owner=identifier_owner(identifier.customer_id),
+    )
+    ciphertext = crypto.encrypt(
+        plaintext, record=IDENTIFIER_RECORD, field=identifier.kind, owner=identifier_owner(to.pk)
+    )
+    Identifier.objects.filter(pk=identifier.pk).update(
+        customer=to, ciphertext=ciphertext, key_id=crypto.key_id_of(ciphertext)
+    )
+
+
+def _journal_pair(
+    actor: User, action: str, pair: dict[str, Customer], before: dict, extra: dict, reason: str
+) -> None:
+    for role, customer in pair.items():
+        touch_customer(customer)
+        after = customer_state(customer)
+        record_change(
+            actor=actor,
+            action=action,
+            object_type="customer",
+            object_id=str(customer.pk),
+            after=after,
+            before=before[role],
+            reason=reason,
+            extra={**extra, "role": role},
+        )
+
+
+def customer_merge(
+    *, actor: User, survivor: Customer, merged: Customer, reason: str
+) -> MergeResult:
+    """Move `merged`'s cases, contact points, identifiers and consents to `survivor` and mark
+    `merged` as merged into it. Contact points and identifiers the survivor already holds stay
+    with `merged` and are listed as duplicates."""
+    parts = _parts()
+    require(actor, Perm.CUSTOMER_MODIFY, survivor.department_id)
+    require(actor, Perm.CUSTOMER_MODIFY, merged.department_id)
+    reason = clean_reason(reason, required=True)
+    if survivor.pk == merged.pk:
+        raise ValidationFailed(
+            _("a customer cannot be merged into itself"), field="survivor", code="same"
+        )
+    with write_transaction():
+        survivor, merged = _lock_pair(survivor, merged)
+        for customer, field in ((merged, "merged"), (survivor, "survivor")):
+            if customer.merged_into_id is not None:
+                raise Conflict(
+                    f"customer {customer.pk} is already merged into customer "
+                    f"{customer.merged_into_id}",
+                    field=field,
+                    code="merged",
+                )
+            if customer.restricted_at is not None:
+                raise Conflict(
+                    f"customer {customer.pk} is restricted (PIPL Art 47): "
+                    f"{customer.restricted_reason}",
+                    field=field,
+                    code="restricted",
+                )
+        for part in parts:
+            part.refuse(merged)
+        before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
+        locked = {part.name: part.lock(actor, merged, None) for part in parts}
+        held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
+        points: list[int] = []
+        duplicate_points: list[int] = []
+        for point in ContactPoint.objects.filter(customer=merged).order_by("pk"):
+            key = _contact_key(point.kind, point.value)
+            (duplicate_points if key in held else points).append(point.pk)
+            held.add(key)  # two equal points on `merged`: only the first moves
+        ContactPoint.objects.filter(pk__in=points).update(customer=survivor)
+        indexed = set(survivor.identifiers.values_list("kind", "blind_index"))
+        identifiers: list[int] = []
+        duplicate_identifiers: list[int] = []
+        for identifier in Identifier.objects.filter(customer=merged).order_by("pk"):
+            if (identifier.kind, identifier.blind_index) in indexed:
+                duplicate_identifiers.append(identifier.pk)
+            else:
+                _move_identifier(identifier, survivor)
+                identifiers.append(identifier.pk)
+        by_part = {
+            part.name: part.move(actor, locked[part.name], survivor, undo=False, reason=reason)
+            for part in parts
+        }
+        moved = Moved(
+            cases=tuple(by_part["cases"]),
+            contact_points=tuple(points),
+            identifiers=tuple(identifiers),
+            consents=tuple(by_part["consents"]),
+            duplicate_contact_points=tuple(duplicate_points),
+            duplicate_identifiers=tuple(duplicate_identifiers),
+        )
+        merged.merged_into = survivor
+        merged.merged_at = clock.now()
+        merged.save(update_fields=["merged_into", "merged_at"])
+        extra = {"survivor": survivor.pk, "merged": merged.pk, **moved.as_extra()}
+        pair = {"survivor": survivor, "merged": merged}
+        _journal_pair(actor, MERGE_ACTION, pair, before, extra, reason)
+    return MergeResult(survivor=survivor, merged=merged, moved=moved)
+
+
+def _merge_record(merged: Customer) -> dict[str, Any]:
+    """What the last merge of `merged` moved, as its journal entry recorded it."""
+    import json
+
+    from caseledger.journal.models import Entry
+
+    entry = (
+        Entry.objects.filter(object_type="customer", object_id=str(merged.pk), action=MERGE_ACTION)
+        .select_related("payload")
+        .order_by("-seq")
+        .first()
+    )
+    body = getattr(entry, "payload", None) if entry is not None else None
+    if body is None or body.body is None:
+        raise Conflict(
+            f"the journal entry of customer {merged.pk}'s merge is missing or redacted; "
+            "it cannot be undone automatically",
+            field="merged",
+            code="no_merge_record",
+        )
+    extra = json.loads(body.body).get("extra") or {}
+    if extra.get("survivor") != merged.merged_into_id:
+        raise Conflict(
+            f"the last merge entry of customer {merged.pk} names another survivor",
+            field="merged",
+            code="no_merge_record",
+        )
+    return extra
+
+
+def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResult:
+    """Undo customer_merge from its journal entry: move back exactly the ids it moved that are
+    still on the survivor, and clear the merge mark. Ids gone from the survivor since (a
+    contact point removed, a case moved) are listed as `missing` in the entry."""
+    parts = _parts()
+    merged = Customer.objects.get(pk=merged.pk)  # the caller's copy may predate the merge
+    if merged.merged_into_id is None:
+        raise Conflict(
+            f"customer {merged.pk} is not merged into another", field="merged", code="not_merged"
+        )
+    survivor = Customer.objects.get(pk=merged.merged_into_id)
+    require(actor, Perm.CUSTOMER_MODIFY, survivor.department_id)
+    require(actor, Perm.CUSTOMER_MODIFY, merged.department_id)
+    reason = clean_reason(reason, required=True)
+    with write_transaction():
+        survivor, merged = _lock_pair(survivor, merged)
+        if merged.merged_into_id != survivor.pk:
+            raise Conflict(
+                f"customer {merged.pk} changed while you were undoing its merge; reload",
+                field="merged",
+                code="changed",
+            )
+        if survivor.merged_into_id is not None:
+            raise Conflict(
+                f"customer {survivor.pk} was itself merged into customer "
+                f"{survivor.merged_into_id}; undo that merge first",
+                field="survivor",
+                code="merged",
+            )
+        record = _merge_record(merged)
+        before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
+        locked = {
+            part.name: part.lock(actor, survivor, record.get(part.name, [])) for part in parts
+        }
+        points = list(
+            ContactPoint.objects.filter(
+                customer=survivor, pk__in=record.get("contact_points", [])
+            ).values_list("pk", flat=True)
+        )
+        ContactPoint.objects.filter(pk__in=points).update(customer=merged)
+        identifiers = []
+        for identifier in Identifier.objects.filter(
+            customer=survivor, pk__in=record.get("identifiers", [])
+        ).order_by("pk"):
+            _move_identifier(identifier, merged)
+            identifiers.append(identifier.pk)
+        by_part = {
+            part.name: part.move(actor, locked[part.name], merged, undo=True, reason=reason)
+            for part in parts
+        }
+        moved = Moved(
+            cases=tuple(by_part["cases"]),
+            contact_points=tuple(points),
+            identifiers=tuple(identifiers),
+            consents=tuple(by_part["consents"]),
+        )
+        back = moved.as_extra()
+        missing = {
+            k: sorted(set(record.get(k, [])) - set(back[k]))
+            for k in ("cases", "contact_points", "identifiers", "consents")
+        }
+        merged.merged_into = None
+        merged.merged_at = None
+        merged.save(update_fields=["merged_into", "merged_at"])
+        extra = {
+            "survivor": survivor.pk,
+            "merged": merged.pk,
+            **{k: v for k, v in back.items() if not k.startswith("duplicate_")},
+            "missing": {k: v for k, v in missing.items() if v},
+        }
+        pair = {"survivor": survivor, "merged": merged}
+        _journal_pair(actor, UNMERGE_ACTION, pair, before, extra, reason)
+    return MergeResult(survivor=survivor, merged=merged, moved=moved)

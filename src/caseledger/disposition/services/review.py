@@ -1,0 +1,310 @@
+"""Review of due records: propose a batch, approve or reject it (a different person),
+extend a record's retention instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from caseledger.accounts.access import can, require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.cases.models import Case
+from caseledger.core import clock
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.state import model_state, plain
+from caseledger.customers.models import Customer
+from caseledger.disposition.actions import DispositionAction
+from caseledger.disposition.models import (
+    BatchAction,
+    BatchStatus,
+    DispositionBatch,
+    DispositionExtension,
+    DispositionItem,
+    ItemStatus,
+)
+from caseledger.disposition.services.common import (
+    batch_state,
+    held_ids,
+    hold_names,
+    holds_of,
+    in_open_batch,
+    journal_batch,
+    local_today,
+    lock_batch,
+    parse_ids,
+    require_reviewer,
+)
+from caseledger.journal.services import (
+    record_change,
+    write_transaction,
+)
+from caseledger.retention.deadlines import dated_state
+from caseledger.retention.errors import Held
+from caseledger.retention.models import (
+    Action,
+    LifecycleState,
+    RecordRetention,
+    RetentionSchedule,
+)
+
+
+def disposition_propose(
+    *,
+    actor: User,
+    schedule: RetentionSchedule,
+    records: Iterable[Any] | None = None,
+    action: str = "",
+    reason: str = "",
+) -> DispositionBatch:
+    """Put due records of one schedule up for disposal: the ones named, or every due and
+    unheld one. A schedule whose action is "review" needs the action chosen here."""
+    require(actor, Perm.DISPOSITION_PROPOSE)
+    if schedule.action == Action.REVIEW:
+        if action not in BatchAction.values:
+            raise ValidationFailed(
+                f"schedule {schedule.code} says review: choose destroy or anonymize",
+                field="action",
+                code="required",
+            )
+    elif action and action != schedule.action:
+        raise ValidationFailed(
+            f"schedule {schedule.code} says {schedule.action}, not {action}",
+            field="action",
+            code="invalid_choice",
+        )
+    chosen_action = action or schedule.action
+    record_type = schedule.record_kind
+    if record_type not in ("case", "customer"):
+        raise ValidationFailed(
+            f"records of kind {record_type} are disposed of with their case",
+            field="schedule",
+            code="invalid",
+        )
+    with write_transaction():
+        due = RecordRetention.objects.filter(
+            record_type=record_type, schedule__code=schedule.code, state=LifecycleState.DUE
+        )
+        if records is not None:
+            wanted = parse_ids(records, record_type)
+            if not wanted:
+                raise ValidationFailed("name at least one record", field="records", code="required")
+            # Holds first: the daily recompute marks a held record `held`, not `due`, so
+            # asking due-ness first would refuse it as "not due" and hide the matter.
+            held = sorted(held_ids(record_type, wanted))
+            if held:
+                raise Held(
+                    f"{record_type} {held[0]} is under legal hold: "
+                    f"{hold_names(holds_of(record_type, held[0]))}. It cannot be disposed of "
+                    "until the hold is released.",
+                    field="records",
+                )
+            due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
+            not_due = [i for i in wanted if i not in due_ids]
+            if not_due:
+                raise ValidationFailed(
+                    f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
+                    field="records",
+                    code="not_due",
+                )
+            busy = sorted(in_open_batch(record_type, wanted))
+            if busy:
+                raise Conflict(
+                    f"already in an open disposition batch: {', '.join(map(str, busy))}",
+                    field="records",
+                )
+            ids = wanted
+            left_out: dict[str, int] = {}
+        else:
+            all_due = sorted(due.values_list("record_id", flat=True))
+            held_set = held_ids(record_type, all_due)
+            busy_set = in_open_batch(record_type, all_due)
+            ids = [i for i in all_due if i not in held_set and i not in busy_set]
+            left_out = {"held": len(held_set), "in_open_batch": len(busy_set - held_set)}
+        if not ids:
+            raise ValidationFailed(
+                f"no due, unheld records under schedule {schedule.code}",
+                field="records",
+                code="empty",
+            )
+        now = clock.now()
+        batch = DispositionBatch.objects.create(
+            key=secrets.token_hex(6),
+            schedule=schedule,
+            record_type=record_type,
+            action=chosen_action,
+            reason=(reason or "").strip(),
+            proposed_by=actor,
+            proposed_at=now,
+        )
+        model: Any = Case if record_type == "case" else Customer
+        rows = model.objects.filter(pk__in=ids).order_by("pk")
+        DispositionItem.objects.bulk_create(
+            [
+                DispositionItem(
+                    batch=batch,
+                    record_type=record_type,
+                    record_id=row.pk,
+                    label=row.reference if record_type == "case" else f"customer {row.pk}",
+                    department_id=row.department_id,
+                    record_created_at=row.created_at,
+                )
+                for row in rows
+            ]
+        )
+        RecordRetention.objects.filter(record_type=record_type, record_id__in=ids).update(
+            state=LifecycleState.IN_REVIEW
+        )
+        journal_batch(
+            actor,
+            batch,
+            DispositionAction.PROPOSE,
+            reason=batch.reason,
+            extra={"records": len(ids), "left_out": left_out} if left_out else None,
+        )
+    return batch
+
+
+def disposition_approve(
+    *, actor: User, batch: DispositionBatch, reason: str = ""
+) -> DispositionBatch:
+    with write_transaction():
+        batch = lock_batch(batch)
+        require_reviewer(actor, batch)
+        if batch.status != BatchStatus.PROPOSED:
+            raise Conflict(f"batch {batch.pk} is {batch.status}, not proposed", field="status")
+        if not batch.items.filter(status=ItemStatus.PENDING).exists():
+            raise Conflict(f"batch {batch.pk} has no records left to dispose of", field="items")
+        before = batch_state(batch)
+        batch.status = BatchStatus.APPROVED
+        batch.approved_by = actor
+        batch.approved_at = clock.now()
+        batch.decision_reason = (reason or "").strip()
+        batch.save(update_fields=["status", "approved_by", "approved_at", "decision_reason"])
+        journal_batch(actor, batch, DispositionAction.APPROVE, before, batch.decision_reason)
+    return batch
+
+
+def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> DispositionBatch:
+    if not (reason or "").strip():
+        raise ValidationFailed("a reason is required to reject", field="reason", code="required")
+    with write_transaction():
+        batch = lock_batch(batch)
+        require_reviewer(actor, batch)
+        if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
+            raise Conflict(
+                f"batch {batch.pk} is {batch.status}; it cannot be rejected", field="status"
+            )
+        before = batch_state(batch)
+        batch.status = BatchStatus.REJECTED
+        batch.rejected_by = actor
+        batch.rejected_at = clock.now()
+        batch.decision_reason = reason.strip()
+        batch.save(update_fields=["status", "rejected_by", "rejected_at", "decision_reason"])
+        pending = list(
+            batch.items.filter(status=ItemStatus.PENDING).values_list("record_id", flat=True)
+        )
+        RecordRetention.objects.filter(
+            record_type=batch.record_type, record_id__in=pending, state=LifecycleState.IN_REVIEW
+        ).update(state=LifecycleState.DUE)
+        journal_batch(actor, batch, DispositionAction.REJECT, before, batch.decision_reason)
+    return batch
+
+
+def disposition_extend(
+    *,
+    actor: User,
+    record_type: str,
+    record_id: int,
+    due_on: dt.date | str,
+    reason: str,
+    batch: DispositionBatch | None = None,
+) -> DispositionExtension:
+    """Keep a due record longer, to a new due date, with a reason. The recompute honours
+    the latest extension (overrides.py); within a batch, the record leaves it."""
+    if record_type not in ("case", "customer"):
+        raise ValidationFailed("record type must be case or customer", field="record_type")
+    if isinstance(due_on, str):
+        try:
+            due_on = dt.date.fromisoformat(due_on)
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"{due_on!r} is not a date (YYYY-MM-DD)", field="due_on", code="invalid"
+            ) from exc
+    if not (reason or "").strip():
+        raise ValidationFailed("a reason is required to extend", field="reason", code="required")
+    if due_on <= local_today():
+        raise ValidationFailed("the new due date must be after today", field="due_on")
+    model = Case if record_type == "case" else Customer
+    record = model.objects.filter(pk=record_id).first()
+    if record is None:
+        raise ValidationFailed(
+            f"no such {record_type}: {record_id}", field="record_id", code="not_found"
+        )
+    if not (
+        can(actor, Perm.DISPOSITION_PROPOSE)
+        or can(actor, Perm.DISPOSITION_APPROVE, record.department_id)
+    ):
+        raise PermissionDenied(
+            f"{actor.get_username()} lacks permission {Perm.DISPOSITION_APPROVE.value}"
+            f" in department {record.department_id}"
+        )
+    with write_transaction():
+        retention = (
+            RecordRetention.objects.select_for_update()
+            .filter(record_type=record_type, record_id=record_id)
+            .first()
+        )
+        if retention is None or retention.due_on is None:
+            raise Conflict(f"{record_type} {record_id} has no due date to extend", field="due_on")
+        if due_on <= retention.due_on:
+            raise ValidationFailed(
+                f"the new due date must be after the current one ({retention.due_on})",
+                field="due_on",
+            )
+        if batch is not None:
+            batch = lock_batch(batch)
+            if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
+                raise Conflict(f"batch {batch.pk} is {batch.status}", field="batch")
+            updated = batch.items.filter(
+                record_type=record_type, record_id=record_id, status=ItemStatus.PENDING
+            ).update(status=ItemStatus.EXTENDED, note=f"extended to {due_on}: {reason.strip()}")
+            if not updated:
+                raise ValidationFailed(
+                    f"{record_type} {record_id} is not a pending record of batch {batch.pk}",
+                    field="record_id",
+                )
+        else:
+            busy = in_open_batch(record_type, [record_id])
+            if busy:
+                raise Conflict(
+                    f"{record_type} {record_id} is in an open batch; extend it there",
+                    field="batch",
+                )
+        extension = DispositionExtension.objects.create(
+            record_type=record_type,
+            record_id=record_id,
+            due_on=due_on,
+            reason=reason.strip(),
+            batch=batch,
+            extended_by=actor,
+            extended_at=clock.now(),
+        )
+        before = {"due_on": plain(retention.due_on), "state": retention.state}
+        retention.due_on = due_on
+        if retention.state not in (LifecycleState.HELD, LifecycleState.UNSCHEDULED):
+            retention.state = dated_state(due_on, local_today())
+        retention.save(update_fields=["due_on", "state"])
+        after = {"due_on": plain(due_on), "state": retention.state}
+        record_change(
+            actor=actor,
+            action=DispositionAction.EXTEND,
+            object_type=record_type,
+            object_id=str(record_id),
+            after=model_state(extension),
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+            reason=extension.reason,
+        )
+    return extension
