@@ -112,11 +112,21 @@ def render_html(data: dict[str, Any], report: Any) -> str:
 CSS_FILE = Path(__file__).parent / "static" / "insights" / "review.css"
 
 
+LINK = '<link rel="stylesheet" href="/static/insights/review.css">'
+
+
 def render_pdf(html: str) -> bytes:
+    """The PDF of the stored HTML: the same stylesheet, read from the file (the HTML's link
+    is for browsers); WeasyPrint's page-by-page progress is not worth a log line."""
+    import logging
+
     from weasyprint import CSS as Style
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(stylesheets=[Style(filename=str(CSS_FILE))])
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    document = HTML(string=html.replace(LINK, ""))
+    return document.write_pdf(stylesheets=[Style(filename=str(CSS_FILE))])
 
 
 def reports_dir() -> Path:
