@@ -307,7 +307,7 @@ def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
     return [
         {
             "key": r["assignee_id"],
-            "label": names.get(r["assignee_id"], _("Unassigned")),
+            "label": names.get(r["assignee_id"] or 0, _("Unassigned")),
             "n": r["n"],
             "drill": {**base, "assignee": r["assignee_id"]} if r["assignee_id"] else base,
         }
