@@ -54,8 +54,8 @@ def main() -> None:
     if args.quick:
         args.cases, args.runs, args.added = 2000, 5, 500
     with common.data_dir("insights", keep=args.keep, reuse=args.reuse):
+        common.caseledger("migrate", "-v0")
         if not args.reuse:
-            common.caseledger("migrate", "-v0")
             common.caseledger("demo", "--cases", str(args.cases), "--no-progress")
         common.django_setup()
         from django.db import connection

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.models import Department, User
@@ -239,17 +239,17 @@ def repeats(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
 
 def backlog(scope: Scope, filters: Filters, today: dt.date) -> dict[str, Any]:
     """Open cases now (whatever the period), by age in days, status and department."""
+    # From the facts, not the day cube: the few open cases, found by their index.
     rows = (
-        cube(scope, filters, "d", period=False)
-        .filter(status__in=OPEN)
-        .values("period", "status", "department_id")
-        .annotate(n=Sum("n"))
+        _open_facts(scope, filters)
+        .values("received_day", "status", "department_id")
+        .annotate(n=Count("case_id"))
     )
     ages = [0] * len(AGES)
     by_status: dict[str, int] = {}
     by_department: dict[int, int] = {}
     for row in rows:
-        age = (today - row["period"]).days
+        age = (today - row["received_day"]).days
         slot = next(i for i, (limit, _l) in enumerate(AGES) if limit is None or age <= limit)
         ages[slot] += row["n"]
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
@@ -287,8 +287,7 @@ def _age_drill(today: dt.date, slot: int) -> dict[str, str]:
     return out
 
 
-def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
-    """Open cases per person now (unassigned as one line), from the per-case facts."""
+def _open_facts(scope: Scope, filters: Filters) -> QuerySet[CaseFact]:
     qs = CaseFact.objects.filter(scope.q(), status__in=OPEN)
     if filters.department:
         qs = qs.filter(department_id=filters.department)
@@ -296,8 +295,12 @@ def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
         qs = qs.filter(category=filters.category)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    from django.db.models import Count
+    return qs
 
+
+def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    """Open cases per person now (unassigned as one line), from the per-case facts."""
+    qs = _open_facts(scope, filters)
     rows = list(qs.values("assignee_id").annotate(n=Count("case_id")).order_by("-n")[:25])
     names = {
         u.pk: u.get_full_name() or u.username
