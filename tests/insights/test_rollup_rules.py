@@ -76,3 +76,12 @@ def test_a_rebuild_gives_the_same_counts(people, customer, case):
     rollup.rebuild()
     after = sorted(Rollup.objects.values_list("cube", "period", "product", "status", "n"))
     assert before == after and total("p", product="PLAN-007") == 1
+
+
+def test_the_worker_rebuilds_in_bulk_when_far_behind(people, customer, case, monkeypatch):
+    from caseledger.insights import tasks
+
+    monkeypatch.setattr(tasks, "REBUILD_OVER", 1)
+    result = tasks.follow()
+    assert result["cases"] == 1 and "from_seq" in result  # the bulk path
+    assert total() == 1
