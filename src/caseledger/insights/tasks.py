@@ -10,7 +10,6 @@ from huey.contrib.djhuey import db_periodic_task
 
 from caseledger.core.tasks import job
 
-
 # Beyond this many journal entries behind (a demo or an import just loaded), counting
 # everything again in bulk is much faster than following entry by entry.
 REBUILD_OVER = 50_000

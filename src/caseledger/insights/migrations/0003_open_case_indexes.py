@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0002_review_reports'),
+        ("insights", "0002_review_reports"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='rollup',
-            name='insights_rollup_status',
+            model_name="rollup",
+            name="insights_rollup_status",
         ),
         migrations.AddIndex(
-            model_name='casefact',
-            index=models.Index(fields=['status', 'department_id'], name='insights_fact_open'),
+            model_name="casefact",
+            index=models.Index(fields=["status", "department_id"], name="insights_fact_open"),
         ),
         migrations.AddIndex(
-            model_name='rollup',
-            index=models.Index(fields=['status', 'cube', 'period'], name='insights_rollup_open'),
+            model_name="rollup",
+            index=models.Index(fields=["status", "cube", "period"], name="insights_rollup_open"),
         ),
     ]
