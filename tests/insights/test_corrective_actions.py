@@ -108,3 +108,12 @@ def test_the_web_opens_one_from_a_root_cause_and_names_bad_input(people, case, l
     capa = CorrectiveAction.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/insights/actions/{capa.pk}/"
     assert login(people.agent).get(f"/insights/actions/{capa.pk}/").status_code == 403
+
+
+@pytest.mark.clock(NOW)
+def test_a_case_page_offers_its_supervisor_a_corrective_action_for_it(people, case, login):  # noqa: F811
+    page = login(people.supervisor).get(f"/cases/{case.pk}/").content.decode()
+    assert f"/insights/actions/?case_ids={case.pk}&amp;department=sales" in page
+    assert 'id="open-capa"' not in login(people.agent).get(f"/cases/{case.pk}/").content.decode()
+    form = login(people.supervisor).get(f"/insights/actions/?case_ids={case.pk}&department=sales")
+    assert f'name="case_ids" value="{case.pk}"' in form.content.decode()

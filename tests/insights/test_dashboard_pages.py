@@ -91,3 +91,15 @@ def test_the_page_catches_up_a_small_lag_itself(people, customer, login):  # noq
     assert rollup.lag()["entries"] > 0
     login(people.supervisor).get("/insights/")
     assert rollup.lag()["entries"] == 0
+
+
+@pytest.mark.clock(NOW)
+def test_a_severity_figure_links_to_exactly_its_cases(world, login):  # noqa: F811
+    with clock.frozen(NOW):
+        customer = make_customer(world.agent, world.sales)
+        make_case(world.agent, customer, severity="critical")
+    client = login(world.supervisor)
+    html = client.get("/insights/?from=2026-11&to=2026-11").content.decode()
+    link = re.search(r'href="(/cases/\?[^"]*severity=critical[^"]*)"', html).group(1)
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert len(set(re.findall(r"CL-\d{4}-\d+", listed))) == 1

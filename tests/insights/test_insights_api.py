@@ -33,6 +33,8 @@ def test_the_api_gives_the_dashboard_scoped_to_the_supervisor(people, cases, api
     categories = {i["key"]: i["n"] for i in body["breakdown"]["category"]}
     assert categories == {"billing": 1, "delivery": 1}
     assert body["products"][0]["drill"]["q"] == "X1"
+    assert body["backlog"]["open"] == 2 and body["backlog"]["ages"][0]["n"] == 2
+    assert [i["n"] for i in body["backlog"]["ages"][1:]] == [0, 0, 0, 0]
     everything = api_as(people.auditor, SCOPES).get("/insights/dashboard", {"from": "2026-11"})
     assert everything.json()["summary"]["now"]["cases"] == 3
 

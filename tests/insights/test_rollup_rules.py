@@ -76,3 +76,33 @@ def test_a_rebuild_gives_the_same_counts(people, customer, case):
     rollup.rebuild()
     after = sorted(Rollup.objects.values_list("cube", "period", "product", "status", "n"))
     assert before == after and total("p", product="PLAN-007") == 1
+
+
+def test_the_worker_rebuilds_in_bulk_when_far_behind(people, customer, case, monkeypatch):
+    from caseledger.insights import tasks
+
+    monkeypatch.setattr(tasks, "REBUILD_OVER", 1)
+    result = tasks.follow()
+    assert result["cases"] == 1 and "from_seq" in result  # the bulk path
+    assert total() == 1
+
+
+def test_an_earlier_dated_case_makes_the_later_one_a_repeat_and_its_erasure_undoes_it(
+    people, customer
+):
+    import datetime as dt
+
+    from caseledger.core import clock
+
+    later = make_case(people.agent, customer)
+    rollup.catch_up()
+    assert not CaseFact.objects.get(case_id=later.pk).repeat_customer
+    received = (clock.now() - dt.timedelta(days=5)).isoformat()
+    earlier = make_case(people.agent, customer, received_at=received)
+    rollup.catch_up()
+    flags = dict(CaseFact.objects.values_list("case_id", "repeat_customer"))
+    assert flags == {later.pk: True, earlier.pk: False}
+    with write_transaction():
+        records.destroy(earlier, "T-2")
+    assert not CaseFact.objects.get(case_id=later.pk).repeat_customer
+    assert Rollup.objects.filter(cube="m").aggregate(r=Sum("repeat_customer"))["r"] == 0

@@ -149,7 +149,7 @@ def current(
     before: dict[int, Fact],
     moves: dict[int, dt.datetime] | None = None,
 ) -> dict[int, Fact]:
-    """The facts of the cases as they are now (repeat flags as before; see repeats());
+    """The facts of the cases as they are now (repeat flags as before; see repeats_many());
     a case that no longer exists is absent."""
     ids = sorted(set(case_ids))
     moves = moves or {}
@@ -227,34 +227,81 @@ def window() -> dt.timedelta:
     return dt.timedelta(days=settings.INSIGHTS_REPEAT_DAYS)
 
 
-def earlier_q(fact: Fact) -> Q:
-    """Cases received before this one (ties broken by id) within the repeat window."""
-    r = fact.received_at
-    return Q(received_at__gte=r - window()) & (
-        Q(received_at__lt=r) | Q(received_at=r, case_id__lt=fact.case_id)
+CHUNK = 500
+
+
+def _nearby(facts: list[Fact], before: dt.timedelta, after: dt.timedelta) -> list[tuple]:
+    """Stored facts sharing a customer or a product and category with any of `facts`,
+    received between the earliest minus `before` and the latest plus `after`: one query."""
+    customers = {f.customer_id for f in facts}
+    products = {f.product for f in facts if f.product}
+    who = Q(customer_id__in=customers)
+    if products:
+        who |= Q(product__in=products)
+    span = Q(received_at__gte=facts[0].received_at - before) & Q(
+        received_at__lte=facts[-1].received_at + after
+    )
+    return list(
+        CaseFact.objects.filter(span & who).values_list(
+            "case_id", "customer_id", "product", "category", "received_at"
+        )
     )
 
 
-def later_ids(fact: Fact) -> set[int]:
-    """Cases whose repeat flags this case's presence decides."""
-    r = fact.received_at
-    later = Q(received_at__lte=r + window()) & (
-        Q(received_at__gt=r) | Q(received_at=r, case_id__gt=fact.case_id)
-    )
-    who = Q(customer_id=fact.customer_id)
-    if fact.product:
-        who |= Q(product=fact.product, category=fact.category)
-    return set(CaseFact.objects.filter(later & who).values_list("case_id", flat=True))
+def _chunks(facts: Iterable[Fact]) -> list[list[Fact]]:
+    ordered = sorted(facts, key=lambda f: (f.received_at, f.case_id))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
-def repeats(fact: Fact) -> Fact:
-    """The fact with its repeat flags read from the stored facts of other cases."""
-    others = CaseFact.objects.exclude(case_id=fact.case_id).filter(earlier_q(fact))
-    by_customer = others.filter(customer_id=fact.customer_id).exists()
-    by_product = bool(fact.product) and (
-        others.filter(product=fact.product, category=fact.category).exists()
-    )
-    return replace(fact, repeat_customer=by_customer, repeat_product=by_product)
+def _groups(rows: list[tuple]) -> tuple[dict, dict]:
+    by_customer: dict[int, list[tuple]] = {}
+    by_pair: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        by_customer.setdefault(row[1], []).append(row)
+        if row[2]:
+            by_pair.setdefault((row[2], row[3]), []).append(row)
+    return by_customer, by_pair
+
+
+def repeats_many(facts: Iterable[Fact]) -> dict[int, Fact]:
+    """The facts with their repeat flags read from the stored facts of other cases: a
+    query per few hundred facts."""
+    span = window()
+    out: dict[int, Fact] = {}
+    for chunk in _chunks(facts):
+        by_customer, by_pair = _groups(_nearby(chunk, span, dt.timedelta(0)))
+
+        def earlier(rows: list[tuple], f: Fact) -> bool:
+            key = (f.received_at, f.case_id)
+            return any(
+                r[0] != f.case_id and f.received_at - span <= r[4] and (r[4], r[0]) < key
+                for r in rows
+            )
+
+        for f in chunk:
+            pair = by_pair.get((f.product, f.category), []) if f.product else []
+            out[f.case_id] = replace(
+                f,
+                repeat_customer=earlier(by_customer.get(f.customer_id, []), f),
+                repeat_product=bool(f.product) and earlier(pair, f),
+            )
+    return out
+
+
+def later_ids_many(facts: Iterable[Fact]) -> set[int]:
+    """The cases whose repeat flags these cases' presence decides (received after one of
+    them, within the window, same customer or same product and category)."""
+    span = window()
+    found: set[int] = set()
+    for chunk in _chunks(facts):
+        by_customer, by_pair = _groups(_nearby(chunk, dt.timedelta(0), span))
+        for f in chunk:
+            rows = by_customer.get(f.customer_id, [])
+            if f.product:
+                rows = rows + by_pair.get((f.product, f.category), [])
+            key = (f.received_at, f.case_id)
+            found |= {r[0] for r in rows if (r[4], r[0]) > key and r[4] <= f.received_at + span}
+    return found
 
 
 def contribution(fact: Fact) -> dict[str, Any]:

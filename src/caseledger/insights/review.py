@@ -60,7 +60,7 @@ def worst_breaches(scope: Scope, filters: Filters, limit: int = 10) -> list[dict
     if not scope.restricted:
         qs = qs.filter(case__restricted_at__isnull=True, case__customer__restricted_at__isnull=True)
     now = clock.now()
-    out = []
+    out: list[dict[str, Any]] = []
     for c in qs.order_by("due_at")[:200]:
         late = ((c.stopped_at or now) - c.due_at).total_seconds() / 3600 if c.due_at else 0
         out.append(
@@ -71,7 +71,7 @@ def worst_breaches(scope: Scope, filters: Filters, limit: int = 10) -> list[dict
                 "hours_late": round(late, 1),
             }
         )
-    return sorted(out, key=lambda r: -r["hours_late"])[:limit]
+    return sorted(out, key=lambda r: -float(r["hours_late"]))[:limit]
 
 
 def figures(scope: Scope, kind: str, first: dt.date, last: dt.date, department) -> dict[str, Any]:
@@ -94,7 +94,9 @@ def figures(scope: Scope, kind: str, first: dt.date, last: dt.date, department) 
         "root_causes": queries.root_causes(scope, filters),
         "sla": sla(scope, filters),
         "breaches": worst_breaches(scope, filters),
-        "capa": actions.opened_closed(scope.departments and set(scope.departments), start, end),
+        "capa": actions.opened_closed(
+            None if scope.departments is None else set(scope.departments), start, end
+        ),
     }
 
 
@@ -112,11 +114,21 @@ def render_html(data: dict[str, Any], report: Any) -> str:
 CSS_FILE = Path(__file__).parent / "static" / "insights" / "review.css"
 
 
+LINK = '<link rel="stylesheet" href="/static/insights/review.css">'
+
+
 def render_pdf(html: str) -> bytes:
+    """The PDF of the stored HTML: the same stylesheet, read from the file (the HTML's link
+    is for browsers); WeasyPrint's page-by-page progress is not worth a log line."""
+    import logging
+
     from weasyprint import CSS as Style
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(stylesheets=[Style(filename=str(CSS_FILE))])
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    document = HTML(string=html.replace(LINK, ""))
+    return document.write_pdf(stylesheets=[Style(filename=str(CSS_FILE))])
 
 
 def reports_dir() -> Path:

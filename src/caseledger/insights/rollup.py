@@ -113,19 +113,18 @@ def refresh(case_ids: Iterable[int], moves: dict | None = None) -> int:
     before = F.stored(ids)
     now = F.current(ids, before, moves)
     moved = {pk for pk in ids if _place(before.get(pk)) != _place(now.get(pk))}
-    neighbours: set[int] = set()
-    for pk in moved:
-        for fact in (before.get(pk), now.get(pk)):
-            if fact is not None:
-                neighbours |= F.later_ids(fact)
+    placed = [f for pk in moved for f in (before.get(pk), now.get(pk)) if f is not None]
+    neighbours = F.later_ids_many(placed)
     before |= F.stored(neighbours - ids)
     # The new facts are stored first, so the repeat look-ups below see the new world.
     F.save(now, removed=[pk for pk in ids if pk not in now])
     after = dict(now)
-    for pk in moved | neighbours:
-        fact = now.get(pk) or (before.get(pk) if pk not in ids else None)
-        if fact is not None:
-            after[pk] = F.repeats(fact)
+    again = [
+        fact
+        for pk in moved | neighbours
+        if (fact := now.get(pk) or (before.get(pk) if pk not in ids else None)) is not None
+    ]
+    after |= F.repeats_many(again)
     F.save({pk: after[pk] for pk in moved | neighbours if pk in after}, removed=[])
     apply(deltas(before.values(), after.values()))
     return len(ids)

@@ -119,6 +119,7 @@ def capa_open(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Corr
         require(actor, Perm.CAPA_MANAGE, department.pk)
     clean = _clean(actor, data, FIELDS, department and department.pk, c)
     c.raise_if_any()
+    assert department is not None  # a missing one was raised above
     with write_transaction():
         capa = CorrectiveAction.objects.create(
             department=department, opened_by=actor, opened_at=clock.now(), **clean

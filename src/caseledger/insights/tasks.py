@@ -10,11 +10,17 @@ from huey.contrib.djhuey import db_periodic_task
 
 from caseledger.core.tasks import job
 
+# Beyond this many journal entries behind (a demo or an import just loaded), counting
+# everything again in bulk is much faster than following entry by entry.
+REBUILD_OVER = 50_000
+
 
 @job("insights.follow")
 def follow() -> dict[str, Any]:
     from caseledger.insights import rollup
 
+    if rollup.lag()["entries"] > REBUILD_OVER:
+        return rollup.rebuild()
     return rollup.catch_up()
 
 

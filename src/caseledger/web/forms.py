@@ -243,6 +243,10 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_choices(category_choices())
     )
+    # The insights dashboard drills down by severity too (issue 15).
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=_choices(Severity.choices)
+    )
     department: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label="—", label=_("Department"), required=False
     )

@@ -45,7 +45,8 @@ def dashboard_view(request: AuthedRequest) -> HttpResponseBase:
     except ValidationFailed as exc:
         messages.error(request, str(exc))
         filters = parse_filters({}, scope)
-    by = request.GET.get("by") if request.GET.get("by") in TREND_BY else "kind"
+    by = str(request.GET.get("by") or "kind")
+    by = by if by in TREND_BY else "kind"
     data = with_links(dashboard(scope, filters, by=by), reverse("web:case_list"))
     trend = data["trend"]
     rows = [
