@@ -51,6 +51,17 @@ NOT_JOURNALED = {
     "caseledger.search.indexer.catch_up": "search index, derived from the journal",
     "caseledger.search.indexer.rebuild": "search index, derived from the journal",
     "caseledger.search.similar.build": "similar-cases index, derived",
+    "caseledger.insights.bulk.write_facts": "insights roll-ups, derived from the journal",
+    "caseledger.insights.bulk.mark_repeats": "insights roll-ups, derived from the journal",
+    "caseledger.insights.facts.save": "insights roll-ups, derived from the journal",
+    "caseledger.insights.rollup.apply": "insights roll-ups, derived from the journal",
+    "caseledger.insights.rollup.refresh": "insights roll-ups, derived from the journal",
+    "caseledger.insights.rollup.catch_up": "insights roll-ups, derived from the journal",
+    "caseledger.insights.rollup.rebuild": "insights roll-ups, derived from the journal",
+    "caseledger.intake.mail.erasure.on_erasure": "a destroyed case's messages lose sender and "
+    "subject; called through core.erasure inside the disposition's journaled transaction",
+    "caseledger.intake.mail.fetch.fetch_mailbox": "where polling stopped (each message is "
+    "recorded by mail_receive, which journals it)",
     "caseledger.workflow.clocks.queries.refresh": "clock cache, replayed from the journal",
     "caseledger.api.services.idempotency_record": "stored API reply (a cache of a reply)",
     "caseledger.api.services.idempotency_prune": "stored API replies past their lifetime",
@@ -85,6 +96,8 @@ NOT_ROW_WRITES = {
     "caseledger.api.routes.customers.create_customer": "idempotency.create wraps a service",
     "caseledger.api.routes.intake.intake": "idempotency.create wraps a service call",
     "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
+    "caseledger.web.views.reviews.insights_xlsx": "book.save writes a spreadsheet",
+    "caseledger.intake.spreadsheet.report.as_xlsx": "book.save writes a spreadsheet",
 }
 # Tables no service journals row by row, and why.
 UNJOURNALED_TABLES = {
@@ -120,6 +133,16 @@ IDENTITY = {
     # An edit adds a version and retires the old one: the new version's entry says so.
     "retention_retentionschedule": lambda r: {("retention_schedule", None)},
     "archive_archivedrecord": lambda r: {("case", str(r["case_id"]))},
+    "insights_correctiveaction": lambda r: {("capa", str(r["id"]))},
+    "intake_form_formsubmission": lambda r: {("form_submission", r["public_id"])},
+    # An import's rows: its problems and progress marks are the batch's, an outside id is
+    # the record's (both named by the batch's and the record's entries).
+    "intake_spreadsheet_importproblem": lambda r: {("importbatch", str(r["batch_id"]))},
+    "intake_spreadsheet_importchunk": lambda r: {("importbatch", str(r["batch_id"]))},
+    "intake_spreadsheet_externalref": lambda r: {
+        (r["object_type"], str(r["object_id"])),
+        ("importbatch", str(r["batch_id"])),
+    },
     # A run's entry (its id is the run's, not a table's) lists the segments it wrote.
     "archive_archivesegment": lambda r: {("archive_run", None)},
     "accounts_apitoken": lambda r: {("token", str(r["id"]))},

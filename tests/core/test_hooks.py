@@ -17,7 +17,12 @@ def test_every_hook_is_answered_once_django_has_started():
     from caseledger.retention.sweep import OVERRIDES
 
     for name in (
-        TEXT_FILTER, FORGET_API_REPLIES, ENSURE_NOT_HELD, HELD_CASE_IDS, DESTINATIONS, REFUSAL
+        TEXT_FILTER,
+        FORGET_API_REPLIES,
+        ENSURE_NOT_HELD,
+        HELD_CASE_IDS,
+        DESTINATIONS,
+        REFUSAL,
     ):
         assert callable(hooks.one(name)), name
     assert hooks.one(OVERRIDES).__module__ == "caseledger.disposition.overrides"

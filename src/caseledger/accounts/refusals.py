@@ -112,7 +112,11 @@ def role_refusal(
 
 
 def refusal(
-    *, actor: User | None, perm: Perm, department_id: int | None, allowed: set[int] | None,
+    *,
+    actor: User | None,
+    perm: Perm,
+    department_id: int | None,
+    allowed: set[int] | None,
     by_token: bool,
 ) -> str:
     """The words of core.access.require's refusal (the hook `access.refusal`)."""

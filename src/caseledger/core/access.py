@@ -77,6 +77,4 @@ def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
         words = hooks.one(REFUSAL)(
             actor=actor, perm=perm, department_id=department_id, allowed=allowed, by_token=by_token
         )
-        raise PermissionDenied(
-            words, field="scope" if by_token else "permission", code="forbidden"
-        )
+        raise PermissionDenied(words, field="scope" if by_token else "permission", code="forbidden")

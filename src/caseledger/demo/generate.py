@@ -15,70 +15,13 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from caseledger.core.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.demo import texts
-from caseledger.demo.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.journal.bulk import encode, encode_str
 from caseledger.vault.validators import luhn_check_digit, resident_id_check_char
 
 HOUR_US = 3_600_000_000
 
-CUSTOMER_COLUMNS = (
-    "id",
-    "kind",
-    "name",
-    "department_id",
-    "relationship_status",
-    "relationship_ended_on",
-    "tags",
-    "created_at",
-    "updated_at",
-    "version",
-    "restricted_at",
-    "restricted_reason",
-    "merged_into_id",
-    "merged_at",
-)
-CONTACT_COLUMNS = (
-    "id",
-    "customer_id",
-    "kind",
-    "value",
-    "label",
-    "is_primary",
-    "verified_at",
-    "created_at",
-)
-CASE_COLUMNS = (
-    "id",
-    "reference",
-    "kind",
-    "channel",
-    "category",
-    "subcategory",
-    "severity",
-    "priority",
-    "status",
-    "department_id",
-    "assignee_id",
-    "customer_id",
-    "subject",
-    "description",
-    "customer_request",
-    "resolution",
-    "root_cause",
-    "satisfaction",
-    "received_at",
-    "closed_at",
-    "product_ref",
-    "order_ref",
-    "contract_ref",
-    "created_at",
-    "updated_at",
-    "version",
-    "archived_at",
-    "restricted_at",
-    "restricted_reason",
-)
 NOTE_COLUMNS = ("id", "case_id", "kind", "channel", "body", "author_id", "created_at")
 IDENTIFIER_COLUMNS = (
     "id",

@@ -17,20 +17,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
 
+from caseledger.cases.bulk import CASE_COLUMNS
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.timetext import LocalCalendar, TimeText
+from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
 from caseledger.demo.generate import (
-    CASE_COLUMNS,
-    CONTACT_COLUMNS,
-    CUSTOMER_COLUMNS,
     IDENTIFIER_COLUMNS,
     NOTE_COLUMNS,
     Generator,
@@ -39,7 +38,6 @@ from caseledger.demo.generate import (
     Staff,
     customer_limits,
 )
-from caseledger.demo.timetext import LocalCalendar, TimeText
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode_str
 from caseledger.journal.bulk import next_id as _next_id
@@ -106,39 +104,6 @@ def _batches(iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-class BulkSession:
-    """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
-    (journal_mode stays WAL) and nothing another connection sees. The demo command holds
-    it around the loader and the service calls that follow (hundreds of small commits).
-
-    `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
-    that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
-    the demo again on a fresh data directory. Leaving the session, synchronous goes back
-    and the final WAL checkpoint (see `finish`) syncs everything to disk.
-    """
-
-    SETTINGS = {"cache_size": -1_048_576, "temp_store": 2, "wal_autocheckpoint": 25_000}
-
-    def __init__(self, relaxed: bool) -> None:
-        self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
-        self.saved: dict[str, Any] = {}
-
-    def __enter__(self) -> BulkSession:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.settings.items():
-                    cursor.execute(f"PRAGMA {name}")
-                    self.saved[name] = cursor.fetchone()[0]
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 class Loader:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User

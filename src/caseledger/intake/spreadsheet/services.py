@@ -24,7 +24,6 @@ from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
-from caseledger.demo.load import BulkSession
 from caseledger.intake.spreadsheet.fields import automatic, check_columns, positions
 from caseledger.intake.spreadsheet.models import (
     BatchStatus,
@@ -36,6 +35,7 @@ from caseledger.intake.spreadsheet.models import (
 )
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.run import COUNTERS, Progress, run_pass
+from caseledger.journal.bulk import BulkSession
 from caseledger.journal.services import Change, append, write_transaction
 
 MAX_NAME = 100
@@ -186,7 +186,7 @@ def batch_unfinished(*, sha256: str, department_id: int, kind: str) -> ImportBat
     )
 
 
-def set_status(actor: User, batch: ImportBatch, status: str, reason: str = "") -> None:
+def set_status(batch: ImportBatch, status: str, reason: str = "", *, actor: User) -> None:
     with write_transaction():
         before = model_state(ImportBatch.objects.get(pk=batch.pk))
         batch.refresh_from_db()
@@ -241,13 +241,13 @@ def batch_commit(
         if batch.mode == ImportMode.ALL_OR_NOTHING:
             batch_check(actor=actor, batch=batch, chunk_size=chunk_size)
             if batch.rows_bad:
-                set_status(actor, batch, BatchStatus.REFUSED, f"{batch.rows_bad} bad row(s)")
+                set_status(batch, BatchStatus.REFUSED, f"{batch.rows_bad} bad row(s)", actor=actor)
                 return batch
         with write_transaction():
             if batch.mode == ImportMode.VALID_ONLY:
                 batch.problems.all().delete()
             _reset_counts(batch)
-        set_status(actor, batch, BatchStatus.RUNNING)
+        set_status(batch, BatchStatus.RUNNING, actor=actor)
     keep = batch.mode == ImportMode.VALID_ONLY
     # The demo loader's connection settings (a big page cache for the index inserts);
     # fsync stays as configured: this is live data.
@@ -262,7 +262,7 @@ def batch_commit(
             progress=progress,
         )
     batch.refresh_from_db()
-    set_status(actor, batch, BatchStatus.DONE)
+    set_status(batch, BatchStatus.DONE, actor=actor)
     return batch
 
 
@@ -280,5 +280,5 @@ def batch_fail(*, actor: User, batch: ImportBatch, error: ValidationFailed) -> I
         )
     batch.refresh_from_db()
     status = BatchStatus.DONE if batch.high_water else BatchStatus.REFUSED
-    set_status(actor, batch, status, error.message[:200])
+    set_status(batch, status, error.message[:200], actor=actor)
     return batch

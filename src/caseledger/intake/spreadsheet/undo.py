@@ -90,7 +90,7 @@ def batch_undo(*, actor: User, batch: ImportBatch, reason: str) -> ImportBatch:
             Customer.objects.filter(pk__in=part).delete()
             _gone(actor, "customer", part, why)
         erasure.erase(mode="destroy", case_ids=cases, customer_ids=customers)
-    set_status(actor, batch, BatchStatus.UNDONE, reason.strip())
+    set_status(batch, BatchStatus.UNDONE, reason.strip(), actor=actor)
     return batch
 
 

@@ -18,11 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from caseledger.cases.bulk import CASE_COLUMNS
 from caseledger.cases.models import Case, ReferenceCounter
 from caseledger.core import clock
+from caseledger.core.timetext import LocalCalendar, TimeText, to_us
+from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from caseledger.customers.models import ContactPoint, Customer
-from caseledger.demo.generate import CASE_COLUMNS, CONTACT_COLUMNS, CUSTOMER_COLUMNS
-from caseledger.demo.timetext import LocalCalendar, TimeText, to_us
 from caseledger.intake.spreadsheet.models import ExternalRef, ImportBatch, ImportChunk
 from caseledger.intake.spreadsheet.plan import Plan
 from caseledger.intake.spreadsheet.rows import Parsed
