@@ -28,7 +28,7 @@ _WORD = r"(?<![\w./-]){}(?![\w/-])"
 _DICT_REPR = re.compile(r"\{'[^']+': |\{\"[^\"]+\": ")
 _PERIOD_CODE = re.compile(r"(?<![\w.])\d+[ymd](?![\w])")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_ENGLISH_SENTENCE = re.compile(r"^[A-Za-z][A-Za-z,'’()-]*(?: [A-Za-z,'’()-]+){2,}[.:;!?]?$")
+_ENGLISH_SENTENCE = re.compile(r"^[A-Za-z][A-Za-z,'’()-]*(?: [A-Za-z,'’()-]+)+[.:;!?]?$")
 
 
 class _Text(HTMLParser):
@@ -177,6 +177,7 @@ def _records(people):
     """An edited case with notes, a tagged customer, adopted schedules, a filter hold, and
     a proposed disposition of customers (its items are customers, named in words)."""
     from caseledger.cases.services import case_note_add, case_update
+    from caseledger.customers.services import contact_point_add
     from caseledger.retention.services import hold_place, presets_adopt
     from tests.factories import make_case, make_customer
 
@@ -192,6 +193,8 @@ def _records(people):
         reason="客户来电催办",
     )
     case_note_add(actor=people.agent, case=case, body="已回电客户")
+    contact_point_add(actor=people.agent, customer=customer, data={"kind": "email",
+                      "value": "new@example.com"})  # fmt: skip
     _customer_disposition(people)
     presets_adopt(actor=people.records_manager, industry="banking")
     hold_place(
