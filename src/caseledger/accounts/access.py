@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from caseledger.accounts.permissions import GRANTS, TOKEN_SCOPES, Perm, Scope
 from caseledger.core.errors import PermissionDenied
@@ -60,15 +60,18 @@ def can(actor: User, perm: Perm, department_id: int | None = None) -> bool:
 def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
     """Refuse in the actor's language, saying what they may do instead (accounts.refusals)."""
     if not can(actor, perm, department_id):
-        from caseledger.accounts.refusals import role_refusal, token_refusal
+        refuse(actor, perm, department_id)
 
-        scopes = getattr(actor, "token_scopes", None)
-        if scopes is not None and not _token_allows(actor, perm):
-            # The token, not the role, is what stops this: say which scope would do.
-            raise PermissionDenied(
-                token_refusal(list(scopes), perm), field="scope", code="forbidden"
-            )
-        allowed = department_ids(actor, perm) if actor is not None else set()
-        raise PermissionDenied(
-            role_refusal(actor, perm, department_id, allowed), field="permission", code="forbidden"
-        )
+
+def refuse(actor: User | None, perm: Perm, department_id: int | None = None) -> NoReturn:
+    """The refusal `require` raises, for checks that combine permissions themselves."""
+    from caseledger.accounts.refusals import role_refusal, token_refusal
+
+    scopes = getattr(actor, "token_scopes", None)
+    if actor is not None and scopes is not None and not _token_allows(actor, perm):
+        # The token, not the role, is what stops this: say which scope would do.
+        raise PermissionDenied(token_refusal(list(scopes), perm), field="scope", code="forbidden")
+    allowed = department_ids(actor, perm) if actor is not None else set()
+    raise PermissionDenied(
+        role_refusal(actor, perm, department_id, allowed), field="permission", code="forbidden"
+    )

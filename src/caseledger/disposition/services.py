@@ -20,8 +20,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from caseledger.accounts.access import can, require
+from caseledger.accounts.access import can, refuse, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
@@ -262,7 +263,11 @@ def _require_reviewer(actor: User, batch: DispositionBatch) -> None:
     require(actor, Perm.DISPOSITION_APPROVE)
     if actor.pk == batch.proposed_by_id:
         raise PermissionDenied(
-            f"{actor.get_username()} proposed batch {batch.pk}; a second person must review it",
+            gettext(
+                "%(user)s proposed batch %(id)s; a second person must review it: ask another "
+                "approver (a supervisor of its departments, or a compliance officer)"
+            )
+            % {"user": actor.get_username(), "id": batch.pk},
             code="same_person",
         )
     departments = set(batch.items.values_list("department_id", flat=True))
@@ -350,10 +355,7 @@ def disposition_extend(
         can(actor, Perm.DISPOSITION_PROPOSE)
         or can(actor, Perm.DISPOSITION_APPROVE, record.department_id)
     ):
-        raise PermissionDenied(
-            f"{actor.get_username()} lacks permission {Perm.DISPOSITION_APPROVE.value}"
-            f" in department {record.department_id}"
-        )
+        refuse(actor, Perm.DISPOSITION_APPROVE, record.department_id)
     with write_transaction():
         retention = (
             RecordRetention.objects.select_for_update()
@@ -422,9 +424,7 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
     if actor is not None and not (
         can(actor, Perm.DISPOSITION_PROPOSE) or can(actor, Perm.DISPOSITION_APPROVE)
     ):
-        raise PermissionDenied(
-            f"{actor.get_username()} lacks permission {Perm.DISPOSITION_PROPOSE.value}"
-        )
+        refuse(actor, Perm.DISPOSITION_PROPOSE)
     with write_transaction():
         batch = _lock(batch)
         if batch.status in (BatchStatus.EXECUTING, BatchStatus.DONE):
