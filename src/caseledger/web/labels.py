@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from caseledger.accounts.refusals import ROLE_NAMES
+
 FIELD_LABELS: dict[str, object] = {
     "action": _("Action"),
     "actor_id": _("Actor"),
@@ -272,14 +274,8 @@ VIA_LABELS: dict[str, object] = {
     "system": _("system"),
 }
 
-ROLE_WORDS: dict[str, object] = {
-    "agent": _("Agent"),
-    "supervisor": _("Supervisor"),
-    "records_manager": _("Records manager"),
-    "compliance": _("Compliance officer"),
-    "auditor": _("Auditor"),
-    "administrator": _("Administrator"),
-}
+# Roles read as accounts.refusals names them (one list of words for roles).
+ROLE_WORDS = ROLE_NAMES
 
 # Customer tags the product itself uses (industries a retention schedule matches on, and
 # the common account marks); any other tag is a word someone typed and is shown as typed.
