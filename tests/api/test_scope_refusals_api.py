@@ -52,3 +52,18 @@ def test_a_refusal_in_another_department_says_where_the_person_may(people, case)
     with pytest.raises(PermissionDenied) as refused:
         require(people.outsider, Perm.CASE_VIEW, case.department_id)
     assert "only in Service 客服部, not in Sales 销售部" in refused.value.message
+
+
+def test_a_supervisor_refused_a_disposition_elsewhere_reads_where_they_may_in_chinese(people):
+    import pytest
+    from django.utils import translation
+
+    from caseledger.accounts.access import refuse
+    from caseledger.accounts.permissions import Perm
+    from caseledger.core.errors import PermissionDenied
+
+    with translation.override("zh-hans"), pytest.raises(PermissionDenied) as refused:
+        refuse(people.supervisor, Perm.DISPOSITION_APPROVE, people.service.pk)
+    message = refused.value.shown()
+    assert message.startswith("您只能在Sales 销售部批准处置，不能在Service 客服部")
+    assert "lacks permission" not in message and "disposition.approve" not in message

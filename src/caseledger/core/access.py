@@ -5,7 +5,7 @@ the journal's reads included (ADR 0011); `caseledger.accounts.access` re-exports
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from caseledger.core import hooks
 from caseledger.core.errors import PermissionDenied
@@ -66,15 +66,20 @@ def can(actor: User, perm: Perm, department_id: int | None = None) -> bool:
 
 
 def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
-    """Refuse in the actor's language, saying what they may do instead. The words come
-    from accounts (`accounts.refusals`, registered as the hook `access.refusal`): they
-    name roles and departments, which live above core."""
     if not can(actor, perm, department_id):
-        scopes = getattr(actor, "token_scopes", None)
-        # The token, not the role, is what stops this: the refusal names the scope then.
-        by_token = scopes is not None and not _token_allows(actor, perm)
-        allowed = department_ids(actor, perm) if actor is not None and not by_token else set()
-        words = hooks.one(REFUSAL)(
-            actor=actor, perm=perm, department_id=department_id, allowed=allowed, by_token=by_token
-        )
-        raise PermissionDenied(words, field="scope" if by_token else "permission", code="forbidden")
+        refuse(actor, perm, department_id)
+
+
+def refuse(actor: User | None, perm: Perm, department_id: int | None = None) -> NoReturn:
+    """The refusal `require` raises (also for checks that combine permissions themselves),
+    in the actor's language, saying what they may do instead. The words come from accounts
+    (`accounts.refusals`, registered as the hook `access.refusal`): they name roles and
+    departments, which live above core."""
+    scopes = getattr(actor, "token_scopes", None)
+    # The token, not the role, is what stops this: the refusal names the scope then.
+    by_token = actor is not None and scopes is not None and not _token_allows(actor, perm)
+    allowed = department_ids(actor, perm) if actor is not None and not by_token else set()
+    words = hooks.one(REFUSAL)(
+        actor=actor, perm=perm, department_id=department_id, allowed=allowed, by_token=by_token
+    )
+    raise PermissionDenied(words, field="scope" if by_token else "permission", code="forbidden")

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from caseledger.accounts.access import can
+from caseledger.accounts.access import can, refuse
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.core.errors import NotFound, PermissionDenied
+from caseledger.core.errors import NotFound
 from caseledger.disposition.models import (
     DispositionBatch,
     DispositionCertificate,
@@ -24,10 +24,7 @@ READERS = (Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPRO
 def _require_reader(actor: User | None) -> None:
     if actor is None or any(can(actor, p) for p in READERS):
         return
-    raise PermissionDenied(
-        f"{getattr(actor, 'username', 'anonymous')} lacks permission {Perm.RETENTION_VIEW.value}",
-        code="forbidden",
-    )
+    refuse(actor, Perm.RETENTION_VIEW)
 
 
 def review_list(*, actor: User | None) -> list[dict[str, Any]]:

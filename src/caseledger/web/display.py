@@ -149,12 +149,28 @@ def value_text(
     if isinstance(value, str) and _UTC_STAMP.match(value):
         return local_time(value)
     if isinstance(value, dict):
-        from caseledger.web.filters_text import filters_text
-
-        return filters_text(value)
+        return _dict_text(object_type, name, value, namer)
     if isinstance(value, list):
         return "、".join(value_text(object_type, name, v, namer=namer) for v in value)
     return str(value)
+
+
+def _dict_text(object_type: str, name: str, value: dict[str, Any], namer: Namer | None) -> str:
+    """A saved case filter in the case list's words; any other nested record (a customer's
+    contact points) as its own fields, labelled and shown like a record of that type."""
+    if name in ("case_filter", "filter", "filters"):
+        from caseledger.web.filters_text import filters_text
+
+        return filters_text(value)
+    part_type = name.removesuffix("s") if name.endswith("s") else name  # contact_points
+    if model_for(part_type) is None:
+        part_type = object_type
+    return _("; ").join(
+        f"{field_label(part_type, key)}{_(': ')}"
+        f"{value_text(part_type, key, item, state=value, namer=namer)}"
+        for key, item in value.items()
+        if key != "id"
+    )
 
 
 def _model_field(model: type[models.Model], name: str) -> models.Field | None:
@@ -209,6 +225,8 @@ def shown_entry(item: Any, namer: Namer | None = None) -> ShownEntry:
     namer = namer or Namer()
     rows = []
     for name, pair in sorted((item.changes or {}).items()):
+        if name == "id":  # the record's own number: its header names it
+            continue
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         rows.append(
             Row(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from caseledger.accounts.refusals import ROLE_NAMES
+
 FIELD_LABELS: dict[str, object] = {
     "action": _("Action"),
     "actor_id": _("Actor"),
@@ -53,6 +55,8 @@ FIELD_LABELS: dict[str, object] = {
     "label": _("Label"),
     "legal_basis": _("Legal basis"),
     "matter": _("Matter"),
+    "merged_at": _("Merged at"),
+    "merged_into_id": _("Merged into"),
     "name": _("Name"),
     "note": _("Note"),
     "order_ref": _("Order"),
@@ -72,6 +76,8 @@ FIELD_LABELS: dict[str, object] = {
     "release_reason": _("Reason for release"),
     "released_at": _("Released at"),
     "released_by_id": _("Released by"),
+    "relationship_ended_on": _("Relationship ended on"),
+    "relationship_status": _("Relationship status"),
     "removed_at": _("Removed at"),
     "removed_by_id": _("Removed by"),
     "removed_reason": _("Reason for removal"),
@@ -96,6 +102,8 @@ FIELD_LABELS: dict[str, object] = {
     "uploaded_by_id": _("Uploaded by"),
     "user_id": _("User"),
     "username": _("User name"),
+    "value": _("Value"),
+    "verified_at": _("Verified at"),
     "version": pgettext_lazy("record version", "Version"),
 }
 
@@ -148,12 +156,25 @@ ACTION_LABELS: dict[str, object] = {
     "case.attachment": _("File attached"),
     "case.attachment_remove": _("File removed"),
     "case.export": _("Cases exported"),
+    "case.take": _("Case taken from the queue"),
+    "case.reassign": _("Case reassigned"),
+    "case.customer_merge": _("Case moved to the surviving customer"),
+    "case.customer_unmerge": _("Case moved back after a merge was undone"),
+    "case.restrict": _("Case restricted"),
+    "case.unrestrict": _("Case restriction lifted"),
     "case.archive": _("Case archived"),
     "case.archive_read": _("Archived record opened"),
     "case.archive_restore": _("Case brought back from the archive"),
     "customer.create": _("Customer created"),
     "customer.update": _("Customer edited"),
     "customer.reveal": _("Protected data revealed"),
+    "customer.contact_add": _("Contact point added"),
+    "customer.contact_update": _("Contact point edited"),
+    "customer.contact_remove": _("Contact point removed"),
+    "customer.identifier_add": _("Identifier added"),
+    "customer.identifier_remove": _("Identifier removed"),
+    "customer.merge": _("Customers merged"),
+    "customer.unmerge": _("Customer merge undone"),
     "hold.place": _("Legal hold placed"),
     "hold.release": _("Legal hold released"),
     "login.lockout": _("Sign-in locked out"),
@@ -219,6 +240,28 @@ VERB_LABELS: dict[str, object] = {
     "withdraw": _("withdrawn"),
     "complete": _("completed"),
     "reveal": _("revealed"),
+    "take": _("taken"),
+    "reassign": _("reassigned"),
+    "escalate": _("escalated"),
+    "pause": _("paused"),
+    "resume": _("resumed"),
+    "execute_start": _("execution started"),
+    "schedule_create": _("schedule created"),
+    "schedule_update": _("schedule edited"),
+    "recompute_now": _("deadlines recomputed"),
+    "change_propose": _("change proposed"),
+    "change_confirm": _("change confirmed"),
+    "change_reject": _("change rejected"),
+    "consent_grant": _("consent given"),
+    "consent_withdraw": _("consent withdrawn"),
+    "consent_merge": _("consents merged"),
+    "consent_unmerge": _("consent merge undone"),
+    "request_open": _("request opened"),
+    "request_assign": _("request assigned"),
+    "request_reassign": _("request reassigned"),
+    "request_complete": _("request completed"),
+    "quality_check": _("quality checked"),
+    "reverify": _("re-verified"),
 }
 
 # Interfaces a change came through (journal `via`).
@@ -231,14 +274,8 @@ VIA_LABELS: dict[str, object] = {
     "system": _("system"),
 }
 
-ROLE_WORDS: dict[str, object] = {
-    "agent": _("Agent"),
-    "supervisor": _("Supervisor"),
-    "records_manager": _("Records manager"),
-    "compliance": _("Compliance officer"),
-    "auditor": _("Auditor"),
-    "administrator": _("Administrator"),
-}
+# Roles read as accounts.refusals names them (one list of words for roles).
+ROLE_WORDS = ROLE_NAMES
 
 # Customer tags the product itself uses (industries a retention schedule matches on, and
 # the common account marks); any other tag is a word someone typed and is shown as typed.

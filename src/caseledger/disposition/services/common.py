@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -120,7 +121,11 @@ def require_reviewer(actor: User, batch: DispositionBatch) -> None:
     require(actor, Perm.DISPOSITION_APPROVE)
     if actor.pk == batch.proposed_by_id:
         raise PermissionDenied(
-            f"{actor.get_username()} proposed batch {batch.pk}; a second person must review it",
+            gettext(
+                "%(user)s proposed batch %(id)s; a second person must review it: ask another "
+                "approver (a supervisor of its departments, or a compliance officer)"
+            )
+            % {"user": actor.get_username(), "id": batch.pk},
             code="same_person",
         )
     departments = set(batch.items.values_list("department_id", flat=True))

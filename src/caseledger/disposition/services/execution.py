@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db import transaction
 
-from caseledger.accounts.access import can
+from caseledger.accounts.access import can, refuse
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, PermissionDenied
+from caseledger.core.errors import Conflict
 from caseledger.core.state import model_state
 from caseledger.disposition import certificates, records
 from caseledger.disposition.actions import DispositionAction
@@ -49,9 +49,7 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
     if actor is not None and not (
         can(actor, Perm.DISPOSITION_PROPOSE) or can(actor, Perm.DISPOSITION_APPROVE)
     ):
-        raise PermissionDenied(
-            f"{actor.get_username()} lacks permission {Perm.DISPOSITION_PROPOSE.value}"
-        )
+        refuse(actor, Perm.DISPOSITION_PROPOSE)
     with write_transaction():
         batch = lock_batch(batch)
         if batch.status in (BatchStatus.EXECUTING, BatchStatus.DONE):

@@ -8,12 +8,12 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from caseledger.accounts.access import can, require
+from caseledger.accounts.access import can, refuse, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition.actions import DispositionAction
@@ -247,10 +247,7 @@ def disposition_extend(
         can(actor, Perm.DISPOSITION_PROPOSE)
         or can(actor, Perm.DISPOSITION_APPROVE, record.department_id)
     ):
-        raise PermissionDenied(
-            f"{actor.get_username()} lacks permission {Perm.DISPOSITION_APPROVE.value}"
-            f" in department {record.department_id}"
-        )
+        refuse(actor, Perm.DISPOSITION_APPROVE, record.department_id)
     with write_transaction():
         retention = (
             RecordRetention.objects.select_for_update()
