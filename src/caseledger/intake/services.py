@@ -78,7 +78,8 @@ def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | N
     16). UPPER() = UPPER() is what Django's `iexact` runs on PostgreSQL, and on SQLite
     it folds the same (ASCII) letters as the LIKE that `iexact` runs there."""
     customer, point = Customer._meta.db_table, ContactPoint._meta.db_table
-    same, params = [], [department_id]
+    same: list[str] = []
+    params: list[int | str] = [department_id]
     for kind, value in contacts:
         compare = "p.value = %s" if kind == ContactKind.PHONE else "UPPER(p.value) = UPPER(%s)"
         same.append(f"(p.kind = %s AND {compare})")
