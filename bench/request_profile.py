@@ -27,11 +27,14 @@ LAYERS = [
     ("whole request (handler)", ("django/core/handlers/base.py", "get_response")),
     ("ninja operation", ("ninja/operation.py", "run")),
     ("  token authentication", ("ninja/operation.py", "_run_authentication")),
+    ("    lockout check (axes)", ("caseledger/accounts/throttle.py", "token_allowed")),
+    ("    token lookup", ("caseledger/accounts/services.py", "token_authenticate")),
     ("  input parsing + validation", ("ninja/operation.py", "_get_values")),
     ("  response rendering", ("ninja/operation.py", "_result_to_response")),
     ("  idempotency wrapper", ("caseledger/api/idempotency.py", "create")),
     ("  service: case_create", ("caseledger/cases/services.py", "case_create")),
     ("  service: intake_record", ("caseledger/intake/services.py", "intake_record")),
+    ("    requester match", ("caseledger/intake/services.py", "_match")),
     ("  query: case_list", ("caseledger/cases/queries.py", "case_list")),
     ("  pagination", ("caseledger/api/pagination.py", "paginate")),
     ("  template rendering", ("django/template/base.py", "render")),
@@ -39,6 +42,7 @@ LAYERS = [
     ("session + user (web)", ("django/contrib/auth/middleware.py", "get_user")),
     ("SQL execution", ("django/db/backends/utils.py", "execute")),
     ("SQL execution (many)", ("django/db/backends/utils.py", "executemany")),
+    ("commit (the fsync at FULL)", ("django/db/backends/base/base.py", "_commit")),
 ]
 
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from caseledger.core import clock
 from caseledger.core.context import current_via
 from caseledger.core.state import diff
-from caseledger.journal import bursts
+from caseledger.journal import bursts, writelock
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
 
@@ -61,7 +61,10 @@ def write_transaction() -> Iterator[None]:
         with transaction.atomic(savepoint=False):
             yield
         return
-    with transaction.atomic():
+    # About to BEGIN (not inside a caller's transaction, which holds SQLite's lock already):
+    # queue for it where a waiter is woken at once (journal/writelock.py).
+    queue = writelock.held() if not connection.in_atomic_block else contextlib.nullcontext()
+    with queue, transaction.atomic():
         lock_head()
         token = _holding_head.set(True)
         try:
