@@ -77,4 +77,6 @@ def test_the_openapi_document_describes_replies(client, db):
     post = document["paths"]["/api/v1/cases/{case_id}/replies"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in post["parameters"]]
     assert "/api/v1/cases/{case_id}/replies/{email_id}/retry" in document["paths"]
-    assert {"note", "email", "reason"} <= set(document["components"]["schemas"]["ReplyOut"]["properties"])
+    assert {"note", "email", "reason"} <= set(
+        document["components"]["schemas"]["ReplyOut"]["properties"]
+    )

@@ -26,7 +26,9 @@ def mail_calls(people, case) -> dict:
         return made[name]
 
     def receive(name: str = "gbk.eml"):
-        return mail_receive(actor=people.agent, mailbox=create("received"), raw=sample(name), source="walk")
+        return mail_receive(
+            actor=people.agent, mailbox=create("received"), raw=sample(name), source="walk"
+        )
 
     def retry_quarantined():
         receive("malformed.eml")
