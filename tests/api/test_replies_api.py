@@ -80,3 +80,11 @@ def test_the_openapi_document_describes_replies(client, db):
     assert {"note", "email", "reason"} <= set(
         document["components"]["schemas"]["ReplyOut"]["properties"]
     )
+
+
+def test_the_notes_endpoint_is_not_a_second_door_for_replies(people, case, api_as):
+    response = api_as(people.agent).post(
+        f"/cases/{case.pk}/notes", {"body": "to them", "kind": "outbound"}
+    )
+    assert response.status_code == 422
+    assert not CaseNote.objects.filter(case=case).exists()
