@@ -216,9 +216,6 @@ def service_calls(people, customer, case):
         "caseledger.cases.services.case_note_add": lambda: cases.case_note_add(
             actor=people.agent, case=case, body="note"
         ),
-        "caseledger.cases.services.case_reply": lambda: cases.case_reply(
-            actor=people.agent, case=case, body="reply"
-        ),
         "caseledger.cases.services.case_export": lambda: list(
             cases.case_export(actor=people.supervisor, filters={"status": "received"})
         ),
@@ -258,7 +255,7 @@ def service_calls(people, customer, case):
         **_queue_calls(people, customer),
         **_intake_calls(people, case),
         **capa_calls(people, case),
-        **mail_calls(people),
+        **mail_calls(people, case),
         **import_calls(people),
         "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
     }

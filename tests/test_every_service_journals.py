@@ -84,6 +84,8 @@ INTERNAL_STEPS = {
     "caseledger.customers.services.touch_customer": "caseledger.customers.services.contacts",
     "caseledger.retention.reminders.create_due": "caseledger.retention.services.reminders",
     "caseledger.retention.reminders.email_unsent": "caseledger.retention.services.reminders",
+    "caseledger.intake.mail.outbound.record": "caseledger.intake.reply.services",
+    "caseledger.intake.mail.outbound.send": "caseledger.intake.reply.services",
     "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
@@ -95,6 +97,7 @@ NOT_ROW_WRITES = {
     "caseledger.api.routes.customers.add_identifier": "idempotency.create wraps a service",
     "caseledger.api.routes.customers.create_customer": "idempotency.create wraps a service",
     "caseledger.api.routes.intake.intake": "idempotency.create wraps a service call",
+    "caseledger.api.routes.replies.add_reply": "idempotency.create wraps a service call",
     "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
     "caseledger.web.views.reviews.insights_xlsx": "book.save writes a spreadsheet",
     "caseledger.intake.spreadsheet.report.as_xlsx": "book.save writes a spreadsheet",

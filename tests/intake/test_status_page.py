@@ -5,10 +5,12 @@ wrong code looks exactly like an unknown reference."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
 from caseledger.cases.models import Case, CaseNote
-from caseledger.cases.services import case_note_add, case_reply, case_update
+from caseledger.cases.services import case_note_add, case_update
 from caseledger.core.errors import PermissionDenied
+from caseledger.intake.reply.services import Email, reply_send
 from caseledger.journal.models import Entry
 from tests.intake.conftest import complaint, solved
 from tests.intake.test_public_form import _filed
@@ -30,7 +32,7 @@ def test_the_customer_sees_the_status_and_the_reply_but_not_the_internal_note(
     case, code = filed
     case_note_add(actor=people.agent, case=case, body="内部：客户上次也投诉过 INTERNAL ONLY")
     case_note_add(actor=people.agent, case=case, body="客户来电 CALL LOG", kind="inbound")
-    reply = case_reply(actor=people.agent, case=case, body="已退款 We refunded the charge.")
+    done = reply_send(actor=people.agent, case=case, body="已退款 We refunded the charge.")
     case_update(actor=people.agent, case=case, data={"status": "acknowledged"})
 
     response = visitor.post("/complain/status/", {"reference": case.reference, "code": code})
@@ -39,7 +41,10 @@ def test_the_customer_sees_the_status_and_the_reply_but_not_the_internal_note(
     text = response.content.decode()
     assert "We refunded the charge." in text and "Acknowledged" in text
     assert "INTERNAL ONLY" not in text and "CALL LOG" not in text
-    assert (reply.kind, reply.channel) == ("outbound", "web_form")
+    assert (done.note.kind, done.note.channel, done.email) == ("outbound", "email", Email.SENT)
+    assert mail.outbox[-1].body == "已退款 We refunded the charge."  # and by e-mail, once
+    assert case.reference in mail.outbox[-1].subject
+    assert CaseNote.objects.filter(case=case, kind="outbound").count() == 1
     look = Entry.objects.get(action="intake.status_view")
     assert look.root == f"case:{case.pk}" and look.via == "web"
 
@@ -112,17 +117,39 @@ def test_guessing_is_throttled_per_address_and_per_reference(people, filed, sett
 def test_a_reply_needs_the_right_to_work_the_case(people, filed):
     case, _code = filed
     with pytest.raises(PermissionDenied):
-        case_reply(actor=people.outsider, case=case, body="not my department")
+        reply_send(actor=people.outsider, case=case, body="not my department")
     assert not CaseNote.objects.filter(case=case, kind="outbound").exists()
 
 
-def test_an_agent_replies_from_the_case_page(people, filed, login):
+def test_an_agent_replies_from_the_case_page_and_the_customer_is_emailed(people, filed, login):
     case, _code = filed
     page = login(people.agent)
-    response = page.post(f"/cases/{case.pk}/reply/", {"body": "我们已处理 Handled."})
+    assert 'id="reply-form"' in page.get(f"/cases/{case.pk}/").content.decode()
+    before = len(mail.outbox)
+    response = page.post(
+        f"/cases/{case.pk}/reply/", {"body": "我们已处理 Handled.", "send_email": "on"}
+    )
     assert response.status_code == 302
     note = CaseNote.objects.get(case=case, kind="outbound")
     assert note.body == "我们已处理 Handled." and note.author == people.agent
+    assert len(mail.outbox) == before + 1 and case.reference in mail.outbox[-1].subject
+
+
+def test_a_reply_given_by_phone_is_shown_on_the_status_page_without_an_email(
+    visitor, people, filed, login
+):
+    case, code = filed
+    before = len(mail.outbox)
+    page = login(people.agent)
+    response = page.post(
+        f"/cases/{case.pk}/reply/", {"body": "As agreed on the phone.", "channel": "phone"}
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == before  # the box was unticked
+    note = CaseNote.objects.get(case=case, kind="outbound")
+    assert note.channel == "phone"
+    shown = visitor.post("/complain/status/", {"reference": case.reference, "code": code})
+    assert "As agreed on the phone." in shown.content.decode()
     detail = page.get(f"/cases/{case.pk}/").content.decode()
     assert "seen by the customer" in detail and 'id="reply-form"' in detail
     empty = page.post(f"/cases/{case.pk}/reply/", {"body": ""})

@@ -1,4 +1,4 @@
-"""The e-mail channel's pages: a reply sent from the case page, and the quarantine list,
+"""The e-mail channel's pages: a reply e-mailed from the case page (and tried again), and the quarantine list,
 each only for the people who may see them."""
 
 from __future__ import annotations
@@ -20,18 +20,20 @@ def emailed_case(mailbox, tmp_path, settings):  # noqa: F811
     return Case.objects.get()
 
 
-def test_an_agent_replies_by_email_from_the_case_page(login, people, emailed_case):
+def test_an_agent_replies_from_the_one_reply_form_and_it_is_emailed(login, people, emailed_case):
     client = login(people.agent)
-    page = client.get(f"/cases/{emailed_case.pk}/")
-    assert b'id="mail-reply"' in page.content
+    page = client.get(f"/cases/{emailed_case.pk}/").content.decode()
+    assert page.count('id="reply-form"') == 1 and 'id="mail-reply"' not in page  # one form
 
     response = client.post(
-        f"/cases/{emailed_case.pk}/mail-reply/", {"body": "已为您安排更换。", "to": ""}, follow=True
+        f"/cases/{emailed_case.pk}/reply/",
+        {"body": "已为您安排更换。", "to": "", "send_email": "on"},
+        follow=True,
     )
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Reply sent to wa****@example.cn" in page  # masked, as every page shows it
+    assert "it was e-mailed to wa****@example.cn" in page  # masked, as every page shows it
     assert "wangxm@example.cn" not in page
     (sent,) = mail.outbox
     assert emailed_case.reference in sent.subject
@@ -39,17 +41,41 @@ def test_an_agent_replies_by_email_from_the_case_page(login, people, emailed_cas
     assert note.kind == NoteKind.OUTBOUND and note.body == "已为您安排更换。"
 
 
-def test_an_empty_reply_is_refused_with_a_message_and_nothing_sent(login, people, emailed_case):
+def test_a_refused_email_is_shown_on_the_reply_and_try_again_sends_it(
+    login, people, emailed_case, settings
+):
+    from caseledger.intake.models import MailMessage
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client = login(people.agent)
+
+    page = client.post(
+        f"/cases/{emailed_case.pk}/reply/", {"body": "Hello", "send_email": "on"}, follow=True
+    ).content.decode()
+
+    assert "but the e-mail was not sent" in page and "Try again" in page
+    row = MailMessage.objects.get(direction="out")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    page = client.post(
+        f"/cases/{emailed_case.pk}/reply/{row.pk}/retry/", follow=True
+    ).content.decode()
+    assert "it was e-mailed to" in page and len(mail.outbox) == 1
+    assert CaseNote.objects.filter(case=emailed_case).count() == 1
+
+
+def test_an_empty_reply_is_refused_by_name_and_nothing_sent(login, people, emailed_case):
     response = login(people.agent).post(
-        f"/cases/{emailed_case.pk}/mail-reply/", {"body": ""}, follow=True
+        f"/cases/{emailed_case.pk}/reply/", {"body": "", "send_email": "on"}
     )
-    assert "The reply was not sent" in response.content.decode()
-    assert not mail.outbox
+    assert response.status_code == 422
+    assert 'data-field="body"' in response.content.decode()
+    assert not mail.outbox and not CaseNote.objects.filter(case=emailed_case).exists()
 
 
 def test_an_outsider_can_neither_reply_nor_see_the_quarantine(login, people, emailed_case):
     client = login(people.outsider)
-    assert client.post(f"/cases/{emailed_case.pk}/mail-reply/", {"body": "x"}).status_code == 404
+    assert client.post(f"/cases/{emailed_case.pk}/reply/", {"body": "x"}).status_code == 404
     page = client.get("/mail/quarantine/").content.decode()
     assert 'id="quarantine-empty"' in page
     assert not mail.outbox

@@ -20,6 +20,7 @@ from caseledger.api.routes import (
     people,
     privacy,
     queue,
+    replies,
     retention,
 )
 from caseledger.api.routes import insights as insights_routes
@@ -62,6 +63,7 @@ def build() -> NinjaAPI:
     errors.install(api)
     api.add_decorator(as_api, mode="view")
     api.add_router("", cases.router)
+    api.add_router("", replies.router)
     api.add_router("", customers.router)
     api.add_router("", intake.router)
     api.add_router("", imports.router)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
+from caseledger.cases.models import CaseKind, Channel, Priority, Severity, Status
 from caseledger.customers.models import (
     ContactKind,
     CustomerKind,
@@ -447,7 +447,11 @@ class CasePage(Schema):
 
 class NoteIn(Strict):
     body: str
-    kind: NoteKind = NoteKind.NOTE
+    # A reply to the customer ("outbound") goes through POST /cases/{id}/replies, the one
+    # door that also e-mails it.
+    kind: Literal["note", "inbound"] = Field(
+        "note", description="internal note or what the customer said; replies: …/replies"
+    )
     channel: Channel | None = None
 
 

@@ -146,7 +146,13 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=NoteKind.choices, initial=NoteKind.NOTE)
+    # A reply to the customer is not a note typed here: it goes through ReplyForm, the one
+    # door that also e-mails it (intake.reply.services.reply_send).
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[(k, v) for k, v in NoteKind.choices if k != NoteKind.OUTBOUND],
+        initial=NoteKind.NOTE,
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=_choices(Channel.choices)
     )
@@ -157,6 +163,24 @@ class ReplyForm(forms.Form):
     """A reply the customer sees (status page, e-mail), unlike an internal note."""
 
     body = TextField(label=_("Reply to the customer"), widget=_area(3), max_length=20000)
+    send_email = forms.BooleanField(
+        label=_("Also send it by e-mail"),
+        required=False,
+        initial=True,
+        help_text=_("Untick when the customer already has the answer, e.g. given by phone."),
+    )
+    to = forms.EmailField(
+        label=_("To"),
+        required=False,
+        help_text=_("Leave empty to answer the customer's last e-mail or their e-mail address."),
+    )
+    channel = forms.ChoiceField(
+        label=_("Given by"),
+        required=False,
+        choices=[("", _("Status page only"))]
+        + [(k, v) for k, v in Channel.choices if k in ("phone", "in_person", "social_media")],
+        help_text=_("How the customer got a reply that is not e-mailed."),
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -53,7 +53,11 @@ urlpatterns = [
     path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
     path("cases/<int:pk>/history/", history.case_history, name="case_history"),
-    path("cases/<int:pk>/mail-reply/", mail_views.case_mail_reply, name="case_mail_reply"),
+    path(
+        "cases/<int:pk>/reply/<int:message>/retry/",
+        mail_views.case_reply_retry,
+        name="case_reply_retry",
+    ),
     path("mail/quarantine/", mail_views.mail_quarantine, name="mail_quarantine"),
     path(
         "mail/quarantine/<int:pk>/retry/",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 
-def mail_calls(people) -> dict:
-    from caseledger.intake.mail import outbound, quarantine
-    from caseledger.intake.mail import receive as receive_mod
+def mail_calls(people, case) -> dict:
     from caseledger.intake.mail import services as mail
-    from caseledger.intake.models import QuarantinedMessage
+    from caseledger.intake.mail.quarantine import quarantine_retry
+    from caseledger.intake.mail.receive import mail_receive
+    from caseledger.intake.models import MailMessage, QuarantinedMessage
+    from caseledger.intake.reply import services as reply
+    from tests.intake.mail.conftest import sample
 
     made = {}
 
     def create(name: str = "journaled"):
-        if name not in made:
+        if name not in made:  # each caller its own mailbox: the walk's order is by name
             made[name] = mail.mailbox_create(
                 actor=people.admin,
                 data={
@@ -23,31 +25,32 @@ def mail_calls(people) -> dict:
             )  # fmt: skip
         return made[name]
 
-    def receive(name: str, body: bytes = b"My order never came."):
-        raw = (
-            b"From: Buyer <buyer@example.com>\r\nTo: in@caseledger.test\r\n"
-            b"Subject: Order " + name.encode() + b"\r\nMessage-ID: <" + name.encode()
-            + b"@example.com>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0800\r\n\r\n" + body
-        )  # fmt: skip
-        return receive_mod.mail_receive(
-            actor=people.agent, mailbox=create(), raw=raw, source=f"walk:{name}"
+    def receive(name: str = "gbk.eml"):
+        return mail_receive(
+            actor=people.agent, mailbox=create("received"), raw=sample(name), source="walk"
         )
 
-    def reply():
-        received = receive("walk-reply")
-        return outbound.mail_reply(actor=people.agent, case=received.case, body="We are on it.")
+    def retry_quarantined():
+        receive("malformed.eml")
+        held = QuarantinedMessage.objects.filter(resolved_at__isnull=True).order_by("pk").last()
+        assert held is not None, "malformed.eml was not quarantined"
+        return quarantine_retry(actor=people.agent, message=held)
 
-    def retry():
-        receive_mod.mail_receive(
-            actor=people.agent, mailbox=create(), raw=b"\x00\xff not mail", source="walk:bad"
-        )
-        message = QuarantinedMessage.objects.filter(resolved_at__isnull=True).latest("id")
-        return quarantine.quarantine_retry(actor=people.agent, message=message)
+    def send():
+        made["reply"] = reply.reply_send(actor=people.agent, case=case, body="reply", to="c@x.cn")
+        return made["reply"]
+
+    def retry_reply():
+        row = (made.get("reply") or send()).message
+        MailMessage.objects.filter(pk=row.pk).update(outcome="failed", reason="refused")
+        row.refresh_from_db()
+        return reply.reply_retry(actor=people.agent, message=row)
 
     return {
-        "caseledger.intake.mail.receive.mail_receive": lambda: receive("walk-receive"),
-        "caseledger.intake.mail.outbound.mail_reply": reply,
-        "caseledger.intake.mail.quarantine.quarantine_retry": retry,
+        "caseledger.intake.mail.receive.mail_receive": receive,
+        "caseledger.intake.mail.quarantine.quarantine_retry": retry_quarantined,
+        "caseledger.intake.reply.services.reply_send": send,
+        "caseledger.intake.reply.services.reply_retry": retry_reply,
         "caseledger.intake.mail.services.mailbox_create": lambda: create("made"),
         "caseledger.intake.mail.services.mailbox_update": lambda: mail.mailbox_update(
             actor=people.admin, mailbox=create(), data={"folder": "Complaints"}

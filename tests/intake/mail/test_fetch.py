@@ -94,16 +94,17 @@ def test_a_subject_reference_from_a_stranger_opens_a_new_case(imap_mailbox):
 
 
 def test_a_reply_with_in_reply_to_lands_on_the_case_it_answers(imap_mailbox, settings):
-    from caseledger.intake.mail.outbound import mail_reply
+    from caseledger.intake.reply.services import reply_send
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     box, client = imap_mailbox
     put(client, box.folder, sample("with_attachments.eml"))
     fetch_mailbox(box)
     case = Case.objects.get()
-    sent = mail_reply(
+    sent = reply_send(
         actor=box.intake_user, case=case, body="We are sorry; a new one is on its way."
-    )
+    ).message
+    assert sent is not None
     answer = (
         "From: Zhao Lei <zhao@example.org>\r\nTo: support@caseledger.test\r\n"
         "Subject: Thanks\r\n"  # no reference in the subject: only the header can thread it

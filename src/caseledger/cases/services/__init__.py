@@ -15,7 +15,6 @@ from caseledger.cases.services.notes import (
     case_attachment_add,
     case_attachment_remove,
     case_note_add,
-    case_reply,
 )
 from caseledger.cases.services.records import (
     CREATE_FIELDS,
@@ -43,7 +42,6 @@ __all__ = [
     "case_export",
     "case_fields_clean",
     "case_note_add",
-    "case_reply",
     "case_set_fields",
     "case_state",
     "case_update",

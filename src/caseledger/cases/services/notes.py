@@ -68,13 +68,6 @@ def case_note_add(
 PUBLIC_NOTE_KINDS = (NoteKind.OUTBOUND,)
 
 
-def case_reply(*, actor: User, case: Case, body: str, channel: str = Channel.WEB_FORM) -> CaseNote:
-    """A reply to the customer: a note of kind outbound ("to the customer"), which the
-    customer sees on the status page (and which mail sends as e-mail), unlike an internal
-    note. `channel` is how it reaches them. Journaled as every note is (case.note)."""
-    return case_note_add(actor=actor, case=case, body=body, kind=NoteKind.OUTBOUND, channel=channel)
-
-
 def case_attachment_add(
     *, actor: User, case: Case, stream: BinaryIO, filename: str, content_type: str = ""
 ) -> Attachment:

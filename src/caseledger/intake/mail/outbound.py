@@ -1,10 +1,11 @@
-"""Replies to the customer by e-mail, written on the case page.
+"""The e-mail half of a reply to the customer (the door is intake.reply.services.reply_send).
 
-The reply is recorded first (an outbound note on the case and a pending message, in one
-transaction), then sent through Django's e-mail backend (SMTP settings in
-docs/operations/mail.md), then marked sent — or failed, with the reason, and the agent is
-told. Sending outside the transaction keeps a slow SMTP server from holding the journal's
-write lock; recording first means a reply that went out is never missing from the case.
+The reply is recorded first (the outbound note, and here a pending message with the .eml
+kept as an attachment, in one transaction), then sent through Django's e-mail backend
+(SMTP settings in docs/operations/mail.md), then marked sent — or failed, with the reason,
+which the case page shows with "Try again". Sending outside the transaction keeps a slow
+SMTP server from holding the journal's write lock; recording first means a reply that went
+out is never missing from the case, and one that did not go out is never lost.
 
 The subject carries `[CL-…]` and the message In-Reply-To/References, so the customer's
 answer threads back onto the case whatever their mail program keeps.
@@ -17,31 +18,20 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils.translation import gettext as _
 
-from caseledger.accounts.access import require
 from caseledger.accounts.models import User
-from caseledger.accounts.permissions import Perm
-from caseledger.cases.models import Case, Channel, NoteKind
-from caseledger.cases.services import case_attachment_add, case_note_add
+from caseledger.cases.models import Case, CaseNote, Channel
+from caseledger.cases.services import case_attachment_add
 from caseledger.core import clock
-from caseledger.core.errors import CaseledgerError, ValidationFailed
 from caseledger.core.state import diff, model_state
-from caseledger.core.validate import email_ok
 from caseledger.customers.models import ContactKind, ContactPoint
 from caseledger.intake.mail.threads import REFERENCE
 from caseledger.intake.models import Direction, Mailbox, MailMessage, Outcome
 from caseledger.journal.services import Change, append, write_transaction
 
-BODY_MAX = 20000
 
-
-class NotSent(CaseledgerError):
-    code = "not_sent"
-    http_status = 502
-
-
-def _recipient(case: Case, to: str) -> str:
+def recipient_for(case: Case, to: str = "") -> str:
+    """`to` if given, else the customer's last sending address, else their e-mail contact."""
     if to:
         return to.strip().lower()
     last = (
@@ -101,50 +91,46 @@ def build_reply(case: Case, *, body: str, to: str, sender: str) -> EmailMessage:
     )
 
 
-def mail_reply(*, actor: User, case: Case, body: str, to: str = "") -> MailMessage:
-    """Send `body` to the customer of `case` (or `to`) and record it on the case."""
-    require(actor, Perm.CASE_MODIFY, case.department_id)
-    text = (body or "").strip() if isinstance(body, str) else ""
-    if not text:
-        raise ValidationFailed(_("a reply needs some text"), field="body", code="required")
-    if len(text) > BODY_MAX:
-        raise ValidationFailed(
-            _("must be at most %(n)d characters") % {"n": BODY_MAX}, field="body", code="too_long"
-        )
-    recipient = _recipient(case, to)
-    if not recipient or not email_ok(recipient):
-        raise ValidationFailed(
-            _("the customer has no e-mail address to reply to; give one"),
-            field="to",
-            code="required",
-        )
+def sender_for(case: Case) -> tuple[Mailbox | None, str]:
+    """The department's first active mailbox and its address, else CASELEDGER_EMAIL_FROM."""
     mailbox = (
         Mailbox.objects.filter(department_id=case.department_id, active=True).order_by("pk").first()
     )
-    sender = mailbox.address if mailbox else str(settings.DEFAULT_FROM_EMAIL)
-    message = build_reply(case, body=text, to=recipient, sender=sender)
+    return mailbox, (mailbox.address if mailbox else str(settings.DEFAULT_FROM_EMAIL))
+
+
+def record(
+    actor: User, case: Case, note: CaseNote, message: EmailMessage, mailbox: Mailbox | None
+) -> MailMessage:
+    """The pending message of `note`, inside the caller's write transaction."""
     raw = message.message().as_bytes()
-    message_id = message.extra_headers["Message-ID"].strip("<>")
-    with write_transaction():
-        note = case_note_add(
-            actor=actor, case=case, body=text, kind=NoteKind.OUTBOUND, channel=Channel.EMAIL
-        )
-        attachment = case_attachment_add(
-            actor=actor, case=case, stream=io.BytesIO(raw), filename=f"reply-{note.pk}.eml",
-            content_type="message/rfc822",
-        )  # fmt: skip
-        row = MailMessage.objects.create(
-            message_id=message_id, direction=Direction.OUTBOUND, mailbox=mailbox,
-            source=f"reply by {actor.get_username()}", address=recipient,
-            subject=message.subject[:200], outcome=Outcome.PENDING, case=case, case_key=case.pk,
-            note=note,
-            raw_sha256=attachment.sha256, created_at=clock.now(),
-        )  # fmt: skip
-        _journal(actor, row, "mail.send")
-    return _send(actor, row, message)
+    attachment = case_attachment_add(
+        actor=actor, case=case, stream=io.BytesIO(raw), filename=f"reply-{note.pk}.eml",
+        content_type="message/rfc822",
+    )  # fmt: skip
+    row = MailMessage.objects.create(
+        message_id=message.extra_headers["Message-ID"].strip("<>"), direction=Direction.OUTBOUND,
+        mailbox=mailbox, source=f"reply by {actor.get_username()}", address=message.to[0],
+        subject=message.subject[:200], outcome=Outcome.PENDING, case=case, case_key=case.pk,
+        note=note, raw_sha256=attachment.sha256, created_at=clock.now(),
+    )  # fmt: skip
+    _journal(actor, row, "mail.send")
+    return row
 
 
-def _send(actor: User, row: MailMessage, message: EmailMessage) -> MailMessage:
+def rebuild(row: MailMessage) -> EmailMessage:
+    """The message of a reply that failed, again, with its own Message-ID (a retry is the
+    same message, so the customer's program sees one reply however often it is tried)."""
+    assert row.case is not None and row.note is not None
+    sender = row.mailbox.address if row.mailbox else str(settings.DEFAULT_FROM_EMAIL)
+    message = build_reply(row.case, body=row.note.body, to=row.address, sender=sender)
+    message.extra_headers["Message-ID"] = f"<{row.message_id}>"
+    return message
+
+
+def send(actor: User, row: MailMessage, message: EmailMessage) -> MailMessage:
+    """Hand the message to the backend and journal the outcome; never raises for a
+    refusal: the row says FAILED with the reason."""
     before = model_state(row)
     try:
         message.send(fail_silently=False)
@@ -154,12 +140,9 @@ def _send(actor: User, row: MailMessage, message: EmailMessage) -> MailMessage:
             row.outcome, row.reason = Outcome.FAILED, why
             row.save(update_fields=["outcome", "reason"])
             _journal(actor, row, "mail.send_failed", before)
-        raise NotSent(
-            _("the reply is recorded on the case but was not sent: %(why)s") % {"why": why},
-            field="body",
-        ) from exc
+        return row
     with write_transaction():
-        row.outcome, row.sent_at = Outcome.SENT, clock.now()
-        row.save(update_fields=["outcome", "sent_at"])
+        row.outcome, row.sent_at, row.reason = Outcome.SENT, clock.now(), ""
+        row.save(update_fields=["outcome", "sent_at", "reason"])
         _journal(actor, row, "mail.sent", before)
     return row

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from caseledger.accounts.access import department_ids
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.intake.models import Mailbox, QuarantinedMessage
+from caseledger.intake.models import Direction, Mailbox, MailMessage, QuarantinedMessage
 
 
 def quarantine_list(
@@ -29,3 +29,12 @@ def quarantine_list(
 
 def mailbox_list() -> QuerySet[Mailbox]:
     return Mailbox.objects.select_related("department", "intake_user").order_by("name")
+
+
+def reply_messages(case_id: int) -> dict[int, MailMessage]:
+    """The e-mail of each reply on a case, by note id (for its sent/failed mark); the caller
+    has already checked that the actor may see the case."""
+    rows = MailMessage.objects.filter(
+        case_id=case_id, direction=Direction.OUTBOUND, note__isnull=False
+    ).order_by("pk")
+    return {row.note_id: row for row in rows if row.note_id is not None}

@@ -26,6 +26,8 @@ from caseledger.cases.queries import (
 from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.intake.mail.queries import reply_messages
+from caseledger.intake.reply.services import reply_send
 from caseledger.retention.errors import Held
 from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
@@ -47,6 +49,7 @@ from caseledger.web.viewing import (
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
+from caseledger.web.views.mail import reply_message
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
 
 # Column → the sort it starts with; clicking the sorted column again flips it.
@@ -135,13 +138,22 @@ def case_create(request: AuthedRequest) -> HttpResponseBase:
     return render(request, "web/cases/form.html", context, status=422 if form.errors else 200)
 
 
+def _notes_with_mail(case) -> list:
+    """The timeline's notes, each reply carrying its e-mail (sent, or failed with why)."""
+    mails = reply_messages(case.pk)
+    notes = list(case.notes.select_related("author"))
+    for note in notes:
+        note.mail = mails.get(note.pk)
+    return notes
+
+
 def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any]:
     can_modify = may(request.user, Perm.CASE_MODIFY, case.department_id)
     context = {
         "case": case,
         "can_modify": can_modify,
         "next_statuses": allowed_next(case.status) if can_modify else [],
-        "notes": case.notes.select_related("author"),
+        "notes": _notes_with_mail(case),
         "attachments": case_attachments(case),
         "removed_attachments": removed_attachments(case),
         "note_form": NoteForm(),
@@ -268,16 +280,21 @@ def case_note_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
 @web_view
 @require_POST
 def case_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    """A reply to the customer (cases.services.case_reply): shown on their status page."""
+    """The one reply to the customer (intake.reply.services.reply_send): shown on their
+    status page and, unless unticked, e-mailed; a failed e-mail keeps the reply."""
     case = case_get(actor=request.user, case_id=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.case_reply(actor=request.user, case=case, body=form.cleaned_data["body"])
+            reply = reply_send(
+                actor=request.user, case=case, body=data["body"], email=data["send_email"],
+                to=data["to"] or "", channel=data["channel"] or "",
+            )  # fmt: skip
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Reply recorded; the customer sees it."))
+            reply_message(request, reply)
             return redirect(f"{case_detail_url(case)}#timeline")
     context = _detail_context(request, case, reply_form=form)
     return render(request, "web/cases/detail.html", context, status=422)

@@ -1,61 +1,61 @@
-"""The e-mail channel on the web: replying to the customer by e-mail from the case page,
+"""The e-mail channel on the web: what became of a reply's e-mail (and trying it again),
 and the quarantine of messages that could not be recorded."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.cases.queries import case_get
-from caseledger.core.errors import CaseledgerError
-from caseledger.intake.mail.outbound import mail_reply
+from caseledger.core.errors import CaseledgerError, NotFound
 from caseledger.intake.mail.quarantine import quarantine_retry
 from caseledger.intake.mail.queries import quarantine_list
+from caseledger.intake.models import MailMessage
+from caseledger.intake.reply.services import Email, Reply, reply_retry
 from caseledger.vault.masking import mask_email
 from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 
-class MailReplyForm(forms.Form):
-    to = forms.EmailField(
-        label=gettext_lazy("To"),
-        required=False,
-        help_text=gettext_lazy("Leave empty to answer the customer's last e-mail."),
-    )
-    body = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea, max_length=20000)
+def reply_message(request: AuthedRequest, reply: Reply) -> None:
+    """Tell the agent what became of a reply: always recorded; e-mailed, or why not."""
+    if reply.email == Email.SENT and reply.message is not None:
+        text = _("Reply recorded; the customer sees it and it was e-mailed to %(to)s.")
+        messages.success(request, text % {"to": mask_email(reply.message.address)})
+    elif reply.email == Email.FAILED:
+        text = _(
+            "Reply recorded; the customer sees it on the status page, but the e-mail was not "
+            "sent: %(why)s. Use “Try again” on the reply once the cause is fixed."
+        )
+        messages.error(request, text % {"why": reply.reason})
+    elif reply.email == Email.NO_ADDRESS:
+        messages.warning(
+            request,
+            _("Reply recorded; the customer sees it on the status page. It was not e-mailed: "
+              "the customer has no e-mail address."),
+        )  # fmt: skip
+    else:
+        messages.success(request, _("Reply recorded; the customer sees it."))
 
 
 @web_view
 @require_POST
-def case_mail_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
+def case_reply_retry(request: AuthedRequest, pk: int, message: int) -> HttpResponseBase:
+    """Send a reply's failed e-mail again (intake.reply.services.reply_retry)."""
     case = case_get(actor=request.user, case_id=pk)
-    form = MailReplyForm(request.POST)
-    if not form.is_valid():
-        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, _("The reply was not sent: %(why)s") % {"why": problems})
-        return redirect(f"{_case_url(case)}#mail-reply")
+    row = MailMessage.objects.filter(pk=message, case=case, direction="out").first()
+    if row is None:
+        raise NotFound(_("that reply has no e-mail on this case"))
     try:
-        sent = mail_reply(
-            actor=request.user,
-            case=case,
-            body=form.cleaned_data["body"],
-            to=form.cleaned_data["to"] or "",
-        )
+        reply = reply_retry(actor=request.user, message=row)
     except CaseledgerError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Reply sent to %(to)s.") % {"to": mask_email(sent.address)})
-    return redirect(f"{_case_url(case)}#timeline")
-
-
-def _case_url(case) -> str:
-    from django.urls import reverse
-
-    return reverse("web:case_detail", args=[case.pk])
+        reply_message(request, reply)
+    return redirect(reverse("web:case_detail", args=[case.pk]) + "#timeline")
 
 
 @web_view
@@ -72,8 +72,6 @@ def mail_quarantine(request: AuthedRequest) -> HttpResponseBase:
 @web_view
 @require_POST
 def mail_quarantine_retry(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    from caseledger.core.errors import NotFound
-
     row = quarantine_list(actor=request.user).filter(pk=pk).first()
     if row is None:
         raise NotFound(_("that message is not in the quarantine"))
