@@ -44,6 +44,7 @@ class ChunkWriter:
         self.contact_state = bulk.ObjectTemplate(CONTACT_COLUMNS)
         self.case_body = bulk.CreateBody(CASE_COLUMNS)
         self.source = f"import {batch.pk}: {batch.filename} row "
+        self._encoded: dict[str, str] = {}
 
     def write(self, plan: Plan, planner_seen) -> ImportChunk:
         """Insert the chunk's records and journal them; returns the chunk's id ranges."""
@@ -120,6 +121,18 @@ class ChunkWriter:
         encoded = [*map(encode, values), self.now_json, self.now_json, *map(encode, tail)]
         return row, encoded
 
+    def _encode(self, value: Any) -> str:
+        """`encode`, remembering short strings (choices, repeated names): a million rows
+        repeat a handful of kinds, categories and channels."""
+        if type(value) is str and len(value) <= 40:
+            text = self._encoded.get(value)
+            if text is None:
+                if len(self._encoded) > 100_000:
+                    self._encoded.clear()
+                text = self._encoded[value] = encode(value)
+            return text
+        return encode(value)
+
     def _ref(self, kind: str, key: str, object_id: int) -> tuple:
         return (self.department_id, kind, key, object_id, self.batch.pk)
 
@@ -153,7 +166,7 @@ class ChunkWriter:
             tail = [1, None, None, ""]
             rows.append([*head, received_db, None, *refs_part, self.now_db, self.now_db, *tail])
             encoded = [
-                *map(encode, head),
+                *map(self._encode, head),
                 received_json,
                 "null",
                 *map(encode, refs_part),
