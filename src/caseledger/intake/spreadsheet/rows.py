@@ -10,6 +10,7 @@ Excel's "2026/3/1 9:05" is read as ISO. Defaults: channel `import`, customer kin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,11 @@ class Parsed:
     email: str = ""
 
 
+@functools.lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local_moment(text: str) -> str | dt.datetime:
     """A zone-less date (and time) read in the configured zone; anything else unchanged,
     for the shared validator to accept (ISO with offset) or refuse by name."""
@@ -72,7 +78,7 @@ def local_moment(text: str) -> str | dt.datetime:
             int(mm or 0),
             int(ss or 0),
             int((frac or "0").ljust(6, "0")),
-            tzinfo=ZoneInfo(settings.TIME_ZONE),
+            tzinfo=_zone(settings.TIME_ZONE),
         )
     except ValueError:
         return text
