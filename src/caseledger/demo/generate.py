@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from caseledger.demo import texts
-from caseledger.demo.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.journal.bulk import encode, encode_str
+from caseledger.journal.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.vault.validators import luhn_check_digit, resident_id_check_char
 
 HOUR_US = 3_600_000_000

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -39,13 +38,13 @@ from caseledger.demo.generate import (
     Staff,
     customer_limits,
 )
-from caseledger.demo.timetext import LocalCalendar, TimeText
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode_str
 from caseledger.journal.bulk import next_id as _next_id
 from caseledger.journal.bulk import sync_sequences as _sync_sequences
 from caseledger.journal.models import Entry
 from caseledger.journal.services import write_transaction
+from caseledger.journal.timetext import LocalCalendar, TimeText
 from caseledger.retention.models import RecordRetention
 from caseledger.vault import crypto, keys
 from caseledger.vault.masking import mask_identifier
@@ -106,39 +105,6 @@ def _batches(iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-class BulkSession:
-    """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
-    (journal_mode stays WAL) and nothing another connection sees. The demo command holds
-    it around the loader and the service calls that follow (hundreds of small commits).
-
-    `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
-    that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
-    the demo again on a fresh data directory. Leaving the session, synchronous goes back
-    and the final WAL checkpoint (see `finish`) syncs everything to disk.
-    """
-
-    SETTINGS = {"cache_size": -1_048_576, "temp_store": 2, "wal_autocheckpoint": 25_000}
-
-    def __init__(self, relaxed: bool) -> None:
-        self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
-        self.saved: dict[str, Any] = {}
-
-    def __enter__(self) -> BulkSession:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.settings.items():
-                    cursor.execute(f"PRAGMA {name}")
-                    self.saved[name] = cursor.fetchone()[0]
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 class Loader:

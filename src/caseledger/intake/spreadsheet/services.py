@@ -24,7 +24,6 @@ from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
-from caseledger.demo.load import BulkSession
 from caseledger.intake.spreadsheet.fields import automatic, check_columns, positions
 from caseledger.intake.spreadsheet.models import (
     BatchStatus,
@@ -36,6 +35,7 @@ from caseledger.intake.spreadsheet.models import (
 )
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.run import COUNTERS, Progress, run_pass
+from caseledger.journal.bulk import BulkSession
 from caseledger.journal.services import Change, append, write_transaction
 
 MAX_NAME = 100

@@ -21,20 +21,93 @@ from django.db import connection
 from caseledger.cases.models import Case, ReferenceCounter
 from caseledger.core import clock
 from caseledger.customers.models import ContactPoint, Customer
-from caseledger.demo.generate import CASE_COLUMNS, CONTACT_COLUMNS, CUSTOMER_COLUMNS
-from caseledger.demo.timetext import LocalCalendar, TimeText, to_us
 from caseledger.intake.spreadsheet.models import ExternalRef, ImportBatch, ImportChunk
 from caseledger.intake.spreadsheet.plan import Plan
 from caseledger.intake.spreadsheet.rows import Parsed
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode
+from caseledger.journal.timetext import LocalCalendar, TimeText, to_us
 
+# The columns in the order the rows below are built (the demo loader's order); checked
+# against the models when a writer starts, so a new field stops the import rather than
+# journaling a state the services would not.
+CUSTOMER_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "department_id",
+    "relationship_status",
+    "relationship_ended_on",
+    "tags",
+    "created_at",
+    "updated_at",
+    "version",
+    "restricted_at",
+    "restricted_reason",
+    "merged_into_id",
+    "merged_at",
+)
+CONTACT_COLUMNS = (
+    "id",
+    "customer_id",
+    "kind",
+    "value",
+    "label",
+    "is_primary",
+    "verified_at",
+    "created_at",
+)
+CASE_COLUMNS = (
+    "id",
+    "reference",
+    "kind",
+    "channel",
+    "category",
+    "subcategory",
+    "severity",
+    "priority",
+    "status",
+    "department_id",
+    "assignee_id",
+    "customer_id",
+    "subject",
+    "description",
+    "customer_request",
+    "resolution",
+    "root_cause",
+    "satisfaction",
+    "received_at",
+    "closed_at",
+    "product_ref",
+    "order_ref",
+    "contract_ref",
+    "created_at",
+    "updated_at",
+    "version",
+    "archived_at",
+    "restricted_at",
+    "restricted_reason",
+)
 Item = tuple[str, str, str, str, str]
+
+
+def check_models() -> None:
+    for model, columns in (
+        (Customer, CUSTOMER_COLUMNS),
+        (ContactPoint, CONTACT_COLUMNS),
+        (Case, CASE_COLUMNS),
+    ):
+        if sorted(f.attname for f in model._meta.concrete_fields) != sorted(columns):
+            raise RuntimeError(f"{model.__name__} fields changed; update the import's writer")
+    bulk.check_schema()
+
+
 REF_COLUMNS = ("department_id", "object_type", "external_id", "object_id", "batch_id")
 
 
 class ChunkWriter:
     def __init__(self, batch: ImportBatch, actor: Any) -> None:
+        check_models()
         self.batch = batch
         self.actor = actor
         self.department_id = batch.department_id

@@ -9,7 +9,6 @@ from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
 from caseledger.demo.lifecycle import adopt_schedules, archive_some, place_holds
 from caseledger.demo.load import (
-    BulkSession,
     Loader,
     check_models,
     finish,
@@ -17,6 +16,7 @@ from caseledger.demo.load import (
 )
 from caseledger.demo.people import demo_password, ensure_people
 from caseledger.demo.privacy import make_privacy_records
+from caseledger.journal.bulk import BulkSession
 from caseledger.journal.services import checkpoint_create
 from caseledger.journal.verify import verify_chain
 from caseledger.retention.services import retention_recompute
