@@ -137,8 +137,9 @@ def make_customers(total: int, batch_size: int = 5000) -> int:
     from caseledger.core.state import plain
     from caseledger.customers.models import ContactPoint, Customer, Identifier
     from caseledger.customers.services import IDENTIFIER_RECORD
-    from caseledger.demo.load import _next_id, _sync_sequences
     from caseledger.journal import bulk
+    from caseledger.journal.bulk import next_id as _next_id
+    from caseledger.journal.bulk import sync_sequences as _sync_sequences
     from caseledger.journal.canonical import format_time
     from caseledger.journal.services import write_transaction
     from caseledger.vault import crypto

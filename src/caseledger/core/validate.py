@@ -51,7 +51,7 @@ class Collector:
     def choice(
         self, data: Mapping[str, Any], field: str, choices: Iterable[str], *, required: bool = False
     ) -> str | None:
-        allowed = list(choices)
+        allowed = choices if isinstance(choices, tuple | list) else list(choices)
         if field not in data or data[field] in (None, ""):
             if required:
                 self.add(

@@ -151,6 +151,39 @@ def sync_sequences(*model_list: type[models.Model]) -> None:
             )
 
 
+class BulkSession:
+    """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
+    (journal_mode stays WAL) and nothing another connection sees. The demo command holds
+    it around the loader and the service calls that follow (hundreds of small commits).
+
+    `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
+    that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
+    the demo again on a fresh data directory. Leaving the session, synchronous goes back
+    and the final WAL checkpoint (see `finish`) syncs everything to disk.
+    """
+
+    SETTINGS = {"cache_size": -1_048_576, "temp_store": 2, "wal_autocheckpoint": 25_000}
+
+    def __init__(self, relaxed: bool) -> None:
+        self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
+        self.saved: dict[str, Any] = {}
+
+    def __enter__(self) -> BulkSession:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for name, value in self.settings.items():
+                    cursor.execute(f"PRAGMA {name}")
+                    self.saved[name] = cursor.fetchone()[0]
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for name, value in self.saved.items():
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+
 def db_time(at) -> Any:
     """A datetime as the engine stores it (what the ORM would send)."""
     return connection.ops.adapt_datetimefield_value(at)
@@ -290,36 +323,3 @@ def _self_check(entry: tuple, body: str, at_text: str, seq: int) -> None:
     )
     if expected != digest:
         raise RuntimeError(f"bulk journal: entry #{seq} hash differs from entry_digest")
-
-
-class BulkSession:
-    """Per-connection PRAGMAs for a big load, put back afterwards; nothing persistent
-    (journal_mode stays WAL) and nothing another connection sees. The demo command holds
-    it around the loader and the service calls that follow (hundreds of small commits).
-
-    `relaxed` also turns this connection's fsyncs off while it loads. Only for a database
-    that had no cases: an OS crash mid-load could then damage it, and the remedy is to run
-    the demo again on a fresh data directory. Leaving the session, synchronous goes back
-    and the final WAL checkpoint (see `finish`) syncs everything to disk.
-    """
-
-    SETTINGS = {"cache_size": -1_048_576, "temp_store": 2, "wal_autocheckpoint": 25_000}
-
-    def __init__(self, relaxed: bool) -> None:
-        self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
-        self.saved: dict[str, Any] = {}
-
-    def __enter__(self) -> BulkSession:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.settings.items():
-                    cursor.execute(f"PRAGMA {name}")
-                    self.saved[name] = cursor.fetchone()[0]
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")

@@ -101,3 +101,14 @@ def test_a_mapping_naming_a_column_the_sheet_lacks_is_refused_by_name(people, tm
     with pytest.raises(ValidationFailed) as unknown:
         mapping_save(actor=people.agent, name="x", kind="cases", columns={"colour": "A"})
     assert unknown.value.field == "columns.colour"
+
+
+def test_an_xlsx_too_big_to_read_whole_is_refused_with_the_advice_to_send_csv(
+    people, tmp_path, settings
+):
+    settings.IMPORT_XLSX_MAX_SHEET_MB = 0
+    path = write_xlsx(tmp_path / "big.xlsx", [good_row(1)])
+    with pytest.raises(ValidationFailed) as refused:
+        batch_for(people, path)
+    assert refused.value.field == "file" and refused.value.code == "too_large"
+    assert "CSV" in str(refused.value)

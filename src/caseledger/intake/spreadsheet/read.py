@@ -2,8 +2,10 @@
 Chinese Excel writes as "CSV"), and XLSX through python-calamine. Every cell comes out as
 text (stripped); rows are numbered as the spreadsheet shows them (the header is row 1).
 
-Memory: CSV is checked for its encoding, then decoded and split, block by block; XLSX rows are handed on one at a time
-(calamine keeps the sheet's cells, not Python objects for every row).
+Memory: CSV is checked for its encoding, then decoded and split, block by block (constant).
+python-calamine 0.9 has no streaming reader: it holds the sheet's cells (about 1.6x the
+sheet's XML; Python sees one row at a time), so an XLSX over IMPORT_XLSX_MAX_SHEET_MB of
+sheet XML is refused with the advice to send CSV.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from caseledger.core.errors import ValidationFailed
 
@@ -116,9 +121,29 @@ def xlsx_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _sheet_bytes(path: Path) -> int:
+    """The uncompressed size of the workbook's largest worksheet part."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            sizes = [
+                i.file_size for i in book.infolist() if i.filename.startswith("xl/worksheets/")
+            ]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _refuse(f"is not a readable XLSX workbook: {exc}") from exc
+    return max(sizes, default=0)
+
+
 def _xlsx(path: Path) -> Sheet:
     from python_calamine import CalamineWorkbook
 
+    limit = int(getattr(settings, "IMPORT_XLSX_MAX_SHEET_MB", 200))
+    size = _sheet_bytes(path)
+    if size > limit * 1_000_000:
+        raise _refuse(
+            f"has {size // 1_000_000} MB of sheet data; an XLSX is read whole, and at most "
+            f"{limit} MB is allowed: save it as CSV (UTF-8) and import that",
+            "too_large",
+        )
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)

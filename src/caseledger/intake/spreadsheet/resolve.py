@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from caseledger.customers.models import ContactKind, ContactPoint, Customer
 from caseledger.intake.spreadsheet.models import ExternalRef
 
@@ -33,16 +35,19 @@ class Known:
 
 
 def external_ids(department_id: int, object_type: str, wanted: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(wanted))
+    """Raw SQL: the ORM's IN-list building costs more than the query for 5000 ids."""
+    keys = sorted(set(wanted))
+    table = connection.ops.quote_name(ExternalRef._meta.db_table)
     found: dict[str, int] = {}
-    for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
-        found.update(
-            ExternalRef.objects.filter(
-                department_id=department_id,
-                object_type=object_type,
-                external_id__in=wanted[start : start + 900],
-            ).values_list("external_id", "object_id")
-        )
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 900):  # SQLite's limit on bound parameters
+            part = keys[start : start + 900]
+            cursor.execute(
+                f"SELECT external_id, object_id FROM {table} WHERE department_id = %s "
+                f"AND object_type = %s AND external_id IN ({', '.join(['%s'] * len(part))})",
+                [department_id, object_type, *part],
+            )
+            found.update(cursor.fetchall())
     return found
 
 

@@ -10,6 +10,7 @@ Excel's "2026/3/1 9:05" is read as ISO. Defaults: channel `import`, customer kin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,11 @@ class Parsed:
     email: str = ""
 
 
+@functools.lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local_moment(text: str) -> str | dt.datetime:
     """A zone-less date (and time) read in the configured zone; anything else unchanged,
     for the shared validator to accept (ISO with offset) or refuse by name."""
@@ -72,7 +78,7 @@ def local_moment(text: str) -> str | dt.datetime:
             int(mm or 0),
             int(ss or 0),
             int((frac or "0").ljust(6, "0")),
-            tzinfo=ZoneInfo(settings.TIME_ZONE),
+            tzinfo=_zone(settings.TIME_ZONE),
         )
     except ValueError:
         return text
@@ -123,37 +129,48 @@ _CASE_INPUT = frozenset(
 )
 
 
+# The customer part of a row, checked once per distinct (department, kind, name, phone,
+# e-mail): a sheet of cases repeats its customers, and the checks are pure functions of
+# these values. Bounded; cleared when full.
+_CUSTOMER_CACHE: dict[tuple, tuple] = {}
+_CUSTOMER_CACHE_SIZE = 200_000
+
+
+def _check_customer(key: tuple, department: Department) -> tuple:
+    _, kind, name, phone, email = key
+    data: dict[str, Any] = {"kind": kind, "name": name, "department": department}
+    clean, c = customer_fields_clean(data, creating=True)
+    contacts = []
+    if phone:
+        contacts.append(clean_contact({"kind": "phone", "value": phone}, c, "contact_points[0]."))
+    if email:
+        contacts.append(clean_contact({"kind": "email", "value": email}, c, "contact_points[1]."))
+    found = {"phone": "", "email": ""}
+    for contact in contacts:
+        if contact.get("value"):
+            found[contact["kind"]] = contact["value"]
+    problems = [(p.field, p.code, p.message) for p in _problems(0, c, CUSTOMER_ERROR_FIELDS)]
+    return clean, contacts, found["phone"], found["email"], problems
+
+
 def parse_customer(parsed: Parsed, values: dict[str, str], department: Department) -> None:
     """Check the customer part; its problems only count when the row creates a customer
     (a matched customer is not changed), as in `intake_record`."""
-    row = parsed.row
-    data: dict[str, Any] = {
-        "kind": values.get("customer_kind") or "person",
-        "name": values.get("customer_name", ""),
-        "department": department,
-    }
-    clean, c = customer_fields_clean(data, creating=True)
-    contacts = []
-    if values.get("customer_phone"):
-        contacts.append(
-            clean_contact(
-                {"kind": "phone", "value": values["customer_phone"]}, c, "contact_points[0]."
-            )
-        )
-    if values.get("customer_email"):
-        contacts.append(
-            clean_contact(
-                {"kind": "email", "value": values["customer_email"]}, c, "contact_points[1]."
-            )
-        )
-    for contact in contacts:
-        if contact.get("value") and contact["kind"] == "phone":
-            parsed.phone = contact["value"]
-        elif contact.get("value"):
-            parsed.email = contact["value"]
-    parsed.customer_problems = _problems(row, c, CUSTOMER_ERROR_FIELDS)
-    parsed.customer = clean
-    parsed.contacts = contacts
+    key = (
+        department.pk,
+        values.get("customer_kind") or "person",
+        values.get("customer_name", ""),
+        values.get("customer_phone", ""),
+        values.get("customer_email", ""),
+    )
+    checked = _CUSTOMER_CACHE.get(key)
+    if checked is None:
+        if len(_CUSTOMER_CACHE) >= _CUSTOMER_CACHE_SIZE:
+            _CUSTOMER_CACHE.clear()
+        checked = _CUSTOMER_CACHE[key] = _check_customer(key, department)
+    clean, contacts, parsed.phone, parsed.email, problems = checked
+    parsed.customer, parsed.contacts = clean, contacts
+    parsed.customer_problems = [Problem(parsed.row, *problem) for problem in problems]
 
 
 def _external(row: int, value: str, name: str, errors: list[Problem]) -> str:
