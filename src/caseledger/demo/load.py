@@ -29,15 +29,8 @@ from caseledger.core.timetext import LocalCalendar, TimeText
 from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
-from caseledger.demo.generate import (
-    IDENTIFIER_COLUMNS,
-    NOTE_COLUMNS,
-    Generator,
-    Row,
-    Sensitive,
-    Staff,
-    customer_limits,
-)
+from caseledger.demo.generate import Generator, customer_limits
+from caseledger.demo.rows import IDENTIFIER_COLUMNS, NOTE_COLUMNS, Row, Sensitive, Staff
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode_str
 from caseledger.journal.bulk import next_id as _next_id

@@ -13,7 +13,7 @@ from django.conf import settings
 from caseledger.accounts.models import User
 from caseledger.core import clock
 from caseledger.customers.models import Customer, CustomerKind, Identifier
-from caseledger.demo.generate import bank_card, resident_id
+from caseledger.demo.rows import bank_card, resident_id
 from caseledger.privacy import deadlines
 from caseledger.privacy.models import LegalBasis, ObtainedBy, QualitySample, RequestKind
 from caseledger.privacy.services import (
