@@ -119,6 +119,8 @@ class Generator:
             yield self._customer(index, created)
 
     def _customer(self, index: int, created: int) -> tuple[Row, list[Row], list[Sensitive]]:
+        """Long because every random draw for a customer is made here in one fixed
+        order: the seed reproduces the data only while that order holds."""
         rng = self.rng
         person = rng.random() < 0.7
         industry = rng.choice(texts.PERSON_INDUSTRIES if person else texts.ORG_INDUSTRIES)
@@ -267,6 +269,9 @@ class Generator:
         """One case (id and reference left None) and maybe one note (ids left None).
 
         `customer_limit`: how many customers (oldest first) existed when it was received.
+
+        Long because every random draw for a case is made here in one fixed order: the
+        seed reproduces the data only while that order holds, and one block shows it.
         """
         rng = self.rng
         r = rng.random

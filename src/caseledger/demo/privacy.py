@@ -60,6 +60,9 @@ def _people(department_id: int) -> list[User]:
 
 
 def make_privacy_records(*, seed: int, customers: int) -> PrivacyCounts:
+    """The demo's privacy records: pending changes, requests at each age, consents,
+    quality samples. Long because they come from one seeded random stream in a fixed
+    order."""
     rng = random.Random(f"{seed}:privacy")
     counts = PrivacyCounts()
     persons = list(
