@@ -130,6 +130,22 @@ def _move_identifier(identifier: Identifier, to: Customer) -> None:
     )
 
 
+def _move_parts(
+    actor: User,
+    parts: list[MergePart],
+    locked: dict[str, Any],
+    to: Customer,
+    *,
+    undo: bool,
+    reason: str,
+) -> dict[str, list[int]]:
+    """Each part moves the rows it locked to `to`; the ids it moved, by part name."""
+    return {
+        part.name: part.move(actor, locked[part.name], to, undo=undo, reason=reason)
+        for part in parts
+    }
+
+
 def _journal_pair(
     actor: User, action: str, pair: dict[str, Customer], before: dict, extra: dict, reason: str
 ) -> None:
@@ -216,10 +232,7 @@ def customer_merge(
         locked = {part.name: part.lock(actor, merged, None) for part in parts}
         points, duplicate_points = _merge_contact_points(survivor, merged)
         identifiers, duplicate_identifiers = _merge_identifiers(survivor, merged)
-        by_part = {
-            part.name: part.move(actor, locked[part.name], survivor, undo=False, reason=reason)
-            for part in parts
-        }
+        by_part = _move_parts(actor, parts, locked, survivor, undo=False, reason=reason)
         moved = Moved(
             cases=tuple(by_part["cases"]),
             contact_points=tuple(points),
@@ -327,10 +340,7 @@ def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResu
             part.name: part.lock(actor, survivor, record.get(part.name, [])) for part in parts
         }
         points, identifiers = _move_back(record, survivor, merged)
-        by_part = {
-            part.name: part.move(actor, locked[part.name], merged, undo=True, reason=reason)
-            for part in parts
-        }
+        by_part = _move_parts(actor, parts, locked, merged, undo=True, reason=reason)
         moved = Moved(
             cases=tuple(by_part["cases"]),
             contact_points=tuple(points),
