@@ -4,6 +4,10 @@ takes a `_private` name from another (caseledger/core/floors.py, docs/architectu
 
 The checker is also run on small planted trees, so this file shows that it can fail: an
 upward import, a circle between two apps of one floor, a private import, an app on no floor.
+
+Sizes too (caseledger/core/sizes.py): no module over 500 lines outside migrations and the
+named data modules, no function over 60 lines whose docstring does not say why it is long;
+both checks are shown failing on planted trees.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from caseledger.core import floors
+from caseledger.core import floors, sizes
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -162,3 +166,56 @@ def test_a_planted_app_on_no_floor_is_reported(tmp_path):
 def test_floor_order_decides_the_direction(tmp_path, source, target, upward):
     root = plant(tmp_path, {f"{source}/m.py": f"from caseledger.{target} import models\n"})
     assert ("upward" in kinds(floors.check(root))) is upward
+
+
+def test_no_module_is_over_500_lines_outside_migrations_and_named_data():
+    long = sizes.long_modules(SRC)
+    assert not long, "split these by subject:\n" + "\n".join(map(str, long))
+
+
+def test_every_allowed_long_module_exists_and_says_why():
+    for path, reason in sizes.LONG_MODULES.items():
+        assert (SRC / "caseledger" / path).is_file(), path
+        assert reason.strip(), path
+
+
+def test_a_planted_long_module_is_reported_but_not_a_migration_or_named_data(tmp_path):
+    long = "x = 1\n" * (sizes.MODULE_LINES + 1)
+    root = plant(
+        tmp_path,
+        {
+            "cases/big.py": long,
+            "cases/migrations/0001_initial.py": long,
+            "demo/words.py": long,
+            "cases/fits.py": "x = 1\n" * sizes.MODULE_LINES,
+        },
+    )
+    found = sizes.long_modules(root, allowed={"demo/words.py": "word lists"})
+    assert [(o.path, o.lines) for o in found] == [("cases/big.py", sizes.MODULE_LINES + 1)]
+
+
+def test_no_function_is_over_60_lines_without_a_reason_in_its_docstring():
+    long = sizes.long_functions(SRC)
+    assert not long, (
+        "split these, or say in the docstring why they are long ('Long because ...'):\n"
+        + "\n".join(map(str, long))
+    )
+
+
+def test_a_planted_long_function_is_reported_unless_its_docstring_says_why(tmp_path):
+    def function(name: str, docstring: str, lines: int, indent: str = "") -> str:
+        body = f'{indent}    """{docstring}"""\n' if docstring else ""
+        body += f"{indent}    x = 1\n" * (lines - 1 - bool(docstring))
+        return f"{indent}def {name}(self):\n{body}\n"
+
+    limit = sizes.FUNCTION_LINES
+    source = (
+        function("bare", "", limit + 1)
+        + "class C:\n"
+        + function("method", "Does it.", limit + 1, indent="    ")
+        + function("explained", "One pass.\n\n    Long because the steps share one\n", limit + 1)
+        + function("fits", "", limit)
+    )
+    root = plant(tmp_path, {"cases/services.py": source})
+    found = sizes.long_functions(root)
+    assert [(o.name, o.lines) for o in found] == [("bare", limit + 1), ("C.method", limit + 1)]

@@ -41,7 +41,10 @@ def archive_run(
 ) -> dict[str, Any]:
     """Archive every eligible case (queries.eligible, minus held ones), one segment per
     batch. First finishes or discards what an interrupted run left. Idempotent: a case is
-    archived once; running again archives only what became eligible since."""
+    archived once; running again archives only what became eligible since.
+
+    Long because recovery, the batch loop and the per-batch transaction share the one
+    exclusive lock and the result they fill."""
     if actor is not None:
         require(actor, Perm.RETENTION_MANAGE)
     if batch_size < 1 or batch_size > 100_000:
@@ -162,7 +165,10 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
 
     Allowed under a legal hold: a hold forbids what deletes or alters evidence, and a
     restore only puts the verified original back (docs/operations/archive.md). The
-    segment is rewritten without the record: a copy exists only while a case is archived."""
+    segment is rewritten without the record: a copy exists only while a case is archived.
+
+    Long because the case, its notes and the segment's purge change in one transaction, the
+    order they must happen in."""
     require(actor, Perm.RETENTION_MANAGE, case.department_id)
     reason = (reason or "").strip()
     if not reason:

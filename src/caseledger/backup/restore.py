@@ -378,6 +378,8 @@ def _restore_postgres(
     replace: bool,
     sample: dict[str, list[Any]] | None,
 ) -> Restored:
+    """Restore a snapshot into a PostgreSQL database. Long because the scratch database,
+    the staged files and their clean-up on failure share one try/finally."""
     target: dict[str, Any] = dict(dj_database_url.parse(to))
     live = connection.settings_dict
     same_server = (target.get("HOST") or "127.0.0.1", str(target.get("PORT") or 5432)) == (

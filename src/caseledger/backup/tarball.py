@@ -189,7 +189,10 @@ def read(
     progress: Callable[[int], None] | None = None,
 ) -> ReadResult:
     """Decrypt, decompress and walk the archive, checking every file against the manifest;
-    with extract_to, also write each file there."""
+    with extract_to, also write each file there.
+
+    Long because decryption, decompression and the tar walk are one stream, with the checks
+    that must see it whole."""
     result = ReadResult()
     expected = {f["name"]: f for f in manifest.get("files", [])}
     seen: set[str] = set()

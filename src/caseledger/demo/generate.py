@@ -9,223 +9,38 @@ so a million cases cost string lookups rather than a million `json.dumps` calls.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from caseledger.core.timetext import DAY_US, LocalCalendar, TimeText
 from caseledger.demo import texts
-from caseledger.journal.bulk import encode, encode_str
-from caseledger.vault.validators import luhn_check_digit, resident_id_check_char
-
-HOUR_US = 3_600_000_000
-
-NOTE_COLUMNS = ("id", "case_id", "kind", "channel", "body", "author_id", "created_at")
-IDENTIFIER_COLUMNS = (
-    "id",
-    "customer_id",
-    "kind",
-    "ciphertext",
-    "key_id",
-    "blind_index",
-    "masked",
-    "created_at",
+from caseledger.demo.pools import (
+    Pools,
 )
-
-DEPARTMENTS = [
-    ("sales", "销售部 Sales"),
-    ("service", "客服部 Customer service"),
-    ("after-sales", "售后部 After-sales"),
-    ("claims", "理赔部 Claims"),
-]
-
-# Which department looks after a customer, by the customer's industry.
-DEPARTMENT_WEIGHTS = {
-    "banking": {"sales": 3, "service": 4, "claims": 2},
-    "insurance": {"sales": 2, "service": 3, "claims": 5},
-    "ecommerce": {"sales": 1, "service": 5, "after-sales": 4},
-    "telecom": {"sales": 3, "service": 6, "after-sales": 1},
-    "manufacturing": {"sales": 3, "service": 1, "after-sales": 6},
-    "retail": {"sales": 2, "service": 4, "after-sales": 4},
-    "saas": {"sales": 4, "service": 4, "after-sales": 2},
-}
-
-# What each department's cases are about: (kind, category, subcategory, weight).
-PROFILES = {
-    "sales": [
-        ("sales_objection", "sales_practice", "price_objection", 30),
-        ("sales_objection", "contract", "terms", 10),
-        ("sales_objection", "sales_practice", "misleading", 8),
-        ("complaint", "sales_practice", "pressure", 8),
-        ("complaint", "sales_practice", "misleading", 8),
-        ("inquiry", "contract", "renewal", 8),
-        ("complaint", "billing", "hidden_fee", 8),
-        ("complaint", "privacy", "marketing", 6),
-        ("dispute", "contract", "cancellation", 6),
-        ("inquiry", "other", "", 4),
-    ],
-    "service": [
-        ("complaint", "service", "attitude", 12),
-        ("complaint", "service", "wait_time", 12),
-        ("complaint", "service", "no_response", 10),
-        ("complaint", "billing", "wrong_charge", 12),
-        ("complaint", "billing", "refund", 8),
-        ("complaint", "delivery", "late", 10),
-        ("complaint", "delivery", "lost", 4),
-        ("inquiry", "billing", "hidden_fee", 6),
-        ("complaint", "privacy", "leak", 3),
-        ("inquiry", "privacy", "access", 3),
-        ("inquiry", "other", "", 6),
-        ("complaint", "product_quality", "not_as_described", 6),
-    ],
-    "after-sales": [
-        ("complaint", "after_sales", "repair", 18),
-        ("complaint", "after_sales", "warranty", 14),
-        ("complaint", "after_sales", "return", 12),
-        ("complaint", "product_quality", "defect", 18),
-        ("complaint", "product_quality", "safety", 4),
-        ("complaint", "delivery", "damaged", 10),
-        ("dispute", "after_sales", "warranty", 6),
-        ("inquiry", "after_sales", "repair", 6),
-    ],
-    "claims": [
-        ("dispute", "contract", "terms", 14),
-        ("dispute", "billing", "refund", 14),
-        ("complaint", "service", "no_response", 12),
-        ("dispute", "after_sales", "warranty", 8),
-        ("complaint", "contract", "cancellation", 8),
-        ("dispute", "billing", "wrong_charge", 10),
-        ("inquiry", "contract", "terms", 8),
-    ],
-}
-# Categories that make no sense for an industry's products (a mortgage is not delivered).
-UNLIKELY = {
-    "banking": ("delivery", "product_quality", "after_sales"),
-    "insurance": ("delivery", "product_quality", "after_sales"),
-    "telecom": ("delivery",),
-    "saas": ("delivery",),
-}
-CHANNELS = {
-    "phone": 35,
-    "email": 15,
-    "web_form": 15,
-    "in_person": 8,
-    "social_media": 10,
-    "api": 12,
-    "import": 5,
-}
-SEVERITIES = {"low": 25, "medium": 45, "high": 22, "critical": 8}
-SERIOUS = {("product_quality", "safety"), ("privacy", "leak")}
-PRIORITY_OF = {
-    "low": ("low", "normal"),
-    "medium": ("normal", "normal", "normal", "high"),
-    "high": ("high", "high", "urgent"),
-    "critical": ("urgent",),
-}
-# Typical hours to close by severity; the spread around it comes from r**2.
-# Lifecycle marks a fresh record does not have: (database values, JSON encodings) of
-# restricted_at, restricted_reason, merged_into_id, merged_at / archived_at, restricted_at,
-# restricted_reason.
-UNMARKED_CUSTOMER = ((None, "", None, None), ("null", '""', "null", "null"))
-UNMARKED_CASE = ((None, None, ""), ("null", "null", '""'))
-HOURS_TO_CLOSE = {"critical": 30, "high": 80, "medium": 140, "low": 260}
-SATISFACTION = (5,) * 40 + (4,) * 30 + (3,) * 15 + (2,) * 8 + (1,) * 7
-
-
-def expand(weights: dict) -> list:
-    """A weighted choice as a flat list, so a pick is one index."""
-    return [key for key, weight in weights.items() for _ in range(weight)]
-
-
-@dataclass(frozen=True)
-class Staff:
-    """Who works a department's cases: database ids."""
-
-    department_id: int
-    agents: tuple[int, ...]
-    supervisor: int
-
-
-@dataclass(frozen=True)
-class Sensitive:
-    """A sensitive identifier in plaintext, on its way to the vault; `at`: when entered."""
-
-    kind: str
-    value: str
-    at: int
-
-
-@dataclass
-class Row:
-    """One record: database values and JSON-encoded values, both in column order."""
-
-    values: list
-    encoded: list[str]
-
-
-def _pair(text: str) -> tuple[str, str]:
-    return text, encode_str(text)
-
-
-class Pools:
-    """Subjects and descriptions per (industry, category, subcategory, language).
-
-    Each pool has its own random stream seeded by its key, so its content does not depend on
-    the order in which pools are first needed.
-    """
-
-    SIZE = 40
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self._pools: dict[tuple, list[tuple]] = {}
-        self.requests = {
-            c: (list(map(_pair, zh)), list(map(_pair, en)))
-            for c, (zh, en) in texts.REQUESTS.items()
-        }
-        self.resolutions = {
-            c: (list(map(_pair, zh)), list(map(_pair, en)))
-            for c, (zh, en) in texts.RESOLUTIONS.items()
-        }
-        self.root_causes = {
-            c: (list(map(_pair, zh)), list(map(_pair, en)))
-            for c, (zh, en) in texts.ROOT_CAUSES.items()
-        }
-        self.notes = list(map(_pair, texts.NOTES))
-
-    def get(self, industry: str, category: str, sub: str, lang: int) -> list[tuple]:
-        """(subject, its JSON, description, its JSON) variants."""
-        key = (industry, category, sub, lang)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = self._build(*key)
-        return pool
-
-    def _build(self, industry: str, category: str, sub: str, lang: int) -> list[tuple]:
-        rng = random.Random(f"{self.seed}:{industry}:{category}:{sub}:{lang}")
-        zh_subjects, en_subjects, zh_detail, en_detail = texts.ISSUES[(category, sub)]
-        products = texts.INDUSTRIES[industry][2]
-        pool = []
-        for _ in range(self.SIZE):
-            product = rng.choice(products)[lang]
-            template = rng.choice(en_subjects if lang else zh_subjects)
-            subject = template.format(
-                p=product,
-                a=rng.choice(texts.AMOUNTS),
-                d=rng.choice(texts.DAYS),
-                m=rng.choice(texts.MINUTES),
-            )
-            if lang:
-                subject = subject[0].upper() + subject[1:]
-                history = rng.choice(texts.HISTORY_EN).format(n=rng.randint(2, 5))
-                text = f"{rng.choice(texts.OPENERS_EN)}{subject}. {en_detail} {history}".strip()
-            else:
-                history = rng.choice(texts.HISTORY_ZH).format(n=rng.randint(2, 5))
-                text = f"{rng.choice(texts.OPENERS_ZH)}{subject}。{zh_detail}{history}"
-            pool.append((*_pair(subject), *_pair(text)))
-        return pool
+from caseledger.demo.profiles import (
+    CHANNELS,
+    DEPARTMENT_WEIGHTS,
+    HOUR_US,
+    HOURS_TO_CLOSE,
+    PRIORITY_OF,
+    PROFILES,
+    SATISFACTION,
+    SERIOUS,
+    SEVERITIES,
+    UNLIKELY,
+    UNMARKED_CASE,
+    UNMARKED_CUSTOMER,
+    expand,
+)
+from caseledger.demo.rows import (
+    Row,
+    Sensitive,
+    Staff,
+    bank_card,
+    resident_id,
+)
+from caseledger.journal.bulk import encode, encode_str
 
 
 class Generator:
@@ -304,6 +119,8 @@ class Generator:
             yield self._customer(index, created)
 
     def _customer(self, index: int, created: int) -> tuple[Row, list[Row], list[Sensitive]]:
+        """Long because every random draw for a customer is made here in one fixed
+        order: the seed reproduces the data only while that order holds."""
         rng = self.rng
         person = rng.random() < 0.7
         industry = rng.choice(texts.PERSON_INDUSTRIES if person else texts.ORG_INDUSTRIES)
@@ -452,6 +269,9 @@ class Generator:
         """One case (id and reference left None) and maybe one note (ids left None).
 
         `customer_limit`: how many customers (oldest first) existed when it was received.
+
+        Long because every random draw for a case is made here in one fixed order: the
+        seed reproduces the data only while that order holds, and one block shows it.
         """
         rng = self.rng
         r = rng.random
@@ -606,21 +426,6 @@ class Generator:
         values = [None, None, kind, channel, body[0], author, db_time]
         encoded = ["", "", self.e(kind), self.e(channel), body[1], str(author), json_time]
         return Row(values, encoded)
-
-
-def resident_id(rng: random.Random) -> str:
-    """GB 11643: region, birth date, sequence (odd for men), MOD 11-2 check character."""
-    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
-    first17 = f"{rng.choice(texts.REGION_CODES)}{born:%Y%m%d}{rng.randrange(1000):03d}"
-    return first17 + resident_id_check_char(first17)
-
-
-def bank_card(rng: random.Random) -> str:
-    """A UnionPay debit card: 62 prefix, 16 or 19 digits, Luhn check digit last."""
-    length = 19 if rng.random() < 0.4 else 16
-    payload = rng.choice(texts.CARD_PREFIXES)
-    payload += "".join(str(rng.randrange(10)) for _ in range(length - 1 - len(payload)))
-    return payload + luhn_check_digit(payload)
 
 
 def customer_limits(customer_created: Sequence[int], moments: Sequence[int]) -> Iterator[int]:

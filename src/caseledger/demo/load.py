@@ -29,15 +29,8 @@ from caseledger.core.timetext import LocalCalendar, TimeText
 from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
-from caseledger.demo.generate import (
-    IDENTIFIER_COLUMNS,
-    NOTE_COLUMNS,
-    Generator,
-    Row,
-    Sensitive,
-    Staff,
-    customer_limits,
-)
+from caseledger.demo.generate import Generator, customer_limits
+from caseledger.demo.rows import IDENTIFIER_COLUMNS, NOTE_COLUMNS, Row, Sensitive, Staff
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode_str
 from caseledger.journal.bulk import next_id as _next_id
@@ -217,7 +210,10 @@ class Loader:
         """The customer's identifiers, as `identifier_add` stores them (validated value,
         ciphertext bound to the customer, blind index, mask), and one
         `customer.identifier_add` entry each: the customer's whole state after the add, and
-        the changes to identifiers, updated_at and version. The row ends at the last state."""
+        the changes to identifiers, updated_at and version. The row ends at the last state.
+
+        Long because it is the loader's per-identifier loop (a million rows), kept
+        inline for speed."""
         customer_id = row.values[0]
         owner = identifier_owner(customer_id)
         state = list(row.encoded)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.services import department_create, user_create
-from caseledger.demo.generate import DEPARTMENTS, Staff
+from caseledger.demo.profiles import DEPARTMENTS
+from caseledger.demo.rows import Staff
 
 AGENTS_PER_DEPARTMENT = 3
 # (username, roles) of the people who work across departments.

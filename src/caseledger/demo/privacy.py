@@ -13,7 +13,7 @@ from django.conf import settings
 from caseledger.accounts.models import User
 from caseledger.core import clock
 from caseledger.customers.models import Customer, CustomerKind, Identifier
-from caseledger.demo.generate import bank_card, resident_id
+from caseledger.demo.rows import bank_card, resident_id
 from caseledger.privacy import deadlines
 from caseledger.privacy.models import LegalBasis, ObtainedBy, QualitySample, RequestKind
 from caseledger.privacy.services import (
@@ -60,6 +60,9 @@ def _people(department_id: int) -> list[User]:
 
 
 def make_privacy_records(*, seed: int, customers: int) -> PrivacyCounts:
+    """The demo's privacy records: pending changes, requests at each age, consents,
+    quality samples. Long because they come from one seeded random stream in a fixed
+    order."""
     rng = random.Random(f"{seed}:privacy")
     counts = PrivacyCounts()
     persons = list(

@@ -26,6 +26,7 @@ from caseledger.insights import facts as F
 from caseledger.insights.facts import Fact
 from caseledger.insights.models import BUCKETS, CaseFact, Rollup, RollupState
 from caseledger.journal.models import ChainHead, Entry
+from caseledger.journal.queries import touched_records
 from caseledger.journal.services import lock_head, write_transaction
 
 ENTRY_BATCH = 5_000
@@ -134,19 +135,6 @@ def _place(fact: Fact | None) -> tuple | None:
     return fact.neighbourhood() if fact is not None else None
 
 
-def touched(rows: Iterable[tuple]) -> tuple[set[int], set[int]]:
-    cases: set[int] = set()
-    customers: set[int] = set()
-    for _seq, _at, _action, object_type, object_id, root in rows:
-        if object_type == "case" and object_id.isdigit():
-            cases.add(int(object_id))
-        elif root.startswith("case:") and root[5:].isdigit():
-            cases.add(int(root[5:]))
-        if object_type == "customer" and object_id.isdigit():
-            customers.add(int(object_id))
-    return cases, customers
-
-
 def _state() -> RollupState:
     state, _ = RollupState.objects.get_or_create(pk=1)
     return state
@@ -170,7 +158,7 @@ def catch_up(*, max_entries: int | None = None) -> dict[str, int]:
                     "seq", "at", "action", "object_type", "object_id", "root"
                 )
             )
-            changed, customers = touched(rows)
+            changed, customers = touched_records((r[3], r[4], r[5]) for r in rows)
             if customers:
                 changed |= set(
                     CaseFact.objects.filter(customer_id__in=customers).values_list(

@@ -138,6 +138,9 @@ def intake_record(
     names every problem of both parts (fields prefixed `customer.` and `case.`) and leaves
     nothing behind. A created customer named exactly like another of the department is a
     probable duplicate: an internal note on the case names the other(s); nothing is merged.
+
+    Long because both parts are checked into one Collector, so a refusal names every problem
+    at once, before either is written.
     """
     c = Collector()
     c.unknown(data, ("department", "customer", "case"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,3 +111,17 @@ def entry_get(*, actor: Any, seq: int, masked: bool = True) -> HistoryItem:
     if entry is None:
         raise NotFound(f"journal entry #{seq} does not exist", field="seq")
     return _item(entry, masked)
+
+
+def touched_records(entries: Iterable[tuple[str, str, str]]) -> tuple[set[int], set[int]]:
+    """The cases and customers some journal entries changed."""
+    cases: set[int] = set()
+    customers: set[int] = set()
+    for object_type, object_id, root in entries:
+        if object_type == "case" and object_id.isdigit():
+            cases.add(int(object_id))
+        elif root.startswith("case:") and root[5:].isdigit():
+            cases.add(int(root[5:]))
+        if object_type == "customer" and object_id.isdigit():
+            customers.add(int(object_id))
+    return cases, customers

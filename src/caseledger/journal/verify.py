@@ -200,7 +200,10 @@ def _walk_sqlite(
 ) -> _Scan:
     """The walk on SQLite, straight on the driver's connection (no Django cursor per row),
     a chunk of entries and their payloads at a time. The inner loop only proves an entry
-    intact; anything it cannot prove goes to `_judge`, so what is reported is the same."""
+    intact; anything it cannot prove goes to `_judge`, so what is reported is the same.
+
+    Long because it is the verifier's inner loop, kept in one frame for speed
+    (bench/journal_verify.py)."""
     scan = _Scan()
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported
@@ -274,6 +277,8 @@ def _walk_plain(
     max_problems: int,
     progress: Callable[[int], None] | None,
 ) -> _Scan:
+    """The walk through Django's cursor. Long because it is the verifier's inner loop,
+    kept in one frame for speed (bench/journal_verify.py)."""
     scan = _Scan()
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported

@@ -27,6 +27,7 @@ from caseledger.core import clock
 from caseledger.core.erasure import Erasure
 from caseledger.core.logging import get_logger
 from caseledger.journal.models import ChainHead, Entry
+from caseledger.journal.queries import touched_records
 from caseledger.journal.services import lock_head, write_transaction
 from caseledger.search.backends import backend
 from caseledger.search.models import IndexState
@@ -133,20 +134,6 @@ def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[in
     return docs
 
 
-def touched(entries: Iterable[tuple[str, str, str]]) -> tuple[set[int], set[int]]:
-    """The cases and customers some journal entries changed."""
-    cases: set[int] = set()
-    customers: set[int] = set()
-    for object_type, object_id, root in entries:
-        if object_type == "case" and object_id.isdigit():
-            cases.add(int(object_id))
-        elif root.startswith("case:") and root[5:].isdigit():
-            cases.add(int(root[5:]))
-        if object_type == "customer" and object_id.isdigit():
-            customers.add(int(object_id))
-    return cases, customers
-
-
 def _state() -> IndexState:
     state, _ = IndexState.objects.get_or_create(pk=1)
     return state
@@ -175,7 +162,7 @@ def catch_up(*, max_entries: int | None = None) -> dict[str, int]:
             rows = Entry.objects.filter(seq__gt=state.seq, seq__lte=upto).values_list(
                 "object_type", "object_id", "root"
             )
-            changed, customers = touched(rows)
+            changed, customers = touched_records(rows)
             if customers:
                 changed |= set(
                     Case.objects.filter(customer_id__in=customers).values_list("id", flat=True)

@@ -59,7 +59,10 @@ def user_create(
     full_name: str = "",
     must_change_password: bool = False,
 ) -> User:
-    """`must_change_password` for a one-time password: the web asks for a new one first."""
+    """`must_change_password` for a one-time password: the web asks for a new one first.
+
+    Long because every field is checked into one Collector, so a refusal names every problem
+    at once."""
     if actor is not None:
         require(actor, Perm.USER_MANAGE)
     c = Collector()

@@ -130,6 +130,22 @@ def _move_identifier(identifier: Identifier, to: Customer) -> None:
     )
 
 
+def _move_parts(
+    actor: User,
+    parts: list[MergePart],
+    locked: dict[str, Any],
+    to: Customer,
+    *,
+    undo: bool,
+    reason: str,
+) -> dict[str, list[int]]:
+    """Each part moves the rows it locked to `to`; the ids it moved, by part name."""
+    return {
+        part.name: part.move(actor, locked[part.name], to, undo=undo, reason=reason)
+        for part in parts
+    }
+
+
 def _journal_pair(
     actor: User, action: str, pair: dict[str, Customer], before: dict, extra: dict, reason: str
 ) -> None:
@@ -148,6 +164,51 @@ def _journal_pair(
         )
 
 
+def _refuse_merged_or_restricted(survivor: Customer, merged: Customer) -> None:
+    """Neither customer of a merge may already be merged or be restricted (PIPL Art 47)."""
+    for customer, field in ((merged, "merged"), (survivor, "survivor")):
+        if customer.merged_into_id is not None:
+            raise Conflict(
+                f"customer {customer.pk} is already merged into customer {customer.merged_into_id}",
+                field=field,
+                code="merged",
+            )
+        if customer.restricted_at is not None:
+            raise Conflict(
+                f"customer {customer.pk} is restricted (PIPL Art 47): {customer.restricted_reason}",
+                field=field,
+                code="restricted",
+            )
+
+
+def _merge_contact_points(survivor: Customer, merged: Customer) -> tuple[list[int], list[int]]:
+    """Move `merged`'s contact points the survivor does not hold yet; (moved, duplicates)."""
+    held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
+    points: list[int] = []
+    duplicate_points: list[int] = []
+    for point in ContactPoint.objects.filter(customer=merged).order_by("pk"):
+        key = _contact_key(point.kind, point.value)
+        (duplicate_points if key in held else points).append(point.pk)
+        held.add(key)  # two equal points on `merged`: only the first moves
+    ContactPoint.objects.filter(pk__in=points).update(customer=survivor)
+    return points, duplicate_points
+
+
+def _merge_identifiers(survivor: Customer, merged: Customer) -> tuple[list[int], list[int]]:
+    """Move (re-encrypted) `merged`'s identifiers the survivor does not hold yet, by blind
+    index; (moved, duplicates)."""
+    indexed = set(survivor.identifiers.values_list("kind", "blind_index"))
+    identifiers: list[int] = []
+    duplicate_identifiers: list[int] = []
+    for identifier in Identifier.objects.filter(customer=merged).order_by("pk"):
+        if (identifier.kind, identifier.blind_index) in indexed:
+            duplicate_identifiers.append(identifier.pk)
+        else:
+            _move_identifier(identifier, survivor)
+            identifiers.append(identifier.pk)
+    return identifiers, duplicate_identifiers
+
+
 def customer_merge(
     *, actor: User, survivor: Customer, merged: Customer, reason: str
 ) -> MergeResult:
@@ -164,46 +225,14 @@ def customer_merge(
         )
     with write_transaction():
         survivor, merged = _lock_pair(survivor, merged)
-        for customer, field in ((merged, "merged"), (survivor, "survivor")):
-            if customer.merged_into_id is not None:
-                raise Conflict(
-                    f"customer {customer.pk} is already merged into customer "
-                    f"{customer.merged_into_id}",
-                    field=field,
-                    code="merged",
-                )
-            if customer.restricted_at is not None:
-                raise Conflict(
-                    f"customer {customer.pk} is restricted (PIPL Art 47): "
-                    f"{customer.restricted_reason}",
-                    field=field,
-                    code="restricted",
-                )
+        _refuse_merged_or_restricted(survivor, merged)
         for part in parts:
             part.refuse(merged)
         before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
         locked = {part.name: part.lock(actor, merged, None) for part in parts}
-        held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
-        points: list[int] = []
-        duplicate_points: list[int] = []
-        for point in ContactPoint.objects.filter(customer=merged).order_by("pk"):
-            key = _contact_key(point.kind, point.value)
-            (duplicate_points if key in held else points).append(point.pk)
-            held.add(key)  # two equal points on `merged`: only the first moves
-        ContactPoint.objects.filter(pk__in=points).update(customer=survivor)
-        indexed = set(survivor.identifiers.values_list("kind", "blind_index"))
-        identifiers: list[int] = []
-        duplicate_identifiers: list[int] = []
-        for identifier in Identifier.objects.filter(customer=merged).order_by("pk"):
-            if (identifier.kind, identifier.blind_index) in indexed:
-                duplicate_identifiers.append(identifier.pk)
-            else:
-                _move_identifier(identifier, survivor)
-                identifiers.append(identifier.pk)
-        by_part = {
-            part.name: part.move(actor, locked[part.name], survivor, undo=False, reason=reason)
-            for part in parts
-        }
+        points, duplicate_points = _merge_contact_points(survivor, merged)
+        identifiers, duplicate_identifiers = _merge_identifiers(survivor, merged)
+        by_part = _move_parts(actor, parts, locked, survivor, undo=False, reason=reason)
         moved = Moved(
             cases=tuple(by_part["cases"]),
             contact_points=tuple(points),
@@ -251,6 +280,43 @@ def _merge_record(merged: Customer) -> dict[str, Any]:
     return extra
 
 
+def _refuse_stale_unmerge(survivor: Customer, merged: Customer) -> None:
+    """Once both are locked: `merged` still points at `survivor`, which is merged nowhere."""
+    if merged.merged_into_id != survivor.pk:
+        raise Conflict(
+            f"customer {merged.pk} changed while you were undoing its merge; reload",
+            field="merged",
+            code="changed",
+        )
+    if survivor.merged_into_id is not None:
+        raise Conflict(
+            f"customer {survivor.pk} was itself merged into customer "
+            f"{survivor.merged_into_id}; undo that merge first",
+            field="survivor",
+            code="merged",
+        )
+
+
+def _move_back(
+    record: dict[str, Any], survivor: Customer, merged: Customer
+) -> tuple[list[int], list[int]]:
+    """Move the contact points and identifiers (re-encrypted) the merge entry lists, and the
+    survivor still holds, back to `merged`; (contact point ids, identifier ids)."""
+    points = list(
+        ContactPoint.objects.filter(
+            customer=survivor, pk__in=record.get("contact_points", [])
+        ).values_list("pk", flat=True)
+    )
+    ContactPoint.objects.filter(pk__in=points).update(customer=merged)
+    identifiers = []
+    for identifier in Identifier.objects.filter(
+        customer=survivor, pk__in=record.get("identifiers", [])
+    ).order_by("pk"):
+        _move_identifier(identifier, merged)
+        identifiers.append(identifier.pk)
+    return points, identifiers
+
+
 def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResult:
     """Undo customer_merge from its journal entry: move back exactly the ids it moved that are
     still on the survivor, and clear the merge mark. Ids gone from the survivor since (a
@@ -267,40 +333,14 @@ def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResu
     reason = clean_reason(reason, required=True)
     with write_transaction():
         survivor, merged = _lock_pair(survivor, merged)
-        if merged.merged_into_id != survivor.pk:
-            raise Conflict(
-                f"customer {merged.pk} changed while you were undoing its merge; reload",
-                field="merged",
-                code="changed",
-            )
-        if survivor.merged_into_id is not None:
-            raise Conflict(
-                f"customer {survivor.pk} was itself merged into customer "
-                f"{survivor.merged_into_id}; undo that merge first",
-                field="survivor",
-                code="merged",
-            )
+        _refuse_stale_unmerge(survivor, merged)
         record = _merge_record(merged)
         before = {"survivor": customer_state(survivor), "merged": customer_state(merged)}
         locked = {
             part.name: part.lock(actor, survivor, record.get(part.name, [])) for part in parts
         }
-        points = list(
-            ContactPoint.objects.filter(
-                customer=survivor, pk__in=record.get("contact_points", [])
-            ).values_list("pk", flat=True)
-        )
-        ContactPoint.objects.filter(pk__in=points).update(customer=merged)
-        identifiers = []
-        for identifier in Identifier.objects.filter(
-            customer=survivor, pk__in=record.get("identifiers", [])
-        ).order_by("pk"):
-            _move_identifier(identifier, merged)
-            identifiers.append(identifier.pk)
-        by_part = {
-            part.name: part.move(actor, locked[part.name], merged, undo=True, reason=reason)
-            for part in parts
-        }
+        points, identifiers = _move_back(record, survivor, merged)
+        by_part = _move_parts(actor, parts, locked, merged, undo=True, reason=reason)
         moved = Moved(
             cases=tuple(by_part["cases"]),
             contact_points=tuple(points),

@@ -71,6 +71,8 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
 
 
 def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> str:
+    """Destroy or anonymise one item of a batch. Long because the item's check, outcome
+    and journal entry belong in one transaction."""
     ref = f"disposition {batch.certificate_number}"
     blobs: list[str] = []
     with write_transaction():

@@ -69,6 +69,8 @@ def _same_record(record: Case | Customer, entry: dict[str, Any]) -> bool:
 
 
 def _reapply_one(actor: User | None, document: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Re-apply one disposition certificate in a restored copy. Long because the
+    certificate and each listed record have their own transaction, whose order matters."""
     number = document["number"]
     ref = f"disposition {number}"
     action = document["action"]

@@ -62,67 +62,16 @@ def disposition_propose(
     """Put due records of one schedule up for disposal: the ones named, or every due and
     unheld one. A schedule whose action is "review" needs the action chosen here."""
     require(actor, Perm.DISPOSITION_PROPOSE)
-    if schedule.action == Action.REVIEW:
-        if action not in BatchAction.values:
-            raise ValidationFailed(
-                f"schedule {schedule.code} says review: choose destroy or anonymize",
-                field="action",
-                code="required",
-            )
-    elif action and action != schedule.action:
-        raise ValidationFailed(
-            f"schedule {schedule.code} says {schedule.action}, not {action}",
-            field="action",
-            code="invalid_choice",
-        )
-    chosen_action = action or schedule.action
+    chosen_action = _chosen_action(schedule, action)
     record_type = schedule.record_kind
-    if record_type not in ("case", "customer"):
-        raise ValidationFailed(
-            f"records of kind {record_type} are disposed of with their case",
-            field="schedule",
-            code="invalid",
-        )
     with write_transaction():
         due = RecordRetention.objects.filter(
             record_type=record_type, schedule__code=schedule.code, state=LifecycleState.DUE
         )
         if records is not None:
-            wanted = parse_ids(records, record_type)
-            if not wanted:
-                raise ValidationFailed("name at least one record", field="records", code="required")
-            # Holds first: the daily recompute marks a held record `held`, not `due`, so
-            # asking due-ness first would refuse it as "not due" and hide the matter.
-            held = sorted(held_ids(record_type, wanted))
-            if held:
-                raise Held(
-                    f"{record_type} {held[0]} is under legal hold: "
-                    f"{hold_names(holds_of(record_type, held[0]))}. It cannot be disposed of "
-                    "until the hold is released.",
-                    field="records",
-                )
-            due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
-            not_due = [i for i in wanted if i not in due_ids]
-            if not_due:
-                raise ValidationFailed(
-                    f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
-                    field="records",
-                    code="not_due",
-                )
-            busy = sorted(in_open_batch(record_type, wanted))
-            if busy:
-                raise Conflict(
-                    f"already in an open disposition batch: {', '.join(map(str, busy))}",
-                    field="records",
-                )
-            ids = wanted
-            left_out: dict[str, int] = {}
+            ids, left_out = _named_due(due, schedule, record_type, records)
         else:
-            all_due = sorted(due.values_list("record_id", flat=True))
-            held_set = held_ids(record_type, all_due)
-            busy_set = in_open_batch(record_type, all_due)
-            ids = [i for i in all_due if i not in held_set and i not in busy_set]
-            left_out = {"held": len(held_set), "in_open_batch": len(busy_set - held_set)}
+            ids, left_out = _every_unheld_due(due, record_type)
         if not ids:
             raise ValidationFailed(
                 f"no due, unheld records under schedule {schedule.code}",
@@ -139,21 +88,7 @@ def disposition_propose(
             proposed_by=actor,
             proposed_at=now,
         )
-        model: Any = Case if record_type == "case" else Customer
-        rows = model.objects.filter(pk__in=ids).order_by("pk")
-        DispositionItem.objects.bulk_create(
-            [
-                DispositionItem(
-                    batch=batch,
-                    record_type=record_type,
-                    record_id=row.pk,
-                    label=row.reference if record_type == "case" else f"customer {row.pk}",
-                    department_id=row.department_id,
-                    record_created_at=row.created_at,
-                )
-                for row in rows
-            ]
-        )
+        _add_items(batch, record_type, ids)
         RecordRetention.objects.filter(record_type=record_type, record_id__in=ids).update(
             state=LifecycleState.IN_REVIEW
         )
@@ -165,6 +100,95 @@ def disposition_propose(
             extra={"records": len(ids), "left_out": left_out} if left_out else None,
         )
     return batch
+
+
+def _chosen_action(schedule: RetentionSchedule, action: str) -> str:
+    """The action a proposal takes: the schedule's, or the one chosen when the schedule says
+    review. Records of a kind other than case and customer go with their case."""
+    if schedule.action == Action.REVIEW:
+        if action not in BatchAction.values:
+            raise ValidationFailed(
+                f"schedule {schedule.code} says review: choose destroy or anonymize",
+                field="action",
+                code="required",
+            )
+    elif action and action != schedule.action:
+        raise ValidationFailed(
+            f"schedule {schedule.code} says {schedule.action}, not {action}",
+            field="action",
+            code="invalid_choice",
+        )
+    if schedule.record_kind not in ("case", "customer"):
+        raise ValidationFailed(
+            f"records of kind {schedule.record_kind} are disposed of with their case",
+            field="schedule",
+            code="invalid",
+        )
+    return action or schedule.action
+
+
+def _named_due(
+    due: Any, schedule: RetentionSchedule, record_type: str, records: Iterable[Any]
+) -> tuple[list[int], dict[str, int]]:
+    """The records named, each of them due, unheld and in no open batch, or a refusal that
+    names the first that is not; nothing is left out."""
+    wanted = parse_ids(records, record_type)
+    if not wanted:
+        raise ValidationFailed("name at least one record", field="records", code="required")
+    # Holds first: the daily recompute marks a held record `held`, not `due`, so
+    # asking due-ness first would refuse it as "not due" and hide the matter.
+    held = sorted(held_ids(record_type, wanted))
+    if held:
+        raise Held(
+            f"{record_type} {held[0]} is under legal hold: "
+            f"{hold_names(holds_of(record_type, held[0]))}. It cannot be disposed of "
+            "until the hold is released.",
+            field="records",
+        )
+    due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
+    not_due = [i for i in wanted if i not in due_ids]
+    if not_due:
+        raise ValidationFailed(
+            f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
+            field="records",
+            code="not_due",
+        )
+    busy = sorted(in_open_batch(record_type, wanted))
+    if busy:
+        raise Conflict(
+            f"already in an open disposition batch: {', '.join(map(str, busy))}",
+            field="records",
+        )
+    return wanted, {}
+
+
+def _every_unheld_due(due: Any, record_type: str) -> tuple[list[int], dict[str, int]]:
+    """Every due record that is neither held nor in an open batch, and how many were left
+    out for each of those reasons."""
+    all_due = sorted(due.values_list("record_id", flat=True))
+    held_set = held_ids(record_type, all_due)
+    busy_set = in_open_batch(record_type, all_due)
+    ids = [i for i in all_due if i not in held_set and i not in busy_set]
+    return ids, {"held": len(held_set), "in_open_batch": len(busy_set - held_set)}
+
+
+def _add_items(batch: DispositionBatch, record_type: str, ids: list[int]) -> None:
+    """One pending item per record, labelled and dated from the record itself."""
+    model: Any = Case if record_type == "case" else Customer
+    rows = model.objects.filter(pk__in=ids).order_by("pk")
+    DispositionItem.objects.bulk_create(
+        [
+            DispositionItem(
+                batch=batch,
+                record_type=record_type,
+                record_id=row.pk,
+                label=row.reference if record_type == "case" else f"customer {row.pk}",
+                department_id=row.department_id,
+                record_created_at=row.created_at,
+            )
+            for row in rows
+        ]
+    )
 
 
 def disposition_approve(
@@ -224,19 +248,7 @@ def disposition_extend(
 ) -> DispositionExtension:
     """Keep a due record longer, to a new due date, with a reason. The recompute honours
     the latest extension (overrides.py); within a batch, the record leaves it."""
-    if record_type not in ("case", "customer"):
-        raise ValidationFailed("record type must be case or customer", field="record_type")
-    if isinstance(due_on, str):
-        try:
-            due_on = dt.date.fromisoformat(due_on)
-        except ValueError as exc:
-            raise ValidationFailed(
-                f"{due_on!r} is not a date (YYYY-MM-DD)", field="due_on", code="invalid"
-            ) from exc
-    if not (reason or "").strip():
-        raise ValidationFailed("a reason is required to extend", field="reason", code="required")
-    if due_on <= local_today():
-        raise ValidationFailed("the new due date must be after today", field="due_on")
+    due_on = _extension_date(record_type, due_on, reason)
     model = Case if record_type == "case" else Customer
     record = model.objects.filter(pk=record_id).first()
     if record is None:
@@ -261,25 +273,7 @@ def disposition_extend(
                 f"the new due date must be after the current one ({retention.due_on})",
                 field="due_on",
             )
-        if batch is not None:
-            batch = lock_batch(batch)
-            if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
-                raise Conflict(f"batch {batch.pk} is {batch.status}", field="batch")
-            updated = batch.items.filter(
-                record_type=record_type, record_id=record_id, status=ItemStatus.PENDING
-            ).update(status=ItemStatus.EXTENDED, note=f"extended to {due_on}: {reason.strip()}")
-            if not updated:
-                raise ValidationFailed(
-                    f"{record_type} {record_id} is not a pending record of batch {batch.pk}",
-                    field="record_id",
-                )
-        else:
-            busy = in_open_batch(record_type, [record_id])
-            if busy:
-                raise Conflict(
-                    f"{record_type} {record_id} is in an open batch; extend it there",
-                    field="batch",
-                )
+        batch = _leave_batch(batch, record_type, record_id, due_on, reason)
         extension = DispositionExtension.objects.create(
             record_type=record_type,
             record_id=record_id,
@@ -289,19 +283,74 @@ def disposition_extend(
             extended_by=actor,
             extended_at=clock.now(),
         )
-        before = {"due_on": plain(retention.due_on), "state": retention.state}
-        retention.due_on = due_on
-        if retention.state not in (LifecycleState.HELD, LifecycleState.UNSCHEDULED):
-            retention.state = dated_state(due_on, local_today())
-        retention.save(update_fields=["due_on", "state"])
-        after = {"due_on": plain(due_on), "state": retention.state}
         record_change(
             actor=actor,
             action=DispositionAction.EXTEND,
             object_type=record_type,
             object_id=str(record_id),
             after=model_state(extension),
-            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+            changes=_move_due_date(retention, due_on),
             reason=extension.reason,
         )
     return extension
+
+
+def _extension_date(record_type: str, due_on: dt.date | str, reason: str) -> dt.date:
+    """The new due date of an extension, checked with its record type and reason."""
+    if record_type not in ("case", "customer"):
+        raise ValidationFailed("record type must be case or customer", field="record_type")
+    if isinstance(due_on, str):
+        try:
+            due_on = dt.date.fromisoformat(due_on)
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"{due_on!r} is not a date (YYYY-MM-DD)", field="due_on", code="invalid"
+            ) from exc
+    if not (reason or "").strip():
+        raise ValidationFailed("a reason is required to extend", field="reason", code="required")
+    if due_on <= local_today():
+        raise ValidationFailed("the new due date must be after today", field="due_on")
+    return due_on
+
+
+def _leave_batch(
+    batch: DispositionBatch | None,
+    record_type: str,
+    record_id: int,
+    due_on: dt.date,
+    reason: str,
+) -> DispositionBatch | None:
+    """Within a batch (locked, returned), the extended record's pending item is marked
+    extended; outside one, a record in an open batch is refused (extend it there)."""
+    if batch is not None:
+        batch = lock_batch(batch)
+        if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
+            raise Conflict(f"batch {batch.pk} is {batch.status}", field="batch")
+        updated = batch.items.filter(
+            record_type=record_type, record_id=record_id, status=ItemStatus.PENDING
+        ).update(status=ItemStatus.EXTENDED, note=f"extended to {due_on}: {reason.strip()}")
+        if not updated:
+            raise ValidationFailed(
+                f"{record_type} {record_id} is not a pending record of batch {batch.pk}",
+                field="record_id",
+            )
+    else:
+        busy = in_open_batch(record_type, [record_id])
+        if busy:
+            raise Conflict(
+                f"{record_type} {record_id} is in an open batch; extend it there",
+                field="batch",
+            )
+    return batch
+
+
+def _move_due_date(retention: RecordRetention, due_on: dt.date) -> dict[str, list[Any]]:
+    """Set the record's new due date (and the state it gives, unless held or unscheduled);
+    the fields that changed, as [before, after]."""
+    before = {"due_on": plain(retention.due_on), "state": retention.state}
+    retention.due_on = due_on
+    if retention.state not in (LifecycleState.HELD, LifecycleState.UNSCHEDULED):
+        retention.state = dated_state(due_on, local_today())
+    retention.save(update_fields=["due_on", "state"])
+    after = {"due_on": plain(due_on), "state": retention.state}
+    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}

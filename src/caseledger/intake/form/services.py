@@ -77,7 +77,10 @@ def form_submit(
 ) -> Filed:
     """File `data` (name, phone and/or email, category, subject, description, …) with its
     files for the department, as the form's service account `actor`. `pow_id` is the spent
-    proof of work; a second filing with it is refused."""
+    proof of work; a second filing with it is refused.
+
+    Long because the case, consent, files and submission are written in one transaction, the
+    order each needs the one before."""
     require(actor, Perm.CASE_MODIFY, department.pk)
     public_id = uuid.uuid4().hex
     code = codes.new_code()

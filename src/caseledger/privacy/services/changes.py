@@ -121,11 +121,7 @@ def identifier_change_confirm(*, actor: User, change: PendingChange, reason: str
         )  # fmt: skip
         replaced = current.replaces_id
         current.replaces = None  # the row is gone; the journal entry below names it
-        current.status = ChangeStatus.CONFIRMED
-        current.checker = actor
-        current.decision_reason = reason.strip()
-        current.decided_at = clock.now()
-        current.save()
+        _decide(current, actor, ChangeStatus.CONFIRMED, reason)
         record_privacy_change(
             actor,
             PrivacyAction.CHANGE_CONFIRM,
@@ -147,11 +143,7 @@ def identifier_change_reject(*, actor: User, change: PendingChange, reason: str)
     with write_transaction():
         current = _decidable(actor, change, reason)
         before = model_state(current)
-        current.status = ChangeStatus.REJECTED
-        current.checker = actor
-        current.decision_reason = reason.strip()
-        current.decided_at = clock.now()
-        current.save()
+        _decide(current, actor, ChangeStatus.REJECTED, reason)
         record_privacy_change(
             actor,
             PrivacyAction.CHANGE_REJECT,
@@ -161,3 +153,12 @@ def identifier_change_reject(*, actor: User, change: PendingChange, reason: str)
             extra={"maker": current.maker.get_username(), "checker": actor.get_username()},
         )
     return current
+
+
+def _decide(current: PendingChange, actor: User, status: str, reason: str) -> None:
+    """Record the checker's decision on the (locked) change and save it."""
+    current.status = status
+    current.checker = actor
+    current.decision_reason = reason.strip()
+    current.decided_at = clock.now()
+    current.save()

@@ -23,6 +23,8 @@ from caseledger.workflow.models import SlaPolicy
 
 
 def template_adopt(*, actor: User | None, industry: str, department: Department) -> dict[str, Any]:
+    """Adopt an industry's template (calendar, SLA rules) for a department. Long because
+    its presets are adopted in one transaction and journaled together."""
     if actor is not None:
         require(actor, Perm.SETTINGS_MANAGE)
     if industry not in TEMPLATES:

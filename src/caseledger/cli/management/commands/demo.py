@@ -65,6 +65,8 @@ class Command(CaseledgerCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Long because it is the command's script: check, then generate and load
+        each kind of record in order under one bulk session and its progress bars."""
         cases, seed = options["cases"], options["seed"]
         customers = (
             options["customers"] if options["customers"] is not None else max(20, cases // 5)

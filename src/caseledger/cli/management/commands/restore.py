@@ -54,6 +54,8 @@ class Command(CaseledgerCommand):
         parser.add_argument("--yes", action="store_true", help="confirm --replace")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Long because it is the command's script: confirm, restore from a snapshot
+        or the replica, mark, report."""
         from caseledger.backup import destinations
         from caseledger.backup.restore import restore
 

@@ -1,0 +1,77 @@
+"""Shapes every subject uses: ids, counts, reasons, times in and out, strict input, errors.
+
+What the schema says is what the server takes (tests/api/test_schemathesis.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+
+from caseledger.journal.canonical import format_time
+
+UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
+
+# The orders cases.queries.SORTS serves with an index; anything else is refused by name.
+CaseSort = Literal["-received", "received", "-updated", "updated", "-reference", "reference"]
+
+# What the schema says is what the server takes (tests/api/test_schemathesis.py): ids fit the
+# database's 64-bit keys, a JSON `true` is not the number 1, a time is ISO 8601 text with an
+# offset (never a bare number of seconds), a required reason holds more than spaces.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
+Reason = Annotated[str, Field(min_length=1, pattern=r"\S", description="why; required, journaled")]
+_ISO_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", re.I
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value.strip()):
+        raise ValueError("must be an ISO 8601 time with an offset, e.g. 2026-03-01T09:30:00+08:00")
+    return value.strip()
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError("must be a date, e.g. 2026-03-01")
+    return value.strip()
+
+
+InTime = Annotated[dt.datetime, BeforeValidator(_iso_time)]
+InDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+_Text = Annotated[str, Field(min_length=1)]
+IdOrCode = Annotated[Id | _Text, Field(description="id, or the department's code")]
+IdOrUsername = Annotated[Id | _Text, Field(description="id, or the user's username")]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- shared -------------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    code: str
+    field: str | None
+    message: str
+
+
+class ErrorDetail(ErrorItem):
+    errors: list[ErrorItem]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail

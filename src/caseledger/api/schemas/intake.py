@@ -1,0 +1,62 @@
+"""One intake: a requester and a case in a single request."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from caseledger.api.schemas.base import (
+    IdOrCode,
+    IdOrUsername,
+    InTime,
+    Strict,
+)
+from caseledger.api.schemas.cases import CaseOut
+from caseledger.api.schemas.customers import ContactPointIn
+from caseledger.cases.models import CaseKind, Channel, Priority, Severity
+from caseledger.customers.models import (
+    CustomerKind,
+)
+
+
+class IntakeCustomerIn(Strict):
+    kind: CustomerKind
+    name: str
+    tags: list[str] | None = None
+    contact_points: list[ContactPointIn] | None = Field(
+        None,
+        description="a phone or e-mail address here finds the customer if the department "
+        "has one with it; otherwise the customer is created with these contact points",
+    )
+
+
+class IntakeCaseIn(Strict):
+    kind: CaseKind
+    channel: Channel
+    category: str = Field(description="see the taxonomy; e.g. billing, delivery, service")
+    subcategory: str | None = None
+    severity: Severity | None = None
+    priority: Priority | None = None
+    assignee: IdOrUsername | None = None
+    subject: str
+    description: str | None = None
+    customer_request: str | None = None
+    product_ref: str | None = None
+    order_ref: str | None = None
+    contract_ref: str | None = None
+    received_at: InTime | None = Field(None, description="with offset; default now")
+
+
+class IntakeIn(Strict):
+    department: IdOrCode
+    customer: IntakeCustomerIn
+    case: IntakeCaseIn
+
+
+class IntakeCustomerOut(Schema):
+    id: int
+    created: bool = Field(description="false when the requester was matched by a contact point")
+
+
+class IntakeOut(Schema):
+    case: CaseOut
+    customer: IntakeCustomerOut
