@@ -8,6 +8,8 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import can, refuse, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
@@ -65,13 +67,19 @@ def disposition_propose(
     if schedule.action == Action.REVIEW:
         if action not in BatchAction.values:
             raise ValidationFailed(
-                f"schedule {schedule.code} says review: choose destroy or anonymize",
+                _("schedule %(schedule_code)s says review: choose destroy or anonymize")
+                % {"schedule_code": schedule.code},
                 field="action",
                 code="required",
             )
     elif action and action != schedule.action:
         raise ValidationFailed(
-            f"schedule {schedule.code} says {schedule.action}, not {action}",
+            _("schedule %(schedule_code)s says %(schedule_action)s, not %(action)s")
+            % {
+                "schedule_code": schedule.code,
+                "schedule_action": schedule.action,
+                "action": action,
+            },
             field="action",
             code="invalid_choice",
         )
@@ -79,7 +87,8 @@ def disposition_propose(
     record_type = schedule.record_kind
     if record_type not in ("case", "customer"):
         raise ValidationFailed(
-            f"records of kind {record_type} are disposed of with their case",
+            _("records of kind %(record_type)s are disposed of with their case")
+            % {"record_type": record_type},
             field="schedule",
             code="invalid",
         )
@@ -90,7 +99,9 @@ def disposition_propose(
         if records is not None:
             wanted = parse_ids(records, record_type)
             if not wanted:
-                raise ValidationFailed("name at least one record", field="records", code="required")
+                raise ValidationFailed(
+                    _("name at least one record"), field="records", code="required"
+                )
             # Holds first: the daily recompute marks a held record `held`, not `due`, so
             # asking due-ness first would refuse it as "not due" and hide the matter.
             held = sorted(held_ids(record_type, wanted))
@@ -105,14 +116,16 @@ def disposition_propose(
             not_due = [i for i in wanted if i not in due_ids]
             if not_due:
                 raise ValidationFailed(
-                    f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
+                    _("not due under schedule %(schedule_code)s: %(not_due)s")
+                    % {"schedule_code": schedule.code, "not_due": ", ".join(map(str, not_due))},
                     field="records",
                     code="not_due",
                 )
             busy = sorted(in_open_batch(record_type, wanted))
             if busy:
                 raise Conflict(
-                    f"already in an open disposition batch: {', '.join(map(str, busy))}",
+                    _("already in an open disposition batch: %(busy)s")
+                    % {"busy": ", ".join(map(str, busy))},
                     field="records",
                 )
             ids = wanted
@@ -125,7 +138,8 @@ def disposition_propose(
             left_out = {"held": len(held_set), "in_open_batch": len(busy_set - held_set)}
         if not ids:
             raise ValidationFailed(
-                f"no due, unheld records under schedule {schedule.code}",
+                _("no due, unheld records under schedule %(schedule_code)s")
+                % {"schedule_code": schedule.code},
                 field="records",
                 code="empty",
             )
@@ -174,9 +188,16 @@ def disposition_approve(
         batch = lock_batch(batch)
         require_reviewer(actor, batch)
         if batch.status != BatchStatus.PROPOSED:
-            raise Conflict(f"batch {batch.pk} is {batch.status}, not proposed", field="status")
+            raise Conflict(
+                _("batch %(batch_id)s is %(batch_status)s, not proposed")
+                % {"batch_id": batch.pk, "batch_status": batch.status},
+                field="status",
+            )
         if not batch.items.filter(status=ItemStatus.PENDING).exists():
-            raise Conflict(f"batch {batch.pk} has no records left to dispose of", field="items")
+            raise Conflict(
+                _("batch %(batch_id)s has no records left to dispose of") % {"batch_id": batch.pk},
+                field="items",
+            )
         before = batch_state(batch)
         batch.status = BatchStatus.APPROVED
         batch.approved_by = actor
@@ -189,13 +210,15 @@ def disposition_approve(
 
 def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> DispositionBatch:
     if not (reason or "").strip():
-        raise ValidationFailed("a reason is required to reject", field="reason", code="required")
+        raise ValidationFailed(_("a reason is required to reject"), field="reason", code="required")
     with write_transaction():
         batch = lock_batch(batch)
         require_reviewer(actor, batch)
         if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
             raise Conflict(
-                f"batch {batch.pk} is {batch.status}; it cannot be rejected", field="status"
+                _("batch %(batch_id)s is %(batch_status)s; it cannot be rejected")
+                % {"batch_id": batch.pk, "batch_status": batch.status},
+                field="status",
             )
         before = batch_state(batch)
         batch.status = BatchStatus.REJECTED
@@ -225,23 +248,28 @@ def disposition_extend(
     """Keep a due record longer, to a new due date, with a reason. The recompute honours
     the latest extension (overrides.py); within a batch, the record leaves it."""
     if record_type not in ("case", "customer"):
-        raise ValidationFailed("record type must be case or customer", field="record_type")
+        raise ValidationFailed(_("record type must be case or customer"), field="record_type")
     if isinstance(due_on, str):
         try:
             due_on = dt.date.fromisoformat(due_on)
         except ValueError as exc:
             raise ValidationFailed(
-                f"{due_on!r} is not a date (YYYY-MM-DD)", field="due_on", code="invalid"
+                _("%(due_on)r is not a date (YYYY-MM-DD)") % {"due_on": due_on},
+                field="due_on",
+                code="invalid",
             ) from exc
     if not (reason or "").strip():
-        raise ValidationFailed("a reason is required to extend", field="reason", code="required")
+        raise ValidationFailed(_("a reason is required to extend"), field="reason", code="required")
     if due_on <= local_today():
-        raise ValidationFailed("the new due date must be after today", field="due_on")
+        raise ValidationFailed(_("the new due date must be after today"), field="due_on")
     model = Case if record_type == "case" else Customer
     record = model.objects.filter(pk=record_id).first()
     if record is None:
         raise ValidationFailed(
-            f"no such {record_type}: {record_id}", field="record_id", code="not_found"
+            _("no such %(record_type)s: %(record_id)s")
+            % {"record_type": record_type, "record_id": record_id},
+            field="record_id",
+            code="not_found",
         )
     if not (
         can(actor, Perm.DISPOSITION_PROPOSE)
@@ -255,29 +283,40 @@ def disposition_extend(
             .first()
         )
         if retention is None or retention.due_on is None:
-            raise Conflict(f"{record_type} {record_id} has no due date to extend", field="due_on")
+            raise Conflict(
+                _("%(record_type)s %(record_id)s has no due date to extend")
+                % {"record_type": record_type, "record_id": record_id},
+                field="due_on",
+            )
         if due_on <= retention.due_on:
             raise ValidationFailed(
-                f"the new due date must be after the current one ({retention.due_on})",
+                _("the new due date must be after the current one (%(retention_due_on)s)")
+                % {"retention_due_on": retention.due_on},
                 field="due_on",
             )
         if batch is not None:
             batch = lock_batch(batch)
             if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
-                raise Conflict(f"batch {batch.pk} is {batch.status}", field="batch")
+                raise Conflict(
+                    _("batch %(batch_id)s is %(batch_status)s")
+                    % {"batch_id": batch.pk, "batch_status": batch.status},
+                    field="batch",
+                )
             updated = batch.items.filter(
                 record_type=record_type, record_id=record_id, status=ItemStatus.PENDING
             ).update(status=ItemStatus.EXTENDED, note=f"extended to {due_on}: {reason.strip()}")
             if not updated:
                 raise ValidationFailed(
-                    f"{record_type} {record_id} is not a pending record of batch {batch.pk}",
+                    _("%(record_type)s %(record_id)s is not a pending record of batch %(batch_id)s")
+                    % {"record_type": record_type, "record_id": record_id, "batch_id": batch.pk},
                     field="record_id",
                 )
         else:
             busy = in_open_batch(record_type, [record_id])
             if busy:
                 raise Conflict(
-                    f"{record_type} {record_id} is in an open batch; extend it there",
+                    _("%(record_type)s %(record_id)s is in an open batch; extend it there")
+                    % {"record_type": record_type, "record_id": record_id},
                     field="batch",
                 )
         extension = DispositionExtension.objects.create(
