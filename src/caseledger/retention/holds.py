@@ -42,7 +42,7 @@ def clean_filter(raw: Any) -> dict[str, str]:
     """A saved filter as stored: known keys, text values, dates checked."""
     if not isinstance(raw, dict) or not raw:
         raise ValidationFailed(
-            "a filter needs at least one of: " + ", ".join(FILTER_KEYS),
+            _("a filter needs at least one of: %(known)s") % {"known": ", ".join(FILTER_KEYS)},
             field="filter",
             code="required",
         )

@@ -77,7 +77,8 @@ def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
         if field not in known:
             errors.append(
                 ValidationFailed(
-                    f"{field!r} is not a field of an import of {kind}; one of " + ", ".join(known),
+                    gettext("%(field)r is not a field of an import of %(kind)s; one of %(known)s")
+                    % {"field": field, "kind": kind, "known": ", ".join(known)},
                     field=f"columns.{field}",
                     code="unknown_field",
                 )
