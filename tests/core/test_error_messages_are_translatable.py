@@ -20,6 +20,10 @@ ERROR_CLASSES = {
     "PermissionDenied",
     "NotFound",
     "Throttled",
+    "Held",
+    "Restricted",
+    "AlreadyRunning",
+    "VersionRequired",
 }
 # Read by an operator at a terminal, not by a user of the web or the API.
 ALLOWED = (

@@ -52,7 +52,9 @@ def exclusive() -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise AlreadyRunning(f"{LOCK_NAME} is already running", field="retention") from exc
+            raise AlreadyRunning(
+                _("%(name)s is already running") % {"name": LOCK_NAME}, field="retention"
+            ) from exc
         yield
 
 

@@ -107,9 +107,15 @@ def disposition_propose(
             held = sorted(held_ids(record_type, wanted))
             if held:
                 raise Held(
-                    f"{record_type} {held[0]} is under legal hold: "
-                    f"{hold_names(holds_of(record_type, held[0]))}. It cannot be disposed of "
-                    "until the hold is released.",
+                    _(
+                        "%(record_type)s %(record_id)s is under legal hold: %(holds)s. It "
+                        "cannot be disposed of until the hold is released."
+                    )
+                    % {
+                        "record_type": record_type,
+                        "record_id": held[0],
+                        "holds": hold_names(holds_of(record_type, held[0])),
+                    },
                     field="records",
                 )
             due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
