@@ -30,7 +30,6 @@ ALLOWED = (
     "cli/",
     "backup/",
     "archive/store.py",
-    "archive/writer.py",
     "demo/",
     "intake/mail/imports.py",
 )
