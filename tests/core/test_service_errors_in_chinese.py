@@ -177,3 +177,14 @@ def test_a_contact_refused_in_one_language_is_refused_in_the_other_too(people):
         assert normalize_contact("phone", "12") == (None, "'12' 不是有效的电话号码")
     with translation.override("en"):
         assert normalize_contact("phone", "12") == (None, "'12' is not a valid phone number")
+
+
+def test_a_status_inside_a_refusal_is_its_label_for_a_chinese_reader_and_its_code_in_english():
+    from caseledger.core.errors import choice_word
+    from caseledger.disposition.models import BatchStatus, DispositionBatch
+
+    batch = DispositionBatch(status=BatchStatus.EXECUTING)
+    with translation.override("zh-hans"):
+        assert choice_word(batch) == "执行中"
+    with translation.override("en"):
+        assert choice_word(batch) == "executing"

@@ -114,3 +114,15 @@ _BASE_CODES = {
     422: "invalid",
     429: "throttled",
 }
+
+
+def choice_word(record: object, field: str = "status") -> str:
+    """A choice field's value inside a message: the code itself for an English reader (the
+    wording scripts and tests match stays), its translated label for a reader of another
+    language, who would otherwise meet an English code in a Chinese sentence."""
+    from django.utils.translation import get_language
+
+    value = getattr(record, field)
+    if (get_language() or "en").startswith("en"):
+        return str(value)
+    return str(getattr(record, f"get_{field}_display")())

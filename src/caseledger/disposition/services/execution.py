@@ -17,7 +17,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict
+from caseledger.core.errors import Conflict, choice_word
 from caseledger.core.state import model_state
 from caseledger.disposition import certificates, records
 from caseledger.disposition.actions import DispositionAction
@@ -58,7 +58,7 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
         if batch.status != BatchStatus.APPROVED:
             raise Conflict(
                 _("batch %(batch_id)s is %(batch_status)s; only an approved batch is executed")
-                % {"batch_id": batch.pk, "batch_status": batch.status},
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
                 field="status",
             )
         if batch.approved_by_id is None or batch.approved_by_id == batch.proposed_by_id:

@@ -15,7 +15,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, choice_word
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition.actions import DispositionAction
@@ -196,7 +196,7 @@ def disposition_approve(
         if batch.status != BatchStatus.PROPOSED:
             raise Conflict(
                 _("batch %(batch_id)s is %(batch_status)s, not proposed")
-                % {"batch_id": batch.pk, "batch_status": batch.status},
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
                 field="status",
             )
         if not batch.items.filter(status=ItemStatus.PENDING).exists():
@@ -223,7 +223,7 @@ def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> 
         if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
             raise Conflict(
                 _("batch %(batch_id)s is %(batch_status)s; it cannot be rejected")
-                % {"batch_id": batch.pk, "batch_status": batch.status},
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
                 field="status",
             )
         before = batch_state(batch)
@@ -305,7 +305,7 @@ def disposition_extend(
             if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
                 raise Conflict(
                     _("batch %(batch_id)s is %(batch_status)s")
-                    % {"batch_id": batch.pk, "batch_status": batch.status},
+                    % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
                     field="batch",
                 )
             updated = batch.items.filter(

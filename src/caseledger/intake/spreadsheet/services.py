@@ -21,7 +21,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.context import via
-from caseledger.core.errors import Conflict, NotFound, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, ValidationFailed, choice_word
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
@@ -216,7 +216,7 @@ def batch_check(
     if batch.status != BatchStatus.CHECKED:
         raise Conflict(
             _("import %(batch_id)s is %(batch_status)s; only a new import can be checked")
-            % {"batch_id": batch.pk, "batch_status": batch.status}
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)}
         )
     with write_transaction():
         batch.problems.all().delete()
@@ -246,7 +246,7 @@ def batch_commit(
     if batch.status not in (BatchStatus.CHECKED, BatchStatus.RUNNING):
         raise Conflict(
             _("import %(batch_id)s is %(batch_status)s already")
-            % {"batch_id": batch.pk, "batch_status": batch.status},
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
             code="finished",
         )
     if batch.status == BatchStatus.CHECKED:

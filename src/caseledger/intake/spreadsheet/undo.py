@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
 from caseledger.core import erasure
-from caseledger.core.errors import Conflict
+from caseledger.core.errors import Conflict, choice_word
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.intake.spreadsheet.models import BatchStatus, ExternalRef, ImportBatch
 from caseledger.intake.spreadsheet.services import require_import, set_status
@@ -85,7 +85,7 @@ def batch_undo(*, actor: User, batch: ImportBatch, reason: str) -> ImportBatch:
     if batch.status not in (BatchStatus.DONE, BatchStatus.RUNNING):
         raise Conflict(
             _("import %(batch_id)s is %(batch_status)s; there is nothing to undo")
-            % {"batch_id": batch.pk, "batch_status": batch.status}
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)}
         )
     cases = _ids(batch, "first_case", "last_case")
     customers = _ids(batch, "first_customer", "last_customer")

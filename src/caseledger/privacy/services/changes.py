@@ -10,7 +10,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed, choice_word
 from caseledger.core.state import model_state
 from caseledger.customers import services as customers
 from caseledger.customers.models import Customer, Identifier, IdentifierKind
@@ -95,7 +95,7 @@ def _decidable(actor: User, change: PendingChange, decision_reason: str) -> Pend
     if current.status != ChangeStatus.PENDING:
         raise Conflict(
             _("change %(change_id)s was already %(current_status)s")
-            % {"change_id": change.pk, "current_status": current.status},
+            % {"change_id": change.pk, "current_status": choice_word(current)},
             field="status",
             code="decided",
         )

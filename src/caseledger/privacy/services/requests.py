@@ -12,7 +12,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, choice_word
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers import services as customers
@@ -70,7 +70,7 @@ def _locked_request(request: PrivacyRequest) -> PrivacyRequest:
     if current.status not in OPEN_STATUSES:
         raise Conflict(
             _("privacy request %(request_id)s is already %(current_status)s")
-            % {"request_id": request.pk, "current_status": current.status},
+            % {"request_id": request.pk, "current_status": choice_word(current)},
             field="status",
             code="closed",
         )
