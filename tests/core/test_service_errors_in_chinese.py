@@ -49,7 +49,7 @@ def _cases(people, customer, case) -> dict[str, tuple[Callable[[], object], str]
     from caseledger.privacy.queries import privacy_request_get
     from caseledger.retention.holds import clean_filter
     from caseledger.retention.queries import hold_get, schedule_get
-    from caseledger.retention.services import presets_adopt
+    from caseledger.retention.services import hold_place, presets_adopt
 
     agent, rm, admin = people.agent, people.records_manager, people.admin
     return {
@@ -123,6 +123,16 @@ def _cases(people, customer, case) -> dict[str, tuple[Callable[[], object], str]
         "retention.schedule": (
             lambda: schedule_get(actor=rm, code_or_id="no-such-code"),
             "保留规则 no-such-code 不存在",
+        ),
+        "retention.hold_place": (
+            lambda: hold_place(
+                actor=rm,
+                matter="m",
+                reason="r",
+                scope="customers",
+                customers=[customer.pk, 987654],
+            ),
+            "客户不存在：987654",
         ),
         "retention.presets": (lambda: presets_adopt(actor=rm, industry="mining"), "未知行业"),
         "disposition.batch": (

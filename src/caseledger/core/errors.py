@@ -126,3 +126,14 @@ def choice_word(record: object, field: str = "status") -> str:
     if (get_language() or "en").startswith("en"):
         return str(value)
     return str(getattr(record, f"get_{field}_display")())
+
+
+_RECORD_WORDS = {"case": gettext_noop("case"), "customer": gettext_noop("customer")}
+
+
+def record_word(record_type: str) -> str:
+    """A record type named in a message ("case", "customer"), in the reader's language."""
+    from django.utils.translation import gettext
+
+    word = _RECORD_WORDS.get(record_type)
+    return gettext(word) if word else record_type

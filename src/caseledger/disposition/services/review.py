@@ -15,7 +15,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed, choice_word
+from caseledger.core.errors import Conflict, ValidationFailed, choice_word, record_word
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition.actions import DispositionAction
@@ -88,7 +88,7 @@ def disposition_propose(
     if record_type not in ("case", "customer"):
         raise ValidationFailed(
             _("records of kind %(record_type)s are disposed of with their case")
-            % {"record_type": record_type},
+            % {"record_type": record_word(record_type)},
             field="schedule",
             code="invalid",
         )
@@ -112,7 +112,7 @@ def disposition_propose(
                         "cannot be disposed of until the hold is released."
                     )
                     % {
-                        "record_type": record_type,
+                        "record_type": record_word(record_type),
                         "record_id": held[0],
                         "holds": hold_names(holds_of(record_type, held[0])),
                     },
@@ -273,7 +273,7 @@ def disposition_extend(
     if record is None:
         raise ValidationFailed(
             _("no such %(record_type)s: %(record_id)s")
-            % {"record_type": record_type, "record_id": record_id},
+            % {"record_type": record_word(record_type), "record_id": record_id},
             field="record_id",
             code="not_found",
         )
@@ -291,7 +291,7 @@ def disposition_extend(
         if retention is None or retention.due_on is None:
             raise Conflict(
                 _("%(record_type)s %(record_id)s has no due date to extend")
-                % {"record_type": record_type, "record_id": record_id},
+                % {"record_type": record_word(record_type), "record_id": record_id},
                 field="due_on",
             )
         if due_on <= retention.due_on:
@@ -314,7 +314,11 @@ def disposition_extend(
             if not updated:
                 raise ValidationFailed(
                     _("%(record_type)s %(record_id)s is not a pending record of batch %(batch_id)s")
-                    % {"record_type": record_type, "record_id": record_id, "batch_id": batch.pk},
+                    % {
+                        "record_type": record_word(record_type),
+                        "record_id": record_id,
+                        "batch_id": batch.pk,
+                    },
                     field="record_id",
                 )
         else:
@@ -322,7 +326,7 @@ def disposition_extend(
             if busy:
                 raise Conflict(
                     _("%(record_type)s %(record_id)s is in an open batch; extend it there")
-                    % {"record_type": record_type, "record_id": record_id},
+                    % {"record_type": record_word(record_type), "record_id": record_id},
                     field="batch",
                 )
         extension = DispositionExtension.objects.create(

@@ -12,7 +12,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, record_word
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
@@ -63,7 +63,7 @@ def _ids(values: Iterable[Any], model: Any, field: str) -> list[int]:
     if missing:
         raise ValidationFailed(
             _("no such %(field)s: %(missing)s")
-            % {"field": field[:-1], "missing": ", ".join(map(str, missing))},
+            % {"field": record_word(field[:-1]), "missing": ", ".join(map(str, missing))},
             field=field,
             code="not_found",
         )
