@@ -21,7 +21,7 @@ def test_a_catalogued_message_is_translated_where_it_is_shown():
 def test_an_english_only_message_is_led_by_its_meaning_in_chinese():
     with translation.override("zh-hans"):
         missing = NotFound("case 999 does not exist", field="case").shown()
-        refused = PermissionDenied("only the sign-in throttle records lockouts").shown()
+        refused = PermissionDenied("only the archive worker may purge").shown()
         busy = Conflict("batch 3 is executing", code="executing").shown()
     assert missing == "该记录不存在，或您无权查看。（case 999 does not exist）"
     assert refused.startswith("您无权执行此操作。")

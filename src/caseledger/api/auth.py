@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from caseledger.accounts import throttle
@@ -31,7 +32,7 @@ class BearerToken(HttpBearer):
             # axes keeps its attempts on the wall clock, not on caseledger's injected one.
             wait = max(1, int((until - timezone.now()).total_seconds())) if until else None  # noqa: TID251
             raise Throttled(
-                "too many wrong tokens from this address; try again later", retry_after=wait
+                _("too many wrong tokens from this address; try again later"), retry_after=wait
             )
         try:
             return token_authenticate(token.strip())
@@ -65,8 +66,8 @@ def _nul_in(request: HttpRequest) -> ValidationFailed | None:
     for name, values in request.GET.lists():
         if "\x00" in name or any("\x00" in value for value in values):
             return ValidationFailed(
-                "must not contain a NUL character", field=name.replace("\x00", "")
+                _("must not contain a NUL character"), field=name.replace("\x00", "")
             )
     if request.content_type == "application/json" and b"\\u0000" in request.body:
-        return ValidationFailed("must not contain a NUL character (\\u0000)", field="body")
+        return ValidationFailed(_("must not contain a NUL character (\\u0000)"), field="body")
     return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import ValidationFailed
 from caseledger.journal.queries import history, state_as_of
 
@@ -15,7 +17,7 @@ from caseledger.journal.queries import history, state_as_of
 def check_as_of(as_of: dt.datetime | None) -> None:
     if as_of is not None and as_of.tzinfo is None:
         raise ValidationFailed(
-            "must include a time zone offset (e.g. +08:00 or Z)",
+            _("must include a time zone offset (e.g. +08:00 or Z)"),
             field="as_of",
             code="naive_datetime",
         )

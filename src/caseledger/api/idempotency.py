@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from caseledger.api.auth import actor
 from caseledger.api.models import IdempotencyKey
@@ -70,7 +71,9 @@ def _key(request: HttpRequest) -> str | None:
     key = raw.strip()
     if not key or len(raw) > MAX_KEY_LENGTH:
         raise ValidationFailed(
-            f"must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER, code="invalid"
+            _("must be 1 to %(max)s characters") % {"max": MAX_KEY_LENGTH},
+            field=HEADER,
+            code="invalid",
         )
     return key
 
@@ -78,13 +81,16 @@ def _key(request: HttpRequest) -> str | None:
 def _replay(stored: IdempotencyKey, request: HttpRequest, fingerprint: str) -> HttpResponse:
     if (stored.method, stored.path) != (request.method, request.path):
         raise Conflict(
-            f"this key was used for {stored.method} {stored.path}; use a new key for a new request",
+            _(
+                "this key was used for %(stored_method)s %(stored_path)s; use a new key for a new request"
+            )
+            % {"stored_method": stored.method, "stored_path": stored.path},
             field=HEADER,
             code="idempotency_key_reused",
         )
     if stored.request_sha256 != fingerprint:
         raise Conflict(
-            "this key was used with a different request body; use a new key for a new request",
+            _("this key was used with a different request body; use a new key for a new request"),
             field=HEADER,
             code="idempotency_key_reused",
         )

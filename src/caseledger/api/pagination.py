@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import ValidationFailed
 
@@ -56,7 +57,7 @@ def _encode(ordering: list[str], values: list[Any]) -> str:
 
 def _bad_cursor() -> ValidationFailed:
     return ValidationFailed(
-        "is not a cursor this list gave out (was the sort changed?)",
+        _("is not a cursor this list gave out (was the sort changed?)"),
         field="cursor",
         code="invalid_cursor",
     )
@@ -94,7 +95,9 @@ def paginate(qs: QuerySet, *, cursor: str | None, limit: int | None) -> Page:
     size = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= size <= MAX_LIMIT:
         raise ValidationFailed(
-            f"must be between 1 and {MAX_LIMIT}", field="limit", code="out_of_range"
+            _("must be between 1 and %(max)s") % {"max": MAX_LIMIT},
+            field="limit",
+            code="out_of_range",
         )
     ordering = _ordering(qs)
     qs = qs.order_by(*ordering)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseledger.archive import segments, store, writer
 from caseledger.archive.models import ArchivedRecord, ArchiveSegment, SegmentState
@@ -33,7 +34,7 @@ def archive_purge(*, case_ids: Iterable[int], ref: str) -> dict[str, Any]:
     ids = sorted({int(i) for i in case_ids})
     ref = (ref or "").strip()
     if not ref:
-        raise ValidationFailed("a purge names the disposition it serves", field="ref")
+        raise ValidationFailed(_("a purge names the disposition it serves"), field="ref")
     target = store.configured()
     result: dict[str, Any] = {"ref": ref, "records_removed": 0, "segments": []}
     if not ids:

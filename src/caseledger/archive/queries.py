@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.archive.models import ArchivedRecord, ArchiveSegment, SegmentState
 from caseledger.cases.models import Case, Status
@@ -47,7 +48,9 @@ def record_of(case_id: int) -> ArchivedRecord:
         .first()
     )
     if found is None:
-        raise NotFound(f"case {case_id} has no archived record", field="case")
+        raise NotFound(
+            _("case %(case_id)s has no archived record") % {"case_id": case_id}, field="case"
+        )
     return found
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -48,9 +49,9 @@ def archive_run(
     if actor is not None:
         require(actor, Perm.RETENTION_MANAGE)
     if batch_size < 1 or batch_size > 100_000:
-        raise ValidationFailed("must be 1 to 100000", field="batch_size", code="out_of_range")
+        raise ValidationFailed(_("must be 1 to 100000"), field="batch_size", code="out_of_range")
     if limit is not None and limit < 0:
-        raise ValidationFailed("must not be negative", field="limit", code="out_of_range")
+        raise ValidationFailed(_("must not be negative"), field="limit", code="out_of_range")
     target = store.configured()
     result: dict[str, Any] = {
         "on": (on or timezone.localdate(clock.now())).isoformat(),
@@ -125,7 +126,11 @@ def _archive_batch(target: Any, batch: list[int], actor: User | None):
 
 def _open(case: Case) -> tuple[dict[str, Any], str, str]:
     if case.archived_at is None:
-        raise Conflict(f"case {case.reference} is not archived", field="case", code="not_archived")
+        raise Conflict(
+            _("case %(case_reference)s is not archived") % {"case_reference": case.reference},
+            field="case",
+            code="not_archived",
+        )
     found = queries.record_of(case.pk)
     opened = segments.read(
         store.configured(),
@@ -172,12 +177,17 @@ def archive_restore(*, actor: User, case: Case, reason: str) -> Case:
     require(actor, Perm.RETENTION_MANAGE, case.department_id)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("a reason is required to restore", field="reason", code="required")
+        raise ValidationFailed(
+            _("a reason is required to restore"), field="reason", code="required"
+        )
     record, sha256, segment = _open(case)
     with write_transaction():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.archived_at is None:
-            raise Conflict(f"case {case.reference} is not archived", field="case")
+            raise Conflict(
+                _("case %(case_reference)s is not archived") % {"case_reference": case.reference},
+                field="case",
+            )
         before = model_state(case)
         # Only what the stub gave up comes back: fields changed on the stub since stay.
         for name in writer.BLANKED:

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseledger.archive import segments
 from caseledger.archive.actions import ArchiveAction
@@ -56,7 +57,9 @@ def exclusive() -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise Conflict("an archive run or purge is already running", field="archive") from exc
+            raise Conflict(
+                _("an archive run or purge is already running"), field="archive"
+            ) from exc
         yield
 
 
@@ -245,7 +248,9 @@ def discard(store: Any, name: str) -> None:
         segment = ArchiveSegment.objects.select_for_update().filter(name=name).first()
         if segment is not None:
             if segment.state == SegmentState.APPLIED:
-                raise Conflict(f"segment {name} is applied; it cannot be discarded")
+                raise Conflict(
+                    _("segment %(name)s is applied; it cannot be discarded") % {"name": name}
+                )
             segment.state = SegmentState.DISCARDED
             segment.save(update_fields=["state"])
             segment.items.all().delete()

@@ -135,7 +135,10 @@ def case_get(*, actor: User, case_id: int | str) -> Case:
         else (qs.filter(pk=key).first() if key.isdigit() else None)
     )
     if case is None:
-        raise NotFound(f"case {case_id} does not exist or is not visible to you", field="case")
+        raise NotFound(
+            _("case %(case_id)s does not exist or is not visible to you") % {"case_id": case_id},
+            field="case",
+        )
     ensure_readable(actor, case=case)
     return case
 

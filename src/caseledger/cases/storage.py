@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import ValidationFailed
 
@@ -51,14 +52,16 @@ def store(stream: BinaryIO, *, max_bytes: int | None = None) -> StoredFile:
                 size += len(chunk)
                 if size > limit:
                     raise ValidationFailed(
-                        f"is larger than the {limit} byte limit", field="file", code="too_large"
+                        _("is larger than the %(limit)s byte limit") % {"limit": limit},
+                        field="file",
+                        code="too_large",
                     )
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise ValidationFailed("is empty", field="file", code="empty")
+            raise ValidationFailed(_("is empty"), field="file", code="empty")
         sha = digest.hexdigest()
         final = path_for(sha)
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -114,3 +114,26 @@ _BASE_CODES = {
     422: "invalid",
     429: "throttled",
 }
+
+
+def choice_word(record: object, field: str = "status") -> str:
+    """A choice field's value inside a message: the code itself for an English reader (the
+    wording scripts and tests match stays), its translated label for a reader of another
+    language, who would otherwise meet an English code in a Chinese sentence."""
+    from django.utils.translation import get_language
+
+    value = getattr(record, field)
+    if (get_language() or "en").startswith("en"):
+        return str(value)
+    return str(getattr(record, f"get_{field}_display")())
+
+
+_RECORD_WORDS = {"case": gettext_noop("case"), "customer": gettext_noop("customer")}
+
+
+def record_word(record_type: str) -> str:
+    """A record type named in a message ("case", "customer"), in the reader's language."""
+    from django.utils.translation import gettext
+
+    word = _RECORD_WORDS.get(record_type)
+    return gettext(word) if word else record_type

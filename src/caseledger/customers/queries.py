@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
@@ -61,7 +62,9 @@ def customer_get(*, actor: User, customer_id: int | str) -> Customer:
     customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if customer is None:
         raise NotFound(
-            f"customer {customer_id} does not exist or is not visible to you", field="customer"
+            _("customer %(customer_id)s does not exist or is not visible to you")
+            % {"customer_id": customer_id},
+            field="customer",
         )
     ensure_readable(actor, customer=customer)
     return customer
@@ -78,7 +81,8 @@ def customer_find_by_identifier(*, actor: User, kind: str, value: str) -> QueryS
 
     if kind not in IdentifierKind.values:
         raise ValidationFailed(
-            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            _("%(kind)r is not one of %(allowed)s")
+            % {"kind": kind, "allowed": ", ".join(IdentifierKind.values)},
             field="kind",
             code="invalid_choice",
         )
@@ -106,7 +110,8 @@ def identifier_get(*, actor: User, identifier_id: int | str) -> Identifier:
     )
     if identifier is None:
         raise NotFound(
-            f"identifier {identifier_id} does not exist or is not visible to you",
+            _("identifier %(identifier_id)s does not exist or is not visible to you")
+            % {"identifier_id": identifier_id},
             field="identifier",
         )
     return identifier
@@ -125,7 +130,8 @@ def contact_point_get(*, actor: User, point_id: int | str) -> ContactPoint:
     )
     if point is None:
         raise NotFound(
-            f"contact point {point_id} does not exist or is not visible to you",
+            _("contact point %(point_id)s does not exist or is not visible to you")
+            % {"point_id": point_id},
             field="contact_point",
         )
     return point

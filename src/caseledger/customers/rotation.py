@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
@@ -66,7 +67,9 @@ def vault_reencrypt_batch(
     if actor is not None:
         require(actor, Perm.SETTINGS_MANAGE)
     if not 1 <= batch_size <= MAX_BATCH:
-        raise ValidationFailed(f"must be between 1 and {MAX_BATCH}", field="batch_size")
+        raise ValidationFailed(
+            _("must be between 1 and %(max)s") % {"max": MAX_BATCH}, field="batch_size"
+        )
     ring = load()
     # Every journaled write takes the journal head first (write_transaction), so while this
     # transaction holds it no service can change these customers: no row locks needed.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, refuse
 from caseledger.accounts.models import User
@@ -86,7 +87,10 @@ def batch_get(*, actor: User | None, batch_id: int | str) -> DispositionBatch:
     text = str(batch_id)
     found = batch_list(actor=actor).filter(pk=int(text) if text.isdigit() else -1).first()
     if found is None:
-        raise NotFound(f"disposition batch {batch_id} does not exist", field="batch")
+        raise NotFound(
+            _("disposition batch %(batch_id)s does not exist") % {"batch_id": batch_id},
+            field="batch",
+        )
     return found
 
 
@@ -103,5 +107,7 @@ def certificate_list(*, actor: User | None) -> QuerySet[DispositionCertificate]:
 def certificate_get(*, actor: User | None, number: str) -> DispositionCertificate:
     found = certificate_list(actor=actor).filter(number=str(number).upper()).first()
     if found is None:
-        raise NotFound(f"certificate {number} does not exist", field="certificate")
+        raise NotFound(
+            _("certificate %(number)s does not exist") % {"number": number}, field="certificate"
+        )
     return found

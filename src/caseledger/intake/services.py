@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
@@ -146,17 +147,17 @@ def intake_record(
     c.unknown(data, ("department", "customer", "case"))
     department = resolve_department(data.get("department"), c)
     if department is None and not c.errors:
-        c.add("department", "is required", "required")
+        c.add("department", _("is required"), "required")
     require(actor, Perm.CASE_MODIFY, department.pk if department else None)
     customer_in = data.get("customer")
     case_in = data.get("case")
     for name, value in (("customer", customer_in), ("case", case_in)):
         if not isinstance(value, Mapping):
-            c.add(name, "must be an object", "required" if value is None else "invalid")
+            c.add(name, _("must be an object"), "required" if value is None else "invalid")
     if isinstance(case_in, Mapping):
         for name in ("customer", "department"):
             if name in case_in:
-                c.add(f"case.{name}", "is set by the intake; leave it out", "unknown_field")
+                c.add(f"case.{name}", _("is set by the intake; leave it out"), "unknown_field")
     c.raise_if_any()
     assert department is not None and isinstance(customer_in, Mapping)
     assert isinstance(case_in, Mapping)

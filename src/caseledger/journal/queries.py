@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.core.access import require
 from caseledger.core.permissions import Perm
@@ -109,7 +110,7 @@ def entry_get(*, actor: Any, seq: int, masked: bool = True) -> HistoryItem:
     require(actor, Perm.JOURNAL_VIEW)
     entry = Entry.objects.select_related("payload").filter(seq=seq).first()
     if entry is None:
-        raise NotFound(f"journal entry #{seq} does not exist", field="seq")
+        raise NotFound(_("journal entry #%(seq)s does not exist") % {"seq": seq}, field="seq")
     return _item(entry, masked)
 
 

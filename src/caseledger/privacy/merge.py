@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import Conflict
 from caseledger.core.state import model_state
 from caseledger.journal.services import record_change
@@ -24,9 +26,13 @@ class ConsentMergePart:
         pending = PendingChange.objects.filter(customer=merged, status=ChangeStatus.PENDING)
         if pending.exists():
             raise Conflict(
-                f"customer {merged.pk} has changes waiting for review "
-                f"({', '.join(str(p) for p in pending.values_list('pk', flat=True))}); "
-                "confirm or reject them first",
+                _(
+                    "customer %(merged_id)s has changes waiting for review (%(changes)s); confirm or reject them first"
+                )
+                % {
+                    "merged_id": merged.pk,
+                    "changes": ", ".join(str(p) for p in pending.values_list("pk", flat=True)),
+                },
                 field="merged",
                 code="pending_changes",
             )

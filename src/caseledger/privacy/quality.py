@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
@@ -23,7 +24,9 @@ def parse_month(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(f"{text}-01").replace(day=1)
     except ValueError:
-        raise ValidationFailed(f"{text!r} is not a month (YYYY-MM)", field="month") from None
+        raise ValidationFailed(
+            _("%(text)r is not a month (YYYY-MM)") % {"text": text}, field="month"
+        ) from None
 
 
 def quality_samples(*, actor: User | None, month: dt.date | None = None) -> QuerySet[QualitySample]:
@@ -49,7 +52,10 @@ def quality_sample_get(*, actor: User, sample_id: int | str) -> QualitySample:
         else None
     )
     if found is None:
-        raise NotFound(f"quality sample {sample_id} does not exist", field="sample")
+        raise NotFound(
+            _("quality sample %(sample_id)s does not exist") % {"sample_id": sample_id},
+            field="sample",
+        )
     return found
 
 
@@ -65,7 +71,9 @@ def quality_check_get(*, actor: User, check_id: int | str) -> QualityCheck:
         qs = qs.filter(sample__department_id__in=allowed)
     found = qs.filter(pk=check_id).first() if str(check_id).isdigit() else None
     if found is None:
-        raise NotFound(f"quality check {check_id} does not exist", field="check")
+        raise NotFound(
+            _("quality check %(check_id)s does not exist") % {"check_id": check_id}, field="check"
+        )
     return found
 
 

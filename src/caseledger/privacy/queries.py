@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
@@ -47,7 +48,10 @@ def pending_change_get(*, actor: User, change_id: int | str) -> PendingChange:
     )
     change = qs.filter(pk=change_id).first() if str(change_id).isdigit() else None
     if change is None:
-        raise NotFound(f"pending change {change_id} does not exist", field="change")
+        raise NotFound(
+            _("pending change %(change_id)s does not exist") % {"change_id": change_id},
+            field="change",
+        )
     return change
 
 
@@ -73,7 +77,10 @@ def privacy_request_get(*, actor: User, request_id: int | str) -> PrivacyRequest
     qs = privacy_request_list(actor=actor)
     found = qs.filter(pk=request_id).first() if str(request_id).isdigit() else None
     if found is None:
-        raise NotFound(f"privacy request {request_id} does not exist", field="request")
+        raise NotFound(
+            _("privacy request %(request_id)s does not exist") % {"request_id": request_id},
+            field="request",
+        )
     return found
 
 
@@ -92,7 +99,9 @@ def consent_get(*, actor: User, consent_id: int | str) -> Consent:
     qs = _scoped(Consent.objects.select_related("customer"), actor, Perm.CUSTOMER_VIEW)
     found = qs.filter(pk=consent_id).first() if str(consent_id).isdigit() else None
     if found is None:
-        raise NotFound(f"consent {consent_id} does not exist", field="consent")
+        raise NotFound(
+            _("consent %(consent_id)s does not exist") % {"consent_id": consent_id}, field="consent"
+        )
     return found
 
 

@@ -31,7 +31,9 @@ def _day_start(value: str, field: str) -> dt.datetime:
         day = dt.date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
         raise ValidationFailed(
-            f"{value!r} is not a date (YYYY-MM-DD)", field=f"filter.{field}", code="invalid"
+            _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value},
+            field=f"filter.{field}",
+            code="invalid",
         ) from exc
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
@@ -40,14 +42,15 @@ def clean_filter(raw: Any) -> dict[str, str]:
     """A saved filter as stored: known keys, text values, dates checked."""
     if not isinstance(raw, dict) or not raw:
         raise ValidationFailed(
-            "a filter needs at least one of: " + ", ".join(FILTER_KEYS),
+            _("a filter needs at least one of: %(known)s") % {"known": ", ".join(FILTER_KEYS)},
             field="filter",
             code="required",
         )
     unknown = sorted(set(raw) - set(FILTER_KEYS))
     if unknown:
         raise ValidationFailed(
-            f"unknown filter key(s) {', '.join(unknown)}; known: {', '.join(FILTER_KEYS)}",
+            _("unknown filter key(s) %(unknown)s; known: %(known)s")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(FILTER_KEYS)},
             field="filter",
             code="unknown_field",
         )
@@ -56,7 +59,7 @@ def clean_filter(raw: Any) -> dict[str, str]:
         if key in clean:
             _day_start(clean[key], key)
     if not clean:
-        raise ValidationFailed("the filter is empty", field="filter", code="required")
+        raise ValidationFailed(_("the filter is empty"), field="filter", code="required")
     return clean
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -51,7 +52,9 @@ def exclusive() -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise AlreadyRunning(f"{LOCK_NAME} is already running", field="retention") from exc
+            raise AlreadyRunning(
+                _("%(name)s is already running") % {"name": LOCK_NAME}, field="retention"
+            ) from exc
         yield
 
 
@@ -73,7 +76,7 @@ def lifecycle_run(
     from caseledger.retention.services import reminders_send, retention_recompute
 
     if not 1 <= batch_size <= 100_000:
-        raise ValidationFailed("must be 1 to 100000", field="batch_size", code="out_of_range")
+        raise ValidationFailed(_("must be 1 to 100000"), field="batch_size", code="out_of_range")
     later = hooks.all_of(LATER_STEPS)
     if not later:
         raise hooks.HookMissing(f"no app registered the hook {LATER_STEPS!r}")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -29,7 +30,7 @@ def hold_get(*, actor: User | None, hold_id: int | str) -> LegalHold:
     hold = hold_list(actor=actor).filter(pk=int(hold_id) if str(hold_id).isdigit() else -1)
     found = hold.first()
     if found is None:
-        raise NotFound(f"hold {hold_id} does not exist", field="hold")
+        raise NotFound(_("hold %(hold_id)s does not exist") % {"hold_id": hold_id}, field="hold")
     return found
 
 
@@ -49,7 +50,10 @@ def schedule_get(*, actor: User | None, code_or_id: str) -> RetentionSchedule:
     text = str(code_or_id)
     found = (qs.filter(pk=text) if text.isdigit() else qs.filter(code=text)).first()
     if found is None:
-        raise NotFound(f"schedule {code_or_id} does not exist", field="schedule")
+        raise NotFound(
+            _("schedule %(code_or_id)s does not exist") % {"code_or_id": code_or_id},
+            field="schedule",
+        )
     return found
 
 

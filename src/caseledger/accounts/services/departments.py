@@ -26,9 +26,13 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
     code_clean = c.text(data, "code", required=True, max_length=40) or ""
     name_clean = c.text(data, "name", required=True, max_length=120) or ""
     if code_clean and not all(ch.isalnum() or ch in "-_" for ch in code_clean):
-        c.add("code", "may hold only letters, digits, - and _")
+        c.add("code", _("may hold only letters, digits, - and _"))
     if code_clean and Department.objects.filter(code=code_clean).exists():
-        c.add("code", f"department {code_clean!r} already exists", "duplicate")
+        c.add(
+            "code",
+            _("department %(code)r already exists") % {"code": code_clean},
+            "duplicate",
+        )
     c.raise_if_any()
     with write_transaction():
         department = Department.objects.create(

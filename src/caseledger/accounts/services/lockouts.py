@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.actions import AccountsAction
 from caseledger.accounts.models import User
@@ -30,7 +32,7 @@ def lockout_record(
     password typed into the wrong box, and the journal keeps nothing it may not keep.
     """
     if actor is not None:
-        raise PermissionDenied("only the sign-in throttle records lockouts", code="forbidden")
+        raise PermissionDenied(_("only the sign-in throttle records lockouts"), code="forbidden")
     account = User.objects.filter(username=username).first() if username else None
     state = {
         "kind": kind,
@@ -63,7 +65,7 @@ def lockout_clear(
     c = Collector()
     why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
     if not username and not address:
-        c.add("user", "name an account or an address to unlock", "required")
+        c.add("user", _("name an account or an address to unlock"), "required")
     c.raise_if_any()
     attempts = AccessAttempt.objects.none()
     if username:

@@ -34,14 +34,15 @@ def _clean_roles(value: Any, c: Collector) -> list[str]:
     if isinstance(value, str):
         value = [r.strip() for r in value.split(",") if r.strip()]
     if not isinstance(value, list | tuple | set):
-        c.add("roles", "must be a list of roles")
+        c.add("roles", _("must be a list of roles"))
         return []
     roles = sorted(set(value))
     unknown = [r for r in roles if r not in ROLE_VALUES]
     if unknown:
         c.add(
             "roles",
-            f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLE_VALUES)}",
+            _("unknown role(s) %(unknown)s; known: %(known)s")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(ROLE_VALUES)},
             "invalid_choice",
         )
     return roles
@@ -69,11 +70,11 @@ def user_create(
     data = {"username": username, "email": email}
     name = c.text(data, "username", required=True, max_length=150) or ""
     if name and User.objects.filter(username=name).exists():
-        c.add("username", f"user {name!r} already exists", "duplicate")
+        c.add("username", _("user %(name)r already exists") % {"name": name}, "duplicate")
     role_list = _clean_roles(roles, c)
     needs_department = set(role_list) & {Role.AGENT, Role.SUPERVISOR}
     if needs_department and department is None:
-        c.add("department", "agents and supervisors belong to a department", "required")
+        c.add("department", _("agents and supervisors belong to a department"), "required")
     for placed in [department, *(supervised or [])]:
         if placed is not None and not placed.is_active:
             c.add(

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.actions import AccountsAction
 from caseledger.accounts.models import ApiToken, User
@@ -38,14 +40,19 @@ def token_create(
     c = Collector()
     label = c.text({"name": name}, "name", required=True, max_length=80) or ""
     if expires_at is not None and expires_at <= clock.now():
-        c.add("expires", "must be in the future", "invalid")
+        c.add("expires", _("must be in the future"), "invalid")
     unknown = [s for s in scopes if s not in TOKEN_SCOPES]
     if not scopes:
-        c.add("scopes", f"at least one scope is needed: {', '.join(TOKEN_SCOPES)}", "required")
+        c.add(
+            "scopes",
+            _("at least one scope is needed: %(known)s") % {"known": ", ".join(TOKEN_SCOPES)},
+            "required",
+        )
     elif unknown:
         c.add(
             "scopes",
-            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(TOKEN_SCOPES)}",
+            _("unknown scope(s) %(unknown)s; known: %(known)s")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(TOKEN_SCOPES)},
             "invalid_choice",
         )
     c.raise_if_any()
@@ -79,7 +86,8 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
             raise Conflict(
-                f"token {token.prefix}… was already revoked at {token.revoked_at.isoformat()}",
+                _("token %(token_prefix)s… was already revoked at %(token_revoked_at)s")
+                % {"token_prefix": token.prefix, "token_revoked_at": token.revoked_at.isoformat()},
                 field="token",
             )
         before = model_state(token, exclude=("token_hash",))
@@ -101,7 +109,7 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
 def token_authenticate(secret: str) -> User:
     """The user behind a bearer token, carrying the token's scopes. Raises NotFound."""
     if not secret.startswith(TOKEN_PREFIX):
-        raise NotFound("unknown token", field="authorization")
+        raise NotFound(_("unknown token"), field="authorization")
     token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret)).first()
     now = clock.now()
     if (
@@ -110,7 +118,7 @@ def token_authenticate(secret: str) -> User:
         or not token.user.is_active
         or (token.expires_at is not None and token.expires_at <= now)
     ):
-        raise NotFound("unknown, revoked or expired token", field="authorization")
+        raise NotFound(_("unknown, revoked or expired token"), field="authorization")
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # Bookkeeping, not a change of the record: throttled and not journaled.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

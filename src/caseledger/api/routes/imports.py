@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -104,9 +105,11 @@ def _columns(text: str) -> dict | None:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"is not JSON: {exc.msg}", field="columns") from exc
+        raise ValidationFailed(
+            _("is not JSON: %(reason)s") % {"reason": exc.msg}, field="columns"
+        ) from exc
     if not isinstance(value, dict):
-        raise ValidationFailed("must be a JSON object {field: column}", field="columns")
+        raise ValidationFailed(_("must be a JSON object {field: column}"), field="columns")
     return value
 
 
@@ -175,7 +178,7 @@ def import_report(request: HttpRequest, batch_id: int, format: str = "json") -> 
         response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}.{format}"'
         return response
     if format != "json":
-        raise ValidationFailed("must be json, csv or xlsx", field="format")
+        raise ValidationFailed(_("must be json, csv or xlsx"), field="format")
     problems: list = []
     for item in report.rows(batch):
         if len(problems) == REPORT_LIMIT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from caseledger.api.auth import actor
@@ -40,7 +41,11 @@ def object_history(
         check_as_of(params.as_of)
         filters = {"object_type": object_type, "object_id": object_id}
         if not entry_list(actor=user, filters=filters).exists():
-            raise NotFound(f"no journal entries for {object_type}:{object_id}", field="object_id")
+            raise NotFound(
+                _("no journal entries for %(object_type)s:%(object_id)s")
+                % {"object_type": object_type, "object_id": object_id},
+                field="object_id",
+            )
         seqs = (
             entry_list(actor=user, filters={**filters, "until": params.as_of})
             .order_by("seq")

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
@@ -108,7 +109,10 @@ def draw_samples(request: HttpRequest, payload: DrawIn) -> Any:
     if payload.department:
         department = Department.objects.filter(code=payload.department).first()
         if department is None:
-            raise NotFound(f"department {payload.department!r} does not exist", field="department")
+            raise NotFound(
+                _("department %(department)r does not exist") % {"department": payload.department},
+                field="department",
+            )
     drawn = services.quality_sample_draw(actor=user, month=payload.month, department=department)
     return [_out(quality_sample_get(actor=user, sample_id=s.pk)) for s in drawn]
 

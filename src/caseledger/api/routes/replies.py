@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from caseledger.api import idempotency
@@ -107,6 +108,6 @@ def retry_reply(request: HttpRequest, case_id: str, email_id: int) -> SimpleName
     message = reply_messages(case.pk)
     row = next((m for m in message.values() if m.pk == email_id), None)
     if row is None:
-        raise NotFound("no such reply e-mail on this case", field="email_id")
+        raise NotFound(_("no such reply e-mail on this case"), field="email_id")
     reply = reply_retry(actor=user, message=row)
     return _out(reply.note, reply.email, reply.message)

@@ -74,9 +74,11 @@ def case_attachment_add(
     require(actor, Perm.CASE_MODIFY, case.department_id)
     name = PurePath(filename or "").name.strip()
     if not name:
-        raise ValidationFailed("a file name is required", field="filename", code="required")
+        raise ValidationFailed(_("a file name is required"), field="filename", code="required")
     if len(name) > 255:
-        raise ValidationFailed("is longer than 255 characters", field="filename", code="too_long")
+        raise ValidationFailed(
+            _("is longer than 255 characters"), field="filename", code="too_long"
+        )
     content_type = (content_type or mimetypes.guess_type(name)[0] or "application/octet-stream")[
         :120
     ]

@@ -116,7 +116,7 @@ def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dic
     if "department" in data or creating:
         department = resolve_department(data.get("department"), c)
         if department is None and not any(e.field == "department" for e in c.errors):
-            c.add("department", "is required", "required")
+            c.add("department", _("is required"), "required")
         clean["department"] = department
     if "customer" in data or creating:
         clean["customer"] = _resolve_customer(data.get("customer"), c, actor)
@@ -158,7 +158,7 @@ def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) 
     if wanted("received_at"):
         received = c.moment(data, "received_at")
         if received is not None and received > clock.now():
-            c.add("received_at", "is in the future", "future")
+            c.add("received_at", _("is in the future"), "future")
         elif received is not None:
             clean["received_at"] = received
     return clean
@@ -166,23 +166,33 @@ def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) 
 
 def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
     if value in (None, ""):
-        c.add("customer", "is required", "required")
+        c.add("customer", _("is required"), "required")
         return None
     if isinstance(value, Customer):
         customer: Customer | None = value
     else:
         customer = Customer.objects.filter(pk=value).first() if str(value).isdigit() else None
     if customer is None or not can(actor, Perm.CUSTOMER_VIEW, customer.department_id):
-        c.add("customer", f"customer {value} does not exist or is not visible to you", "not_found")
+        c.add(
+            "customer",
+            _("customer %(value)s does not exist or is not visible to you") % {"value": value},
+            "not_found",
+        )
         return None
     if customer.restricted_at is not None:  # no new processing of a restricted customer
-        c.add("customer", f"customer {value} is restricted under PIPL Art 47", "restricted")
+        c.add(
+            "customer",
+            _("customer %(value)s is restricted under PIPL Art 47") % {"value": value},
+            "restricted",
+        )
         return None
     if customer.merged_into_id is not None:  # its cases belong with the survivor now
         c.add(
             "customer",
-            f"customer {value} was merged into customer {customer.merged_into_id}; "
-            "record the case for that customer",
+            _(
+                "customer %(value)s was merged into customer %(customer_merged_into_id)s; record the case for that customer"
+            )
+            % {"value": value, "customer_merged_into_id": customer.merged_into_id},
             "merged",
         )
         return None
@@ -199,7 +209,11 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
     )
     user = query.first()
     if user is None or not user.is_active:
-        c.add("assignee", f"user {value!r} does not exist or is inactive", "not_found")
+        c.add(
+            "assignee",
+            _("user %(value)r does not exist or is inactive") % {"value": value},
+            "not_found",
+        )
         return None
     return user
 
@@ -207,7 +221,10 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
 def _check_assignee(case_department_id: int, assignee: User | None, c: Collector) -> None:
     if assignee is not None and not can(assignee, Perm.CASE_MODIFY, case_department_id):
         c.add(
-            "assignee", f"{assignee.username} cannot work cases of this department", "not_allowed"
+            "assignee",
+            _("%(assignee_username)s cannot work cases of this department")
+            % {"assignee_username": assignee.username},
+            "not_allowed",
         )
 
 
@@ -218,7 +235,8 @@ def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
         allowed = ", ".join(subs) or "none"
         c.add(
             "subcategory",
-            f"{subcategory!r} is not a subcategory of {category} ({allowed})",
+            _("%(subcategory)r is not a subcategory of %(category)s (%(allowed)s)")
+            % {"subcategory": subcategory, "category": category, "allowed": allowed},
             "invalid_choice",
         )
 
@@ -349,8 +367,12 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
     if not can_move(old_status, case.status):
         c.add(
             "status",
-            f"a {old_status} case cannot move to {case.status}; "
-            f"allowed: {', '.join(allowed_next(old_status)) or 'none'}",
+            _("a %(old_status)s case cannot move to %(case_status)s; allowed: %(allowed_next)s")
+            % {
+                "old_status": old_status,
+                "case_status": case.status,
+                "allowed_next": ", ".join(allowed_next(old_status)) or "none",
+            },
             "bad_transition",
         )
         return
@@ -358,7 +380,7 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
     _check_assignee(case.department_id, case.assignee, c)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
         if not case.resolution.strip():
-            c.add("resolution", "is required to close a case", "required")
+            c.add("resolution", _("is required to close a case"), "required")
         case.closed_at = clock.now()
     elif case.status == Status.REOPENED and old_status == Status.CLOSED:
         case.closed_at = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
@@ -74,7 +76,7 @@ def contact_point_remove(*, actor: User, point: ContactPoint, reason: str) -> No
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     if not reason.strip():
         raise ValidationFailed(
-            "a reason is required to remove a contact point", field="reason", code="required"
+            _("a reason is required to remove a contact point"), field="reason", code="required"
         )
     with write_transaction():
         customer = locked_customer(customer)

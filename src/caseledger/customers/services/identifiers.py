@@ -72,7 +72,8 @@ def identifier_add(
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     if kind not in IdentifierKind.values:
         raise ValidationFailed(
-            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            _("%(kind)r is not one of %(allowed)s")
+            % {"kind": kind, "allowed": ", ".join(IdentifierKind.values)},
             field="kind",
             code="invalid_choice",
         )

@@ -169,13 +169,17 @@ def _refuse_merged_or_restricted(survivor: Customer, merged: Customer) -> None:
     for customer, field in ((merged, "merged"), (survivor, "survivor")):
         if customer.merged_into_id is not None:
             raise Conflict(
-                f"customer {customer.pk} is already merged into customer {customer.merged_into_id}",
+                _(
+                    "customer %(customer_id)s is already merged into customer %(customer_merged_into_id)s"
+                )
+                % {"customer_id": customer.pk, "customer_merged_into_id": customer.merged_into_id},
                 field=field,
                 code="merged",
             )
         if customer.restricted_at is not None:
             raise Conflict(
-                f"customer {customer.pk} is restricted (PIPL Art 47): {customer.restricted_reason}",
+                _("customer %(customer_id)s is restricted (PIPL Art 47): %(reason)s")
+                % {"customer_id": customer.pk, "reason": customer.restricted_reason},
                 field=field,
                 code="restricted",
             )
@@ -265,15 +269,18 @@ def _merge_record(merged: Customer) -> dict[str, Any]:
     body = getattr(entry, "payload", None) if entry is not None else None
     if body is None or body.body is None:
         raise Conflict(
-            f"the journal entry of customer {merged.pk}'s merge is missing or redacted; "
-            "it cannot be undone automatically",
+            _(
+                "the journal entry of customer %(merged_id)s's merge is missing or redacted; it cannot be undone automatically"
+            )
+            % {"merged_id": merged.pk},
             field="merged",
             code="no_merge_record",
         )
     extra = json.loads(body.body).get("extra") or {}
     if extra.get("survivor") != merged.merged_into_id:
         raise Conflict(
-            f"the last merge entry of customer {merged.pk} names another survivor",
+            _("the last merge entry of customer %(merged_id)s names another survivor")
+            % {"merged_id": merged.pk},
             field="merged",
             code="no_merge_record",
         )
@@ -284,14 +291,18 @@ def _refuse_stale_unmerge(survivor: Customer, merged: Customer) -> None:
     """Once both are locked: `merged` still points at `survivor`, which is merged nowhere."""
     if merged.merged_into_id != survivor.pk:
         raise Conflict(
-            f"customer {merged.pk} changed while you were undoing its merge; reload",
+            _("customer %(merged_id)s changed while you were undoing its merge; reload")
+            % {"merged_id": merged.pk},
             field="merged",
             code="changed",
         )
     if survivor.merged_into_id is not None:
         raise Conflict(
-            f"customer {survivor.pk} was itself merged into customer "
-            f"{survivor.merged_into_id}; undo that merge first",
+            _(
+                "customer %(survivor_id)s was itself merged into customer "
+                "%(survivor_merged_into_id)s; undo that merge first"
+            )
+            % {"survivor_id": survivor.pk, "survivor_merged_into_id": survivor.merged_into_id},
             field="survivor",
             code="merged",
         )
@@ -325,7 +336,9 @@ def customer_unmerge(*, actor: User, merged: Customer, reason: str) -> MergeResu
     merged = Customer.objects.get(pk=merged.pk)  # the caller's copy may predate the merge
     if merged.merged_into_id is None:
         raise Conflict(
-            f"customer {merged.pk} is not merged into another", field="merged", code="not_merged"
+            _("customer %(merged_id)s is not merged into another") % {"merged_id": merged.pk},
+            field="merged",
+            code="not_merged",
         )
     survivor = Customer.objects.get(pk=merged.merged_into_id)
     require(actor, Perm.CUSTOMER_MODIFY, survivor.department_id)

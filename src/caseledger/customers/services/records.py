@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
@@ -64,7 +66,7 @@ def resolve_department(value: Any, c: Collector, field: str = "department") -> D
     )
     department = query.first()
     if department is None:
-        c.add(field, f"department {value!r} does not exist", "not_found")
+        c.add(field, _("department %(value)r does not exist") % {"value": value}, "not_found")
     return department
 
 
@@ -90,7 +92,7 @@ def customer_fields_clean(
     if creating or "department" in data:
         clean["department"] = resolve_department(data.get("department"), c)
         if clean["department"] is None and not any(e.field == "department" for e in c.errors):
-            c.add("department", "is required", "required")
+            c.add("department", _("is required"), "required")
     if "relationship_status" in data:
         clean["relationship_status"] = c.choice(
             data, "relationship_status", _RELATIONSHIPS, required=True
@@ -109,7 +111,7 @@ def clean_contact(
     clean: dict[str, Any] = {}
     scoped = {f"{prefix}{k}": v for k, v in data.items()}
     for key in sorted(set(data) - set(CONTACT_FIELDS)):
-        c.add(f"{prefix}{key}", "is not a field of a contact point", "unknown_field")
+        c.add(f"{prefix}{key}", _("is not a field of a contact point"), "unknown_field")
     kind = (
         c.choice(scoped, f"{prefix}kind", _CONTACT_KINDS, required=kind_default is None)
         or kind_default
@@ -131,14 +133,14 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     clean, c = customer_fields_clean(data, creating=True)
     contacts_in = data.get("contact_points") or []
     if not isinstance(contacts_in, list):
-        c.add("contact_points", "must be a list")
+        c.add("contact_points", _("must be a list"))
         contacts_in = []
     contacts = []
     for i, item in enumerate(contacts_in):
         if isinstance(item, Mapping):
             contacts.append(clean_contact(item, c, f"contact_points[{i}]."))
         else:
-            c.add(f"contact_points[{i}]", "must be an object with kind and value")
+            c.add(f"contact_points[{i}]", _("must be an object with kind and value"))
     department = clean.get("department")
     if department is not None:
         require(actor, Perm.CUSTOMER_MODIFY, department.pk)
@@ -194,8 +196,10 @@ def ensure_not_merged(customer: Customer) -> None:
     """A merged-away customer is history: its data lives on the survivor now."""
     if customer.merged_into_id is not None:
         raise Conflict(
-            f"customer {customer.pk} was merged into customer {customer.merged_into_id}; "
-            "change that customer instead (or undo the merge)",
+            _(
+                "customer %(customer_id)s was merged into customer %(customer_merged_into_id)s; change that customer instead (or undo the merge)"
+            )
+            % {"customer_id": customer.pk, "customer_merged_into_id": customer.merged_into_id},
             field="customer",
             code="merged",
         )
@@ -204,8 +208,14 @@ def ensure_not_merged(customer: Customer) -> None:
 def check_version(customer: Customer, expected_version: int | None) -> None:
     if expected_version is not None and customer.version != expected_version:
         raise Conflict(
-            f"customer {customer.pk} was changed by someone else (version {customer.version}, "
-            f"you edited version {expected_version}); reload and try again",
+            _(
+                "customer %(customer_id)s was changed by someone else (version %(customer_version)s, you edited version %(expected_version)s); reload and try again"
+            )
+            % {
+                "customer_id": customer.pk,
+                "customer_version": customer.version,
+                "expected_version": expected_version,
+            },
             field="version",
         )
 

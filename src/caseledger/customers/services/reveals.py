@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
@@ -33,7 +35,10 @@ def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> st
     with write_transaction():
         current = Identifier.objects.filter(pk=identifier.pk).first()
         if current is None:
-            raise NotFound(f"identifier {identifier.pk} does not exist", field="identifier")
+            raise NotFound(
+                _("identifier %(identifier_id)s does not exist") % {"identifier_id": identifier.pk},
+                field="identifier",
+            )
         customer = Customer.objects.get(pk=current.customer_id)  # fresh, for the state
         plaintext = crypto.decrypt(
             current.ciphertext,
@@ -80,7 +85,10 @@ def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> st
     with write_transaction():
         current = ContactPoint.objects.filter(pk=point.pk).first()
         if current is None:
-            raise NotFound(f"contact point {point.pk} does not exist", field="contact_point")
+            raise NotFound(
+                _("contact point %(point_id)s does not exist") % {"point_id": point.pk},
+                field="contact_point",
+            )
         customer = Customer.objects.get(pk=current.customer_id)
         _journal_reveal(
             actor,
@@ -106,7 +114,10 @@ def customer_name_reveal(*, actor: User, customer: Customer, reason: str) -> str
     with write_transaction():
         current = Customer.objects.filter(pk=customer.pk).first()
         if current is None:
-            raise NotFound(f"customer {customer.pk} does not exist", field="customer")
+            raise NotFound(
+                _("customer %(customer_id)s does not exist") % {"customer_id": customer.pk},
+                field="customer",
+            )
         _journal_reveal(
             actor, current, reason, {"field": "customer.name", "masked": display_name(current)}
         )

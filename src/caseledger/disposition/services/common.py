@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -95,13 +96,17 @@ def parse_ids(values: Iterable[Any], record_type: str) -> list[int]:
         elif record_type == "case" and text.upper().startswith("CL-"):
             refs.append(text.upper())
         elif text:
-            raise ValidationFailed(f"{text!r} is not a record id", field="records", code="invalid")
+            raise ValidationFailed(
+                _("%(text)r is not a record id") % {"text": text}, field="records", code="invalid"
+            )
     if refs:
         found = dict(Case.objects.filter(reference__in=refs).values_list("reference", "pk"))
         missing = [r for r in refs if r not in found]
         if missing:
             raise ValidationFailed(
-                f"no such case: {', '.join(missing)}", field="records", code="not_found"
+                _("no such case: %(missing)s") % {"missing": ", ".join(missing)},
+                field="records",
+                code="not_found",
             )
         ids += found.values()
     return sorted(set(ids))

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, refuse
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict
+from caseledger.core.errors import Conflict, choice_word
 from caseledger.core.state import model_state
 from caseledger.disposition import certificates, records
 from caseledger.disposition.actions import DispositionAction
@@ -56,11 +57,15 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
             return batch
         if batch.status != BatchStatus.APPROVED:
             raise Conflict(
-                f"batch {batch.pk} is {batch.status}; only an approved batch is executed",
+                _("batch %(batch_id)s is %(batch_status)s; only an approved batch is executed")
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
                 field="status",
             )
         if batch.approved_by_id is None or batch.approved_by_id == batch.proposed_by_id:
-            raise Conflict(f"batch {batch.pk} lacks a second person's approval", field="status")
+            raise Conflict(
+                _("batch %(batch_id)s lacks a second person's approval") % {"batch_id": batch.pk},
+                field="status",
+            )
         before = batch_state(batch)
         batch.status = BatchStatus.EXECUTING
         batch.started_at = clock.now()

@@ -8,12 +8,14 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import can, refuse, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, choice_word, record_word
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition.actions import DispositionAction
@@ -74,7 +76,8 @@ def disposition_propose(
             ids, left_out = _every_unheld_due(due, record_type)
         if not ids:
             raise ValidationFailed(
-                f"no due, unheld records under schedule {schedule.code}",
+                _("no due, unheld records under schedule %(schedule_code)s")
+                % {"schedule_code": schedule.code},
                 field="records",
                 code="empty",
             )
@@ -108,19 +111,26 @@ def _chosen_action(schedule: RetentionSchedule, action: str) -> str:
     if schedule.action == Action.REVIEW:
         if action not in BatchAction.values:
             raise ValidationFailed(
-                f"schedule {schedule.code} says review: choose destroy or anonymize",
+                _("schedule %(schedule_code)s says review: choose destroy or anonymize")
+                % {"schedule_code": schedule.code},
                 field="action",
                 code="required",
             )
     elif action and action != schedule.action:
         raise ValidationFailed(
-            f"schedule {schedule.code} says {schedule.action}, not {action}",
+            _("schedule %(schedule_code)s says %(schedule_action)s, not %(action)s")
+            % {
+                "schedule_code": schedule.code,
+                "schedule_action": schedule.action,
+                "action": action,
+            },
             field="action",
             code="invalid_choice",
         )
     if schedule.record_kind not in ("case", "customer"):
         raise ValidationFailed(
-            f"records of kind {schedule.record_kind} are disposed of with their case",
+            _("records of kind %(record_type)s are disposed of with their case")
+            % {"record_type": record_word(schedule.record_kind)},
             field="schedule",
             code="invalid",
         )
@@ -134,29 +144,37 @@ def _named_due(
     names the first that is not; nothing is left out."""
     wanted = parse_ids(records, record_type)
     if not wanted:
-        raise ValidationFailed("name at least one record", field="records", code="required")
+        raise ValidationFailed(_("name at least one record"), field="records", code="required")
     # Holds first: the daily recompute marks a held record `held`, not `due`, so
     # asking due-ness first would refuse it as "not due" and hide the matter.
     held = sorted(held_ids(record_type, wanted))
     if held:
         raise Held(
-            f"{record_type} {held[0]} is under legal hold: "
-            f"{hold_names(holds_of(record_type, held[0]))}. It cannot be disposed of "
-            "until the hold is released.",
+            _(
+                "%(record_type)s %(record_id)s is under legal hold: %(holds)s. It "
+                "cannot be disposed of until the hold is released."
+            )
+            % {
+                "record_type": record_word(record_type),
+                "record_id": held[0],
+                "holds": hold_names(holds_of(record_type, held[0])),
+            },
             field="records",
         )
     due_ids = set(due.filter(record_id__in=wanted).values_list("record_id", flat=True))
     not_due = [i for i in wanted if i not in due_ids]
     if not_due:
         raise ValidationFailed(
-            f"not due under schedule {schedule.code}: {', '.join(map(str, not_due))}",
+            _("not due under schedule %(schedule_code)s: %(not_due)s")
+            % {"schedule_code": schedule.code, "not_due": ", ".join(map(str, not_due))},
             field="records",
             code="not_due",
         )
     busy = sorted(in_open_batch(record_type, wanted))
     if busy:
         raise Conflict(
-            f"already in an open disposition batch: {', '.join(map(str, busy))}",
+            _("already in an open disposition batch: %(busy)s")
+            % {"busy": ", ".join(map(str, busy))},
             field="records",
         )
     return wanted, {}
@@ -198,9 +216,16 @@ def disposition_approve(
         batch = lock_batch(batch)
         require_reviewer(actor, batch)
         if batch.status != BatchStatus.PROPOSED:
-            raise Conflict(f"batch {batch.pk} is {batch.status}, not proposed", field="status")
+            raise Conflict(
+                _("batch %(batch_id)s is %(batch_status)s, not proposed")
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
+                field="status",
+            )
         if not batch.items.filter(status=ItemStatus.PENDING).exists():
-            raise Conflict(f"batch {batch.pk} has no records left to dispose of", field="items")
+            raise Conflict(
+                _("batch %(batch_id)s has no records left to dispose of") % {"batch_id": batch.pk},
+                field="items",
+            )
         before = batch_state(batch)
         batch.status = BatchStatus.APPROVED
         batch.approved_by = actor
@@ -213,13 +238,15 @@ def disposition_approve(
 
 def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> DispositionBatch:
     if not (reason or "").strip():
-        raise ValidationFailed("a reason is required to reject", field="reason", code="required")
+        raise ValidationFailed(_("a reason is required to reject"), field="reason", code="required")
     with write_transaction():
         batch = lock_batch(batch)
         require_reviewer(actor, batch)
         if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
             raise Conflict(
-                f"batch {batch.pk} is {batch.status}; it cannot be rejected", field="status"
+                _("batch %(batch_id)s is %(batch_status)s; it cannot be rejected")
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
+                field="status",
             )
         before = batch_state(batch)
         batch.status = BatchStatus.REJECTED
@@ -253,7 +280,10 @@ def disposition_extend(
     record = model.objects.filter(pk=record_id).first()
     if record is None:
         raise ValidationFailed(
-            f"no such {record_type}: {record_id}", field="record_id", code="not_found"
+            _("no such %(record_type)s: %(record_id)s")
+            % {"record_type": record_word(record_type), "record_id": record_id},
+            field="record_id",
+            code="not_found",
         )
     if not (
         can(actor, Perm.DISPOSITION_PROPOSE)
@@ -267,10 +297,15 @@ def disposition_extend(
             .first()
         )
         if retention is None or retention.due_on is None:
-            raise Conflict(f"{record_type} {record_id} has no due date to extend", field="due_on")
+            raise Conflict(
+                _("%(record_type)s %(record_id)s has no due date to extend")
+                % {"record_type": record_word(record_type), "record_id": record_id},
+                field="due_on",
+            )
         if due_on <= retention.due_on:
             raise ValidationFailed(
-                f"the new due date must be after the current one ({retention.due_on})",
+                _("the new due date must be after the current one (%(retention_due_on)s)")
+                % {"retention_due_on": retention.due_on},
                 field="due_on",
             )
         batch = _leave_batch(batch, record_type, record_id, due_on, reason)
@@ -304,7 +339,9 @@ def _extension_date(record_type: str, due_on: dt.date | str, reason: str) -> dt.
             due_on = dt.date.fromisoformat(due_on)
         except ValueError as exc:
             raise ValidationFailed(
-                f"{due_on!r} is not a date (YYYY-MM-DD)", field="due_on", code="invalid"
+                _("%(due_on)r is not a date (YYYY-MM-DD)") % {"due_on": due_on},
+                field="due_on",
+                code="invalid",
             ) from exc
     if not (reason or "").strip():
         raise ValidationFailed("a reason is required to extend", field="reason", code="required")
@@ -325,20 +362,30 @@ def _leave_batch(
     if batch is not None:
         batch = lock_batch(batch)
         if batch.status not in (BatchStatus.PROPOSED, BatchStatus.APPROVED):
-            raise Conflict(f"batch {batch.pk} is {batch.status}", field="batch")
+            raise Conflict(
+                _("batch %(batch_id)s is %(batch_status)s")
+                % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
+                field="batch",
+            )
         updated = batch.items.filter(
             record_type=record_type, record_id=record_id, status=ItemStatus.PENDING
         ).update(status=ItemStatus.EXTENDED, note=f"extended to {due_on}: {reason.strip()}")
         if not updated:
             raise ValidationFailed(
-                f"{record_type} {record_id} is not a pending record of batch {batch.pk}",
+                _("%(record_type)s %(record_id)s is not a pending record of batch %(batch_id)s")
+                % {
+                    "record_type": record_word(record_type),
+                    "record_id": record_id,
+                    "batch_id": batch.pk,
+                },
                 field="record_id",
             )
     else:
         busy = in_open_batch(record_type, [record_id])
         if busy:
             raise Conflict(
-                f"{record_type} {record_id} is in an open batch; extend it there",
+                _("%(record_type)s %(record_id)s is in an open batch; extend it there")
+                % {"record_type": record_word(record_type), "record_id": record_id},
                 field="batch",
             )
     return batch

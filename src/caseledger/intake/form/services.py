@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, cast
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
@@ -88,7 +89,7 @@ def form_submit(
         # Under the journal's lock: two filings with one solution cannot both pass.
         if not pow_id or FormSubmission.objects.filter(pow_hash=pow_id).exists():
             raise ValidationFailed(
-                "this check was used already; solve a new one", field="altcha", code="spent"
+                _("this check was used already; solve a new one"), field="altcha", code="spent"
             )
         done = intake_record(
             actor=actor, data=_intake_data(department, data), source=f"web_form:{public_id}"

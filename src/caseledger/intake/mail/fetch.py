@@ -14,6 +14,7 @@ import ssl
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 
 from caseledger.core import clock
@@ -74,9 +75,11 @@ def fetch_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> FetchReport:
     report = FetchReport(mailbox.name)
     if not mailbox.host:
         raise ValidationFailed(
-            f"mailbox {mailbox.name} has no IMAP host (it is for imports only)", field="mailbox"
+            _("mailbox %(mailbox_name)s has no IMAP host (it is for imports only)")
+            % {"mailbox_name": mailbox.name},
+            field="mailbox",
         )
-    cursor, _ = MailboxCursor.objects.get_or_create(mailbox=mailbox)
+    cursor, _created = MailboxCursor.objects.get_or_create(mailbox=mailbox)
     try:
         with connect(mailbox) as box:
             validity = int(box.folder.status(mailbox.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
@@ -124,5 +127,7 @@ def fetch_all(*, name: str | None = None, limit: int | None = None) -> list[Fetc
     if name:
         boxes = Mailbox.objects.filter(name=name).select_related("intake_user")
         if not boxes.exists():
-            raise ValidationFailed(f"mailbox {name!r} does not exist", field="mailbox")
+            raise ValidationFailed(
+                _("mailbox %(name)r does not exist") % {"name": name}, field="mailbox"
+            )
     return [fetch_mailbox(box, limit=limit) for box in boxes.order_by("name")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.core.errors import CaseledgerError, ValidationFailed
@@ -68,7 +69,7 @@ def automatic(kind: str, headers: Sequence[str]) -> dict[str, str]:
 def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
     """A mapping as given by a person or a client: known fields, headers as text."""
     if not isinstance(columns, Mapping):
-        raise ValidationFailed("must be an object {field: column}", field="columns")
+        raise ValidationFailed(gettext("must be an object {field: column}"), field="columns")
     known = fields_of(kind)
     errors: list[CaseledgerError] = []
     clean: dict[str, str] = {}
@@ -76,7 +77,8 @@ def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
         if field not in known:
             errors.append(
                 ValidationFailed(
-                    f"{field!r} is not a field of an import of {kind}; one of " + ", ".join(known),
+                    gettext("%(field)r is not a field of an import of %(kind)s; one of %(known)s")
+                    % {"field": field, "kind": kind, "known": ", ".join(known)},
                     field=f"columns.{field}",
                     code="unknown_field",
                 )
@@ -84,7 +86,7 @@ def check_columns(kind: str, columns: Mapping[str, object]) -> dict[str, str]:
         elif not isinstance(header, str) or not header.strip() or len(header) > 200:
             errors.append(
                 ValidationFailed(
-                    "must name a column header", field=f"columns.{field}", code="invalid"
+                    gettext("must name a column header"), field=f"columns.{field}", code="invalid"
                 )
             )
         else:
@@ -108,7 +110,9 @@ def positions(columns: Mapping[str, str], headers: Sequence[str]) -> dict[str, i
         if where is None:
             missing.append(
                 ValidationFailed(
-                    f"the sheet has no column {header!r}", field=field, code="missing_column"
+                    gettext("the sheet has no column %(header)r") % {"header": header},
+                    field=field,
+                    code="missing_column",
                 )
             )
         else:

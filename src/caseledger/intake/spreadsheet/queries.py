@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import department_ids
 from caseledger.accounts.models import User
@@ -21,7 +22,10 @@ def batch_visible(*, actor: User) -> QuerySet[ImportBatch]:
 def batch_get(*, actor: User, batch_id: int) -> ImportBatch:
     batch = batch_visible(actor=actor).filter(pk=batch_id).first()
     if batch is None:
-        raise NotFound(f"import {batch_id} does not exist or is not visible to you")
+        raise NotFound(
+            _("import %(batch_id)s does not exist or is not visible to you")
+            % {"batch_id": batch_id}
+        )
     return batch
 
 

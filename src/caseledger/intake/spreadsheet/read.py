@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import ValidationFailed
 
@@ -67,7 +68,7 @@ def open_sheet(path: Path) -> Sheet:
         if head.startswith(XLSX_MAGIC):
             return _xlsx(path)
         if b"\x00" in head and not head.startswith(BOM):
-            raise _refuse("is neither CSV text nor an XLSX workbook")
+            raise _refuse(_("is neither CSV text nor an XLSX workbook"))
         encoding = detect_encoding(head, _blocks(fh))
     return _csv(path, encoding)
 
@@ -77,19 +78,22 @@ def _text_rows(path: Path, encoding: str) -> Iterator[list[str]]:
         try:
             yield from csv.reader(fh)
         except UnicodeDecodeError as exc:
-            raise _refuse(f"is not valid {encoding.upper()} text: {exc.reason}") from exc
+            raise _refuse(
+                _("is not valid %(encoding)s text: %(reason)s")
+                % {"encoding": encoding.upper(), "reason": exc.reason}
+            ) from exc
         except csv.Error as exc:
-            raise _refuse(f"is not readable CSV: {exc}") from exc
+            raise _refuse(_("is not readable CSV: %(reason)s") % {"reason": exc}) from exc
 
 
 def _numbered(raw: Iterator[list[Any]], cell) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         first = next(raw)
     except StopIteration:
-        raise _refuse("is empty: the first row must name the columns", "empty") from None
+        raise _refuse(_("is empty: the first row must name the columns"), "empty") from None
     headers = [cell(v) for v in first]
     if not any(headers):
-        raise _refuse("has no column names in its first row", "empty")
+        raise _refuse(_("has no column names in its first row"), "empty")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(raw, start=2):
@@ -129,7 +133,7 @@ def _sheet_bytes(path: Path) -> int:
                 i.file_size for i in book.infolist() if i.filename.startswith("xl/worksheets/")
             ]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _refuse(f"is not a readable XLSX workbook: {exc}") from exc
+        raise _refuse(_("is not a readable XLSX workbook: %(reason)s") % {"reason": exc}) from exc
     return max(sizes, default=0)
 
 
@@ -140,8 +144,11 @@ def _xlsx(path: Path) -> Sheet:
     size = _sheet_bytes(path)
     if size > limit * 1_000_000:
         raise _refuse(
-            f"has {size // 1_000_000} MB of sheet data; an XLSX is read whole, and at most "
-            f"{limit} MB is allowed: save it as CSV (UTF-8) and import that",
+            _(
+                "has %(size)s MB of sheet data; an XLSX is read whole, and at most "
+                "%(limit)s MB is allowed: save it as CSV (UTF-8) and import that"
+            )
+            % {"size": size // 1_000_000, "limit": limit},
             "too_large",
         )
     try:
@@ -149,7 +156,7 @@ def _xlsx(path: Path) -> Sheet:
         sheet = book.get_sheet_by_index(0)
         raw = iter(sheet.iter_rows())
     except Exception as exc:  # calamine raises its own errors for every kind of damage
-        raise _refuse(f"is not a readable XLSX workbook: {exc}") from exc
+        raise _refuse(_("is not a readable XLSX workbook: %(reason)s") % {"reason": exc}) from exc
     headers, rows = _numbered(raw, xlsx_text)
     return Sheet(headers=headers, rows=rows, encoding="xlsx")
 

@@ -14,13 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.context import via
-from caseledger.core.errors import Conflict, NotFound, ValidationFailed
+from caseledger.core.errors import Conflict, NotFound, ValidationFailed, choice_word
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
@@ -72,7 +73,7 @@ def mapping_save(*, actor: User, name: str, kind: str, columns: Mapping[str, Any
     c.raise_if_any()
     clean = check_columns(kind, columns)
     if not clean:
-        raise ValidationFailed("map at least one column", field="columns", code="required")
+        raise ValidationFailed(_("map at least one column"), field="columns", code="required")
     now = clock.now()
     with write_transaction():
         mapping = ImportMapping.objects.select_for_update().filter(name=name).first()
@@ -88,7 +89,9 @@ def mapping_save(*, actor: User, name: str, kind: str, columns: Mapping[str, Any
 def mapping_get(name: str) -> ImportMapping:
     mapping = ImportMapping.objects.filter(name=name).first()
     if mapping is None:
-        raise NotFound(f"there is no saved mapping called {name!r}", field="mapping")
+        raise NotFound(
+            _("there is no saved mapping called %(name)r") % {"name": name}, field="mapping"
+        )
     return mapping
 
 
@@ -118,7 +121,9 @@ def _resolve(kind: str, headers: list[str], columns, mapping: str) -> tuple[dict
         saved = mapping_get(mapping)
         if saved.kind != kind:
             raise ValidationFailed(
-                f"mapping {mapping!r} is for an import of {saved.kind}", field="mapping"
+                _("mapping %(mapping)r is for an import of %(saved_kind)s")
+                % {"mapping": mapping, "saved_kind": saved.kind},
+                field="mapping",
             )
         return dict(saved.columns), saved.name
     if columns:
@@ -126,7 +131,7 @@ def _resolve(kind: str, headers: list[str], columns, mapping: str) -> tuple[dict
     found = automatic(kind, headers)
     if not found:
         raise ValidationFailed(
-            "no column header names a field; give a mapping", field="columns", code="required"
+            _("no column header names a field; give a mapping"), field="columns", code="required"
         )
     return found, ""
 
@@ -147,7 +152,7 @@ def batch_create(
     c = Collector()
     dept = resolve_department(department, c)
     if dept is None and not c.errors:
-        c.add("department", "is required", "required")
+        c.add("department", _("is required"), "required")
     c.choice({"kind": kind}, "kind", ImportKind.values, required=True)
     c.choice({"mode": mode}, "mode", ImportMode.values, required=True)
     require_import(actor, kind, dept.pk if dept else None)
@@ -209,7 +214,10 @@ def batch_check(
     """The dry run: every bad and duplicate row recorded, nothing imported."""
     require_import(actor, batch.kind, batch.department_id)
     if batch.status != BatchStatus.CHECKED:
-        raise Conflict(f"import {batch.pk} is {batch.status}; only a new import can be checked")
+        raise Conflict(
+            _("import %(batch_id)s is %(batch_status)s; only a new import can be checked")
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)}
+        )
     with write_transaction():
         batch.problems.all().delete()
         _reset_counts(batch)
@@ -236,7 +244,11 @@ def batch_commit(
     writes nothing if one is bad; valid-only writes the good rows and records the rest."""
     require_import(actor, batch.kind, batch.department_id)
     if batch.status not in (BatchStatus.CHECKED, BatchStatus.RUNNING):
-        raise Conflict(f"import {batch.pk} is {batch.status} already", code="finished")
+        raise Conflict(
+            _("import %(batch_id)s is %(batch_status)s already")
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)},
+            code="finished",
+        )
     if batch.status == BatchStatus.CHECKED:
         if batch.mode == ImportMode.ALL_OR_NOTHING:
             batch_check(actor=actor, batch=batch, chunk_size=chunk_size)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
 from caseledger.core import erasure
-from caseledger.core.errors import Conflict
+from caseledger.core.errors import Conflict, choice_word
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.intake.spreadsheet.models import BatchStatus, ExternalRef, ImportBatch
 from caseledger.intake.spreadsheet.services import require_import, set_status
@@ -47,8 +49,15 @@ def _refuse_if_touched(batch: ImportBatch, cases: list[int], customers: list[int
         later = Entry.objects.filter(root__in=part, seq__gt=batch.last_seq).first()
         if later is not None:
             raise Conflict(
-                f"import {batch.pk} cannot be undone: {later.root} was changed since "
-                f"(journal #{later.seq}, {later.action})",
+                _(
+                    "import %(batch_id)s cannot be undone: %(later_root)s was changed since (journal #%(later_seq)s, %(later_action)s)"
+                )
+                % {
+                    "batch_id": batch.pk,
+                    "later_root": later.root,
+                    "later_seq": later.seq,
+                    "later_action": later.action,
+                },
                 code="touched",
             )
     mine = set(cases)
@@ -58,8 +67,10 @@ def _refuse_if_touched(batch: ImportBatch, cases: list[int], customers: list[int
         ):
             if case_id not in mine:
                 raise Conflict(
-                    f"import {batch.pk} cannot be undone: customer {customer_id} has case "
-                    f"{case_id}, which this import did not create",
+                    _(
+                        "import %(batch_id)s cannot be undone: customer %(customer_id)s has case %(case_id)s, which this import did not create"
+                    )
+                    % {"batch_id": batch.pk, "customer_id": customer_id, "case_id": case_id},
                     code="touched",
                 )
 
@@ -70,9 +81,12 @@ def batch_undo(*, actor: User, batch: ImportBatch, reason: str) -> ImportBatch:
     if not reason.strip():
         from caseledger.core.errors import ValidationFailed
 
-        raise ValidationFailed("say why the import is undone", field="reason", code="required")
+        raise ValidationFailed(_("say why the import is undone"), field="reason", code="required")
     if batch.status not in (BatchStatus.DONE, BatchStatus.RUNNING):
-        raise Conflict(f"import {batch.pk} is {batch.status}; there is nothing to undo")
+        raise Conflict(
+            _("import %(batch_id)s is %(batch_status)s; there is nothing to undo")
+            % {"batch_id": batch.pk, "batch_status": choice_word(batch)}
+        )
     cases = _ids(batch, "first_case", "last_case")
     customers = _ids(batch, "first_customer", "last_customer")
     why = f"import {batch.pk} undone: {reason.strip()}"

@@ -10,7 +10,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed, choice_word
 from caseledger.core.state import model_state
 from caseledger.customers import services as customers
 from caseledger.customers.models import Customer, Identifier, IdentifierKind
@@ -46,7 +46,8 @@ def identifier_change_propose(
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     if kind not in IdentifierKind.values:
         raise ValidationFailed(
-            f"{kind!r} is not one of {', '.join(IdentifierKind.values)}",
+            _("%(kind)r is not one of %(allowed)s")
+            % {"kind": kind, "allowed": ", ".join(IdentifierKind.values)},
             field="kind",
             code="invalid_choice",
         )
@@ -93,7 +94,10 @@ def _decidable(actor: User, change: PendingChange, decision_reason: str) -> Pend
     current = PendingChange.objects.select_for_update().get(pk=change.pk)
     if current.status != ChangeStatus.PENDING:
         raise Conflict(
-            f"change {change.pk} was already {current.status}", field="status", code="decided"
+            _("change %(change_id)s was already %(current_status)s")
+            % {"change_id": change.pk, "current_status": choice_word(current)},
+            field="status",
+            code="decided",
         )
     return current
 

@@ -50,7 +50,7 @@ def consent_grant(*, actor: User, customer: Customer, data: Mapping[str, Any]) -
     }
     granted, expires = clean["granted_at"], clean["expires_at"]
     if isinstance(expires, dt.datetime) and isinstance(granted, dt.datetime) and expires <= granted:
-        c.add("expires_at", "must be after granted_at")
+        c.add("expires_at", _("must be after granted_at"))
     c.raise_if_any()
     with write_transaction():
         consent = Consent.objects.create(

@@ -12,7 +12,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, choice_word
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers import services as customers
@@ -46,7 +46,7 @@ def privacy_request_open(
     kind = c.choice(data, "kind", RequestKind.values, required=True) or ""
     received = c.day(data, "received_on") or deadlines.today()
     if received > deadlines.today():
-        c.add("received_on", "cannot be in the future")
+        c.add("received_on", _("cannot be in the future"))
     channel = c.text(data, "channel", max_length=40) or ""
     details = c.text(data, "details", max_length=5000) or ""
     c.raise_if_any()
@@ -69,7 +69,8 @@ def _locked_request(request: PrivacyRequest) -> PrivacyRequest:
     current = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     if current.status not in OPEN_STATUSES:
         raise Conflict(
-            f"privacy request {request.pk} is already {current.status}",
+            _("privacy request %(request_id)s is already %(current_status)s")
+            % {"request_id": request.pk, "current_status": choice_word(current)},
             field="status",
             code="closed",
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import Conflict, ValidationFailed, record_word
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
@@ -42,21 +44,28 @@ def _ids(values: Iterable[Any], model: Any, field: str) -> list[int]:
         elif model is Case and text.upper().startswith("CL-"):
             refs.append(text.upper())
         else:
-            raise ValidationFailed(f"{text!r} is not an id", field=field, code="invalid")
+            raise ValidationFailed(
+                _("%(text)r is not an id") % {"text": text}, field=field, code="invalid"
+            )
     found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     if refs:
         by_ref = dict(Case.objects.filter(reference__in=refs).values_list("reference", "pk"))
         missing_refs = [r for r in refs if r not in by_ref]
         if missing_refs:
             raise ValidationFailed(
-                f"no such case: {', '.join(missing_refs)}", field=field, code="not_found"
+                _("no such case: %(missing_refs)s") % {"missing_refs": ", ".join(missing_refs)},
+                field=field,
+                code="not_found",
             )
         found |= set(by_ref.values())
         wanted += list(by_ref.values())
     missing = sorted(set(wanted) - found)
     if missing:
         raise ValidationFailed(
-            f"no such {field[:-1]}: {', '.join(map(str, missing))}", field=field, code="not_found"
+            _("no such %(field)s: %(missing)s")
+            % {"field": record_word(field[:-1]), "missing": ", ".join(map(str, missing))},
+            field=field,
+            code="not_found",
         )
     return sorted(set(wanted))
 
@@ -85,11 +94,13 @@ def hold_place(
     if scope == HoldScope.CASES:
         case_ids = _ids(cases, Case, "cases")
         if not case_ids:
-            raise ValidationFailed("name at least one case", field="cases", code="required")
+            raise ValidationFailed(_("name at least one case"), field="cases", code="required")
     elif scope == HoldScope.CUSTOMERS:
         customer_ids = _ids(customers, Customer, "customers")
         if not customer_ids:
-            raise ValidationFailed("name at least one customer", field="customers", code="required")
+            raise ValidationFailed(
+                _("name at least one customer"), field="customers", code="required"
+            )
     else:
         saved = holds.clean_filter(dict(case_filter or {}))
     with write_transaction():
@@ -121,12 +132,16 @@ def hold_release(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
     require(actor, Perm.HOLD_MANAGE)
     if not (reason or "").strip():
         raise ValidationFailed(
-            "a reason is required to release a hold", field="reason", code="required"
+            _("a reason is required to release a hold"), field="reason", code="required"
         )
     with write_transaction():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.released_at is not None:
-            raise Conflict(f"hold {hold.pk} ({hold.matter}) is already released", field="hold")
+            raise Conflict(
+                _("hold %(hold_id)s (%(hold_matter)s) is already released")
+                % {"hold_id": hold.pk, "hold_matter": hold.matter},
+                field="hold",
+            )
         before = hold_state(hold)
         hold.released_at = clock.now()
         hold.released_by = actor

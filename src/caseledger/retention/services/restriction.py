@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -34,7 +35,7 @@ from caseledger.retention.services.recompute import (
 def _restriction_target(case: Case | None, customer: Customer | None) -> tuple[str, Any]:
     if (case is None) == (customer is None):
         raise ValidationFailed(
-            "name exactly one record: a case or a customer", field="record", code="required"
+            _("name exactly one record: a case or a customer"), field="record", code="required"
         )
     return ("case", case) if case is not None else ("customer", customer)
 
@@ -49,9 +50,17 @@ def _restriction_write(actor: User | None, kind: str, record: Any, reason: str, 
     with write_transaction():
         locked = model.objects.select_for_update().get(pk=record.pk)
         if on and locked.restricted_at is not None:
-            raise Conflict(f"{name} is already restricted", field="restricted", code="restricted")
+            raise Conflict(
+                _("%(name)s is already restricted") % {"name": name},
+                field="restricted",
+                code="restricted",
+            )
         if not on and locked.restricted_at is None:
-            raise Conflict(f"{name} is not restricted", field="restricted", code="not_restricted")
+            raise Conflict(
+                _("%(name)s is not restricted") % {"name": name},
+                field="restricted",
+                code="not_restricted",
+            )
         before = state_of(locked)
         locked.restricted_at = clock.now() if on else None
         locked.restricted_reason = reason if on else ""

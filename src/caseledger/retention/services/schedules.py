@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
@@ -66,7 +67,7 @@ def _clean_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
     clean["category"] = c.text(data, "category", max_length=40) or ""
     tags = data.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        c.add("tags", "must be a list of text", "invalid")
+        c.add("tags", _("must be a list of text"), "invalid")
     clean["tags"] = sorted({t.strip() for t in tags if isinstance(t, str) and t.strip()})
     for name, most in (("period_years", 200), ("period_months", 2400), ("period_days", 73000)):
         clean[name] = c.integer(data, name, minimum=0, maximum=most) or 0
@@ -75,11 +76,16 @@ def _clean_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
         triggers = [triggers]
     bad = [t for t in triggers if t not in Trigger.values]
     if not triggers:
-        c.add("triggers", f"name at least one of {', '.join(Trigger.values)}", "required")
+        c.add(
+            "triggers",
+            _("name at least one of %(known)s") % {"known": ", ".join(Trigger.values)},
+            "required",
+        )
     elif bad:
         c.add(
             "triggers",
-            f"unknown trigger(s) {', '.join(map(str, bad))}; known: {', '.join(Trigger.values)}",
+            _("unknown trigger(s) %(bad)s; known: %(known)s")
+            % {"bad": ", ".join(map(str, bad)), "known": ", ".join(Trigger.values)},
             "invalid_choice",
         )
     clean["triggers"] = list(dict.fromkeys(triggers))
@@ -88,7 +94,7 @@ def _clean_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             review = dt.date.fromisoformat(review)
         except ValueError:
-            c.add("next_review_on", "is not a date (YYYY-MM-DD)", "invalid")
+            c.add("next_review_on", _("is not a date (YYYY-MM-DD)"), "invalid")
             review = None
     clean["next_review_on"] = review or None
     c.raise_if_any()
@@ -142,11 +148,11 @@ def schedule_create(
 
     code = slugify(code or data.get("code") or clean["name"])[:80]
     if not code:
-        raise ValidationFailed("a code is required", field="code", code="required")
+        raise ValidationFailed(_("a code is required"), field="code", code="required")
     with write_transaction():
         if RetentionSchedule.objects.filter(code=code).exists():
             raise ValidationFailed(
-                f"a schedule with code {code!r} exists; edit it instead",
+                _("a schedule with code %(code)r exists; edit it instead") % {"code": code},
                 field="code",
                 code="duplicate",
             )
@@ -174,8 +180,10 @@ def schedule_update(
         old = RetentionSchedule.objects.select_for_update().get(pk=schedule.pk)
         if not old.is_current:
             raise Conflict(
-                f"schedule {old.code} version {old.version} is not the current version; "
-                "reload and edit the current one",
+                _(
+                    "schedule %(old_code)s version %(old_version)s is not the current version; reload and edit the current one"
+                )
+                % {"old_code": old.code, "old_version": old.version},
                 field="version",
             )
         if all(getattr(old, k) == v for k, v in clean.items()):
@@ -204,7 +212,8 @@ def presets_adopt(*, actor: User | None, industry: str) -> list[RetentionSchedul
         require(actor, Perm.RETENTION_MANAGE)
     if industry not in INDUSTRIES:
         raise ValidationFailed(
-            f"unknown industry {industry!r}; known: {', '.join(INDUSTRIES)}",
+            _("unknown industry %(industry)r; known: %(known)s")
+            % {"industry": industry, "known": ", ".join(INDUSTRIES)},
             field="industry",
             code="invalid_choice",
         )

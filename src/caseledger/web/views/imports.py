@@ -11,6 +11,7 @@ from django import forms
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -98,7 +99,7 @@ def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponseBase:
 @web_view
 def import_report(request: AuthedRequest, batch_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
-        raise NotFound(f"no report as {fmt!r}")
+        raise NotFound(gettext("no report as %(fmt)r") % {"fmt": fmt})
     batch = batch_get(actor=request.user, batch_id=batch_id)
     if fmt == "xlsx":
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,7 +114,7 @@ def import_report(request: AuthedRequest, batch_id: int, fmt: str) -> HttpRespon
 @web_view
 def import_action(request: AuthedRequest, batch_id: int, verb: str) -> HttpResponseBase:
     if verb not in ("commit", "undo"):
-        raise NotFound(f"no such action {verb!r}")
+        raise NotFound(gettext("no such action %(verb)r") % {"verb": verb})
     batch = batch_get(actor=request.user, batch_id=batch_id)
     try:
         if verb == "commit":

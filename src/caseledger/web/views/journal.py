@@ -8,6 +8,7 @@ import json
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.access import require
@@ -56,7 +57,7 @@ def journal_entry(request: AuthedRequest, seq: int) -> HttpResponseBase:
     item = entry_get(actor=request.user, seq=seq)
     entry = entry_list(actor=request.user).filter(seq=seq).first()
     if entry is None:  # entry_get just found it; only a race could get here
-        raise NotFound(f"journal entry #{seq} does not exist", field="seq")
+        raise NotFound(_("journal entry #%(seq)s does not exist") % {"seq": seq}, field="seq")
     payload = (
         None
         if item.redacted
