@@ -264,18 +264,9 @@ def disposition_reject(*, actor: User, batch: DispositionBatch, reason: str) -> 
     return batch
 
 
-def disposition_extend(
-    *,
-    actor: User,
-    record_type: str,
-    record_id: int,
-    due_on: dt.date | str,
-    reason: str,
-    batch: DispositionBatch | None = None,
-) -> DispositionExtension:
-    """Keep a due record longer, to a new due date, with a reason. The recompute honours
-    the latest extension (overrides.py); within a batch, the record leaves it."""
-    due_on = _extension_date(record_type, due_on, reason)
+def _require_extender(actor: User, record_type: str, record_id: int) -> None:
+    """The record exists, and the actor may propose dispositions or approve them in its
+    department."""
     model = Case if record_type == "case" else Customer
     record = model.objects.filter(pk=record_id).first()
     if record is None:
@@ -290,6 +281,21 @@ def disposition_extend(
         or can(actor, Perm.DISPOSITION_APPROVE, record.department_id)
     ):
         refuse(actor, Perm.DISPOSITION_APPROVE, record.department_id)
+
+
+def disposition_extend(
+    *,
+    actor: User,
+    record_type: str,
+    record_id: int,
+    due_on: dt.date | str,
+    reason: str,
+    batch: DispositionBatch | None = None,
+) -> DispositionExtension:
+    """Keep a due record longer, to a new due date, with a reason. The recompute honours
+    the latest extension (overrides.py); within a batch, the record leaves it."""
+    due_on = _extension_date(record_type, due_on, reason)
+    _require_extender(actor, record_type, record_id)
     with write_transaction():
         retention = (
             RecordRetention.objects.select_for_update()
