@@ -14,11 +14,11 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.taxonomy import CATEGORIES
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector, email_ok
 from caseledger.customers.services import resolve_department
 from caseledger.intake.models import Mailbox, Security
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 from caseledger.vault import crypto
 
 FIELDS = (
@@ -131,17 +131,14 @@ def mailbox_create(*, actor: User, data: Mapping[str, Any], reason: str = "") ->
             created_at=now,
             updated_at=now,
         )
-        state = mailbox_state(mailbox)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="mailbox.create",
-                object_type="mailbox",
-                object_id=str(mailbox.pk),
-                state=state,
-                changes=diff(None, state),
-                reason=reason,
-            ),
+            action="mailbox.create",
+            object_type="mailbox",
+            object_id=mailbox.pk,
+            before=None,
+            after=mailbox_state(mailbox),
+            reason=reason,
         )
     return mailbox
 
@@ -166,16 +163,13 @@ def mailbox_update(
             raise ValidationFailed(str(c.errors[0]), field="intake_user", code="not_allowed")
         mailbox.updated_at = clock.now()
         mailbox.save()
-        after = mailbox_state(mailbox)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="mailbox.update",
-                object_type="mailbox",
-                object_id=str(mailbox.pk),
-                state=after,
-                changes=diff(before, after),
-                reason=reason,
-            ),
+            action="mailbox.update",
+            object_type="mailbox",
+            object_id=mailbox.pk,
+            before=before,
+            after=mailbox_state(mailbox),
+            reason=reason,
         )
     return mailbox
