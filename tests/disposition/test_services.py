@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from caseledger.cases import storage
 from caseledger.cases.models import Attachment, Case, CaseNote
+from caseledger.cases.services import case_state
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.customers.models import ContactPoint, Customer
@@ -24,6 +25,7 @@ from caseledger.disposition.models import (
 )
 from caseledger.disposition.queries import review_list
 from caseledger.journal.models import Entry, Payload
+from caseledger.journal.queries import state_as_of
 from caseledger.journal.verify import verify_chain
 from caseledger.retention.errors import Held
 from caseledger.retention.models import LifecycleState, RecordRetention
@@ -166,6 +168,10 @@ def test_reject_and_extend(people, due_cases):
     disp.disposition_execute(actor=people.records_manager, batch=batch)
     assert Case.objects.filter(pk=made[0].pk).exists()
     assert not Case.objects.filter(pk=made[1].pk).exists()
+    # History "as of now" still shows the extended case itself (the extension entry carries
+    # the extension, not the case), and the destroyed one as gone.
+    assert state_as_of("case", made[0].pk) == case_state(Case.objects.get(pk=made[0].pk))
+    assert state_as_of("case", made[1].pk) is None
 
 
 def test_review_schedule_needs_a_chosen_action(people, customer):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from caseledger.core.access import require
 from caseledger.core.permissions import Perm
+from caseledger.journal.entry_kinds import GONE, NOT_STATE
 from caseledger.journal.models import Entry
 
 
@@ -75,12 +76,16 @@ def history(
 def state_as_of(
     object_type: str, object_id: str, at: dt.datetime | None = None, *, masked: bool = False
 ) -> dict | None:
-    """The object's full state after the last change at or before `at` (None: now)."""
-    qs = Entry.objects.filter(object_type=object_type, object_id=str(object_id))
+    """The object's full state after the last change at or before `at` (None: now); None
+    if it did not exist then or was gone (destroyed, its import undone). Entries that do not
+    carry the state (a disposition deferred or skipped) are passed over."""
+    qs = Entry.objects.filter(object_type=object_type, object_id=str(object_id)).exclude(
+        action__in=NOT_STATE
+    )
     if at is not None:
         qs = qs.filter(at__lte=at)
     entry = qs.select_related("payload").order_by("-seq").first()
-    if entry is None:
+    if entry is None or entry.action in GONE:
         return None
     return _item(entry, masked).state
 

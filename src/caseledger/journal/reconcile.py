@@ -22,16 +22,9 @@ from django.db import connection, models
 
 from caseledger.core.state import model_state, plain
 from caseledger.journal.canonical import canonical_json, format_time
+from caseledger.journal.entry_kinds import GONE as _GONE
+from caseledger.journal.entry_kinds import NOT_STATE as _NOT_STATE
 
-# Entries about a record that do not carry its state.
-_NOT_STATE = ("disposition.extend", "disposition.skip")
-# Entries saying the record is gone (its row deleted by a disposition, or an import undone).
-_GONE = (
-    "disposition.destroy",
-    "disposition.reapply_destroy",
-    "case.import_undo",
-    "customer.import_undo",
-)
 # Parts of a customer's journaled state that live in other tables.
 _NOT_COLUMNS = ("contact_points", "identifiers")
 _REDACTED = b"r"
