@@ -36,6 +36,7 @@ def test_status_counts_the_values_under_each_key(people):
             "active": True,
             "in_ring": True,
             "created": status["keys"][0]["created"],
+            "by_holder": {"customers": 3},
         }
     ]
     run("keys", "add")
@@ -61,6 +62,8 @@ def test_rotation_reencrypts_everything_and_journals_each_customer(people):
         "batches": 3,
         "values": 5,
         "customers": 5,
+        "records": 5,
+        "by_holder": {"customers": 5},
         "from_keys": None,
         "remaining": 0,
     }

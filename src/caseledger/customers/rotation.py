@@ -36,6 +36,7 @@ from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import diff, plain
 from caseledger.customers.actions import CustomerAction
 from caseledger.vault import crypto
+from caseledger.vault.holders import Moved
 from caseledger.vault.keys import KeyRing, load
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class _Batch:
                         "field": identifier["kind"],
                         "owner": identifier_owner(customer_id),
                     }
-                    token = _reencrypt_checked(identifier["ciphertext"], where, self.ring)
+                    token = crypto.reencrypt(identifier["ciphertext"], ring=self.ring, **where)
                     self.updates.append((token, active, identifier["id"]))
                     old = identifier["key_id"]
                     self.moved[old] = self.moved.get(old, 0) + 1
@@ -242,9 +243,26 @@ def _scalar(field: Any) -> bool:
     return isinstance(field, _SCALAR_FIELDS) and not isinstance(field, models.JSONField)
 
 
-def _reencrypt_checked(token: str, where: dict[str, str], ring: KeyRing) -> str:
-    plaintext = crypto.decrypt(token, ring=ring, **where)
-    fresh = crypto.encrypt(plaintext, ring=ring, **where)
-    if crypto.decrypt(fresh, ring=ring, **where) != plaintext:  # never write what won't read
-        raise crypto.DecryptionRefused(f"re-encryption of {where['owner']} did not verify")
-    return fresh
+class IdentifierHolder:
+    """The customers' identifiers as a vault key holder (vault.holders): one record is one
+    customer, journaled as `customer.reencrypt`."""
+
+    name = "customers"
+
+    def counts(self) -> dict[str, int]:
+        from django.db.models import Count
+
+        from caseledger.customers.models import Identifier
+
+        rows = Identifier.objects.values("key_id").annotate(n=Count("id"))
+        return {row["key_id"]: row["n"] for row in rows}
+
+    def rotate_batch(self, *, actor: Any, batch_size: int, after: int) -> Moved:
+        result = vault_reencrypt_batch(actor=actor, batch_size=batch_size, after_customer=after)
+        return Moved(
+            values=result.values,
+            records=result.customers,
+            last=result.last_customer,
+            from_keys=result.from_keys,
+            exact_fallback=result.exact_fallback,
+        )

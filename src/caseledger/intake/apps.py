@@ -6,7 +6,10 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
-        from caseledger.core import erasure
+        from caseledger.core import erasure, hooks
         from caseledger.intake.mail.erasure import on_erasure
+        from caseledger.intake.mail.rotation import MailboxPasswordHolder
+        from caseledger.vault.holders import KEY_HOLDERS
 
         erasure.register("intake.mail", on_erasure)
+        hooks.register(KEY_HOLDERS, MailboxPasswordHolder)

@@ -12,6 +12,7 @@ class PrivacyAction(StrEnum):
     CHANGE_PROPOSE = "privacy.change_propose"
     CHANGE_CONFIRM = "privacy.change_confirm"
     CHANGE_REJECT = "privacy.change_reject"
+    CHANGE_REENCRYPT = "privacy.change_reencrypt"
     REQUEST_OPEN = "privacy.request_open"
     REQUEST_ASSIGN = "privacy.request_assign"
     REQUEST_COMPLETE = "privacy.request_complete"

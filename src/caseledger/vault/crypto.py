@@ -86,15 +86,15 @@ def decrypt(token: str, *, record: str, field: str, owner: str, ring: KeyRing | 
 def reencrypt(
     token: str, *, record: str, field: str, owner: str, ring: KeyRing | None = None
 ) -> str:
-    """The same value under the active key (rotation). Nothing leaves this function."""
+    """The same value under the active key (rotation), decrypted again before it is
+    returned: a rotation never writes what will not read. Nothing leaves this function."""
     ring = ring or load()
-    return encrypt(
-        decrypt(token, record=record, field=field, owner=owner, ring=ring),
-        record=record,
-        field=field,
-        owner=owner,
-        ring=ring,
-    )
+    where = {"record": record, "field": field, "owner": owner}
+    plaintext = decrypt(token, ring=ring, **where)
+    fresh = encrypt(plaintext, ring=ring, **where)
+    if decrypt(fresh, ring=ring, **where) != plaintext:
+        raise DecryptionRefused(f"re-encryption of {owner} did not verify")
+    return fresh
 
 
 def blind_index(normalized: str, *, record: str, field: str, ring: KeyRing | None = None) -> str:

@@ -71,7 +71,7 @@ class Command(VerbCommand):
         )
 
     def handle_status(self, **options: Any) -> None:
-        from caseledger.customers.key_usage import key_usage
+        from caseledger.vault.holders import key_usage
         from caseledger.vault.keys import load
 
         ring = load()
@@ -81,6 +81,8 @@ class Command(VerbCommand):
             notes = [n for n, on in (("active", u.active), ("MISSING", not u.in_ring)) if on]
             suffix = f"  ({', '.join(notes)})" if notes else ""
             lines.append(f"  {u.key_id:<20} {u.values:>10} values  {u.created}{suffix}")
+            for holder, n in u.by_holder.items():
+                lines.append(f"  {'':<20} {n:>10} {holder}")
         old = sum(u.values for u in usage if not u.active)
         lines.append(
             f"{old} values under old keys; run `caseledger keys rotate`"
@@ -108,36 +110,38 @@ class Command(VerbCommand):
         )
 
     def handle_rotate(self, **options: Any) -> None:
-        from caseledger.customers.key_usage import values_under_old_keys
-        from caseledger.customers.rotation import vault_reencrypt_batch
+        from caseledger.vault.holders import holders, values_under_old_keys
+        from caseledger.vault.keys import load
 
-        batches = values = customers = 0
+        batches = values = records = 0
         moved: dict[str, int] = {}
-        to_key = ""
+        by_holder: dict[str, int] = {}
+        to_key = load().active_id
         fallback = False
-        # Customers are taken in id order; `after` is where the last batch stopped. A value
-        # put under an old key behind that point meanwhile (a process still holding the old
-        # key ring) is picked up by one more sweep from the start.
-        after, sweeps = 0, 0
         with _sqlite_bulk_session(), self.progress(values_under_old_keys(), "re-encrypting") as bar:
-            while options["max_batches"] is None or batches < options["max_batches"]:
-                result = vault_reencrypt_batch(
-                    actor=None, batch_size=options["batch_size"], after_customer=after
-                )
-                to_key = result.to_key
-                if not result.customers:
-                    if after == 0 or sweeps:
-                        break
-                    after, sweeps = 0, 1
-                    continue
-                after = result.last_customer
-                batches += 1
-                values += result.values
-                customers += result.customers
-                fallback = fallback or result.exact_fallback
-                for key_id, n in result.from_keys.items():
-                    moved[key_id] = moved.get(key_id, 0) + n
-                bar.update(result.values)
+            for holder in holders():
+                # Records are taken in id order; `after` is where the last batch stopped. A
+                # value put under an old key behind that point meanwhile (a process still
+                # holding the old key ring) is picked up by one more sweep from the start.
+                after, sweeps = 0, 0
+                while options["max_batches"] is None or batches < options["max_batches"]:
+                    result = holder.rotate_batch(
+                        actor=None, batch_size=options["batch_size"], after=after
+                    )
+                    if not result.records:
+                        if after == 0 or sweeps:
+                            break
+                        after, sweeps = 0, 1
+                        continue
+                    after = result.last
+                    batches += 1
+                    values += result.values
+                    records += result.records
+                    by_holder[holder.name] = by_holder.get(holder.name, 0) + result.records
+                    fallback = fallback or result.exact_fallback
+                    for key_id, n in result.from_keys.items():
+                        moved[key_id] = moved.get(key_id, 0) + n
+                    bar.update(result.values)
         left = values_under_old_keys()
         if fallback:
             self.stderr.write(
@@ -149,11 +153,13 @@ class Command(VerbCommand):
                 "to_key": to_key,
                 "batches": batches,
                 "values": values,
-                "customers": customers,
+                "customers": by_holder.get("customers", 0),
+                "records": records,
+                "by_holder": by_holder,
                 "from_keys": moved,
                 "remaining": left,
             },
-            f"Re-encrypted {values} values of {customers} customers in {batches} batches "
+            f"Re-encrypted {values} values of {records} records in {batches} batches "
             f"to key {to_key}"
             + (f" (from {', '.join(f'{k}: {n}' for k, n in moved.items())})" if moved else "")
             + (f".\n{left} values are still under old keys; run rotate again." if left else "."),
