@@ -3,7 +3,7 @@ within the department, or creates them, and records the case; both or neither.""
 
 from __future__ import annotations
 
-from caseledger.cases.models import Case
+from caseledger.cases.models import Case, CaseNote
 from caseledger.customers.models import Customer
 from caseledger.customers.services import customer_merge
 from caseledger.journal.models import Entry
@@ -54,27 +54,38 @@ def test_a_new_requester_is_created_with_the_case_in_one_journal_burst(people, a
 
 def test_a_known_phone_in_another_format_files_under_the_same_customer(people, api_as):
     known = make_customer(
-        people.agent, people.sales, contact_points=[{"kind": "phone", "value": "13812345678"}]
+        people.agent,
+        people.sales,
+        name="王小明",
+        contact_points=[{"kind": "phone", "value": "13812345678"}],
     )
     api = api_as(people.agent)
 
     response = api.post("/intake", _body(phone="+86 138-1234-5678"))
 
     assert response.status_code == 201, response.content
-    assert response.json()["customer"] == {"id": known.pk, "created": False}
+    assert response.json()["customer"] == {
+        "id": known.pk,
+        "created": False,
+        "probable_duplicates": [],
+        "name_differs": False,
+    }
     assert Customer.objects.count() == 1
+    assert not CaseNote.objects.exists()
 
 
 def test_an_email_address_matches_without_regard_to_case(people, api_as):
     known = make_customer(
         people.agent,
         people.sales,
+        name="王 小明",  # spaces and full-width letters do not make another name
         contact_points=[{"kind": "email", "value": "Wang.Xiaoming@Example.com"}],
     )
     response = api_as(people.agent).post(
         "/intake", _body(phone=None, email="wang.xiaoming@EXAMPLE.COM")
     )
-    assert response.json()["customer"] == {"id": known.pk, "created": False}
+    assert response.json()["customer"]["id"] == known.pk
+    assert response.json()["customer"]["name_differs"] is False
 
 
 def test_matching_stays_inside_the_department(people, api_as):
@@ -94,7 +105,41 @@ def test_a_merged_requester_is_followed_to_the_survivor(people, api_as):
     )
     customer_merge(actor=people.agent, survivor=survivor, merged=merged, reason="same person")
     response = api_as(people.agent).post("/intake", _body())
-    assert response.json()["customer"] == {"id": survivor.pk, "created": False}
+    assert response.json()["customer"]["id"] == survivor.pk
+    assert response.json()["customer"]["created"] is False
+
+
+def test_a_known_phone_given_with_another_name_is_flagged_on_the_case_never_renamed(people, api_as):
+    known = make_customer(
+        people.agent,
+        people.sales,
+        name="李娜",
+        contact_points=[{"kind": "phone", "value": "13812345678"}],
+    )
+    response = api_as(people.agent).post("/intake", _body())
+
+    assert response.status_code == 201, response.content
+    assert response.json()["customer"]["id"] == known.pk
+    assert response.json()["customer"]["name_differs"] is True
+    assert Customer.objects.get(pk=known.pk).name == "李娜"
+    note = CaseNote.objects.get(case__reference=response.json()["case"]["reference"])
+    assert note.kind == "note" and f"#{known.pk}" in note.body and "请核对投诉人" in note.body
+    # The note names neither name: notes are not masked.
+    assert "李娜" not in note.body and "王小明" not in note.body
+
+
+def test_a_new_requester_named_like_another_customer_is_reported_as_a_probable_duplicate(
+    people, api_as
+):
+    namesake = make_customer(
+        people.agent,
+        people.sales,
+        name="王小明",
+        contact_points=[{"kind": "phone", "value": "13900001111"}],
+    )
+    response = api_as(people.agent).post("/intake", _body())
+    customer = response.json()["customer"]
+    assert (customer["created"], customer["probable_duplicates"]) == (True, [namesake.pk])
 
 
 def test_every_problem_of_both_parts_is_named_and_nothing_is_written(people, api_as):

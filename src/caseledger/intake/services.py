@@ -9,6 +9,7 @@ which customer the complaint belongs to and reports every problem of both parts 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,9 @@ class Recorded:
     # Customers of the department with the same name but none of these contact points:
     # perhaps the same person. Flagged on the case (an internal note), never merged.
     probable_duplicates: tuple[int, ...] = ()
+    # Matched by a contact point, but the requester gave another name than the customer's:
+    # the number or address may have passed to someone else. Flagged, never renamed.
+    name_differs: bool = False
 
 
 def _prefixed(prefix: str, error: ValidationFailed) -> list[CaseledgerError]:
@@ -106,6 +110,32 @@ def _flag_duplicates(actor: User, case: Case, others: tuple[int, ...]) -> None:
     )
 
 
+def _comparable(name: Any) -> str:
+    """A name as people write it either way: full-width or half-width, any case, any spaces."""
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).casefold().split())
+
+
+def _name_differs(customer: Customer, customer_in: Mapping[str, Any]) -> bool:
+    given = _comparable(customer_in.get("name"))
+    return bool(given) and given != _comparable(customer.name)
+
+
+def _flag_other_name(actor: User, case: Case, customer: Customer) -> None:
+    # No names in the note: a note is not masked, the names stay in their masked fields.
+    case_note_add(
+        actor=actor,
+        case=case,
+        kind=NoteKind.NOTE,
+        body=(
+            f"Check the requester 请核对投诉人: matched to customer #{customer.pk} by phone or "
+            "e-mail, but the requester gave another name. The contact may now belong to "
+            "someone else; correct the customer before replying. "
+            f"按电话或邮箱匹配到客户 #{customer.pk}，但投诉人提供的姓名与档案不同，"
+            "该联系方式可能已易主，请在回复前核对客户。"
+        ),
+    )
+
+
 def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | None:
     """The id of the oldest matching customer. Plain SQL: every complaint asks, and the
     ORM's query building cost forty times the indexed lookup (docs/benchmarks.md, issue
@@ -129,7 +159,12 @@ def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | N
 
 
 def intake_record(
-    *, actor: User, data: Mapping[str, Any], reason: str = "", source: str = ""
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    reason: str = "",
+    source: str = "",
+    name_given: bool = True,
 ) -> Recorded:
     """Record `data` = {"department", "customer": {...}, "case": {...}}.
 
@@ -139,6 +174,9 @@ def intake_record(
     names every problem of both parts (fields prefixed `customer.` and `case.`) and leaves
     nothing behind. A created customer named exactly like another of the department is a
     probable duplicate: an internal note on the case names the other(s); nothing is merged.
+    A matched customer whose name differs from the one given is flagged the same way
+    (`name_given=False` where the name is not one a person gave, e.g. a mail program's
+    display name).
 
     Long because both parts are checked into one Collector, so a refusal names every problem
     at once, before either is written.
@@ -197,6 +235,13 @@ def intake_record(
         others = _same_name(customer) if created else ()
         if others:
             _flag_duplicates(actor, case, others)
+        other_name = name_given and not created and _name_differs(customer, customer_in)
+        if other_name:
+            _flag_other_name(actor, case, customer)
     return Recorded(
-        case=case, customer=customer, customer_created=created, probable_duplicates=others
+        case=case,
+        customer=customer,
+        customer_created=created,
+        probable_duplicates=others,
+        name_differs=other_name,
     )

@@ -19,7 +19,12 @@ ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 def _recorded(done: Recorded) -> dict:
     return {
         "case": CaseOut.from_orm(done.case).model_dump(mode="json"),
-        "customer": {"id": done.customer.pk, "created": done.customer_created},
+        "customer": {
+            "id": done.customer.pk,
+            "created": done.customer_created,
+            "probable_duplicates": list(done.probable_duplicates),
+            "name_differs": done.name_differs,
+        },
     }
 
 

@@ -55,6 +55,16 @@ class IntakeIn(Strict):
 class IntakeCustomerOut(Schema):
     id: int
     created: bool = Field(description="false when the requester was matched by a contact point")
+    probable_duplicates: list[int] = Field(
+        default_factory=list,
+        description="customers of the department with the new requester's name but other "
+        "contact points (flagged on the case in a note, never merged)",
+    )
+    name_differs: bool = Field(
+        default=False,
+        description="matched by a contact point, but the name given differs from the "
+        "customer's (flagged on the case in a note: the contact may have changed hands)",
+    )
 
 
 class IntakeOut(Schema):

@@ -169,8 +169,12 @@ def _record(actor, mailbox, raw, key, parsed, source) -> Received:
                     reason=f"the customer wrote again by e-mail ({key})",
                 )  # fmt: skip
         else:
+            # A mail program's display name is not a name the sender gave us: no name check.
             case = intake_record(
-                actor=actor, data=_intake_data(mailbox, parsed, text), source=label
+                actor=actor,
+                data=_intake_data(mailbox, parsed, text),
+                source=label,
+                name_given=False,
             ).case
             outcome, how = Outcome.NEW_CASE, ""
         _attach(actor, case, raw, key, parsed)
