@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from caseledger.disposition import triggers as certificate_triggers
+from caseledger.disposition import certificate_triggers
 from caseledger.journal import triggers as journal_triggers
 
 os.environ.setdefault("CASELEDGER_HEALTH_TESTING", "1")

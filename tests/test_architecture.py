@@ -8,6 +8,9 @@ upward import, a circle between two apps of one floor, a private import, an app 
 Sizes too (caseledger/core/sizes.py): no module over 500 lines outside migrations and the
 named data modules, no function over 60 lines whose docstring does not say why it is long;
 both checks are shown failing on planted trees.
+
+And journaling goes through the one helper (caseledger/core/journal_calls.py): no `Change(`
+is built outside `journal/` and the listed batch writers; shown failing on a planted tree.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from caseledger.core import floors, sizes
+from caseledger.core import floors, journal_calls, sizes
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -219,3 +222,50 @@ def test_a_planted_long_function_is_reported_unless_its_docstring_says_why(tmp_p
     root = plant(tmp_path, {"cases/services.py": source})
     found = sizes.long_functions(root)
     assert [(o.name, o.lines) for o in found] == [("bare", limit + 1), ("C.method", limit + 1)]
+
+
+def test_no_module_builds_a_journal_change_by_hand_outside_the_listed_batch_writers():
+    found = journal_calls.hand_built(SRC)
+    assert not found, (
+        "record these through journal.services.record_change (or, for a burst of many\n"
+        "entries, list the module in core/journal_calls.BATCH_WRITERS with why):\n"
+        + "\n".join(map(str, found))
+    )
+
+
+def test_every_batch_writer_exists_and_says_why():
+    for path, reason in journal_calls.BATCH_WRITERS.items():
+        assert (SRC / "caseledger" / path).is_file(), path
+        assert reason.strip(), path
+
+
+def test_a_planted_hand_built_change_is_reported_but_not_in_the_journal_or_a_batch_writer(
+    tmp_path,
+):
+    change = 'Change(action="x", object_type="y", object_id="1", state=None)'
+    root = plant(
+        tmp_path,
+        {
+            "cases/services.py": (
+                "from caseledger.journal.services import Change, append\n"
+                f"def f(actor):\n    append(actor=actor, change={change})\n"
+            ),
+            "cases/aliased.py": (
+                "from caseledger.journal.services import Change as C\n"
+                "from caseledger.journal import services\n"
+                "def f():\n    return [C(), services.Change()]\n"
+            ),
+            "journal/bulk.py": f"def f():\n    return {change}\n",
+            "archive/writer.py": f"def f():\n    return [{change}]\n",
+            "privacy/models.py": "def f():\n    return PendingChange()\n",
+            "cases/records.py": "def f(c):\n    return record_change(actor=c, after=None)\n",
+        },
+    )
+    allowed = {"archive/writer.py": "a burst", "disposition/gone.py": "no longer builds one"}
+    found = journal_calls.hand_built(root, allowed=allowed)
+    assert [(f.path, f.line) for f in found] == [
+        ("cases/aliased.py", 4),
+        ("cases/aliased.py", 4),
+        ("cases/services.py", 3),
+        ("disposition/gone.py", 0),
+    ]

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from caseledger.core import clock
-from caseledger.privacy import deadlines, services
+from caseledger.privacy import request_due, services
 from caseledger.privacy.models import PrivacyRequest
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -77,7 +77,7 @@ def test_the_due_column_says_the_date_and_the_days_left_or_overdue(people, custo
         late = services.privacy_request_open(
             actor=people.compliance, customer=customer, kind="deletion"
         )
-    today = deadlines.today()
+    today = request_due.today()
     page = login(people.compliance).get(reverse("web:privacy_request_list"), **ZH)
     text = page.content.decode()
     header = text[text.index("<thead>") : text.index("</thead>")]

@@ -10,7 +10,7 @@ import pytest
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.journal.models import Entry
-from caseledger.privacy import deadlines, services, tasks
+from caseledger.privacy import request_due, services, tasks
 from caseledger.privacy.models import RequestStatus
 from caseledger.privacy.queries import privacy_request_list
 
@@ -33,11 +33,11 @@ def test_working_days_skip_weekends_and_listed_holidays(settings, tmp_path):
     holidays.write_text("# Qingming\n2026-04-06\n", encoding="utf-8")
     settings.HOLIDAYS_FILE = str(holidays)
     # Friday + 2 working days: Monday is a holiday, so Wednesday.
-    assert deadlines.due_date(dt.date(2026, 4, 3), days=2, working=True) == dt.date(2026, 4, 8)
-    assert deadlines.due_date(dt.date(2026, 4, 3), days=2, working=False) == dt.date(2026, 4, 5)
+    assert request_due.due_date(dt.date(2026, 4, 3), days=2, working=True) == dt.date(2026, 4, 8)
+    assert request_due.due_date(dt.date(2026, 4, 3), days=2, working=False) == dt.date(2026, 4, 5)
     holidays.write_text("not a date\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"holidays\.txt:1"):
-        deadlines.holidays()
+        request_due.holidays()
 
 
 def test_only_compliance_opens_requests_and_bad_input_names_the_field(people, customer):

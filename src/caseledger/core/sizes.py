@@ -35,7 +35,9 @@ class Oversize:
         return f"{self.path}:{self.line}: {self.name} has {self.lines} lines"
 
 
-def _sources(root: Path) -> Iterator[tuple[str, Path]]:
+def sources(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every module under `root/caseledger` outside migrations: (path relative to the
+    package, path)."""
     base = root / PACKAGE
     for path in sorted(base.rglob("*.py")):
         rel = path.relative_to(base).as_posix()
@@ -50,7 +52,7 @@ def long_modules(
     (path relative to the package: reason) aside."""
     allowed = LONG_MODULES if allowed is None else allowed
     found = []
-    for rel, path in _sources(root):
+    for rel, path in sources(root):
         count = len(path.read_text(encoding="utf-8").splitlines())
         if count > limit and rel not in allowed:
             found.append(Oversize(rel, 1, rel, count))
@@ -72,7 +74,7 @@ def long_functions(root: Path, limit: int = FUNCTION_LINES) -> list[Oversize]:
     """Functions under `root/caseledger` (migrations aside) longer than `limit` lines, from
     `def` (decorators aside) to their last line, whose docstring gives no reason."""
     found = []
-    for rel, path in _sources(root):
+    for rel, path in sources(root):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for name, node in _functions(tree):
             assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)

@@ -14,7 +14,7 @@ from caseledger.accounts.models import User
 from caseledger.core import clock
 from caseledger.customers.models import Customer, CustomerKind, Identifier
 from caseledger.demo.rows import bank_card, resident_id
-from caseledger.privacy import deadlines
+from caseledger.privacy import request_due
 from caseledger.privacy.models import LegalBasis, ObtainedBy, QualitySample, RequestKind
 from caseledger.privacy.services import (
     consent_grant,
@@ -106,7 +106,7 @@ def make_privacy_records(*, seed: int, customers: int) -> PrivacyCounts:
     # Privacy requests: each kind fresh, near its due date, overdue, and (but deletion,
     # which waits for disposition) completed.
     handler = User.objects.get(username="compliance")
-    today = deadlines.today()
+    today = request_due.today()
     days = settings.PRIVACY_REQUEST_DAYS
     ages = {"fresh": 3, "near": max(days - 4, 0), "overdue": days + 9, "done": days + 20}
     for kind in RequestKind.values:

@@ -1,75 +1,15 @@
-"""Reading corrective actions, scoped like the figures (insights.view by department)."""
+"""The journal actions insights writes: the `action` of its entries, one name each, as they
+have always been spelled (entries already written must keep verifying). The corrective
+actions themselves are read in `capa_queries.py`."""
 
-from __future__ import annotations
-
-from typing import Any
-
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
-
-from caseledger.accounts.access import department_ids, require
-from caseledger.accounts.models import User
-from caseledger.accounts.permissions import Perm
-from caseledger.core.errors import NotFound
-from caseledger.insights.models import CapaStatus, CorrectiveAction
+from enum import StrEnum
 
 
-def capa_list(*, actor: User, status: str = "") -> QuerySet[CorrectiveAction]:
-    require(actor, Perm.INSIGHTS_VIEW)
-    qs = CorrectiveAction.objects.select_related("department", "owner", "opened_by")
-    allowed = department_ids(actor, Perm.INSIGHTS_VIEW)
-    if allowed is not None:
-        qs = qs.filter(department_id__in=allowed)
-    if status == "open":
-        qs = qs.exclude(status=CapaStatus.CLOSED)
-    elif status in CapaStatus.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("status", "due_on", "id")
-
-
-def capa_get(*, actor: User, pk: Any) -> CorrectiveAction:
-    text = str(pk)
-    found = capa_list(actor=actor).filter(pk=int(text)).first() if text.isdigit() else None
-    if found is None:
-        raise NotFound(_("corrective action %(pk)s does not exist") % {"pk": text[:20]})
-    return found
-
-
-def opened_closed(department_ids_: set[int] | None, start, end) -> dict[str, int]:
-    """How many were opened and closed between two moments (the review report)."""
-    qs = CorrectiveAction.objects.all()
-    if department_ids_ is not None:
-        qs = qs.filter(department_id__in=department_ids_)
-    return {
-        "opened": qs.filter(opened_at__gte=start, opened_at__lt=end).count(),
-        "closed": qs.filter(closed_at__gte=start, closed_at__lt=end).count(),
-        "open_now": qs.exclude(status=CapaStatus.CLOSED).count(),
-    }
-
-
-def review_list(*, actor: User) -> QuerySet[Any]:
-    """Reports of the departments whose figures the actor sees; the organisation's only for
-    those who see every department."""
-    from caseledger.insights.models import ReviewReport
-
-    require(actor, Perm.INSIGHTS_VIEW)
-    qs = ReviewReport.objects.select_related("department", "generated_by", "signed_by").defer(
-        "html", "figures"
-    )
-    allowed = department_ids(actor, Perm.INSIGHTS_VIEW)
-    if allowed is not None:
-        qs = qs.filter(department_id__in=allowed)
-    return qs
-
-
-def review_get(*, actor: User, pk: Any) -> Any:
-    from caseledger.insights.models import ReviewReport
-
-    text = str(pk)
-    found = None
-    if text.isdigit():
-        ids = review_list(actor=actor).filter(pk=int(text)).values_list("pk", flat=True)
-        found = ReviewReport.objects.filter(pk__in=list(ids)).first()
-    if found is None:
-        raise NotFound(_("review report %(pk)s does not exist") % {"pk": text[:20]})
-    return found
+class InsightsAction(StrEnum):
+    CAPA_OPEN = "capa.open"
+    CAPA_UPDATE = "capa.update"
+    CAPA_CLOSE = "capa.close"
+    CAPA_REMIND = "capa.remind"
+    REVIEW_GENERATE = "review.generate"
+    REVIEW_SIGN = "review.sign"
+    EXPORT = "insights.export"

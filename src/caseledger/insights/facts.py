@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from caseledger.cases.models import Case, CaseNote
 from caseledger.insights.models import (
+    DIMS,
     FIRST_RESPONSE_EDGES,
     RESOLUTION_EDGES,
     CaseFact,
@@ -34,14 +35,7 @@ from caseledger.journal.models import Payload
 
 FIELDS = (
     "received_day",
-    "department_id",
-    "kind",
-    "channel",
-    "category",
-    "product",
-    "severity",
-    "status",
-    "root_cause",
+    *DIMS,
     "restricted",
     "customer_id",
     "assignee_id",

@@ -15,6 +15,18 @@ from django.utils.translation import gettext_lazy as _
 RESOLUTION_EDGES = (4, 24, 72, 168, 336, 720, 1440)
 FIRST_RESPONSE_EDGES = (1, 4, 8, 24, 48, 72, 168)
 BUCKETS = len(RESOLUTION_EDGES) + 1
+# The coded fields a roll-up counts by (and a case fact carries), in the one order the
+# roll-up key, the cubes (rollup.CUBES) and the facts (facts.FIELDS) use.
+DIMS = (
+    "department_id",
+    "kind",
+    "channel",
+    "category",
+    "product",
+    "severity",
+    "status",
+    "root_cause",
+)
 
 
 class RollupState(models.Model):
@@ -105,19 +117,7 @@ class Rollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "cube",
-                    "period",
-                    "department_id",
-                    "kind",
-                    "channel",
-                    "category",
-                    "product",
-                    "severity",
-                    "status",
-                    "root_cause",
-                    "restricted",
-                ],
+                fields=["cube", "period", *DIMS, "restricted"],
                 name="insights_rollup_key",
             )
         ]

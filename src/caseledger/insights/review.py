@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
-from caseledger.insights import actions, charts, queries
+from caseledger.insights import capa_queries, charts, queries
 from caseledger.insights.panels import sla
 from caseledger.insights.scope import Filters, Scope, add_months
 from caseledger.workflow.models import CaseClock
@@ -94,7 +94,7 @@ def figures(scope: Scope, kind: str, first: dt.date, last: dt.date, department) 
         "root_causes": queries.root_causes(scope, filters),
         "sla": sla(scope, filters),
         "breaches": worst_breaches(scope, filters),
-        "capa": actions.opened_closed(
+        "capa": capa_queries.opened_closed(
             None if scope.departments is None else set(scope.departments), start, end
         ),
     }

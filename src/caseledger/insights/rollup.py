@@ -24,22 +24,12 @@ from caseledger.core import clock
 from caseledger.core.erasure import Erasure
 from caseledger.insights import facts as F
 from caseledger.insights.facts import Fact
-from caseledger.insights.models import BUCKETS, CaseFact, Rollup, RollupState
+from caseledger.insights.models import BUCKETS, DIMS, CaseFact, Rollup, RollupState
 from caseledger.journal.models import ChainHead, Entry
 from caseledger.journal.queries import touched_records
 from caseledger.journal.services import lock_head, write_transaction
 
 ENTRY_BATCH = 5_000
-DIMS = (
-    "department_id",
-    "kind",
-    "channel",
-    "category",
-    "product",
-    "severity",
-    "status",
-    "root_cause",
-)
 # cube: (grain, the fields it keeps). "d" is the full cube (day × every coded field); "m"
 # answers the pages, whose periods are whole months, without the product; "p" the product
 # panels; "c" the root causes. Each keeps the dashboard's filters (department, channel,

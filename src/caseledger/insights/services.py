@@ -19,10 +19,11 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.queries import case_list
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, NotFound, PermissionDenied
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
+from caseledger.insights.actions import InsightsAction
 from caseledger.insights.models import CapaStatus, CorrectiveAction
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 FIELDS = ("department", "problem", "source", "owner", "due_on", "case_ids")
 UPDATE_FIELDS = ("problem", "source", "owner", "due_on", "case_ids", "status", "verification")
@@ -39,17 +40,14 @@ def capa_state(capa: CorrectiveAction) -> dict[str, Any]:
 
 
 def _journal(actor, capa, action, before, reason="") -> None:
-    after = capa_state(capa)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="capa",
-            object_id=str(capa.pk),
-            state=after,
-            changes=diff(before, after),
-            reason=reason,
-        ),
+        action=action,
+        object_type="capa",
+        object_id=capa.pk,
+        before=before,
+        after=capa_state(capa),
+        reason=reason,
     )
 
 
@@ -124,7 +122,7 @@ def capa_open(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Corr
         capa = CorrectiveAction.objects.create(
             department=department, opened_by=actor, opened_at=clock.now(), **clean
         )
-        _journal(actor, capa, "capa.open", {}, reason)
+        _journal(actor, capa, InsightsAction.CAPA_OPEN, {}, reason)
     return capa
 
 
@@ -159,7 +157,9 @@ def capa_update(
         _journal(
             actor,
             capa,
-            "capa.close" if status == CapaStatus.CLOSED else "capa.update",
+            InsightsAction.CAPA_CLOSE
+            if status == CapaStatus.CLOSED
+            else InsightsAction.CAPA_UPDATE,
             before,
             reason,
         )
@@ -179,7 +179,7 @@ def capa_remind(*, actor: User | None, on: dt.date | None = None) -> dict[str, i
             before = capa_state(capa)
             capa.reminded_on = today
             capa.save(update_fields=["reminded_on"])
-            _journal(actor, capa, "capa.remind", before)
+            _journal(actor, capa, InsightsAction.CAPA_REMIND, before)
         if capa.owner.email:
             late = capa.due_on < today
             send_mail(
@@ -238,7 +238,7 @@ def review_generate(*, actor: User | None, period: str, department: Any = None) 
         pdf = review.render_pdf(report.html)
         report.pdf_sha256, report.pdf_size = review.store_pdf(pdf), len(pdf)
         report.save()
-        _journal_review(actor, report, "review.generate", {})
+        _journal_review(actor, report, InsightsAction.REVIEW_GENERATE, {})
     return report
 
 
@@ -247,16 +247,13 @@ def review_state(report: Any) -> dict[str, Any]:
 
 
 def _journal_review(actor, report, action, before) -> None:
-    after = review_state(report)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="review_report",
-            object_id=str(report.pk),
-            state=after,
-            changes=diff(before, after),
-        ),
+        action=action,
+        object_type="review_report",
+        object_id=report.pk,
+        before=before,
+        after=review_state(report),
     )
 
 
@@ -281,7 +278,7 @@ def review_sign(*, actor: User, report: Any, conclusion: str) -> Any:
         pdf = review.render_pdf(report.html)
         report.pdf_sha256, report.pdf_size = review.store_pdf(pdf), len(pdf)
         report.save()
-        _journal_review(actor, report, "review.sign", before)
+        _journal_review(actor, report, InsightsAction.REVIEW_SIGN, before)
     return report
 
 
@@ -305,14 +302,11 @@ def insights_export(*, actor: User, filters: Any, scope: Any) -> list[list[Any]]
     ]
     rows += [["root_cause", "", i["label"], i["n"]] for i in queries.root_causes(scope, filters)]
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="insights.export",
-                object_type="export",
-                object_id=uuid.uuid4().hex,
-                state={"filters": filters.as_params(), "rows": len(rows)},
-                changes={},
-            ),
+            action=InsightsAction.EXPORT,
+            object_type="export",
+            object_id=uuid.uuid4().hex,
+            after={"filters": filters.as_params(), "rows": len(rows)},
         )
     return rows

@@ -10,6 +10,8 @@ by a journal entry after the redacted one, and lists the record the entry belong
 
 from __future__ import annotations
 
+from caseledger.core.db_triggers import Triggers
+
 # A redaction's proof, as one query on each engine (NEW is the payload row being redacted):
 # the certificate named by the reference, the entry that certifies it in the chain (after the
 # redacted entry), and the record of the redacted entry among the certificate's done records
@@ -95,21 +97,5 @@ POSTGRES_DROP = [
 ]
 
 
-def create_statements(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(vendor, [])
-
-
-def drop_statements(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(vendor, [])
-
-
-def install(connection) -> None:
-    with connection.cursor() as cursor:
-        for sql in create_statements(connection.vendor):
-            cursor.execute(sql)
-
-
-def remove(connection) -> None:
-    with connection.cursor() as cursor:
-        for sql in drop_statements(connection.vendor):
-            cursor.execute(sql)
+TRIGGERS = Triggers.of(SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP)
+create_statements, drop_statements, install, remove = TRIGGERS.functions()

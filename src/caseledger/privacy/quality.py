@@ -13,8 +13,8 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound, ValidationFailed
-from caseledger.privacy.deadlines import today
 from caseledger.privacy.models import QualityCheck, QualityOutcome, QualitySample
+from caseledger.privacy.request_due import today
 
 
 def parse_month(text: str | None) -> dt.date:

@@ -16,7 +16,6 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import NotFound
 from caseledger.customers.models import ContactPoint, Customer, RelationshipStatus
-from caseledger.privacy.deadlines import today
 from caseledger.privacy.models import (
     OPEN_STATUSES,
     ChangeStatus,
@@ -24,6 +23,7 @@ from caseledger.privacy.models import (
     PendingChange,
     PrivacyRequest,
 )
+from caseledger.privacy.request_due import today
 from caseledger.privacy.services import HANDLE
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
@@ -169,6 +170,34 @@ def submit_versioned_edit(
         apply_errors(form, exc)
         return EditOutcome(saved=False, unchanged=False, status=422)
     return EditOutcome(saved=True, unchanged=False, status=200)
+
+
+def edit_page(
+    request: HttpRequest,
+    form: forms.Form,
+    edit: tuple[tuple[str, ...], Callable[..., Any], str],
+    saved: tuple[str, str, Any],
+    page: tuple[str, dict[str, Any]],
+) -> HttpResponseBase:
+    """The edit page of a versioned record (a case, a customer). `edit` is what
+    submit_versioned_edit takes (fields, update service, stale-version message); `saved` the
+    message shown once the change is saved and the detail page (URL name, pk) it returns to;
+    `page` the template and context shown again, with the form's errors, when it is not."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        outcome = submit_versioned_edit(form, *edit)
+        message, detail, pk = saved
+        if outcome.unchanged:
+            messages.info(request, _("Nothing was changed."))
+            return redirect(detail, pk=pk)
+        if outcome.saved:
+            messages.success(request, message)
+            return redirect(detail, pk=pk)
+        status = outcome.status
+    if form.errors and status == 200:
+        status = 422
+    template, context = page
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def _service_value(value: Any) -> Any:

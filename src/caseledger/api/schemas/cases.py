@@ -32,23 +32,30 @@ def _id_or_code(value: Any) -> Any:
     return value
 
 
-class CaseIn(Strict):
+# The fields of a new case every way in shares: `CaseIn` (POST /cases, for a customer already
+# there) and the intake's `IntakeCaseIn` (a requester and a case at once). Comments, not
+# docstrings: a schema's docstring would become its description in the OpenAPI document.
+class CaseFieldsIn(Strict):
     kind: CaseKind
     channel: Channel
     category: str = Field(description="see the taxonomy; e.g. billing, delivery, service")
     subcategory: str | None = None
     severity: Severity | None = None
     priority: Priority | None = None
-    department: IdOrCode
     assignee: IdOrUsername | None = None
-    customer: Id
-    subject: Annotated[str, Field(min_length=1, pattern=r"\S")]
+    subject: str
     description: str | None = None
     customer_request: str | None = None
     product_ref: str | None = None
     order_ref: str | None = None
     contract_ref: str | None = None
     received_at: InTime | None = Field(None, description="with offset; default now")
+
+
+class CaseIn(CaseFieldsIn):
+    department: IdOrCode
+    customer: Id
+    subject: Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
 class CasePatch(Strict):

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-from caseledger.api.schemas.base import (
-    IdOrCode,
-    IdOrUsername,
-    InTime,
-    Strict,
-)
-from caseledger.api.schemas.cases import CaseOut
+from caseledger.api.schemas.base import IdOrCode, Strict
+from caseledger.api.schemas.cases import CaseFieldsIn, CaseOut
 from caseledger.api.schemas.customers import ContactPointIn
-from caseledger.cases.models import CaseKind, Channel, Priority, Severity
 from caseledger.customers.models import (
     CustomerKind,
 )
@@ -29,21 +23,8 @@ class IntakeCustomerIn(Strict):
     )
 
 
-class IntakeCaseIn(Strict):
-    kind: CaseKind
-    channel: Channel
-    category: str = Field(description="see the taxonomy; e.g. billing, delivery, service")
-    subcategory: str | None = None
-    severity: Severity | None = None
-    priority: Priority | None = None
-    assignee: IdOrUsername | None = None
-    subject: str
-    description: str | None = None
-    customer_request: str | None = None
-    product_ref: str | None = None
-    order_ref: str | None = None
-    contract_ref: str | None = None
-    received_at: InTime | None = Field(None, description="with offset; default now")
+class IntakeCaseIn(CaseFieldsIn):  # the department and customer come with the intake itself
+    pass
 
 
 class IntakeIn(Strict):

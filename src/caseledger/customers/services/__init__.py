@@ -25,6 +25,7 @@ from caseledger.customers.services.identifiers import (
     identifier_add,
     identifier_owner,
     identifier_remove,
+    require_identifier_kind,
 )
 from caseledger.customers.services.merge import (
     MERGE_ACTION,
@@ -93,6 +94,7 @@ __all__ = [
     "journal_customer",
     "locked_customer",
     "probable_duplicates",
+    "require_identifier_kind",
     "resolve_department",
     "touch_customer",
 ]

@@ -66,10 +66,9 @@ def clean_reason(reason: str | None, *, required: bool) -> str:
     return reason
 
 
-def identifier_add(
-    *, actor: User, customer: Customer, kind: str, value: str, reason: str = ""
-) -> IdentifierAdded:
-    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+def require_identifier_kind(kind: str) -> None:
+    """Refuse a kind of identifier there is none of (identifier_add, and the maker-checker's
+    proposal in privacy)."""
     if kind not in IdentifierKind.values:
         raise ValidationFailed(
             _("%(kind)r is not one of %(allowed)s")
@@ -77,6 +76,13 @@ def identifier_add(
             field="kind",
             code="invalid_choice",
         )
+
+
+def identifier_add(
+    *, actor: User, customer: Customer, kind: str, value: str, reason: str = ""
+) -> IdentifierAdded:
+    require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
+    require_identifier_kind(kind)
     if not isinstance(value, str):
         raise ValidationFailed(_("must be text"), field="value")
     checked = check_identifier(kind, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,52 +28,68 @@ from caseledger.journal.services import record_change, write_transaction
 from caseledger.vault import crypto
 
 
-def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> str:
-    """The plaintext, for someone allowed to see it and who said why. Journaled first: if
-    the journal entry cannot be written, nothing is revealed."""
-    customer = identifier.customer
+@dataclass(frozen=True)
+class _Found:
+    """What a reveal found under the journal's lock: whose value, the value itself, and the
+    journal's `extra` (the field and its mask, never the value)."""
+
+    customer: Customer
+    value: str
+    extra: dict[str, Any]
+
+
+def _reveal(
+    actor: User,
+    customer: Customer,
+    reason: str,
+    find: Callable[[], _Found | None],
+    missing: NotFound,
+) -> str:
+    """The one path of every reveal (identifier, contact point, name): permission, a reason,
+    then under the journal's lock the value read fresh (`find`; None: `missing` is raised)
+    and journaled first. If the journal entry cannot be written, nothing is revealed."""
     require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
     reason = clean_reason(reason, required=True)
     with write_transaction():
+        found = find()
+        if found is None:
+            raise missing
+        record_change(
+            actor=actor,
+            action=CustomerAction.REVEAL,
+            object_type="customer",
+            object_id=str(found.customer.pk),
+            after=customer_state(found.customer),
+            reason=reason,
+            extra=found.extra,
+        )
+    return found.value
+
+
+def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> str:
+    """The plaintext, for someone allowed to see it and who said why. Journaled first: if
+    the journal entry cannot be written, nothing is revealed."""
+
+    def find() -> _Found | None:
         current = Identifier.objects.filter(pk=identifier.pk).first()
         if current is None:
-            raise NotFound(
-                _("identifier %(identifier_id)s does not exist") % {"identifier_id": identifier.pk},
-                field="identifier",
-            )
-        customer = Customer.objects.get(pk=current.customer_id)  # fresh, for the state
+            return None
         plaintext = crypto.decrypt(
             current.ciphertext,
             record=IDENTIFIER_RECORD,
             field=current.kind,
             owner=identifier_owner(current.customer_id),
         )
-        _journal_reveal(
-            actor,
-            customer,
-            reason,
-            {
-                "field": f"identifier.{current.kind}",
-                "identifier": current.pk,
-                "masked": current.masked,
-            },
-        )
-    return plaintext
+        extra = {
+            "field": f"identifier.{current.kind}",
+            "identifier": current.pk,
+            "masked": current.masked,
+        }
+        # fresh, for the state
+        return _Found(Customer.objects.get(pk=current.customer_id), plaintext, extra)
 
-
-def _journal_reveal(actor: User, customer: Customer, reason: str, extra: dict[str, Any]) -> None:
-    """The one journal entry of every reveal (identifier, contact point, name): who saw
-    which field of whom, when and why; `extra` names the field and holds its mask, never
-    the value."""
-    record_change(
-        actor=actor,
-        action=CustomerAction.REVEAL,
-        object_type="customer",
-        object_id=str(customer.pk),
-        after=customer_state(customer),
-        reason=reason,
-        extra=extra,
-    )
+    gone = _("identifier %(identifier_id)s does not exist") % {"identifier_id": identifier.pk}
+    return _reveal(actor, identifier.customer, reason, find, NotFound(gone, field="identifier"))
 
 
 def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> str:
@@ -79,28 +97,19 @@ def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> st
     allowed to reveal who said why. Journaled like identifier_reveal (never the value)."""
     from caseledger.customers.queries import contact_masked
 
-    customer = point.customer
-    require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
-    reason = clean_reason(reason, required=True)
-    with write_transaction():
+    def find() -> _Found | None:
         current = ContactPoint.objects.filter(pk=point.pk).first()
         if current is None:
-            raise NotFound(
-                _("contact point %(point_id)s does not exist") % {"point_id": point.pk},
-                field="contact_point",
-            )
-        customer = Customer.objects.get(pk=current.customer_id)
-        _journal_reveal(
-            actor,
-            customer,
-            reason,
-            {
-                "field": f"contact_point.{current.kind}",
-                "contact_point": current.pk,
-                "masked": contact_masked(current.kind, current.value),
-            },
-        )
-    return current.value
+            return None
+        extra = {
+            "field": f"contact_point.{current.kind}",
+            "contact_point": current.pk,
+            "masked": contact_masked(current.kind, current.value),
+        }
+        return _Found(Customer.objects.get(pk=current.customer_id), current.value, extra)
+
+    gone = _("contact point %(point_id)s does not exist") % {"point_id": point.pk}
+    return _reveal(actor, point.customer, reason, find, NotFound(gone, field="contact_point"))
 
 
 def customer_name_reveal(*, actor: User, customer: Customer, reason: str) -> str:
@@ -109,16 +118,12 @@ def customer_name_reveal(*, actor: User, customer: Customer, reason: str) -> str
     reveals, with the masked name."""
     from caseledger.vault.masking import display_name
 
-    require(actor, Perm.CUSTOMER_REVEAL, customer.department_id)
-    reason = clean_reason(reason, required=True)
-    with write_transaction():
+    def find() -> _Found | None:
         current = Customer.objects.filter(pk=customer.pk).first()
         if current is None:
-            raise NotFound(
-                _("customer %(customer_id)s does not exist") % {"customer_id": customer.pk},
-                field="customer",
-            )
-        _journal_reveal(
-            actor, current, reason, {"field": "customer.name", "masked": display_name(current)}
-        )
-    return current.name
+            return None
+        extra = {"field": "customer.name", "masked": display_name(current)}
+        return _Found(current, current.name, extra)
+
+    gone = _("customer %(customer_id)s does not exist") % {"customer_id": customer.pk}
+    return _reveal(actor, customer, reason, find, NotFound(gone, field="customer"))

@@ -4,15 +4,15 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from caseledger.disposition import triggers
+    from caseledger.disposition import certificate_triggers
 
-    triggers.install(schema_editor.connection)
+    certificate_triggers.install(schema_editor.connection)
 
 
 def remove(apps, schema_editor):
-    from caseledger.disposition import triggers
+    from caseledger.disposition import certificate_triggers
 
-    triggers.remove(schema_editor.connection)
+    certificate_triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -21,11 +21,12 @@ from caseledger.cases.models import Case, CaseNote, Channel
 from caseledger.cases.services import PUBLIC_NOTE_KINDS, case_attachment_add
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.form import codes
 from caseledger.intake.form.models import FormSubmission
 from caseledger.intake.services import intake_record
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 from caseledger.privacy.services import consent_grant
 
 # The privacy notice shown on the form; a new wording gets a new version, so each consent
@@ -115,19 +116,16 @@ def form_submit(
             attachments=len(files),
             created_at=clock.now(),
         )
-        state = model_state(submission, exclude=("code_hash",))
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="intake.form_submit",
-                object_type="form_submission",
-                object_id=public_id,
-                root=f"case:{done.case.pk}",
-                state=state,
-                changes=diff(None, state),
-                reason=f"intake: web_form:{public_id}",
-                extra={"probable_duplicates": list(done.probable_duplicates)},
-            ),
+            action=IntakeAction.FORM_SUBMIT,
+            object_type="form_submission",
+            object_id=public_id,
+            root=f"case:{done.case.pk}",
+            before=None,
+            after=model_state(submission, exclude=("code_hash",)),
+            reason=f"intake: web_form:{public_id}",
+            extra={"probable_duplicates": list(done.probable_duplicates)},
         )
     return Filed(
         submission=submission,
@@ -170,16 +168,14 @@ def status_lookup(*, actor: User, reference: str, code: str) -> PublicStatus | N
         else []
     )
     with write_transaction():
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action="intake.status_view",
-                object_type="form_submission",
-                object_id=submission.public_id,
-                root=f"case:{case.pk}",
-                state=None,
-                reason=f"status page: web_form:{submission.public_id}",
-                extra={"replies": [note.pk for note in replies]},
-            ),
+            action=IntakeAction.STATUS_VIEW,
+            object_type="form_submission",
+            object_id=submission.public_id,
+            root=f"case:{case.pk}",
+            after=None,
+            reason=f"status page: web_form:{submission.public_id}",
+            extra={"replies": [note.pk for note in replies]},
         )
     return PublicStatus(case=case, replies=replies)

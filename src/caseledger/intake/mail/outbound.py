@@ -23,11 +23,12 @@ from caseledger.accounts.models import User
 from caseledger.cases.models import Case, CaseNote, Channel
 from caseledger.cases.services import case_attachment_add
 from caseledger.core import clock
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.customers.models import ContactKind, ContactPoint
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.mail.threads import REFERENCE
 from caseledger.intake.models import Direction, Mailbox, MailMessage, Outcome
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 
 def recipient_for(case: Case, to: str = "") -> str:
@@ -56,19 +57,16 @@ def _subject(case: Case) -> str:
 
 
 def _journal(actor: User, row: MailMessage, action: str, before: dict | None = None) -> None:
-    state = model_state(row)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="mail_message",
-            object_id=str(row.pk),
-            root=f"case:{row.case_id}",
-            state=state,
-            changes=diff(before, state),
-            reason=row.reason,
-            extra={"channel": Channel.EMAIL, "message_id": row.message_id, "to": row.address},
-        ),
+        action=action,
+        object_type="mail_message",
+        object_id=row.pk,
+        root=f"case:{row.case_id}",
+        before=before,
+        after=model_state(row),
+        reason=row.reason,
+        extra={"channel": Channel.EMAIL, "message_id": row.message_id, "to": row.address},
     )
 
 
@@ -114,7 +112,7 @@ def record(
         subject=message.subject[:200], outcome=Outcome.PENDING, case=case, case_key=case.pk,
         note=note, raw_sha256=attachment.sha256, created_at=clock.now(),
     )  # fmt: skip
-    _journal(actor, row, "mail.send")
+    _journal(actor, row, IntakeAction.MAIL_SEND)
     return row
 
 
@@ -139,10 +137,10 @@ def send(actor: User, row: MailMessage, message: EmailMessage) -> MailMessage:
         with write_transaction():
             row.outcome, row.reason = Outcome.FAILED, why
             row.save(update_fields=["outcome", "reason"])
-            _journal(actor, row, "mail.send_failed", before)
+            _journal(actor, row, IntakeAction.MAIL_SEND_FAILED, before)
         return row
     with write_transaction():
         row.outcome, row.sent_at, row.reason = Outcome.SENT, clock.now(), ""
         row.save(update_fields=["outcome", "sent_at", "reason"])
-        _journal(actor, row, "mail.sent", before)
+        _journal(actor, row, IntakeAction.MAIL_SENT, before)
     return row

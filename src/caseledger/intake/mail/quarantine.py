@@ -18,10 +18,11 @@ from caseledger.cases import storage
 from caseledger.cases.models import Channel
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.mail.receive import Received, mail_receive
 from caseledger.intake.models import QuarantinedMessage
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 
 def quarantine_retry(*, actor: User, message: QuarantinedMessage) -> Received:
@@ -47,24 +48,21 @@ def quarantine_retry(*, actor: User, message: QuarantinedMessage) -> Received:
         before = model_state(row)
         if result.outcome == "quarantined":
             row.reason = result.reason
-            action = "mail.quarantine_retry"
+            action = IntakeAction.MAIL_QUARANTINE_RETRY
         else:
             row.resolved_at, row.resolved_by = clock.now(), actor
             case = f" {result.case.reference}" if result.case else ""
             row.resolution = f"{result.outcome}{case}"[:200]
-            action = "mail.quarantine_resolve"
+            action = IntakeAction.MAIL_QUARANTINE_RESOLVE
         row.save()
-        state = model_state(row)
-        append(
+        record_change(
             actor=actor,
-            change=Change(
-                action=action,
-                object_type="quarantined_message",
-                object_id=str(row.pk),
-                state=state,
-                changes=diff(before, state),
-                reason=result.reason[:2000],
-                extra={"channel": Channel.EMAIL, "source": row.source, "mailbox": mailbox.name},
-            ),
+            action=action,
+            object_type="quarantined_message",
+            object_id=row.pk,
+            before=before,
+            after=model_state(row),
+            reason=result.reason[:2000],
+            extra={"channel": Channel.EMAIL, "source": row.source, "mailbox": mailbox.name},
         )
     return result

@@ -24,14 +24,15 @@ from caseledger.cases.models import Case, CaseKind, CaseNote, Channel, NoteKind,
 from caseledger.cases.services import case_attachment_add, case_note_add, case_update
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.customers.models import ContactKind, CustomerKind
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.mail import parser
 from caseledger.intake.mail.quotes import strip_quoted
 from caseledger.intake.mail.threads import find_case, id_key
 from caseledger.intake.models import Direction, Mailbox, MailMessage, Outcome, QuarantinedMessage
 from caseledger.intake.services import intake_record
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 TEXT_MAX = 20000
 
@@ -95,24 +96,21 @@ def _store(raw: bytes) -> str:
 
 
 def _journal(actor: User, row: MailMessage, action: str, *, source: str, reason: str) -> None:
-    state = model_state(row)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type="mail_message",
-            object_id=str(row.pk),
-            root=f"case:{row.case_id}" if row.case_id else "",
-            state=state,
-            changes=diff(None, state),
-            reason=reason,
-            extra={
-                "channel": Channel.EMAIL,
-                "source": source,
-                "message_id": row.message_id,
-                "mailbox": row.mailbox.name if row.mailbox else "",
-            },
-        ),
+        action=action,
+        object_type="mail_message",
+        object_id=row.pk,
+        root=f"case:{row.case_id}" if row.case_id else "",
+        before=None,
+        after=model_state(row),
+        reason=reason,
+        extra={
+            "channel": Channel.EMAIL,
+            "source": source,
+            "message_id": row.message_id,
+            "mailbox": row.mailbox.name if row.mailbox else "",
+        },
     )
 
 
@@ -138,7 +136,7 @@ def _ignore(actor, mailbox, raw, key, parsed, source, why: str) -> Received:
         row = _row(
             mailbox, key, parsed, source, outcome=Outcome.IGNORED, reason=why, raw_sha256=sha
         )
-        _journal(actor, row, "mail.ignore", source=source, reason=why)
+        _journal(actor, row, IntakeAction.MAIL_IGNORE, source=source, reason=why)
     return Received("ignored", key, reason=why)
 
 
@@ -183,7 +181,7 @@ def _record(actor, mailbox, raw, key, parsed, source) -> Received:
             outcome=outcome, reason=how, case=case, case_key=case.pk, note=note,
             raw_sha256=hashlib.sha256(raw).hexdigest(),
         )  # fmt: skip
-        _journal(actor, row, "mail.receive", source=source, reason=label)
+        _journal(actor, row, IntakeAction.MAIL_RECEIVE, source=source, reason=label)
     return Received(outcome, key, case=case, reason=how)
 
 
@@ -250,17 +248,14 @@ def _quarantine(actor, mailbox, raw, sha, source, reason, parsed=None) -> Receiv
             },
         )
         if created:
-            state = model_state(row)
-            append(
+            record_change(
                 actor=actor,
-                change=Change(
-                    action="mail.quarantine",
-                    object_type="quarantined_message",
-                    object_id=str(row.pk),
-                    state=state,
-                    changes=diff(None, state),
-                    reason=reason[:2000],
-                    extra={"channel": Channel.EMAIL, "source": source, "mailbox": mailbox.name},
-                ),
+                action=IntakeAction.MAIL_QUARANTINE,
+                object_type="quarantined_message",
+                object_id=row.pk,
+                before=None,
+                after=model_state(row),
+                reason=reason[:2000],
+                extra={"channel": Channel.EMAIL, "source": source, "mailbox": mailbox.name},
             )
     return Received("quarantined", row.message_id, reason=reason)

@@ -17,6 +17,7 @@ from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector, email_ok
 from caseledger.customers.services import resolve_department
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.models import Mailbox, Security
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.vault import crypto
@@ -133,7 +134,7 @@ def mailbox_create(*, actor: User, data: Mapping[str, Any], reason: str = "") ->
         )
         record_change(
             actor=actor,
-            action="mailbox.create",
+            action=IntakeAction.MAILBOX_CREATE,
             object_type="mailbox",
             object_id=mailbox.pk,
             before=None,
@@ -165,7 +166,7 @@ def mailbox_update(
         mailbox.save()
         record_change(
             actor=actor,
-            action="mailbox.update",
+            action=IntakeAction.MAILBOX_UPDATE,
             object_type="mailbox",
             object_id=mailbox.pk,
             before=before,

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from caseledger.accounts.models import Department
-from caseledger.cases.services import case_fields_clean, check_subcategory
+from caseledger.cases.services import CREATE_FIELDS, case_fields_clean, check_subcategory
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.validate import Collector
 from caseledger.customers.services import clean_contact, customer_fields_clean
@@ -110,23 +110,9 @@ def parse_case(row: int, values: dict[str, str], errors: list[Problem]) -> dict[
     return clean
 
 
-_CASE_INPUT = frozenset(
-    (
-        "kind",
-        "channel",
-        "category",
-        "subcategory",
-        "severity",
-        "priority",
-        "subject",
-        "description",
-        "customer_request",
-        "product_ref",
-        "order_ref",
-        "contract_ref",
-        "received_at",
-    )
-)
+# The case fields a row gives: case_create's, less the department (the batch's), the
+# customer (the row's customer part) and the assignee (a row assigns no one).
+_CASE_INPUT = frozenset(CREATE_FIELDS) - {"department", "assignee", "customer"}
 
 
 # The customer part of a row, checked once per distinct (department, kind, name, phone,

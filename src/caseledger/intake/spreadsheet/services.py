@@ -22,9 +22,10 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.context import via
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed, choice_word
-from caseledger.core.state import diff, model_state
+from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
+from caseledger.intake.actions import IntakeAction, import_status
 from caseledger.intake.spreadsheet.fields import automatic, check_columns, positions
 from caseledger.intake.spreadsheet.models import (
     BatchStatus,
@@ -37,7 +38,7 @@ from caseledger.intake.spreadsheet.models import (
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.run import COUNTERS, Progress, run_pass
 from caseledger.journal.bulk import BulkSession
-from caseledger.journal.services import Change, append, write_transaction
+from caseledger.journal.services import record_change, write_transaction
 
 MAX_NAME = 100
 
@@ -50,17 +51,14 @@ def require_import(actor: User, kind: str, department_id: int | None) -> None:
 
 
 def _journal(actor: User, action: str, obj: Any, before: dict | None, reason: str = "") -> None:
-    state = model_state(obj)
-    append(
+    record_change(
         actor=actor,
-        change=Change(
-            action=action,
-            object_type=obj._meta.model_name,
-            object_id=str(obj.pk),
-            state=state,
-            changes=diff(before, state),
-            reason=reason,
-        ),
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        before=before,
+        after=model_state(obj),
+        reason=reason,
     )
 
 
@@ -82,7 +80,7 @@ def mapping_save(*, actor: User, name: str, kind: str, columns: Mapping[str, Any
             mapping = ImportMapping(name=name, created_by=actor, created_at=now)
         mapping.kind, mapping.columns, mapping.updated_at = kind, clean, now
         mapping.save()
-        _journal(actor, "import_mapping.save", mapping, before)
+        _journal(actor, IntakeAction.IMPORT_MAPPING_SAVE, mapping, before)
     return mapping
 
 
@@ -176,7 +174,7 @@ def batch_create(
             created_by=actor,
             created_at=clock.now(),
         )
-        _journal(actor, "import.create", batch, None)
+        _journal(actor, IntakeAction.IMPORT_CREATE, batch, None)
     return batch
 
 
@@ -199,7 +197,7 @@ def set_status(batch: ImportBatch, status: str, reason: str = "", *, actor: User
         if status in (BatchStatus.DONE, BatchStatus.REFUSED, BatchStatus.UNDONE):
             batch.finished_at = clock.now()
         batch.save(update_fields=["status", "finished_at"])
-        _journal(actor, f"import.{status}", batch, before, reason)
+        _journal(actor, import_status(status), batch, before, reason)
 
 
 def _reset_counts(batch: ImportBatch) -> None:
@@ -233,7 +231,7 @@ def batch_check(
     with write_transaction():
         before = model_state(ImportBatch.objects.get(pk=batch.pk))
         batch.save(update_fields=list(COUNTERS))
-        _journal(actor, "import.check", batch, before, f"{batch.rows_bad} bad row(s)")
+        _journal(actor, IntakeAction.IMPORT_CHECK, batch, before, f"{batch.rows_bad} bad row(s)")
     return batch
 
 

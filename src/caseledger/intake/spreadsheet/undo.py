@@ -21,6 +21,7 @@ from caseledger.cases.models import Case
 from caseledger.core import erasure
 from caseledger.core.errors import Conflict, choice_word
 from caseledger.customers.models import ContactPoint, Customer, Identifier
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.spreadsheet.models import BatchStatus, ExternalRef, ImportBatch
 from caseledger.intake.spreadsheet.services import require_import, set_status
 from caseledger.journal.models import Entry
@@ -108,12 +109,17 @@ def batch_undo(*, actor: User, batch: ImportBatch, reason: str) -> ImportBatch:
     return batch
 
 
+UNDO = {"case": IntakeAction.CASE_IMPORT_UNDO, "customer": IntakeAction.CUSTOMER_IMPORT_UNDO}
+
+
 def _gone(actor: User, kind: str, ids: list[int], reason: str) -> None:
+    """One entry per record the undo removed, appended as one burst (a batch writer:
+    core/journal_calls.BATCH_WRITERS)."""
     append_many(
         actor=actor,
         changes=[
             Change(
-                action=f"{kind}.import_undo",
+                action=UNDO[kind],
                 object_type=kind,
                 object_id=str(i),
                 state=None,

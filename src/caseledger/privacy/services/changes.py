@@ -44,13 +44,7 @@ def identifier_change_propose(
 ) -> PendingChange:
     """Enter a new or changed identifier; it waits for a second person (the checker)."""
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
-    if kind not in IdentifierKind.values:
-        raise ValidationFailed(
-            _("%(kind)r is not one of %(allowed)s")
-            % {"kind": kind, "allowed": ", ".join(IdentifierKind.values)},
-            field="kind",
-            code="invalid_choice",
-        )
+    customers.require_identifier_kind(kind)
     if replaces is not None and (replaces.customer_id != customer.pk or replaces.kind != kind):
         raise ValidationFailed(
             _("must be an identifier of this customer and kind"), field="replaces"

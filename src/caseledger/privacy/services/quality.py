@@ -17,7 +17,7 @@ from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.state import model_state
 from caseledger.customers.models import Customer
 from caseledger.journal.services import record_change, write_transaction
-from caseledger.privacy import deadlines
+from caseledger.privacy import request_due
 from caseledger.privacy.actions import PrivacyAction
 from caseledger.privacy.models import (
     QualityCheck,
@@ -38,7 +38,7 @@ QUALITY_SIZE_MAX = 1000
 def _quality_month(month: dt.date | str | None) -> dt.date:
     """The first day of the month meant: a date in it, or YYYY-MM; this month if none."""
     if month in (None, ""):
-        day = deadlines.today()
+        day = request_due.today()
     elif isinstance(month, dt.date):
         day = month
     else:
@@ -49,7 +49,7 @@ def _quality_month(month: dt.date | str | None) -> dt.date:
                 _("%(value)r is not a month (YYYY-MM)") % {"value": month}, field="month"
             ) from None
     first = day.replace(day=1)
-    if first > deadlines.today().replace(day=1):
+    if first > request_due.today().replace(day=1):
         raise ValidationFailed(_("cannot draw a sample for a future month"), field="month")
     return first
 

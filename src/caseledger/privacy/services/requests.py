@@ -18,7 +18,7 @@ from caseledger.core.validate import Collector
 from caseledger.customers import services as customers
 from caseledger.customers.models import Customer
 from caseledger.journal.services import record_change, write_transaction
-from caseledger.privacy import deadlines
+from caseledger.privacy import request_due
 from caseledger.privacy.actions import PrivacyAction
 from caseledger.privacy.models import (
     OPEN_STATUSES,
@@ -44,8 +44,8 @@ def privacy_request_open(
     c = Collector()
     data = {"kind": kind, "received_on": received_on, "channel": channel, "details": details}
     kind = c.choice(data, "kind", RequestKind.values, required=True) or ""
-    received = c.day(data, "received_on") or deadlines.today()
-    if received > deadlines.today():
+    received = c.day(data, "received_on") or request_due.today()
+    if received > request_due.today():
         c.add("received_on", _("cannot be in the future"))
     channel = c.text(data, "channel", max_length=40) or ""
     details = c.text(data, "details", max_length=5000) or ""
@@ -55,7 +55,7 @@ def privacy_request_open(
             customer=customer,
             kind=kind,
             received_on=received,
-            due_on=deadlines.due_date(received),
+            due_on=request_due.due_date(received),
             status=RequestStatus.OPEN,
             channel=channel,
             details=details,
@@ -140,7 +140,7 @@ def _delete_customer(actor: User, request: PrivacyRequest) -> str:
     case_ids = list(customer.cases.values_list("pk", flat=True))
     for case in customer.cases.filter(pk__in=sorted(holds.held_case_ids(case_ids)))[:1]:
         holds.ensure_not_held(case=case)
-    keeps = erasure.legal_keeps(customer, deadlines.today())
+    keeps = erasure.legal_keeps(customer, request_due.today())
     if keeps:
         reason = erasure.restriction_reason(keeps)
         if customer.restricted_at is None:

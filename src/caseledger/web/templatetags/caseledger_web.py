@@ -13,8 +13,24 @@ from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can
 from caseledger.accounts.permissions import Perm
+from caseledger.web import display, filters_text, schedule_words
 
 register = template.Library()
+
+# Words pages show, each from the one module that knows them (web/display.py for journal
+# actions, interfaces and record types; filters_text.py for tags; schedule_words.py for
+# retention schedules): the filter is that function itself, not a wrapper around it.
+WORD_FILTERS = {
+    "action_label": display.action_label,
+    "via_label": display.via_label,
+    "record_label": display.object_label,
+    "tag_label": filters_text.tag_label,
+    "schedule_name": schedule_words.schedule_name,
+    "schedule_note": schedule_words.schedule_note,
+    "period_words": schedule_words.period_words,
+}
+for _name, _words in WORD_FILTERS.items():
+    register.filter(_name, _words)
 
 _UTC_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
@@ -45,47 +61,20 @@ def journal_value(value: Any) -> str:
 @register.filter
 def record_value(value: Any, where: str) -> str:
     """`value` of `record.field` as pages show it (web.display): names, labels, local time."""
-    from caseledger.web.display import value_text
-
     object_type, _dot, name = where.partition(".")
-    return value_text(object_type, name, value)
-
-
-@register.filter
-def action_label(code: str) -> str:
-    from caseledger.web.display import action_label as label
-
-    return label(code)
-
-
-@register.filter
-def via_label(code: str) -> str:
-    from caseledger.web.display import via_label as label
-
-    return label(code)
-
-
-@register.filter
-def record_label(object_type: str) -> str:
-    from caseledger.web.display import object_label
-
-    return object_label(object_type)
+    return display.value_text(object_type, name, value)
 
 
 @register.filter
 def root_label(root: str) -> str:
     """`case:5` → "案件 5"."""
-    from caseledger.web.display import object_label
-
     object_type, _colon, object_id = (root or "").partition(":")
-    return f"{object_label(object_type)} {object_id}".strip()
+    return f"{display.object_label(object_type)} {object_id}".strip()
 
 
 @register.filter
 def role_words(roles: Any) -> str:
-    from caseledger.web.filters_text import role_label
-
-    return "、".join(role_label(r) for r in roles or [])
+    return "、".join(filters_text.role_label(r) for r in roles or [])
 
 
 @register.filter
@@ -95,51 +84,18 @@ def actor_label(name: str) -> str:
 
 
 @register.filter
-def tag_label(code: str) -> str:
-    from caseledger.web.filters_text import tag_label as label
-
-    return label(code)
-
-
-@register.filter
 def filter_words(raw: Any) -> str:
     """A saved case filter (a hold's scope) in the case list's own words."""
-    from caseledger.web.filters_text import filters_text
-
-    return filters_text(raw) if isinstance(raw, dict) else str(raw or "—")
-
-
-@register.filter
-def schedule_name(schedule: Any) -> str:
-    from caseledger.web.schedule_words import schedule_name as words
-
-    return words(schedule)
-
-
-@register.filter
-def schedule_note(schedule: Any) -> str:
-    from caseledger.web.schedule_words import schedule_note as words
-
-    return words(schedule)
-
-
-@register.filter
-def period_words(schedule: Any) -> str:
-    from caseledger.web.schedule_words import period_words as words
-
-    return words(schedule)
+    return filters_text.filters_text(raw) if isinstance(raw, dict) else str(raw or "—")
 
 
 @register.filter
 def item_label(item: Any) -> str:
     """A disposition item: a case by its reference, a customer as "客户 #43"."""
-    from caseledger.web.display import object_label
-
     if getattr(item, "record_type", "") == "case":
         return str(item.label)
-    return (
-        f"{object_label(str(getattr(item, 'record_type', '')))} #{getattr(item, 'record_id', '')}"
-    )
+    kind = display.object_label(str(getattr(item, "record_type", "")))
+    return f"{kind} #{getattr(item, 'record_id', '')}"
 
 
 @register.filter

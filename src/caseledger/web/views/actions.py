@@ -15,7 +15,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.insights import services
-from caseledger.insights.actions import capa_get, capa_list
+from caseledger.insights.capa_queries import capa_get, capa_list
 from caseledger.insights.models import CapaStatus
 from caseledger.web.viewing import AuthedRequest, web_view
 

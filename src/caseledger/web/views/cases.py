@@ -44,8 +44,8 @@ from caseledger.web.viewing import (
     AuthedRequest,
     apply_errors,
     clean_filters,
+    edit_page,
     page_of,
-    submit_versioned_edit,
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
@@ -192,27 +192,19 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     require(request.user, Perm.CASE_MODIFY, case.department_id)  # case_update checks again
     form = CaseEditForm(request.POST or None, actor=request.user, initial=_edit_initial(case))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        outcome = submit_versioned_edit(
-            form,
-            UPDATE_FIELDS,
-            functools.partial(services.case_update, actor=request.user, case=case),
-            _(
-                "This case was changed by someone else while you were editing it. "
-                "Open it again to see the current version, then make your change."
-            ),
-        )
-        if outcome.unchanged:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("web:case_detail", pk=case.pk)
-        if outcome.saved:
-            messages.success(request, _("Case %(ref)s saved.") % {"ref": case.reference})
-            return redirect("web:case_detail", pk=case.pk)
-        status = outcome.status
-    if form.errors and status == 200:
-        status = 422
-    return render(request, "web/cases/form.html", {"form": form, "case": case}, status=status)
+    update = functools.partial(services.case_update, actor=request.user, case=case)
+    stale = _(
+        "This case was changed by someone else while you were editing it. "
+        "Open it again to see the current version, then make your change."
+    )
+    saved = _("Case %(ref)s saved.") % {"ref": case.reference}
+    return edit_page(
+        request,
+        form,
+        (UPDATE_FIELDS, update, stale),
+        (saved, "web:case_detail", case.pk),
+        ("web/cases/form.html", {"case": case}),
+    )
 
 
 @web_view

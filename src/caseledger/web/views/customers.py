@@ -43,8 +43,8 @@ from caseledger.web.viewing import (
     AuthedRequest,
     apply_errors,
     clean_filters,
+    edit_page,
     page_of,
-    submit_versioned_edit,
     web_view,
 )
 
@@ -207,28 +207,17 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     form = CustomerEditForm(
         request.POST or None, actor=request.user, initial=_edit_initial(customer)
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        outcome = submit_versioned_edit(
-            form,
-            CUSTOMER_FIELDS,
-            functools.partial(services.customer_update, actor=request.user, customer=customer),
-            _(
-                "This customer was changed by someone else while you were editing. "
-                "Open it again to see the current version, then make your change."
-            ),
-        )
-        if outcome.unchanged:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("web:customer_detail", pk=customer.pk)
-        if outcome.saved:
-            messages.success(request, _("Customer saved."))
-            return redirect("web:customer_detail", pk=customer.pk)
-        status = outcome.status
-    if form.errors and status == 200:
-        status = 422
-    return render(
-        request, "web/customers/form.html", {"form": form, "customer": customer}, status=status
+    update = functools.partial(services.customer_update, actor=request.user, customer=customer)
+    stale = _(
+        "This customer was changed by someone else while you were editing. "
+        "Open it again to see the current version, then make your change."
+    )
+    return edit_page(
+        request,
+        form,
+        (CUSTOMER_FIELDS, update, stale),
+        (_("Customer saved."), "web:customer_detail", customer.pk),
+        ("web/customers/form.html", {"customer": customer}),
     )
 
 

@@ -3,6 +3,9 @@ permission and a reason, shown once, journaled). Views parse, call one service, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,40 +28,33 @@ from caseledger.web.views.customers import detail_context
 def identifier_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     form = IdentifierForm(request.POST)
-    if form.is_valid() and needs_review(form.cleaned_data["kind"]):
-        # Maker-checker: the value waits for a second person (privacy.services).
+    if form.is_valid():
+        data = form.cleaned_data
+        # Maker-checker: a kind that needs review waits for a second person (privacy.services).
+        review = needs_review(data["kind"])
+        service: Callable[..., Any] = (
+            identifier_change_propose if review else services.identifier_add
+        )
         try:
-            change = identifier_change_propose(
+            done = service(
                 actor=request.user,
                 customer=customer,
-                kind=form.cleaned_data["kind"],
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
+                kind=data["kind"],
+                value=data["value"],
+                reason=data["reason"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(masked)s waits for a second person to confirm it.")
-                % {"masked": change.masked},
-            )
-            return redirect("web:customer_detail", pk=customer.pk)
-    elif form.is_valid():
-        try:
-            added = services.identifier_add(
-                actor=request.user,
-                customer=customer,
-                kind=form.cleaned_data["kind"],
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Added %(masked)s.") % {"masked": added.identifier.masked})
-            for warning in added.warnings:
-                messages.warning(request, warning)
+            if review:
+                waits = _("%(masked)s waits for a second person to confirm it.")
+                messages.success(request, waits % {"masked": done.masked})
+            else:
+                messages.success(
+                    request, _("Added %(masked)s.") % {"masked": done.identifier.masked}
+                )
+                for warning in done.warnings:
+                    messages.warning(request, warning)
             return redirect("web:customer_detail", pk=customer.pk)
     context = detail_context(request, customer, identifier_form=form)
     return render(request, "web/customers/detail.html", context, status=422)

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.customers.queries import customer_get
 from caseledger.privacy import services
-from caseledger.privacy.deadlines import today
 from caseledger.privacy.models import OPEN_STATUSES, RequestKind
 from caseledger.privacy.queries import (
     consent_get,
@@ -26,6 +25,7 @@ from caseledger.privacy.queries import (
     privacy_request_list,
     reverification_worklist,
 )
+from caseledger.privacy.request_due import today
 from caseledger.web.viewing import AuthedRequest, error_text, web_view
 from caseledger.web.views.customers import picker_customers
 

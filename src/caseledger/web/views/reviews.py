@@ -18,7 +18,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import NotFound, ValidationFailed
 from caseledger.insights import review, services
-from caseledger.insights.actions import review_get, review_list
+from caseledger.insights.capa_queries import review_get, review_list
 from caseledger.insights.scope import parse_filters, scope_of
 from caseledger.web.viewing import AuthedRequest, web_view
 

@@ -1,10 +1,14 @@
-"""Database triggers that keep certificates of disposition forever: no UPDATE, no DELETE.
+"""Database triggers on the certificates table: they keep certificates of disposition
+forever (no UPDATE, no DELETE). Named for the table they guard; not a retention `Trigger`
+(an event that starts a retention clock).
 
 Like the journal's (journal/triggers.py) they stop an application bug or a careless
 operator; the JSON copy in the data directory's dispositions/ is the second witness.
 """
 
 from __future__ import annotations
+
+from caseledger.core.db_triggers import Triggers
 
 TABLE = "disposition_dispositioncertificate"
 
@@ -33,21 +37,5 @@ POSTGRES_DROP = [
 ]
 
 
-def create_statements(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(vendor, [])
-
-
-def drop_statements(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(vendor, [])
-
-
-def install(connection) -> None:
-    with connection.cursor() as cursor:
-        for sql in create_statements(connection.vendor):
-            cursor.execute(sql)
-
-
-def remove(connection) -> None:
-    with connection.cursor() as cursor:
-        for sql in drop_statements(connection.vendor):
-            cursor.execute(sql)
+TRIGGERS = Triggers.of(SQLITE_CREATE, SQLITE_DROP, POSTGRES_CREATE, POSTGRES_DROP)
+create_statements, drop_statements, install, remove = TRIGGERS.functions()

@@ -1,4 +1,5 @@
-"""When a privacy request is due: PRIVACY_REQUEST_DAYS after receipt, counted in calendar
+"""When a privacy request is due (the answer's deadline, not a record's retention deadline: that
+is `retention/deadlines.py`): PRIVACY_REQUEST_DAYS after receipt, counted in calendar
 days, or in working days (no weekends, no dates listed in CASELEDGER_HOLIDAYS_FILE) when
 PRIVACY_REQUEST_WORKING_DAYS is on. The holiday file is one ISO date a line; '#' starts a
 comment. A plain file rather than a calendar package: China's make-up working days change
