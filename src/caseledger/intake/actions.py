@@ -12,6 +12,7 @@ class IntakeAction(StrEnum):
     # mailboxes and messages (intake/mail/)
     MAILBOX_CREATE = "mailbox.create"
     MAILBOX_UPDATE = "mailbox.update"
+    MAILBOX_REENCRYPT = "mailbox.reencrypt"
     MAIL_RECEIVE = "mail.receive"
     MAIL_IGNORE = "mail.ignore"
     MAIL_QUARANTINE = "mail.quarantine"

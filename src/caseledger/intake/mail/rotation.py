@@ -8,14 +8,13 @@ from typing import Any
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
+from caseledger.intake.actions import IntakeAction
 from caseledger.intake.mail.services import mailbox_state
 from caseledger.intake.models import Mailbox
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.vault import crypto
 from caseledger.vault.holders import Moved
 from caseledger.vault.keys import load
-
-REENCRYPT = "mailbox.reencrypt"
 
 
 class MailboxPasswordHolder:
@@ -52,7 +51,7 @@ class MailboxPasswordHolder:
                 mailbox.save(update_fields=["password"])
                 record_change(
                     actor=actor,
-                    action=REENCRYPT,
+                    action=IntakeAction.MAILBOX_REENCRYPT,
                     object_type="mailbox",
                     object_id=mailbox.pk,
                     before=before,
