@@ -72,6 +72,13 @@ def lag() -> dict[str, int]:
     return {"followed_seq": seq or 0, "journal_seq": head, "entries": behind}
 
 
+def follow_if_close(limit: int = 500) -> None:
+    """Called before the inbox is shown: a small lag is caught up at once, so an assignment
+    made a moment ago is there; a large one is left to the worker."""
+    if 0 < lag()["entries"] <= limit:
+        catch_up(max_entries=limit)
+
+
 def catch_up(*, max_entries: int | None = None) -> dict[str, int]:
     """Consume the journal up to its head (or `max_entries` of it), batch by batch."""
     counts = {"entries": 0, "notifications": 0, "deliveries": 0}

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
 from caseledger.api.schemas import ErrorOut
-from caseledger.notify import queries, services
+from caseledger.notify import follow, queries, services
 from caseledger.notify.models import Delivery, Subscription
 from caseledger.notify.words import line_of
 
@@ -142,6 +142,7 @@ def _delivery(d: Delivery) -> dict[str, Any]:
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS},
             description="The caller's notifications, newest first (`unread=true`: unread only).")  # fmt: skip
 def list_notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -> Any:
+    follow.follow_if_close()
     rows = queries.my_notifications(actor=actor(request), unread=unread)
     return [_note(n) for n in rows[: max(1, min(limit, 200))]]
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
-from caseledger.notify import queries, services
+from caseledger.notify import follow, queries, services
 from caseledger.notify.events import EVENTS
 from caseledger.notify.models import Mode
 from caseledger.web.viewing import AuthedRequest, page_of, web_view
@@ -25,6 +25,7 @@ def inbox(request: AuthedRequest) -> HttpResponseBase:
         except ValidationFailed as exc:
             messages.error(request, exc.shown())
         return redirect("web:inbox")
+    follow.follow_if_close()
     unread = request.GET.get("unread") == "1"
     rows = queries.my_notifications(actor=request.user, unread=unread)
     return render(
@@ -57,7 +58,7 @@ def inbox_settings(request: AuthedRequest) -> HttpResponseBase:
             "pref": services.preference_of(request.user),
             "modes": Mode.choices,
             "hours": range(24),
-            "languages": settings.LANGUAGES,
+            "language_choices": settings.LANGUAGES,
         },
     )
 
