@@ -98,7 +98,10 @@ def notices(item: Item) -> list[Notice]:
     if assignee is not None and assignee != item.actor_id:
         found.append(Notice("assigned", case_id, recipient_id=assignee))
     if item.action == NOTE_ACTION and item.object_type == "case_note":
-        found += [Notice("mention", case_id, username=n) for n in mentions(str(item.state.get("body") or ""))]
+        found += [
+            Notice("mention", case_id, username=n)
+            for n in mentions(str(item.state.get("body") or ""))
+        ]
     kind = CLOCK_ACTIONS.get(item.action)
     if item.action == ESCALATE_ACTION:
         kind = "escalated"
