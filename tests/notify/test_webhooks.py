@@ -285,3 +285,14 @@ def test_a_removed_subscription_cancels_what_it_had_pending(local, people, case)
     assert Delivery.objects.get().state == DeliveryState.FAILED
     with clock.frozen(T0):
         assert sending.deliver_due() == {"sent": 0, "failed": 0}
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://exa mple.com/", "https://", "http://\u2603.invalid:80:80/"]
+)
+def test_malformed_addresses_are_refused_not_crashed(people, url):
+    with pytest.raises(ValidationFailed) as refused:
+        webhook_create(
+            actor=people.admin, data={"name": "x", "url": url, "events": ["case.created"]}
+        )
+    assert refused.value.field == "url"

@@ -91,8 +91,12 @@ def _refused_address(ip: str) -> bool:
 def check_url(url: str, *, resolve: bool = False) -> list[str]:
     """Refuse what is not an http(s) URL with a host, and (with `resolve`) a host whose
     addresses are not all public; the checked addresses, for the connection to use."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:  # "http://[::1" and the like
+        raise ValidationFailed(_("must be an http:// or https:// address"), field="url") from exc
+    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
         raise ValidationFailed(_("must be an http:// or https:// address"), field="url")
     if parts.username or parts.password:
         raise ValidationFailed(_("must not carry a user name or password"), field="url")
@@ -103,8 +107,8 @@ def check_url(url: str, *, resolve: bool = False) -> list[str]:
     if not resolve:
         return []
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
         raise ValidationFailed(
             _("the host %(host)s cannot be resolved") % {"host": parts.hostname}, field="url"
         ) from exc

@@ -4,20 +4,21 @@ token scope `webhooks:write`). Each endpoint parses, calls one service or query,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, Id
 from caseledger.notify import follow, queries, services
 from caseledger.notify.models import Delivery, Subscription
 from caseledger.notify.words import line_of
 
 router = Router(tags=["notifications"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+Hour = Annotated[int, Field(ge=0, le=23, strict=True)]
 ADMIN = "Needs settings.manage (administrators; token scope `webhooks:write`)."
 
 
@@ -35,7 +36,7 @@ class NotificationOut(Schema):
 
 class ReadIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 class ReadOut(Schema):
@@ -46,9 +47,9 @@ class PreferenceIO(Schema):
     model_config = ConfigDict(extra="forbid")
     language: str | None = None
     mode: str | None = None
-    digest_hour: int | None = None
-    quiet_start: int | None = None
-    quiet_end: int | None = None
+    digest_hour: Hour | None = None
+    quiet_start: Hour | None = None
+    quiet_end: Hour | None = None
     timezone: str | None = None
 
 
@@ -78,7 +79,7 @@ class WebhookPatch(Schema):
     url: str | None = None
     events: list[str] | None = None
     department: str | None = None
-    is_active: bool | None = None
+    is_active: Annotated[bool, Field(strict=True)] | None = None
 
 
 class DeliveryOut(Schema):
