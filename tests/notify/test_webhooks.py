@@ -296,3 +296,36 @@ def test_malformed_addresses_are_refused_not_crashed(people, url):
             actor=people.admin, data={"name": "x", "url": url, "events": ["case.created"]}
         )
     assert refused.value.field == "url"
+
+
+def test_a_crash_mid_batch_loses_nothing_and_the_rerun_queues_each_event_once(
+    local, people, case, monkeypatch
+):
+    from caseledger.notify.models import FollowState
+
+    subscribe(people, "http://127.0.0.1:9/x", events=("case.status_changed",))
+    before = FollowState.objects.get().seq
+    case_update(actor=people.agent, case=case, data={"status": "acknowledged"})
+
+    def crash(items):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(follow, "_notify", crash)
+    with pytest.raises(RuntimeError):
+        follow.catch_up()
+    assert FollowState.objects.get().seq == before and not Delivery.objects.exists()
+    monkeypatch.undo()
+    follow.catch_up()
+    follow.catch_up()
+    assert Delivery.objects.filter(event="case.status_changed").count() == 1
+
+
+def test_a_delivery_claimed_by_another_worker_is_not_sent_twice(local, people, case):
+    subscribe(people, "http://127.0.0.1:9/x", events=("case.status_changed",))
+    with clock.frozen(T0):
+        case_update(actor=people.agent, case=case, data={"status": "acknowledged"})
+        follow.catch_up()
+        Delivery.objects.update(claimed_until=T0 + dt.timedelta(seconds=30))  # the other one
+        assert sending.deliver_due() == {"sent": 0, "failed": 0}
+    with clock.frozen(T0 + dt.timedelta(minutes=5)):  # it died: its claim expired
+        assert sending.deliver_due() == {"sent": 0, "failed": 1}
