@@ -329,3 +329,17 @@ def test_a_delivery_claimed_by_another_worker_is_not_sent_twice(local, people, c
         assert sending.deliver_due() == {"sent": 0, "failed": 0}
     with clock.frozen(T0 + dt.timedelta(minutes=5)):  # it died: its claim expired
         assert sending.deliver_due() == {"sent": 0, "failed": 1}
+
+
+def test_a_secret_that_no_longer_unseals_is_an_error_on_the_delivery_not_a_crash(
+    local, people, case
+):
+    from caseledger.notify.models import Subscription
+
+    sub, _secret = subscribe(people, "http://127.0.0.1:9/x", events=("case.status_changed",))
+    Subscription.objects.filter(pk=sub.pk).update(secret=sub.secret[:-6] + "AAAAAA")
+    with clock.frozen(T0):
+        case_update(actor=people.agent, case=case, data={"status": "acknowledged"})
+        follow.catch_up()
+        assert sending.deliver_due() == {"sent": 0, "failed": 1}
+    assert "rotate it" in Delivery.objects.get().last_error

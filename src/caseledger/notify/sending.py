@@ -206,7 +206,16 @@ def attempt(delivery: Delivery) -> Answer:
     if not sub.is_active or sub.removed_at is not None:
         answer = Answer(None, "", "subscription inactive")
     else:
-        answer = post(sub.url, delivery.body, _headers(delivery, unseal(sub)))
+        try:
+            secret = unseal(sub)
+        except Exception as exc:  # altered, or its key is gone from the ring: rotate the secret
+            log.warning("webhook.unseal_failed", webhook=sub.pk, error=type(exc).__name__)
+            secret = None
+        answer = (
+            post(sub.url, delivery.body, _headers(delivery, secret))
+            if secret is not None
+            else Answer(None, "", "the signing secret cannot be unsealed; rotate it")
+        )
     now = clock.now()
     attempts = delivery.attempts + 1
     if answer.ok:
