@@ -210,3 +210,14 @@ def test_bad_preferences_are_refused_with_the_field_named(people, data):
     with pytest.raises(ValidationFailed) as refused:
         preference_set(actor=people.agent, data=data)
     assert refused.value.field in set(data) | {"quiet_start"}
+
+
+def test_healthz_shows_how_far_notifications_lag_and_fails_when_the_follower_stopped(
+    inbox, case, client
+):
+    people = inbox
+    assert client.get("/healthz").json()["checks"]["notify"]["ok"] is True
+    case_update(actor=people.agent, case=case, data={"priority": "high"})
+    with clock.frozen(clock.now() + dt.timedelta(hours=1)):
+        check = client.get("/healthz").json()["checks"]["notify"]
+    assert check["ok"] is False and check["entries"] >= 1 and check["seconds"] >= 3600

@@ -9,3 +9,9 @@ class NotifyConfig(AppConfig):
     name = "caseledger.notify"
     label = "notify"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from caseledger.core.health import register_probe
+        from caseledger.notify.health import notify_probe
+
+        register_probe("notify", notify_probe, order=45)

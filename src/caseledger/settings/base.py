@@ -255,6 +255,8 @@ ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)
 # Notifications and webhooks (issue 12; docs/operations/notifications.md, webhooks.md).
 # The address links in notification mails point at.
 NOTIFY_BASE_URL = env_str("CASELEDGER_BASE_URL", "http://localhost:8000") or "http://localhost:8000"
+# /healthz fails when notifications and webhooks lag the journal by more than this.
+NOTIFY_MAX_LAG_SECONDS = env_int("CASELEDGER_NOTIFY_MAX_LAG_SECONDS", 600)
 WEBHOOK_TIMEOUT_SECONDS = env_int("CASELEDGER_WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("CASELEDGER_WEBHOOK_MAX_ATTEMPTS", 12)
 WEBHOOK_BACKOFF_SECONDS = env_int("CASELEDGER_WEBHOOK_BACKOFF", 30)
