@@ -65,6 +65,12 @@ NOT_JOURNALED = {
     "caseledger.workflow.clocks.queries.refresh": "clock cache, replayed from the journal",
     "caseledger.api.services.idempotency_record": "stored API reply (a cache of a reply)",
     "caseledger.api.services.idempotency_prune": "stored API replies past their lifetime",
+    "caseledger.notify.follow.catch_up": "notifications and webhook outbox, derived from the "
+    "journal (a cursor over its sequence)",
+    "caseledger.notify.mail.send_due": "marks notifications mailed (derived rows)",
+    "caseledger.notify.sending.attempt": "a webhook delivery's attempt and answer (the outbox "
+    "row is the record; docs/operations/webhooks.md)",
+    "caseledger.notify.sending.deliver_due": "claims and sends webhook deliveries (the outbox)",
     # Operational records, not the records the journal is about.
     "caseledger.core.services.heartbeat_beat": "the worker's heartbeat",
     "caseledger.accounts.services.token_authenticate": "a token's last-used time",
@@ -113,6 +119,7 @@ UNJOURNALED_TABLES = {
     "retention_recordretention": "deadlines derived from the schedules (recompute journals a summary)",
     "workflow_caseclock": "clock cache, replayed from the journal",
     "workflow_clockalert": "alerts a sweep raises; it journals each escalation (clock.escalate)",
+    "notify_followstate": "the notify follower's cursor over the journal",
 }
 # How a row is named in the journal when not as (its model's name, its primary key): rows
 # that are part of another record are journaled as that record.
@@ -149,6 +156,11 @@ IDENTITY = {
     # A run's entry (its id is the run's, not a table's) lists the segments it wrote.
     "archive_archivesegment": lambda r: {("archive_run", None)},
     "accounts_apitoken": lambda r: {("token", str(r["id"]))},
+    # notify: a person's notifications are journaled as that person (marking read); a
+    # webhook's deliveries as the webhook (removing it cancels them, redelivering resets one).
+    "notify_notification": lambda r: {("user", str(r["recipient_id"]))},
+    "notify_subscription": lambda r: {("webhook", str(r["id"]))},
+    "notify_delivery": lambda r: {("webhook", str(r["subscription_id"]))},
     "backup_backuprun": lambda r: {("backup", str(r["id"]))},
 }
 

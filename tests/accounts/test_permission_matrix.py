@@ -322,3 +322,79 @@ def test_people_and_department_administration(people, role, action):
     assert _attempt_people(action, actor, people) is expected, (
         f"{role} {action}: expected {'allowed' if expected else 'refused'}"
     )
+
+
+# Issue 12, notify: webhooks are administrators' (settings.manage); a person's own
+# notifications and preferences are everyone's, and nobody else's.
+WEBHOOK_ACTIONS = {
+    "webhook.create": ADMIN_ONLY,
+    "webhook.update": ADMIN_ONLY,
+    "webhook.remove": ADMIN_ONLY,
+    "webhook.secret_rotate": ADMIN_ONLY,
+    "webhook.redeliver": ADMIN_ONLY,
+    "webhook.list": ADMIN_ONLY,
+    "notify.preference_set": set(ROLES),
+    "notify.read": set(ROLES),
+}
+
+
+def _attempt_notify(action: str, actor, people, settings) -> bool:
+    from caseledger.core import clock
+    from caseledger.notify import queries
+    from caseledger.notify import services as notify
+    from caseledger.notify.models import Delivery, DeliveryState
+
+    settings.WEBHOOK_CHECK_ON_SAVE = False
+    data = {"name": "crm", "url": "https://crm.example.com/h", "events": ["case.created"]}
+    sub, _secret = notify.webhook_create(actor=None, data=data)
+    try:
+        if action == "webhook.create":
+            notify.webhook_create(actor=actor, data=data)
+        elif action == "webhook.update":
+            notify.webhook_update(actor=actor, subscription=sub, data={"name": "CRM"})
+        elif action == "webhook.remove":
+            notify.webhook_remove(actor=actor, subscription=sub)
+        elif action == "webhook.secret_rotate":
+            notify.webhook_secret_rotate(actor=actor, subscription=sub)
+        elif action == "webhook.redeliver":
+            now = clock.now()
+            delivery = Delivery.objects.create(
+                subscription=sub, public_id="probe", seq=1, event="case.created", body="{}",
+                state=DeliveryState.FAILED, next_attempt_at=now, created_at=now,
+            )  # fmt: skip
+            notify.webhook_redeliver(actor=actor, delivery=delivery)
+        elif action == "webhook.list":
+            list(queries.webhook_list(actor=actor))
+        elif action == "notify.preference_set":
+            notify.preference_set(actor=actor, data={"mode": "digest"})
+        elif action == "notify.read":
+            notify.notifications_read(actor=actor)
+        else:
+            raise AssertionError(action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(WEBHOOK_ACTIONS))
+def test_webhooks_and_notification_settings(people, settings, role, action):
+    actor = people.all()[role]
+    expected = role in WEBHOOK_ACTIONS[action]
+    assert _attempt_notify(action, actor, people, settings) is expected, (
+        f"{role} {action}: expected {'allowed' if expected else 'refused'}"
+    )
+
+
+def test_nobody_marks_anothers_notifications_read(people, case):
+    from caseledger.core import clock
+    from caseledger.notify.models import Notification
+    from caseledger.notify.services import notifications_read
+
+    theirs = Notification.objects.create(
+        recipient=people.agent, kind="assigned", seq=1, case=case,
+        reference=case.reference, created_at=clock.now(),
+    )  # fmt: skip
+    assert notifications_read(actor=people.supervisor, ids=[theirs.pk]) == 0
+    theirs.refresh_from_db()
+    assert theirs.read_at is None

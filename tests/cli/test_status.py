@@ -34,6 +34,7 @@ def test_healthy_once_the_worker_beat_and_a_checkpoint_was_signed(client):
         "backup",
         "replication",
         "search",
+        "notify",
         "inactive_owners",
     }
     assert client.get("/healthz").json()["ok"] is True

@@ -24,6 +24,7 @@ from caseledger.api.routes import (
     retention,
 )
 from caseledger.api.routes import insights as insights_routes
+from caseledger.api.routes import notify as notify_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 from caseledger.api.routes import search as search_routes
@@ -79,6 +80,7 @@ def build() -> NinjaAPI:
     api.add_router("", clocks.router)
     api.add_router("", queue.router)
     api.add_router("", insights_routes.router)
+    api.add_router("", notify_routes.router)
     return api
 
 

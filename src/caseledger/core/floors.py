@@ -32,7 +32,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("disposition",),
     ("backup",),
     ("workflow", "intake", "search"),
-    ("insights",),  # room left: roll-ups over search and workflow
+    ("insights", "notify"),  # roll-ups; notifications and webhooks over the journal
     ("api", "web", "cli", "demo", "wsgi"),  # cli serves the wsgi application
     ("__init__", "__main__", "settings", "urls"),  # the project's own wiring
 )

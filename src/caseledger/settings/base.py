@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "caseledger.search",
     "caseledger.workflow",
     "caseledger.insights",
+    "caseledger.notify",  # issue 12: notifications and webhooks, fed by the journal
     "caseledger.intake.form",  # issue 13: the public form (its own migrations)
 ]
 
@@ -251,6 +252,19 @@ JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
 # Clocks (issue 12): hours after a breach before the supervisors, then compliance, are told.
 ESCALATE_SUPERVISOR_HOURS = env_int("CASELEDGER_ESCALATE_SUPERVISOR_HOURS", 4)
 ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)
+# Notifications and webhooks (issue 12; docs/operations/notifications.md, webhooks.md).
+# The address links in notification mails point at.
+NOTIFY_BASE_URL = env_str("CASELEDGER_BASE_URL", "http://localhost:8000") or "http://localhost:8000"
+# /healthz fails when notifications and webhooks lag the journal by more than this.
+NOTIFY_MAX_LAG_SECONDS = env_int("CASELEDGER_NOTIFY_MAX_LAG_SECONDS", 600)
+WEBHOOK_TIMEOUT_SECONDS = env_int("CASELEDGER_WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("CASELEDGER_WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_BACKOFF_SECONDS = env_int("CASELEDGER_WEBHOOK_BACKOFF", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("CASELEDGER_WEBHOOK_BACKOFF_MAX", 6 * 3600)
+# Webhooks go to public addresses only, unless this is set (single-host installs, tests).
+WEBHOOK_ALLOW_PRIVATE = env_bool("CASELEDGER_WEBHOOK_ALLOW_PRIVATE", False)
+# Resolve and check a subscription's host when it is saved too (not only at each send).
+WEBHOOK_CHECK_ON_SAVE = env_bool("CASELEDGER_WEBHOOK_CHECK_ON_SAVE", True)
 # And at the end of every write burst (journal/bursts.py): when writes pause this long, or
 # after this many entries, whichever first; and when a process that wrote exits.
 JOURNAL_CHECKPOINT_ON_WRITES = env_bool("CASELEDGER_CHECKPOINT_ON_WRITES", True)

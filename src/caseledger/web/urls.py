@@ -24,6 +24,7 @@ from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import insights as insights_views
 from caseledger.web.views import mail as mail_views
+from caseledger.web.views import notify as notify_views
 from caseledger.web.views import quality as quality_views
 from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
@@ -126,6 +127,10 @@ urlpatterns = [
     path("privacy/quality/<int:pk>/", quality_views.quality_check, name="quality_check"),
     path("backups/", backups.backups, name="backups"),
     path("administration/", admin_views.overview, name="administration"),
+    path("inbox/", notify_views.inbox, name="inbox"),
+    path("inbox/settings/", notify_views.inbox_settings, name="inbox_settings"),
+    path("administration/webhooks/", notify_views.webhooks, name="webhooks"),
+    path("administration/webhooks/<int:pk>/", notify_views.webhook_detail, name="webhook_detail"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
     path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
     path(

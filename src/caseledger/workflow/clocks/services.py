@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -262,7 +261,8 @@ def clock_sweep(*, actor: User | None, batch: int = 500) -> dict[str, int]:
                 new = _notice(actor, case, c, step, recipients, now)
                 counts["alerts"] += new
                 counts["escalations"] += bool(new) and step.startswith("escalate")
-    _mail_pending()
+    # The notices' e-mail goes out from notify (it follows these entries), by each
+    # person's preference: digest, quiet hours, their language.
     return counts
 
 
@@ -289,21 +289,6 @@ def _notice(actor, case: Case, c: Clock, step: str, recipients: list[User], now)
                 },
             )
     return len(made)
-
-
-def _mail_pending() -> None:
-    """Mail the alerts not yet mailed (after their rows committed); a failed send is retried
-    by the next sweep."""
-    pending = ClockAlert.objects.filter(emailed_at__isnull=True).select_related("recipient", "case")
-    for alert in pending[:1000]:
-        if alert.recipient.email:
-            send_mail(
-                f"[caseledger] {alert.case.reference}: {alert.step} ({alert.clock})",
-                f"{alert.case.reference} {alert.case.subject}\n{alert.step}: {alert.clock}",
-                None,
-                [alert.recipient.email],
-            )
-        ClockAlert.objects.filter(pk=alert.pk).update(emailed_at=core_clock.now())
 
 
 def clock_alerts_read(*, actor: User, alert_ids: list[int] | None = None) -> int:

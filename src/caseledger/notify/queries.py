@@ -1,0 +1,58 @@
+"""Reads of notify, scoped: a person's own notifications; webhooks for administrators."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
+from caseledger.core.errors import NotFound
+from caseledger.notify.models import Delivery, Notification, Subscription
+
+
+def my_notifications(*, actor: User, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=actor)
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+def unread_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def webhook_list(*, actor: User, removed: bool = False) -> QuerySet[Subscription]:
+    require(actor, Perm.SETTINGS_MANAGE)
+    qs = Subscription.objects.select_related("department")
+    return qs if removed else qs.filter(removed_at__isnull=True)
+
+
+def webhook_get(*, actor: User, webhook_id: object) -> Subscription:
+    require(actor, Perm.SETTINGS_MANAGE)
+    try:
+        pk = int(str(webhook_id))
+    except ValueError:
+        pk = 0
+    found = Subscription.objects.select_related("department").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("no such webhook"), field="webhook")
+    return found
+
+
+def delivery_list(*, actor: User, subscription: Subscription) -> QuerySet[Delivery]:
+    require(actor, Perm.SETTINGS_MANAGE)
+    return Delivery.objects.filter(subscription=subscription)
+
+
+def delivery_get(*, actor: User, delivery_id: object) -> Delivery:
+    require(actor, Perm.SETTINGS_MANAGE)
+    try:
+        pk = int(str(delivery_id))
+    except ValueError:
+        pk = 0
+    found = Delivery.objects.select_related("subscription").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("no such delivery"), field="delivery")
+    return found
