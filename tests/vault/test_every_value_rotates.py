@@ -1,6 +1,6 @@
 """Every value the vault encrypted moves to the new key on `caseledger keys rotate`, not only
-the customers' identifiers: an IMAP password and a pending identifier change too. The check
-does not trust the holders' own counts: it reads every text column of every table for a
+the customers' identifiers: an IMAP password, a pending identifier change and a webhook's
+signing secret too. The check does not trust the holders' own counts: it reads every text column of every table for a
 value still sealed under the old key, so a new kind of encrypted value that no key holder
 covers fails here."""
 
@@ -14,6 +14,7 @@ from caseledger.intake.models import Mailbox
 from caseledger.journal.models import Entry
 from caseledger.journal.queries import state_as_of
 from caseledger.journal.verify import verify_chain
+from caseledger.notify.services import webhook_create
 from caseledger.privacy.models import PendingChange
 from caseledger.privacy.services import identifier_change_confirm, identifier_change_propose
 from caseledger.vault.crypto import VERSION
@@ -43,7 +44,8 @@ def _sealed_under(key_id: str) -> list[str]:
     return found
 
 
-def _one_of_each(people):
+def _one_of_each(people, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # no name lookups in tests: a loopback receiver
     customer = make_customer(people.agent, people.sales)
     change = identifier_change_propose(
         actor=people.agent, customer=customer, kind="bank_card", value="6222020200112233"
@@ -56,25 +58,30 @@ def _one_of_each(people):
             "intake_user": people.agent, "category": "product_quality",
         },
     )  # fmt: skip
+    webhook_create(
+        actor=people.admin,
+        data={"name": "crm", "url": "http://127.0.0.1:9/hook", "events": ["case.created"]},
+    )
     return change, mailbox
 
 
-def test_keys_status_counts_the_mailbox_password_and_the_pending_change(people):
-    _one_of_each(people)
+def test_keys_status_counts_every_sealed_value_by_its_holder(people, settings):
+    _one_of_each(people, settings)
     status = run("keys", "status", "--json").json()
     (active,) = status["keys"]
-    assert active["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1}
+    assert active["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1, "webhooks": 1}
     run("keys", "add")
-    assert run("keys", "status", "--json").json()["under_old_keys"] == 2
+    assert run("keys", "status", "--json").json()["under_old_keys"] == 3
     assert "1 mailboxes" in run("keys", "status").out
 
 
-def test_rotation_leaves_no_value_under_the_old_key_anywhere(people):
-    change, mailbox = _one_of_each(people)
+def test_rotation_leaves_no_value_under_the_old_key_anywhere(people, settings):
+    change, mailbox = _one_of_each(people, settings)
     old = load().active_id
     assert set(_sealed_under(old)) == {
         "intake_mailbox.password",
         "privacy_pendingchange.ciphertext",
+        "notify_subscription.secret",
     }
     new = run("keys", "add", "--json").json()["active"]
     entries = Entry.objects.count()
@@ -82,12 +89,13 @@ def test_rotation_leaves_no_value_under_the_old_key_anywhere(people):
     result = run("keys", "rotate", "--json").json()
 
     assert _sealed_under(old) == []
-    assert result["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1}
-    assert (result["values"], result["remaining"], result["from_keys"]) == (2, 0, {old: 2})
+    assert result["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1, "webhooks": 1}
+    assert (result["values"], result["remaining"], result["from_keys"]) == (3, 0, {old: 3})
     rotated = Entry.objects.filter(seq__gt=entries)
     assert sorted(rotated.values_list("action", flat=True)) == [
         "mailbox.reencrypt",
         "privacy.change_reencrypt",
+        "webhook.reencrypt",
     ]
     assert all(new in e.reason for e in rotated)
     # The moved values still read, and their journaled states match the rows.

@@ -11,3 +11,4 @@ class NotifyAction(StrEnum):
     WEBHOOK_REMOVE = "webhook.remove"
     WEBHOOK_SECRET_ROTATE = "webhook.secret_rotate"  # noqa: S105  (an action name)
     WEBHOOK_REDELIVER = "webhook.redeliver"
+    WEBHOOK_REENCRYPT = "webhook.reencrypt"

@@ -11,7 +11,11 @@ class NotifyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from caseledger.core import hooks
         from caseledger.core.health import register_probe
         from caseledger.notify.health import notify_probe
+        from caseledger.notify.rotation import WebhookSecretHolder
+        from caseledger.vault.holders import KEY_HOLDERS
 
         register_probe("notify", notify_probe, order=45)
+        hooks.register(KEY_HOLDERS, WebhookSecretHolder)

@@ -149,7 +149,7 @@ def _webhook_clean(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
             try:
                 check_url(url, resolve=settings.WEBHOOK_CHECK_ON_SAVE)
             except ValidationFailed as exc:
-                c.add("url", str(exc))
+                c.add("url", exc.message, exc.code)
         clean["url"] = url
     if creating or "events" in data:
         events = data.get("events")
