@@ -31,7 +31,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("archive",),
     ("disposition",),
     ("backup",),
-    ("workflow", "intake", "search"),
+    ("workflow", "intake", "search", "knowledge"),  # knowledge stands on search's index
     ("insights",),  # room left: roll-ups over search and workflow
     ("api", "web", "cli", "demo", "wsgi"),  # cli serves the wsgi application
     ("__init__", "__main__", "settings", "urls"),  # the project's own wiring
