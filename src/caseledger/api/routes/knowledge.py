@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
@@ -123,7 +123,7 @@ def draft_article(request: HttpRequest, case_id: str, payload: ArticleText) -> A
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
     article = services.article_draft(actor=user, case=case, data=payload.model_dump())
-    return 201, _out(user, article, with_versions=True)
+    return Status(201, _out(user, article, with_versions=True))
 
 
 @router.put(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
@@ -146,7 +147,7 @@ def list_saved(request: HttpRequest) -> Any:
 )
 def create_saved(request: HttpRequest, payload: SavedSearchIn) -> Any:
     saved = saved_search_create(actor=actor(request), data=payload.model_dump())
-    return 201, _saved(saved)
+    return Reply(201, _saved(saved))
 
 
 @router.delete(
@@ -156,4 +157,4 @@ def create_saved(request: HttpRequest, payload: SavedSearchIn) -> Any:
 )
 def delete_saved(request: HttpRequest, saved_id: str) -> Any:
     saved_search_delete(actor=actor(request), saved_id=saved_id)
-    return 204, None
+    return Reply(204, None)
