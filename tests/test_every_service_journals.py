@@ -150,6 +150,8 @@ IDENTITY = {
     "archive_archivesegment": lambda r: {("archive_run", None)},
     "accounts_apitoken": lambda r: {("token", str(r["id"]))},
     "backup_backuprun": lambda r: {("backup", str(r["id"]))},
+    # An article's edit adds a version: the article's entry carries the version's text.
+    "knowledge_articleversion": lambda r: {("article", str(r["article_id"]))},
 }
 
 
