@@ -30,7 +30,7 @@ def _form_context(text: dict[str, str]) -> dict:
         ("zh", _("Chinese (zh-Hans)"), [(p, f"{p}_zh", text.get(f"{p}_zh", "")) for p in PARTS]),
         ("en", _("English"), [(p, f"{p}_en", text.get(f"{p}_en", "")) for p in PARTS]),
     ]
-    return {"languages": languages}
+    return {"article_languages": languages}
 
 
 @web_view
