@@ -79,7 +79,7 @@ def _out(user, article: Article, *, with_versions: bool = False) -> dict[str, An
         "status": article.status,
         "category": article.category,
         "department": article.department.code,
-        "source_case": article.source_case.reference if article.source_case_id else None,
+        "source_case": article.source_case.reference if article.source_case else None,
         "version": article.version,
         "published_version": article.published_version,
         "text": _version(queries.shown_version(user, article)),

@@ -27,8 +27,8 @@ def _text(post) -> dict[str, str]:
 
 def _form_context(text: dict[str, str]) -> dict:
     languages = [
-        ("zh", _("Chinese (zh-Hans)"), [(p, f"{p}_zh", text.get(f"{p}_zh", "")) for p in PARTS]),
-        ("en", _("English"), [(p, f"{p}_en", text.get(f"{p}_en", "")) for p in PARTS]),
+        ("zh", _("Text in Chinese"), [(p, f"{p}_zh", text.get(f"{p}_zh", "")) for p in PARTS]),
+        ("en", _("Text in English"), [(p, f"{p}_en", text.get(f"{p}_en", "")) for p in PARTS]),
     ]
     return {"article_languages": languages}
 
