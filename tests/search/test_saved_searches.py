@@ -69,6 +69,8 @@ def test_the_search_page_saves_lists_reruns_and_deletes_a_search(people, login, 
     assert saved.filters == {"status": "received"}
     page = client.get("/search/")
     assert "我的退款" in page.content.decode()
+    nav = client.get("/cases/").content.decode()  # the navigation lists it on every page
+    assert 'id="nav-saved"' in nav and "我的退款" in nav
     rerun = client.get("/search/?q=退款&order=newest&status=received")
     assert "客户要求" in rerun.content.decode()
     # a second save under the same name is a message, not an error page
