@@ -122,7 +122,7 @@ FIELD_LABELS: dict[str, object] = {
     "version_reason": _("Reason for the edit"),
     "owner_id": _("Owner"),
     "q": _("Search"),
-    "order": _("Order"),
+    "order": pgettext_lazy("sort order", "Order"),
     "filters": _("Filters"),
 }
 
