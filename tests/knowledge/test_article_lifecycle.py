@@ -170,3 +170,22 @@ def test_the_draft_form_starts_from_the_case_without_personal_numbers(people, cu
     assert "wang@example.com" not in text["problem_zh"]
     assert "6222021234567890128" not in text["problem_zh"]
     assert text["answer_zh"].startswith("已人工审核退款")
+
+
+def test_destroying_the_source_case_keeps_the_article_and_journals_the_unlink(people, published):
+    from caseledger.disposition import services as disp
+    from tests.disposition.conftest import make_schedule, recompute
+
+    case_pk = published.source_case_id
+    schedule = make_schedule(people, "destroy", code="complaints-destroy")
+    recompute(people)
+    batch = disp.disposition_propose(actor=people.records_manager, schedule=schedule)
+    disp.disposition_approve(actor=people.supervisor, batch=batch, reason="checked")
+    disp.disposition_execute(actor=people.records_manager, batch=batch)
+    article = Article.objects.get(pk=published.pk)
+    assert article.source_case_id is None and article.source_case_key is None
+    assert article.status == ArticleStatus.PUBLISHED
+    assert queries.article_search(actor=people.agent, q="人工审核")[0].article == article
+    assert actions_of(article)[-1] == "article.unlink"
+    entry = Entry.objects.filter(object_type="article", object_id=str(article.pk)).last()
+    assert entry.actor_id is None and case_pk is not None

@@ -8,3 +8,4 @@ class KnowledgeAction(StrEnum):
     ARTICLE_EDIT = "article.edit"
     ARTICLE_PUBLISH = "article.publish"
     ARTICLE_RETIRE = "article.retire"
+    ARTICLE_UNLINK = "article.unlink"  # its source case was destroyed

@@ -29,6 +29,10 @@ class Article(models.Model):
     source_case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
+    # The source case's id as a plain number: the disposition that destroys the case
+    # clears the link in the database first; the erasure handler finds the article by this
+    # and journals the unlink (erasure.py).
+    source_case_key = models.BigIntegerField(null=True, blank=True, db_index=True)
     status = models.CharField(
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )

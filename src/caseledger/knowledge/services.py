@@ -97,6 +97,7 @@ def article_draft(*, actor: User, case: Case, data: Mapping[str, Any]) -> Articl
             department_id=case.department_id,
             category=case.category,
             source_case=case,
+            source_case_key=case.pk,
             created_by=actor,
             created_at=now,
             updated_at=now,

@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("category", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("source_case_key", models.BigIntegerField(blank=True, db_index=True, null=True)),
                 (
                     "status",
                     models.CharField(
