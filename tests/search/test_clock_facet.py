@@ -51,3 +51,20 @@ def test_the_search_page_and_api_show_the_clock_facet(people, login, late_and_fr
     assert filtered.status_code == 200 and "late" in filtered.content.decode()
     bad = login(people.agent).get("/search/?q=退款&clock=nonsense")
     assert bad.status_code == 200  # a bad filter is shown on the form, not applied
+
+
+def test_the_api_filters_by_clock_and_returns_the_facets_when_asked(people, late_and_fresh):
+    from django.test import Client
+
+    from caseledger.accounts.services import token_create
+
+    late, _fresh = late_and_fresh
+    _token, secret = token_create(
+        actor=people.admin, user=people.agent, name="t", scopes=["cases:read"]
+    )
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    body = api.get("/api/v1/search", {"q": "退款", "clock": "breached", "facets": "true"}).json()
+    assert [item["case"]["reference"] for item in body["items"]] == [late.reference]
+    assert {"value": "breached", "count": 1} in body["facets"]["clock"]
+    assert api.get("/api/v1/search", {"q": "退款"}).json()["facets"] is None
+    assert api.get("/api/v1/search", {"q": "退款", "clock": "late"}).status_code == 422
