@@ -2,7 +2,7 @@
 database has already set `source_case` to NULL): this handler, registered with
 core.erasure and run inside the disposing transaction, clears `source_case_key` too and
 journals the unlink, so every change to an article is in the journal. The article's text
-stays: a person wrote it and another reviewed it (docs/adr/0014-knowledge-base.md)."""
+stays: a person wrote it and another reviewed it (docs/adr/0015-knowledge-base.md)."""
 
 from __future__ import annotations
 
