@@ -11,6 +11,7 @@ from tests.disposition.journal_calls import disposition_calls
 from tests.insights.journal_calls import capa_calls
 from tests.intake.mail.journal_calls import mail_calls
 from tests.intake.spreadsheet.journal_calls import import_calls
+from tests.knowledge.journal_calls import knowledge_calls
 from tests.notify.journal_calls import notify_calls
 from tests.privacy.test_quality import quality_calls
 
@@ -259,6 +260,7 @@ def service_calls(people, customer, case):
         **mail_calls(people, case),
         **notify_calls(people, case),
         **import_calls(people),
+        **knowledge_calls(people, customer),
         "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
     }
 

@@ -60,6 +60,8 @@ NOT_JOURNALED = {
     "caseledger.insights.rollup.rebuild": "insights roll-ups, derived from the journal",
     "caseledger.intake.mail.erasure.on_erasure": "a destroyed case's messages lose sender and "
     "subject; called through core.erasure inside the disposition's journaled transaction",
+    "caseledger.knowledge.erasure.on_erasure": "journals article.unlink itself (actor: the "
+    "system); called through core.erasure inside the disposition's journaled transaction",
     "caseledger.intake.mail.fetch.fetch_mailbox": "where polling stopped (each message is "
     "recorded by mail_receive, which journals it)",
     "caseledger.workflow.clocks.queries.refresh": "clock cache, replayed from the journal",
@@ -162,6 +164,8 @@ IDENTITY = {
     "notify_subscription": lambda r: {("webhook", str(r["id"]))},
     "notify_delivery": lambda r: {("webhook", str(r["subscription_id"]))},
     "backup_backuprun": lambda r: {("backup", str(r["id"]))},
+    # An article's edit adds a version: the article's entry carries the version's text.
+    "knowledge_articleversion": lambda r: {("article", str(r["article_id"]))},
 }
 
 

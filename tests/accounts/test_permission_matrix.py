@@ -398,3 +398,78 @@ def test_nobody_marks_anothers_notifications_read(people, case):
     assert notifications_read(actor=people.supervisor, ids=[theirs.pk]) == 0
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+# Issue 14: the knowledge base follows the source case's department; publishing and
+# retiring need case.approve (and a second person: the department's agent wrote it).
+KNOWLEDGE = {
+    "article.view": EXPECTED["case.view"],
+    "article.draft": EXPECTED["case.modify"],
+    "article.edit": EXPECTED["case.modify"],
+    "article.publish": EXPECTED["case.extend"],
+    "article.retire": EXPECTED["case.extend"],
+}
+GLOBAL["saved_search.create"] = {  # anyone who may search cases
+    "agent": 1,
+    "supervisor": 1,
+    "records_manager": 1,
+    "compliance": 1,
+    "auditor": 1,
+    "admin": 0,
+}
+
+
+def _knowledge_attempt(action: str, actor, people, where: str) -> bool:
+    from caseledger.cases.services import case_update
+    from caseledger.knowledge import queries, services
+    from tests.knowledge.conftest import TEXT
+
+    writer = people.agent if where == "own" else people.outsider
+    department = people.sales if where == "own" else people.service
+    case = make_case(writer, make_customer(writer, department))
+    case = case_update(actor=writer, case=case, data={"status": "closed", "resolution": "ok"})
+    if action == "article.draft":
+        attempt = lambda: services.article_draft(actor=actor, case=case, data=TEXT)  # noqa: E731
+    else:
+        article = services.article_draft(actor=writer, case=case, data=TEXT)
+        if action != "article.publish":
+            article = services.article_publish(actor=people.compliance, article=article)
+        attempt = {
+            "article.view": lambda: queries.article_get(actor=actor, article_id=article.pk),
+            "article.edit": lambda: services.article_edit(
+                actor=actor, article=article, data={**TEXT, "cause_zh": "probe"}
+            ),
+            "article.publish": lambda: services.article_publish(actor=actor, article=article),
+            "article.retire": lambda: services.article_retire(
+                actor=actor, article=article, reason="probe"
+            ),
+        }[action]
+    try:
+        attempt()
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(KNOWLEDGE))
+def test_knowledge_actions(people, role, action):
+    actor = people.all()[role]
+    for index, where in enumerate(("own", "other")):
+        expected = bool(KNOWLEDGE[action][role][index])
+        assert _knowledge_attempt(action, actor, people, where) is expected, (
+            f"{role} {action} in {where} department: expected "
+            f"{'allowed' if expected else 'refused'}"
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_a_search(people, role):
+    from caseledger.search.services import saved_search_create
+
+    try:
+        saved_search_create(actor=people.all()[role], data={"name": "probe", "q": "退款"})
+        allowed = True
+    except PermissionDenied:
+        allowed = False
+    assert allowed is bool(GLOBAL["saved_search.create"][role])

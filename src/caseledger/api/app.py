@@ -24,6 +24,7 @@ from caseledger.api.routes import (
     retention,
 )
 from caseledger.api.routes import insights as insights_routes
+from caseledger.api.routes import knowledge as knowledge_routes
 from caseledger.api.routes import notify as notify_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
@@ -75,6 +76,7 @@ def build() -> NinjaAPI:
     api.add_router("", dispositions.router)
     api.add_router("", archive_routes.router)
     api.add_router("", search_routes.router)
+    api.add_router("", knowledge_routes.router)
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
     api.add_router("", clocks.router)

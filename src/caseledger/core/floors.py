@@ -31,7 +31,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("archive",),
     ("disposition",),
     ("backup",),
-    ("workflow", "intake", "search"),
+    ("workflow", "intake", "search", "knowledge"),  # knowledge stands on search's index
     ("insights", "notify"),  # roll-ups; notifications and webhooks over the journal
     ("api", "web", "cli", "demo", "wsgi"),  # cli serves the wsgi application
     ("__init__", "__main__", "settings", "urls"),  # the project's own wiring

@@ -162,6 +162,8 @@ class PostgresBackend(Backend):
 
     vendor = "postgresql"
     TABLE = "search_chunk"
+    KEY = "case_id"  # the document's id column (another index names its own)
+    INDEX = "search_chunk_tsv"
     MAX_POSITIONS = 16_383
     MAX_PER_LEXEME = 255
 
@@ -203,36 +205,36 @@ class PostgresBackend(Backend):
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} (case_id, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
+                f"INSERT INTO {self.TABLE} ({self.KEY}, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
                 rows,
             )
 
     def delete(self, case_ids: Iterable[int]) -> None:
         ids = [int(pk) for pk in case_ids]
         if ids:
-            _run(f"DELETE FROM {self.TABLE} WHERE case_id = ANY(%s)", [ids])
+            _run(f"DELETE FROM {self.TABLE} WHERE {self.KEY} = ANY(%s)", [ids])
 
     def clear(self) -> None:
         _run(f"TRUNCATE {self.TABLE}")
 
     # A GIN index is built far faster at once than row by row: a rebuild drops it first.
     def rebuild_begin(self) -> None:
-        _run("DROP INDEX IF EXISTS search_chunk_tsv")
+        _run(f"DROP INDEX IF EXISTS {self.INDEX}")
 
     def rebuild_end(self) -> None:
-        _run(f"CREATE INDEX IF NOT EXISTS search_chunk_tsv ON {self.TABLE} USING gin (tsv)")
+        _run(f"CREATE INDEX IF NOT EXISTS {self.INDEX} ON {self.TABLE} USING gin (tsv)")
 
     def existing(self, case_ids: Sequence[int]) -> set[int]:
         if not case_ids:
             return set()
         rows = _run(
-            f"SELECT DISTINCT case_id FROM {self.TABLE} WHERE case_id = ANY(%s)",
+            f"SELECT DISTINCT {self.KEY} FROM {self.TABLE} WHERE {self.KEY} = ANY(%s)",
             [list(case_ids)],
         )
         return {r[0] for r in rows}
 
     def count(self) -> int:
-        return _run(f"SELECT count(DISTINCT case_id) FROM {self.TABLE}")[0][0]
+        return _run(f"SELECT count(DISTINCT {self.KEY}) FROM {self.TABLE}")[0][0]
 
     def size_bytes(self) -> int | None:
         return _run(f"SELECT pg_total_relation_size('{self.TABLE}')")[0][0]
@@ -247,28 +249,31 @@ class PostgresBackend(Backend):
 
     def matching(self, query: Query) -> tuple[str, list[Any]]:
         return (
-            f"SELECT DISTINCT case_id FROM {self.TABLE} WHERE tsv @@ %s::tsquery",
+            f"SELECT DISTINCT {self.KEY} AS case_id FROM {self.TABLE} WHERE tsv @@ %s::tsquery",
             [self.expression(query)],
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0):
         scope_sql, scope_params = scope
         expression = self.expression(query)
-        where = ["s.tsv @@ %s::tsquery", "EXISTS (" + scope_sql.replace("{doc}", "s.case_id") + ")"]
+        where = [
+            "s.tsv @@ %s::tsquery",
+            "EXISTS (" + scope_sql.replace("{doc}", f"s.{self.KEY}") + ")",
+        ]
         params: list[Any] = [expression, *scope_params]
         if order == RANKED:
             sql = (
-                f"SELECT s.case_id, max(ts_rank(s.tsv, %s::tsquery)) AS score "
-                f"FROM {self.TABLE} AS s WHERE {' AND '.join(where)} GROUP BY s.case_id "
-                "ORDER BY score DESC, s.case_id DESC LIMIT %s OFFSET %s"
+                f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
+                f"FROM {self.TABLE} AS s WHERE {' AND '.join(where)} GROUP BY s.{self.KEY} "
+                f"ORDER BY score DESC, s.{self.KEY} DESC LIMIT %s OFFSET %s"
             )
             return [(r[0], float(r[1])) for r in _run(sql, [expression, *params, limit, offset])]
         if after is not None:
-            where.append("s.case_id < %s")
+            where.append(f"s.{self.KEY} < %s")
             params.append(after)
         sql = (
-            f"SELECT DISTINCT s.case_id, 0 FROM {self.TABLE} AS s WHERE {' AND '.join(where)} "
-            "ORDER BY s.case_id DESC LIMIT %s"
+            f"SELECT DISTINCT s.{self.KEY}, 0 FROM {self.TABLE} AS s "
+            f"WHERE {' AND '.join(where)} ORDER BY s.{self.KEY} DESC LIMIT %s"
         )
         return [(r[0], 0.0) for r in _run(sql, [*params, limit])]
 

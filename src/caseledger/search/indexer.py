@@ -18,6 +18,7 @@ Guarantees:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,31 @@ CASE_FIELDS = (
 LONG_FIELDS = ("description", "customer_request", "resolution", "root_cause")
 ENTRY_BATCH = 5_000
 CASE_BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class Follower:
+    """Another kind of document kept by the same catch-up (the knowledge base's articles):
+    `reindex(ids)` re-reads the records of `object_type` the journal named, `rebuild()`
+    indexes them all again. Registered at start-up by the app that owns them."""
+
+    object_type: str
+    reindex: Callable[[set[int]], Any]
+    rebuild: Callable[[], Any]
+
+
+FOLLOWERS: dict[str, Follower] = {}
+
+
+def register_follower(follower: Follower) -> None:
+    FOLLOWERS[follower.object_type] = follower
+
+
+def _follow_others(rows: list[tuple[str, str, str]]) -> None:
+    for object_type, follower in FOLLOWERS.items():
+        ids = {int(oid) for kind, oid, _root in rows if kind == object_type and oid.isdigit()}
+        if ids:
+            follower.reindex(ids)
 
 
 def _archived_records(case_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -159,10 +185,13 @@ def catch_up(*, max_entries: int | None = None) -> dict[str, int]:
             if state.seq >= head:
                 break
             upto = min(head, state.seq + ENTRY_BATCH)
-            rows = Entry.objects.filter(seq__gt=state.seq, seq__lte=upto).values_list(
-                "object_type", "object_id", "root"
+            rows = list(
+                Entry.objects.filter(seq__gt=state.seq, seq__lte=upto).values_list(
+                    "object_type", "object_id", "root"
+                )
             )
             changed, customers = touched_records(rows)
+            _follow_others(rows)
             if customers:
                 changed |= set(
                     Case.objects.filter(customer_id__in=customers).values_list("id", flat=True)
@@ -207,6 +236,9 @@ def rebuild(
                 progress(len(ids))
     finally:
         index.rebuild_end()
+    for follower in FOLLOWERS.values():
+        with write_transaction():
+            follower.rebuild()
     caught = catch_up()
     return {"cases": total, "from_seq": head, "caught_up": caught}
 

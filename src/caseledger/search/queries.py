@@ -22,9 +22,13 @@ from caseledger.core.errors import ValidationFailed
 from caseledger.search import indexer
 from caseledger.search.backends import NEWEST, RANKED, backend
 from caseledger.search.tokens import Query, highlight_terms, parse
+from caseledger.workflow.clocks.queries import filter_clock_state
+from caseledger.workflow.models import CaseClock, ClockState
 
 ORDERS = (NEWEST, RANKED)
 FACETS = ("status", "category", "department", "channel")
+# The clocks' states a search counts and filters by (workflow's stored copy, read only).
+CLOCK_STATES = (ClockState.SOON, ClockState.BREACHED, ClockState.PAUSED, ClockState.MET)
 MAX_QUERY = 500
 MAX_LIMIT = 100
 SNIPPET_FIELDS = ("subject", "description", "customer_request", "resolution", "root_cause")
@@ -86,8 +90,18 @@ def _read_cursor(cursor: str | None, order: str) -> dict[str, Any]:
 
 
 def scoped(actor: User, filters: dict[str, Any] | None) -> QuerySet[Case]:
-    """The cases the actor may see under the list's filters (its `q` is ours to answer)."""
-    return case_list(actor=actor, filters={k: v for k, v in (filters or {}).items() if k != "q"})
+    """The cases the actor may see under the list's filters (its `q` is ours to answer),
+    and with a clock in the state `clock` names, if it names one."""
+    filters = dict(filters or {})
+    state = filters.pop("clock", None)
+    qs = case_list(actor=actor, filters={k: v for k, v in filters.items() if k != "q"})
+    if state in (None, ""):
+        return qs
+    if state not in ClockState.values:
+        raise ValidationFailed(
+            _("Choose a clock state from the list."), field="clock", code="invalid_choice"
+        )
+    return filter_clock_state(qs, state)
 
 
 def _scope_sql(qs: QuerySet[Case]) -> tuple[str, list[Any]]:
@@ -175,7 +189,20 @@ def facet_counts(qs: QuerySet[Case], query: Query) -> dict[str, list[tuple[Any, 
         .order_by("-year")
     )
     out["year"] = [(row["year"], row["n"]) for row in years[:20]]
+    out["clock"] = clock_counts(found)
     return out
+
+
+def clock_counts(found: QuerySet[Case]) -> list[tuple[Any, int]]:
+    """How many of the found cases have a clock due soon, breached, paused or met (a case
+    with two clocks may count under two states)."""
+    counts = dict(
+        CaseClock.objects.filter(case_id__in=found.order_by().values("pk"), state__in=CLOCK_STATES)
+        .values("state")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("state", "n")
+    )
+    return [(state.value, counts[state]) for state in CLOCK_STATES if counts.get(state)]
 
 
 def snippet(text: str, pieces: list[str]) -> list[tuple[str, bool]]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "caseledger.disposition",
     "caseledger.archive",
     "caseledger.search",
+    "caseledger.knowledge",
     "caseledger.workflow",
     "caseledger.insights",
     "caseledger.notify",  # issue 12: notifications and webhooks, fed by the journal

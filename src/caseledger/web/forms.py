@@ -288,6 +288,7 @@ class CaseFilterForm(forms.Form):
                 ("soon", _("Due soon")),
                 ("paused", _("Paused")),
                 ("ok", _("On time")),
+                ("met", _("Met")),
             ]
         ),
     )

@@ -105,6 +105,26 @@ FIELD_LABELS: dict[str, object] = {
     "value": _("Value"),
     "verified_at": _("Verified at"),
     "version": pgettext_lazy("record version", "Version"),
+    # Knowledge articles (issue 14): their text, one field a part and a language.
+    "title_zh": _("Title (Chinese)"),
+    "problem_zh": _("Problem (Chinese)"),
+    "cause_zh": _("Cause (Chinese)"),
+    "answer_zh": _("Answer (Chinese)"),
+    "title_en": _("Title (English)"),
+    "problem_en": _("Problem (English)"),
+    "cause_en": _("Cause (English)"),
+    "answer_en": _("Answer (English)"),
+    "source_case_id": _("Written from case"),
+    "source_case_key": _("Written from case"),
+    "published_version": _("Published version"),
+    "published_by_id": _("Published by"),
+    "published_at": _("Published at"),
+    "retired_at": _("Retired at"),
+    "version_reason": _("Reason for the edit"),
+    "owner_id": _("Owner"),
+    "q": _("Search"),
+    "order": pgettext_lazy("sort order", "Order"),
+    "filters": _("Filters"),
 }
 
 # Where one record type means something else by a shared field name.
@@ -116,6 +136,8 @@ OBJECT_FIELDS: dict[str, dict[str, object]] = {
 
 OBJECT_LABELS: dict[str, object] = {
     "archive_run": _("Archive run"),
+    "article": _("Knowledge article"),
+    "saved_search": _("Saved search"),
     "attachment": _("Attachment"),
     "backup": _("Backup"),
     "business_hours": _("Business hours"),
@@ -186,6 +208,14 @@ ACTION_LABELS: dict[str, object] = {
     "user.password_reset": _("Password reset"),
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
+    "article.draft": _("Knowledge article drafted"),
+    "article.edit": _("Knowledge article edited"),
+    "article.publish": _("Knowledge article published"),
+    "article.retire": _("Knowledge article retired"),
+    "article.unlink": _("Knowledge article's source case destroyed"),
+    "saved_search.create": _("Search saved"),
+    "saved_search.delete": _("Saved search deleted"),
+    "saved_search.reassign": _("Saved search handed to a successor"),
 }
 
 # The verbs of "<record>: <verb>", for every other action.

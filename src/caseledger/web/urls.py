@@ -23,6 +23,7 @@ from caseledger.web.views import (
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import insights as insights_views
+from caseledger.web.views import knowledge as knowledge_views
 from caseledger.web.views import mail as mail_views
 from caseledger.web.views import notify as notify_views
 from caseledger.web.views import quality as quality_views
@@ -38,6 +39,18 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("account/password/", auth.password_change, name="password_change"),
     path("search/", search_views.search_page, name="search"),
+    path("search/saved/", search_views.saved_search_save, name="saved_search_save"),
+    path(
+        "search/saved/<int:pk>/delete/",
+        search_views.saved_search_remove,
+        name="saved_search_delete",
+    ),
+    path("knowledge/", knowledge_views.article_list, name="article_list"),
+    path("knowledge/<int:pk>/", knowledge_views.article_detail, name="article_detail"),
+    path("knowledge/<int:pk>/edit/", knowledge_views.article_edit, name="article_edit"),
+    path("knowledge/<int:pk>/publish/", knowledge_views.article_publish, name="article_publish"),
+    path("knowledge/<int:pk>/retire/", knowledge_views.article_retire, name="article_retire"),
+    path("cases/<int:case_pk>/article/", knowledge_views.article_new, name="article_new"),
     path("cases/", cases.case_list_view, name="case_list"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),

@@ -21,7 +21,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.services import ensure_not_last_admin, user_state
 from caseledger.cases.models import Case
 from caseledger.cases.services import case_set_fields
-from caseledger.core import clock
+from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
@@ -30,6 +30,11 @@ from caseledger.privacy.models import PrivacyRequest
 from caseledger.retention.models import Reminder
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.queries import owned_by
+
+# Higher or neighbouring apps hand over what else a leaver owns (search: saved searches),
+# registered at start-up (ADR 0010); each part is called with actor, user, successor and
+# note inside the deactivation's transaction and returns the items it moved.
+OFFBOARDING_PARTS = "workflow.offboarding_parts"
 
 
 @dataclass
@@ -135,6 +140,8 @@ def user_deactivate(
         if successor is not None:  # without one, _refusals refused holds and proposals
             _take_owned(actor, items, successor, note, result)
         _move_reminders(actor, items["reminder"], successor, note, now, result)
+        for part in hooks.all_of(OFFBOARDING_PARTS):
+            result.moved.extend(part(actor=actor, user=user, successor=successor, note=note))
         result.tokens_revoked = _revoke_tokens(actor, user, note, now)
         before = user_state(user)
         user.is_active = False

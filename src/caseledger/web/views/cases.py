@@ -28,6 +28,7 @@ from caseledger.cases.workflow import allowed_next
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.intake.mail.queries import reply_messages
 from caseledger.intake.reply.services import reply_send
+from caseledger.knowledge.queries import suggested_for
 from caseledger.retention.errors import Held
 from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
@@ -160,6 +161,10 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "reply_form": ReplyForm(),
         "attachment_form": AttachmentForm(),
         "similar": similar_cases(actor=request.user, case=case),
+        "articles": suggested_for(actor=request.user, case=case),
+        "may_write_article": can_modify
+        and case.status in ("responded", "closed")
+        and case.restricted_at is None,
         "clocks": clocks_of(case.pk),
         "assignees": assignable_users(actor=request.user, department_id=case.department_id)
         if can_modify

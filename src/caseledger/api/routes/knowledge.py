@@ -1,0 +1,166 @@
+"""The knowledge base over the API: list and search articles, read one with its versions,
+draft one from a resolved case, edit it (a new version), publish it (a second person with
+`cases:approve`), retire it. Every write journaled by its service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+
+from caseledger.api.auth import actor
+from caseledger.api.schemas import ErrorOut
+from caseledger.cases.queries import case_get
+from caseledger.knowledge import queries, services
+from caseledger.knowledge.models import Article, ArticleVersion
+
+router = Router(tags=["knowledge"])
+ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+
+
+class ArticleText(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title_zh: str = ""
+    problem_zh: str = ""
+    cause_zh: str = ""
+    answer_zh: str = ""
+    title_en: str = ""
+    problem_en: str = ""
+    cause_en: str = ""
+    answer_en: str = ""
+
+
+class ArticleEdit(ArticleText):
+    reason: str = ""
+    version: int | None = Field(None, description="the version you edited (409 if newer)")
+
+
+class RetireIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+
+
+class VersionOut(ArticleText):
+    number: int
+    edited_by: str
+    edited_at: dt.datetime
+    reason: str
+
+
+class ArticleOut(Schema):
+    id: int
+    status: str
+    category: str
+    department: str
+    source_case: str | None
+    version: int = Field(description="the newest version's number")
+    published_version: int | None
+    text: VersionOut = Field(description="published version for readers, newest for editors")
+    versions: list[VersionOut] | None = Field(None, description="for editors and reviewers")
+
+
+def _version(v: ArticleVersion) -> dict[str, Any]:
+    return {
+        **v.text(),
+        "number": v.number,
+        "edited_by": v.edited_by.username,
+        "edited_at": v.edited_at,
+        "reason": v.reason,
+    }
+
+
+def _out(user, article: Article, *, with_versions: bool = False) -> dict[str, Any]:
+    editor = queries.may_edit(user, article) or queries.may_publish(user, article)
+    return {
+        "id": article.pk,
+        "status": article.status,
+        "category": article.category,
+        "department": article.department.code,
+        "source_case": article.source_case.reference if article.source_case else None,
+        "version": article.version,
+        "published_version": article.published_version,
+        "text": _version(queries.shown_version(user, article)),
+        "versions": [_version(v) for v in queries.versions(article)]
+        if with_versions and editor
+        else None,
+    }
+
+
+@router.get(
+    "/articles",
+    response={200: list[ArticleOut], **ERRORS},
+    description="Articles you may read, newest change first; with `q`, the published ones "
+    "whose text holds every term (the search's query language), best match first. "
+    "`status`: draft, published or retired. `limit` 1-100. Needs `cases:read`.",
+)
+def list_articles(request: HttpRequest, q: str = "", status: str = "", limit: int = 25) -> Any:
+    user = actor(request)
+    limit = max(1, min(limit, 100))
+    if q.strip():
+        return [
+            _out(user, hit.article) for hit in queries.article_search(actor=user, q=q, limit=limit)
+        ]
+    rows = queries.article_list(actor=user, status=status or None)[:limit]
+    return [_out(user, a) for a in rows]
+
+
+@router.get("/articles/{article_id}", response={200: ArticleOut, **ERRORS})
+def get_article(request: HttpRequest, article_id: str) -> Any:
+    user = actor(request)
+    return _out(user, queries.article_get(actor=user, article_id=article_id), with_versions=True)
+
+
+@router.post(
+    "/cases/{case_id}/articles",
+    response={201: ArticleOut, **ERRORS},
+    description="Draft an article from a resolved case you may work on (`cases:write`). "
+    "At least a title and an answer in one language. Journaled.",
+)
+def draft_article(request: HttpRequest, case_id: str, payload: ArticleText) -> Any:
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    article = services.article_draft(actor=user, case=case, data=payload.model_dump())
+    return Status(201, _out(user, article, with_versions=True))
+
+
+@router.put(
+    "/articles/{article_id}",
+    response={200: ArticleOut, **ERRORS},
+    description="Replace the text: a new version awaiting review (`cases:write`). Journaled.",
+)
+def edit_article(request: HttpRequest, article_id: str, payload: ArticleEdit) -> Any:
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    data = payload.model_dump(exclude={"reason", "version"})
+    article = services.article_edit(
+        actor=user, article=article, data=data, reason=payload.reason,
+        expected_version=payload.version,
+    )  # fmt: skip
+    return _out(user, article, with_versions=True)
+
+
+@router.post(
+    "/articles/{article_id}/publish",
+    response={200: ArticleOut, **ERRORS},
+    description="Publish the newest version: someone else than its writer, with "
+    "`cases:approve` in the article's department. Journaled.",
+)
+def publish_article(request: HttpRequest, article_id: str) -> Any:
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    return _out(user, services.article_publish(actor=user, article=article), with_versions=True)
+
+
+@router.post(
+    "/articles/{article_id}/retire",
+    response={200: ArticleOut, **ERRORS},
+    description="Retire an article (`cases:approve`), with a reason. Journaled.",
+)
+def retire_article(request: HttpRequest, article_id: str, payload: RetireIn) -> Any:
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    article = services.article_retire(actor=user, article=article, reason=payload.reason)
+    return _out(user, article, with_versions=True)
