@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "caseledger.disposition",
     "caseledger.archive",
     "caseledger.search",
+    "caseledger.classify",  # issue 14: classification suggestions
     "caseledger.workflow",
     "caseledger.insights",
     "caseledger.intake.form",  # issue 13: the public form (its own migrations)
