@@ -87,6 +87,7 @@ INTERNAL_STEPS = {
     "caseledger.intake.mail.outbound.record": "caseledger.intake.reply.services",
     "caseledger.intake.mail.outbound.send": "caseledger.intake.reply.services",
     "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
+    "caseledger.classify.store.retire": "caseledger.classify.services",
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
 NOT_ROW_WRITES = {
@@ -113,6 +114,8 @@ UNJOURNALED_TABLES = {
     "retention_recordretention": "deadlines derived from the schedules (recompute journals a summary)",
     "workflow_caseclock": "clock cache, replayed from the journal",
     "workflow_clockalert": "alerts a sweep raises; it journals each escalation (clock.escalate)",
+    "classify_autoapplystate": "the newest case the auto-apply round has seen (each applied "
+    "case is journaled, classify.auto_apply)",
 }
 # How a row is named in the journal when not as (its model's name, its primary key): rows
 # that are part of another record are journaled as that record.
@@ -150,6 +153,9 @@ IDENTITY = {
     "archive_archivesegment": lambda r: {("archive_run", None)},
     "accounts_apitoken": lambda r: {("token", str(r["id"]))},
     "backup_backuprun": lambda r: {("backup", str(r["id"]))},
+    "classify_trainedmodel": lambda r: {("trained_model", str(r["id"]))},
+    "classify_fieldsetting": lambda r: {("classify_setting", r["field"])},
+    "classify_feedback": lambda r: {("suggestion_feedback", str(r["id"]))},
 }
 
 

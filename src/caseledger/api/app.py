@@ -23,6 +23,7 @@ from caseledger.api.routes import (
     replies,
     retention,
 )
+from caseledger.api.routes import classify as classify_routes
 from caseledger.api.routes import insights as insights_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
@@ -74,6 +75,7 @@ def build() -> NinjaAPI:
     api.add_router("", dispositions.router)
     api.add_router("", archive_routes.router)
     api.add_router("", search_routes.router)
+    api.add_router("", classify_routes.router)
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
     api.add_router("", clocks.router)

@@ -173,3 +173,22 @@ def needs_training() -> str:
     if any(pk in model.case_ids for pk in restricted.values_list("pk", flat=True).iterator()):
         return "restricted"
     return ""
+
+
+def value_label(name: str, value: str) -> str:
+    """A suggested value in words, in the active language: a category's or subcategory's
+    name, a severity, a department's name."""
+    from caseledger.cases.models import Severity
+    from caseledger.cases.taxonomy import CATEGORIES
+
+    if name == "category":
+        return str(CATEGORIES[value][0]) if value in CATEGORIES else value
+    if name == "subcategory":
+        for _label, subs in CATEGORIES.values():
+            if value in subs:
+                return str(subs[value])
+        return value or "—"
+    if name == "severity":
+        return str(Severity(value).label) if value in Severity.values else value
+    department = Department.objects.filter(pk=value).first() if value.isdigit() else None
+    return department.name if department else value
