@@ -48,6 +48,7 @@ from caseledger.web.viewing import (
     submit_versioned_edit,
     web_view,
 )
+from caseledger.web.views.classify import case_card
 from caseledger.web.views.customers import picker_customers
 from caseledger.web.views.mail import reply_message
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
@@ -160,6 +161,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "reply_form": ReplyForm(),
         "attachment_form": AttachmentForm(),
         "similar": similar_cases(actor=request.user, case=case),
+        "suggestions": case_card(request.user, case),
         "clocks": clocks_of(case.pk),
         "assignees": assignable_users(actor=request.user, department_id=case.department_id)
         if can_modify
