@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.conftest import api_as  # noqa: F401
 from tests.factories import make_case, make_customer
 from tests.web.conftest import login  # noqa: F401
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import api_as  # noqa: F401
 from tests.factories import make_case, make_customer
 
 

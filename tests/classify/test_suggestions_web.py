@@ -33,9 +33,7 @@ def test_the_case_page_shows_suggestions_and_accept_changes_the_case(people, mis
     assert Feedback.objects.get().outcome == "accepted"
 
 
-def test_a_correction_to_a_wrong_value_shows_the_error_and_changes_nothing(
-    people, misfiled, login
-):
+def test_a_correction_to_a_wrong_value_shows_the_error_and_changes_nothing(people, misfiled, login):
     client = login(people.agent)
     response = client.post(
         reverse("web:case_suggestion", args=[misfiled.pk, "correct"]),
