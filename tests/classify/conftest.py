@@ -36,6 +36,10 @@ def _model_dir(settings, tmp_path):
 
 @pytest.fixture
 def history(people):
+    return labelled_history(people)
+
+
+def labelled_history(people):
     """Billing complaints in sales, delivery complaints in service: 12 labelled cases."""
     sales_customer = make_customer(people.agent, people.sales)
     service_customer = make_customer(people.outsider, people.service)
