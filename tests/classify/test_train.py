@@ -90,3 +90,24 @@ def test_serving_arithmetic_equals_scikit_learn(people, history):
         )
         for label, p in theirs.items():
             assert ours[label] == pytest.approx(p, abs=1e-5)
+
+
+def test_the_command_trains_and_reports_the_figures(people, history):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("classify", "train", "--json", "--no-progress", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["cases"] + figures["held_out"] == 12 and len(figures["sha256"]) == 64
+    out = io.StringIO()
+    call_command("classify", "status", stdout=out)
+    assert "category: 0 accepted, 0 corrected" in out.getvalue()
+
+
+def test_the_command_with_too_few_cases_says_so_without_a_traceback(people, case):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="at least 10"):
+        call_command("classify", "train", "--no-progress")

@@ -3,7 +3,8 @@ accept/correct rates (administrators)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.db.models import Count
@@ -27,7 +28,7 @@ class Suggestion:
     value: str  # the suggested value
     confidence: float
     alternatives: list[tuple[str, float]]  # the first TOP values, the suggestion first
-    terms: list[str] = field(default_factory=list)  # vocabulary terms behind it
+    terms: list[str] = dc_field(default_factory=list)  # vocabulary terms behind it
 
     @property
     def differs(self) -> bool:
@@ -38,7 +39,7 @@ class Suggestion:
 class Suggestions:
     model: TrainedModel
     items: list[Suggestion]
-    predicted: dict[str, Prediction] = field(default_factory=dict)
+    predicted: dict[str, Prediction] = dc_field(default_factory=dict)
 
     def subcategory_for(self, category: str) -> str:
         """The likeliest subcategory of `category` ("" when none fits): what a case moved to

@@ -43,7 +43,7 @@ class Command(VerbCommand):
         from caseledger.classify.queries import model_in_use, rates
 
         row = model_in_use()
-        data = {"model": _model(row) if row else None, "rates": rates()}
+        data: dict[str, Any] = {"model": _model(row) if row else None, "rates": rates()}
         lines = [
             f"Model {row.pk} trained {row.trained_at:%Y-%m-%d %H:%M} UTC on {row.cases} case(s)"
             if row
