@@ -64,6 +64,18 @@ def main() -> None:
         results.append(
             common.Result("right category in top 3", 100 * accuracy["category_top3"], "%")
         )
+        # What the new-case form sees once only a subject is typed.
+        subjects = train.Labelled(
+            ids=data.ids, texts=[t.split("\n", 1)[0] for t in data.texts], labels=data.labels
+        )
+        from_subject = train.measure(loaded.predict, subjects, test)
+        for field in ("category", "department"):
+            results.append(
+                common.Result(f"{field} from subject alone", 100 * from_subject[field], "%")
+            )
+        results.append(
+            common.Result("top 3 from subject alone", 100 * from_subject["category_top3"], "%")
+        )
         times = []
         for i in test[: args.suggest]:
             started = time.perf_counter()

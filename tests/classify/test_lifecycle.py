@@ -64,3 +64,25 @@ def test_an_administrator_turns_on_one_field_and_new_cases_get_it_journaled(peop
     entry = Entry.objects.get(action="classify.auto_apply", object_id=str(case.pk))
     assert entry.actor_id is None
     assert auto_apply_new_cases()["cases"] == 0  # the mark moved on
+
+
+def test_the_hourly_round_trains_again_after_an_erasure_retired_the_model(people, trained):
+    from caseledger.classify import tasks
+    from caseledger.classify.store import active
+
+    _row, model = active()
+    with write_transaction():
+        erasure.erase(mode="destroy", case_ids=[next(iter(model.case_ids))])
+    result = tasks.refresh()
+    assert result["trained"] and result["why"] == "retired"
+    assert TrainedModel.objects.filter(active=True).count() == 1
+    assert tasks.refresh() == {"trained": False}
+
+
+def test_only_the_newest_cases_are_read_when_there_are_more_than_the_cap(
+    people, history, monkeypatch
+):
+    from caseledger.classify import train
+
+    monkeypatch.setattr(train, "MAX_CASES", 5)
+    assert train.labelled().ids == sorted(c.pk for c in history)[-5:]
