@@ -117,3 +117,22 @@ def test_the_new_case_form_gets_suggestions_from_typed_text(people, trained):
     assert _item(found, "category").value == "delivery"
     with pytest.raises(PermissionDenied):
         text_suggestions(actor=people.auditor, subject="快递", description="")
+
+
+@pytest.mark.parametrize("channel", ["phone", "email", "web_form", "social_media"])
+def test_a_case_recorded_through_any_channel_gets_suggestions(people, trained, channel):
+    from caseledger.intake.services import intake_record
+
+    recorded = intake_record(
+        actor=people.agent,
+        data={
+            "department": "sales",
+            "customer": {"kind": "person", "name": "来电 Caller", "contact_points": []},
+            "case": {
+                "kind": "complaint", "channel": channel, "category": "other",
+                "subject": "快递延误", "description": "包裹一直没送到",
+            },
+        },
+    )  # fmt: skip
+    found = case_suggestions(actor=people.agent, case=recorded.case)
+    assert _item(found, "category").value == "delivery"
