@@ -88,3 +88,20 @@ def test_an_administrator_turns_applying_on_for_one_field_and_it_is_journaled(
 
 def test_an_agent_may_not_open_the_administrators_page(people, login):
     assert login(people.agent).get(reverse("web:classify_admin")).status_code == 403
+
+
+def test_train_now_runs_in_the_worker_and_the_new_model_shows(people, history, login):
+    from caseledger.classify.models import TrainedModel
+
+    client = login(people.admin)
+    response = client.post(reverse("web:classify_admin"), {"verb": "train"}, follow=True)
+    assert response.status_code == 200
+    model = TrainedModel.objects.get(active=True)  # huey runs at once in tests
+    assert model.sha256 in response.content.decode()
+
+
+def test_train_now_with_too_few_cases_says_so_on_the_page(people, case, login):
+    response = login(people.admin).post(
+        reverse("web:classify_admin"), {"verb": "train"}, follow=True
+    )
+    assert "at least 10" in response.content.decode()

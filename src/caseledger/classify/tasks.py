@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from caseledger.core.tasks import job
 
@@ -41,6 +41,18 @@ def auto_apply() -> dict[str, Any]:
     return auto_apply_new_cases(actor=None)
 
 
+@job("classify.train_requested")
+def train_requested(user_id: int) -> dict[str, Any]:
+    """An administrator's "Train now" on the web: the training runs here, not in the
+    request (at 200k cases it takes minutes)."""
+    from caseledger.accounts.models import User
+    from caseledger.classify.services import classify_train
+
+    row = classify_train(actor=User.objects.get(pk=user_id))
+    return {"trained": True, "model": row.pk, "cases": row.cases, "accuracy": row.accuracy}
+
+
+classify_train_task = db_task(name="classify.train_requested", retries=0)(train_requested)
 classify_train_weekly = db_periodic_task(
     crontab(day_of_week="0", hour="3", minute="41"), name="classify.train"
 )(train_weekly)

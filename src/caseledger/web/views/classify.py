@@ -105,16 +105,33 @@ def suggest_typed(request: AuthedRequest) -> HttpResponseBase:
     return render(request, "web/classify/_typed.html", context)
 
 
+def _train_in_the_worker(user: Any) -> None:
+    from caseledger.classify.tasks import classify_train_task
+    from caseledger.classify.train import usable_cases
+
+    found = usable_cases().count()
+    if found < services.MIN_CASES:  # said here, not lost in the worker's log
+        raise Conflict(
+            _(
+                "%(found)d usable labelled case(s); at least %(needed)d are needed to train "
+                "the classifier (restricted, archived and anonymised cases are not used)"
+            )
+            % {"found": found, "needed": services.MIN_CASES},
+            code="too_few_cases",
+        )
+    classify_train_task(user.pk)
+
+
 @web_view
 def classify_admin(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, Perm.SETTINGS_MANAGE)
     if request.method == "POST":
         try:
             if request.POST.get("verb") == "train":
-                row = services.classify_train(actor=request.user)
+                _train_in_the_worker(request.user)
                 messages.success(
                     request,
-                    _("Model %(pk)s trained on %(n)s case(s).") % {"pk": row.pk, "n": row.cases},
+                    _("Training started in the background; the new model shows here when done."),
                 )
             else:
                 services.field_setting_set(
