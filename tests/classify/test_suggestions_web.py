@@ -24,6 +24,8 @@ def test_the_case_page_shows_suggestions_and_accept_changes_the_case(people, mis
     client = login(people.agent)
     page = client.get(reverse("web:case_detail", args=[misfiled.pk])).content.decode()
     assert 'id="suggestions"' in page and 'data-field="category"' in page
+    assert '<option value="after_sales">' in page  # a category to correct to
+    assert '<option value="late">' not in page  # subcategories of the recorded category only
     response = client.post(
         reverse("web:case_suggestion", args=[misfiled.pk, "accept"]), {"field": "category"}
     )
