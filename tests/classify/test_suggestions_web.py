@@ -107,3 +107,17 @@ def test_train_now_with_too_few_cases_says_so_on_the_page(people, case, login):
         reverse("web:classify_admin"), {"verb": "train"}, follow=True
     )
     assert "at least 10" in response.content.decode()
+
+
+def test_the_journal_names_classify_actions_and_fields_in_chinese():
+    from django.utils import translation
+
+    from caseledger.classify.actions import ClassifyAction
+    from caseledger.web.display import action_label, field_label, object_label
+
+    with translation.override("zh-hans"):
+        assert action_label(ClassifyAction.ACCEPT) == "分类建议已接受"
+        assert all(not action_label(a).isascii() for a in ClassifyAction)
+        assert object_label("trained_model") == "分类模型"
+        assert field_label("trained_model", "held_out") == "测评用案件数"
+        assert field_label("classify_setting", "min_confidence") == "最低置信度"

@@ -112,6 +112,34 @@ OBJECT_FIELDS: dict[str, dict[str, object]] = {
     "customer": {"kind": _("Customer type"), "name": _("Name")},
     "case_note": {"kind": _("Note kind"), "body": _("Note")},
     "legal_hold": {"scope": _("Records it covers")},
+    # issue 14: classification suggestions
+    "trained_model": {
+        "trained_at": _("Trained"),
+        "filename": _("File name"),
+        "sha256": _("Content hash (sha256)"),
+        "size_bytes": _("Size"),
+        "cases": _("Cases learned from"),
+        "held_out": _("Cases measured on"),
+        "vocabulary": _("Vocabulary terms"),
+        "accuracy": _("Accuracy on held-out cases"),
+        "active": _("In use"),
+        "retired_at": _("Retired at"),
+        "retired_reason": _("Why retired"),
+    },
+    "suggestion_feedback": {
+        "field": _("Field"),
+        "suggested": _("Suggested"),
+        "chosen": _("Chosen"),
+        "outcome": _("Outcome"),
+        "model_id": _("Classification model"),
+        "at": _("Time"),
+    },
+    "classify_setting": {
+        "field": _("Field"),
+        "auto_apply": _("Apply without a person"),
+        "min_confidence": _("Minimum confidence"),
+        "updated_by_id": _("Changed by"),
+    },
 }
 
 OBJECT_LABELS: dict[str, object] = {
