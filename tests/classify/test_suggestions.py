@@ -92,7 +92,8 @@ def test_administrators_see_the_accept_and_correct_rates(people, new_case):
 @pytest.mark.parametrize(
     ("field", "value"),
     [("colour", "red"), ("category", "nonsense"), ("severity", ""), ("department", "x"),
-     ("department", "99999"), ("category", None), (["category"], "billing")],
+     ("department", "99999"), ("department", "9" * 30), ("category", None),
+     (["category"], "billing"), ("subcategory", "x" * 500)],
 )  # fmt: skip
 def test_a_bad_field_or_value_is_refused_with_a_clear_error(people, new_case, field, value):
     with pytest.raises(ValidationFailed):

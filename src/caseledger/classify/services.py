@@ -192,7 +192,7 @@ def suggestion_correct(*, actor: User, case: Case, field: Any, value: Any) -> Fe
         c.add("value", _("is required"), "required")
         c.raise_if_any()
     chosen = str(value).strip()
-    if name == "department" and not chosen.isdigit():
+    if name == "department" and not (chosen.isdigit() and len(chosen) <= 18):
         c = Collector()
         c.add("value", _("%(value)r is not a department id") % {"value": chosen})
         c.raise_if_any()
