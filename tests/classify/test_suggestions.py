@@ -137,3 +137,10 @@ def test_a_case_recorded_through_any_channel_gets_suggestions(people, trained, c
     )  # fmt: skip
     found = case_suggestions(actor=people.agent, case=recorded.case)
     assert _item(found, "category").value == "delivery"
+
+
+def test_a_restricted_case_gets_no_suggestions_even_for_compliance(people, new_case):
+    Case.objects.filter(pk=new_case.pk).update(restricted_at=new_case.created_at)
+    new_case.refresh_from_db()
+    with pytest.raises(Conflict, match="restricted"):
+        case_suggestions(actor=people.compliance, case=new_case)

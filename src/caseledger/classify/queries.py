@@ -8,6 +8,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
@@ -17,6 +18,7 @@ from caseledger.cases.taxonomy import subcategories
 from caseledger.classify.features import case_text
 from caseledger.classify.models import FIELDS, Feedback, FieldSetting, Outcome, TrainedModel
 from caseledger.classify.store import Prediction, active
+from caseledger.core.errors import Conflict
 
 TOP = 3
 
@@ -103,6 +105,17 @@ def case_suggestions(*, actor: User, case: Case) -> Suggestions:
     """What the model suggests for `case` (which the caller has read through case_get, so
     the actor may see it). Conflict when no model is trained."""
     require(actor, Perm.CASE_VIEW, case.department_id)
+    if case.restricted_at is not None:  # PIPL Art 47: no further processing
+        raise Conflict(
+            _("case %(ref)s is restricted; no suggestions are made for it")
+            % {"ref": case.reference},
+            code="restricted",
+        )
+    if case.archived_at is not None:  # a stub: its text is in the archive segment
+        raise Conflict(
+            _("case %(ref)s is archived; no suggestions are made for it") % {"ref": case.reference},
+            code="archived",
+        )
     row, model = active()
     predicted = model.predict(case_text(case.__dict__))
     return Suggestions(
@@ -159,7 +172,6 @@ def needs_training() -> str:
     """Why the worker should train now ("" when it need not): the model in use was retired
     by an erasure and none replaced it, or it learned from a case restricted since."""
     from caseledger.classify.store import active as active_model
-    from caseledger.core.errors import Conflict
 
     latest = TrainedModel.objects.first()
     if latest is None:
