@@ -7,6 +7,7 @@ import io
 
 from caseledger.intake.services import intake_record
 from tests.archive.journal_calls import archive_calls
+from tests.classify.journal_calls import classify_calls
 from tests.disposition.journal_calls import disposition_calls
 from tests.insights.journal_calls import capa_calls
 from tests.intake.mail.journal_calls import mail_calls
@@ -257,6 +258,7 @@ def service_calls(people, customer, case):
         **_queue_calls(people, customer),
         **_intake_calls(people, case),
         **capa_calls(people, case),
+        **classify_calls(people),
         **mail_calls(people, case),
         **notify_calls(people, case),
         **import_calls(people),

@@ -95,6 +95,7 @@ INTERNAL_STEPS = {
     "caseledger.intake.mail.outbound.record": "caseledger.intake.reply.services",
     "caseledger.intake.mail.outbound.send": "caseledger.intake.reply.services",
     "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
+    "caseledger.classify.store.retire": "caseledger.classify.services",
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
 NOT_ROW_WRITES = {
@@ -122,6 +123,8 @@ UNJOURNALED_TABLES = {
     "workflow_caseclock": "clock cache, replayed from the journal",
     "workflow_clockalert": "alerts a sweep raises; it journals each escalation (clock.escalate)",
     "notify_followstate": "the notify follower's cursor over the journal",
+    "classify_autoapplystate": "the newest case the auto-apply round has seen (each applied "
+    "case is journaled, classify.auto_apply)",
 }
 # How a row is named in the journal when not as (its model's name, its primary key): rows
 # that are part of another record are journaled as that record.
@@ -166,6 +169,9 @@ IDENTITY = {
     "backup_backuprun": lambda r: {("backup", str(r["id"]))},
     # An article's edit adds a version: the article's entry carries the version's text.
     "knowledge_articleversion": lambda r: {("article", str(r["article_id"]))},
+    "classify_trainedmodel": lambda r: {("trained_model", str(r["id"]))},
+    "classify_fieldsetting": lambda r: {("classify_setting", r["field"])},
+    "classify_feedback": lambda r: {("suggestion_feedback", str(r["id"]))},
 }
 
 

@@ -473,3 +473,56 @@ def test_saving_a_search(people, role):
     except PermissionDenied:
         allowed = False
     assert allowed is bool(GLOBAL["saved_search.create"][role])
+
+
+# Issue 14: classification suggestions. Reading a case's suggestions follows case.view;
+# accepting or correcting one changes the case, so it follows case.modify; training, the
+# per-field setting and the accept/correct rates are the administrator's.
+CLASSIFY = {
+    "classify.suggestions": EXPECTED["case.view"],
+    "classify.accept": EXPECTED["case.modify"],
+    "classify.correct": EXPECTED["case.modify"],
+}
+CLASSIFY_ADMIN = {"classify.train", "classify.setting", "classify.rates"}
+
+
+def _attempt_classify(action: str, actor, case) -> bool:
+    from caseledger.classify import queries, services
+
+    try:
+        if action == "classify.suggestions":
+            queries.case_suggestions(actor=actor, case=case_get(actor=actor, case_id=case.pk))
+        elif action == "classify.accept":
+            services.suggestion_accept(actor=actor, case=case, field="severity")
+        elif action == "classify.correct":
+            services.suggestion_correct(actor=actor, case=case, field="severity", value="low")
+        elif action == "classify.train":
+            services.classify_train(actor=actor)
+        elif action == "classify.setting":
+            services.field_setting_set(actor=actor, field="severity", auto_apply=False)
+        elif action == "classify.rates":
+            queries.feedback_rates(actor=actor)
+        else:
+            raise AssertionError(action)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_classification_suggestions(people, role):
+    from caseledger.classify.services import classify_train
+    from tests.classify.conftest import labelled_history
+
+    cases = labelled_history(people)  # the first half in sales (own), the rest in service
+    classify_train(actor=None)
+    actor = people.all()[role]
+    for action, expected in CLASSIFY.items():
+        for index, case in enumerate((cases[0], cases[-1])):
+            assert _attempt_classify(action, actor, case) is bool(expected[role][index]), (
+                f"{role} {action} in {'own' if index == 0 else 'other'} department"
+            )
+    for action in sorted(CLASSIFY_ADMIN):
+        assert _attempt_classify(action, actor, cases[0]) is (role in ADMIN_ONLY), (
+            f"{role} {action}"
+        )

@@ -23,6 +23,7 @@ from caseledger.api.routes import (
     replies,
     retention,
 )
+from caseledger.api.routes import classify as classify_routes
 from caseledger.api.routes import insights as insights_routes
 from caseledger.api.routes import knowledge as knowledge_routes
 from caseledger.api.routes import notify as notify_routes
@@ -77,6 +78,7 @@ def build() -> NinjaAPI:
     api.add_router("", archive_routes.router)
     api.add_router("", search_routes.router)
     api.add_router("", knowledge_routes.router)
+    api.add_router("", classify_routes.router)
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
     api.add_router("", clocks.router)

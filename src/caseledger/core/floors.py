@@ -31,7 +31,9 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("archive",),
     ("disposition",),
     ("backup",),
-    ("workflow", "intake", "search", "knowledge"),  # knowledge stands on search's index
+    # knowledge stands on search's index; classify reads search's tokens (same floor, one
+    # way: search never imports either).
+    ("workflow", "intake", "search", "knowledge", "classify"),
     ("insights", "notify"),  # roll-ups; notifications and webhooks over the journal
     ("api", "web", "cli", "demo", "wsgi"),  # cli serves the wsgi application
     ("__init__", "__main__", "settings", "urls"),  # the project's own wiring

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "caseledger.archive",
     "caseledger.search",
     "caseledger.knowledge",
+    "caseledger.classify",  # issue 14: classification suggestions
     "caseledger.workflow",
     "caseledger.insights",
     "caseledger.notify",  # issue 12: notifications and webhooks, fed by the journal

@@ -132,6 +132,34 @@ OBJECT_FIELDS: dict[str, dict[str, object]] = {
     "customer": {"kind": _("Customer type"), "name": _("Name")},
     "case_note": {"kind": _("Note kind"), "body": _("Note")},
     "legal_hold": {"scope": _("Records it covers")},
+    # issue 14: classification suggestions
+    "trained_model": {
+        "trained_at": _("Trained"),
+        "filename": _("File name"),
+        "sha256": _("Content hash (sha256)"),
+        "size_bytes": _("Size"),
+        "cases": _("Cases learned from"),
+        "held_out": _("Cases measured on"),
+        "vocabulary": _("Vocabulary terms"),
+        "accuracy": _("Accuracy on held-out cases"),
+        "active": _("In use"),
+        "retired_at": _("Retired at"),
+        "retired_reason": _("Why retired"),
+    },
+    "suggestion_feedback": {
+        "field": _("Field"),
+        "suggested": _("Suggested"),
+        "chosen": _("Chosen"),
+        "outcome": _("Outcome"),
+        "model_id": _("Classification model"),
+        "at": _("Time"),
+    },
+    "classify_setting": {
+        "field": _("Field"),
+        "auto_apply": _("Apply without a person"),
+        "min_confidence": _("Minimum confidence"),
+        "updated_by_id": _("Changed by"),
+    },
 }
 
 OBJECT_LABELS: dict[str, object] = {
@@ -146,6 +174,7 @@ OBJECT_LABELS: dict[str, object] = {
     "case": _("Case"),
     "case_clock": _("Case clock"),
     "case_note": _("Case note"),
+    "classify_setting": _("Classification setting"),
     "consent": _("Consent"),
     "contact_point": _("Contact point"),
     "customer": _("Customer"),
@@ -165,7 +194,9 @@ OBJECT_LABELS: dict[str, object] = {
     "retention_schedule": _("Retention schedule"),
     "sla_policy": _("SLA policy"),
     "statutory_rule": _("Statutory deadline"),
+    "suggestion_feedback": _("Classification suggestion outcome"),
     "token": _("API token"),
+    "trained_model": _("Classification model"),
     "user": _("User"),
 }
 
@@ -187,6 +218,12 @@ ACTION_LABELS: dict[str, object] = {
     "case.archive": _("Case archived"),
     "case.archive_read": _("Archived record opened"),
     "case.archive_restore": _("Case brought back from the archive"),
+    "classify.train": _("Classification model trained"),
+    "classify.retire": _("Classification model retired"),
+    "classify.accept": _("Classification suggestion accepted"),
+    "classify.correct": _("Classification suggestion corrected"),
+    "classify.setting": _("Classification setting changed"),
+    "classify.auto_apply": _("Classification suggestion applied without a person"),
     "customer.create": _("Customer created"),
     "customer.update": _("Customer edited"),
     "customer.reveal": _("Protected data revealed"),

@@ -21,6 +21,7 @@ from caseledger.web.views import (
     retention,
 )
 from caseledger.web.views import calendar as calendar_views
+from caseledger.web.views import classify as classify_views
 from caseledger.web.views import clocks as clock_views
 from caseledger.web.views import insights as insights_views
 from caseledger.web.views import knowledge as knowledge_views
@@ -61,6 +62,13 @@ urlpatterns = [
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/subcategories/", cases.subcategory_options, name="subcategory_options"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path(
+        "cases/<int:pk>/suggestions/<str:verb>/",
+        classify_views.suggestion_decide,
+        name="case_suggestion",
+    ),
+    path("classify/suggest/", classify_views.suggest_typed, name="classify_suggest"),
+    path("administration/classify/", classify_views.classify_admin, name="classify_admin"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/status/", cases.case_transition, name="case_transition"),
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),

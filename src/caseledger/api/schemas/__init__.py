@@ -5,8 +5,9 @@ Input schemas refuse unknown fields and check types and fixed choices; the servi
 everything else (the taxonomy, permissions, workflow) and name the field. Bodies reach the
 services as JSON values (`model_dump(mode="json")`), the same as from any other interface.
 
-One module a subject: base (shared types and errors), customers, cases, history, intake;
-every name is re-exported here, so callers import from `caseledger.api.schemas` as before.
+One module a subject: base (shared types and errors), customers, cases, classify, history,
+intake; every name is re-exported here, so callers import from `caseledger.api.schemas` as
+before.
 """
 
 from caseledger.api.schemas.base import (
@@ -37,6 +38,13 @@ from caseledger.api.schemas.cases import (
     CustomerRef,
     NoteIn,
     NoteOut,
+)
+from caseledger.api.schemas.classify import (
+    FeedbackOut,
+    SuggestionAcceptIn,
+    SuggestionCorrectIn,
+    SuggestionsOut,
+    SuggestTextIn,
 )
 from caseledger.api.schemas.customers import (
     ContactPointCreatedOut,
@@ -101,6 +109,7 @@ __all__ = [
     "ErrorDetail",
     "ErrorItem",
     "ErrorOut",
+    "FeedbackOut",
     "HistoryEntryOut",
     "HistoryOut",
     "HistoryQuery",
@@ -127,6 +136,10 @@ __all__ = [
     "RevealIn",
     "RevealOut",
     "Strict",
+    "SuggestTextIn",
+    "SuggestionAcceptIn",
+    "SuggestionCorrectIn",
+    "SuggestionsOut",
     "UnmergeIn",
     "UtcTime",
 ]

@@ -49,6 +49,7 @@ from caseledger.web.viewing import (
     page_of,
     web_view,
 )
+from caseledger.web.views.classify import case_card
 from caseledger.web.views.customers import picker_customers
 from caseledger.web.views.mail import reply_message
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
@@ -165,6 +166,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         "may_write_article": can_modify
         and case.status in ("responded", "closed")
         and case.restricted_at is None,
+        "suggestions": case_card(request.user, case),
         "clocks": clocks_of(case.pk),
         "assignees": assignable_users(actor=request.user, department_id=case.department_id)
         if can_modify
