@@ -101,7 +101,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", "—"), *category_choices()]
+        category.choices = [("", "—"), *category_choices(scheme="complaint")]
         self.references = references
         for name in references:  # after the subject: what the customer can quote
             self.fields[name] = _Text(

@@ -159,16 +159,16 @@ def after(pair: Any) -> Any:
 
 @register.filter
 def category_label(key: str) -> str:
-    from caseledger.cases.taxonomy import CATEGORIES
+    from caseledger.cases.taxonomy import category_label
 
-    return str(CATEGORIES.get(key, (key, {}))[0]) if key else "—"
+    return str(category_label(key)) if key else "—"
 
 
 @register.filter
 def subcategory_label(key: str, category: str) -> str:
-    from caseledger.cases.taxonomy import subcategories
+    from caseledger.cases.taxonomy import subcategory_label
 
-    return str(subcategories(category).get(key, key)) if key else "—"
+    return str(subcategory_label(category, key)) if key else "—"
 
 
 @register.filter

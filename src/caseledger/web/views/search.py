@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from caseledger.accounts.models import Department
 from caseledger.cases.models import Channel, Status
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases.taxonomy import category_label
 from caseledger.core.errors import ValidationFailed
 from caseledger.search.queries import FACETS, ORDERS, search
 from caseledger.web.forms import CaseFilterForm
@@ -36,7 +36,7 @@ def _facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> list[dict[str, An
                 "value": value,
                 "label": labels[name].get(value, value)
                 if name in labels
-                else str(CATEGORIES.get(value, (value, {}))[0]),
+                else str(category_label(value)),
                 "count": n,
             }
             for value, n in facets.get(name, [])
