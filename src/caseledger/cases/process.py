@@ -49,7 +49,11 @@ def step_guard(case: Case, old_status: str, c: Collector, *, reason: str, approv
                 _("say why the case moves to %(status)s") % {"status": word},
                 "required",
             )
-        elif case.status == Status.CLOSED and _empty(case.resolution):
+        elif (
+            case.status == Status.CLOSED
+            and "resolution" not in needs.fields
+            and _empty(case.resolution)
+        ):
             c.add(
                 "reason",
                 _("say why the case is closed without a resolution (withdrawn, out of scope …)"),
@@ -59,7 +63,7 @@ def step_guard(case: Case, old_status: str, c: Collector, *, reason: str, approv
         c.add(
             "status",
             _(
-                "moving a %(severity)s-severity case to %(status)s needs a second person's "
+                "moving a case of severity %(severity)s to %(status)s needs a second person's "
                 "approval: ask for it (a supervisor of the department approves)"
             )
             % {"severity": case.get_severity_display(), "status": word},
