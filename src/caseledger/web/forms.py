@@ -153,6 +153,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField()
     resolution = TextField(label=_("Resolution"), required=False, widget=_area(3))
+    root_cause = TextField(label=_("Root cause"), required=False, widget=_area(3))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 

@@ -29,6 +29,7 @@ from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
 from caseledger.web.views import reviews as review_views
 from caseledger.web.views import search as search_views
+from caseledger.web.views import process, templates_admin
 
 app_name = "web"
 urlpatterns = [
@@ -48,7 +49,13 @@ urlpatterns = [
     path("cases/subcategories/", cases.subcategory_options, name="subcategory_options"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
-    path("cases/<int:pk>/status/", cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/status/", process.case_transition, name="case_transition"),
+    path(
+        "cases/<int:pk>/acknowledge/", process.case_acknowledge_view, name="case_acknowledge"
+    ),
+    path(
+        "approvals/<int:pk>/<str:verb>/", process.approval_decide, name="approval_decide"
+    ),
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
@@ -128,6 +135,17 @@ urlpatterns = [
     path("administration/", admin_views.overview, name="administration"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
     path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
+    path("administration/templates/", templates_admin.templates_overview, name="templates_admin"),
+    path(
+        "administration/templates/categories/<int:pk>/",
+        templates_admin.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "administration/templates/steps/<str:status>/",
+        templates_admin.step_rule_edit,
+        name="step_rule_edit",
+    ),
     path(
         "administration/calendar/<str:verb>/",
         calendar_views.calendar_act,

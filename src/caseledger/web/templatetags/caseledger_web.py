@@ -228,3 +228,18 @@ def duration(value: Any) -> str:
         parts.append(f"{hours} h")
     parts.append(f"{mins:02d} min" if parts else f"{mins} min")
     return " ".join(parts)
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    from caseledger.cases.models import Severity
+
+    return str(Severity(value).label) if value in Severity.values else value
+
+
+@register.filter
+def case_field_label(name: str) -> str:
+    """A case field's name in the reader's language (web.labels)."""
+    from caseledger.web.display import field_label
+
+    return field_label("case", name)

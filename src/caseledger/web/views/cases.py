@@ -49,6 +49,7 @@ from caseledger.web.viewing import (
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
+from caseledger.web.views.process_context import process_context
 from caseledger.web.views.mail import reply_message
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
 
@@ -165,6 +166,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         if can_modify
         else [],
         "can_approve": may(request.user, Perm.CASE_APPROVE, case.department_id),
+        **process_context(case),
     }
     context.update(extra)
     return context
@@ -213,45 +215,6 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if form.errors and status == 200:
         status = 422
     return render(request, "web/cases/form.html", {"form": form, "case": case}, status=status)
-
-
-@web_view
-@require_POST
-def case_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    case = case_get(actor=request.user, case_id=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("That status change was not understood."))
-        return redirect("web:case_detail", pk=case.pk)
-    data = {"status": form.cleaned_data["status"]}
-    if form.cleaned_data["resolution"]:
-        data["resolution"] = form.cleaned_data["resolution"]
-    try:
-        case = services.case_update(
-            actor=request.user,
-            case=case,
-            data=data,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except Held as exc:
-        messages.error(request, exc.shown())
-    except Conflict:
-        messages.error(
-            request,
-            _(
-                "This case was changed by someone else; it has been "
-                "reloaded. Check it and try again."
-            ),
-        )
-    except ValidationFailed as exc:
-        for error in exc.errors or [exc]:
-            messages.error(request, str(error))  # the service's own words name the field
-    else:
-        messages.success(
-            request, _("Status is now %(status)s.") % {"status": case.get_status_display()}
-        )
-    return redirect("web:case_detail", pk=case.pk)
 
 
 @web_view
