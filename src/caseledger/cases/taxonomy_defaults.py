@@ -1,7 +1,7 @@
 """The built-in default taxonomy: complaint categories → subcategories, the sales objection
 types, and what each process step needs. Labels are translatable. It is what a fresh
 database reads until an administrator edits the taxonomy (cases.taxonomy), and what is then
-written as the first records (`taxonomy_seed`); never read it directly elsewhere."""
+written as the first records (cases.services.taxonomy); never read it directly elsewhere."""
 
 from __future__ import annotations
 

@@ -44,7 +44,6 @@ from caseledger.cases.services.taxonomy import (
     category_update,
     step_rule_set,
     taxonomy_adopt,
-    taxonomy_seed,
 )
 
 __all__ = [
@@ -58,7 +57,6 @@ __all__ = [
     "pending_approval",
     "step_rule_set",
     "taxonomy_adopt",
-    "taxonomy_seed",
     "CREATE_FIELDS",
     "EXPORT_LIMIT",
     "PUBLIC_NOTE_KINDS",

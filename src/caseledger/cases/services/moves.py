@@ -51,7 +51,7 @@ def _journal_approval(actor, row: StepApproval, action: str, before, reason: str
     record_change(
         actor=actor,
         action=action,
-        object_type="case_approval",
+        object_type="step_approval",
         object_id=row.pk,
         root=f"case:{row.case_id}",
         after=model_state(row),

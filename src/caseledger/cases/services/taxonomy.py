@@ -2,7 +2,7 @@
 edit categories, subcategories and objection types; set what a step needs; install an
 industry's entries for a department. Administrators only (settings.manage); each record is
 versioned and journaled. The first write of a fresh database first records the built-in
-default (`taxonomy_seed`), so what everyone read until then becomes records unchanged."""
+default (`_seed`), so what everyone read until then becomes records unchanged."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def _journal_rule(actor, row: StepRule, before, reason: str = "") -> None:
     )
 
 
-def taxonomy_seed(*, actor: User | None) -> int:
+def _seed(actor: User | None) -> int:
     """Write the built-in default as records if none are stored yet (the first edit calls
     it); each row journaled. Returns how many rows it wrote; 0 when already stored."""
     from caseledger.cases.taxonomy_defaults import STEP_RULES
@@ -123,7 +123,7 @@ def category_create(*, actor: User | None, data: Mapping[str, Any], reason: str 
     clean = _labels(data, c, required=True)
     c.raise_if_any()
     with write_transaction():
-        taxonomy_seed(actor=actor)
+        _seed(actor)
         parent = None
         if data.get("parent"):
             parent = Category.objects.filter(code=data["parent"], parent=None).first()
@@ -152,9 +152,11 @@ def category_create(*, actor: User | None, data: Mapping[str, Any], reason: str 
 
 
 def category_by_code(code: str, parent: str = "") -> Category:
-    """The stored entry (the default is stored first if nothing is yet)."""
-    if not Category.objects.exists():
-        taxonomy_seed(actor=None)
+    """A stored entry by its code (and its category's, for a subcategory); `code` may be a
+    path, `billing/refund`. Read only: a fresh database stores nothing until the first
+    edit (`category_update` takes the code itself then)."""
+    if "/" in code and not parent:
+        parent, code = code.split("/", 1)
     query = Category.objects.filter(code=code)
     query = query.filter(parent__code=parent) if parent else query.filter(parent=None)
     row = query.first()
@@ -170,13 +172,14 @@ def category_by_code(code: str, parent: str = "") -> Category:
 def category_update(
     *,
     actor: User | None,
-    category: Category,
+    category: Category | str,
     data: Mapping[str, Any],
     reason: str = "",
     expected_version: int | None = None,
 ) -> Category:
     """Change an entry's labels, order, or deactivate it (its cases keep their code; it is
-    no longer offered). The code and place never change: cases refer to them."""
+    no longer offered). The code and place never change: cases refer to them. `category`
+    may be given by its code or path (`billing/refund`)."""
     if actor is not None:
         require(actor, Perm.SETTINGS_MANAGE)
     c = Collector()
@@ -194,6 +197,9 @@ def category_update(
             clean["is_active"] = data["is_active"]
     c.raise_if_any()
     with write_transaction():
+        _seed(actor)
+        if isinstance(category, str):
+            category = category_by_code(category)
         row = Category.objects.select_for_update().get(pk=category.pk)
         if expected_version is not None and row.version != expected_version:
             raise Conflict(
@@ -262,7 +268,7 @@ def step_rule_set(
     clean = _rule_clean(data, c)
     c.raise_if_any()
     with write_transaction():
-        taxonomy_seed(actor=actor)
+        _seed(actor)
         row = StepRule.objects.select_for_update().filter(industry=industry, status=status).first()
         before = model_state(row) if row else None
         row = row or StepRule(industry=industry, status=status, version=0)
@@ -295,7 +301,7 @@ def taxonomy_adopt(
         require(actor, Perm.SETTINGS_MANAGE)
     added = rules_added = 0
     with write_transaction():
-        taxonomy_seed(actor=actor)
+        _seed(actor)
         now = clock.now()
         last = Category.objects.order_by("-position").values_list("position", flat=True).first()
         for entry in entries:

@@ -106,7 +106,7 @@ class Command(VerbCommand):
         self.emit({"id": row.pk, "code": row.code}, f"added {row.code} (id {row.pk})")
 
     def handle_edit(self, **options: Any) -> None:
-        from caseledger.cases.services import category_by_code, category_update
+        from caseledger.cases.services import category_update
 
         data: dict[str, Any] = {}
         for option, name in (("en", "label_en"), ("zh", "label_zh"), ("position", "position")):
@@ -116,7 +116,9 @@ class Command(VerbCommand):
             data["is_active"] = _bool(options["active"])
         row = category_update(
             actor=lookups.actor_named(options["as_user"]),
-            category=category_by_code(options["code"], options["parent"]),
+            category=f"{options['parent']}/{options['code']}"
+            if options["parent"]
+            else options["code"],
             data=data,
             reason=options["reason"],
         )
