@@ -286,17 +286,20 @@ def _process_calls(people, customer, case):
             actor=people.admin, data={"code": "probe", "label_en": "P", "label_zh": "探"}
         ),
         prefix + "category_update": lambda: cases.category_update(
-            actor=people.admin, category="billing",
+            actor=people.admin,
+            category="billing",
             data={"label_en": "Bills"},
-        ),  # fmt: skip
+        ),
         prefix + "step_rule_set": lambda: cases.step_rule_set(
             actor=people.admin, status="assessing", data={"fields": ["severity"]}
         ),
         prefix + "taxonomy_adopt": lambda: cases.taxonomy_adopt(
-            actor=people.admin, department=people.sales, industry="probe",
+            actor=people.admin,
+            department=people.sales,
+            industry="probe",
             entries=[{"code": "probe_cat", "label_en": "P", "label_zh": "探"}],
             rules={"closed": {"fields": ["resolution"]}},
-        ),  # fmt: skip
+        ),
         prefix + "update_case": lambda: update_case(
             actor=people.agent, case=case, data={"priority": "low"}
         ),

@@ -55,9 +55,7 @@ def test_an_administrator_adds_and_renames_a_category(people, api_as):
 def test_an_agent_may_read_the_taxonomy_but_not_edit_it(people, api_as):
     agent = api_as(people.agent)
     assert agent.get("/taxonomy").status_code == 200
-    refused = agent.post(
-        "/taxonomy/categories", {"code": "x", "label_en": "X", "label_zh": "X"}
-    )
+    refused = agent.post("/taxonomy/categories", {"code": "x", "label_en": "X", "label_zh": "X"})
     assert refused.status_code == 403
     bad = api_as(people.admin, ["templates:write"]).post(
         "/taxonomy/categories", {"code": "", "label_en": "", "label_zh": "X"}
@@ -79,10 +77,14 @@ def test_a_high_severity_banking_close_waits_for_the_supervisor(people, customer
     template_adopt(actor=people.admin, industry="banking", department=people.sales)
     case = make_case(people.agent, customer, severity="high")
 
-    asked = api_as(people.agent).post(
-        f"/cases/{case.pk}/move",
-        {"status": "closed", "resolution": "Refunded", "root_cause": "Posting"},
-    ).json()
+    asked = (
+        api_as(people.agent)
+        .post(
+            f"/cases/{case.pk}/move",
+            {"status": "closed", "resolution": "Refunded", "root_cause": "Posting"},
+        )
+        .json()
+    )
     assert asked["waiting_for_approval"] and asked["status"] == "received"
     own = api_as(people.agent, ["cases:approve"]).post(
         f"/approvals/{asked['approval_id']}/approve", {}

@@ -75,9 +75,7 @@ def test_a_new_subcategory_and_objection_type_are_offered(people, customer):
 
 def test_a_deactivated_category_is_no_longer_offered_but_its_cases_keep_it(people, customer):
     case = make_case(people.agent, customer, category="delivery", subcategory="late")
-    category_update(
-        actor=people.admin, category="delivery", data={"is_active": False}
-    )
+    category_update(actor=people.admin, category="delivery", data={"is_active": False})
 
     assert "delivery" not in taxonomy.categories()
     with pytest.raises(ValidationFailed, match="not a category offered"):

@@ -109,9 +109,17 @@ def _load() -> Snapshot:
         snap.stored = True
         snap.nodes = [
             Node(
-                r.pk, r.scheme, r.code, r.parent.code if r.parent else "", r.label_en,
-                r.label_zh, r.industry, r.position, r.is_active, r.version,
-            )  # fmt: skip
+                r.pk,
+                r.scheme,
+                r.code,
+                r.parent.code if r.parent else "",
+                r.label_en,
+                r.label_zh,
+                r.industry,
+                r.position,
+                r.is_active,
+                r.version,
+            )
             for r in rows
         ]
     else:
@@ -129,8 +137,8 @@ def _load() -> Snapshot:
             "message_zh": rule.message_zh, "legal_source": rule.legal_source,
         }  # fmt: skip
     if not rules:
-        for status, rule in STEP_RULES.items():
-            snap.rules[("", status)] = dict(rule)
+        for status, default in STEP_RULES.items():
+            snap.rules[("", status)] = dict(default)
     return snap
 
 
@@ -237,7 +245,9 @@ def step_needs(department_id: int | None, status: str) -> StepNeeds:
         return StepNeeds(status)
     minutes = [r["within_minutes"] for _i, r in found if r.get("within_minutes")]
     specific = [r for i, r in found if i] or [found[0][1]]
-    message = next((r for r in reversed(specific) if r.get("message_en") or r.get("message_zh")), {})
+    message: dict[str, Any] = next(
+        (r for r in reversed(specific) if r.get("message_en") or r.get("message_zh")), {}
+    )
     return StepNeeds(
         status,
         fields=_union(r.get("fields", ()) for _i, r in found),

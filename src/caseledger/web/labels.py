@@ -139,7 +139,7 @@ OBJECT_LABELS: dict[str, object] = {
     "calendar": _("Holiday calendar"),
     "calendar_day": _("Calendar day"),
     "case": _("Case"),
-        "case_clock": _("Case clock"),
+    "case_clock": _("Case clock"),
     "category": _("Taxonomy entry"),
     "industry_adoption": _("Industry template adoption"),
     "step_approval": _("Approval request"),

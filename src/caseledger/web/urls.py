@@ -17,8 +17,10 @@ from caseledger.web.views import (
     journal,
     phone,
     privacy,
+    process,
     reminders,
     retention,
+    templates_admin,
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import clocks as clock_views
@@ -29,7 +31,6 @@ from caseledger.web.views import queue as queue_views
 from caseledger.web.views import restriction as restriction_views
 from caseledger.web.views import reviews as review_views
 from caseledger.web.views import search as search_views
-from caseledger.web.views import process, templates_admin
 
 app_name = "web"
 urlpatterns = [
@@ -50,12 +51,8 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/status/", process.case_transition, name="case_transition"),
-    path(
-        "cases/<int:pk>/acknowledge/", process.case_acknowledge_view, name="case_acknowledge"
-    ),
-    path(
-        "approvals/<int:pk>/<str:verb>/", process.approval_decide, name="approval_decide"
-    ),
+    path("cases/<int:pk>/acknowledge/", process.case_acknowledge_view, name="case_acknowledge"),
+    path("approvals/<int:pk>/<str:verb>/", process.approval_decide, name="approval_decide"),
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),

@@ -6,84 +6,206 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_merge_department_active_and_password_change'),
-        ('cases', '0004_attachment_removal'),
+        ("accounts", "0003_merge_department_active_and_password_change"),
+        ("cases", "0004_attachment_removal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StepApproval',
+            name="StepApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessing', 'Assessing'), ('investigating', 'Investigating'), ('responded', 'Responded'), ('closed', 'Closed'), ('reopened', 'Reopened')], max_length=20)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('requested_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("assessing", "Assessing"),
+                            ("investigating", "Investigating"),
+                            ("responded", "Responded"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StepRule',
+            name="StepRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('industry', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessing', 'Assessing'), ('investigating', 'Investigating'), ('responded', 'Responded'), ('closed', 'Closed'), ('reopened', 'Reopened')], max_length=20)),
-                ('fields', models.JSONField(blank=True, default=list)),
-                ('reason_required', models.BooleanField(default=False)),
-                ('approval_severities', models.JSONField(blank=True, default=list)),
-                ('within_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('message_en', models.TextField(blank=True)),
-                ('message_zh', models.TextField(blank=True)),
-                ('legal_source', models.CharField(blank=True, max_length=300)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("industry", models.CharField(blank=True, max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("assessing", "Assessing"),
+                            ("investigating", "Investigating"),
+                            ("responded", "Responded"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("fields", models.JSONField(blank=True, default=list)),
+                ("reason_required", models.BooleanField(default=False)),
+                ("approval_severities", models.JSONField(blank=True, default=list)),
+                ("within_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("message_en", models.TextField(blank=True)),
+                ("message_zh", models.TextField(blank=True)),
+                ("legal_source", models.CharField(blank=True, max_length=300)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['industry', 'status'],
-                'constraints': [models.UniqueConstraint(fields=('industry', 'status'), name='step_rule_once')],
+                "ordering": ["industry", "status"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("industry", "status"), name="step_rule_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('complaint', 'Complaint category'), ('objection', 'Objection type')], default='complaint', max_length=12)),
-                ('code', models.SlugField(max_length=40)),
-                ('label_en', models.CharField(max_length=120)),
-                ('label_zh', models.CharField(max_length=120)),
-                ('industry', models.CharField(blank=True, max_length=40)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cases.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Complaint category"),
+                            ("objection", "Objection type"),
+                        ],
+                        default="complaint",
+                        max_length=12,
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40)),
+                ("label_en", models.CharField(max_length=120)),
+                ("label_zh", models.CharField(max_length=120)),
+                ("industry", models.CharField(blank=True, max_length=40)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cases.category",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('parent', None)), fields=('code',), name='category_code_once'), models.UniqueConstraint(fields=('parent', 'code'), name='subcategory_code_once')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("parent", None)),
+                        fields=("code",),
+                        name="category_code_once",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("parent", "code"), name="subcategory_code_once"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndustryAdoption',
+            name="IndustryAdoption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('industry', models.CharField(max_length=40)),
-                ('adopted_at', models.DateTimeField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("industry", models.CharField(max_length=40)),
+                ("adopted_at", models.DateTimeField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('department', 'industry'), name='industry_adopt_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("department", "industry"), name="industry_adopt_once"
+                    )
+                ],
             },
         ),
     ]

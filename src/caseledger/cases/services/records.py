@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
+from caseledger.cases import taxonomy
 from caseledger.cases.actions import CaseAction
 from caseledger.cases.models import (
     Case,
@@ -24,7 +25,6 @@ from caseledger.cases.models import (
     Severity,
     Status,
 )
-from caseledger.cases import taxonomy
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock
 from caseledger.core.errors import Conflict

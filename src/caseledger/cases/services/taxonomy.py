@@ -91,8 +91,8 @@ def _seed(actor: User | None) -> int:
                 written += 1
         if not StepRule.objects.exists():
             for status, rule in STEP_RULES.items():
-                row = StepRule.objects.create(industry="", status=status, updated_at=now, **rule)
-                _journal_rule(actor, row, None, "default")
+                step = StepRule.objects.create(industry="", status=status, updated_at=now, **rule)
+                _journal_rule(actor, step, None, "default")
                 written += 1
     taxonomy.invalidate()
     return written
@@ -323,8 +323,8 @@ def taxonomy_adopt(
         for status, rule in rules.items():
             if StepRule.objects.filter(industry=industry, status=status).exists():
                 continue
-            row = StepRule.objects.create(industry=industry, status=status, updated_at=now, **rule)
-            _journal_rule(actor, row, None, f"template {industry}")
+            step = StepRule.objects.create(industry=industry, status=status, updated_at=now, **rule)
+            _journal_rule(actor, step, None, f"template {industry}")
             rules_added += 1
         adoption, created = IndustryAdoption.objects.get_or_create(
             department=department, industry=industry, defaults={"adopted_at": now}

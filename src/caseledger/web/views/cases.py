@@ -25,10 +25,9 @@ from caseledger.cases.queries import (
 )
 from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import ValidationFailed
 from caseledger.intake.mail.queries import reply_messages
 from caseledger.intake.reply.services import reply_send
-from caseledger.retention.errors import Held
 from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
     AttachmentForm,
@@ -37,7 +36,6 @@ from caseledger.web.forms import (
     CaseForm,
     NoteForm,
     ReplyForm,
-    TransitionForm,
     subcategory_choices,
 )
 from caseledger.web.viewing import (
@@ -49,8 +47,8 @@ from caseledger.web.viewing import (
     web_view,
 )
 from caseledger.web.views.customers import picker_customers
-from caseledger.web.views.process_context import process_context
 from caseledger.web.views.mail import reply_message
+from caseledger.web.views.process_context import process_context
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
 
 # Column → the sort it starts with; clicking the sorted column again flips it.

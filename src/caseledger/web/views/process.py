@@ -80,7 +80,9 @@ def approval_decide(request: AuthedRequest, pk: int, verb: str) -> HttpResponseB
             services.approval_reject(actor=request.user, approval=row, reason=reason)
             messages.success(request, _("Rejected: the case stays where it was."))
     except (ValidationFailed, Conflict, Held) as exc:
-        messages.error(request, error_text(exc) if isinstance(exc, ValidationFailed) else exc.shown())
+        messages.error(
+            request, error_text(exc) if isinstance(exc, ValidationFailed) else exc.shown()
+        )
     return redirect("web:case_detail", pk=case.pk)
 
 
@@ -96,7 +98,9 @@ def case_acknowledge_view(request: AuthedRequest, pk: int) -> HttpResponseBase:
             email=request.POST.get("email", "on") == "on",
         )
     except (ValidationFailed, Conflict, Held) as exc:
-        messages.error(request, error_text(exc) if isinstance(exc, ValidationFailed) else exc.shown())
+        messages.error(
+            request, error_text(exc) if isinstance(exc, ValidationFailed) else exc.shown()
+        )
     else:
         if done.reply.email == "failed":
             messages.warning(

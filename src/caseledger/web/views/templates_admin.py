@@ -98,7 +98,9 @@ def step_rule_edit(request: AuthedRequest, status: str) -> HttpResponseBase:
     }
     form = StepRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("fields_required", "reason")}
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("fields_required", "reason")
+        }
         data["fields"] = form.cleaned_data["fields_required"]
         try:
             services.step_rule_set(

@@ -38,24 +38,44 @@ def _rules(ack_days: float, source: str, *, approval: bool = False, root_cause: 
 TAXONOMIES: dict[str, dict[str, Any]] = {
     "banking": {
         "entries": [
-            *_cat("bank_cards", "Bank cards", "银行卡", (
-                ("card_fraud", "Card fraud", "盗刷"), ("card_fee", "Card fees", "卡费"),
-            )),
-            *_cat("bank_loans", "Loans and credit", "贷款与信用", (
-                ("loan_rate", "Interest rate", "利率"),
-                ("credit_report", "Credit report", "征信记录"),
-            )),
-            *_cat("bank_wealth", "Wealth products", "理财产品", (
-                ("mis_selling", "Mis-selling", "误导销售"),
-            )),
+            *_cat(
+                "bank_cards",
+                "Bank cards",
+                "银行卡",
+                (
+                    ("card_fraud", "Card fraud", "盗刷"),
+                    ("card_fee", "Card fees", "卡费"),
+                ),
+            ),
+            *_cat(
+                "bank_loans",
+                "Loans and credit",
+                "贷款与信用",
+                (
+                    ("loan_rate", "Interest rate", "利率"),
+                    ("credit_report", "Credit report", "征信记录"),
+                ),
+            ),
+            *_cat(
+                "bank_wealth",
+                "Wealth products",
+                "理财产品",
+                (("mis_selling", "Mis-selling", "误导销售"),),
+            ),
         ],
         "rules": _rules(1, CBIRC, approval=True, root_cause=True),
     },
     "insurance": {
         "entries": [
-            *_cat("ins_claims", "Claims", "理赔", (
-                ("claim_denied", "Claim denied", "拒赔"), ("claim_slow", "Slow claim", "理赔慢"),
-            )),
+            *_cat(
+                "ins_claims",
+                "Claims",
+                "理赔",
+                (
+                    ("claim_denied", "Claim denied", "拒赔"),
+                    ("claim_slow", "Slow claim", "理赔慢"),
+                ),
+            ),
             *_cat("ins_policy", "Policy terms", "保单条款"),
         ],
         "rules": _rules(1, CBIRC, approval=True, root_cause=True),

@@ -82,7 +82,7 @@ class Command(VerbCommand):
         ]
         text = "\n".join(
             f"{r['path']:<32} {r['scheme']:<9} {r['label_en']} / {r['label_zh']}"
-            f"{'  [' + r['industry'] + ']' if r['industry'] else ''}"
+            f"{'  [' + str(r['industry']) + ']' if r['industry'] else ''}"
             f"{'' if r['active'] else '  (inactive)'}"
             for r in rows
         )
