@@ -30,7 +30,6 @@ def _rules(ack_days: float, source: str, *, approval: bool = False, root_cause: 
     return {
         "acknowledged": {"within_minutes": int(ack_days * DAY), "legal_source": source},
         "assessing": {"fields": ["severity", "priority"]},
-        "responded": {"fields": ["resolution"]},
         "closed": closed,
     }
 
