@@ -158,3 +158,14 @@ def test_the_taxonomy_command_lists_adds_and_edits(people):
     assert "billing/refund_slow" in listed and "退款太慢" in listed
     assert "closed" in run("taxonomy", "rules").out
     assert taxonomy.step_needs(None, "closed").fields == ("resolution", "root_cause")
+
+
+def test_the_public_form_offers_the_complaint_categories_of_its_department(people):
+    from caseledger.intake.form.forms import ComplaintForm
+
+    template_adopt(actor=people.admin, industry="banking", department=people.sales)
+
+    sales = dict(ComplaintForm(department_id=people.sales.pk).fields["category"].choices)
+    service = dict(ComplaintForm(department_id=people.service.pk).fields["category"].choices)
+    assert "bank_cards" in sales and "bank_cards" not in service
+    assert "billing" in service and "price" not in service  # objection types are not offered
