@@ -96,12 +96,14 @@ def test_a_high_severity_banking_close_waits_for_the_supervisor(people, customer
     )  # fmt: skip
     page = asked.content.decode()
     assert 'id="pending-approval"' in page and 'id="approve-move"' not in page
+    assert ("待审批" if language == "zh-hans" else "Waiting for approval") in page
     assert Case.objects.get(pk=case.pk).status == "received"
 
     supervisor = login(people.supervisor)
     supervisor.cookies["django_language"] = language
     shown = supervisor.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert 'id="approve-move"' in shown
+    assert ("申请将案件转为已结案" if language == "zh-hans" else "asks to move the case to") in shown
     approval = case.approvals.get()
     supervisor.post(reverse("web:approval_decide", args=[approval.pk, "approve"]), {"reason": ""})
     assert Case.objects.get(pk=case.pk).status == "closed"
