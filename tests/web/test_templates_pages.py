@@ -103,7 +103,9 @@ def test_a_high_severity_banking_close_waits_for_the_supervisor(people, customer
     supervisor.cookies["django_language"] = language
     shown = supervisor.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert 'id="approve-move"' in shown
-    assert ("申请将案件转为已结案" if language == "zh-hans" else "asks to move the case to") in shown
+    assert (
+        "申请将案件转为已结案" if language == "zh-hans" else "asks to move the case to"
+    ) in shown
     approval = case.approvals.get()
     supervisor.post(reverse("web:approval_decide", args=[approval.pk, "approve"]), {"reason": ""})
     assert Case.objects.get(pk=case.pk).status == "closed"
