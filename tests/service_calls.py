@@ -264,6 +264,63 @@ def service_calls(people, customer, case):
         **import_calls(people),
         **knowledge_calls(people, customer),
         "caseledger.workflow.industries.services.template_adopt": lambda: _template(people),
+        **_process_calls(people, customer, case),
+    }
+
+
+def _process_calls(people, customer, case):
+    """Issue 12: templates as data, status moves and their approvals, acknowledgement."""
+    from caseledger.cases import services as cases
+    from caseledger.cases.services.records import update_case
+    from caseledger.intake.reply.acknowledge import case_acknowledge
+    from tests.factories import make_case
+
+    def request():
+        """A fresh request for each decision (a decided one is refused)."""
+        cases.taxonomy_adopt(
+            actor=people.admin, department=people.sales, industry="banking-test",
+            entries=[], rules={"closed": {"approval_severities": ["high"]}},
+        )  # fmt: skip
+        high = make_case(people.agent, customer, severity="high")
+        return cases.case_move(
+            actor=people.agent, case=high, status="closed", data={"resolution": "done"}
+        ).approval
+
+    prefix = "caseledger.cases.services."
+    return {
+        prefix + "category_create": lambda: cases.category_create(
+            actor=people.admin, data={"code": "probe", "label_en": "P", "label_zh": "探"}
+        ),
+        prefix + "category_update": lambda: cases.category_update(
+            actor=people.admin,
+            category="billing",
+            data={"label_en": "Bills"},
+        ),
+        prefix + "step_rule_set": lambda: cases.step_rule_set(
+            actor=people.admin, status="assessing", data={"fields": ["severity"]}
+        ),
+        prefix + "taxonomy_adopt": lambda: cases.taxonomy_adopt(
+            actor=people.admin,
+            department=people.sales,
+            industry="probe",
+            entries=[{"code": "probe_cat", "label_en": "P", "label_zh": "探"}],
+            rules={"closed": {"fields": ["resolution"]}},
+        ),
+        prefix + "update_case": lambda: update_case(
+            actor=people.agent, case=case, data={"priority": "low"}
+        ),
+        prefix + "case_move": lambda: cases.case_move(
+            actor=people.agent, case=case, status="assessing"
+        ),
+        prefix + "approval_approve": lambda: cases.approval_approve(
+            actor=people.supervisor, approval=request()
+        ),
+        prefix + "approval_reject": lambda: cases.approval_reject(
+            actor=people.supervisor, approval=request(), reason="not yet"
+        ),
+        "caseledger.intake.reply.acknowledge.case_acknowledge": lambda: case_acknowledge(
+            actor=people.agent, case=make_case(people.agent, customer)
+        ),
     }
 
 

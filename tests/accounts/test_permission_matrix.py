@@ -96,6 +96,12 @@ EXPECTED["case.extend"] = {  # issue 12: a statutory extension needs case.approv
     "auditor": (0, 0),
     "admin": (0, 0),
 }
+# Issue 12: a status move through its guards and the acknowledgement are case work; a
+# second person's decision on a move that waits for approval needs case.approve.
+EXPECTED["case.move"] = EXPECTED["case.modify"]
+EXPECTED["case.acknowledge"] = EXPECTED["case.modify"]
+EXPECTED["case.approve_move"] = EXPECTED["case.extend"]
+EXPECTED["case.reject_move"] = EXPECTED["case.extend"]
 GLOBAL = {  # actions with no department
     "journal.view": {
         "agent": 0,
@@ -174,11 +180,49 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             case_deadline_extend(
                 actor=actor, case=case, rule="cbirc-complaint", reason="probe", notice="probe"
             )
+        elif action in ("case.move", "case.acknowledge"):
+            _attempt_process(action, actor, case)
+        elif action in ("case.approve_move", "case.reject_move"):
+            _attempt_decision(action, actor, case)
         else:
             raise AssertionError(action)
     except (PermissionDenied, NotFound):
         return False
     return True
+
+
+def _attempt_process(action: str, actor, case) -> None:
+    from caseledger.cases.services import case_move
+    from caseledger.intake.reply.acknowledge import case_acknowledge
+
+    if action == "case.move":
+        case_move(actor=actor, case=case, status="assessing")
+    else:
+        case_acknowledge(actor=actor, case=case, email=False)
+
+
+def _attempt_decision(action: str, actor, case) -> None:
+    """A close that waits for approval, asked for by the case's own agent."""
+    from caseledger.cases import taxonomy
+    from caseledger.cases.services import (
+        approval_approve,
+        approval_reject,
+        case_move,
+        step_rule_set,
+    )
+
+    step_rule_set(actor=None, status="closed", data={"approval_severities": ["medium"]})
+    taxonomy.invalidate()
+    from caseledger.accounts.models import User
+
+    requester = User.objects.filter(department=case.department, username__in=("alice", "oscar"))
+    moved = case_move(
+        actor=requester.get(), case=case, status="closed", data={"resolution": "probe"}
+    )
+    if action == "case.approve_move":
+        approval_approve(actor=actor, approval=moved.approval)
+    else:
+        approval_reject(actor=actor, approval=moved.approval, reason="probe")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -260,6 +304,10 @@ PEOPLE_ACTIONS = {
     "statutory.adopt": ADMIN_ONLY,
     "clock.sweep": ADMIN_ONLY,
     "template.adopt": ADMIN_ONLY,
+    "category.create": ADMIN_ONLY,  # issue 12: templates as data
+    "category.update": ADMIN_ONLY,
+    "step_rule.set": ADMIN_ONLY,
+    "taxonomy.adopt": ADMIN_ONLY,
 }
 
 
@@ -307,6 +355,8 @@ def _attempt_people(action: str, actor, people) -> bool:
             from caseledger.workflow.industries.services import template_adopt
 
             template_adopt(actor=actor, industry="saas", department=people.sales)
+        elif action in ("category.create", "category.update", "step_rule.set", "taxonomy.adopt"):
+            _attempt_taxonomy(action, actor, people)
         else:
             raise AssertionError(action)
     except PermissionDenied:
@@ -525,4 +575,19 @@ def test_classification_suggestions(people, role):
     for action in sorted(CLASSIFY_ADMIN):
         assert _attempt_classify(action, actor, cases[0]) is (role in ADMIN_ONLY), (
             f"{role} {action}"
+        )
+
+
+def _attempt_taxonomy(action: str, actor, people) -> None:
+    from caseledger.cases import services as cases
+
+    if action == "category.create":
+        cases.category_create(actor=actor, data={"code": "p", "label_en": "P", "label_zh": "P"})
+    elif action == "category.update":
+        cases.category_update(actor=actor, category="billing", data={"label_en": "Bills"})
+    elif action == "step_rule.set":
+        cases.step_rule_set(actor=actor, status="closed", data={"reason_required": True})
+    else:
+        cases.taxonomy_adopt(
+            actor=actor, department=people.sales, industry="probe", entries=[], rules={}
         )

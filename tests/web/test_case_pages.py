@@ -219,7 +219,7 @@ def test_workflow_buttons_move_the_case_and_closing_needs_a_resolution(people, c
         {"status": "closed", "version": case.version},
         follow=True,
     )
-    assert "resolution: is required to close a case" in refused.content.decode()
+    assert "Resolution: is required to close a case" in refused.content.decode()
     case.refresh_from_db()
     assert case.status == "acknowledged"
 

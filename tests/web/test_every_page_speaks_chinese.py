@@ -118,7 +118,7 @@ def _known_codes() -> list[re.Pattern[str]]:
     from django.apps import apps
 
     from caseledger.accounts.permissions import Perm, Role
-    from caseledger.cases.taxonomy import CATEGORIES
+    from caseledger.cases.taxonomy import categories
     from caseledger.journal.models import Entry
     from caseledger.retention.models import Trigger
 
@@ -131,7 +131,7 @@ def _known_codes() -> list[re.Pattern[str]]:
     codes |= set(Entry.objects.values_list("action", flat=True).distinct())
     # Plain words ("service", "created") are codes too, but also words: the underscored
     # codes, the `category/subcategory` paths and dotted codes are what leaks look like.
-    for key, (_label, subs) in CATEGORIES.items():
+    for key, (_label, subs) in categories(active_only=False).items():
         codes |= {f"{key}/{sub}" for sub in subs} | {c for c in (key, *subs) if "_" in c}
     codes |= {t for t in Trigger.values if "_" in t} | {r.value for r in Role if "_" in r.value}
     codes |= {p.value for p in Perm} | {"lacks permission"}

@@ -77,7 +77,8 @@ def test_admin_agent_supervisor_walk(transactional_db, live_server, page, people
     page.click(f"tr[data-case='{case.reference}'] >> button:has-text('Assign to me')")
     page.wait_for_url(f"{base}/cases/{case.pk}/")
     assert page.locator("#assignee-name").inner_text() == "cathy"
-    page.click("button[data-status=acknowledged]")
+    page.click("summary[data-status=acknowledged]")
+    page.click("#send-acknowledgement")
     page.wait_for_selector("tr[data-clock=first_response][data-state=met]")
     page.fill("#clock-wait input[name=reason]", "asked for the card statement")
     page.click("#clock-wait button")
@@ -101,6 +102,7 @@ def test_admin_agent_supervisor_walk(transactional_db, live_server, page, people
     page.goto(f"{base}/cases/{case.pk}/")
     page.click("summary:has-text('Closed')")
     page.fill("#close-resolution", "Refunded the second charge.")
+    page.fill("#close-root-cause", "The annual fee was posted twice.")
     page.click("button:has-text('Close the case')")
     page.wait_for_selector("#case-status:has-text('Closed')")
     assert page.locator("tr[data-clock=resolution]").get_attribute("data-state") == "met"

@@ -30,6 +30,7 @@ from caseledger.api.routes import notify as notify_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
 from caseledger.api.routes import search as search_routes
+from caseledger.api.routes import templates as templates_routes
 
 _SCOPES = ", ".join(f"`{name}`" for name in TOKEN_SCOPES)
 
@@ -82,6 +83,7 @@ def build() -> NinjaAPI:
     api.add_router("", quality_routes.router)
     api.add_router("", people.router)
     api.add_router("", clocks.router)
+    api.add_router("", templates_routes.router)
     api.add_router("", queue.router)
     api.add_router("", insights_routes.router)
     api.add_router("", notify_routes.router)

@@ -14,3 +14,11 @@ class CaseAction(StrEnum):
     EXPORT = "case.export"
     CUSTOMER_MERGE = "case.customer_merge"
     CUSTOMER_UNMERGE = "case.customer_unmerge"
+    # issue 12: templates as data, and the process steps' guards
+    CATEGORY_CREATE = "category.create"
+    CATEGORY_UPDATE = "category.update"
+    STEP_RULE_SET = "step_rule.set"
+    INDUSTRY_ADOPT = "taxonomy.adopt"
+    APPROVAL_REQUEST = "case.approval_request"
+    APPROVAL_APPROVE = "case.approval_approve"
+    APPROVAL_REJECT = "case.approval_reject"

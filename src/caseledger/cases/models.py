@@ -162,3 +162,113 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["sha256"], name="attachment_sha256")]
+
+
+class Scheme(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint category")
+    OBJECTION = "objection", _("Objection type")
+
+
+class Category(models.Model):
+    """One entry of the case taxonomy (cases.taxonomy reads it): a category (no parent) or a
+    subcategory, a complaint category or a sales objection type, with its English and
+    Chinese labels. `industry` is the template it came with ("" the default, for every
+    department); a department sees the default and its adopted industries' entries. Never
+    deleted (cases keep their codes): an entry is deactivated instead."""
+
+    scheme = models.CharField(max_length=12, choices=Scheme.choices, default=Scheme.COMPLAINT)
+    code = models.SlugField(max_length=40)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    label_en = models.CharField(max_length=120)
+    label_zh = models.CharField(max_length=120)
+    industry = models.CharField(max_length=40, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(parent=None), name="category_code_once"
+            ),
+            models.UniqueConstraint(fields=["parent", "code"], name="subcategory_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StepRule(models.Model):
+    """What a move into one status needs, per industry template ("" the default, for every
+    department): fields filled, a reason, a second person's approval for some severities,
+    and for `acknowledged` the working minutes within which it must go out and the
+    message sent (English and Chinese; {reference} and {subject} are filled in)."""
+
+    industry = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    fields = models.JSONField(default=list, blank=True)
+    reason_required = models.BooleanField(default=False)
+    approval_severities = models.JSONField(default=list, blank=True)
+    within_minutes = models.PositiveIntegerField(null=True, blank=True)
+    message_en = models.TextField(blank=True)
+    message_zh = models.TextField(blank=True)
+    legal_source = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["industry", "status"]
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "status"], name="step_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry or 'default'} {self.status}"
+
+
+class IndustryAdoption(models.Model):
+    """A department works under an industry template's taxonomy and step rules."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    industry = models.CharField(max_length=40)
+    adopted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "industry"], name="industry_adopt_once")
+        ]
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StepApproval(models.Model):
+    """A move that waits for a second person (closing a high-severity banking complaint):
+    who asked, with what (the resolution and fields they gave), and who decided."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="approvals")
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    data = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]

@@ -192,12 +192,12 @@ def value_label(name: str, value: str) -> str:
     """A suggested value in words, in the active language: a category's or subcategory's
     name, a severity, a department's name."""
     from caseledger.cases.models import Severity
-    from caseledger.cases.taxonomy import CATEGORIES
+    from caseledger.cases.taxonomy import categories, category_label
 
     if name == "category":
-        return str(CATEGORIES[value][0]) if value in CATEGORIES else value
+        return str(category_label(value))
     if name == "subcategory":
-        for _label, subs in CATEGORIES.values():
+        for _label, subs in categories(active_only=False).values():
             if value in subs:
                 return str(subs[value])
         return value or "—"

@@ -18,7 +18,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.cases.services import case_set_fields, case_update, ensure_not_archived
-from caseledger.cases.taxonomy import CATEGORIES, subcategories
+from caseledger.cases.taxonomy import known_category, subcategories
 from caseledger.classify import store, train
 from caseledger.classify.actions import ClassifyAction
 from caseledger.classify.features import case_text
@@ -125,8 +125,8 @@ def _changes(case: Case, name: str, chosen: str, found: Suggestions) -> dict[str
     data: dict[str, Any] = {name: chosen}
     if (
         name == "category"
-        and chosen in CATEGORIES
-        and case.subcategory not in subcategories(chosen)
+        and known_category(chosen)
+        and case.subcategory not in subcategories(chosen, case.department_id)
     ):
         data["subcategory"] = found.subcategory_for(chosen)
     return data
@@ -277,10 +277,14 @@ def _auto_apply_one(actor, case, model_row, model, turned_on) -> int:
         setting = turned_on.get(item.field)
         if setting and item.differs and item.confidence >= setting.min_confidence:
             fields[item.field] = item.value
-    if "category" in fields and case.subcategory not in subcategories(fields["category"]):
+    if "category" in fields and case.subcategory not in subcategories(
+        fields["category"], case.department_id
+    ):
         # the old subcategory belongs to the old category: the new one's likeliest, or none
         fields["subcategory"] = found.subcategory_for(fields["category"])
-    elif "subcategory" in fields and fields["subcategory"] not in subcategories(case.category):
+    elif "subcategory" in fields and fields["subcategory"] not in subcategories(
+        case.category, case.department_id
+    ):
         fields.pop("subcategory")
     if not fields:
         return 0

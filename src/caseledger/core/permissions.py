@@ -164,6 +164,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),
     # Webhook subscriptions and their deliveries (administrators: settings.manage).
     "webhooks:write": frozenset({Perm.SETTINGS_MANAGE}),
+    # The taxonomy and the process step rules (templates as data; administrators).
+    "templates:write": frozenset({Perm.SETTINGS_MANAGE}),
     "dispositions:write": frozenset(
         {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
     ),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from caseledger.accounts.models import Department, User
 from caseledger.cases.models import CaseKind, Channel, Severity, Status
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases.taxonomy import categories
 from caseledger.insights.models import (
     BUCKETS,
     FIRST_RESPONSE_EDGES,
@@ -46,7 +46,7 @@ def labels(dimension: str) -> dict[Any, str]:
     if dimension == "department_id":
         return {d.pk: d.name for d in Department.objects.all()}
     if dimension == "category":
-        return {code: str(label) for code, (label, _subs) in CATEGORIES.items()}
+        return {code: str(label) for code, (label, _s) in categories(active_only=False).items()}
     choices = {"kind": CaseKind, "channel": Channel, "severity": Severity, "status": Status}
     return {k: str(v) for k, v in choices[dimension].choices}
 

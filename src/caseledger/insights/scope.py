@@ -20,7 +20,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Channel
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases.taxonomy import known_category
 from caseledger.core import clock
 from caseledger.core.errors import PermissionDenied, ValidationFailed
 from caseledger.retention.restriction import may_see_restricted
@@ -133,7 +133,7 @@ def parse_filters(params: Mapping[str, Any], scope: Scope) -> Filters:
         )
     department = _department(params.get("department"), scope, errors)
     category = str(params.get("category") or "").strip()
-    if category and category not in CATEGORIES:
+    if category and not known_category(category):
         errors.append(
             ValidationFailed(
                 _("category: “%(value)s” is not a category") % {"value": category[:40]},

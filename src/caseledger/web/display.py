@@ -183,13 +183,14 @@ def _model_field(model: type[models.Model], name: str) -> models.Field | None:
 def _special(object_type: str, name: str, value: Any, state: dict[str, Any]) -> str | None:
     """Values whose words live outside the model: the taxonomy, roles, tags."""
     if name == "category" and isinstance(value, str):
-        from caseledger.cases.taxonomy import CATEGORIES
+        from caseledger.cases.taxonomy import category_label, known_category
 
-        return str(CATEGORIES[value][0]) if value in CATEGORIES else None
+        return str(category_label(value)) if known_category(value) else None
     if name == "subcategory" and isinstance(value, str):
-        from caseledger.cases.taxonomy import subcategories
+        from caseledger.cases.taxonomy import categories
 
-        label = subcategories(str(state.get("category", ""))).get(value)
+        subs = categories(active_only=False).get(str(state.get("category", "")), ("", {}))[1]
+        label = subs.get(value)
         return str(label) if label is not None else None
     if name == "roles" and isinstance(value, list):
         from caseledger.web.filters_text import role_label

@@ -31,15 +31,15 @@ def _choice(choices: Any, value: Any) -> str:
 def filter_parts(raw: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) for each key of a saved case filter, labelled as the case list's form."""
     from caseledger.cases.models import CaseKind, Channel, Status
-    from caseledger.cases.taxonomy import CATEGORIES, subcategories
+    from caseledger.cases.taxonomy import category_label, subcategory_label
     from caseledger.web.display import field_label
 
     words: dict[str, tuple[Any, Any]] = {
         "q": (gettext_lazy("Search"), str),
-        "category": (gettext_lazy("Category"), lambda v: str(CATEGORIES.get(v, (v,))[0])),
+        "category": (gettext_lazy("Category"), lambda v: str(category_label(v))),
         "subcategory": (
             gettext_lazy("Subcategory"),
-            lambda v: str(subcategories(str(raw.get("category", ""))).get(v, v)),
+            lambda v: str(subcategory_label(str(raw.get("category", "")), v)),
         ),
         "kind": (gettext_lazy("Kind"), lambda v: _choice(CaseKind.choices, v)),
         "status": (gettext_lazy("Status"), lambda v: _choice(Status.choices, v)),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import active_users, assignable_users, visible_departments
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
-from caseledger.cases.taxonomy import CATEGORIES, category_choices
+from caseledger.cases.taxonomy import (
+    categories,
+    category_choices,
+    category_label,
+    grouped_choices,
+)
 from caseledger.customers.models import (
     ContactKind,
     CustomerKind,
@@ -28,9 +33,9 @@ def _choices(choices, *, blank: bool = True) -> list:
 def subcategory_choices(category: str | None = None) -> list:
     """Grouped by category, or only the given category's subcategories."""
     if category:
-        subs = CATEGORIES.get(category, ("", {}))[1]
+        subs = categories(active_only=False).get(category, ("", {}))[1]
         return BLANK + list(subs.items())
-    return BLANK + [(label, list(subs.items())) for label, subs in CATEGORIES.values() if subs]
+    return BLANK + [(label, list(subs.items())) for label, subs in categories().values() if subs]
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -69,7 +74,7 @@ class CaseForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(CaseKind.choices))
     channel = forms.ChoiceField(label=_("Channel"), choices=_choices(Channel.choices))
-    category = forms.ChoiceField(label=_("Category"), choices=_choices(category_choices()))
+    category = forms.ChoiceField(label=_("Category"), choices=lambda: _choices(grouped_choices()))
     subcategory = forms.ChoiceField(
         label=_("Subcategory"), required=False, choices=subcategory_choices
     )
@@ -107,6 +112,12 @@ class CaseForm(forms.Form):
         )
         if "department" not in self.initial and len(departments) == 1:
             self.initial["department"] = departments[0].pk
+        department_id = int(chosen) if str(chosen or "").isdigit() else None
+        offered = grouped_choices(department_id)
+        current = self.initial.get("category")
+        if current and all(current != code for _g, group in offered for code, _l in group):
+            offered.append((_("No longer offered"), [(current, category_label(current))]))
+        self.fields["category"].choices = _choices(offered)
         category = self.data.get("category") or self.initial.get("category")
         if category:
             self.fields["subcategory"].choices = subcategory_choices(category)
@@ -142,6 +153,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField()
     resolution = TextField(label=_("Resolution"), required=False, widget=_area(3))
+    root_cause = TextField(label=_("Root cause"), required=False, widget=_area(3))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
@@ -265,7 +277,7 @@ class CaseFilterForm(forms.Form):
         label=_("Channel"), required=False, choices=_choices(Channel.choices)
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=_choices(category_choices())
+        label=_("Category"), required=False, choices=lambda: _choices(category_choices())
     )
     # The insights dashboard drills down by severity too (issue 15).
     severity = forms.ChoiceField(

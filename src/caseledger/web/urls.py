@@ -17,8 +17,10 @@ from caseledger.web.views import (
     journal,
     phone,
     privacy,
+    process,
     reminders,
     retention,
+    templates_admin,
 )
 from caseledger.web.views import calendar as calendar_views
 from caseledger.web.views import classify as classify_views
@@ -70,7 +72,9 @@ urlpatterns = [
     path("classify/suggest/", classify_views.suggest_typed, name="classify_suggest"),
     path("administration/classify/", classify_views.classify_admin, name="classify_admin"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
-    path("cases/<int:pk>/status/", cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/status/", process.case_transition, name="case_transition"),
+    path("cases/<int:pk>/acknowledge/", process.case_acknowledge_view, name="case_acknowledge"),
+    path("approvals/<int:pk>/<str:verb>/", process.approval_decide, name="approval_decide"),
     path("cases/<int:pk>/notes/", cases.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:pk>/attachments/", cases.case_attachment_add, name="case_attachment_add"),
@@ -154,6 +158,17 @@ urlpatterns = [
     path("administration/webhooks/<int:pk>/", notify_views.webhook_detail, name="webhook_detail"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
     path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
+    path("administration/templates/", templates_admin.templates_overview, name="templates_admin"),
+    path(
+        "administration/templates/categories/<int:pk>/",
+        templates_admin.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "administration/templates/steps/<str:status>/",
+        templates_admin.step_rule_edit,
+        name="step_rule_edit",
+    ),
     path(
         "administration/calendar/<str:verb>/",
         calendar_views.calendar_act,

@@ -2,12 +2,20 @@
 journal, in one transaction (journal.services.write_transaction).
 
 One module per subject, every public name re-exported here so callers read the same:
-records (state, create, update, set fields), notes (notes, attachments), export.
+records (state, create, update, set fields), moves (status moves, approvals), taxonomy
+(categories, step rules, industry adoption), notes (notes, attachments), export.
 """
 
 from caseledger.cases.services.export import (
     EXPORT_LIMIT,
     case_export,
+)
+from caseledger.cases.services.moves import (
+    Moved,
+    approval_approve,
+    approval_reject,
+    case_move,
+    pending_approval,
 )
 from caseledger.cases.services.notes import (
     PUBLIC_NOTE_KINDS,
@@ -20,13 +28,22 @@ from caseledger.cases.services.records import (
     CREATE_FIELDS,
     TEXT_LIMITS,
     UPDATE_FIELDS,
+    case_changes_clean,
     case_create,
     case_fields_clean,
     case_set_fields,
     case_state,
     case_update,
+    check_move,
     check_subcategory,
     ensure_not_archived,
+)
+from caseledger.cases.services.taxonomy import (
+    category_by_code,
+    category_create,
+    category_update,
+    step_rule_set,
+    taxonomy_adopt,
 )
 
 __all__ = [
@@ -36,15 +53,27 @@ __all__ = [
     "REMOVE_REASON_MAX",
     "TEXT_LIMITS",
     "UPDATE_FIELDS",
+    "Moved",
+    "approval_approve",
+    "approval_reject",
     "case_attachment_add",
     "case_attachment_remove",
+    "case_changes_clean",
     "case_create",
     "case_export",
     "case_fields_clean",
+    "case_move",
     "case_note_add",
     "case_set_fields",
     "case_state",
     "case_update",
+    "category_by_code",
+    "category_create",
+    "category_update",
+    "check_move",
     "check_subcategory",
     "ensure_not_archived",
+    "pending_approval",
+    "step_rule_set",
+    "taxonomy_adopt",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
+from caseledger.cases import taxonomy
 from caseledger.cases.actions import CaseAction
 from caseledger.cases.models import (
     Case,
@@ -24,7 +25,6 @@ from caseledger.cases.models import (
     Severity,
     Status,
 )
-from caseledger.cases.taxonomy import CATEGORIES, subcategories
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
@@ -125,6 +125,11 @@ def _clean(data: Mapping[str, Any], *, creating: bool, actor: User) -> tuple[dic
     return clean, c
 
 
+def case_changes_clean(data: Mapping[str, Any], *, actor: User) -> tuple[dict, Collector]:
+    """An edit's fields checked and looked up (department, customer, assignee), unsaved."""
+    return _clean(data, creating=False, actor=actor)
+
+
 def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) -> dict[str, Any]:
     """The checks of a case's own fields, without the look-ups (department, customer,
     assignee): what `case_create` and `case_update` apply, shared with the spreadsheet
@@ -137,7 +142,7 @@ def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) 
     for name, choices, required in (
         ("kind", _KINDS, True),
         ("channel", _CHANNELS, True),
-        ("category", list(CATEGORIES), True),
+        ("category", taxonomy.category_codes(active_only=False), True),
         ("severity", _SEVERITIES, False),
         ("priority", _PRIORITIES, False),
         ("status", _STATUSES, False),
@@ -230,7 +235,7 @@ def _check_assignee(case_department_id: int, assignee: User | None, c: Collector
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
     """Shared with the spreadsheet import (see `case_fields_clean`)."""
-    subs = subcategories(category)
+    subs = taxonomy.categories(active_only=False).get(category, ("", {}))[1]
     if subcategory and subcategory not in subs:
         allowed = ", ".join(subs) or "none"
         c.add(
@@ -283,6 +288,8 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
     require(actor, Perm.CASE_MODIFY, department.pk if department else None)
     if department is not None:
         _check_assignee(department.pk, clean.get("assignee"), c)
+        if clean.get("category"):
+            check_category_offered(department.pk, clean["category"], c)
     check_subcategory(clean.get("category", ""), clean.get("subcategory", ""), c)
     c.raise_if_any()
     now = clock.now()
@@ -317,7 +324,28 @@ def case_update(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    require(actor, Perm.CASE_MODIFY, case.department_id)
+    """Edit a case. A change of status is a move with its step's guards (cases.process):
+    the required fields, a reason where one is expected; a move that needs a second
+    person's approval is refused here: `case_move` asks for it."""
+    return update_case(
+        actor=actor, case=case, data=data, reason=reason, expected_version=expected_version
+    )
+
+
+def update_case(
+    *,
+    actor: User,
+    case: Case,
+    data: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+    approved_by: User | None = None,
+) -> Case:
+    """case_update's step, shared with an approved move (`approved_by`: the second person,
+    who may approve in the department without working its cases). Not public: an approval
+    is only given by `approval_approve`."""
+    if approved_by is None:
+        require(actor, Perm.CASE_MODIFY, case.department_id)
     clean, c = _clean(data, creating=False, actor=actor)
     if clean.get("department") is not None:
         require(actor, Perm.CASE_MODIFY, clean["department"].pk)
@@ -337,10 +365,10 @@ def case_update(
                 field="version",
             )
         before = case_state(case)
-        old_status = case.status
+        old = {"status": case.status, "category": case.category}
         for key, value in clean.items():
             setattr(case, key, value)
-        _check_after_update(case, old_status, c)
+        check_move(case, old, c, reason=reason, approved=approved_by is not None)
         c.raise_if_any()
         after = case_state(case)
         changes = diff(before, after)
@@ -350,7 +378,7 @@ def case_update(
         case.updated_at = clock.now()
         case.save()
         after = case_state(case)
-        action = CaseAction.TRANSITION if case.status != old_status else CaseAction.UPDATE
+        action = CaseAction.TRANSITION if case.status != old["status"] else CaseAction.UPDATE
         record_change(
             actor=actor,
             action=action,
@@ -363,7 +391,15 @@ def case_update(
     return case
 
 
-def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
+def check_move(
+    case: Case, old: Mapping[str, str], c: Collector, *, reason: str, approved: bool
+) -> None:
+    """The checks of an edited case (fields set, not saved): the category still offered to
+    its department when it changed, the subcategory, the assignee, and for a change of
+    status the step's guards (cases.process.step_guard)."""
+    from caseledger.cases.process import step_guard
+
+    old_status = old["status"]
     if not can_move(old_status, case.status):
         c.add(
             "status",
@@ -376,11 +412,26 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
             "bad_transition",
         )
         return
+    if case.category != old["category"]:
+        check_category_offered(case.department_id, case.category, c)
     check_subcategory(case.category, case.subcategory, c)
     _check_assignee(case.department_id, case.assignee, c)
+    if case.status != old_status:
+        step_guard(case, old_status, c, reason=reason, approved=approved)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
-        if not case.resolution.strip():
-            c.add("resolution", _("is required to close a case"), "required")
         case.closed_at = clock.now()
     elif case.status == Status.REOPENED and old_status == Status.CLOSED:
         case.closed_at = None
+
+
+def check_category_offered(department_id: int, category: str, c: Collector) -> None:
+    """A new case, or a case moved to another category, takes an active one its department
+    sees (the default's and its adopted industries')."""
+    offered = taxonomy.categories(department_id)
+    if category and category not in offered:
+        c.add(
+            "category",
+            _("%(category)r is not a category offered to this department (%(allowed)s)")
+            % {"category": category, "allowed": ", ".join(offered) or "none"},
+            "invalid_choice",
+        )

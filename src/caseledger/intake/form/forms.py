@@ -97,11 +97,18 @@ class ComplaintForm(forms.Form):
     )
     altcha = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, references: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        references: tuple[str, ...] = (),
+        department_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", "—"), *category_choices()]
+        # the complaint categories the form's department is offered (its industry templates')
+        category.choices = [("", "—"), *category_choices(department_id, scheme="complaint")]
         self.references = references
         for name in references:  # after the subject: what the customer can quote
             self.fields[name] = _Text(

@@ -111,6 +111,7 @@ def complain(request: HttpRequest) -> HttpResponse:
         request.POST if posted else None,
         request.FILES if posted else None,
         references=references,
+        department_id=department.pk,
     )
     if request.method == "POST" and form.is_valid():
         try:

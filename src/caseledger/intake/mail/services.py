@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases import taxonomy
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import model_state
@@ -70,7 +70,7 @@ def _clean(data: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], 
     if creating or "intake_user" in data:
         clean["intake_user"] = _intake_user(data.get("intake_user"), c)
     if "category" in data:
-        clean["category"] = c.choice(data, "category", list(CATEGORIES), required=True)
+        clean["category"] = c.choice(data, "category", taxonomy.category_codes(), required=True)
     for name, limit in (("host", 255), ("username", 255), ("folder", 200)):
         if name in data:
             clean[name] = c.text(data, name, max_length=limit) or ""

@@ -115,16 +115,16 @@ def after(pair: Any) -> Any:
 
 @register.filter
 def category_label(key: str) -> str:
-    from caseledger.cases.taxonomy import CATEGORIES
+    from caseledger.cases.taxonomy import category_label
 
-    return str(CATEGORIES.get(key, (key, {}))[0]) if key else "—"
+    return str(category_label(key)) if key else "—"
 
 
 @register.filter
 def subcategory_label(key: str, category: str) -> str:
-    from caseledger.cases.taxonomy import subcategories
+    from caseledger.cases.taxonomy import subcategory_label
 
-    return str(subcategories(category).get(key, key)) if key else "—"
+    return str(subcategory_label(category, key)) if key else "—"
 
 
 @register.filter
@@ -184,3 +184,18 @@ def duration(value: Any) -> str:
         parts.append(f"{hours} h")
     parts.append(f"{mins:02d} min" if parts else f"{mins} min")
     return " ".join(parts)
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    from caseledger.cases.models import Severity
+
+    return str(Severity(value).label) if value in Severity.values else value
+
+
+@register.filter
+def case_field_label(name: str) -> str:
+    """A case field's name in the reader's language (web.labels)."""
+    from caseledger.web.display import field_label
+
+    return field_label("case", name)

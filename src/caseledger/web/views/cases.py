@@ -25,11 +25,10 @@ from caseledger.cases.queries import (
 )
 from caseledger.cases.services import UPDATE_FIELDS
 from caseledger.cases.workflow import allowed_next
-from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.errors import ValidationFailed
 from caseledger.intake.mail.queries import reply_messages
 from caseledger.intake.reply.services import reply_send
 from caseledger.knowledge.queries import suggested_for
-from caseledger.retention.errors import Held
 from caseledger.search.similar import similar_cases
 from caseledger.web.forms import (
     AttachmentForm,
@@ -38,7 +37,6 @@ from caseledger.web.forms import (
     CaseForm,
     NoteForm,
     ReplyForm,
-    TransitionForm,
     subcategory_choices,
 )
 from caseledger.web.viewing import (
@@ -52,6 +50,7 @@ from caseledger.web.viewing import (
 from caseledger.web.views.classify import case_card
 from caseledger.web.views.customers import picker_customers
 from caseledger.web.views.mail import reply_message
+from caseledger.web.views.process_context import process_context
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
 
 # Column → the sort it starts with; clicking the sorted column again flips it.
@@ -172,6 +171,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         if can_modify
         else [],
         "can_approve": may(request.user, Perm.CASE_APPROVE, case.department_id),
+        **process_context(case),
     }
     context.update(extra)
     return context
@@ -212,45 +212,6 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
         (saved, "web:case_detail", case.pk),
         ("web/cases/form.html", {"case": case}),
     )
-
-
-@web_view
-@require_POST
-def case_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    case = case_get(actor=request.user, case_id=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("That status change was not understood."))
-        return redirect("web:case_detail", pk=case.pk)
-    data = {"status": form.cleaned_data["status"]}
-    if form.cleaned_data["resolution"]:
-        data["resolution"] = form.cleaned_data["resolution"]
-    try:
-        case = services.case_update(
-            actor=request.user,
-            case=case,
-            data=data,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except Held as exc:
-        messages.error(request, exc.shown())
-    except Conflict:
-        messages.error(
-            request,
-            _(
-                "This case was changed by someone else; it has been "
-                "reloaded. Check it and try again."
-            ),
-        )
-    except ValidationFailed as exc:
-        for error in exc.errors or [exc]:
-            messages.error(request, str(error))  # the service's own words name the field
-    else:
-        messages.success(
-            request, _("Status is now %(status)s.") % {"status": case.get_status_display()}
-        )
-    return redirect("web:case_detail", pk=case.pk)
 
 
 @web_view

@@ -17,7 +17,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case, Severity
 from caseledger.cases.queries import case_get
-from caseledger.cases.taxonomy import CATEGORIES, subcategories
+from caseledger.cases.taxonomy import categories, subcategories
 from caseledger.classify import queries, services
 from caseledger.classify.models import FIELD_CHOICES
 from caseledger.core.errors import CaseledgerError, Conflict, PermissionDenied
@@ -57,8 +57,12 @@ def _choices(case: Case) -> dict[str, list[tuple[str, str]]]:
     from caseledger.accounts.models import Department
 
     return {
-        "category": [(k, str(label)) for k, (label, _subs) in CATEGORIES.items()],
-        "subcategory": [(k, str(v)) for k, v in subcategories(case.category).items()],
+        "category": [
+            (k, str(label)) for k, (label, _subs) in categories(case.department_id).items()
+        ],
+        "subcategory": [
+            (k, str(v)) for k, v in subcategories(case.category, case.department_id).items()
+        ],
         "severity": [(str(v), str(label)) for v, label in Severity.choices],
         "department": [
             (str(d.pk), d.name) for d in Department.objects.filter(is_active=True).order_by("name")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.cases.models import Channel
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases.taxonomy import category_choices
 from caseledger.core.errors import ValidationFailed
 from caseledger.insights.panels import dashboard
 from caseledger.insights.scope import parse_filters, scope_of
@@ -63,7 +63,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponseBase:
             "trend_by": TREND_BY,
             "trend_rows": rows,
             "departments": visible_departments(actor=request.user, perm=Perm.INSIGHTS_VIEW),
-            "categories": [(code, label) for code, (label, _s) in CATEGORIES.items()],
+            "categories": category_choices(),
             "channels": Channel.choices,
         },
     )

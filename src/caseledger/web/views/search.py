@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.models import Department
 from caseledger.cases.models import Channel, Status
-from caseledger.cases.taxonomy import CATEGORIES
+from caseledger.cases.taxonomy import category_label
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.knowledge.queries import article_search
 from caseledger.search.models import SavedSearch
@@ -45,7 +45,7 @@ def _facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> list[dict[str, An
                 "value": value,
                 "label": labels[name].get(value, value)
                 if name in labels
-                else str(CATEGORIES.get(value, (value, {}))[0]),
+                else str(category_label(value)),
                 "count": n,
             }
             for value, n in facets.get(name, [])

@@ -8,6 +8,8 @@ of" a past time and recomputed at any time. Events that count:
 - `case.create` (received_at, department, kind, priority, severity), every later case entry
   (the state after it);
 - first response: the first move out of `received`, or the first note to the customer;
+- acknowledgement (when the department's `acknowledged` step rule gives a time, issue 12):
+  the same events stop it, against its own budget;
 - resolution stops when the case is closed, resumes when reopened (the gap does not count);
 - statutory deadlines stop at the first `responded` or `closed`;
 - `clock.pause` (waiting for the customer; `appraisal`: outside appraisal or testing, which
@@ -35,6 +37,7 @@ class Policy:
     name: str
     first_response_minutes: int
     resolution_minutes: int
+    acknowledge_minutes: int | None = None  # the `acknowledged` step rule's time, if any
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Clock:
-    kind: str  # first_response | resolution | statutory:<code>
+    kind: str  # acknowledgement | first_response | resolution | statutory:<code>
     label: str
     started_at: dt.datetime
     due_at: dt.datetime | None
@@ -188,7 +191,21 @@ def compute(
     if start is None:
         return []
     every_wait = events.pauses(("customer", "appraisal"))
-    clocks = [
+    clocks = []
+    if policy.acknowledge_minutes:
+        clocks.append(
+            _sla_clock(
+                "acknowledgement",
+                "Acknowledgement",
+                calendar,
+                start,
+                policy.acknowledge_minutes,
+                every_wait,
+                events.first_response_at,
+                now,
+            )
+        )
+    clocks += [
         _sla_clock(
             "first_response",
             "First response",

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
 from caseledger.cases.queries import case_get
+from caseledger.cases.taxonomy import step_needs
 from caseledger.core import clock as core_clock
 from caseledger.journal.queries import history
 from caseledger.workflow.calendars.queries import work_calendar
@@ -42,10 +43,11 @@ def policy_for(state: dict[str, Any]) -> Policy:
         score = sum(v not in (None, "") for v in fields.values())
         if score > best_score:
             best, best_score = policy, score
+    ack = step_needs(state.get("department_id"), "acknowledged").within_minutes
     if best is not None:
-        return Policy(best.name, best.first_response_minutes, best.resolution_minutes)
+        return Policy(best.name, best.first_response_minutes, best.resolution_minutes, ack)
     first, resolution = DEFAULT_POLICIES.get(state.get("priority", ""), DEFAULT_POLICIES["normal"])
-    return Policy(f"default ({state.get('priority', 'normal')})", first, resolution)
+    return Policy(f"default ({state.get('priority', 'normal')})", first, resolution, ack)
 
 
 def rules_for(state: dict[str, Any]) -> list[Rule]:

@@ -1,5 +1,5 @@
 """Adopting an industry template for a department: its SLA policies, its statutory
-deadlines and the holiday calendar, in one go. Idempotent: adopting again changes nothing;
+deadlines, the holiday calendar, its taxonomy and its process step rules, in one go. Idempotent: adopting again changes nothing;
 two industries for two departments keep their own policies and rules."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
+from caseledger.cases.services import taxonomy_adopt
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import model_state
@@ -19,6 +20,7 @@ from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.calendars.services import calendar_adopt
 from caseledger.workflow.clocks.services import statutory_rules_adopt
 from caseledger.workflow.industries.data import TEMPLATES
+from caseledger.workflow.industries.taxonomy import TAXONOMIES
 from caseledger.workflow.models import SlaPolicy
 
 
@@ -43,6 +45,13 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
             )
             if template["statutory"]
             else []
+        )
+        installed = taxonomy_adopt(
+            actor=actor,
+            department=department,
+            industry=industry,
+            entries=TAXONOMIES[industry]["entries"],
+            rules=TAXONOMIES[industry]["rules"],
         )
         changed = 0
         for priority, (first, resolution) in template["sla"].items():
@@ -81,6 +90,7 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
                 "calendar": template["calendar"],
                 "statutory_rules": [r.code for r in rules],
                 "sla_policies_changed": changed,
+                **installed,
             },
         )
     return {
@@ -89,4 +99,5 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
         "calendar_days_changed": calendar["changed"],
         "statutory_rules": [r.code for r in rules],
         "sla_policies_changed": changed,
+        **installed,
     }

@@ -1,5 +1,6 @@
 """`caseledger template adopt <industry> --department CODE`: SLA policies, statutory
-deadlines and the holiday calendar of an industry, for a department; idempotent."""
+deadlines, the holiday calendar, the taxonomy and the process step rules of an industry,
+for a department; idempotent."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ class Command(VerbCommand):
             f"{result['industry']} adopted for {result['department']}: "
             f"{result['sla_policies_changed']} SLA policies changed, statutory rules "
             f"{', '.join(result['statutory_rules']) or 'none'}, "
-            f"{result['calendar_days_changed']} calendar days changed.",
+            f"{result['calendar_days_changed']} calendar days changed, "
+            f"{result['categories_added']} categories and {result['step_rules_added']} step "
+            "rules added.",
         )
 
     def handle_list(self, **options: Any) -> None:
