@@ -162,6 +162,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     # People and departments (administrators): list them; add, edit, deactivate them.
     "users:read": frozenset({Perm.USER_VIEW}),
     "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),
+    # Settings (administrators): assignment rules, who sees phones in full (issue 12).
+    "settings:write": frozenset({Perm.SETTINGS_MANAGE}),
     "dispositions:write": frozenset(
         {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
     ),

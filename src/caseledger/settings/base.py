@@ -251,6 +251,9 @@ JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
 # Clocks (issue 12): hours after a breach before the supervisors, then compliance, are told.
 ESCALATE_SUPERVISOR_HOURS = env_int("CASELEDGER_ESCALATE_SUPERVISOR_HOURS", 4)
 ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)
+# A new case from the same customer on the same subject (same category, or same product)
+# within this many days of an earlier one is linked to it as a repeat complaint; 0: never.
+REPEAT_WINDOW_DAYS = env_int("CASELEDGER_REPEAT_WINDOW_DAYS", 30)
 # And at the end of every write burst (journal/bursts.py): when writes pause this long, or
 # after this many entries, whichever first; and when a process that wrote exits.
 JOURNAL_CHECKPOINT_ON_WRITES = env_bool("CASELEDGER_CHECKPOINT_ON_WRITES", True)

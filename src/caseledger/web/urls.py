@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from caseledger.web.views import actions as action_views
 from caseledger.web.views import administration as admin_views
 from caseledger.web.views import archive as archive_views
+from caseledger.web.views import assignment as assignment_views
 from caseledger.web.views import (
     attachments,
     auth,
@@ -80,6 +81,7 @@ urlpatterns = [
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
     path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),
+    path("cases/<int:pk>/phone/", assignment_views.case_phone, name="case_phone"),
     path(
         "cases/<int:pk>/clocks/<str:verb>/",
         clock_views.case_clock,
@@ -128,6 +130,13 @@ urlpatterns = [
     path("administration/", admin_views.overview, name="administration"),
     path("administration/departments/new/", admin_views.department_new, name="department_new"),
     path("administration/calendar/", calendar_views.calendar_view, name="calendar"),
+    path("administration/assignment/", assignment_views.assignment_view, name="assignment"),
+    path(
+        "administration/assignment/<str:verb>/",
+        assignment_views.assignment_act,
+        name="assignment_act",
+    ),
+    path("absences/", assignment_views.absences_view, name="absences"),
     path(
         "administration/calendar/<str:verb>/",
         calendar_views.calendar_act,

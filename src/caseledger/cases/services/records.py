@@ -26,7 +26,7 @@ from caseledger.cases.models import (
 )
 from caseledger.cases.taxonomy import CATEGORIES, subcategories
 from caseledger.cases.workflow import allowed_next, can_move
-from caseledger.core import clock
+from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -54,6 +54,12 @@ CREATE_FIELDS = (
     "contract_ref",
     "received_at",
 )
+# Hooks higher floors answer (ADR 0010). CASE_CREATED: fn(*, actor, case) inside
+# case_create's transaction, after its entry (workflow: repeat links, assignment rules).
+# ASSIGNEE_CHECK: fn(user, department_id) -> a refusal's words or None (workflow: absences).
+CASE_CREATED = "cases.case_created"
+ASSIGNEE_CHECK = "cases.assignee_check"
+
 UPDATE_FIELDS = (*CREATE_FIELDS, "status", "resolution", "root_cause", "satisfaction")
 TEXT_LIMITS = {
     "subject": 200,
@@ -218,7 +224,9 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
     return user
 
 
-def _check_assignee(case_department_id: int, assignee: User | None, c: Collector) -> None:
+def _check_assignee(
+    case_department_id: int, assignee: User | None, c: Collector, *, new: bool = True
+) -> None:
     if assignee is not None and not can(assignee, Perm.CASE_MODIFY, case_department_id):
         c.add(
             "assignee",
@@ -226,6 +234,12 @@ def _check_assignee(case_department_id: int, assignee: User | None, c: Collector
             % {"assignee_username": assignee.username},
             "not_allowed",
         )
+        return
+    if assignee is not None and new:  # one already holding it may be away meanwhile
+        for check in hooks.all_of(ASSIGNEE_CHECK):
+            problem = check(assignee, case_department_id)
+            if problem:
+                c.add("assignee", problem, "unavailable")
 
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
@@ -306,6 +320,8 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
             before=None,
             reason=reason,
         )
+        for then in hooks.all_of(CASE_CREATED):
+            then(actor=actor, case=case)
     return case
 
 
@@ -337,10 +353,10 @@ def case_update(
                 field="version",
             )
         before = case_state(case)
-        old_status = case.status
+        old_status, old_assignee = case.status, case.assignee_id
         for key, value in clean.items():
             setattr(case, key, value)
-        _check_after_update(case, old_status, c)
+        _check_after_update(case, old_status, c, old_assignee)
         c.raise_if_any()
         after = case_state(case)
         changes = diff(before, after)
@@ -363,7 +379,7 @@ def case_update(
     return case
 
 
-def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
+def _check_after_update(case: Case, old_status: str, c: Collector, old_assignee=None) -> None:
     if not can_move(old_status, case.status):
         c.add(
             "status",
@@ -377,7 +393,7 @@ def _check_after_update(case: Case, old_status: str, c: Collector) -> None:
         )
         return
     check_subcategory(case.category, case.subcategory, c)
-    _check_assignee(case.department_id, case.assignee, c)
+    _check_assignee(case.department_id, case.assignee, c, new=case.assignee_id != old_assignee)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
         if not case.resolution.strip():
             c.add("resolution", _("is required to close a case"), "required")

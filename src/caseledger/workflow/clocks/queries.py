@@ -24,6 +24,8 @@ DEFAULT_POLICIES = {
     "normal": (8 * 60, 5 * 8 * 60),
     "low": (2 * 8 * 60, 10 * 8 * 60),
 }
+# Working minutes from one update the customer sees to the next, by priority.
+DEFAULT_NEXT_UPDATE = {"urgent": 4 * 60, "high": 8 * 60, "normal": 2 * 8 * 60, "low": 5 * 8 * 60}
 COLOURS = {"ok": "green", "soon": "amber", "breached": "red", "paused": "grey", "met": "neutral"}
 
 
@@ -42,10 +44,16 @@ def policy_for(state: dict[str, Any]) -> Policy:
         score = sum(v not in (None, "") for v in fields.values())
         if score > best_score:
             best, best_score = policy, score
+    update = DEFAULT_NEXT_UPDATE.get(state.get("priority", ""), DEFAULT_NEXT_UPDATE["normal"])
     if best is not None:
-        return Policy(best.name, best.first_response_minutes, best.resolution_minutes)
+        return Policy(
+            best.name,
+            best.first_response_minutes,
+            best.resolution_minutes,
+            best.next_update_minutes if best.next_update_minutes is not None else update,
+        )
     first, resolution = DEFAULT_POLICIES.get(state.get("priority", ""), DEFAULT_POLICIES["normal"])
-    return Policy(f"default ({state.get('priority', 'normal')})", first, resolution)
+    return Policy(f"default ({state.get('priority', 'normal')})", first, resolution, update)
 
 
 def rules_for(state: dict[str, Any]) -> list[Rule]:
