@@ -54,7 +54,7 @@ def may_work(department_id: int) -> list[User]:
     return [u for u in people if u.pk not in away and can(u, Perm.CASE_MODIFY, department_id)]
 
 
-def assignees_for(*, actor: User, case_id: object) -> list[User]:
+def assignees_for(*, actor: User, case_id: int | str) -> list[User]:
     """The people the actor may offer as the case's assignee (the actor must see the case)."""
     case = case_get(actor=actor, case_id=case_id)
     return may_work(case.department_id)

@@ -43,7 +43,7 @@ def _walk(start: int) -> set[int]:
     return seen
 
 
-def repeat_chain(*, actor: User, case_id: object) -> list[Link]:
+def repeat_chain(*, actor: User, case_id: int | str) -> list[Link]:
     """Every case linked to this one as a repeat, directly or through others, oldest first;
     empty when it is no repeat and has none."""
     case = case_get(actor=actor, case_id=case_id)
