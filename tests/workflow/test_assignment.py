@@ -225,3 +225,16 @@ def _rule_as(actor):
     return assign_rule_set(
         actor=actor, data={"name": "x", "department": "sales", "strategy": "round_robin"}
     )
+
+
+def test_an_absent_successor_is_refused_at_offboarding(people, team):
+    with clock.frozen(MONDAY):
+        absence_add(
+            actor=people.admin,
+            user=team["bea"],
+            data={"starts_on": "2026-03-02", "ends_on": "2026-03-09", "reason": "leave"},
+        )
+        with pytest.raises(ValidationFailed, match="bea is absent until 2026-03-09"):
+            user_deactivate(
+                actor=people.admin, user=team["cai"], reason="left", successor=team["bea"]
+            )
