@@ -127,8 +127,15 @@ def _absence_out(a: Absence) -> dict[str, Any]:
     }
 
 
-def _rule(pk: int) -> AssignmentRule:
-    found = AssignmentRule.objects.select_related("department").filter(pk=pk).first()
+def _number(pk: str) -> int | None:
+    """A path id as a row id, or None (not digits, or too large for any row)."""
+    return int(pk) if pk.isdigit() and len(pk) < 19 else None
+
+
+def _rule(pk: str) -> AssignmentRule:
+    number = _number(pk)
+    rows = AssignmentRule.objects.select_related("department")
+    found = rows.filter(pk=number).first() if number is not None else None
     if found is None:
         raise NotFound(_("assignment rule %(pk)s does not exist") % {"pk": pk}, field="rule")
     return found
@@ -146,19 +153,19 @@ def list_rules(request: HttpRequest) -> Any:
 @router.post("/assignment-rules", response={201: RuleOut, **ERRORS}, description=SETTINGS)
 def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
     made = rules.assign_rule_set(actor=actor(request), data=_given(payload))
-    return Status(201, _rule_out(_rule(made.pk)))
+    return Status(201, _rule_out(_rule(str(made.pk))))
 
 
 @router.patch("/assignment-rules/{pk}", response={200: RuleOut, **ERRORS}, description=SETTINGS)
-def update_rule(request: HttpRequest, pk: int, payload: RuleIn) -> Any:
+def update_rule(request: HttpRequest, pk: str, payload: RuleIn) -> Any:
     user = actor(request)
     rule_list(actor=user)  # the permission before the look-up
     made = rules.assign_rule_set(actor=user, data=_given(payload), rule=_rule(pk))
-    return _rule_out(_rule(made.pk))
+    return _rule_out(_rule(str(made.pk)))
 
 
 @router.delete("/assignment-rules/{pk}", response={204: None, **ERRORS}, description=SETTINGS)
-def delete_rule(request: HttpRequest, pk: int) -> Any:
+def delete_rule(request: HttpRequest, pk: str) -> Any:
     user = actor(request)
     rule_list(actor=user)
     rules.assign_rule_remove(actor=user, rule=_rule(pk))
@@ -255,8 +262,10 @@ def add_absence(request: HttpRequest, ref: str, payload: AbsenceIn) -> Any:
     response={204: None, **ERRORS},
     description="Cancel an absence (its own person or an administrator). Journaled.",
 )
-def cancel_absence(request: HttpRequest, pk: int) -> Any:
-    found = Absence.objects.select_related("user").filter(pk=pk).first()
+def cancel_absence(request: HttpRequest, pk: str) -> Any:
+    number = _number(pk)
+    rows = Absence.objects.select_related("user")
+    found = rows.filter(pk=number).first() if number is not None else None
     if found is None:
         raise NotFound(_("absence %(pk)s does not exist") % {"pk": pk}, field="absence")
     absences.absence_cancel(actor=actor(request), absence=found)

@@ -45,7 +45,7 @@ def assignment_view(request: AuthedRequest) -> HttpResponseBase:
 
 
 def _rule(pk: str) -> AssignmentRule:
-    found = AssignmentRule.objects.filter(pk=pk).first() if pk.isdigit() else None
+    found = AssignmentRule.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) < 19 else None
     if found is None:
         raise NotFound(_("assignment rule %(pk)s does not exist") % {"pk": pk}, field="rule")
     return found
@@ -92,7 +92,7 @@ def absences_view(request: AuthedRequest) -> HttpResponseBase:
             if post.get("cancel"):
                 found = (
                     Absence.objects.filter(pk=post["cancel"]).first()
-                    if post["cancel"].isdigit()
+                    if post["cancel"].isdigit() and len(post["cancel"]) < 19
                     else None
                 )
                 if found is None:

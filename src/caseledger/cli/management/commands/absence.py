@@ -73,7 +73,11 @@ class Command(VerbCommand):
         from caseledger.workflow.models import Absence
 
         ref = options["absence"]
-        found = Absence.objects.filter(pk=ref).first() if str(ref).isdigit() else None
+        found = (
+            Absence.objects.filter(pk=ref).first()
+            if str(ref).isdigit() and len(str(ref)) < 19
+            else None
+        )
         if found is None:
             raise NotFound(f"absence {ref} does not exist", field="absence")
         absence_cancel(

@@ -12,7 +12,11 @@ from caseledger.core.errors import NotFound
 def _rule(pk: str):
     from caseledger.workflow.models import AssignmentRule
 
-    found = AssignmentRule.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    found = (
+        AssignmentRule.objects.filter(pk=pk).first()
+        if str(pk).isdigit() and len(str(pk)) < 19
+        else None
+    )
     if found is None:
         raise NotFound(f"assignment rule {pk} does not exist", field="rule")
     return found
