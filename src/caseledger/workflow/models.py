@@ -208,10 +208,12 @@ class Absence(models.Model):
 
 class CaseLink(models.Model):
     """A repeat complaint: `case` came from the same customer on the same subject (same
-    category, or same product) within the configured window after `earlier`."""
+    category, or same product) within the configured window after `earlier`. Part of both
+    cases: a disposition that destroys either takes the link with it (its entry names the
+    case)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
-    earlier = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    earlier = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, default="repeat")
     basis = models.CharField(max_length=20)  # category | product
     created_at = models.DateTimeField()
