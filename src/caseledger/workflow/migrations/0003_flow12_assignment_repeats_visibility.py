@@ -6,82 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_merge_department_active_and_password_change'),
-        ('cases', '0004_attachment_removal'),
-        ('workflow', '0002_clocks_policies_alerts'),
+        ("accounts", "0003_merge_department_active_and_password_change"),
+        ("cases", "0004_attachment_removal"),
+        ("workflow", "0002_clocks_policies_alerts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='slapolicy',
-            name='next_update_minutes',
+            model_name="slapolicy",
+            name="next_update_minutes",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='AssignmentRule',
+            name="AssignmentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('position', models.PositiveIntegerField(default=100)),
-                ('category', models.CharField(blank=True, max_length=40)),
-                ('channel', models.CharField(blank=True, max_length=20)),
-                ('product_ref', models.CharField(blank=True, max_length=100)),
-                ('strategy', models.CharField(choices=[('round_robin', 'Round robin'), ('least_open', 'Fewest open cases')], max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField()),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("position", models.PositiveIntegerField(default=100)),
+                ("category", models.CharField(blank=True, max_length=40)),
+                ("channel", models.CharField(blank=True, max_length=20)),
+                ("product_ref", models.CharField(blank=True, max_length=100)),
+                (
+                    "strategy",
+                    models.CharField(
+                        choices=[
+                            ("round_robin", "Round robin"),
+                            ("least_open", "Fewest open cases"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FieldVisibility',
+            name="FieldVisibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=20)),
-                ('field', models.CharField(max_length=20)),
-                ('scope', models.CharField(choices=[('masked', 'Masked'), ('assigned', 'Full on cases assigned to them'), ('department', 'Full on cases of their departments')], max_length=12)),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=20)),
+                ("field", models.CharField(max_length=20)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("masked", "Masked"),
+                            ("assigned", "Full on cases assigned to them"),
+                            ("department", "Full on cases of their departments"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['role', 'field'],
-                'constraints': [models.UniqueConstraint(fields=('role', 'field'), name='field_visibility_once')],
+                "ordering": ["role", "field"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("role", "field"), name="field_visibility_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('reason', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='absences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("reason", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="absences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user_id', 'starts_on', 'id'],
-                'indexes': [models.Index(fields=['user', 'ends_on'], name='absence_user_ends')],
+                "ordering": ["user_id", "starts_on", "id"],
+                "indexes": [models.Index(fields=["user", "ends_on"], name="absence_user_ends")],
             },
         ),
         migrations.CreateModel(
-            name='CaseLink',
+            name="CaseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(default='repeat', max_length=20)),
-                ('basis', models.CharField(max_length=20)),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('earlier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(default="repeat", max_length=20)),
+                ("basis", models.CharField(max_length=20)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "earlier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['earlier'], name='case_link_earlier')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'earlier', 'kind'), name='case_link_once')],
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["earlier"], name="case_link_earlier")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "earlier", "kind"), name="case_link_once"
+                    )
+                ],
             },
         ),
     ]
