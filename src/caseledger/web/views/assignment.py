@@ -18,6 +18,7 @@ from caseledger.cases.models import Channel
 from caseledger.cases.queries import case_get
 from caseledger.cases.taxonomy import CATEGORIES
 from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied
+from caseledger.web.filters_text import role_label
 from caseledger.web.viewing import AuthedRequest, web_view
 from caseledger.workflow.assign import absences, rules
 from caseledger.workflow.assign.queries import absence_list, rule_list
@@ -30,7 +31,10 @@ from caseledger.workflow.visibility.queries import FIELDS, visibility_list
 def assignment_view(request: AuthedRequest) -> HttpResponseBase:
     context = {
         "rules": rule_list(actor=request.user),
-        "visibility": sorted(visibility_list(actor=request.user).items()),
+        "visibility": [
+            (role, role_label(role), field, scope)
+            for (role, field), scope in sorted(visibility_list(actor=request.user).items())
+        ],
         "absences": absence_list(actor=request.user),
         "departments": Department.objects.filter(is_active=True).order_by("name"),
         "people": User.objects.filter(is_active=True).order_by("username"),
@@ -38,7 +42,7 @@ def assignment_view(request: AuthedRequest) -> HttpResponseBase:
         "channels": Channel.choices,
         "strategies": AssignStrategy.choices,
         "scopes": Visibility.choices,
-        "roles": [r.value for r in Role],
+        "roles": [(r.value, role_label(r.value)) for r in Role],
         "fields": FIELDS,
     }
     return render(request, "web/administration/assignment.html", context)
