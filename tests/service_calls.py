@@ -256,6 +256,7 @@ def service_calls(people, customer, case):
         **_people_calls(people),
         **_clock_calls(people, case),
         **_queue_calls(people, customer),
+        **_assignment_calls(people, customer, case),
         **_intake_calls(people, case),
         **capa_calls(people, case),
         **classify_calls(people),
@@ -383,6 +384,71 @@ def _queue_calls(people, customer):
         prefix + "case_reassign": lambda: queues.case_reassign(
             actor=people.supervisor, case=queued(), assignee=people.supervisor, reason="cover"
         ),
+    }
+
+
+def _assignment_calls(people, customer, case):
+    """Issue 12: assignment rules, absences, repeat links, who sees phones in full."""
+    from caseledger.workflow.assign import absences, rules
+    from caseledger.workflow.visibility import services as visibility
+    from tests.factories import make_case
+
+    made = {}
+
+    def rule():
+        if "r" not in made:
+            made["r"] = rules.assign_rule_set(
+                actor=people.admin,
+                data={"name": "sales", "department": "sales", "strategy": "round_robin"},
+            )
+        return made["r"]
+
+    def away():
+        if "a" not in made:
+            made["a"] = absences.absence_add(
+                actor=people.agent,
+                user=people.agent,
+                data={"starts_on": "2000-01-01", "ends_on": "2000-01-02", "reason": "leave"},
+            )
+        return made["a"]
+
+    def auto_assigned():
+        rule()
+        return make_case(people.agent, customer, category="other", subcategory="")
+
+    def look():
+        assigned = make_case(people.agent, customer, assignee=people.agent.pk)
+        return visibility.case_contact_show(actor=people.agent, case=assigned)
+
+    w = "caseledger.workflow."
+    return {
+        w + "assign.rules.assign_rule_set": lambda: rules.assign_rule_set(
+            actor=people.admin,
+            data={
+                "name": "mail",
+                "department": "sales",
+                "channel": "email",
+                "strategy": "least_open",
+            },
+        ),
+        w + "assign.rules.assign_rule_remove": lambda: rules.assign_rule_remove(
+            actor=people.admin, rule=rule(), reason="not needed"
+        ),
+        w + "assign.rules.assign_new_case": auto_assigned,
+        w + "assign.absences.absence_add": lambda: absences.absence_add(
+            actor=people.admin,
+            user=people.supervisor,
+            data={"starts_on": "2000-02-01", "ends_on": "2000-02-02", "reason": "training"},
+        ),
+        w + "assign.absences.absence_cancel": lambda: absences.absence_cancel(
+            actor=people.admin, absence=away(), reason="plans changed"
+        ),
+        # a second case of the same customer on the same subject: case_create links it
+        w + "repeats.services.link_repeat": lambda: make_case(people.agent, case.customer),
+        w + "visibility.services.visibility_set": lambda: visibility.visibility_set(
+            actor=people.admin, role="supervisor", field="phone", scope="department"
+        ),
+        w + "visibility.services.case_contact_show": look,
     }
 
 

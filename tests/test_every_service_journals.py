@@ -140,6 +140,12 @@ IDENTITY = {
         ("calendar_day", f"{r['calendar']}:{r['day'].isoformat()}"),
         ("calendar", r["calendar"]),
     },
+    # A repeat link is part of both cases: a destroyed case's entry names it.
+    "workflow_caselink": lambda r: {
+        ("case_link", str(r["id"])),
+        ("case", str(r["case_id"])),
+        ("case", str(r["earlier_id"])),
+    },
     "disposition_dispositionextension": lambda r: {(r["record_type"], str(r["record_id"]))},
     "disposition_dispositionitem": lambda r: {("disposition_batch", str(r["batch_id"]))},
     "disposition_dispositioncertificate": lambda r: {("disposition_batch", str(r["batch_id"]))},

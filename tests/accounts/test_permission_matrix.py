@@ -102,6 +102,12 @@ EXPECTED["case.move"] = EXPECTED["case.modify"]
 EXPECTED["case.acknowledge"] = EXPECTED["case.modify"]
 EXPECTED["case.approve_move"] = EXPECTED["case.extend"]
 EXPECTED["case.reject_move"] = EXPECTED["case.extend"]
+# Issue 12: whom a case may be given and its chain of repeats: whoever sees the case.
+EXPECTED["case.assignees"] = EXPECTED["case.view"]
+EXPECTED["case.repeats"] = EXPECTED["case.view"]
+# The customer's phone in full, once an administrator lets the actor's roles see it on their
+# departments' cases (by default only the assigned agent sees it): whoever sees the case.
+EXPECTED["case.phone"] = EXPECTED["case.view"]
 GLOBAL = {  # actions with no department
     "journal.view": {
         "agent": 0,
@@ -184,6 +190,8 @@ def _attempt(action: str, actor, customer, case, department) -> bool:
             _attempt_process(action, actor, case)
         elif action in ("case.approve_move", "case.reject_move"):
             _attempt_decision(action, actor, case)
+        elif action in ("case.assignees", "case.repeats", "case.phone"):
+            _attempt_assignment(action, actor, case)
         else:
             raise AssertionError(action)
     except (PermissionDenied, NotFound):
@@ -223,6 +231,21 @@ def _attempt_decision(action: str, actor, case) -> None:
         approval_approve(actor=actor, approval=moved.approval)
     else:
         approval_reject(actor=actor, approval=moved.approval, reason="probe")
+
+
+def _attempt_assignment(action: str, actor, case) -> None:
+    from caseledger.workflow.assign.queries import assignees_for
+    from caseledger.workflow.repeats.queries import repeat_chain
+    from caseledger.workflow.visibility.services import case_contact_show, visibility_set
+
+    if action == "case.assignees":
+        assignees_for(actor=actor, case_id=case.pk)
+    elif action == "case.repeats":
+        repeat_chain(actor=actor, case_id=case.pk)
+    else:
+        for role in actor.roles:
+            visibility_set(actor=None, role=role, field="phone", scope="department")
+        case_contact_show(actor=actor, case=case)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -308,6 +331,11 @@ PEOPLE_ACTIONS = {
     "category.update": ADMIN_ONLY,
     "step_rule.set": ADMIN_ONLY,
     "taxonomy.adopt": ADMIN_ONLY,
+    "assign.rule_set": ADMIN_ONLY,
+    "assign.rule_remove": ADMIN_ONLY,
+    "visibility.set": ADMIN_ONLY,
+    "absence.add_for_another": ADMIN_ONLY,
+    "absence.add_own": set(ROLES),  # everyone records their own days away
 }
 
 
@@ -357,11 +385,32 @@ def _attempt_people(action: str, actor, people) -> bool:
             template_adopt(actor=actor, industry="saas", department=people.sales)
         elif action in ("category.create", "category.update", "step_rule.set", "taxonomy.adopt"):
             _attempt_taxonomy(action, actor, people)
+        elif action.startswith(("assign.", "visibility.", "absence.")):
+            _attempt_assignment_settings(action, actor, people)
         else:
             raise AssertionError(action)
     except PermissionDenied:
         return False
     return True
+
+
+def _attempt_assignment_settings(action: str, actor, people) -> None:
+    from caseledger.workflow.assign import absences, rules
+    from caseledger.workflow.visibility.services import visibility_set
+
+    rule_data = {"name": "p", "department": "sales", "strategy": "round_robin"}
+    away = {"starts_on": "2000-01-01", "ends_on": "2000-01-01", "reason": "probe"}
+    if action == "assign.rule_set":
+        rules.assign_rule_set(actor=actor, data=rule_data)
+    elif action == "assign.rule_remove":
+        made = rules.assign_rule_set(actor=None, data=rule_data)
+        rules.assign_rule_remove(actor=actor, rule=made)
+    elif action == "visibility.set":
+        visibility_set(actor=actor, role="auditor", field="phone", scope="masked")
+    elif action == "absence.add_for_another":
+        absences.absence_add(actor=actor, user=people.outsider, data=away)
+    elif action == "absence.add_own":
+        absences.absence_add(actor=actor, user=actor, data=away)
 
 
 @pytest.mark.parametrize("role", ROLES)

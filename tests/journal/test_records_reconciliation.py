@@ -76,6 +76,7 @@ def test_a_case_deleted_in_the_database_is_named(records):
     cases, _ = records
     sql("DELETE FROM cases_casenote WHERE case_id = %s", [cases[2].pk])
     sql("DELETE FROM retention_recordretention WHERE record_id = %s", [cases[2].pk])
+    sql("DELETE FROM workflow_caselink WHERE case_id = %s OR earlier_id = %s", [cases[2].pk] * 2)
     sql("DELETE FROM cases_case WHERE id = %s", [cases[2].pk])
     drifts = reconcile().drifts
     assert [(d.record, d.kind) for d in drifts] == [(f"case:{cases[2].pk}", "deleted")]

@@ -176,3 +176,50 @@ def test_closing_meets_the_resolution_clock(complaint, people):
     assert clocks["first_response"].state == "met"
     assert clocks["resolution"].state == "met"
     assert clocks["statutory:cbirc-complaint"].state == "met"
+
+
+def test_the_next_update_is_due_an_interval_after_each_update_the_customer_sees(complaint, people):
+    from caseledger.workflow.clocks.services import sla_policy_set
+
+    with clock.frozen(at(2, 10, 30)):
+        assert "next_update" not in by_kind(clocks_of(complaint.pk))  # not answered yet
+    with clock.frozen(at(2, 11)):
+        case_note_add(actor=people.agent, case=complaint, body="收到 received", kind="outbound")
+    with clock.frozen(at(2, 12)):
+        first = by_kind(clocks_of(complaint.pk))["next_update"]
+    # normal priority: 16 working hours: Mon 11-12, 13-18 (6 h), Tue (8 h), Wed 9-11
+    assert first.started_at == at(2, 11) and first.due_at == at(4, 11) and first.state == "ok"
+
+    with clock.frozen(at(3, 9)):
+        case_wait(actor=people.agent, case=complaint, reason="asked for the statement")
+    with clock.frozen(at(3, 13)):
+        case_note_add(actor=people.agent, case=complaint, body="statement", kind="inbound")
+        assert by_kind(clocks_of(complaint.pk))["next_update"].due_at == at(4, 15)  # +3 h
+    with clock.frozen(at(4, 16)):
+        assert by_kind(clocks_of(complaint.pk))["next_update"].state == "breached"
+        case_update(actor=people.agent, case=complaint, data={"status": "investigating"})
+        again = by_kind(clocks_of(complaint.pk))["next_update"]
+    # the status move is an update too (the status page shows it): Wed 16-18, Thu, Fri 9-16
+    assert again.started_at == at(4, 16) and again.due_at == at(6, 16) and again.state == "ok"
+
+    sla_policy_set(
+        actor=people.admin,
+        data={"name": "sales normal", "department": people.sales, "priority": "normal",
+              "first_response_minutes": 60, "resolution_minutes": 6000,
+              "next_update_minutes": 120},
+    )  # fmt: skip
+    with clock.frozen(at(4, 17)):
+        assert by_kind(clocks_of(complaint.pk))["next_update"].due_at == at(4, 18)  # 2 h
+    with clock.frozen(at(5, 9)):
+        complaint.refresh_from_db()
+        case_update(
+            actor=people.agent,
+            case=complaint,
+            data={"status": "responded"},
+        )
+        complaint.refresh_from_db()
+        case_update(
+            actor=people.agent, case=complaint, data={"status": "closed", "resolution": "refunded"}
+        )
+        closed = by_kind(clocks_of(complaint.pk))["next_update"]
+    assert closed.state == "met" and closed.stopped_at == at(5, 9)

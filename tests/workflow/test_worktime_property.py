@@ -145,6 +145,42 @@ def test_adding_working_time_equals_the_minute_walk(cal, start, minutes, extensi
 @FAST
 @given(
     cal=calendars(),
+    updates=st.lists(moments, min_size=1, max_size=4),
+    interval=st.integers(min_value=1, max_value=2000),
+    pauses=pause_lists(allow_open=False),
+)
+def test_the_next_update_clock_equals_the_minute_walk_from_the_last_update(
+    cal, updates, interval, pauses
+):
+    """Issue 12's next-update clock: due the policy's interval of working time after the
+    newest update the customer saw, waits for the customer not counted."""
+    from caseledger.workflow.clocks.compute import Policy, Replay, compute
+
+    updates = sorted(updates)
+    events = Replay(
+        received_at=updates[0],
+        first_response_at=updates[0],
+        last_update_at=updates[-1],
+        waits=[(a, b, "customer") for a, b in pauses],
+    )
+    policy = Policy("p", 60, 600, interval)
+    now = updates[-1]
+    try:
+        [clock] = [c for c in compute(events, now=now, calendar=cal, policy=policy, rules=[])
+                   if c.kind == "next_update"]  # fmt: skip
+    except NoWorkingTime:
+        return  # a calendar without working time: no due time at all
+    expected = naive_add(cal, updates[-1], interval, pauses)
+    assert clock.started_at == updates[-1]
+    if expected == "none":
+        assert clock.due_at is None or clock.due_at > now + WALK_LIMIT * MINUTE
+    else:
+        assert clock.due_at == expected
+
+
+@FAST
+@given(
+    cal=calendars(),
     start=moments,
     span=st.integers(min_value=0, max_value=6 * 1440),
     pauses=pause_lists(),

@@ -10,6 +10,7 @@ from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
 from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import (
+    assignment,
     cases,
     clocks,
     customers,
@@ -85,6 +86,7 @@ def build() -> NinjaAPI:
     api.add_router("", clocks.router)
     api.add_router("", templates_routes.router)
     api.add_router("", queue.router)
+    api.add_router("", assignment.router)
     api.add_router("", insights_routes.router)
     api.add_router("", notify_routes.router)
     return api

@@ -166,6 +166,8 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "webhooks:write": frozenset({Perm.SETTINGS_MANAGE}),
     # The taxonomy and the process step rules (templates as data; administrators).
     "templates:write": frozenset({Perm.SETTINGS_MANAGE}),
+    # Settings (administrators): assignment rules, who sees phones in full (issue 12).
+    "settings:write": frozenset({Perm.SETTINGS_MANAGE}),
     "dispositions:write": frozenset(
         {Perm.RETENTION_VIEW, Perm.DISPOSITION_PROPOSE, Perm.DISPOSITION_APPROVE}
     ),

@@ -267,6 +267,9 @@ WEBHOOK_BACKOFF_MAX_SECONDS = env_int("CASELEDGER_WEBHOOK_BACKOFF_MAX", 6 * 3600
 WEBHOOK_ALLOW_PRIVATE = env_bool("CASELEDGER_WEBHOOK_ALLOW_PRIVATE", False)
 # Resolve and check a subscription's host when it is saved too (not only at each send).
 WEBHOOK_CHECK_ON_SAVE = env_bool("CASELEDGER_WEBHOOK_CHECK_ON_SAVE", True)
+# A new case from the same customer on the same subject (same category, or same product)
+# within this many days of an earlier one is linked to it as a repeat complaint; 0: never.
+REPEAT_WINDOW_DAYS = env_int("CASELEDGER_REPEAT_WINDOW_DAYS", 30)
 # And at the end of every write burst (journal/bursts.py): when writes pause this long, or
 # after this many entries, whichever first; and when a process that wrote exits.
 JOURNAL_CHECKPOINT_ON_WRITES = env_bool("CASELEDGER_CHECKPOINT_ON_WRITES", True)

@@ -21,6 +21,7 @@ from caseledger.customers.models import (
     IdentifierKind,
     RelationshipStatus,
 )
+from caseledger.workflow.assign.queries import absent_ids
 
 BLANK = [("", "—")]
 LOCAL_SECOND = "%Y-%m-%dT%H:%M:%S"
@@ -107,9 +108,10 @@ class CaseForm(forms.Form):
         departments = visible_departments(actor=actor, perm=Perm.CASE_MODIFY)
         self.fields["department"].queryset = departments
         chosen = self.data.get("department") or self.initial.get("department")
+        holder = self.initial.get("assignee")  # one already holding it stays choosable
         self.fields["assignee"].queryset = assignable_users(
             actor=actor, department_id=int(chosen) if str(chosen or "").isdigit() else None
-        )
+        ).exclude(pk__in=absent_ids() - {holder})
         if "department" not in self.initial and len(departments) == 1:
             self.initial["department"] = departments[0].pk
         department_id = int(chosen) if str(chosen or "").isdigit() else None

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from caseledger.web.views import actions as action_views
 from caseledger.web.views import administration as admin_views
 from caseledger.web.views import archive as archive_views
+from caseledger.web.views import assignment as assignment_views
 from caseledger.web.views import (
     attachments,
     auth,
@@ -106,6 +107,7 @@ urlpatterns = [
     path("notices/", clock_views.notices, name="notices"),
     path("cases/<int:pk>/take/", queue_views.case_take, name="case_take"),
     path("cases/<int:pk>/reassign/", queue_views.case_reassign, name="case_reassign"),
+    path("cases/<int:pk>/phone/", assignment_views.case_phone, name="case_phone"),
     path(
         "cases/<int:pk>/clocks/<str:verb>/",
         clock_views.case_clock,
@@ -169,6 +171,13 @@ urlpatterns = [
         templates_admin.step_rule_edit,
         name="step_rule_edit",
     ),
+    path("administration/assignment/", assignment_views.assignment_view, name="assignment"),
+    path(
+        "administration/assignment/<str:verb>/",
+        assignment_views.assignment_act,
+        name="assignment_act",
+    ),
+    path("absences/", assignment_views.absences_view, name="absences"),
     path(
         "administration/calendar/<str:verb>/",
         calendar_views.calendar_act,

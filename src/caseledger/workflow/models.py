@@ -53,7 +53,7 @@ class BusinessHours(models.Model):
 
 
 class SlaPolicy(models.Model):
-    """Working minutes to the first response and to resolution, for cases matching the
+    """Working minutes to the first response, between updates and to resolution, for cases matching the
     non-empty fields (department, kind, priority, severity); the most specific match wins."""
 
     name = models.CharField(max_length=120)
@@ -65,6 +65,9 @@ class SlaPolicy(models.Model):
     severity = models.CharField(max_length=10, blank=True)
     first_response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()
+    # After each update the customer sees, the next is due within this (working minutes);
+    # null: the default of the case's priority.
+    next_update_minutes = models.PositiveIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField()
 
@@ -118,7 +121,9 @@ class CaseClock(models.Model):
     sorts and filters by and what the sweep acts on. Derived, recomputable at any time."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="clocks")
-    kind = models.CharField(max_length=80)  # first_response | resolution | statutory:<code>
+    kind = models.CharField(
+        max_length=80
+    )  # first_response | next_update | resolution | statutory:<code>
     due_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=ClockState.choices)
@@ -152,4 +157,92 @@ class ClockAlert(models.Model):
             models.UniqueConstraint(
                 fields=["case", "clock", "step", "recipient"], name="clock_alert_once"
             )
+        ]
+
+
+class AssignStrategy(models.TextChoices):
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_OPEN = "least_open", _("Fewest open cases")
+
+
+class AssignmentRule(models.Model):
+    """Who gets a newly recorded case: the first active rule (lowest position) whose
+    non-empty fields (category, channel, product) match a case of its department picks
+    one of the department's active, present agents by its strategy."""
+
+    name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=100)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    product_ref = models.CharField(max_length=100, blank=True)
+    strategy = models.CharField(max_length=20, choices=AssignStrategy.choices)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Absence(models.Model):
+    """A person away from `starts_on` to `ends_on` (both days included, local dates): no
+    rule and no reassignment gives them a case meanwhile. Cancelled rows stay."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="absences")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "starts_on", "id"]
+        indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_ends")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.starts_on}–{self.ends_on}"
+
+
+class CaseLink(models.Model):
+    """A repeat complaint: `case` came from the same customer on the same subject (same
+    category, or same product) within the configured window after `earlier`. Part of both
+    cases: a disposition that destroys either takes the link with it (its entry names the
+    case)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    earlier = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, default="repeat")
+    basis = models.CharField(max_length=20)  # category | product
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "earlier", "kind"], name="case_link_once")
+        ]
+        indexes = [models.Index(fields=["earlier"], name="case_link_earlier")]
+
+
+class Visibility(models.TextChoices):
+    MASKED = "masked", _("Masked")
+    ASSIGNED = "assigned", _("Full on cases assigned to them")
+    DEPARTMENT = "department", _("Full on cases of their departments")
+
+
+class FieldVisibility(models.Model):
+    """Whether a role sees a customer's field (phone, email) in full on a case page. Without
+    a row: agents see the phone of their own cases' customers; everything else is masked."""
+
+    role = models.CharField(max_length=20)
+    field = models.CharField(max_length=20)
+    scope = models.CharField(max_length=12, choices=Visibility.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["role", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "field"], name="field_visibility_once")
         ]

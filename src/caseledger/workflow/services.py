@@ -29,6 +29,7 @@ from caseledger.journal.services import record_change, write_transaction
 from caseledger.privacy.models import PrivacyRequest
 from caseledger.retention.models import Reminder
 from caseledger.workflow.actions import WorkflowAction
+from caseledger.workflow.assign.absences import absent_refusal
 from caseledger.workflow.queries import owned_by
 
 # Higher or neighbouring apps hand over what else a leaver owns (search: saved searches),
@@ -78,6 +79,8 @@ def _check_successor(user: User, successor: User | None, c: Collector) -> None:
             _("%(who)s is deactivated") % {"who": successor.username},
             "inactive",
         )
+    elif (away := absent_refusal(successor, successor.department_id or 0)) is not None:
+        c.add("successor", away, "absent")  # their new work would wait unseen
 
 
 def _refusals(items: dict, successor: User | None) -> list[str]:

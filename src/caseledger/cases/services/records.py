@@ -26,7 +26,7 @@ from caseledger.cases.models import (
     Status,
 )
 from caseledger.cases.workflow import allowed_next, can_move
-from caseledger.core import clock
+from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -54,6 +54,12 @@ CREATE_FIELDS = (
     "contract_ref",
     "received_at",
 )
+# Hooks higher floors answer (ADR 0010). CASE_CREATED: fn(*, actor, case) inside
+# case_create's transaction, after its entry (workflow: repeat links, assignment rules).
+# ASSIGNEE_CHECK: fn(user, department_id) -> a refusal's words or None (workflow: absences).
+CASE_CREATED = "cases.case_created"
+ASSIGNEE_CHECK = "cases.assignee_check"
+
 UPDATE_FIELDS = (*CREATE_FIELDS, "status", "resolution", "root_cause", "satisfaction")
 TEXT_LIMITS = {
     "subject": 200,
@@ -223,7 +229,9 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
     return user
 
 
-def _check_assignee(case_department_id: int, assignee: User | None, c: Collector) -> None:
+def _check_assignee(
+    case_department_id: int, assignee: User | None, c: Collector, *, new: bool = True
+) -> None:
     if assignee is not None and not can(assignee, Perm.CASE_MODIFY, case_department_id):
         c.add(
             "assignee",
@@ -231,6 +239,12 @@ def _check_assignee(case_department_id: int, assignee: User | None, c: Collector
             % {"assignee_username": assignee.username},
             "not_allowed",
         )
+        return
+    if assignee is not None and new:  # one already holding it may be away meanwhile
+        for check in hooks.all_of(ASSIGNEE_CHECK):
+            problem = check(assignee, case_department_id)
+            if problem:
+                c.add("assignee", problem, "unavailable")
 
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
@@ -313,6 +327,8 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
             before=None,
             reason=reason,
         )
+        for then in hooks.all_of(CASE_CREATED):
+            then(actor=actor, case=case)
     return case
 
 
@@ -365,7 +381,7 @@ def update_case(
                 field="version",
             )
         before = case_state(case)
-        old = {"status": case.status, "category": case.category}
+        old = {"status": case.status, "category": case.category, "assignee_id": case.assignee_id}
         for key, value in clean.items():
             setattr(case, key, value)
         check_move(case, old, c, reason=reason, approved=approved_by is not None)
@@ -392,7 +408,7 @@ def update_case(
 
 
 def check_move(
-    case: Case, old: Mapping[str, str], c: Collector, *, reason: str, approved: bool
+    case: Case, old: Mapping[str, Any], c: Collector, *, reason: str, approved: bool
 ) -> None:
     """The checks of an edited case (fields set, not saved): the category still offered to
     its department when it changed, the subcategory, the assignee, and for a change of
@@ -415,7 +431,9 @@ def check_move(
     if case.category != old["category"]:
         check_category_offered(case.department_id, case.category, c)
     check_subcategory(case.category, case.subcategory, c)
-    _check_assignee(case.department_id, case.assignee, c)
+    # A newly named assignee must be present (an absent one keeps the cases they hold).
+    new_assignee = case.assignee_id != old.get("assignee_id", case.assignee_id)
+    _check_assignee(case.department_id, case.assignee, c, new=new_assignee)
     if case.status != old_status:
         step_guard(case, old_status, c, reason=reason, approved=approved)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import assignable_users, may
+from caseledger.accounts.queries import may
 from caseledger.cases import services
 from caseledger.cases.queries import (
     SORTS,
@@ -51,7 +51,10 @@ from caseledger.web.views.classify import case_card
 from caseledger.web.views.customers import picker_customers
 from caseledger.web.views.mail import reply_message
 from caseledger.web.views.process_context import process_context
+from caseledger.workflow.assign.queries import may_work
 from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
+from caseledger.workflow.repeats.queries import repeat_chain
+from caseledger.workflow.visibility.queries import sees_full
 
 # Column → the sort it starts with; clicking the sorted column again flips it.
 SORT_COLUMNS = {
@@ -148,7 +151,7 @@ def _notes_with_mail(case) -> list:
     return notes
 
 
-def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any]:
+def detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any]:
     can_modify = may(request.user, Perm.CASE_MODIFY, case.department_id)
     context = {
         "case": case,
@@ -167,9 +170,9 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
         and case.restricted_at is None,
         "suggestions": case_card(request.user, case),
         "clocks": clocks_of(case.pk),
-        "assignees": assignable_users(actor=request.user, department_id=case.department_id)
-        if can_modify
-        else [],
+        "assignees": may_work(case.department_id) if can_modify else [],
+        "repeats": repeat_chain(actor=request.user, case_id=case.pk),
+        "phone_callable": sees_full(request.user, case, "phone"),
         "can_approve": may(request.user, Perm.CASE_APPROVE, case.department_id),
         **process_context(case),
     }
@@ -181,7 +184,7 @@ def _detail_context(request: AuthedRequest, case, **extra: Any) -> dict[str, Any
 @require_GET
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
-    return render(request, "web/cases/detail.html", _detail_context(request, case))
+    return render(request, "web/cases/detail.html", detail_context(request, case))
 
 
 def _edit_initial(case) -> dict[str, Any]:
@@ -230,10 +233,10 @@ def case_note_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
             form = NoteForm()
     if request.htmx:
         return render(
-            request, "web/cases/_timeline.html", _detail_context(request, case, note_form=form)
+            request, "web/cases/_timeline.html", detail_context(request, case, note_form=form)
         )
     return render(
-        request, "web/cases/detail.html", _detail_context(request, case, note_form=form), status=422
+        request, "web/cases/detail.html", detail_context(request, case, note_form=form), status=422
     )
 
 
@@ -256,7 +259,7 @@ def case_reply(request: AuthedRequest, pk: int) -> HttpResponseBase:
         else:
             reply_message(request, reply)
             return redirect(f"{case_detail_url(case)}#timeline")
-    context = _detail_context(request, case, reply_form=form)
+    context = detail_context(request, case, reply_form=form)
     return render(request, "web/cases/detail.html", context, status=422)
 
 
@@ -281,7 +284,7 @@ def case_attachment_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
             if not request.htmx:
                 return redirect(f"{case_detail_url(case)}#attachments")
             form = AttachmentForm()
-    context = _detail_context(request, case, attachment_form=form)
+    context = detail_context(request, case, attachment_form=form)
     if request.htmx:
         return render(request, "web/cases/_attachments.html", context)
     return render(request, "web/cases/detail.html", context, status=422)

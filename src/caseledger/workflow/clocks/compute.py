@@ -1,5 +1,5 @@
-"""A case's clocks, replayed from its journal entries: first response and resolution (SLA,
-working time) and statutory deadlines (calendar or working days, with extensions).
+"""A case's clocks, replayed from its journal entries: first response, next update and
+resolution (SLA, working time) and statutory deadlines (calendar or working days, with extensions).
 
 Why this is careful: a clock shown wrong hides a breach. Nothing here reads the case row:
 the journal's recorded events are replayed up to a moment, so any clock can be shown "as
@@ -10,6 +10,9 @@ of" a past time and recomputed at any time. Events that count:
 - first response: the first move out of `received`, or the first note to the customer;
 - acknowledgement (when the department's `acknowledged` step rule gives a time, issue 12):
   the same events stop it, against its own budget;
+- next update: after each update the customer sees (a note to the customer, a status move,
+  which the status page shows) the next is due within the policy's interval; it starts at
+  the first response and stops (met) when the case is closed;
 - resolution stops when the case is closed, resumes when reopened (the gap does not count);
 - statutory deadlines stop at the first `responded` or `closed`;
 - `clock.pause` (waiting for the customer; `appraisal`: outside appraisal or testing, which
@@ -37,6 +40,7 @@ class Policy:
     name: str
     first_response_minutes: int
     resolution_minutes: int
+    next_update_minutes: int = 0  # 0: no next-update clock
     acknowledge_minutes: int | None = None  # the `acknowledged` step rule's time, if any
 
 
@@ -76,6 +80,7 @@ class Replay:
     state: dict[str, Any] = field(default_factory=dict)
     received_at: dt.datetime | None = None
     first_response_at: dt.datetime | None = None
+    last_update_at: dt.datetime | None = None  # the newest update the customer saw
     answered_at: dt.datetime | None = None  # responded or closed, first time
     closed_at: dt.datetime | None = None  # while closed now
     reopen_gaps: list[Pause] = field(default_factory=list)
@@ -119,6 +124,8 @@ def replay(entries: Sequence[Any]) -> Replay:
             kind = state.get("kind")
             if kind == "outbound" and out.first_response_at is None:
                 out.first_response_at = entry.at
+            if kind == "outbound":
+                out.last_update_at = entry.at
             if kind == "inbound":  # a reply from the customer resumes the clocks
                 _end_waits(out, entry.at)
         elif entry.action == "clock.pause":
@@ -133,6 +140,7 @@ def replay(entries: Sequence[Any]) -> Replay:
 
 
 def _status_moved(out: Replay, before: str, status: str, at: dt.datetime) -> None:
+    out.last_update_at = at  # the status page shows every move
     if before == "received" and out.first_response_at is None:
         out.first_response_at = at
     if status in ("responded", "closed") and out.answered_at is None:
@@ -227,6 +235,20 @@ def compute(
             now,
         ),
     ]
+    if policy.next_update_minutes and events.last_update_at is not None:
+        clocks.insert(
+            1,
+            _sla_clock(
+                "next_update",
+                "Next update",
+                calendar,
+                events.last_update_at,
+                policy.next_update_minutes,
+                every_wait,
+                events.closed_at,
+                now,
+            ),
+        )
     clocks += [_statutory(rule, events, calendar, start, now) for rule in rules]
     return clocks
 

@@ -25,6 +25,8 @@ DEFAULT_POLICIES = {
     "normal": (8 * 60, 5 * 8 * 60),
     "low": (2 * 8 * 60, 10 * 8 * 60),
 }
+# Working minutes from one update the customer sees to the next, by priority.
+DEFAULT_NEXT_UPDATE = {"urgent": 4 * 60, "high": 8 * 60, "normal": 2 * 8 * 60, "low": 5 * 8 * 60}
 COLOURS = {"ok": "green", "soon": "amber", "breached": "red", "paused": "grey", "met": "neutral"}
 
 
@@ -44,10 +46,25 @@ def policy_for(state: dict[str, Any]) -> Policy:
         if score > best_score:
             best, best_score = policy, score
     ack = step_needs(state.get("department_id"), "acknowledged").within_minutes
+    update = DEFAULT_NEXT_UPDATE.get(state.get("priority", ""), DEFAULT_NEXT_UPDATE["normal"])
     if best is not None:
-        return Policy(best.name, best.first_response_minutes, best.resolution_minutes, ack)
+        return Policy(
+            best.name,
+            best.first_response_minutes,
+            best.resolution_minutes,
+            next_update_minutes=(
+                best.next_update_minutes if best.next_update_minutes is not None else update
+            ),
+            acknowledge_minutes=ack,
+        )
     first, resolution = DEFAULT_POLICIES.get(state.get("priority", ""), DEFAULT_POLICIES["normal"])
-    return Policy(f"default ({state.get('priority', 'normal')})", first, resolution, ack)
+    return Policy(
+        f"default ({state.get('priority', 'normal')})",
+        first,
+        resolution,
+        next_update_minutes=update,
+        acknowledge_minutes=ack,
+    )
 
 
 def rules_for(state: dict[str, Any]) -> list[Rule]:

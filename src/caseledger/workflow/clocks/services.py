@@ -112,7 +112,8 @@ def case_deadline_extend(
 
 
 def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
-    """Add an SLA policy (working minutes to first response and to resolution)."""
+    """Add an SLA policy (working minutes to first response, between updates the customer
+    sees (optional: the priority's default) and to resolution)."""
     if actor is not None:
         require(actor, Perm.SETTINGS_MANAGE)
     c = Collector()
@@ -126,6 +127,7 @@ def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
             "severity",
             "first_response_minutes",
             "resolution_minutes",
+            "next_update_minutes",
         ),
     )
     name = c.text(data, "name", required=True, max_length=120) or ""
@@ -133,6 +135,7 @@ def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
     severity = c.choice(data, "severity", Severity.values) or ""
     first = c.integer(data, "first_response_minutes", minimum=1, maximum=10**6)
     resolution = c.integer(data, "resolution_minutes", minimum=1, maximum=10**7)
+    next_update = c.integer(data, "next_update_minutes", minimum=1, maximum=10**6)
     if first is None:
         c.add("first_response_minutes", _("is required"), "required")
     if resolution is None:
@@ -147,6 +150,7 @@ def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
             severity=severity,
             first_response_minutes=first or 0,
             resolution_minutes=resolution or 0,
+            next_update_minutes=next_update,
             updated_at=core_clock.now(),
         )
         state = model_state(policy, exclude=("updated_at",))

@@ -15,6 +15,7 @@ from caseledger.core.validate import Collector
 from caseledger.holds.restriction import ensure_not_restricted
 from caseledger.journal.services import write_transaction
 from caseledger.workflow.actions import WorkflowAction
+from caseledger.workflow.assign.absences import absent_refusal
 
 
 def _assign(actor: User, case: Case, to: User | None, action: str, reason: str) -> Case:
@@ -51,8 +52,8 @@ def case_take(*, actor: User, case: Case) -> Case:
 
 
 def case_reassign(*, actor: User, case: Case, assignee: User | None, reason: str) -> Case:
-    """Give a case to someone who may work it, or back to the queue (assignee None), with
-    a reason. A supervisor of the department may move anyone's case; an agent only their
+    """Give a case to someone who may work it (active, present), or back to the queue
+    (assignee None), with a reason. A supervisor of the department may move anyone's case; an agent only their
     own (handing it on or back to the queue)."""
     require(actor, Perm.CASE_MODIFY, case.department_id)
     c = Collector()
@@ -61,6 +62,8 @@ def case_reassign(*, actor: User, case: Case, assignee: User | None, reason: str
         assignee = User.objects.get(pk=assignee.pk)
         if not assignee.is_active:
             c.add("assignee", _("%(who)s is deactivated") % {"who": assignee.username}, "inactive")
+        elif (away := absent_refusal(assignee, case.department_id)) is not None:
+            c.add("assignee", away, "absent")
         elif not can(assignee, Perm.CASE_MODIFY, case.department_id):
             c.add(
                 "assignee",

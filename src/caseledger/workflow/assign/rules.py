@@ -1,0 +1,166 @@
+"""Assignment rules, edited by administrators (journaled), and the engine that gives a
+newly recorded case to one of its department's active, present agents.
+
+Rules are read in order (position, then id); the first active rule of the case's department
+whose non-empty fields (category, channel, product) all match decides. Round robin goes
+to the next agent (by name) after whoever was given the department's newest assigned case;
+fewest open cases to the agent holding the fewest (ties: by name). Nobody present: the case
+stays in the department queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from caseledger.accounts.access import require
+from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm, Role
+from caseledger.cases.models import Case, Channel
+from caseledger.cases.services import case_set_fields
+from caseledger.cases.taxonomy import category_codes
+from caseledger.core import clock
+from caseledger.core.state import model_state
+from caseledger.core.validate import Collector
+from caseledger.customers.services import resolve_department
+from caseledger.journal.services import record_change, write_transaction
+from caseledger.workflow.actions import WorkflowAction
+from caseledger.workflow.assign.queries import may_work, open_case_counts
+from caseledger.workflow.models import AssignmentRule, AssignStrategy
+
+RULE_FIELDS = (
+    "name",
+    "position",
+    "department",
+    "category",
+    "channel",
+    "product_ref",
+    "strategy",
+    "is_active",
+)
+
+
+def _clean(data: dict[str, Any], rule: AssignmentRule | None) -> dict[str, Any]:
+    c = Collector()
+    c.unknown(data, RULE_FIELDS)
+    creating = rule is None
+    clean: dict[str, Any] = {}
+    if creating or "name" in data:
+        clean["name"] = c.text(data, "name", required=True, max_length=120)
+    if "position" in data:
+        clean["position"] = c.integer(data, "position", minimum=0, maximum=100000)
+    if creating or "department" in data:
+        department = resolve_department(data.get("department"), c)
+        if department is None and not any(e.field == "department" for e in c.errors):
+            c.add("department", _("is required"), "required")
+        clean["department"] = department
+    for name, choices in (("category", category_codes()), ("channel", list(Channel.values))):
+        if name in data:
+            clean[name] = c.choice(data, name, choices) or ""
+    if "product_ref" in data:
+        clean["product_ref"] = c.text(data, "product_ref", max_length=100) or ""
+    if creating or "strategy" in data:
+        clean["strategy"] = c.choice(data, "strategy", AssignStrategy.values, required=True)
+    if "is_active" in data:
+        if not isinstance(data["is_active"], bool):
+            c.add("is_active", _("must be true or false"))
+        clean["is_active"] = data["is_active"] is True
+    c.raise_if_any()
+    return {k: v for k, v in clean.items() if v is not None}
+
+
+def assign_rule_set(
+    *, actor: User | None, data: dict[str, Any], rule: AssignmentRule | None = None
+) -> AssignmentRule:
+    """Add a rule (rule None) or change one; administrators."""
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    clean = _clean(data, rule)
+    with write_transaction():
+        if rule is not None:
+            rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
+        before = model_state(rule, exclude=("updated_at",)) if rule else None
+        rule = rule or AssignmentRule()
+        for key, value in clean.items():
+            setattr(rule, key, value)
+        rule.updated_at = clock.now()
+        rule.save()
+        record_change(
+            actor=actor,
+            action=WorkflowAction.ASSIGN_RULE_SET,
+            object_type="assignment_rule",
+            object_id=str(rule.pk),
+            before=before,
+            after=model_state(rule, exclude=("updated_at",)),
+        )
+    return rule
+
+
+def assign_rule_remove(*, actor: User | None, rule: AssignmentRule, reason: str = "") -> None:
+    if actor is not None:
+        require(actor, Perm.SETTINGS_MANAGE)
+    with write_transaction():
+        before = model_state(rule, exclude=("updated_at",))
+        pk = rule.pk
+        AssignmentRule.objects.filter(pk=pk).delete()
+        record_change(
+            actor=actor,
+            action=WorkflowAction.ASSIGN_RULE_REMOVE,
+            object_type="assignment_rule",
+            object_id=str(pk),
+            before=before,
+            after=None,
+            reason=reason,
+        )
+
+
+def matching_rule(case: Case) -> AssignmentRule | None:
+    for rule in AssignmentRule.objects.filter(is_active=True, department_id=case.department_id):
+        if (
+            (not rule.category or rule.category == case.category)
+            and (not rule.channel or rule.channel == case.channel)
+            and (not rule.product_ref or rule.product_ref == case.product_ref)
+        ):
+            return rule
+    return None
+
+
+def pick(rule: AssignmentRule, case: Case) -> User | None:
+    """The agent the rule gives the case to, among the department's active, present agents
+    who may work it; None when nobody is there."""
+    pool = [u for u in may_work(case.department_id) if Role.AGENT in u.roles]
+    if not pool:
+        return None
+    if rule.strategy == AssignStrategy.LEAST_OPEN:
+        counts = open_case_counts([u.pk for u in pool])
+        return min(pool, key=lambda u: counts.get(u.pk, 0))  # min keeps the first of ties
+    last = (
+        Case.objects.filter(department_id=case.department_id, assignee_id__in=[u.pk for u in pool])
+        .exclude(pk=case.pk)
+        .order_by("-id")
+        .values_list("assignee_id", flat=True)
+        .first()
+    )
+    ids = [u.pk for u in pool]
+    return pool[(ids.index(last) + 1) % len(pool)] if last in ids else pool[0]
+
+
+def assign_new_case(*, actor: User | None, case: Case) -> Case:
+    """cases.CASE_CREATED: give a new, unassigned case by the first matching rule. Inside
+    case_create's transaction; journaled as the case's own entry (case.auto_assign)."""
+    if case.assignee_id is not None:
+        return case
+    rule = matching_rule(case)
+    if rule is None:
+        return case
+    agent = pick(rule, case)
+    if agent is None:
+        return case
+    return case_set_fields(
+        case,
+        actor=actor,
+        fields={"assignee": agent},
+        action=WorkflowAction.CASE_AUTO_ASSIGN,
+        reason=f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})",
+    )
