@@ -29,7 +29,7 @@ from caseledger.journal.models import ChainHead, Entry
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.clocks.queries import ClockContext
-from caseledger.workflow.clocks.store import BREACHED, SOON, advance, recompute
+from caseledger.workflow.clocks.store import BREACHED, SOON, advance, analyse, recompute
 from caseledger.workflow.models import (
     BusinessHours,
     CalendarDay,
@@ -104,6 +104,8 @@ def clock_sweep(*, actor: User | None, batch: int = 500, full: bool = False) -> 
     counts = {"cases": 0, "moved": 0, "alerts": 0, "escalations": 0}
     for part in _chunks(ids, batch):
         counts["cases"] += recompute(part, now, context)
+    if whole:
+        analyse()  # the planner's statistics for the rewritten clock tables
     counts["moved"] = len(advance(now))
     notices = Notices(actor, now)
     for rows in _candidates(ids, since, now, batch):
