@@ -174,3 +174,14 @@ def test_the_case_list_filtered_by_breach_shows_only_breached_cases(cases, peopl
 
     body = html.content.decode()
     assert "case 2" in body and "case 0" not in body and "case 1" not in body
+
+
+def test_a_case_no_longer_in_the_database_is_skipped_by_the_replay(cases):
+    from caseledger.workflow.clocks.queries import ClockContext
+    from caseledger.workflow.clocks.store import recompute
+
+    gone = max(c.pk for c in cases) + 1000  # as a destroyed case: entries, no row
+    with clock.frozen(at(2, 11)):
+        done = recompute([cases[0].pk, gone], at(2, 11), ClockContext())
+
+    assert done == 1 and not CaseClock.objects.filter(case_id=gone).exists()

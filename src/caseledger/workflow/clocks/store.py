@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from caseledger.cases.models import Case
 from caseledger.journal.queries import histories
 from caseledger.journal.services import write_transaction
 from caseledger.workflow.clocks.compute import Clock, replay
@@ -71,7 +72,9 @@ def store_clocks(computed: dict[int, list[Clock]], now: dt.datetime) -> None:
 def recompute(case_ids: Iterable[int], now: dt.datetime, context: ClockContext) -> int:
     """Replay and store the clocks of these cases (one journal query for all of them);
     entries after `now` are left out, as clocks_of does."""
-    ids = list(case_ids)
+    asked = list(case_ids)
+    # A destroyed case (disposition) still has entries but no row: nothing to store.
+    ids = sorted(Case.objects.filter(pk__in=asked).values_list("pk", flat=True))
     found = histories(f"case:{i}" for i in ids)
     computed = {}
     for case_id in ids:
