@@ -138,3 +138,26 @@ def test_the_api_clock_list_shows_only_running_clocks_of_visible_cases(people, t
 
     assert {r["reference"] for r in mine} == {urgent.reference}  # the closed case's are stopped
     assert other == []  # sales cases are not the service agent's
+
+
+def test_the_api_case_list_sorts_by_due_time_and_filters_by_breach_page_by_page(people, two_cases):
+    urgent, low = two_cases
+    api = ApiClient(people.agent, ["cases:read"])
+    with clock.frozen(dt.datetime(2026, 3, 2, 11, 0, tzinfo=SH)):
+        clock_sweep(actor=None)
+        first = api.get("/cases", {"sort": "due", "limit": 1}).json()
+        second = api.get(
+            "/cases", {"sort": "due", "limit": 1, "cursor": first["next_cursor"]}
+        ).json()
+        latest = api.get("/cases", {"sort": "-due"}).json()
+        breached = api.get("/cases", {"clock": "breached", "sort": "due"}).json()
+        wrong = api.get("/cases", {"clock": "late"})
+
+    assert [c["reference"] for c in first["items"] + second["items"]] == [
+        urgent.reference,
+        low.reference,
+    ]
+    assert second["next_cursor"] is None
+    assert [c["reference"] for c in latest["items"]] == [low.reference, urgent.reference]
+    assert [c["reference"] for c in breached["items"]] == [urgent.reference]
+    assert wrong.status_code == 422

@@ -12,6 +12,7 @@ every name is re-exported here, so callers import from `caseledger.api.schemas` 
 from caseledger.api.schemas.base import (
     MAX_ID,
     CaseSort,
+    ClockFilter,
     Count,
     ErrorDetail,
     ErrorItem,
@@ -84,6 +85,7 @@ __all__ = [
     "CasePatch",
     "CaseQuery",
     "CaseSort",
+    "ClockFilter",
     "ContactPointCreateIn",
     "ContactPointCreatedOut",
     "ContactPointIn",
