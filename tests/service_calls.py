@@ -494,7 +494,7 @@ def _clock_calls(people, case):
         ),
         # Nothing is due yet in this world; the sweep still journals nothing then, so it
         # runs after a wait on a case long overdue (tests/workflow/test_clocks.py has more).
-        prefix + "clock_sweep": lambda: _overdue_sweep(people, case),
+        "caseledger.workflow.clocks.sweep.clock_sweep": lambda: _overdue_sweep(people, case),
         prefix + "clock_alerts_read": lambda: clocks.clock_alerts_read(actor=people.agent),
     }
 

@@ -64,7 +64,8 @@ NOT_JOURNALED = {
     "system); called through core.erasure inside the disposition's journaled transaction",
     "caseledger.intake.mail.fetch.fetch_mailbox": "where polling stopped (each message is "
     "recorded by mail_receive, which journals it)",
-    "caseledger.workflow.clocks.queries.refresh": "clock cache, replayed from the journal",
+    "caseledger.workflow.clocks.store.store_clocks": "clock cache, replayed from the journal",
+    "caseledger.workflow.clocks.store.resummarise": "clock cache, from the stored clocks",
     "caseledger.api.services.idempotency_record": "stored API reply (a cache of a reply)",
     "caseledger.api.services.idempotency_prune": "stored API replies past their lifetime",
     "caseledger.notify.follow.catch_up": "notifications and webhook outbox, derived from the "
@@ -121,6 +122,8 @@ UNJOURNALED_TABLES = {
     "core_heartbeat": "job runs and the worker's heartbeat (operations, not records)",
     "retention_recordretention": "deadlines derived from the schedules (recompute journals a summary)",
     "workflow_caseclock": "clock cache, replayed from the journal",
+    "workflow_casedue": "clock cache: each case's next due time, from its stored clocks",
+    "workflow_clocksweepmark": "where the last sweep stopped (operations, not records)",
     "workflow_clockalert": "alerts a sweep raises; it journals each escalation (clock.escalate)",
     "notify_followstate": "the notify follower's cursor over the journal",
     "classify_autoapplystate": "the newest case the auto-apply round has seen (each applied "

@@ -122,3 +122,42 @@ def test_notices_inbox_lists_breaches_and_marks_them_read(login, people, two_cas
 
     assert urgent.reference in html and 'data-step="breach"' in html
     assert not ClockAlert.objects.filter(recipient=people.agent, read_at__isnull=True).exists()
+
+
+def test_the_api_clock_list_shows_only_running_clocks_of_visible_cases(people, two_cases):
+    urgent, low = two_cases
+    with clock.frozen(dt.datetime(2026, 3, 2, 11, 0, tzinfo=SH)):
+        from caseledger.cases.services import case_update
+
+        case_update(
+            actor=people.agent, case=low, data={"status": "closed", "resolution": "refunded"}
+        )
+        clock_sweep(actor=None)
+        mine = ApiClient(people.agent, ["cases:read"]).get("/clocks").json()
+        other = ApiClient(people.outsider, ["cases:read"]).get("/clocks").json()
+
+    assert {r["reference"] for r in mine} == {urgent.reference}  # the closed case's are stopped
+    assert other == []  # sales cases are not the service agent's
+
+
+def test_the_api_case_list_sorts_by_due_time_and_filters_by_breach_page_by_page(people, two_cases):
+    urgent, low = two_cases
+    api = ApiClient(people.agent, ["cases:read"])
+    with clock.frozen(dt.datetime(2026, 3, 2, 11, 0, tzinfo=SH)):
+        clock_sweep(actor=None)
+        first = api.get("/cases", {"sort": "due", "limit": 1}).json()
+        second = api.get(
+            "/cases", {"sort": "due", "limit": 1, "cursor": first["next_cursor"]}
+        ).json()
+        latest = api.get("/cases", {"sort": "-due"}).json()
+        breached = api.get("/cases", {"clock": "breached", "sort": "due"}).json()
+        wrong = api.get("/cases", {"clock": "late"})
+
+    assert [c["reference"] for c in first["items"] + second["items"]] == [
+        urgent.reference,
+        low.reference,
+    ]
+    assert second["next_cursor"] is None
+    assert [c["reference"] for c in latest["items"]] == [low.reference, urgent.reference]
+    assert [c["reference"] for c in breached["items"]] == [urgent.reference]
+    assert wrong.status_code == 422

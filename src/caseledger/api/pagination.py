@@ -38,7 +38,7 @@ def _ordering(qs: QuerySet) -> list[str]:
     if not any(o.lstrip("-") in _UNIQUE for o in ordering):
         ordering.append("id")
     for name in ordering:
-        if "__" in name or name.lstrip("-") not in _concrete(qs.model):
+        if "__" in name or name.lstrip("-") not in _keys(qs):
             raise ValueError(f"cannot paginate on {name!r}")
     return ordering
 
@@ -47,6 +47,15 @@ def _concrete(model: type[models.Model]) -> dict[str, models.Field]:
     fields = {f.name: f for f in model._meta.concrete_fields}
     fields["pk"] = model._meta.pk
     return fields
+
+
+def _keys(qs: QuerySet) -> dict[str, models.Field]:
+    """The fields a page may be sorted by: the model's own, and annotations of one column
+    (such as a case's next due time) by their output field."""
+    keys = _concrete(qs.model)
+    for name, expression in qs.query.annotations.items():
+        keys.setdefault(name, expression.output_field)
+    return keys
 
 
 def _encode(ordering: list[str], values: list[Any]) -> str:
@@ -63,13 +72,12 @@ def _bad_cursor() -> ValidationFailed:
     )
 
 
-def _decode(cursor: str, ordering: list[str], model: type[models.Model]) -> list[Any]:
+def _decode(cursor: str, ordering: list[str], fields: dict[str, models.Field]) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if data["o"] != ordering or len(data["v"]) != len(ordering):
             raise _bad_cursor()
-        fields = _concrete(model)
         return [
             fields[name.lstrip("-")].to_python(value)
             for name, value in zip(ordering, data["v"], strict=True)
@@ -102,12 +110,14 @@ def paginate(qs: QuerySet, *, cursor: str | None, limit: int | None) -> Page:
     ordering = _ordering(qs)
     qs = qs.order_by(*ordering)
     if cursor:
-        qs = qs.filter(_after(ordering, _decode(cursor, ordering, qs.model)))
+        qs = qs.filter(_after(ordering, _decode(cursor, ordering, _keys(qs))))
     rows = list(qs[: size + 1])
     if len(rows) <= size:
         return Page(items=rows, next_cursor=None)
     last = rows[size - 1]
-    values = [getattr(last, _concrete(qs.model)[n.lstrip("-")].attname) for n in ordering]
+    own = _concrete(qs.model)
+    names = [n.lstrip("-") for n in ordering]
+    values = [getattr(last, own[n].attname if n in own else n) for n in names]
     return Page(items=rows[:size], next_cursor=_encode(ordering, values))
 
 

@@ -73,6 +73,19 @@ def history(
     return [_item(e, masked) for e in qs]
 
 
+def histories(roots: Iterable[str]) -> dict[str, list[HistoryItem]]:
+    """history() of many records in one query (oldest first each): for passes over many
+    cases, such as the clock sweep. Callers check permissions."""
+    out: dict[str, list[HistoryItem]] = {}
+    wanted = list(roots)
+    if not wanted:
+        return out
+    qs = Entry.objects.filter(root__in=wanted).select_related("payload").order_by("seq")
+    for entry in qs:
+        out.setdefault(entry.root, []).append(_item(entry))
+    return out
+
+
 def state_as_of(
     object_type: str, object_id: str, at: dt.datetime | None = None, *, masked: bool = False
 ) -> dict | None:

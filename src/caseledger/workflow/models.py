@@ -125,6 +125,9 @@ class CaseClock(models.Model):
         max_length=80
     )  # first_response | next_update | resolution | statutory:<code>
     due_at = models.DateTimeField(null=True, blank=True)
+    # When a running clock turns "due soon" unless an event changes it: the sweep moves
+    # states with time by these two stored moments, without replaying the journal.
+    soon_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=ClockState.choices)
     computed_at = models.DateTimeField()
@@ -133,8 +136,39 @@ class CaseClock(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="case_clock_once")]
         indexes = [
             models.Index(fields=["state", "due_at"], name="case_clock_state_due"),
+            models.Index(fields=["state", "soon_at"], name="case_clock_state_soon"),
             models.Index(fields=["due_at"], name="case_clock_due"),
         ]
+
+
+class CaseDue(models.Model):
+    """A case's next due time (its soonest running clock) and whether any of its clocks is
+    breached: one row per case with clocks, kept with its CaseClock rows, so the case list
+    sorts and filters by due time and breach through an index instead of a subquery per
+    case. Derived, like CaseClock."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="due"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)  # None: no running clock with a due
+    state = models.CharField(max_length=10, choices=ClockState.choices)
+    breached = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_at", "case"], name="case_due_due"),
+            models.Index(fields=["breached", "due_at", "case"], name="case_due_breached"),
+        ]
+
+
+class ClockSweepMark(models.Model):
+    """Where the last complete sweep stopped: the journal seq it had read up to, the moment
+    it swept for, and a stamp of the policies, rules and calendars it used (a change to
+    them recomputes every clock). One row; absent before the first sweep."""
+
+    journal_seq = models.BigIntegerField()
+    swept_at = models.DateTimeField()
+    settings_stamp = models.CharField(max_length=200)
 
 
 class ClockAlert(models.Model):

@@ -42,6 +42,11 @@ class WorkCalendar:
     holidays: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()  # make-up working days (调休上班)
     makeup_hours: tuple[Interval, ...] | None = None  # None: Monday's hours
+    # at()'s answers: a pass over many cases asks for the same few days' instants again
+    # and again (the sweep's replays spent most of their time converting them).
+    _instants: dict[tuple[dt.date, int], dt.datetime] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def day_hours(self, day: dt.date) -> tuple[Interval, ...]:
         if day in self.workdays:
@@ -58,9 +63,16 @@ class WorkCalendar:
 
     def at(self, day: dt.date, minute: int) -> dt.datetime:
         """The UTC instant of a local minute of a day (1440 is the next midnight)."""
-        extra, minute = divmod(minute, 1440)
+        known = self._instants.get((day, minute))
+        if known is not None:
+            return known
+        extra, local_minute = divmod(minute, 1440)
         local = dt.datetime.combine(day + dt.timedelta(days=extra), dt.time(), tzinfo=self.tz)
-        return (local + dt.timedelta(minutes=minute)).astimezone(dt.UTC)
+        instant = (local + dt.timedelta(minutes=local_minute)).astimezone(dt.UTC)
+        if len(self._instants) > 200_000:
+            self._instants.clear()
+        self._instants[(day, minute)] = instant
+        return instant
 
 
 def check_hours(hours: Sequence[Sequence[Sequence[int]]]) -> tuple[tuple[Interval, ...], ...]:

@@ -39,6 +39,7 @@ from caseledger.cases.services import (
     case_note_add,
     case_update,
 )
+from caseledger.workflow.clocks.queries import filter_clock_state, with_next_due
 
 router = Router(tags=["cases"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
@@ -68,8 +69,18 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpResponse:
 def list_cases(request: HttpRequest, params: Query[CaseQuery]) -> dict:
     """Filters combine with AND. Pages follow `next_cursor` until it is null; a cursor
     stays valid while cases are added or changed, but only under the sort it was made for."""
-    filters = params.model_dump(mode="json", exclude={"sort", "limit", "cursor"}, exclude_none=True)
+    filters = params.model_dump(
+        mode="json", exclude={"sort", "limit", "cursor", "clock"}, exclude_none=True
+    )
     cases = case_list(actor=actor(request), filters=filters, sort=params.sort)
+    if params.clock:
+        cases = filter_clock_state(cases, params.clock)
+    if params.sort in ("due", "-due"):  # through the CaseDue index, cursor on (due, id)
+        cases = (
+            with_next_due(cases)
+            .filter(due__due_at__isnull=False)
+            .order_by("-next_due" if params.sort == "-due" else "next_due", "id")
+        )
     page = paginate(
         cases,
         cursor=params.cursor,

@@ -13,6 +13,7 @@ before.
 from caseledger.api.schemas.base import (
     MAX_ID,
     CaseSort,
+    ClockFilter,
     Count,
     ErrorDetail,
     ErrorItem,
@@ -92,6 +93,7 @@ __all__ = [
     "CasePatch",
     "CaseQuery",
     "CaseSort",
+    "ClockFilter",
     "ContactPointCreateIn",
     "ContactPointCreatedOut",
     "ContactPointIn",

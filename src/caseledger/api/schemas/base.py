@@ -16,8 +16,12 @@ from caseledger.journal.canonical import format_time
 
 UtcTime = Annotated[dt.datetime, PlainSerializer(format_time, return_type=str)]
 
-# The orders cases.queries.SORTS serves with an index; anything else is refused by name.
-CaseSort = Literal["-received", "received", "-updated", "updated", "-reference", "reference"]
+# The orders cases.queries.SORTS serves with an index, and the next due time (the workflow's
+# CaseDue index: cases with a running clock); anything else is refused by name.
+CaseSort = Literal[
+    "-received", "received", "-updated", "updated", "-reference", "reference", "due", "-due"
+]
+ClockFilter = Literal["ok", "soon", "paused", "breached", "met"]
 
 # What the schema says is what the server takes (tests/api/test_schemathesis.py): ids fit the
 # database's 64-bit keys, a JSON `true` is not the number 1, a time is ISO 8601 text with an

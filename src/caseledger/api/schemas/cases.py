@@ -10,6 +10,7 @@ from pydantic import BeforeValidator
 from caseledger.api.schemas.base import (
     MAX_ID,
     CaseSort,
+    ClockFilter,
     Count,
     Id,
     IdOrCode,
@@ -178,7 +179,14 @@ class CaseQuery(Schema):
     q: str | None = Field(
         None, description="a reference (CL-...) or a search in the language of /search"
     )
-    sort: CaseSort = "-received"
+    clock: ClockFilter | None = Field(
+        None, description="cases with a clock in this state (as of the last sweep)"
+    )
+    sort: CaseSort = Field(
+        "-received",
+        description="`due`/`-due`: soonest (latest) next due time first; only cases with a "
+        "running clock",
+    )
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, description="next_cursor of the previous page")
 

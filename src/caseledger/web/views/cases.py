@@ -6,7 +6,6 @@ import functools
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import F
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -52,7 +51,12 @@ from caseledger.web.views.customers import picker_customers
 from caseledger.web.views.mail import reply_message
 from caseledger.web.views.process_context import process_context
 from caseledger.workflow.assign.queries import may_work
-from caseledger.workflow.clocks.queries import clocks_of, filter_clock_state, with_next_due
+from caseledger.workflow.clocks.queries import (
+    clocks_of,
+    filter_clock_state,
+    sort_by_due,
+    with_next_due,
+)
 from caseledger.workflow.repeats.queries import repeat_chain
 from caseledger.workflow.visibility.queries import sees_full
 
@@ -98,13 +102,8 @@ def case_list_view(request: AuthedRequest) -> HttpResponseBase:
     cases = with_next_due(case_list(actor=request.user, filters=filters, sort=sort))
     if clock_state:
         cases = filter_clock_state(cases, clock_state)
-    if sort in DUE_SORTS:  # soonest (or latest) next due time; cases without one last
-        due = (
-            F("next_due").asc(nulls_last=True)
-            if sort == "due"
-            else F("next_due").desc(nulls_last=True)
-        )
-        cases = cases.order_by(due, "id")
+    if sort in DUE_SORTS:  # soonest (or latest) next due time: cases with a running clock
+        cases = sort_by_due(cases, descending=sort == "-due")
     page = page_of(request, cases)
     links = _sort_links(sort)
     links["due"] = {"sort": "-due" if sort == "due" else "due", "arrow": _due_arrow(sort)}

@@ -67,6 +67,8 @@ class Clock:
     source: str = ""
     confirmed: bool = True
     extended: int = 0
+    # When a running clock turns "due soon" if nothing happens (None: stopped or paused).
+    soon_at: dt.datetime | None = None
 
     @property
     def breached(self) -> bool:
@@ -184,7 +186,10 @@ def _sla_clock(
     left = worktime.working_time(cal, now, due, pauses)
     paused = any(a <= now and (b is None or now < b) for a, b in pauses)
     state = "paused" if paused else ("soon" if left <= budget * SOON_FRACTION else "ok")
-    return Clock(kind, label, start, due, None, state, left)
+    soon_at = None
+    if not paused:  # the moment only a quarter of the budget is left
+        soon_at = worktime.add_working_time(cal, start, budget - budget * SOON_FRACTION, pauses)
+    return Clock(kind, label, start, due, None, state, left, soon_at=soon_at)
 
 
 def compute(
@@ -265,6 +270,7 @@ def _statutory(rule: Rule, events: Replay, cal: WorkCalendar, start, now) -> Clo
         due = worktime.add_calendar_days(cal, start, days, excluded)
     stopped = events.answered_at
     label = rule.name
+    soon_at = None
     if stopped is not None:
         state = "met" if stopped <= due else "breached"
         left = None
@@ -275,6 +281,7 @@ def _statutory(rule: Rule, events: Replay, cal: WorkCalendar, start, now) -> Clo
     else:
         left = due - now
         state = "soon" if left <= SOON_STATUTORY else "ok"
+        soon_at = due - SOON_STATUTORY
     return Clock(
         f"statutory:{rule.code}",
         label,
@@ -286,4 +293,5 @@ def _statutory(rule: Rule, events: Replay, cal: WorkCalendar, start, now) -> Clo
         source=rule.legal_source,
         confirmed=rule.confirmed,
         extended=steps,
+        soon_at=soon_at,
     )

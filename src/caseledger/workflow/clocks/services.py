@@ -4,16 +4,13 @@ sweep that warns and escalates (assignee → supervisor → compliance), each st
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
-from caseledger.accounts.permissions import Perm, Role
+from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case, Priority, Severity, Status
 from caseledger.core import clock as core_clock
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -24,7 +21,10 @@ from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.clocks.compute import Clock, replay
 from caseledger.workflow.clocks.presets import STATUTORY_PRESETS
 from caseledger.workflow.clocks.queries import refresh, rules_for
-from caseledger.workflow.models import CaseClock, ClockAlert, SlaPolicy, StatutoryRule
+from caseledger.workflow.clocks.sweep import clock_sweep
+from caseledger.workflow.models import ClockAlert, SlaPolicy, StatutoryRule
+
+__all__ = ["clock_sweep"]  # the sweep lives in clocks.sweep; callers know it from here
 
 WAIT_KINDS = ("customer", "appraisal")
 
@@ -211,88 +211,6 @@ def statutory_rules_adopt(
                 after={"industry": industry, "rules": [r.code for r in adopted]},
             )
     return adopted
-
-
-def _supervisors(department_id: int) -> list[User]:
-    people = User.objects.filter(is_active=True).filter(
-        Q(department_id=department_id) | Q(supervised_departments__id=department_id)
-    )
-    return [u for u in people.distinct() if Role.SUPERVISOR in u.roles]
-
-
-def _compliance() -> list[User]:
-    return [u for u in User.objects.filter(is_active=True) if Role.COMPLIANCE in u.roles]
-
-
-def _steps(case: Case, c: Clock, now: dt.datetime) -> list[tuple[str, list[User]]]:
-    first = [case.assignee] if case.assignee and case.assignee.is_active else None
-    if c.stopped_at is not None or c.due_at is None:
-        return []
-    if c.state == "soon":
-        return [("due_soon", first or _supervisors(case.department_id))]
-    if c.state != "breached":
-        return []
-    late = now - c.due_at
-    steps = [("breach", first or _supervisors(case.department_id))]
-    if late >= dt.timedelta(hours=settings.ESCALATE_SUPERVISOR_HOURS):
-        steps.append(("escalate:supervisor", _supervisors(case.department_id)))
-    if late >= dt.timedelta(hours=settings.ESCALATE_COMPLIANCE_HOURS):
-        steps.append(("escalate:compliance", _compliance()))
-    return steps
-
-
-def clock_sweep(*, actor: User | None, batch: int = 500) -> dict[str, int]:
-    """Recompute the clocks of every open case (and of cases whose stored clocks still
-    run), then notice each due-soon, breach and escalation step once. Idempotent: run it
-    again and nothing new happens; killed half-way, the next run finishes the rest."""
-    if actor is not None:
-        require(actor, Perm.SETTINGS_MANAGE)
-    now = core_clock.now()
-    open_ids = set(Case.objects.exclude(status=Status.CLOSED).values_list("pk", flat=True))
-    open_ids |= set(
-        CaseClock.objects.exclude(state="met").values_list("case_id", flat=True).distinct()
-    )
-    counts = {"cases": 0, "alerts": 0, "escalations": 0}
-    for case in (
-        Case.objects.filter(pk__in=sorted(open_ids))
-        .select_related("assignee")
-        .iterator(chunk_size=batch)
-    ):
-        counts["cases"] += 1
-        clocks = refresh(case.pk)
-        for c in clocks:
-            for step, recipients in _steps(case, c, now):
-                new = _notice(actor, case, c, step, recipients, now)
-                counts["alerts"] += new
-                counts["escalations"] += bool(new) and step.startswith("escalate")
-    # The notices' e-mail goes out from notify (it follows these entries), by each
-    # person's preference: digest, quiet hours, their language.
-    return counts
-
-
-def _notice(actor, case: Case, c: Clock, step: str, recipients: list[User], now) -> int:
-    with write_transaction():
-        first_time = not ClockAlert.objects.filter(case=case, clock=c.kind, step=step).exists()
-        made = [
-            r
-            for r in recipients
-            if ClockAlert.objects.get_or_create(
-                case=case, clock=c.kind, step=step, recipient=r, defaults={"created_at": now}
-            )[1]
-        ]
-        if made and first_time:
-            _clock_entry(
-                actor,
-                case,
-                WorkflowAction.CLOCK_ESCALATE if step.startswith("escalate") else f"clock.{step}",
-                {
-                    "clock": c.kind,
-                    "step": step,
-                    "due_at": c.due_at.isoformat() if c.due_at else None,
-                    "recipients": sorted(r.username for r in made),
-                },
-            )
-    return len(made)
 
 
 def clock_alerts_read(*, actor: User, alert_ids: list[int] | None = None) -> int:

@@ -15,13 +15,18 @@ class Command(VerbCommand):
     help = "Recompute and sweep clocks, show a case's clocks, adopt statutory deadlines."
     json_output = True
     verbs = {
-        "sweep": "recompute open cases' clocks; notice due-soon, breach, escalation once each",
+        "sweep": "bring stored clocks up to date (--full: replay every open case); notice "
+        "due-soon, breach, escalation once each",
         "show": "a case's clocks, now or --as-of a past moment (replayed from the journal)",
         "adopt": "adopt an industry's statutory deadlines for a department",
     }
 
     def add_sweep_arguments(self, parser):
-        pass
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="replay every open case from the journal, not only those with news",
+        )
 
     def add_show_arguments(self, parser):
         parser.add_argument("case", help="CL-2026-000001 or case:12")
@@ -35,10 +40,11 @@ class Command(VerbCommand):
     def handle_sweep(self, **options: Any) -> None:
         from caseledger.workflow.clocks.services import clock_sweep
 
-        result = clock_sweep(actor=None)
+        result = clock_sweep(actor=None, full=options["full"])
         self.emit(
             result,
-            f"{result['cases']} cases, {result['alerts']} new notices, "
+            f"{result['cases']} cases replayed, {result['moved']} moved on with time, "
+            f"{result['alerts']} new notices, "
             f"{result['escalations']} escalations.",
         )
 

@@ -16,6 +16,7 @@ from caseledger.demo.load import (
 )
 from caseledger.demo.people import demo_password, ensure_people
 from caseledger.demo.privacy import make_privacy_records
+from caseledger.demo.workday import make_workday, workday_cases
 from caseledger.journal.bulk import BulkSession
 from caseledger.journal.services import checkpoint_create
 from caseledger.journal.verify import verify_chain
@@ -87,13 +88,16 @@ class Command(CaseledgerCommand):
                     batch_size=options["batch"],
                     progress=bar.update,
                 )
-                result = loader.run(cases=cases, customers=customers)
+                # The working day's cases count in --cases (see demo/workday.py).
+                scripted = workday_cases(cases)
+                result = loader.run(cases=cases - scripted, customers=customers)
             mark = time.perf_counter()
             records = User.objects.get(username="records")
             compliance = User.objects.get(username="compliance")
             privacy = make_privacy_records(seed=seed, customers=customers)
             schedules = adopt_schedules(records)
             holds = place_holds(compliance)
+            workday = make_workday(scripted > 0)
             steps = {"services": time.perf_counter() - mark}
             with self.progress(existing + customers + cases, "deadlines") as bar:
                 deadlines = retention_recompute(
@@ -130,10 +134,12 @@ class Command(CaseledgerCommand):
             "quality_checks": privacy.quality_checks,
             "schedules_adopted": schedules,
             "holds": holds,
+            "templates": workday.templates,
+            "clock_cases": workday.cases,
             "deadlines": dict(sorted(deadlines.items())),
             "archived": archive["archived"] if archive else 0,
             "archive_segments": archive["segments"] if archive else 0,
-            "cases": result.cases,
+            "cases": result.cases + len(workday.made),
             "notes": result.notes,
             "journal_entries": result.entries,
             "head_seq": checkpoint.seq,
@@ -167,6 +173,11 @@ class Command(CaseledgerCommand):
             + ", ".join(f"{k} {v}" for k, v in data["deadlines"].items())
             + f"; {data['archived']} cases archived in {data['archive_segments']} segment(s) "
             f"({data['lifecycle_seconds']}s).",
+            "Templates: "
+            + (", ".join(data["templates"]) or "none")
+            + "; clocks shown by "
+            + (", ".join(f"{ref} ({what})" for what, ref in data["clock_cases"].items()) or "-")
+            + "; the worker's first sweep stores the other clocks.",
             f"Checkpoint signed at entry #{data['head_seq']}"
             + (
                 f"; chain verified ({data['verified_entries']} entries, {data['verify_seconds']}s)."
