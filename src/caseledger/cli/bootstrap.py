@@ -10,6 +10,8 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import ValidationFailed
 
 PASSWORD_ENV = "CASELEDGER_ADMIN_PASSWORD"  # noqa: S105 (a variable name, not a secret)
@@ -29,7 +31,7 @@ def generated_password() -> str:
 def password_from_env(*, required: bool) -> str | None:
     value = os.environ.get(PASSWORD_ENV, "")
     if not value and required:
-        raise ValidationFailed(f"{PASSWORD_ENV} is not set", field="password")
+        raise ValidationFailed(_("%(name)s is not set") % {"name": PASSWORD_ENV}, field="password")
     return value or None
 
 

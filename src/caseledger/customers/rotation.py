@@ -246,5 +246,7 @@ def _reencrypt_checked(token: str, where: dict[str, str], ring: KeyRing) -> str:
     plaintext = crypto.decrypt(token, ring=ring, **where)
     fresh = crypto.encrypt(plaintext, ring=ring, **where)
     if crypto.decrypt(fresh, ring=ring, **where) != plaintext:  # never write what won't read
-        raise crypto.DecryptionRefused(f"re-encryption of {where['owner']} did not verify")
+        raise crypto.DecryptionRefused(
+            _("re-encryption of %(owner)s did not verify") % {"owner": where["owner"]}
+        )
     return fresh

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli.lookups import day_named
 from caseledger.cli.subcommands import VerbCommand
@@ -96,7 +97,7 @@ class Command(VerbCommand):
         if not report.ok:
             if self.as_json:
                 self.emit(report.as_dict())
-            raise CommandError(text if not self.as_json else "archive verification failed")
+            raise CommandError(text if not self.as_json else _("archive verification failed"))
         self.emit(report.as_dict(), text)
 
     def handle_show(self, **options: Any) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -77,11 +78,14 @@ class Command(VerbCommand):
         self.emit(data, "\n".join(lines))
         if not run.ok:
             failed = [r.destination for r in results if not (r.ok and r.verified)]
-            raise CommandError(
-                f"backup {run.snapshot_id} failed"
-                + (f" at {', '.join(failed)}" if failed else f": {run.error}"),
-                returncode=1,
+            message = (
+                _("backup %(snapshot)s failed at %(destinations)s")
+                % {"snapshot": run.snapshot_id, "destinations": ", ".join(failed)}
+                if failed
+                else _("backup %(snapshot)s failed: %(error)s")
+                % {"snapshot": run.snapshot_id, "error": run.error}
             )
+            raise CommandError(message, returncode=1)
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.backup.queries import backup_list
@@ -125,7 +129,11 @@ class Command(VerbCommand):
         if bad:
             first = bad[0]
             raise CommandError(
-                f"backup {first['snapshot']} at {first['destination']} is damaged: "
-                f"{first['problems'][0]}",
+                _("backup %(snapshot)s at %(destination)s is damaged: %(problem)s")
+                % {
+                    "snapshot": first["snapshot"],
+                    "destination": first["destination"],
+                    "problem": first["problems"][0],
+                },
                 returncode=1,
             )

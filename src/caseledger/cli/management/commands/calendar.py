@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -15,7 +17,7 @@ from caseledger.core.errors import ValidationFailed
 def _day(text: str):
     day = lookups.day_named(text, field="day")
     if day is None:
-        raise ValidationFailed("give a day (YYYY-MM-DD)", field="day")
+        raise ValidationFailed(_("give a day (YYYY-MM-DD)"), field="day")
     return day
 
 
@@ -93,7 +95,10 @@ class Command(VerbCommand):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationFailed(f"cannot read {path}: {exc}", field="file") from exc
+            raise ValidationFailed(
+                _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc},
+                field="file",
+            ) from exc
         result = calendar_import_ics(
             actor=lookups.actor_named(options["as_user"]),
             text=text,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -52,10 +54,11 @@ class Command(VerbCommand):
                 as_of = dt.datetime.fromisoformat(options["as_of"])
             except ValueError as exc:
                 raise ValidationFailed(
-                    f"{options['as_of']!r} is not an ISO 8601 moment", field="as_of"
+                    _("'%(text)s' is not an ISO 8601 moment") % {"text": options["as_of"]},
+                    field="as_of",
                 ) from exc
             if as_of.tzinfo is None:
-                raise ValidationFailed("give the moment with an offset (+08:00)", field="as_of")
+                raise ValidationFailed(_("give the moment with an offset (+08:00)"), field="as_of")
         clocks = clocks_of(int(ref.object_id), as_of)
         rows = [
             {

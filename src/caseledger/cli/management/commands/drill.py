@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli import lookups
 from caseledger.core.command import CaseledgerCommand
@@ -52,11 +53,14 @@ class Command(CaseledgerCommand):
                 f"{d.duration_ms / 1000:.1f} s"
             )
             lines += [f"       {p}" for p in d.details.get("problems", [])]
-        self.emit(data, "\n".join(lines) or "No destination to drill.")
+        self.emit(data, "\n".join(lines) or _("No destination to drill."))
         failed = [d for d in drills if not d.ok]
         if failed:
             raise CommandError(
-                f"restore drill failed at {', '.join(d.destination for d in failed)}: "
-                f"{(failed[0].details.get('problems') or ['?'])[0]}",
+                _("restore drill failed at %(destinations)s: %(problem)s")
+                % {
+                    "destinations": ", ".join(d.destination for d in failed),
+                    "problem": (failed[0].details.get("problems") or ["?"])[0],
+                },
                 returncode=1,
             )

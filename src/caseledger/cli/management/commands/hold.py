@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import ValidationFailed
 
@@ -40,13 +42,17 @@ class Command(VerbCommand):
 
         chosen = [n for n in ("case", "customer", "filter") if options.get(n)]
         if len(chosen) != 1:
-            raise ValidationFailed("give --case, --customer or --filter (one kind)", field="scope")
+            raise ValidationFailed(
+                _("give --case, --customer or --filter (one kind)"), field="scope"
+            )
         case_filter = None
         if options.get("filter"):
             try:
                 case_filter = json.loads(options["filter"])
             except json.JSONDecodeError as exc:
-                raise ValidationFailed("is not JSON", field="filter") from exc
+                raise ValidationFailed(
+                    _("is not JSON: %(reason)s") % {"reason": exc}, field="filter"
+                ) from exc
         hold = hold_place(
             actor=actor_named(options["as_user"]),
             matter=options["matter"],

@@ -4,6 +4,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.core.command import CaseledgerCommand
 
@@ -61,15 +62,17 @@ class Command(CaseledgerCommand):
 
         if options["replace"] and not options["yes"]:
             if not sys.stdin.isatty():
-                raise CommandError("--replace needs --yes (nothing was changed)")
+                raise CommandError(_("--replace needs --yes (nothing was changed)"))
             answer = input(f"Replace {options['to']} with the backup? Type 'replace': ")
             if answer.strip() != "replace":
-                raise CommandError("not confirmed; nothing was changed")
+                raise CommandError(_("not confirmed; nothing was changed"))
         if options["source"] == "replica":
             from caseledger.backup import replication
 
             if options.get("snapshot") or options.get("files_to"):
-                raise CommandError("--from replica takes --at TIME, not --snapshot or --files-to")
+                raise CommandError(
+                    _("--from replica takes --at TIME, not --snapshot or --files-to")
+                )
             restored = replication.restore_replica(
                 at=replication.parse_at(options.get("at")),
                 to=options["to"],
@@ -77,8 +80,10 @@ class Command(CaseledgerCommand):
             )
         elif options.get("at"):
             raise CommandError(
-                "--at restores to a point in time from the Litestream replica: use "
-                "--from replica (a backup is restored as a whole, pick it with --snapshot)"
+                _(
+                    "--at restores to a point in time from the Litestream replica: use "
+                    "--from replica (a backup is restored as a whole, pick it with --snapshot)"
+                )
             )
         else:
             restored = restore(
@@ -117,6 +122,7 @@ class Command(CaseledgerCommand):
         self.emit(data, text)
         if not restored.ok:
             raise CommandError(
-                f"{what} did not restore cleanly: {restored.problems[0]}",
+                _("%(what)s did not restore cleanly: %(problem)s")
+                % {"what": what, "problem": restored.problems[0]},
                 returncode=1,
             )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.core.command import CaseledgerCommand
 from caseledger.core.files import loose, private_paths
@@ -40,4 +41,6 @@ class Command(CaseledgerCommand):
         self.emit({**report.as_dict(), "loose_files": exposed}, "\n".join(lines))
         if not report.ok:
             failing = [name for name, c in report.checks.items() if not c["ok"]]
-            raise CommandError(f"unhealthy: {', '.join(failing)}", returncode=1)
+            raise CommandError(
+                _("unhealthy: %(checks)s") % {"checks": ", ".join(failing)}, returncode=1
+            )

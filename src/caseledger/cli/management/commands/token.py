@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.permissions import TOKEN_SCOPES
-from caseledger.cli import lookups
+from caseledger.cli import lookups, render
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -25,7 +26,10 @@ def expiry(text: str | None) -> dt.datetime | None:
     if value.isdigit():
         days = int(value)
         if not 1 <= days <= 3650:
-            raise ValidationFailed(f"{value} days: give 1 to 3650 days, or a date", field="expires")
+            raise ValidationFailed(
+                _("%(days)s days: give 1 to 3650 days, or a date") % {"days": value},
+                field="expires",
+            )
         return clock.now() + dt.timedelta(days=days)
     day = lookups.day_named(value, field="expires")
     assert day is not None
@@ -162,7 +166,8 @@ class Command(VerbCommand):
         token = lookups.token_numbered(options["id"])
         if token.revoked_at is not None:
             raise Conflict(
-                f"token {token.pk} was already revoked at {token.revoked_at.isoformat()}",
+                _("token %(id)s was already revoked at %(at)s")
+                % {"id": token.pk, "at": render.local(token.revoked_at)},
                 field="token",
             )
         token = token_revoke(actor=actor, token=token, reason=options["reason"])

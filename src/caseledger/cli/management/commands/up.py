@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from caseledger.cli import bootstrap, ports
 from caseledger.cli.processes import Child, Supervisor, answers
@@ -71,8 +72,10 @@ class Command(CaseledgerCommand):
 
         if User.objects.filter(username="admin").exists():
             raise Conflict(
-                "there is no active administrator and the username 'admin' is "
-                "taken: create one with `caseledger createadmin --username NAME`",
+                _(
+                    "there is no active administrator and the username 'admin' is "
+                    "taken: create one with `caseledger createadmin --username NAME`"
+                ),
                 field="username",
             )
         return bootstrap.admin_create(
@@ -123,7 +126,8 @@ class Command(CaseledgerCommand):
             elif not supervisor.stop_requested and supervisor.first_dead() is None:
                 supervisor.stop_all()
                 raise CommandError(
-                    f"the web server did not answer at {url} within {READY_TIMEOUT:.0f} s; stopped"
+                    _("the web server did not answer at %(url)s within %(seconds)d s; stopped")
+                    % {"url": url, "seconds": READY_TIMEOUT}
                 )
             self._stop(supervisor)
         finally:
@@ -137,7 +141,7 @@ class Command(CaseledgerCommand):
 
         if not replication.enabled():
             if connections["default"].vendor == "postgresql":
-                self.say(f"No continuous replication: {replication.POSTGRES_NOTE}.")
+                self.say(f"No continuous replication: {_(replication.POSTGRES_NOTE)}.")
             return None
         return Child(
             "replication (Litestream)",
@@ -179,6 +183,10 @@ class Command(CaseledgerCommand):
         code = dead.exit_code()
         supervisor.stop_all()
         raise CommandError(
-            f"the {dead.name} stopped unexpectedly (exit code {code}); stopped everything else too",
+            _(
+                "the %(process)s stopped unexpectedly (exit code %(code)s); "
+                "stopped everything else too"
+            )
+            % {"process": dead.name, "code": code},
             returncode=1,
         )

@@ -1,0 +1,85 @@
+"""A Chinese operator reads the command line in Chinese (issue 11): `--lang`, then
+CASELEDGER_LANGUAGE, then the terminal's locale, then the installation's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from caseledger.core.cli_language import cli_language
+from tests.cli.helpers import run
+from tests.procs import caseledger, isolated_env
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
+
+
+@pytest.mark.parametrize(
+    ("given", "environ", "expected"),
+    [
+        ("zh-Hans", {"CASELEDGER_LANGUAGE": "en", "LANG": "en_US.UTF-8"}, "zh-hans"),
+        ("en", {"LANG": "zh_CN.UTF-8"}, "en"),
+        (None, {"CASELEDGER_LANGUAGE": "zh-hans", "LANG": "en_US.UTF-8"}, "zh-hans"),
+        (None, {"LANG": "zh_CN.UTF-8"}, "zh-hans"),
+        (None, {"LANGUAGE": "zh_TW:en_US", "LANG": "en_US.UTF-8"}, "zh-hans"),
+        (None, {"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        (None, {"LANG": "C.UTF-8"}, "zh-hans"),  # C says nothing: the installation's default
+        (None, {}, "zh-hans"),
+    ],
+)
+def test_an_operator_language_is_chosen_from_option_setting_locale_then_default(
+    given, environ, expected
+):
+    with override_settings(LANGUAGE_CODE="zh-hans", CLI_LANGUAGE_FROM_LOCALE=True):
+        assert cli_language(given, environ) == expected
+
+
+@pytest.mark.django_db
+def test_an_operator_asking_for_an_unknown_case_in_chinese_reads_chinese():
+    with pytest.raises(CommandError) as caught:
+        run("journal", "show", "case:987654", "--lang", "zh-Hans")
+
+    message = str(caught.value)
+    assert "案件 987654 不存在" in message
+    assert not _ENGLISH_RUN.search(message)
+
+
+@pytest.mark.django_db
+def test_the_same_refusal_in_english_stays_english():
+    with pytest.raises(CommandError, match="case 987654 does not exist"):
+        run("journal", "show", "case:987654", "--lang", "en")
+
+
+@pytest.mark.django_db
+def test_a_verb_takes_the_language_before_or_after_it(people):
+    with pytest.raises(CommandError, match="令牌 424242 不存在"):
+        run("token", "--lang", "zh-hans", "revoke", "424242", "--reason", "r")
+    with pytest.raises(CommandError, match="“tomorrow”不是日期"):
+        run(
+            "token",
+            "create",
+            "--user",
+            people.admin.username,
+            "--scopes",
+            "cases:read",
+            "--expires",
+            "tomorrow",
+            "--lang",
+            "zh-hans",
+        )
+
+
+@pytest.mark.django_db
+def test_a_chinese_terminal_gets_the_command_line_refusal_in_chinese(tmp_path):
+    with isolated_env(tmp_path) as env:
+        env.pop("CASELEDGER_LANGUAGE", None)
+        env.update({"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LANGUAGE": ""})
+        chinese = caseledger(env, "serve", "--port", "70000")
+        english = caseledger(env, "serve", "--port", "70000", "--lang", "en")
+
+    assert chinese.returncode != 0
+    assert "70000 不是端口号（1-65535）" in chinese.stderr, chinese.stderr
+    assert "70000 is not a port number (1-65535)" in english.stderr, english.stderr
