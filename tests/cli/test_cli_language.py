@@ -83,3 +83,17 @@ def test_a_chinese_terminal_gets_the_command_line_refusal_in_chinese(tmp_path):
     assert chinese.returncode != 0
     assert "70000 不是端口号（1-65535）" in chinese.stderr, chinese.stderr
     assert "70000 is not a port number (1-65535)" in english.stderr, english.stderr
+
+
+@pytest.mark.django_db
+def test_a_chinese_operator_reads_the_journal_verification_and_history_in_chinese(case):
+    run("journal", "checkpoint")
+
+    verified = run("journal", "verify", "--records", "--lang", "zh-hans")
+    history = run("journal", "show", f"case:{case.pk}", "--lang", "zh-hans")
+
+    assert verified.out.startswith("日志完好：")
+    assert "记录完好：" in verified.out and "件案件" in verified.out
+    assert f"case:{case.pk} 的日志条目共" in history.out
+    for text in (verified.out, history.out):
+        assert not _ENGLISH_RUN.search(text), text

@@ -63,6 +63,12 @@ def _calls(tmp_path: Path) -> dict[str, tuple[Callable[[], object], str]]:
             lambda: vault_crypto.decrypt("plain", record="customer", field="name", owner="c1"),
             "不是保险库中的值",
         ),
+        "vault.crypto.truncated": (
+            lambda: vault_crypto.decrypt(
+                f"{vault_crypto.VERSION}:k1:abcd", record="customer", field="name", owner="c1"
+            ),
+            "被截断",
+        ),
         "mail.imports": (
             lambda: list(messages_in(tmp_path / "missing")),
             "不是文件、mbox 或 Maildir",

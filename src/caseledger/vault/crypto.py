@@ -67,7 +67,7 @@ def _split(token: str, record: str, field: str) -> tuple[str, str, str]:
 
 def decrypt(token: str, *, record: str, field: str, owner: str, ring: KeyRing | None = None) -> str:
     ring = ring or load()
-    _, key_id, body = _split(token, record, field)
+    _version, key_id, body = _split(token, record, field)
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError:
