@@ -95,5 +95,21 @@ def test_a_chinese_operator_reads_the_journal_verification_and_history_in_chines
     assert verified.out.startswith("日志完好：")
     assert "记录完好：" in verified.out and "件案件" in verified.out
     assert f"case:{case.pk} 的日志条目共" in history.out
-    for text in (verified.out, history.out):
-        assert not _ENGLISH_RUN.search(text), text
+    assert "由 " in history.out.splitlines()[2]  # "by … via …": the values below are the record's
+    assert not _ENGLISH_RUN.search(verified.out), verified.out
+
+
+@pytest.mark.django_db
+def test_a_chinese_operator_reads_the_health_report_and_its_failure_in_chinese():
+    from caseledger.core.services import heartbeat_beat
+    from caseledger.journal.services import checkpoint_create
+
+    with pytest.raises(CommandError, match="状态异常：worker, checkpoint"):
+        run("status", "--lang", "zh-hans")
+    heartbeat_beat(name="worker")
+    checkpoint_create()
+
+    healthy = run("status", "--lang", "zh-hans").out
+
+    assert healthy.startswith("caseledger 运行正常")
+    assert "正常" in healthy.splitlines()[1]

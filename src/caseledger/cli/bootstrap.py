@@ -63,11 +63,11 @@ def admin_create(*, username: str, password: str | None) -> NewAdmin:
 
 def login_text(admin: NewAdmin) -> str:
     source = (
-        "a one-time password, shown only now: you choose your own at the first login"
+        _("a one-time password, shown only now: you choose your own at the first login")
         if admin.generated
-        else f"the password from {PASSWORD_ENV}"
+        else _("the password from %(name)s") % {"name": PASSWORD_ENV}
     )
-    lines = [f"Administrator: {admin.username}", f"  ({source})"]
+    lines = [_("Administrator: %(username)s") % {"username": admin.username}, f"  ({source})"]
     if admin.generated:
-        lines.insert(1, f"Password:      {admin.password}")
+        lines.insert(1, _("Password:      %(password)s") % {"password": admin.password})
     return "\n".join(lines)

@@ -46,11 +46,17 @@ class Command(CaseledgerCommand):
         for d in drills:
             sample = d.details.get("sample", {})
             lines.append(
-                f"{'ok  ' if d.ok else 'FAIL'} {d.destination:<10} {d.snapshot_id or '-'}  "
-                f"{d.details.get('records', '?')} records, journal head "
-                f"#{d.details.get('journal', {}).get('head_seq')}, "
-                f"{sample.get('compared', 0)} sampled records match live, "
-                f"{d.duration_ms / 1000:.1f} s"
+                f"{_('ok') if d.ok else _('FAIL'):<4} {d.destination:<10} {d.snapshot_id or '-'}  "
+                + _(
+                    "%(records)s records, journal head #%(seq)s, %(sampled)s sampled records "
+                    "match live, %(seconds).1f s"
+                )
+                % {
+                    "records": d.details.get("records", "?"),
+                    "seq": d.details.get("journal", {}).get("head_seq"),
+                    "sampled": sample.get("compared", 0),
+                    "seconds": d.duration_ms / 1000,
+                }
             )
             lines += [f"       {p}" for p in d.details.get("problems", [])]
         self.emit(data, "\n".join(lines) or _("No destination to drill."))

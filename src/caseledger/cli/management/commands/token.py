@@ -127,15 +127,16 @@ class Command(VerbCommand):
         if self.as_json:
             self.emit({**_row(token), "token": secret})
             return
-        until = (
-            f", expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}"
-            if token.expires_at
-            else ""
-        )
-        self.stdout.write(
-            f"Token {token.pk} for {user.username}, scopes "
-            f"{', '.join(token.scopes)}{until}. It is shown only now:"
-        )
+        values = {"id": token.pk, "user": user.username, "scopes": ", ".join(token.scopes)}
+        if token.expires_at:
+            values["until"] = f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}"
+            said = _(
+                "Token %(id)s for %(user)s, scopes %(scopes)s, expires %(until)s. "
+                "It is shown only now:"
+            )
+        else:
+            said = _("Token %(id)s for %(user)s, scopes %(scopes)s. It is shown only now:")
+        self.stdout.write(said % values)
         self.stdout.write(secret)
 
     def handle_list(self, **options: Any) -> None:
@@ -157,7 +158,7 @@ class Command(VerbCommand):
             f"{','.join(r['scopes']):<32} {r['name']}"
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No tokens.")
+        self.emit(rows, "\n".join(lines) if rows else _("No tokens."))
 
     def handle_revoke(self, **options: Any) -> None:
         from caseledger.accounts.services import token_revoke
@@ -171,4 +172,8 @@ class Command(VerbCommand):
                 field="token",
             )
         token = token_revoke(actor=actor, token=token, reason=options["reason"])
-        self.emit(_row(token), f"Revoked token {token.pk} ({token.name}) of {token.user.username}.")
+        self.emit(
+            _row(token),
+            _("Revoked token %(id)s (%(name)s) of %(user)s.")
+            % {"id": token.pk, "name": token.name, "user": token.user.username},
+        )
