@@ -84,8 +84,8 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"Calendar {result['calendar']}: {result['preset']} adopted, {result['days']} days, "
-            f"{result['changed']} changed.",
+            _("Calendar %(calendar)s: %(preset)s adopted, %(days)s days, %(changed)s changed.")
+            % result,
         )
 
     def handle_import(self, **options: Any) -> None:
@@ -108,8 +108,7 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"Calendar {result['calendar']}: {result['days']} days read, "
-            f"{result['changed']} changed.",
+            _("Calendar %(calendar)s: %(days)s days read, %(changed)s changed.") % result,
         )
 
     def handle_set(self, **options: Any) -> None:
@@ -138,7 +137,11 @@ class Command(VerbCommand):
             calendar=options["calendar"],
             reason=options["reason"],
         )
-        self.emit({"removed": day}, f"{options['calendar']} {day}: follows the week again.")
+        self.emit(
+            {"removed": day},
+            _("%(calendar)s %(day)s: follows the week again.")
+            % {"calendar": options["calendar"], "day": day},
+        )
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.workflow.calendars.queries import calendar_days
@@ -148,7 +151,7 @@ class Command(VerbCommand):
             for r in calendar_days(options["calendar"], options["year"])
         ]
         lines = [f"{r['day']}  {r['day']:%a}  {r['kind']:<8} {r['name']}" for r in rows]
-        self.emit(rows, "\n".join(lines) if rows else "No days.")
+        self.emit(rows, "\n".join(lines) if rows else _("No days."))
 
     def handle_hours(self, **options: Any) -> None:
         from caseledger.workflow.calendars.queries import format_hours, parse_hours, work_calendar

@@ -62,7 +62,10 @@ class Command(VerbCommand):
             customers=options["customer"],
             case_filter=case_filter,
         )
-        self.emit({"hold": hold.pk, "matter": hold.matter}, f"Placed hold {hold.pk}: {hold.matter}")
+        self.emit(
+            {"hold": hold.pk, "matter": hold.matter},
+            _("Placed hold %(id)s: %(matter)s") % {"id": hold.pk, "matter": hold.matter},
+        )
 
     def handle_release(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -73,7 +76,10 @@ class Command(VerbCommand):
         hold = hold_release(
             actor=user, hold=hold_get(actor=user, hold_id=options["hold"]), reason=options["reason"]
         )
-        self.emit({"hold": hold.pk, "released": True}, f"Released hold {hold.pk}: {hold.matter}")
+        self.emit(
+            {"hold": hold.pk, "released": True},
+            _("Released hold %(id)s: %(matter)s") % {"id": hold.pk, "matter": hold.matter},
+        )
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.retention.queries import hold_list

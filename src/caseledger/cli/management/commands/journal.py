@@ -181,6 +181,8 @@ class Command(VerbCommand):
         }
         self.emit(
             data,
-            f"Signed checkpoint: seq {signed.seq}, hash {signed.hash}, "
-            f"at {signed.at}, key {signed.key_id}\nAppended to {log_path()}",
+            _("Signed checkpoint: seq %(seq)s, hash %(hash)s, at %(at)s, key %(key)s")
+            % {"seq": signed.seq, "hash": signed.hash, "at": signed.at, "key": signed.key_id}
+            + "\n"
+            + _("Appended to %(path)s") % {"path": log_path()},
         )
