@@ -40,8 +40,7 @@ class Command(VerbCommand):
         result = clock_sweep(actor=None)
         self.emit(
             result,
-            f"{result['cases']} cases, {result['alerts']} new notices, "
-            f"{result['escalations']} escalations.",
+            _("%(cases)s cases, %(alerts)s new notices, %(escalations)s escalations.") % result,
         )
 
     def handle_show(self, **options: Any) -> None:
@@ -81,7 +80,7 @@ class Command(VerbCommand):
             )
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No clocks.")
+        self.emit(rows, "\n".join(lines) if rows else _("No clocks."))
 
     def handle_adopt(self, **options: Any) -> None:
         from caseledger.workflow.clocks.services import statutory_rules_adopt

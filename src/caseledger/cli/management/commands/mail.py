@@ -132,7 +132,7 @@ class Command(VerbCommand):
         self.emit(
             reports,
             "\n".join(f"{r['mailbox']}: {line}" for r, line in zip(reports, lines, strict=True))
-            or "no active mailbox with an IMAP host",
+            or _("no active mailbox with an IMAP host"),
         )
 
     def handle_import(self, **options: Any) -> None:
@@ -170,7 +170,7 @@ class Command(VerbCommand):
             f"{r['id']}  {str(r['at'])[:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
             for r in rows
         )
-        self.emit(rows, text or "the quarantine is empty")
+        self.emit(rows, text or _("the quarantine is empty"))
 
     def handle_mailbox_add(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named

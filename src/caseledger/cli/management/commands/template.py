@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -36,10 +38,17 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"{result['industry']} adopted for {result['department']}: "
-            f"{result['sla_policies_changed']} SLA policies changed, statutory rules "
-            f"{', '.join(result['statutory_rules']) or 'none'}, "
-            f"{result['calendar_days_changed']} calendar days changed.",
+            _(
+                "%(industry)s adopted for %(department)s: %(sla)s SLA policies changed, "
+                "statutory rules %(rules)s, %(days)s calendar days changed."
+            )
+            % {
+                "industry": result["industry"],
+                "department": result["department"],
+                "sla": result["sla_policies_changed"],
+                "rules": ", ".join(result["statutory_rules"]) or _("none"),
+                "days": result["calendar_days_changed"],
+            },
         )
 
     def handle_list(self, **options: Any) -> None:
