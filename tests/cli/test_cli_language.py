@@ -113,3 +113,28 @@ def test_a_chinese_operator_reads_the_health_report_and_its_failure_in_chinese()
 
     assert healthy.startswith("caseledger 运行正常")
     assert "正常" in healthy.splitlines()[1]
+
+
+QUIET_COMMANDS = [
+    ("search", "status"),
+    ("insights", "status"),
+    ("clocks", "sweep"),
+    ("retention", "schedules"),
+    ("retention", "plan"),
+    ("disposition", "list"),
+    ("keys", "status"),
+    ("hold", "list"),
+    ("calendar", "list"),
+    ("mail", "quarantine"),
+    ("mail", "fetch"),
+    ("lockout", "list"),
+    ("disposition", "certificate"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", QUIET_COMMANDS, ids=" ".join)
+def test_every_everyday_command_answers_a_chinese_operator_in_chinese(command):
+    out = run(*command, "--lang", "zh-hans").out
+
+    assert _CJK.search(out), out

@@ -82,12 +82,12 @@ class Command(VerbCommand):
 
         due = [{k: v for k, v in r.items() if k != "schedule"} for r in review_list(actor=None)]
         batches = [_batch(b) for b in batch_list(actor=None, status=options.get("status"))]
-        lines = ["Due records by schedule:"] + [
+        lines = [_("Due records by schedule:")] + [
             f"  {r['code']:<30} {r['record_type']:<9} {r['action']:<10} due {r['due']:>6}"
             f"  in review {r['in_review']}"
             for r in due
         ]
-        lines += ["Batches:"] + [
+        lines += [_("Batches:")] + [
             f"  {b['id']:>5} {b['status']:<9} {b['action']:<10} {b['schedule']:<30} "
             f"{b['records']} record(s) {b['certificate'] or ''}"
             for b in batches

@@ -100,5 +100,5 @@ class Command(VerbCommand):
                 f"{h.pk:>5} {'released' if h.released_at else 'ACTIVE':<8} {h.scope:<9} {h.matter}"
                 for h in holds
             )
-            or "No active holds.",
+            or _("No active holds."),
         )
