@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from huey.consumer import Consumer
 
 from caseledger.cli.processes import Child
@@ -43,6 +44,12 @@ class _Consumer(Consumer):
             heartbeat_beat(name=READY, detail={"pid": os.getpid()})
         finally:
             connections.close_all()
+
+
+IMMEDIATE = gettext_noop(
+    "huey runs in immediate mode here (test settings or DEBUG); "
+    "the worker needs a queue: set HUEY['immediate'] = False"
+)
 
 
 class Command(CaseledgerCommand):
@@ -78,12 +85,7 @@ class Command(CaseledgerCommand):
         from huey.contrib.djhuey import HUEY
 
         if HUEY.immediate:
-            raise CommandError(
-                _(
-                    "huey runs in immediate mode here (test settings or DEBUG); "
-                    "the worker needs a queue: set HUEY['immediate'] = False"
-                )
-            )
+            raise CommandError(_(IMMEDIATE))
         autodiscover_modules("tasks")
         from caseledger.core.tasks import beat
         from caseledger.journal.tasks import checkpoint
