@@ -25,6 +25,8 @@ def isolated_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env["CASELEDGER_DATA_DIR"] = str(tmp_path / "data")
     env["DJANGO_SETTINGS_MODULE"] = "caseledger.settings.production"
     env["PYTHONPATH"] = str(REPO)
+    # The tests read the commands' English; tests/cli/test_cli_language.py runs them in zh-Hans.
+    env["CASELEDGER_LANGUAGE"] = "en"
     if connection.vendor != "postgresql":
         env.pop("DATABASE_URL", None)
         yield env

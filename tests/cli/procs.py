@@ -49,6 +49,8 @@ def fresh_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
             "CASELEDGER_DATA_DIR": str(data_dir),
             "DJANGO_SETTINGS_MODULE": "caseledger.settings.production",
             "PYTHONUNBUFFERED": "1",
+            # The tests read the commands' English (test_cli_language.py reads zh-Hans).
+            "CASELEDGER_LANGUAGE": "en",
         }
     )
     if database_url:

@@ -33,3 +33,14 @@ def test_a_message_already_in_chinese_or_read_in_english_is_left_as_it_is():
         assert NotFound("案件 999 不存在").shown() == "案件 999 不存在"
     with translation.override("en"):
         assert NotFound("case 999 does not exist").shown() == "case 999 does not exist"
+
+
+def test_a_code_inside_a_message_reads_as_its_label_for_a_chinese_reader():
+    from caseledger.core.errors import value_word
+    from caseledger.disposition.models import BatchAction
+
+    with translation.override("zh-hans"):
+        assert value_word(BatchAction, "anonymize") == "匿名化"
+        assert value_word(BatchAction, "shred") == "shred"  # no code of the class: as given
+    with translation.override("en"):
+        assert value_word(BatchAction, "anonymize") == "anonymize"

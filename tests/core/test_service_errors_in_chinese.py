@@ -83,7 +83,7 @@ def _cases(people, customer, case) -> dict[str, tuple[Callable[[], object], str]
                     "contact_points": [{"kind": "phone", "value": "12"}],
                 },
             ),
-            "部门 'nowhere' 不存在",
+            "部门“nowhere”不存在",
         ),
         "customers.contact": (
             lambda: customer_create(
@@ -103,13 +103,13 @@ def _cases(people, customer, case) -> dict[str, tuple[Callable[[], object], str]
         ),
         "accounts.department": (
             lambda: department_create(actor=admin, code="sales", name="x"),
-            "部门 'sales' 已存在",
+            "部门“sales”已存在",
         ),
         "accounts.user": (
             lambda: user_create(
                 actor=admin, username="alice", password="long enough pw 1", roles=[]
             ),
-            "用户 'alice' 已存在",
+            "用户“alice”已存在",
         ),
         "accounts.token": (
             lambda: token_create(actor=agent, user=agent, name="t", scopes=["everything"]),
@@ -184,7 +184,7 @@ def test_a_contact_refused_in_one_language_is_refused_in_the_other_too(people):
     from caseledger.customers.validation import normalize_contact
 
     with translation.override("zh-hans"):
-        assert normalize_contact("phone", "12") == (None, "'12' 不是有效的电话号码")
+        assert normalize_contact("phone", "12") == (None, "“12”不是有效的电话号码")
     with translation.override("en"):
         assert normalize_contact("phone", "12") == (None, "'12' is not a valid phone number")
 

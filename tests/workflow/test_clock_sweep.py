@@ -130,11 +130,14 @@ def test_a_policy_change_recomputes_every_open_case(cases, people):
 
 
 def test_a_sweep_killed_before_it_finished_is_finished_by_the_next(cases, people, monkeypatch):
-    def fail() -> None:
+    raise_for = sweep_module.Notices.raise_for
+
+    def raise_then_die(self, rows) -> None:  # killed after its notices, before the mark
+        raise_for(self, rows)
         raise RuntimeError("killed")
 
     with clock.frozen(at(3, 10, 30)), monkeypatch.context() as patched:
-        patched.setattr(sweep_module, "_mail_pending", fail)
+        patched.setattr(sweep_module.Notices, "raise_for", raise_then_die)
         with pytest.raises(RuntimeError):
             clock_sweep(actor=None)
     assert not ClockSweepMark.objects.exists()  # the mark is written last

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import zstandard
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import CaseledgerError
 
@@ -112,19 +113,28 @@ class Opened:
         for line in self.lines:
             if line.case_id == case_id:
                 return json.loads(line.data), line.sha256
-        raise Corrupt(f"segment {self.manifest['segment']} holds no record of case {case_id}")
+        raise Corrupt(
+            _("segment %(name)s holds no record of case %(case)s")
+            % {"name": self.manifest["segment"], "case": case_id}
+        )
 
 
 def read_manifest(store: Any, name: str, expect_sha256: str | None = None) -> dict[str, Any]:
     body = store.get(manifest_file(name))
     if expect_sha256 is not None and sha(body) != expect_sha256:
-        raise Corrupt(f"segment {name}: the manifest does not match its registered sha256")
+        raise Corrupt(
+            _("segment %(name)s: the manifest does not match its registered sha256")
+            % {"name": name}
+        )
     try:
         manifest = json.loads(body)
     except ValueError as exc:
-        raise Corrupt(f"segment {name}: the manifest is not JSON") from exc
+        raise Corrupt(_("segment %(name)s: the manifest is not JSON") % {"name": name}) from exc
     if manifest.get("format") != FORMAT or manifest.get("segment") != name:
-        raise Corrupt(f"segment {name}: the manifest is not a {FORMAT} manifest of this segment")
+        raise Corrupt(
+            _("segment %(name)s: the manifest is not a %(format)s manifest of this segment")
+            % {"name": name, "format": FORMAT}
+        )
     return manifest
 
 
@@ -136,19 +146,30 @@ def read(
     data = store.get(data_file(name))
     actual = sha(data)
     if actual != manifest["sha256"] or (sha256 is not None and actual != sha256):
-        raise Corrupt(f"segment {name}: the file's sha256 does not match the manifest")
+        raise Corrupt(
+            _("segment %(name)s: the file's sha256 does not match the manifest") % {"name": name}
+        )
     try:
         raw = zstandard.ZstdDecompressor().decompress(data, max_output_size=manifest["raw_bytes"])
     except zstandard.ZstdError as exc:
-        raise Corrupt(f"segment {name}: does not decompress ({exc})") from exc
+        raise Corrupt(
+            _("segment %(name)s: does not decompress (%(reason)s)") % {"name": name, "reason": exc}
+        ) from exc
     chunks = raw.split(b"\n")
     if chunks and chunks[-1] == b"":
         chunks.pop()
     entries = manifest["records"]
     if len(chunks) != len(entries) or len(entries) != manifest["count"]:
         raise Corrupt(
-            f"segment {name}: {len(chunks)} records, the manifest lists {len(entries)} "
-            f"and counts {manifest['count']}"
+            _(
+                "segment %(name)s: %(found)s records, the manifest lists %(listed)s and counts %(counted)s"
+            )
+            % {
+                "name": name,
+                "found": len(chunks),
+                "listed": len(entries),
+                "counted": manifest["count"],
+            }
         )
     lines = []
     for chunk, entry in zip(chunks, entries, strict=True):
@@ -156,6 +177,9 @@ def read(
             entry["id"], entry["reference"], chunk, entry["schedule"], entry["schedule_version"]
         )
         if line.sha256 != entry["sha256"]:
-            raise Corrupt(f"segment {name}: record of case {entry['reference']} fails its sha256")
+            raise Corrupt(
+                _("segment %(name)s: record of case %(case)s fails its sha256")
+                % {"name": name, "case": entry["reference"]}
+            )
         lines.append(line)
     return Opened(manifest, lines)

@@ -141,8 +141,8 @@ def _open(case: Case) -> tuple[dict[str, Any], str, str]:
     record, sha256 = opened.record(case.pk)
     if sha256 != found.sha256:
         raise segments.Corrupt(
-            f"segment {found.segment.name}: the record of {case.reference} does not match "
-            "the registry"
+            _("segment %(name)s: the record of %(case)s does not match the registry")
+            % {"name": found.segment.name, "case": case.reference}
         )
     return record, sha256, found.segment.name
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.durable import TMP_PREFIX, fsync_dir, write_atomically
 from caseledger.core.errors import NotFound
@@ -39,6 +40,7 @@ class DirectoryStore:
 
     def _path(self, name: str) -> Path:
         if "/" in name or name.startswith(".") or not name:
+            # The writer names objects itself: a bad name is a bug, for a developer to read.
             raise ValueError(f"bad archive object name {name!r}")
         return self.root / name
 
@@ -48,7 +50,9 @@ class DirectoryStore:
     def get(self, name: str) -> bytes:
         path = self._path(name)
         if not path.is_file():
-            raise NotFound(f"{path} is missing from the archive store", field="segment")
+            raise NotFound(
+                _("%(path)s is missing from the archive store") % {"path": path}, field="segment"
+            )
         return path.read_bytes()
 
     def names(self) -> list[str]:
@@ -92,7 +96,10 @@ class S3Store:
         try:
             body = client.get_object(Bucket=self.bucket, Key=self.prefix + name)
         except client.exceptions.NoSuchKey as exc:
-            raise NotFound(f"{self.prefix}{name} is missing at {self.describe()}") from exc
+            raise NotFound(
+                _("%(path)s is missing at %(destination)s")
+                % {"path": self.prefix + name, "destination": self.describe()}
+            ) from exc
         return body["Body"].read()
 
     def names(self) -> list[str]:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import ValidationFailed
 
@@ -42,10 +43,14 @@ def _decode_key(text: str, where: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except ValueError as exc:
-        raise ValidationFailed(f"{where} is not base64", field="backup_key") from exc
+        raise ValidationFailed(
+            _("%(where)s is not base64") % {"where": where}, field="backup_key"
+        ) from exc
     if len(key) != 32:
         raise ValidationFailed(
-            f"{where} must hold 32 bytes (base64), it holds {len(key)}", field="backup_key"
+            _("%(where)s must hold 32 bytes (base64), it holds %(count)s")
+            % {"where": where, "count": len(key)},
+            field="backup_key",
         )
     return key
 
@@ -57,7 +62,9 @@ def load_key(create: bool = True) -> bytes:
     path = Path(settings.BACKUP_KEY_FILE)
     if not path.exists():
         if not create:
-            raise ValidationFailed(f"backup key file {path} does not exist", field="backup_key")
+            raise ValidationFailed(
+                _("backup key file %(path)s does not exist") % {"path": path}, field="backup_key"
+            )
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -134,13 +141,15 @@ class DecryptingReader:
     def __init__(self, source: BinaryIO, key: bytes, name: str) -> None:
         self._source = source
         self._name = name
-        header = self._read_exact(_HEADER, "header")
+        header = self._read_exact(_HEADER, None)
         if not header.startswith(MAGIC):
-            raise Corrupt(f"{name}: not a caseledger backup file (bad header)")
+            raise Corrupt(_("%(name)s: not a caseledger backup file (bad header)") % {"name": name})
         if header[-_KEY_ID:].hex() != key_id(key):
             raise Corrupt(
-                f"{name}: encrypted with another backup key (key id {header[-_KEY_ID:].hex()}, "
-                f"this key is {key_id(key)})"
+                _(
+                    "%(name)s: encrypted with another backup key (key id %(found)s, this key is %(key)s)"
+                )
+                % {"name": name, "found": header[-_KEY_ID:].hex(), "key": key_id(key)}
             )
         self._header = header
         self._aead = AESGCM(
@@ -155,25 +164,37 @@ class DecryptingReader:
     def readable(self) -> bool:
         return True
 
-    def _read_exact(self, size: int, what: str) -> bytes:
+    def _read_exact(self, size: int, chunk: int | None) -> bytes:
+        """`size` bytes of the header (chunk None) or of a chunk, or Corrupt if cut short."""
         data = self._source.read(size)
         if len(data) != size:
-            raise Corrupt(f"{self._name}: cut short while reading the {what}")
+            message = (
+                _("%(name)s: cut short while reading the header")
+                if chunk is None
+                else _("%(name)s: cut short while reading chunk %(chunk)s")
+            )
+            raise Corrupt(message % {"name": self._name, "chunk": chunk})
         return data
 
     def _next_chunk(self) -> bytes:
         at = self._offset
         length_bytes = self._source.read(4)
         if not length_bytes:
-            raise Corrupt(f"{self._name}: cut short: the last chunk is missing")
+            raise Corrupt(
+                _("%(name)s: cut short: the last chunk is missing") % {"name": self._name}
+            )
         if len(length_bytes) != 4:
-            raise Corrupt(f"{self._name}: cut short in chunk {self._index} at byte {at}")
+            raise Corrupt(
+                _("%(name)s: cut short in chunk %(chunk)s at byte %(at)s")
+                % {"name": self._name, "chunk": self._index, "at": at}
+            )
         (length,) = struct.unpack(">I", length_bytes)
         if length < _TAG or length > CHUNK + _TAG:
             raise Corrupt(
-                f"{self._name}: chunk {self._index} at byte {at} has an impossible length"
+                _("%(name)s: chunk %(chunk)s at byte %(at)s has an impossible length")
+                % {"name": self._name, "chunk": self._index, "at": at}
             )
-        sealed = self._read_exact(length, f"chunk {self._index}")
+        sealed = self._read_exact(length, self._index)
         self._offset += 4 + length
         for last in (False, True):
             try:
@@ -186,11 +207,11 @@ class DecryptingReader:
             if last:
                 self._done = True
                 if self._source.read(1):
-                    raise Corrupt(f"{self._name}: data after the last chunk")
+                    raise Corrupt(_("%(name)s: data after the last chunk") % {"name": self._name})
             return plain
         raise Corrupt(
-            f"{self._name}: chunk {self._index} at byte {at} fails authentication "
-            "(altered or corrupt)"
+            _("%(name)s: chunk %(chunk)s at byte %(at)s fails authentication (altered or corrupt)")
+            % {"name": self._name, "chunk": self._index, "at": at}
         )
 
     def read(self, size: int = -1) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.durable import TMP_PREFIX, fsync_dir
 from caseledger.core.errors import NotFound, ValidationFailed
@@ -59,7 +60,7 @@ class DirectoryDestination:
         staging = self.root / f"{_TMP}{snapshot_id}"
         final = self.root / snapshot_id
         if final.exists():
-            raise ValidationFailed(f"{final} already exists", field="snapshot")
+            raise ValidationFailed(_("%(path)s already exists") % {"path": final}, field="snapshot")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         with archive.open("rb") as src, (staging / ARCHIVE).open("wb") as dst:
@@ -91,7 +92,9 @@ class DirectoryDestination:
         path = self.root / snapshot_id / MANIFEST
         if not path.is_file():
             raise NotFound(
-                f"no backup {snapshot_id} at {self.name} ({self.root})", field="snapshot"
+                _("no backup %(snapshot)s at %(destination)s (%(where)s)")
+                % {"snapshot": snapshot_id, "destination": self.name, "where": self.root},
+                field="snapshot",
             )
         return path.read_bytes()
 
@@ -99,7 +102,7 @@ class DirectoryDestination:
     def open_archive(self, snapshot_id: str) -> Iterator[BinaryIO]:
         path = self.root / snapshot_id / ARCHIVE
         if not path.is_file():
-            raise NotFound(f"{path} is missing", field="snapshot")
+            raise NotFound(_("%(path)s is missing") % {"path": path}, field="snapshot")
         with path.open("rb") as fh:
             yield fh
 
@@ -182,7 +185,11 @@ class S3Destination:
         try:
             body = client.get_object(Bucket=self.bucket, Key=self._key(snapshot_id, MANIFEST))
         except client.exceptions.NoSuchKey as exc:
-            raise NotFound(f"no backup {snapshot_id} at {self.name}", field="snapshot") from exc
+            raise NotFound(
+                _("no backup %(snapshot)s at %(destination)s")
+                % {"snapshot": snapshot_id, "destination": self.name},
+                field="snapshot",
+            ) from exc
         return body["Body"].read()
 
     @contextlib.contextmanager
@@ -192,7 +199,9 @@ class S3Destination:
             body = client.get_object(Bucket=self.bucket, Key=self._key(snapshot_id, ARCHIVE))
         except client.exceptions.NoSuchKey as exc:
             raise NotFound(
-                f"{self._key(snapshot_id, ARCHIVE)} is missing at {self.name}", field="snapshot"
+                _("%(path)s is missing at %(destination)s")
+                % {"path": self._key(snapshot_id, ARCHIVE), "destination": self.name},
+                field="snapshot",
             ) from exc
         stream = body["Body"]
         try:
@@ -233,12 +242,14 @@ def configured() -> list[Destination]:
         name, sep, path = item.partition("=")
         if not sep or not name.strip() or not path.strip():
             raise ValidationFailed(
-                f"CASELEDGER_BACKUP_DIRS entry {item!r} is not NAME=DIRECTORY", field="backup_dirs"
+                _("CASELEDGER_BACKUP_DIRS entry '%(item)s' is not NAME=DIRECTORY") % {"item": item},
+                field="backup_dirs",
             )
         root = Path(path.strip()).expanduser().resolve()
         if key_file.is_relative_to(root):
             raise ValidationFailed(
-                f"destination {name} ({root}) holds the backup key file: keep the key apart",
+                _("destination %(name)s (%(where)s) holds the backup key file: keep the key apart")
+                % {"name": name, "where": root},
                 field="backup_dirs",
             )
         found.append(DirectoryDestination(name.strip(), root))
@@ -250,9 +261,12 @@ def configured() -> list[Destination]:
         found.append(S3Destination("s3", str(s3["bucket"]), prefix, dict(s3)))
     names = [d.name for d in found]
     if len(set(names)) != len(names):
-        raise ValidationFailed(f"destination names repeat: {names}", field="backup_dirs")
+        raise ValidationFailed(
+            _("destination names repeat: %(names)s") % {"names": ", ".join(names)},
+            field="backup_dirs",
+        )
     if not found:
-        raise ValidationFailed("no backup destination is configured", field="backup_dirs")
+        raise ValidationFailed(_("no backup destination is configured"), field="backup_dirs")
     return found
 
 
@@ -266,7 +280,8 @@ def named(name_or_path: str) -> Destination:
         return DirectoryDestination(path.name or "directory", path.resolve())
     names = ", ".join(d.name for d in configured())
     raise NotFound(
-        f"{name_or_path!r} is neither a configured destination ({names}) nor a directory",
+        _("'%(given)s' is neither a configured destination (%(names)s) nor a directory")
+        % {"given": name_or_path, "names": names},
         field="from",
     )
 

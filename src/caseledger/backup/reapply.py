@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.disposition import certificates
 
 
@@ -52,6 +54,8 @@ def after_restore(restored: Any, to: str) -> dict[str, Any]:
         check=False,
     )
     if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"re-applying dispositions to the restored copy failed: {tail}")
+        tail = (done.stderr.strip().splitlines() or [_("no output")])[-1]
+        raise RuntimeError(
+            _("re-applying dispositions to the restored copy failed: %(said)s") % {"said": tail}
+        )
     return json.loads(done.stdout)

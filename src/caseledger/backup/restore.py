@@ -25,6 +25,7 @@ from typing import Any
 import dj_database_url
 from django.conf import settings
 from django.db import connection, connections
+from django.utils.translation import gettext as _
 
 from caseledger.backup import crypto, tarball
 from caseledger.backup.destinations import Destination
@@ -76,7 +77,10 @@ class Restored:
 def latest(destination: Destination) -> str:
     ids = destination.snapshot_ids()
     if not ids:
-        raise NotFound(f"{destination.name} holds no complete backup", field="from")
+        raise NotFound(
+            _("%(destination)s holds no complete backup") % {"destination": destination.name},
+            field="from",
+        )
     return ids[-1]
 
 
@@ -84,7 +88,13 @@ def manifest_of(destination: Destination, snapshot_id: str, key: bytes) -> dict[
     manifest, problems = tarball.parse_manifest(destination.read_manifest(snapshot_id), key)
     if problems or manifest is None:
         raise ValidationFailed(
-            f"backup {snapshot_id} at {destination.name}: {'; '.join(problems)}", field="snapshot"
+            _("backup %(snapshot)s at %(destination)s: %(problems)s")
+            % {
+                "snapshot": snapshot_id,
+                "destination": destination.name,
+                "problems": "; ".join(problems),
+            },
+            field="snapshot",
         )
     return manifest
 
@@ -131,8 +141,8 @@ def probe_restored(env: dict[str, str], log: Path, sample: dict[str, list[Any]])
         check=False,
     )
     if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise RuntimeError(f"inspecting the restored copy failed: {tail[0]}")
+        tail = done.stderr.strip().splitlines()[-1:] or [_("no output")]
+        raise RuntimeError(_("inspecting the restored copy failed: %(said)s") % {"said": tail[0]})
     return json.loads(done.stdout)
 
 
@@ -219,15 +229,18 @@ def restore(
     if is_postgres(to):
         if engine != "postgresql":
             raise ValidationFailed(
-                f"backup {snapshot_id} is of a SQLite database; restore it to a directory",
+                _("backup %(snapshot)s is of a SQLite database; restore it to a directory")
+                % {"snapshot": snapshot_id},
                 field="to",
             )
         restored = _restore_postgres(destination, snapshot_id, key, to, files_to, replace, sample)
     else:
         if engine != "sqlite":
             raise ValidationFailed(
-                f"backup {snapshot_id} is of a PostgreSQL database; restore it to a "
-                "postgres:// URL",
+                _(
+                    "backup %(snapshot)s is of a PostgreSQL database; restore it to a postgres:// URL"
+                )
+                % {"snapshot": snapshot_id},
                 field="to",
             )
         restored = _restore_sqlite(destination, snapshot_id, key, Path(to), replace, sample)
@@ -286,13 +299,19 @@ def sqlite_target(to: Path, replace: bool) -> tuple[Path, Path, bool]:
     is_live = live is not None and db_path == live
     if is_live and not replace:
         raise Conflict(
-            f"{db_path} is the live database: restore somewhere new, or pass --replace --yes",
+            _("%(path)s is the live database: restore somewhere new, or pass --replace --yes")
+            % {"path": db_path},
             field="to",
         )
     if db_path.exists() and not replace:
-        raise Conflict(f"{db_path} already exists; choose a new place", field="to")
+        raise Conflict(
+            _("%(path)s already exists; choose a new place") % {"path": db_path}, field="to"
+        )
     if not replace and any((data_dir / d).exists() for d in ("attachments", "checkpoints")):
-        raise Conflict(f"{data_dir} already holds caseledger files; choose a new place", field="to")
+        raise Conflict(
+            _("%(path)s already holds caseledger files; choose a new place") % {"path": data_dir},
+            field="to",
+        )
     return db_path, data_dir, is_live
 
 
@@ -389,8 +408,11 @@ def _restore_postgres(
     is_live = connection.vendor == "postgresql" and same_server and target["NAME"] == live["NAME"]
     if is_live and not replace:
         raise Conflict(
-            f"database {target['NAME']} is the live database: restore into a new database, "
-            "or pass --replace --yes",
+            _(
+                "database %(name)s is the live database: restore into a new database, "
+                "or pass --replace --yes"
+            )
+            % {"name": target["NAME"]},
             field="to",
         )
     with pg_connect(target, dbname="postgres", autocommit=True) as admin:
@@ -398,7 +420,10 @@ def _restore_postgres(
             "SELECT 1 FROM pg_database WHERE datname = %s", [target["NAME"]]
         ).fetchone()
     if exists and not replace:
-        raise Conflict(f"database {target['NAME']} already exists; name a new one", field="to")
+        raise Conflict(
+            _("database %(name)s already exists; name a new one") % {"name": target["NAME"]},
+            field="to",
+        )
     files_dir = (
         Path(files_to or Path(settings.DATA_DIR) / "restored" / snapshot_id).expanduser().resolve()
     )

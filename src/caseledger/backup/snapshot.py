@@ -18,6 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from caseledger.journal.models import GENESIS_HASH
 
@@ -48,7 +49,9 @@ def take(directory: Path) -> DatabaseCopy:
         return _sqlite(directory)
     if connection.vendor == "postgresql":
         return _postgresql(directory)
-    raise RuntimeError(f"backups do not support the {connection.vendor} engine")
+    raise RuntimeError(
+        _("backups do not support the %(engine)s engine") % {"engine": connection.vendor}
+    )
 
 
 def _sqlite(directory: Path) -> DatabaseCopy:
@@ -125,6 +128,6 @@ def _postgresql(directory: Path) -> DatabaseCopy:
         )
         conn.rollback()
     if done.returncode != 0:
-        raise RuntimeError(f"pg_dump failed: {done.stderr.strip()}")
+        raise RuntimeError(_("pg_dump failed: %(said)s") % {"said": done.stderr.strip()})
     seq, head_hash = head if head else (0, GENESIS_HASH)
     return DatabaseCopy(path, "database/caseledger.dump", "postgresql", seq, head_hash, counts)

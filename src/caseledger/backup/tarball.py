@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 import zstandard
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.backup import crypto
 from caseledger.backup.destinations import ARCHIVE, MANIFEST
@@ -176,7 +177,7 @@ class ReadResult:
 def _safe_target(root: Path, name: str) -> Path:
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts:
-        raise crypto.Corrupt(f"{name}: unsafe path in the archive")
+        raise crypto.Corrupt(_("%(name)s: unsafe path in the archive") % {"name": name})
     return root.joinpath(*pure.parts)
 
 

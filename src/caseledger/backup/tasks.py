@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -13,6 +14,7 @@ from caseledger.core.tasks import job
 
 def _every(hours: int) -> crontab:
     if hours < 1:
+        # Checked as the task module loads, before translations can be: English.
         raise ValueError("CASELEDGER_BACKUP_EVERY_HOURS must be at least 1")
     return crontab(minute="7", hour="*" if hours == 1 else f"*/{hours}")
 
@@ -23,7 +25,9 @@ def backup() -> dict[str, Any]:
 
     run = backup_run(actor=None)
     if not run.ok:  # recorded and alerted already; failing the job marks it in job:backup.run
-        raise RuntimeError(f"backup {run.snapshot_id} did not reach every destination")
+        raise RuntimeError(
+            _("backup %(snapshot)s did not reach every destination") % {"snapshot": run.snapshot_id}
+        )
     return {"snapshot": run.snapshot_id, "bytes": run.archive_bytes}
 
 
@@ -34,7 +38,9 @@ def drill() -> dict[str, Any]:
     drills = drill_run(actor=None)
     failed = [d.destination for d in drills if not d.ok]
     if failed:
-        raise RuntimeError(f"restore drill failed at {', '.join(failed)}")
+        raise RuntimeError(
+            _("restore drill failed at %(destinations)s") % {"destinations": ", ".join(failed)}
+        )
     return {"drills": len(drills)}
 
 

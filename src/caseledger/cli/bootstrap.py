@@ -10,6 +10,8 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import ValidationFailed
 
 PASSWORD_ENV = "CASELEDGER_ADMIN_PASSWORD"  # noqa: S105 (a variable name, not a secret)
@@ -29,7 +31,7 @@ def generated_password() -> str:
 def password_from_env(*, required: bool) -> str | None:
     value = os.environ.get(PASSWORD_ENV, "")
     if not value and required:
-        raise ValidationFailed(f"{PASSWORD_ENV} is not set", field="password")
+        raise ValidationFailed(_("%(name)s is not set") % {"name": PASSWORD_ENV}, field="password")
     return value or None
 
 
@@ -61,11 +63,11 @@ def admin_create(*, username: str, password: str | None) -> NewAdmin:
 
 def login_text(admin: NewAdmin) -> str:
     source = (
-        "a one-time password, shown only now: you choose your own at the first login"
+        _("a one-time password, shown only now: you choose your own at the first login")
         if admin.generated
-        else f"the password from {PASSWORD_ENV}"
+        else _("the password from %(name)s") % {"name": PASSWORD_ENV}
     )
-    lines = [f"Administrator: {admin.username}", f"  ({source})"]
+    lines = [_("Administrator: %(username)s") % {"username": admin.username}, f"  ({source})"]
     if admin.generated:
-        lines.insert(1, f"Password:      {admin.password}")
+        lines.insert(1, _("Password:      %(password)s") % {"password": admin.password})
     return "\n".join(lines)

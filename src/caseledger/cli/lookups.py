@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import NotFound, ValidationFailed
 
 
@@ -14,7 +16,9 @@ def user_named(username: str, *, field: str = "user"):
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(f"user {username!r} does not exist", field=field)
+        raise NotFound(
+            _("user '%(username)s' does not exist") % {"username": username}, field=field
+        )
     return user
 
 
@@ -24,7 +28,9 @@ def actor_named(username: str | None):
         return None
     user = user_named(username, field="as")
     if not user.is_active:
-        raise ValidationFailed(f"user {username!r} is deactivated", field="as")
+        raise ValidationFailed(
+            _("user '%(username)s' is deactivated") % {"username": username}, field="as"
+        )
     return user
 
 
@@ -37,7 +43,7 @@ def token_numbered(token_id: str):
         else None
     )
     if token is None:
-        raise NotFound(f"token {token_id} does not exist", field="token")
+        raise NotFound(_("token %(id)s does not exist") % {"id": token_id}, field="token")
     return token
 
 
@@ -62,7 +68,8 @@ def record_ref(text: str, *, actor=None) -> RecordRef:
     kind, sep, ident = value.partition(":")
     if not sep or not kind or not ident:
         raise ValidationFailed(
-            f"{text!r} is not a record: use case:12, CL-2026-000001, customer:3 or user:4",
+            _("'%(text)s' is not a record: use case:12, CL-2026-000001, customer:3 or user:4")
+            % {"text": text},
             field="object",
         )
     kind = kind.lower()
@@ -94,7 +101,7 @@ def _case_id(key: str, actor) -> int:
     )
     pk = qs.values_list("pk", flat=True).first()
     if pk is None:
-        raise NotFound(f"case {key} does not exist", field="object")
+        raise NotFound(_("case %(key)s does not exist") % {"key": key}, field="object")
     return pk
 
 
@@ -105,4 +112,6 @@ def day_named(text: str | None, *, field: str = "on") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from exc
+        raise ValidationFailed(
+            _("'%(text)s' is not a date (YYYY-MM-DD)") % {"text": text}, field=field
+        ) from exc

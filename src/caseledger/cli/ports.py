@@ -5,12 +5,16 @@ from __future__ import annotations
 import errno
 import socket
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import Conflict, ValidationFailed
 
 
 def ensure_free(host: str, port: int) -> None:
     if not 0 < port < 65536:
-        raise ValidationFailed(f"{port} is not a port number (1-65535)", field="port")
+        raise ValidationFailed(
+            _("%(port)s is not a port number (1-65535)") % {"port": port}, field="port"
+        )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -19,12 +23,17 @@ def ensure_free(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise Conflict(
-                    f"port {port} on {host} is already in use: stop what runs "
-                    "there or pick another with --port",
+                    _(
+                        "port %(port)s on %(host)s is already in use: stop what runs "
+                        "there or pick another with --port"
+                    )
+                    % {"port": port, "host": host},
                     field="port",
                 ) from exc
             raise ValidationFailed(
-                f"cannot listen on {host}:{port}: {exc.strerror}", field="host"
+                _("cannot listen on %(host)s:%(port)s: %(reason)s")
+                % {"host": host, "port": port, "reason": exc.strerror},
+                field="host",
             ) from exc
 
 

@@ -1,4 +1,6 @@
-"""Plain-text rendering of journal history and verification reports for the terminal."""
+"""Plain-text rendering of journal history and verification reports for the terminal, in
+the operator's language (the command activates it); field names, codes and values stay as
+the journal holds them, since this is the record itself."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def value(v: Any) -> str:
@@ -19,18 +22,18 @@ def local(at) -> str:
 
 def history_text(ref: str, items: list) -> str:
     if not items:
-        return f"No journal entries for {ref}."
-    out = [f"{len(items)} journal entries for {ref}:"]
+        return _("No journal entries for %(record)s.") % {"record": ref}
+    out = [_("%(count)s journal entries for %(record)s:") % {"count": len(items), "record": ref}]
     for item in items:
         out.append("")
         out.append(
-            f"#{item.seq}  {local(item.at)}  {item.action}  "
-            f"{item.object_type}:{item.object_id}  by {item.actor_name} via {item.via}"
+            f"#{item.seq}  {local(item.at)}  {item.action}  {item.object_type}:{item.object_id}  "
+            + _("by %(actor)s via %(via)s") % {"actor": item.actor_name, "via": item.via}
         )
         if item.reason:
-            out.append(f"    reason: {item.reason}")
+            out.append("    " + _("reason: %(reason)s") % {"reason": item.reason})
         if item.redacted:
-            out.append("    (payload redacted by disposition)")
+            out.append("    " + _("(payload redacted by disposition)"))
             continue
         for field, change in sorted((item.changes or {}).items()):
             before, after = (
@@ -41,7 +44,7 @@ def history_text(ref: str, items: list) -> str:
 
 
 def state_text(ref: str, at_text: str, state: dict) -> str:
-    out = [f"{ref} as of {at_text}:"]
+    out = [_("%(record)s as of %(moment)s:") % {"record": ref, "moment": at_text}]
     width = max((len(k) for k in state), default=0)
     out += [f"  {key:<{width}}  {value(val)}" for key, val in sorted(state.items())]
     return "\n".join(out)
@@ -52,12 +55,14 @@ def redactions_text(redactions: list[dict]) -> list[str]:
         return []
     by: dict[str, list[int]] = defaultdict(list)
     for r in redactions:
-        by[r.get("by") or "unknown"].append(r["seq"])
-    out = [f"Redacted payloads: {len(redactions)} (the chain still covers them)"]
+        by[r.get("by") or _("unknown")].append(r["seq"])
+    out = [
+        _("Redacted payloads: %(count)s (the chain still covers them)") % {"count": len(redactions)}
+    ]
     for ref, seqs in sorted(by.items()):
         shown = ", ".join(f"#{s}" for s in seqs[:20])
-        more = f" and {len(seqs) - 20} more" if len(seqs) > 20 else ""
-        out.append(f"  by {ref}: {shown}{more}")
+        more = _(" and %(count)s more") % {"count": len(seqs) - 20} if len(seqs) > 20 else ""
+        out.append("  " + _("by %(ref)s: %(entries)s") % {"ref": ref, "entries": shown + more})
     return out
 
 
@@ -65,32 +70,62 @@ def verify_text(report) -> str:
     first = report.first_problem
     if first is None:
         out = [
-            f"Journal OK: {report.entries} entries, head #{report.head_seq} "
-            f"({report.head_hash[:16]}…), {report.checkpoints_checked} signed "
-            "checkpoints agree."
+            _(
+                "Journal OK: %(entries)s entries, head #%(seq)s (%(hash)s…), "
+                "%(checkpoints)s signed checkpoints agree."
+            )
+            % {
+                "entries": report.entries,
+                "seq": report.head_seq,
+                "hash": report.head_hash[:16],
+                "checkpoints": report.checkpoints_checked,
+            }
         ]
     else:
         out = [
-            f"Journal BROKEN: first problem at {first}",
-            f"{report.entries} entries read, {report.checkpoints_checked} checkpoints "
-            f"checked, {len(report.problems)} problem(s):",
+            _("Journal BROKEN: first problem at %(problem)s") % {"problem": first},
+            _(
+                "%(entries)s entries read, %(checkpoints)s checkpoints checked, "
+                "%(count)s problem(s):"
+            )
+            % {
+                "entries": report.entries,
+                "checkpoints": report.checkpoints_checked,
+                "count": len(report.problems),
+            },
         ]
         out += [f"  - {p}" for p in report.problems]
     out += redactions_text(report.redactions)
     out += [
-        f"Signatures checked with public key {fp} ({where})."
+        _("Signatures checked with public key %(key)s (%(where)s).") % {"key": fp, "where": where}
         for fp, where in getattr(report, "public_keys", {}).items()
     ]
-    out += [f"Note: {n}" for n in report.notes]
+    out += [_("Note: %(note)s") % {"note": n} for n in report.notes]
     return "\n".join(out)
 
 
+def _counted(kind: str, n: int) -> str:
+    """`12 cases`, `3 customers` (in English: the words scripts read), `12 件案件` in zh-Hans."""
+    if kind == "case":
+        return _("%(count)s cases") % {"count": n}
+    if kind == "customer":
+        return _("%(count)s customers") % {"count": n}
+    return f"{n} {kind}s"
+
+
 def records_text(records) -> str:
-    checked = ", ".join(f"{n} {kind}s" for kind, n in records.checked.items())
+    checked = ", ".join(_counted(kind, n) for kind, n in records.checked.items())
     if records.ok:
-        return f"Records OK: {checked} equal their state rebuilt from the journal."
-    out = [f"Records DRIFTED: {records.total_drifts} of {checked} differ from the journal:"]
+        return _("Records OK: %(checked)s equal their state rebuilt from the journal.") % {
+            "checked": checked
+        }
+    out = [
+        _("Records DRIFTED: %(count)s of %(checked)s differ from the journal:")
+        % {"count": records.total_drifts, "checked": checked}
+    ]
     out += [f"  - {d}" for d in records.drifts]
     if records.total_drifts > len(records.drifts):
-        out.append(f"  … and {records.total_drifts - len(records.drifts)} more")
+        out.append(
+            "  …" + _(" and %(count)s more") % {"count": records.total_drifts - len(records.drifts)}
+        )
     return "\n".join(out)

@@ -1,6 +1,6 @@
 """Commands with verbs (`token create`, `journal verify`) built on CaseledgerCommand.
 
-argparse only lets a sub-command see its own options, so `--json` and `--no-progress` are
+argparse only lets a sub-command see its own options, so `--json`, `--no-progress` and `--lang` are
 added to every verb too; SUPPRESS keeps a verb's default from hiding the value given before it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from caseledger.core.command import CaseledgerCommand
+from caseledger.core.command import LANG_OPTION, CaseledgerCommand
 
 
 class VerbCommand(CaseledgerCommand):
@@ -32,6 +32,7 @@ class VerbCommand(CaseledgerCommand):
                 default=argparse.SUPPRESS,
                 help="do not draw progress bars",
             )
+            verb_parser.add_argument("--lang", default=argparse.SUPPRESS, **LANG_OPTION)
             getattr(self, f"add_{name}_arguments")(verb_parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,5 +1,6 @@
-"""The base of every caseledger command: `--json` output, progress bars, a run lock, and
-service errors turned into a one-line message and a non-zero exit code."""
+"""The base of every caseledger command: `--json` output, progress bars, a run lock, the
+operator's language (`--lang`, see core.cli_language), and service errors turned into a
+one-line message in that language and a non-zero exit code."""
 
 from __future__ import annotations
 
@@ -14,10 +15,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from caseledger.core.cli_language import cli_language
 from caseledger.core.context import via
 from caseledger.core.errors import CaseledgerError
+
+LANG_OPTION: dict[str, Any] = {
+    "choices": ["zh-hans", "zh-Hans", "en"],
+    "metavar": "LANG",
+    "help": "language of messages: zh-Hans or en (default: CASELEDGER_LANGUAGE, else the "
+    "terminal's locale, else the installation's language)",
+}
 
 
 class CaseledgerCommand(BaseCommand):
@@ -29,15 +40,18 @@ class CaseledgerCommand(BaseCommand):
         if self.json_output:
             parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--no-progress", action="store_true", help="do not draw progress bars")
+        parser.add_argument("--lang", **LANG_OPTION)
         return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
         self.options = options
-        try:
-            with via("cli"), self._lock():
-                return super().execute(*args, **options)
-        except CaseledgerError as exc:
-            raise CommandError(str(exc)) from exc
+        with translation.override(cli_language(options.get("lang"))):
+            try:
+                with via("cli"), self._lock():
+                    return super().execute(*args, **options)
+            except CaseledgerError as exc:
+                shown = exc.shown()
+                raise CommandError(f"{exc.field}: {shown}" if exc.field else shown) from exc
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -50,7 +64,9 @@ class CaseledgerCommand(BaseCommand):
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise CommandError(f"{self.lock_name} is already running") from exc
+                raise CommandError(
+                    _("%(name)s is already running") % {"name": self.lock_name}
+                ) from exc
             yield
 
     @property

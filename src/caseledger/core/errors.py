@@ -128,6 +128,17 @@ def choice_word(record: object, field: str = "status") -> str:
     return str(getattr(record, f"get_{field}_display")())
 
 
+def value_word(choices: type, value: object) -> str:
+    """A code of a choices class (a TextChoices) inside a message, as choice_word words a
+    record's field: the code for an English reader, its translated label for another; a
+    value that is no code of the class is shown as given."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "en").startswith("en") or value not in choices.values:  # type: ignore[attr-defined]
+        return str(value)
+    return str(choices(value).label)
+
+
 _RECORD_WORDS = {"case": gettext_noop("case"), "customer": gettext_noop("customer")}
 
 

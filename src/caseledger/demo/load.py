@@ -20,6 +20,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from caseledger.cases.bulk import CASE_COLUMNS
 from caseledger.cases.models import Case, CaseNote, ReferenceCounter
@@ -86,8 +87,11 @@ def refuse_if_not_empty(force: bool) -> int:
     existing = Case.objects.count()
     if existing and not force:
         raise Conflict(
-            f"this database already holds {existing} case(s); demo data goes into an empty "
-            "database. Pass --force to add the demo data to it anyway.",
+            _(
+                "this database already holds %(count)s case(s); demo data goes into an empty "
+                "database. Pass --force to add the demo data to it anyway."
+            )
+            % {"count": existing},
             code="not_empty",
         )
     return existing
@@ -142,7 +146,7 @@ class Loader:
 
     def run(self, *, cases: int, customers: int) -> LoadResult:
         if customers < 1:
-            raise ValidationFailed("at least one customer is needed", field="customers")
+            raise ValidationFailed(_("at least one customer is needed"), field="customers")
         started = time.perf_counter()
         for batch in _batches(self.gen.customers(customers), self.batch_size):
             with write_transaction():

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core.health import age_seconds
 
@@ -28,7 +29,7 @@ def checkpoint_probe() -> dict[str, Any]:
     key = Path(settings.JOURNAL_SIGNING_KEY_FILE).resolve()
     if key.is_relative_to(Path(settings.DATA_DIR).resolve()):
         # Whoever holds the data directory could sign checkpoints for a forged history.
-        found["warning"] = (
+        found["warning"] = _(
             "the journal signing key is inside the data directory; keep it on another volume "
             "or host (CASELEDGER_JOURNAL_KEY_FILE, docs/operations/journal.md)"
         )

@@ -14,6 +14,8 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # the burst checkpoints on where it tests them).
 JOURNAL_CHECKPOINT_ON_WRITES = False
 LANGUAGE_CODE = "en"
+# Commands speak the test language whatever the developer's terminal locale is.
+CLI_LANGUAGE_FROM_LOCALE = False
 # The public form in tests: a proof of work of a few hashes, filed to the sales department.
 INTAKE_POW_ALGORITHM = "SHA-256"
 INTAKE_POW_COST = 1

@@ -20,6 +20,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.utils.translation import gettext as _
 
 from caseledger.core.errors import CaseledgerError
 from caseledger.vault.keys import KeyRing, load
@@ -58,27 +59,34 @@ def _split(token: str, record: str, field: str) -> tuple[str, str, str]:
     parts = token.split(":")
     if len(parts) != 3 or parts[0] != VERSION or not parts[1]:
         raise DecryptionRefused(
-            f"the stored {record}.{field} is not a vault value (expected {VERSION}:key:data)"
+            _("the stored %(field)s is not a vault value (expected %(version)s:key:data)")
+            % {"field": f"{record}.{field}", "version": VERSION}
         )
     return parts[0], parts[1], parts[2]
 
 
 def decrypt(token: str, *, record: str, field: str, owner: str, ring: KeyRing | None = None) -> str:
     ring = ring or load()
-    _, key_id, body = _split(token, record, field)
+    _version, key_id, body = _split(token, record, field)
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError:
         raw = b""
     if len(raw) < NONCE_BYTES + 16:
-        raise DecryptionRefused(f"the stored {record}.{field} of {owner} is truncated")
+        raise DecryptionRefused(
+            _("the stored %(field)s of %(owner)s is truncated")
+            % {"field": f"{record}.{field}", "owner": owner}
+        )
     nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
     try:
         plain = AESGCM(ring.key(key_id)).decrypt(nonce, sealed, _aad(key_id, record, field, owner))
     except InvalidTag:
         raise DecryptionRefused(
-            f"the stored {record}.{field} of {owner} does not decrypt under key {key_id}: it "
-            "was altered, or copied from another field or record"
+            _(
+                "the stored %(field)s of %(owner)s does not decrypt under key %(key)s: it "
+                "was altered, or copied from another field or record"
+            )
+            % {"field": f"{record}.{field}", "owner": owner, "key": key_id}
         ) from None
     return plain.decode("utf-8")
 
@@ -93,7 +101,7 @@ def reencrypt(
     plaintext = decrypt(token, ring=ring, **where)
     fresh = encrypt(plaintext, ring=ring, **where)
     if decrypt(fresh, ring=ring, **where) != plaintext:
-        raise DecryptionRefused(f"re-encryption of {owner} did not verify")
+        raise DecryptionRefused(_("re-encryption of %(owner)s did not verify") % {"owner": owner})
     return fresh
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError
@@ -57,8 +58,11 @@ class KeyRing:
             return self.keys[key_id]
         except KeyError:
             raise KeyRingError(
-                f"vault key {key_id!r} is not in the key ring ({self.source}); restore it from "
-                "the key backup (docs/operations/keys.md)",
+                _(
+                    "vault key '%(key)s' is not in the key ring (%(source)s); restore it from "
+                    "the key backup (docs/operations/keys.md)"
+                )
+                % {"key": key_id, "source": self.source},
                 code="vault_key_missing",
             ) from None
 
@@ -75,13 +79,19 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _secret(text: Any, what: str, source: str) -> bytes:
+def _secret(text: Any, key_id: str | None, source: str) -> bytes:
+    """A key's secret (key_id None: the index key), or KeyRingError naming which key."""
     try:
         raw = base64.b64decode(str(text), validate=True)
     except ValueError:
         raw = b""
     if len(raw) != KEY_BYTES:
-        raise KeyRingError(f"{what} in {source} is not {KEY_BYTES} bytes of base64")
+        message = (
+            _("the index key in %(source)s is not %(bytes)s bytes of base64")
+            if key_id is None
+            else _("key '%(key)s' in %(source)s is not %(bytes)s bytes of base64")
+        )
+        raise KeyRingError(message % {"key": key_id, "source": source, "bytes": KEY_BYTES})
     return raw
 
 
@@ -93,19 +103,26 @@ def parse(text: str, source: str) -> KeyRing:
         index_text = data["index_key"]
     except (ValueError, KeyError, TypeError):
         raise KeyRingError(
-            f"the vault key ring in {source} is not JSON with 'active', 'keys' and 'index_key'"
+            _("the vault key ring in %(source)s is not JSON with 'active', 'keys' and 'index_key'")
+            % {"source": source}
         ) from None
     keys: dict[str, bytes] = {}
     created: dict[str, str] = {}
     for i, entry in enumerate(entries):
         key_id = str(entry.get("id", ""))
         if not key_id or ":" in key_id or key_id in keys:
-            raise KeyRingError(f"key #{i + 1} in {source} has a missing, repeated or bad id")
-        keys[key_id] = _secret(entry.get("secret"), f"key {key_id!r}", source)
+            raise KeyRingError(
+                _("key #%(number)s in %(source)s has a missing, repeated or bad id")
+                % {"number": i + 1, "source": source}
+            )
+        keys[key_id] = _secret(entry.get("secret"), key_id, source)
         created[key_id] = str(entry.get("created", ""))
     if active not in keys:
-        raise KeyRingError(f"the active key {active!r} is not one of the keys in {source}")
-    index_key = _secret(index_text, "the index key", source)
+        raise KeyRingError(
+            _("the active key '%(key)s' is not one of the keys in %(source)s")
+            % {"key": active, "source": source}
+        )
+    index_key = _secret(index_text, None, source)
     return KeyRing(active, keys, index_key, created, source)
 
 
@@ -171,8 +188,10 @@ def _read_file(path: Path) -> str:
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyRingError(
-            f"the vault key file {path} may be read by others (mode {stat.filemode(mode)}); "
-            f"run chmod 600 {path}"
+            _(
+                "the vault key file %(path)s may be read by others (mode %(mode)s); run chmod 600 %(path)s"
+            )
+            % {"path": path, "mode": stat.filemode(mode)}
         )
     return path.read_text(encoding="utf-8")
 
@@ -221,7 +240,8 @@ def key_add() -> KeyRing:
     until `caseledger keys rotate` has moved every value to the new key."""
     if os.environ.get(ENV_KEYS):
         raise KeyRingError(
-            f"the keys come from {ENV_KEYS}; add the new key there (docs/operations/keys.md)",
+            _("the keys come from %(variable)s; add the new key there (docs/operations/keys.md)")
+            % {"variable": ENV_KEYS},
             code="vault_keys_read_only",
         )
     path = key_file()

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
@@ -29,6 +31,12 @@ from caseledger.journal.services import record_change, write_transaction
 log = get_logger("caseledger.backup")
 
 
+_RUNNING = {
+    "backup": gettext_noop("a backup is already running"),
+    "drill": gettext_noop("a restore drill is already running"),
+}
+
+
 @contextlib.contextmanager
 def exclusive(name: str) -> Iterator[None]:
     lock_dir = Path(settings.DATA_DIR) / "locks"
@@ -37,7 +45,8 @@ def exclusive(name: str) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise Conflict(f"a {name} is already running", code="busy") from exc
+            message = _RUNNING.get(name) or gettext_noop("a backup job is already running")
+            raise Conflict(_(message), code="busy") from exc
         yield
 
 
@@ -53,10 +62,16 @@ def _read_back(destination: destinations.Destination, snapshot_id: str, manifest
         while block := stream.read(1024 * 1024):
             sha.update(block)
     if sha.hexdigest() != manifest["archive"]["sha256"]:
-        raise OSError(f"{destinations.ARCHIVE} read back from {destination.name} does not match")
+        raise OSError(
+            _("%(file)s read back from %(destination)s does not match")
+            % {"file": destinations.ARCHIVE, "destination": destination.name}
+        )
     sealed = destination.read_manifest(snapshot_id)
     if tarball.parse_manifest(sealed, None)[1]:
-        raise OSError(f"{destinations.MANIFEST} read back from {destination.name} is unreadable")
+        raise OSError(
+            _("%(file)s read back from %(destination)s is unreadable")
+            % {"file": destinations.MANIFEST, "destination": destination.name}
+        )
 
 
 def _prune(destination: destinations.Destination, just_written: str) -> list[str]:

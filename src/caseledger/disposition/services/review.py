@@ -15,7 +15,13 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
-from caseledger.core.errors import Conflict, ValidationFailed, choice_word, record_word
+from caseledger.core.errors import (
+    Conflict,
+    ValidationFailed,
+    choice_word,
+    record_word,
+    value_word,
+)
 from caseledger.core.state import model_state, plain
 from caseledger.customers.models import Customer
 from caseledger.disposition.actions import DispositionAction
@@ -121,8 +127,8 @@ def _chosen_action(schedule: RetentionSchedule, action: str) -> str:
             _("schedule %(schedule_code)s says %(schedule_action)s, not %(action)s")
             % {
                 "schedule_code": schedule.code,
-                "schedule_action": schedule.action,
-                "action": action,
+                "schedule_action": choice_word(schedule, "action"),
+                "action": value_word(BatchAction, action),
             },
             field="action",
             code="invalid_choice",

@@ -8,6 +8,8 @@ import mailbox as stdlib_mailbox
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from caseledger.core.errors import ValidationFailed
 from caseledger.intake.mail.receive import mail_receive
 from caseledger.intake.models import Mailbox
@@ -32,7 +34,9 @@ def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
     elif path.is_file():
         yield f"file {path}", path.read_bytes()
     else:
-        raise ValidationFailed(f"{path} is not a file, mbox or Maildir", field="path")
+        raise ValidationFailed(
+            _("%(path)s is not a file, mbox or Maildir") % {"path": path}, field="path"
+        )
 
 
 def _is_mbox(path: Path) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from caseledger.intake.spreadsheet import resolve
 from caseledger.intake.spreadsheet.rows import Parsed, Problem
@@ -126,7 +126,18 @@ class Planner:
 
 
 def _already(kind: str, key: str, found: int | None) -> str:
-    where = f" ({kind} {found})" if found and found > 0 else " (earlier in this file)"
+    """A duplicate row, in the language of whoever runs the import (its report keeps it)."""
+    earlier = not (found and found > 0)
     if kind == "case":
-        return f"a case with external id {key!r} was imported already{where}"
-    return f"the customer exists already{where}"
+        message = (
+            gettext("a case with external id '%(key)s' was imported already (earlier in this file)")
+            if earlier
+            else gettext("a case with external id '%(key)s' was imported already (case %(id)s)")
+        )
+    else:
+        message = (
+            gettext("the customer exists already (earlier in this file)")
+            if earlier
+            else gettext("the customer exists already (customer %(id)s)")
+        )
+    return message % {"key": key, "id": found}

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WORKDAY_WORDS = ("上班", "补班", "班", "workday", "working day", "make-up", "makeup")
 MAX_EVENT_DAYS = 31
 
@@ -36,11 +38,16 @@ def _unfold(text: str) -> list[str]:
 def _date(value: str, line_no: int) -> dt.date:
     match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(T\d{6}Z?)?", value.strip())
     if not match:
-        raise IcalError(f"line {line_no}: {value!r} is not a date (YYYYMMDD)")
+        raise IcalError(
+            _("line %(line)s: '%(value)s' is not a date (YYYYMMDD)")
+            % {"line": line_no, "value": value}
+        )
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
-        raise IcalError(f"line {line_no}: {value!r} is not a real date") from exc
+        raise IcalError(
+            _("line %(line)s: '%(value)s' is not a real date") % {"line": line_no, "value": value}
+        ) from exc
 
 
 def _unescape(value: str) -> str:
@@ -50,11 +57,11 @@ def _unescape(value: str) -> str:
 def parse(text: str) -> list[IcalDay]:
     lines = _unfold(text)
     if not lines or lines[0].strip().upper() != "BEGIN:VCALENDAR":
-        raise IcalError("not an iCalendar file: it must begin with BEGIN:VCALENDAR")
+        raise IcalError(_("not an iCalendar file: it must begin with BEGIN:VCALENDAR"))
     days: dict[dt.date, IcalDay] = {}
     event: dict[str, tuple[str, int]] | None = None
     for number, line in enumerate(lines, start=1):
-        name, _, value = line.partition(":")
+        name, _sep, value = line.partition(":")
         key = name.split(";")[0].strip().upper()
         if key == "BEGIN" and value.strip().upper() == "VEVENT":
             event = {}
@@ -70,14 +77,14 @@ def parse(text: str) -> list[IcalDay]:
 
 def _event_days(event: dict[str, tuple[str, int]]) -> list[IcalDay]:
     if "DTSTART" not in event:
-        raise IcalError("an event has no DTSTART")
+        raise IcalError(_("an event has no DTSTART"))
     first = _date(*event["DTSTART"])
     last = _date(*event["DTEND"]) - dt.timedelta(days=1) if "DTEND" in event else first
     last = max(last, first)
     if (last - first).days >= MAX_EVENT_DAYS:
         raise IcalError(
-            f"line {event['DTSTART'][1]}: an event of {(last - first).days + 1} days is not a "
-            "holiday"
+            _("line %(line)s: an event of %(days)s days is not a holiday")
+            % {"line": event["DTSTART"][1], "days": (last - first).days + 1}
         )
     summary = _unescape(event.get("SUMMARY", ("", 0))[0]).strip()
     words = f"{summary} {event.get('CATEGORIES', ('', 0))[0]}".lower()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from caseledger.workflow.models import BusinessHours, CalendarDay
 from caseledger.workflow.worktime import STANDARD_HOURS, Interval, WorkCalendar
@@ -58,13 +59,15 @@ def parse_hours(text: str) -> list[list[Interval]]:
     for part in filter(None, (p.strip() for p in text.split(";"))):
         match = re.fullmatch(r"([a-z]{3})(?:-([a-z]{3}))?\s+(.+)", part.lower())
         if not match or match[1] not in DAY_NAMES or (match[2] and match[2] not in DAY_NAMES):
-            raise ValueError(f"{part!r}: write e.g. 'mon-fri 09:00-18:00'")
+            raise ValueError(_("'%(part)s': write e.g. 'mon-fri 09:00-18:00'") % {"part": part})
         first = DAY_NAMES.index(match[1])
         last = DAY_NAMES.index(match[2]) if match[2] else first
         for span in match[3].split(","):
             times = re.fullmatch(r"\s*(\d{1,2}(?::\d{2})?)-(\d{1,2}(?::\d{2})?)\s*", span)
             if not times:
-                raise ValueError(f"{span.strip()!r}: write a range as 09:00-12:00")
+                raise ValueError(
+                    _("'%(span)s': write a range as 09:00-12:00") % {"span": span.strip()}
+                )
             for day in range(first, last + 1):
                 week[day].append((_minute(times[1]), _minute(times[2])))
     return week

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli.lookups import day_named
 from caseledger.cli.subcommands import VerbCommand
@@ -64,15 +65,31 @@ class Command(VerbCommand):
         rec = result["recovered"]
         ratio = result["raw_bytes"] / result["stored_bytes"] if result["stored_bytes"] else 0
         lines = [
-            f"Archived {result['archived']} case(s) into {result['segments']} segment(s) at "
-            f"{result['store']} ({_mb(result['raw_bytes'])} -> {_mb(result['stored_bytes'])}, "
-            f"{ratio:.1f}x).",
-            f"Inactive since {result['cutoff']}; {result['skipped_held']} held case(s) skipped.",
+            _(
+                "Archived %(cases)s case(s) into %(segments)s segment(s) at %(store)s "
+                "(%(raw)s -> %(stored)s, %(ratio).1fx)."
+            )
+            % {
+                "cases": result["archived"],
+                "segments": result["segments"],
+                "store": result["store"],
+                "raw": _mb(result["raw_bytes"]),
+                "stored": _mb(result["stored_bytes"]),
+                "ratio": ratio,
+            },
+            _("Inactive since %(cutoff)s; %(held)s held case(s) skipped.")
+            % {"cutoff": result["cutoff"], "held": result["skipped_held"]},
         ]
         if rec["completed"] or rec["discarded"] or result["discarded"]:
             lines.append(
-                f"Interrupted run: {rec['completed']} segment(s) completed, "
-                f"{rec['discarded'] + result['discarded']} discarded (their cases stay active)."
+                _(
+                    "Interrupted run: %(completed)s segment(s) completed, %(discarded)s "
+                    "discarded (their cases stay active)."
+                )
+                % {
+                    "completed": rec["completed"],
+                    "discarded": rec["discarded"] + result["discarded"],
+                }
             )
         self.emit(result, "\n".join(lines))
 
@@ -96,7 +113,7 @@ class Command(VerbCommand):
         if not report.ok:
             if self.as_json:
                 self.emit(report.as_dict())
-            raise CommandError(text if not self.as_json else "archive verification failed")
+            raise CommandError(text if not self.as_json else _("archive verification failed"))
         self.emit(report.as_dict(), text)
 
     def handle_show(self, **options: Any) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -64,24 +65,34 @@ class Command(VerbCommand):
             ],
         }
         lines = [
-            f"Backup {run.snapshot_id}: {run.archive_bytes} bytes, {run.files} files, "
-            f"journal head #{run.journal_head_seq}"
+            _("Backup %(snapshot)s: %(bytes)s bytes, %(files)s files, journal head #%(seq)s")
+            % {
+                "snapshot": run.snapshot_id,
+                "bytes": run.archive_bytes,
+                "files": run.files,
+                "seq": run.journal_head_seq,
+            }
         ]
         if run.error:
-            lines.append(f"  FAILED before any destination: {run.error}")
+            lines.append(
+                "  " + _("FAILED before any destination: %(error)s") % {"error": run.error}
+            )
         for r in results:
-            status = "ok  " if r.ok and r.verified else "FAIL"
+            status = f"{_('ok') if r.ok and r.verified else _('FAIL'):<4}"
             extra = f"  {r.error}" if r.error else ""
-            pruned = f"  (pruned {len(r.pruned)})" if r.pruned else ""
+            pruned = "  " + _("(pruned %(count)s)") % {"count": len(r.pruned)} if r.pruned else ""
             lines.append(f"  {status} {r.destination:<10} {r.location}{pruned}{extra}")
         self.emit(data, "\n".join(lines))
         if not run.ok:
             failed = [r.destination for r in results if not (r.ok and r.verified)]
-            raise CommandError(
-                f"backup {run.snapshot_id} failed"
-                + (f" at {', '.join(failed)}" if failed else f": {run.error}"),
-                returncode=1,
+            message = (
+                _("backup %(snapshot)s failed at %(destinations)s")
+                % {"snapshot": run.snapshot_id, "destinations": ", ".join(failed)}
+                if failed
+                else _("backup %(snapshot)s failed: %(error)s")
+                % {"snapshot": run.snapshot_id, "error": run.error}
             )
+            raise CommandError(message, returncode=1)
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.backup.queries import backup_list
@@ -90,14 +101,19 @@ class Command(VerbCommand):
         lines = []
         for item in items:
             if "error" in item:
-                lines.append(f"{item['destination']:<10} UNREACHABLE {item['error']}")
+                lines.append(
+                    f"{item['destination']:<10} "
+                    + _("UNREACHABLE %(error)s") % {"error": item["error"]}
+                )
                 continue
+            problems = "; ".join(item.get("problems") or [])
             lines.append(
                 f"{item['destination']:<10} {item['snapshot']}  {item.get('engine', '?'):<10} "
-                f"head #{item.get('journal_head_seq')}  {item.get('bytes')} bytes"
-                + (f"  PROBLEM: {'; '.join(item['problems'])}" if item.get("problems") else "")
+                + _("head #%(seq)s  %(bytes)s bytes")
+                % {"seq": item.get("journal_head_seq"), "bytes": item.get("bytes")}
+                + ("  " + _("PROBLEM: %(problems)s") % {"problems": problems} if problems else "")
             )
-        self.emit(items, "\n".join(lines) or "No backups yet.")
+        self.emit(items, "\n".join(lines) or _("No backups yet."))
 
     def handle_verify(self, **options: Any) -> None:
         from caseledger.backup import destinations
@@ -114,10 +130,11 @@ class Command(VerbCommand):
             reports.append(verify_backup(destination, snapshot_id))
         lines = []
         for r in reports:
-            status = "ok  " if r["ok"] else "BAD "
+            status = f"{_('ok') if r['ok'] else _('BAD'):<4}"
             lines.append(
-                f"{status} {r['destination']:<10} {r['snapshot']}  {r['files_checked']} files, "
-                f"{r['bytes_read']} bytes"
+                f"{status} {r['destination']:<10} {r['snapshot']}  "
+                + _("%(files)s files, %(bytes)s bytes")
+                % {"files": r["files_checked"], "bytes": r["bytes_read"]}
             )
             lines += [f"       {p}" for p in r["problems"]]
         self.emit(reports, "\n".join(lines))
@@ -125,7 +142,11 @@ class Command(VerbCommand):
         if bad:
             first = bad[0]
             raise CommandError(
-                f"backup {first['snapshot']} at {first['destination']} is damaged: "
-                f"{first['problems'][0]}",
+                _("backup %(snapshot)s at %(destination)s is damaged: %(problem)s")
+                % {
+                    "snapshot": first["snapshot"],
+                    "destination": first["destination"],
+                    "problem": first["problems"][0],
+                },
                 returncode=1,
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -15,7 +17,7 @@ from caseledger.core.errors import ValidationFailed
 def _day(text: str):
     day = lookups.day_named(text, field="day")
     if day is None:
-        raise ValidationFailed("give a day (YYYY-MM-DD)", field="day")
+        raise ValidationFailed(_("give a day (YYYY-MM-DD)"), field="day")
     return day
 
 
@@ -82,8 +84,8 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"Calendar {result['calendar']}: {result['preset']} adopted, {result['days']} days, "
-            f"{result['changed']} changed.",
+            _("Calendar %(calendar)s: %(preset)s adopted, %(days)s days, %(changed)s changed.")
+            % result,
         )
 
     def handle_import(self, **options: Any) -> None:
@@ -93,7 +95,10 @@ class Command(VerbCommand):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationFailed(f"cannot read {path}: {exc}", field="file") from exc
+            raise ValidationFailed(
+                _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc},
+                field="file",
+            ) from exc
         result = calendar_import_ics(
             actor=lookups.actor_named(options["as_user"]),
             text=text,
@@ -103,8 +108,7 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"Calendar {result['calendar']}: {result['days']} days read, "
-            f"{result['changed']} changed.",
+            _("Calendar %(calendar)s: %(days)s days read, %(changed)s changed.") % result,
         )
 
     def handle_set(self, **options: Any) -> None:
@@ -133,7 +137,11 @@ class Command(VerbCommand):
             calendar=options["calendar"],
             reason=options["reason"],
         )
-        self.emit({"removed": day}, f"{options['calendar']} {day}: follows the week again.")
+        self.emit(
+            {"removed": day},
+            _("%(calendar)s %(day)s: follows the week again.")
+            % {"calendar": options["calendar"], "day": day},
+        )
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.workflow.calendars.queries import calendar_days
@@ -143,7 +151,7 @@ class Command(VerbCommand):
             for r in calendar_days(options["calendar"], options["year"])
         ]
         lines = [f"{r['day']}  {r['day']:%a}  {r['kind']:<8} {r['name']}" for r in rows]
-        self.emit(rows, "\n".join(lines) if rows else "No days.")
+        self.emit(rows, "\n".join(lines) if rows else _("No days."))
 
     def handle_hours(self, **options: Any) -> None:
         from caseledger.workflow.calendars.queries import format_hours, parse_hours, work_calendar

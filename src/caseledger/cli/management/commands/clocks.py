@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -43,9 +45,11 @@ class Command(VerbCommand):
         result = clock_sweep(actor=None, full=options["full"])
         self.emit(
             result,
-            f"{result['cases']} cases replayed, {result['moved']} moved on with time, "
-            f"{result['alerts']} new notices, "
-            f"{result['escalations']} escalations.",
+            _(
+                "%(cases)s cases replayed, %(moved)s moved on with time, %(alerts)s new "
+                "notices, %(escalations)s escalations."
+            )
+            % result,
         )
 
     def handle_show(self, **options: Any) -> None:
@@ -58,10 +62,11 @@ class Command(VerbCommand):
                 as_of = dt.datetime.fromisoformat(options["as_of"])
             except ValueError as exc:
                 raise ValidationFailed(
-                    f"{options['as_of']!r} is not an ISO 8601 moment", field="as_of"
+                    _("'%(text)s' is not an ISO 8601 moment") % {"text": options["as_of"]},
+                    field="as_of",
                 ) from exc
             if as_of.tzinfo is None:
-                raise ValidationFailed("give the moment with an offset (+08:00)", field="as_of")
+                raise ValidationFailed(_("give the moment with an offset (+08:00)"), field="as_of")
         clocks = clocks_of(int(ref.object_id), as_of)
         rows = [
             {
@@ -84,7 +89,7 @@ class Command(VerbCommand):
             )
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No clocks.")
+        self.emit(rows, "\n".join(lines) if rows else _("No clocks."))
 
     def handle_adopt(self, **options: Any) -> None:
         from caseledger.workflow.clocks.services import statutory_rules_adopt

@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
@@ -73,7 +74,7 @@ class Command(CaseledgerCommand):
             options["customers"] if options["customers"] is not None else max(20, cases // 5)
         )
         if cases < 0 or customers < 1 or options["batch"] < 1:
-            raise CommandError("--cases must be >= 0, --customers and --batch >= 1")
+            raise CommandError(_("--cases must be >= 0, --customers and --batch >= 1"))
         check_models()
         existing = refuse_if_not_empty(options["force"])
         started = time.perf_counter()
@@ -119,7 +120,10 @@ class Command(CaseledgerCommand):
             mark = time.perf_counter()
             report = verify_chain(parallel=True)
             if not report.ok:
-                raise CommandError(f"journal verification failed: {report.first_problem}")
+                raise CommandError(
+                    _("journal verification failed: %(problem)s")
+                    % {"problem": report.first_problem}
+                )
             verified, verify_seconds = report.entries, time.perf_counter() - mark
         elapsed = time.perf_counter() - started
         data = {

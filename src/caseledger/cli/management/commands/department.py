@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -64,7 +66,9 @@ class Command(VerbCommand):
             code=options["code"],
             name=options["name"],
         )
-        self.emit(self._row(department), f"Added department {department.code}.")
+        self.emit(
+            self._row(department), _("Added department %(code)s.") % {"code": department.code}
+        )
 
     def handle_edit(self, **options: Any) -> None:
         from caseledger.accounts.services import department_update
@@ -80,7 +84,9 @@ class Command(VerbCommand):
             data=data,
             reason=options["reason"],
         )
-        self.emit(self._row(department), f"Saved department {department.code}.")
+        self.emit(
+            self._row(department), _("Saved department %(code)s.") % {"code": department.code}
+        )
 
     def handle_deactivate(self, **options: Any) -> None:
         from caseledger.accounts.services import department_deactivate
@@ -90,7 +96,9 @@ class Command(VerbCommand):
             department=department_by(options["code"]),
             reason=options["reason"],
         )
-        self.emit(self._row(department), f"Deactivated department {department.code}.")
+        self.emit(
+            self._row(department), _("Deactivated department %(code)s.") % {"code": department.code}
+        )
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.workflow.queries import department_overview
@@ -102,4 +110,4 @@ class Command(VerbCommand):
             f"{r['open_cases']:>6} {r['queue']:>6}  {r['name']}"
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No departments.")
+        self.emit(rows, "\n".join(lines) if rows else _("No departments."))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
+from caseledger.core.errors import choice_word, record_word
 
 
 def _batch(batch: Any) -> dict[str, Any]:
@@ -79,12 +82,12 @@ class Command(VerbCommand):
 
         due = [{k: v for k, v in r.items() if k != "schedule"} for r in review_list(actor=None)]
         batches = [_batch(b) for b in batch_list(actor=None, status=options.get("status"))]
-        lines = ["Due records by schedule:"] + [
+        lines = [_("Due records by schedule:")] + [
             f"  {r['code']:<30} {r['record_type']:<9} {r['action']:<10} due {r['due']:>6}"
             f"  in review {r['in_review']}"
             for r in due
         ]
-        lines += ["Batches:"] + [
+        lines += [_("Batches:")] + [
             f"  {b['id']:>5} {b['status']:<9} {b['action']:<10} {b['schedule']:<30} "
             f"{b['records']} record(s) {b['certificate'] or ''}"
             for b in batches
@@ -105,7 +108,11 @@ class Command(VerbCommand):
             reason=options.get("reason") or "",
         )
         data = _batch(batch)
-        self.emit(data, f"Proposed batch {batch.pk}: {data['records']} record(s), {batch.action}")
+        self.emit(
+            data,
+            _("Proposed batch %(id)s: %(count)s record(s), %(action)s")
+            % {"id": batch.pk, "count": data["records"], "action": choice_word(batch, "action")},
+        )
 
     def _decide(self, decision: str, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -117,7 +124,10 @@ class Command(VerbCommand):
         batch = getattr(services, f"disposition_{decision}")(
             actor=user, batch=batch, reason=options.get("reason") or ""
         )
-        self.emit(_batch(batch), f"Batch {batch.pk} {batch.status}")
+        self.emit(
+            _batch(batch),
+            _("Batch %(id)s: %(status)s") % {"id": batch.pk, "status": choice_word(batch)},
+        )
 
     def handle_approve(self, **options: Any) -> None:
         self._decide("approve", **options)
@@ -142,7 +152,12 @@ class Command(VerbCommand):
         )
         self.emit(
             {"record_type": ext.record_type, "record_id": ext.record_id, "due_on": ext.due_on},
-            f"{ext.record_type} {ext.record_id} now due on {ext.due_on}",
+            _("%(record_type)s %(record_id)s now due on %(due_on)s")
+            % {
+                "record_type": record_word(ext.record_type),
+                "record_id": ext.record_id,
+                "due_on": ext.due_on,
+            },
         )
 
     def handle_execute(self, **options: Any) -> None:
@@ -159,10 +174,17 @@ class Command(VerbCommand):
                 batch = batch_get(actor=user, batch_id=options["batch"])
                 batch = disposition_execute(actor=user, batch=batch, progress=bar.update)
                 data: dict[str, Any] = _batch(batch)
-                text = f"Batch {batch.pk} {batch.status}: certificate {batch.certificate_number}"
+                text = _("Batch %(id)s: %(status)s, certificate %(number)s") % {
+                    "id": batch.pk,
+                    "status": choice_word(batch),
+                    "number": batch.certificate_number,
+                }
             else:
                 data = disposition_execute_pending(actor=user, progress=bar.update)
-                text = f"{data['batches']} batch(es): {', '.join(data['certificates']) or '-'}"
+                text = _("%(count)s batch(es): %(certificates)s") % {
+                    "count": data["batches"],
+                    "certificates": ", ".join(data["certificates"]) or "-",
+                }
         self.emit(data, text)
 
     def handle_certificate(self, **options: Any) -> None:
@@ -175,7 +197,7 @@ class Command(VerbCommand):
             self.emit(
                 [{"number": c.number, "action": c.action, "records": c.records} for c in certs],
                 "\n".join(f"{c.number}  {c.action:<10} {c.records} record(s)" for c in certs)
-                or "No certificates yet.",
+                or _("No certificates yet."),
             )
             return
         cert = certificate_get(actor=None, number=options["number"])
@@ -191,6 +213,14 @@ class Command(VerbCommand):
         summary = reapply_dispositions(actor=None, folder=folder)
         self.emit(
             summary,
-            f"{summary['certificates']} certificate(s): destroyed {summary['destroyed']}, "
-            f"anonymized {summary['anonymized']} again; skipped {len(summary['skipped'])}",
+            _(
+                "%(certificates)s certificate(s): destroyed %(destroyed)s, anonymized "
+                "%(anonymized)s again; skipped %(skipped)s"
+            )
+            % {
+                "certificates": summary["certificates"],
+                "destroyed": summary["destroyed"],
+                "anonymized": summary["anonymized"],
+                "skipped": len(summary["skipped"]),
+            },
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.cli import lookups
 from caseledger.core.command import CaseledgerCommand
@@ -45,18 +46,27 @@ class Command(CaseledgerCommand):
         for d in drills:
             sample = d.details.get("sample", {})
             lines.append(
-                f"{'ok  ' if d.ok else 'FAIL'} {d.destination:<10} {d.snapshot_id or '-'}  "
-                f"{d.details.get('records', '?')} records, journal head "
-                f"#{d.details.get('journal', {}).get('head_seq')}, "
-                f"{sample.get('compared', 0)} sampled records match live, "
-                f"{d.duration_ms / 1000:.1f} s"
+                f"{_('ok') if d.ok else _('FAIL'):<4} {d.destination:<10} {d.snapshot_id or '-'}  "
+                + _(
+                    "%(records)s records, journal head #%(seq)s, %(sampled)s sampled records "
+                    "match live, %(seconds).1f s"
+                )
+                % {
+                    "records": d.details.get("records", "?"),
+                    "seq": d.details.get("journal", {}).get("head_seq"),
+                    "sampled": sample.get("compared", 0),
+                    "seconds": d.duration_ms / 1000,
+                }
             )
             lines += [f"       {p}" for p in d.details.get("problems", [])]
-        self.emit(data, "\n".join(lines) or "No destination to drill.")
+        self.emit(data, "\n".join(lines) or _("No destination to drill."))
         failed = [d for d in drills if not d.ok]
         if failed:
             raise CommandError(
-                f"restore drill failed at {', '.join(d.destination for d in failed)}: "
-                f"{(failed[0].details.get('problems') or ['?'])[0]}",
+                _("restore drill failed at %(destinations)s: %(problem)s")
+                % {
+                    "destinations": ", ".join(d.destination for d in failed),
+                    "problem": (failed[0].details.get("problems") or ["?"])[0],
+                },
                 returncode=1,
             )

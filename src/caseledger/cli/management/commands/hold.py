@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import ValidationFailed
 
@@ -40,13 +42,17 @@ class Command(VerbCommand):
 
         chosen = [n for n in ("case", "customer", "filter") if options.get(n)]
         if len(chosen) != 1:
-            raise ValidationFailed("give --case, --customer or --filter (one kind)", field="scope")
+            raise ValidationFailed(
+                _("give --case, --customer or --filter (one kind)"), field="scope"
+            )
         case_filter = None
         if options.get("filter"):
             try:
                 case_filter = json.loads(options["filter"])
             except json.JSONDecodeError as exc:
-                raise ValidationFailed("is not JSON", field="filter") from exc
+                raise ValidationFailed(
+                    _("is not JSON: %(reason)s") % {"reason": exc}, field="filter"
+                ) from exc
         hold = hold_place(
             actor=actor_named(options["as_user"]),
             matter=options["matter"],
@@ -56,7 +62,10 @@ class Command(VerbCommand):
             customers=options["customer"],
             case_filter=case_filter,
         )
-        self.emit({"hold": hold.pk, "matter": hold.matter}, f"Placed hold {hold.pk}: {hold.matter}")
+        self.emit(
+            {"hold": hold.pk, "matter": hold.matter},
+            _("Placed hold %(id)s: %(matter)s") % {"id": hold.pk, "matter": hold.matter},
+        )
 
     def handle_release(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -67,7 +76,10 @@ class Command(VerbCommand):
         hold = hold_release(
             actor=user, hold=hold_get(actor=user, hold_id=options["hold"]), reason=options["reason"]
         )
-        self.emit({"hold": hold.pk, "released": True}, f"Released hold {hold.pk}: {hold.matter}")
+        self.emit(
+            {"hold": hold.pk, "released": True},
+            _("Released hold %(id)s: %(matter)s") % {"id": hold.pk, "matter": hold.matter},
+        )
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.retention.queries import hold_list
@@ -88,5 +100,5 @@ class Command(VerbCommand):
                 f"{h.pk:>5} {'released' if h.released_at else 'ACTIVE':<8} {h.scope:<9} {h.matter}"
                 for h in holds
             )
-            or "No active holds.",
+            or _("No active holds."),
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.core.command import CaseledgerCommand
 
@@ -59,7 +60,7 @@ class Command(CaseledgerCommand):
             self._done(batch)
             return
         if not options["file"] or not (options["dry_run"] or options["commit"]):
-            raise CommandError("give FILE and one of --dry-run, --commit (or --undo BATCH)")
+            raise CommandError(_("give FILE and one of --dry-run, --commit (or --undo BATCH)"))
         batch = self._batch(actor, Path(options["file"]), options)
         self._run(actor, batch, options)
 
@@ -71,7 +72,7 @@ class Command(CaseledgerCommand):
         try:
             columns = json.loads(options["columns"])
         except json.JSONDecodeError as exc:
-            raise CommandError(f"--columns is not JSON: {exc}") from exc
+            raise CommandError(_("--columns is not JSON: %(reason)s") % {"reason": exc}) from exc
         if options["save_mapping"]:
             mapping_save(
                 actor=actor, name=options["save_mapping"], kind=options["kind"], columns=columns
@@ -88,7 +89,7 @@ class Command(CaseledgerCommand):
         )
 
         if not path.is_file():
-            raise CommandError(f"{path} is not a file")
+            raise CommandError(_("%(path)s is not a file") % {"path": path})
         columns = self._columns(actor, options)
         department = resolve_department(options["department"], Collector())
         if options["commit"] and department is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -36,8 +38,15 @@ class Command(VerbCommand):
         bar.close()
         self.emit(
             result,
-            f"Counted {result['cases']} case(s) into {result['rows']} row(s); then caught up "
-            f"{result['caught_up']['entries']} journal entr(ies) written meanwhile.",
+            _(
+                "Counted %(cases)s case(s) into %(rows)s row(s); then caught up %(entries)s "
+                "journal entr(ies) written meanwhile."
+            )
+            % {
+                "cases": result["cases"],
+                "rows": result["rows"],
+                "entries": result["caught_up"]["entries"],
+            },
         )
 
     def handle_follow(self, **options: Any) -> None:
@@ -46,7 +55,7 @@ class Command(VerbCommand):
         result = rollup.catch_up()
         self.emit(
             result,
-            f"Read {result['entries']} journal entr(ies); recounted {result['cases']} case(s).",
+            _("Read %(entries)s journal entr(ies); recounted %(cases)s case(s).") % result,
         )
 
     def handle_status(self, **options: Any) -> None:
@@ -56,6 +65,9 @@ class Command(VerbCommand):
         result = {**rollup.lag(), "facts": CaseFact.objects.count(), "rows": Rollup.objects.count()}
         self.emit(
             result,
-            f"Roll-ups at journal entry {result['rolled_seq']} of {result['journal_seq']} "
-            f"({result['entries']} behind); {result['facts']} case(s), {result['rows']} row(s).",
+            _(
+                "Roll-ups at journal entry %(rolled_seq)s of %(journal_seq)s (%(entries)s "
+                "behind); %(facts)s case(s), %(rows)s row(s)."
+            )
+            % result,
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.cli import lookups, render
 from caseledger.cli.subcommands import VerbCommand
@@ -24,7 +25,8 @@ def parse_moment(text: str) -> dt.datetime:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValidationFailed(
-            f"{text!r} is not a date or time such as 2026-03-01 or 2026-03-01T14:30+08:00",
+            _("'%(text)s' is not a date or time such as 2026-03-01 or 2026-03-01T14:30+08:00")
+            % {"text": text},
             field="as_of",
         ) from exc
     if moment.tzinfo is None:
@@ -98,7 +100,8 @@ class Command(VerbCommand):
         for path in paths or []:
             if not path.is_file():
                 raise ValidationFailed(
-                    f"checkpoint log {path} does not exist", field="checkpoint_log"
+                    _("checkpoint log %(path)s does not exist") % {"path": path},
+                    field="checkpoint_log",
                 )
         with self.progress(total, "verifying journal") as bar:
             report = verify_chain(
@@ -123,11 +126,13 @@ class Command(VerbCommand):
         self.emit(data, text)
         first = report.first_problem
         if first is not None:
-            raise CommandError(f"the journal does not verify: {first}", returncode=1)
+            raise CommandError(
+                _("the journal does not verify: %(problem)s") % {"problem": first}, returncode=1
+            )
         if records is not None and not records.ok:
             raise CommandError(
-                f"{records.total_drifts} record(s) differ from the journal; the first: "
-                f"{records.drifts[0]}",
+                _("%(count)s record(s) differ from the journal; the first: %(first)s")
+                % {"count": records.total_drifts, "first": records.drifts[0]},
                 returncode=1,
             )
 
@@ -141,7 +146,9 @@ class Command(VerbCommand):
             state = state_as_of(ref.object_type, ref.object_id, moment, masked=True)
             if state is None:
                 raise NotFound(
-                    f"{ref.root} has no recorded state at {moment.isoformat()}", field="as_of"
+                    _("%(record)s has no recorded state at %(moment)s")
+                    % {"record": ref.root, "moment": render.local(moment)},
+                    field="as_of",
                 )
             self.emit(
                 {"object": ref.root, "as_of": moment, "state": state},
@@ -150,7 +157,10 @@ class Command(VerbCommand):
             return
         items = history(ref.root, masked=True)
         if not items:
-            raise NotFound(f"the journal has no entries for {ref.root}", field="object")
+            raise NotFound(
+                _("the journal has no entries for %(record)s") % {"record": ref.root},
+                field="object",
+            )
         self.emit(
             {"object": ref.root, "entries": [dataclasses.asdict(i) for i in items]},
             render.history_text(ref.root, items),
@@ -171,6 +181,8 @@ class Command(VerbCommand):
         }
         self.emit(
             data,
-            f"Signed checkpoint: seq {signed.seq}, hash {signed.hash}, "
-            f"at {signed.at}, key {signed.key_id}\nAppended to {log_path()}",
+            _("Signed checkpoint: seq %(seq)s, hash %(hash)s, at %(at)s, key %(key)s")
+            % {"seq": signed.seq, "hash": signed.hash, "at": signed.at, "key": signed.key_id}
+            + "\n"
+            + _("Appended to %(path)s") % {"path": log_path()},
         )

@@ -7,6 +7,8 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -76,7 +78,7 @@ class Command(VerbCommand):
 
         ring = load()
         usage = key_usage()
-        lines = [f"Key ring: {ring.source}"]
+        lines = [_("Key ring: %(source)s") % {"source": ring.source}]
         for u in usage:
             notes = [n for n, on in (("active", u.active), ("MISSING", not u.in_ring)) if on]
             suffix = f"  ({', '.join(notes)})" if notes else ""
@@ -85,9 +87,9 @@ class Command(VerbCommand):
                 lines.append(f"  {'':<20} {n:>10} {holder}")
         old = sum(u.values for u in usage if not u.active)
         lines.append(
-            f"{old} values under old keys; run `caseledger keys rotate`"
+            _("%(count)s values under old keys; run `caseledger keys rotate`") % {"count": old}
             if old
-            else "Every value is under the active key."
+            else _("Every value is under the active key.")
         )
         self.emit(
             {
@@ -105,8 +107,10 @@ class Command(VerbCommand):
         ring = key_add()
         self.emit(
             {"active": ring.active_id, "keys": list(ring.keys), "source": ring.source},
-            f"Added key {ring.active_id}; it is now active ({ring.source}).\n"
-            "Back up the key file now, then run `caseledger keys rotate`.",
+            _("Added key %(key)s; it is now active (%(source)s).")
+            % {"key": ring.active_id, "source": ring.source}
+            + "\n"
+            + _("Back up the key file now, then run `caseledger keys rotate`."),
         )
 
     def handle_rotate(self, **options: Any) -> None:

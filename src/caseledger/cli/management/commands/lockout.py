@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 
@@ -48,7 +50,7 @@ class Command(VerbCommand):
             f"{r['last_failure']:%Y-%m-%d %H:%M:%S}{'  (locked)' if r['locked'] else ''}"
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No failed sign-ins are counted.")
+        self.emit(rows, "\n".join(lines) if rows else _("No failed sign-ins are counted."))
 
     def handle_clear(self, **options: Any) -> None:
         from caseledger.accounts.services import lockout_clear
@@ -60,5 +62,9 @@ class Command(VerbCommand):
             address=options.get("address"),
             reason=options["reason"],
         )
-        who = " and ".join(x for x in (options.get("user"), options.get("address")) if x)
-        self.emit({"forgotten": forgotten}, f"Unlocked {who}: {forgotten} failure(s) forgotten.")
+        who = f" {_('and')} ".join(x for x in (options.get("user"), options.get("address")) if x)
+        self.emit(
+            {"forgotten": forgotten},
+            _("Unlocked %(who)s: %(count)s failure(s) forgotten.")
+            % {"who": who, "count": forgotten},
+        )

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.context import via
 from caseledger.core.errors import NotFound, ValidationFailed
@@ -19,7 +21,9 @@ def _mailbox(name: str):
     found = Mailbox.objects.select_related("intake_user", "department").filter(name=name).first()
     if found is None:
         raise NotFound(
-            f"mailbox {name!r} does not exist (see `caseledger mail mailboxes`)", field="mailbox"
+            _("mailbox '%(name)s' does not exist (see `caseledger mail mailboxes`)")
+            % {"name": name},
+            field="mailbox",
         )
     return found
 
@@ -66,7 +70,9 @@ class Command(VerbCommand):
 
         found = QuarantinedMessage.objects.select_related("mailbox").filter(pk=options["id"])
         if not found.exists():
-            raise NotFound(f"quarantined message {options['id']} does not exist", field="id")
+            raise NotFound(
+                _("quarantined message %(id)s does not exist") % {"id": options["id"]}, field="id"
+            )
         result = quarantine_retry(actor=actor_named(options["as_user"]), message=found.get())
         ref = result.case.reference if result.case else ""
         self.emit(
@@ -126,7 +132,7 @@ class Command(VerbCommand):
         self.emit(
             reports,
             "\n".join(f"{r['mailbox']}: {line}" for r, line in zip(reports, lines, strict=True))
-            or "no active mailbox with an IMAP host",
+            or _("no active mailbox with an IMAP host"),
         )
 
     def handle_import(self, **options: Any) -> None:
@@ -134,13 +140,15 @@ class Command(VerbCommand):
 
         path = Path(options["path"]).expanduser()
         if not path.exists():
-            raise ValidationFailed(f"{path} does not exist", field="path")
+            raise ValidationFailed(_("%(path)s does not exist") % {"path": path}, field="path")
         mailbox = _mailbox(options["mailbox"])
         bar = self.progress(None, "messages")
         with via("import"):
             counts = import_path(path, mailbox=mailbox, progress=bar.update)
         bar.close()
-        self.emit(counts, ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no messages")
+        self.emit(
+            counts, ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or _("no messages")
+        )
 
     def handle_quarantine(self, **options: Any) -> None:
         from caseledger.intake.mail.queries import quarantine_list
@@ -162,7 +170,7 @@ class Command(VerbCommand):
             f"{r['id']}  {str(r['at'])[:16]}  {r['mailbox']}  {r['from'] or '-'}  {r['reason']}"
             for r in rows
         )
-        self.emit(rows, text or "the quarantine is empty")
+        self.emit(rows, text or _("the quarantine is empty"))
 
     def handle_mailbox_add(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -36,7 +38,8 @@ class Command(VerbCommand):
             department = Department.objects.filter(code=options["department"]).first()
             if department is None:
                 raise NotFound(
-                    f"department {options['department']!r} does not exist", field="department"
+                    _("department %(ref)s does not exist") % {"ref": options["department"]},
+                    field="department",
                 )
         user = actor_named(options["as_user"]) if options.get("as_user") else None
         samples = quality_sample_draw(actor=user, month=options.get("month"), department=department)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -40,7 +42,16 @@ class Command(VerbCommand):
         }
         self.emit(
             result,
-            f"Review report {report.pk} for {result['period']} "
-            f"({result['department'] or 'organisation'}): {result['cases']} case(s); "
-            f"PDF {path} ({report.pdf_size} bytes).",
+            _(
+                "Review report %(id)s for %(period)s (%(scope)s): %(cases)s case(s); "
+                "PDF %(path)s (%(bytes)s bytes)."
+            )
+            % {
+                "id": report.pk,
+                "period": result["period"],
+                "scope": result["department"] or _("organisation"),
+                "cases": result["cases"],
+                "path": path,
+                "bytes": report.pdf_size,
+            },
         )

@@ -4,6 +4,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.core.command import CaseledgerCommand
 
@@ -61,15 +62,17 @@ class Command(CaseledgerCommand):
 
         if options["replace"] and not options["yes"]:
             if not sys.stdin.isatty():
-                raise CommandError("--replace needs --yes (nothing was changed)")
+                raise CommandError(_("--replace needs --yes (nothing was changed)"))
             answer = input(f"Replace {options['to']} with the backup? Type 'replace': ")
             if answer.strip() != "replace":
-                raise CommandError("not confirmed; nothing was changed")
+                raise CommandError(_("not confirmed; nothing was changed"))
         if options["source"] == "replica":
             from caseledger.backup import replication
 
             if options.get("snapshot") or options.get("files_to"):
-                raise CommandError("--from replica takes --at TIME, not --snapshot or --files-to")
+                raise CommandError(
+                    _("--from replica takes --at TIME, not --snapshot or --files-to")
+                )
             restored = replication.restore_replica(
                 at=replication.parse_at(options.get("at")),
                 to=options["to"],
@@ -77,8 +80,10 @@ class Command(CaseledgerCommand):
             )
         elif options.get("at"):
             raise CommandError(
-                "--at restores to a point in time from the Litestream replica: use "
-                "--from replica (a backup is restored as a whole, pick it with --snapshot)"
+                _(
+                    "--at restores to a point in time from the Litestream replica: use "
+                    "--from replica (a backup is restored as a whole, pick it with --snapshot)"
+                )
             )
         else:
             restored = restore(
@@ -96,27 +101,50 @@ class Command(CaseledgerCommand):
                 restored.probe["restore_record"] = marked
         data = restored.as_dict()
         what = (
-            f"the replica as of {restored.manifest.get('at') or 'its newest write'}"
+            _("the replica as of %(at)s") % {"at": restored.manifest.get("at")}
+            if options["source"] == "replica" and restored.manifest.get("at")
+            else _("the replica as of its newest write")
             if options["source"] == "replica"
-            else f"backup {restored.snapshot_id}"
+            else _("backup %(snapshot)s") % {"snapshot": restored.snapshot_id}
         )
         if restored.ok:
-            text = (
-                f"Restored {what} from {restored.destination} to "
-                f"{restored.target} in {restored.seconds:.1f} s\n"
-                f"  records: {data['records']} rows in {len(data['counts'])} tables\n"
-                f"  journal: {data['journal']['entries']} entries, head "
-                f"#{data['journal']['head_seq']} {data['journal']['head_hash']}, verified "
-                f"against {data['journal']['checkpoints_checked']} signed checkpoints\n"
-                f"  files:   {restored.files_dir}"
+            journal = data["journal"]
+            text = "\n".join(
+                [
+                    _("Restored %(what)s from %(source)s to %(target)s in %(seconds).1f s")
+                    % {
+                        "what": what,
+                        "source": restored.destination,
+                        "target": restored.target,
+                        "seconds": restored.seconds,
+                    },
+                    "  "
+                    + _("records: %(rows)s rows in %(tables)s tables")
+                    % {"rows": data["records"], "tables": len(data["counts"])},
+                    "  "
+                    + _(
+                        "journal: %(entries)s entries, head #%(seq)s %(hash)s, verified against "
+                        "%(checkpoints)s signed checkpoints"
+                    )
+                    % {
+                        "entries": journal["entries"],
+                        "seq": journal["head_seq"],
+                        "hash": journal["head_hash"],
+                        "checkpoints": journal["checkpoints_checked"],
+                    },
+                    "  " + _("files:   %(path)s") % {"path": restored.files_dir},
+                ]
             )
         else:
-            text = "Restore FAILED; nothing was put in place:\n" + "\n".join(
-                f"  {p}" for p in restored.problems
+            text = (
+                _("Restore FAILED; nothing was put in place:")
+                + "\n"
+                + "\n".join(f"  {p}" for p in restored.problems)
             )
         self.emit(data, text)
         if not restored.ok:
             raise CommandError(
-                f"{what} did not restore cleanly: {restored.problems[0]}",
+                _("%(what)s did not restore cleanly: %(problem)s")
+                % {"what": what, "problem": restored.problems[0]},
                 returncode=1,
             )

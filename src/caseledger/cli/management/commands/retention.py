@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.lookups import day_named
 from caseledger.cli.subcommands import VerbCommand
+from caseledger.core.errors import choice_word, record_word
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:
@@ -89,10 +92,13 @@ class Command(VerbCommand):
         adopted = presets_adopt(
             actor=actor_named(options.get("as_user")), industry=options["industry"]
         )
-        lines = [f"Adopted {len(adopted)} schedule(s) for {options['industry']}."]
+        lines = [
+            _("Adopted %(count)s schedule(s) for %(industry)s.")
+            % {"count": len(adopted), "industry": options["industry"]}
+        ]
         for s in adopted:
-            flag = "  NEEDS CONFIRMATION" if s.status == "needs_confirmation" else ""
-            lines.append(f"  {s.code:<45} {s.period_text:>6} {s.action:<9}{flag}")
+            flag = "  " + _("NEEDS CONFIRMATION") if s.status == "needs_confirmation" else ""
+            lines.append(f"  {s.code:<45} {s.period_text:>6} {choice_word(s, 'action'):<9}{flag}")
         self.emit(
             [{"code": s.code, "status": s.status, "action": s.action} for s in adopted],
             "\n".join(lines),
@@ -103,10 +109,16 @@ class Command(VerbCommand):
 
         rows = list(schedule_list(actor=None))
         lines = [
-            f"{s.code} v{s.version} [{s.status}] {s.record_kind} {s.period_text} after "
-            f"{' / '.join(s.triggers)} -> {s.action}\n    {s.legal_source}"
+            f"{s.code} v{s.version} [{choice_word(s)}] {record_word(s.record_kind)} "
+            + _("%(period)s after %(triggers)s -> %(action)s")
+            % {
+                "period": s.period_text,
+                "triggers": " / ".join(s.triggers),
+                "action": choice_word(s, "action"),
+            }
+            + f"\n    {s.legal_source}"
             for s in rows
-        ] or ["No schedules; adopt presets with `caseledger retention presets --industry …`."]
+        ] or [_("No schedules; adopt presets with `caseledger retention presets --industry …`.")]
         self.emit(
             [
                 {
@@ -130,8 +142,9 @@ class Command(VerbCommand):
         bar = self.progress(None, "planning")
         plan = retention_plan(actor=None, on=day_named(options.get("on")), progress=bar.update)
         bar.close()
-        states = ", ".join(f"{k} {v}" for k, v in sorted(plan["by_state"].items())) or "none"
-        self.emit(plan, "\n".join([f"Plan for {plan['on']}: {states}", *_table(plan["rows"])]))
+        states = ", ".join(f"{k} {v}" for k, v in sorted(plan["by_state"].items())) or _("none")
+        header = _("Plan for %(on)s: %(states)s") % {"on": plan["on"], "states": states}
+        self.emit(plan, "\n".join([header, *_table(plan["rows"])]))
 
     def handle_recompute(self, **options: Any) -> None:
         from caseledger.cases.models import Case
@@ -147,8 +160,8 @@ class Command(VerbCommand):
             progress=bar.update,
         )
         bar.close()
-        text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no records"
-        self.emit(counts, f"Recomputed: {text}")
+        text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or _("no records")
+        self.emit(counts, _("Recomputed: %(counts)s") % {"counts": text})
 
     def handle_run(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -192,7 +205,12 @@ class Command(VerbCommand):
             kind, name = "customer", str(customer.pk)
         self.emit(
             {kind: name, "restricted": on, "reason": options["reason"].strip()},
-            f"{kind} {name} {'restricted (PIPL Art 47)' if on else 'no longer restricted'}.",
+            (
+                _("%(record_type)s %(name)s restricted (PIPL Art 47).")
+                if on
+                else _("%(record_type)s %(name)s no longer restricted.")
+            )
+            % {"record_type": record_word(kind), "name": name},
         )
 
     def handle_restrict(self, **options: Any) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -28,7 +30,9 @@ class Command(VerbCommand):
         from caseledger.search import similar
 
         result = similar.build()
-        self.emit(result, f"Built the similar-cases model from {result['cases']} resolved case(s).")
+        self.emit(
+            result, _("Built the similar-cases model from %(cases)s resolved case(s).") % result
+        )
 
     def add_reindex_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000, help="cases per batch")
@@ -57,8 +61,11 @@ class Command(VerbCommand):
         size = f", {result['size_bytes'] / 1e6:.1f} MB" if result["size_bytes"] else ""
         self.emit(
             result,
-            f"Indexed {result['cases']} case(s){size}; then caught up "
-            f"{result['caught_up']['entries']} journal entr(ies) written meanwhile.",
+            _(
+                "Indexed %(cases)s case(s)%(size)s; then caught up %(entries)s journal entr(ies) "
+                "written meanwhile."
+            )
+            % {"cases": result["cases"], "size": size, "entries": result["caught_up"]["entries"]},
         )
 
     def handle_follow(self, **options: Any) -> None:
@@ -67,7 +74,7 @@ class Command(VerbCommand):
         result = indexer.catch_up()
         self.emit(
             result,
-            f"Read {result['entries']} journal entr(ies); re-indexed {result['cases']} case(s).",
+            _("Read %(entries)s journal entr(ies); re-indexed %(cases)s case(s).") % result,
         )
 
     def handle_status(self, **options: Any) -> None:
@@ -78,9 +85,11 @@ class Command(VerbCommand):
         result = {**indexer.lag(), "documents": index.count(), "size_bytes": index.size_bytes()}
         self.emit(
             result,
-            f"Indexed up to journal #{result['indexed_seq']} of #{result['journal_seq']} "
-            f"({result['entries']} behind, {result['seconds'] or 0} s); "
-            f"{result['documents']} case(s) in the index on {index.vendor}.",
+            _(
+                "Indexed up to journal #%(indexed_seq)s of #%(journal_seq)s (%(entries)s behind, "
+                "%(seconds)s s); %(documents)s case(s) in the index on %(vendor)s."
+            )
+            % {**result, "seconds": result["seconds"] or 0, "vendor": index.vendor},
         )
 
     def handle_query(self, **options: Any) -> None:
@@ -99,5 +108,5 @@ class Command(VerbCommand):
         ]
         self.emit(
             {"hits": rows, "next_cursor": results.next_cursor},
-            "\n".join(f"{r['reference']}  {r['subject']}" for r in rows) or "No case found.",
+            "\n".join(f"{r['reference']}  {r['subject']}" for r in rows) or _("No case found."),
         )

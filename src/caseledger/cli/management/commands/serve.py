@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from caseledger.cli import ports, webserver
 from caseledger.core.command import CaseledgerCommand
@@ -47,7 +48,7 @@ class Command(CaseledgerCommand):
             if options[name] < 1:
                 from caseledger.core.errors import ValidationFailed
 
-                raise ValidationFailed("must be at least 1", field=name)
+                raise ValidationFailed(_("must be at least 1"), field=name)
         ports.ensure_free(options["host"], options["port"])
         # Assets are served from the apps (finders); an existing STATIC_ROOT keeps whitenoise
         # from warning about a missing directory in every worker.

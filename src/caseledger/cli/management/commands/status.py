@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from caseledger.core.command import CaseledgerCommand
 from caseledger.core.files import loose, private_paths
@@ -24,20 +25,23 @@ class Command(CaseledgerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = health()
-        lines = [f"caseledger is {'healthy' if report.ok else 'UNHEALTHY'}"]
+        lines = [_("caseledger is healthy") if report.ok else _("caseledger is UNHEALTHY")]
         lines += [
-            f"  {name:<11} {'ok  ' if c['ok'] else 'FAIL'}  {_detail(c)}"
+            f"  {name:<11} {_('ok') if c['ok'] else _('FAIL'):<4}  {_detail(c)}"
             for name, c in report.checks.items()
         ]
-        lines += [f"  warning: {text}" for text in report.warnings]
+        lines += ["  " + _("warning: %(text)s") % {"text": text} for text in report.warnings]
         # Files others may read: a warning (the data is at risk, the service is not down).
         exposed = loose(private_paths(settings.DATA_DIR, settings.PRIVATE_KEY_FILES))
         lines += [
-            f"  warning: {f['path']} is mode {f['mode']}, readable by others; "
-            f"chmod {f['wanted'][1:]} it"
+            "  "
+            + _("warning: %(path)s is mode %(mode)s, readable by others; chmod %(wanted)s it")
+            % {"path": f["path"], "mode": f["mode"], "wanted": f["wanted"][1:]}
             for f in exposed
         ]
         self.emit({**report.as_dict(), "loose_files": exposed}, "\n".join(lines))
         if not report.ok:
             failing = [name for name, c in report.checks.items() if not c["ok"]]
-            raise CommandError(f"unhealthy: {', '.join(failing)}", returncode=1)
+            raise CommandError(
+                _("unhealthy: %(checks)s") % {"checks": ", ".join(failing)}, returncode=1
+            )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -37,12 +39,20 @@ class Command(VerbCommand):
         )
         self.emit(
             result,
-            f"{result['industry']} adopted for {result['department']}: "
-            f"{result['sla_policies_changed']} SLA policies changed, statutory rules "
-            f"{', '.join(result['statutory_rules']) or 'none'}, "
-            f"{result['calendar_days_changed']} calendar days changed, "
-            f"{result['categories_added']} categories and {result['step_rules_added']} step "
-            "rules added.",
+            _(
+                "%(industry)s adopted for %(department)s: %(sla)s SLA policies changed, "
+                "statutory rules %(rules)s, %(days)s calendar days changed, %(categories)s "
+                "categories and %(steps)s step rules added."
+            )
+            % {
+                "industry": result["industry"],
+                "department": result["department"],
+                "sla": result["sla_policies_changed"],
+                "rules": ", ".join(result["statutory_rules"]) or _("none"),
+                "days": result["calendar_days_changed"],
+                "categories": result["categories_added"],
+                "steps": result["step_rules_added"],
+            },
         )
 
     def handle_list(self, **options: Any) -> None:

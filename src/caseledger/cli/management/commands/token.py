@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseledger.accounts.permissions import TOKEN_SCOPES
-from caseledger.cli import lookups
+from caseledger.cli import lookups, render
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -25,7 +26,10 @@ def expiry(text: str | None) -> dt.datetime | None:
     if value.isdigit():
         days = int(value)
         if not 1 <= days <= 3650:
-            raise ValidationFailed(f"{value} days: give 1 to 3650 days, or a date", field="expires")
+            raise ValidationFailed(
+                _("%(days)s days: give 1 to 3650 days, or a date") % {"days": value},
+                field="expires",
+            )
         return clock.now() + dt.timedelta(days=days)
     day = lookups.day_named(value, field="expires")
     assert day is not None
@@ -123,15 +127,16 @@ class Command(VerbCommand):
         if self.as_json:
             self.emit({**_row(token), "token": secret})
             return
-        until = (
-            f", expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}"
-            if token.expires_at
-            else ""
-        )
-        self.stdout.write(
-            f"Token {token.pk} for {user.username}, scopes "
-            f"{', '.join(token.scopes)}{until}. It is shown only now:"
-        )
+        values = {"id": token.pk, "user": user.username, "scopes": ", ".join(token.scopes)}
+        if token.expires_at:
+            values["until"] = f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M %Z}"
+            said = _(
+                "Token %(id)s for %(user)s, scopes %(scopes)s, expires %(until)s. "
+                "It is shown only now:"
+            )
+        else:
+            said = _("Token %(id)s for %(user)s, scopes %(scopes)s. It is shown only now:")
+        self.stdout.write(said % values)
         self.stdout.write(secret)
 
     def handle_list(self, **options: Any) -> None:
@@ -153,7 +158,7 @@ class Command(VerbCommand):
             f"{','.join(r['scopes']):<32} {r['name']}"
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No tokens.")
+        self.emit(rows, "\n".join(lines) if rows else _("No tokens."))
 
     def handle_revoke(self, **options: Any) -> None:
         from caseledger.accounts.services import token_revoke
@@ -162,8 +167,13 @@ class Command(VerbCommand):
         token = lookups.token_numbered(options["id"])
         if token.revoked_at is not None:
             raise Conflict(
-                f"token {token.pk} was already revoked at {token.revoked_at.isoformat()}",
+                _("token %(id)s was already revoked at %(at)s")
+                % {"id": token.pk, "at": render.local(token.revoked_at)},
                 field="token",
             )
         token = token_revoke(actor=actor, token=token, reason=options["reason"])
-        self.emit(_row(token), f"Revoked token {token.pk} ({token.name}) of {token.user.username}.")
+        self.emit(
+            _row(token),
+            _("Revoked token %(id)s (%(name)s) of %(user)s.")
+            % {"id": token.pk, "name": token.name, "user": token.user.username},
+        )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from caseledger.cli import bootstrap, ports
 from caseledger.cli.processes import Child, Supervisor, answers
@@ -56,7 +58,7 @@ class Command(CaseledgerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
         ports.ensure_free(host, port)
-        self.say("Bringing the database up to date …")
+        self.say(_("Bringing the database up to date …"))
         call_command("migrate", interactive=False, verbosity=0)
         admin = self._first_admin()
         if not options["no_demo"]:
@@ -71,8 +73,10 @@ class Command(CaseledgerCommand):
 
         if User.objects.filter(username="admin").exists():
             raise Conflict(
-                "there is no active administrator and the username 'admin' is "
-                "taken: create one with `caseledger createadmin --username NAME`",
+                _(
+                    "there is no active administrator and the username 'admin' is "
+                    "taken: create one with `caseledger createadmin --username NAME`"
+                ),
                 field="username",
             )
         return bootstrap.admin_create(
@@ -85,18 +89,22 @@ class Command(CaseledgerCommand):
         if Case.objects.exists():
             return
         if "demo" not in get_commands():
-            self.say("Demo data skipped: this build has no `caseledger demo` command yet.")
+            self.say(_("Demo data skipped: this build has no `caseledger demo` command yet."))
             return
-        self.say("Loading demo data into the empty database …")
+        self.say(_("Loading demo data into the empty database …"))
         call_command("demo", *DEMO_ARGS, stdout=self.stdout, stderr=self.stderr)
 
     def _run(
         self, host: str, port: int, admin: bootstrap.NewAdmin | None, *, with_worker: bool
     ) -> None:
         command = [sys.executable, "-m", "caseledger"]
-        children = [Child("web server", [*command, "serve", "--host", host, "--port", str(port)])]
+        children = [
+            Child(
+                gettext_noop("web server"), [*command, "serve", "--host", host, "--port", str(port)]
+            )
+        ]
         if with_worker:
-            children.append(Child("worker", [*command, "worker"]))
+            children.append(Child(gettext_noop("worker"), [*command, "worker"]))
         replication = self._replication_child()
         if replication is not None:
             children.append(replication)
@@ -123,7 +131,8 @@ class Command(CaseledgerCommand):
             elif not supervisor.stop_requested and supervisor.first_dead() is None:
                 supervisor.stop_all()
                 raise CommandError(
-                    f"the web server did not answer at {url} within {READY_TIMEOUT:.0f} s; stopped"
+                    _("the web server did not answer at %(url)s within %(seconds)d s; stopped")
+                    % {"url": url, "seconds": READY_TIMEOUT}
                 )
             self._stop(supervisor)
         finally:
@@ -137,7 +146,7 @@ class Command(CaseledgerCommand):
 
         if not replication.enabled():
             if connections["default"].vendor == "postgresql":
-                self.say(f"No continuous replication: {replication.POSTGRES_NOTE}.")
+                self.say(f"No continuous replication: {_(replication.POSTGRES_NOTE)}.")
             return None
         return Child(
             "replication (Litestream)",
@@ -153,32 +162,42 @@ class Command(CaseledgerCommand):
         replication: Child | None,
     ) -> None:
         """One write, so nothing comes between its lines; the URL and the login last."""
-        lines = [", ".join(f"{c.name} pid {c.pid}" for c in children) + ". Press Ctrl-C to stop."]
+        # "pid N" and the URL stay as they are in every language: scripts read them.
+        lines = [
+            ", ".join(f"{_(c.name)} pid {c.pid}" for c in children)
+            + ". "
+            + _("Press Ctrl-C to stop.")
+        ]
         if replication is not None:
             from caseledger.backup.replication import describe
 
             # Its own line, without "pid": scripts read the pids of web and worker.
             lines.append(
-                f"Replicating the database to {describe()} (Litestream, process {replication.pid})."
+                _("Replicating the database to %(where)s (Litestream, process %(process)s).")
+                % {"where": describe(), "process": replication.pid}
             )
-        lines.append(f"caseledger is running at {url}")
+        lines.append(_("caseledger is running at %(url)s") % {"url": url})
         lines.append(
             bootstrap.login_text(admin)
             if admin
-            else "Log in with an existing administrator account."
+            else _("Log in with an existing administrator account.")
         )
         self.say("\n".join(lines))
 
     def _stop(self, supervisor: Supervisor) -> None:
         dead = None if supervisor.stop_requested else supervisor.first_dead()
         if dead is None:
-            self.say("Stopping …")
+            self.say(_("Stopping …"))
             supervisor.stop_all()
-            self.say("Stopped.")
+            self.say(_("Stopped."))
             return
         code = dead.exit_code()
         supervisor.stop_all()
         raise CommandError(
-            f"the {dead.name} stopped unexpectedly (exit code {code}); stopped everything else too",
+            _(
+                "the %(process)s stopped unexpectedly (exit code %(code)s); "
+                "stopped everything else too"
+            )
+            % {"process": _(dead.name), "code": code},
             returncode=1,
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.accounts.queries import department_by, user_by
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
@@ -98,8 +100,11 @@ class Command(VerbCommand):
         if self.as_json:
             self.emit({**_row(user), "password": password})
             return
-        self.stdout.write(f"Added {user.username} ({', '.join(user.roles)}).")
-        self.stdout.write(f"Password: {password}")
+        self.stdout.write(
+            _("Added %(username)s (%(roles)s).")
+            % {"username": user.username, "roles": ", ".join(user.roles)}
+        )
+        self.stdout.write(_("Password: %(password)s") % {"password": password})
 
     def handle_edit(self, **options: Any) -> None:
         from caseledger.accounts.services import user_update
@@ -126,7 +131,7 @@ class Command(VerbCommand):
             data=data,
             reason=options["reason"],
         )
-        self.emit(_row(user), f"Saved {user.username}.")
+        self.emit(_row(user), _("Saved %(username)s.") % {"username": user.username})
 
     def handle_deactivate(self, **options: Any) -> None:
         from caseledger.workflow.services import user_deactivate
@@ -147,7 +152,7 @@ class Command(VerbCommand):
             "tokens_revoked": result.tokens_revoked,
             "sessions_ended": result.sessions_ended,
         }
-        lines = [f"Deactivated {result.user.username}."]
+        lines = [_("Deactivated %(username)s.") % {"username": result.user.username}]
         for kind, where in sorted(result.counts().items()):
             lines.append(
                 f"  {kind}: {where['successor']} to "
@@ -175,7 +180,7 @@ class Command(VerbCommand):
             f"{r['active_tokens']:>6}  {r['last_login'] or 'never'}"
             for r in rows
         ]
-        self.emit(rows, "\n".join(lines) if rows else "No people.")
+        self.emit(rows, "\n".join(lines) if rows else _("No people."))
 
     def handle_password(self, **options: Any) -> None:
         from caseledger.accounts.services import user_password_reset
@@ -187,5 +192,7 @@ class Command(VerbCommand):
         if self.as_json:
             self.emit({"username": user.username, "password": password})
             return
-        self.stdout.write(f"New password for {user.username}, shown only now:")
-        self.stdout.write(f"Password: {password}")
+        self.stdout.write(
+            _("New password for %(username)s, shown only now:") % {"username": user.username}
+        )
+        self.stdout.write(_("Password: %(password)s") % {"password": password})

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from huey.consumer import Consumer
 
 from caseledger.cli.processes import Child
@@ -42,6 +44,12 @@ class _Consumer(Consumer):
             heartbeat_beat(name=READY, detail={"pid": os.getpid()})
         finally:
             connections.close_all()
+
+
+IMMEDIATE = gettext_noop(
+    "huey runs in immediate mode here (test settings or DEBUG); "
+    "the worker needs a queue: set HUEY['immediate'] = False"
+)
 
 
 class Command(CaseledgerCommand):
@@ -77,10 +85,7 @@ class Command(CaseledgerCommand):
         from huey.contrib.djhuey import HUEY
 
         if HUEY.immediate:
-            raise CommandError(
-                "huey runs in immediate mode here (test settings or DEBUG); "
-                "the worker needs a queue: set HUEY['immediate'] = False"
-            )
+            raise CommandError(_(IMMEDIATE))
         autodiscover_modules("tasks")
         from caseledger.core.tasks import beat
         from caseledger.journal.tasks import checkpoint
@@ -91,7 +96,9 @@ class Command(CaseledgerCommand):
             beat()
             checkpoint()
         except Exception as exc:
-            raise CommandError(f"the worker cannot start: {type(exc).__name__}: {exc}") from exc
+            raise CommandError(
+                _("the worker cannot start: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+            ) from exc
         finally:
             connections.close_all()
 
@@ -123,8 +130,11 @@ class Command(CaseledgerCommand):
         log.info("worker.stop")
         if replication is not None and replication.died_with is not None:
             raise CommandError(
-                f"Litestream stopped unexpectedly (exit code {replication.died_with}); "
-                "the worker stopped too, so that a supervisor restarts both",
+                _(
+                    "Litestream stopped unexpectedly (exit code %(code)s); "
+                    "the worker stopped too, so that a supervisor restarts both"
+                )
+                % {"code": replication.died_with},
                 returncode=1,
             )
 
@@ -133,9 +143,9 @@ class Command(CaseledgerCommand):
 
         if not replication.enabled():
             raise CommandError(
-                f"--replicate: {replication.POSTGRES_NOTE}"
+                "--replicate: " + _(replication.POSTGRES_NOTE)
                 if connections["default"].vendor == "postgresql"
-                else "--replicate: replication is off (CASELEDGER_LITESTREAM_REPLICA=off)"
+                else _("--replicate: replication is off (CASELEDGER_LITESTREAM_REPLICA=off)")
             )
         child = Child(
             "replication (Litestream)",
