@@ -193,7 +193,12 @@ def test_closing_a_case_sends_status_changed_and_closed_once_each_even_when_repl
             case_update(
                 actor=people.agent, case=case, data={"status": "closed", "resolution": "Refunded"}
             )
-            case_update(actor=people.agent, case=case, data={"status": "reopened"})
+            case_update(
+                actor=people.agent,
+                case=case,
+                data={"status": "reopened"},
+                reason="the customer wrote again",
+            )
             case_update(actor=people.agent, case=case, data={"assignee": people.supervisor.pk})
             follow.catch_up()
             from caseledger.notify.models import FollowState
