@@ -1,7 +1,8 @@
 """Issue 12's walk in Chromium: an administrator adds a department, a supervisor and an
-agent, adopts the banking template; the agent takes a case from the queue, acknowledges it,
-pauses for the customer, resumes and answers; the supervisor closes it; the clocks shown
-match the rule; the agent is deactivated with a successor and nothing is left behind."""
+agent, adopts the banking template; the agent takes a high-severity case from the queue,
+acknowledges it, pauses for the customer, resumes and answers, asks to close it; the
+supervisor approves the closure; the clocks shown match the rule; the agent is deactivated
+with a successor and nothing is left behind."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def test_admin_agent_supervisor_walk(transactional_db, live_server, page, people
 
     cathy = User.objects.get(username="cathy")
     customer = make_customer(cathy, cathy.department)
-    case = make_case(cathy, customer, subject="多扣年费 Annual fee charged twice")
+    case = make_case(cathy, customer, severity="high", subject="多扣年费 Annual fee charged twice")
     assert case.assignee_id is None
 
     # The agent takes it from the queue, acknowledges it, waits for the customer, resumes.
@@ -96,14 +97,19 @@ def test_admin_agent_supervisor_walk(transactional_db, live_server, page, people
     assert dt.datetime.fromisoformat(shown) == statutory.due_at
     assert "UNCONFIRMED" in page.locator("#clocks").inner_text()
 
-    # The supervisor closes it.
+    # A high-severity banking complaint: the agent asks to close it, the supervisor approves.
+    page.click("summary:has-text('Closed')")
+    assert page.locator("#close-needs-approval").is_visible()
+    page.fill("#close-resolution", "Refunded the second charge.")
+    page.fill("#close-root-cause", "The annual fee was posted twice.")
+    page.click("button:has-text('Ask for approval to close')")
+    page.wait_for_selector("#pending-approval")
+    assert Case.objects.get(pk=case.pk).status != "closed"
     page.context.clear_cookies()
     _log_in(page, base, "sue", sue_pw)
     page.goto(f"{base}/cases/{case.pk}/")
-    page.click("summary:has-text('Closed')")
-    page.fill("#close-resolution", "Refunded the second charge.")
-    page.fill("#close-root-cause", "The annual fee was posted twice.")
-    page.click("button:has-text('Close the case')")
+    page.fill("#pending-approval form:has(#approve-move) input[name=reason]", "checked the refund")
+    page.click("#approve-move")
     page.wait_for_selector("#case-status:has-text('Closed')")
     assert page.locator("tr[data-clock=resolution]").get_attribute("data-state") == "met"
 
