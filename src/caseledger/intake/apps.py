@@ -8,8 +8,8 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from caseledger.core import erasure, hooks
         from caseledger.intake.mail.erasure import on_erasure
-        from caseledger.intake.mail.rotation import MailboxPasswordHolder
+        from caseledger.intake.mail.rotation import mailbox_password_holder
         from caseledger.vault.holders import KEY_HOLDERS
 
         erasure.register("intake.mail", on_erasure)
-        hooks.register(KEY_HOLDERS, MailboxPasswordHolder)
+        hooks.register(KEY_HOLDERS, mailbox_password_holder)

@@ -14,8 +14,8 @@ class NotifyConfig(AppConfig):
         from caseledger.core import hooks
         from caseledger.core.health import register_probe
         from caseledger.notify.health import notify_probe
-        from caseledger.notify.rotation import WebhookSecretHolder
+        from caseledger.notify.rotation import webhook_secret_holder
         from caseledger.vault.holders import KEY_HOLDERS
 
         register_probe("notify", notify_probe, order=45)
-        hooks.register(KEY_HOLDERS, WebhookSecretHolder)
+        hooks.register(KEY_HOLDERS, webhook_secret_holder)

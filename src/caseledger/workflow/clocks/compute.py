@@ -204,56 +204,24 @@ def compute(
     if start is None:
         return []
     every_wait = events.pauses(("customer", "appraisal"))
-    clocks = []
-    if policy.acknowledge_minutes:
-        clocks.append(
-            _sla_clock(
-                "acknowledgement",
-                "Acknowledgement",
-                calendar,
-                start,
-                policy.acknowledge_minutes,
-                every_wait,
-                events.first_response_at,
-                now,
-            )
-        )
-    clocks += [
-        _sla_clock(
-            "first_response",
-            "First response",
-            calendar,
-            start,
-            policy.first_response_minutes,
-            every_wait,
-            events.first_response_at,
-            now,
-        ),
-        _sla_clock(
-            "resolution",
-            "Resolution",
-            calendar,
-            start,
-            policy.resolution_minutes,
-            every_wait + events.reopen_gaps,
-            events.closed_at,
-            now,
-        ),
+    # (kind, label, from, budget, waits, stopped by); a clock with no budget does not run.
+    next_from = events.last_update_at
+    specs = [
+        ("acknowledgement", "Acknowledgement", start, policy.acknowledge_minutes, every_wait,
+         events.first_response_at),
+        ("first_response", "First response", start, policy.first_response_minutes, every_wait,
+         events.first_response_at),
+        ("next_update", "Next update", next_from,
+         policy.next_update_minutes if next_from is not None else 0, every_wait,
+         events.closed_at),
+        ("resolution", "Resolution", start, policy.resolution_minutes,
+         every_wait + events.reopen_gaps, events.closed_at),
+    ]  # fmt: skip
+    clocks = [
+        _sla_clock(kind, label, calendar, since, minutes, waits, stop, now)
+        for kind, label, since, minutes, waits, stop in specs
+        if minutes and since is not None
     ]
-    if policy.next_update_minutes and events.last_update_at is not None:
-        clocks.insert(
-            1,
-            _sla_clock(
-                "next_update",
-                "Next update",
-                calendar,
-                events.last_update_at,
-                policy.next_update_minutes,
-                every_wait,
-                events.closed_at,
-                now,
-            ),
-        )
     clocks += [_statutory(rule, events, calendar, start, now) for rule in rules]
     return clocks
 
