@@ -36,7 +36,7 @@ def test_bad_webhook_commands_say_what_is_wrong(people, settings):
         run("webhook", "add", "x", "https://x.example", "--events", "case.gone", "--as", "adam")
     with pytest.raises(CommandError, match="http:// or https://"):
         run("webhook", "add", "x", "gopher://x", "--events", "case.closed", "--as", "adam")
-    with pytest.raises(CommandError, match="no webhook"):
+    with pytest.raises(CommandError, match="webhook 42 does not exist"):
         run("webhook", "rotate", "42", "--as", "adam")
     with pytest.raises(CommandError):
         run("webhook", "add", "x", "https://x.example", "--events", "case.closed", "--as", "alice")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
@@ -79,7 +81,7 @@ class Command(VerbCommand):
             else None
         )
         if found is None:
-            raise NotFound(f"absence {ref} does not exist", field="absence")
+            raise NotFound(_("absence %(pk)s does not exist") % {"pk": ref}, field="absence")
         absence_cancel(
             actor=lookups.actor_named(options["as_user"]), absence=found, reason=options["reason"]
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
@@ -18,7 +20,7 @@ def _rule(pk: str):
         else None
     )
     if found is None:
-        raise NotFound(f"assignment rule {pk} does not exist", field="rule")
+        raise NotFound(_("assignment rule %(pk)s does not exist") % {"pk": pk}, field="rule")
     return found
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import ValidationFailed
@@ -67,7 +69,7 @@ class Command(VerbCommand):
             else:
                 start, sep, end = quiet.partition("-")
                 if not sep:
-                    raise ValidationFailed("give quiet hours as HH-HH, e.g. 22-8", field="quiet")
+                    raise ValidationFailed(_("give quiet hours as HH-HH, e.g. 22-8"), field="quiet")
                 data["quiet_start"], data["quiet_end"] = start.strip(), end.strip()
         pref = preference_set(actor=user, data=data)
         row = {

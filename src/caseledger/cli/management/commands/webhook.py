@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
@@ -25,6 +27,11 @@ def _row(sub) -> dict[str, Any]:
         "active": sub.is_active,
         "removed_at": sub.removed_at,
     }
+
+
+def _number(ident: str) -> int:
+    """An id as typed; 0 (no row) for anything else, a too-long number included."""
+    return int(ident) if ident.isdigit() and len(ident) < 19 else 0
 
 
 class Command(VerbCommand):
@@ -88,9 +95,9 @@ class Command(VerbCommand):
     def _get(self, ident: str):
         from caseledger.notify.models import Subscription
 
-        found = Subscription.objects.filter(pk=int(ident) if ident.isdigit() else 0).first()
+        found = Subscription.objects.filter(pk=_number(ident)).first()
         if found is None:
-            raise NotFound(f"no webhook {ident!r}", field="webhook")
+            raise NotFound(_("webhook %(id)s does not exist") % {"id": ident}, field="webhook")
         return found
 
     def handle_add(self, **options: Any) -> None:
@@ -191,9 +198,9 @@ class Command(VerbCommand):
         from caseledger.notify.services import webhook_redeliver
 
         ident = options["delivery"]
-        found = Delivery.objects.filter(pk=int(ident) if ident.isdigit() else 0).first()
+        found = Delivery.objects.filter(pk=_number(ident)).first()
         if found is None:
-            raise NotFound(f"no delivery {ident!r}", field="delivery")
+            raise NotFound(_("delivery %(id)s does not exist") % {"id": ident}, field="delivery")
         d = webhook_redeliver(actor=lookups.actor_named(options["as_user"]), delivery=found)
         self.emit({"id": d.pk, "state": d.state}, f"delivery {d.pk} will be sent again.")
 
