@@ -102,7 +102,9 @@ def test_an_unapplied_segment_whose_case_changed_is_discarded(people, customer, 
     case = closed_case(people, customer)
     sealed = segments.build("seg-test-1", writer.serialize([case.pk]), created_at=clock.now())
     writer.write(DirectoryStore(archive_store), sealed)  # as if killed right after the fsync
-    case_update(actor=people.agent, case=case, data={"status": "reopened"})
+    case_update(
+        actor=people.agent, case=case, data={"status": "reopened"}, reason="the customer wrote"
+    )
 
     result = archive_run(actor=None, on=TODAY)
 

@@ -29,7 +29,9 @@ def stub(people, customer):
     "change",
     [
         lambda p, c: case_update(actor=p.agent, case=c, data={"description": "edited on stub"}),
-        lambda p, c: case_update(actor=p.agent, case=c, data={"status": "reopened"}),
+        lambda p, c: case_update(
+            actor=p.agent, case=c, data={"status": "reopened"}, reason="the customer wrote"
+        ),
         lambda p, c: case_note_add(actor=p.agent, case=c, body="a note on the stub"),
         lambda p, c: case_attachment_add(
             actor=p.agent, case=c, stream=io.BytesIO(b"scan"), filename="scan.txt"
