@@ -122,7 +122,7 @@ class Command(CaseledgerCommand):
             if not report.ok:
                 raise CommandError(
                     _("journal verification failed: %(problem)s")
-                    % {"problem": report.first_problem}
+                    % {"problem": report.first_problem.shown()}
                 )
             verified, verify_seconds = report.entries, time.perf_counter() - mark
         elapsed = time.perf_counter() - started
