@@ -26,10 +26,15 @@ def marked_messages(source: str, where: str) -> list[tuple[str, str]]:
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         if name not in MARKERS or not node.args:
             continue
-        # pgettext(context, message): the message is the second argument.
+        # pgettext(context, message): the message is the second argument, looked up in its
+        # context (gettext finds "context\x04message", as pgettext asks for it).
         first = node.args[1] if name == "pgettext" and len(node.args) > 1 else node.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
-            found.append((f"{where}:{node.lineno}", first.value))
+            context = node.args[0] if first is not node.args[0] else None
+            if isinstance(context, ast.Constant) and isinstance(context.value, str):
+                found.append((f"{where}:{node.lineno}", f"{context.value}\x04{first.value}"))
+            else:
+                found.append((f"{where}:{node.lineno}", first.value))
     return found
 
 
@@ -58,5 +63,12 @@ b = gettext_lazy("two")
 c = gettext_noop("three")
 d = translation.gettext("four")
 e = _(variable)
+f = pgettext("column", "five")
 """
-    assert [t for _, t in marked_messages(planted, "planted.py")] == ["one", "two", "three", "four"]
+    assert [t for _, t in marked_messages(planted, "planted.py")] == [
+        "one",
+        "two",
+        "three",
+        "four",
+        "column\x04five",
+    ]

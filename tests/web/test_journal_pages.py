@@ -84,6 +84,24 @@ def test_verify_button_names_the_first_tampered_entry(people, login):
     assert f"entry #{victim.seq}: edited" in html
 
 
+def test_a_chinese_auditor_reads_the_tampered_entry_named_in_chinese(people, login):
+    from tests.factories import make_case, make_customer
+    from tests.journal.tamper import sql, triggers_dropped
+
+    make_case(people.agent, make_customer(people.agent, people.sales))
+    victim = Entry.objects.get(action="customer.create")
+    with triggers_dropped():
+        sql("UPDATE journal_entry SET reason = 'tampered' WHERE seq = %s", [victim.seq])
+
+    response = login(people.auditor).post(
+        reverse("web:journal_verify"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    html = response.content.decode()
+    assert f"条目 #{victim.seq}：被改动：内容与其哈希不符" in html
+    assert "its contents do not match its hash" not in html
+
+
 def test_entry_detail_never_shows_a_secret_even_if_one_was_journaled(people, login):
     from caseledger.journal.services import Change, append, write_transaction
 

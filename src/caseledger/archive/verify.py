@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from caseledger.archive import segments, store
 from caseledger.archive.models import ArchiveSegment, SegmentState
 from caseledger.core.errors import CaseledgerError
@@ -17,7 +19,8 @@ class Report:
     store: str
     segments: int = 0
     records: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # English, as scripts read them
+    shown: list[str] = field(default_factory=list)  # the same in the active language
     unregistered: list[str] = field(default_factory=list)
 
     @property
@@ -31,6 +34,7 @@ class Report:
             "segments": self.segments,
             "records": self.records,
             "problems": self.problems,
+            "shown": self.shown,
             "unregistered": self.unregistered,
         }
 
@@ -51,14 +55,18 @@ def verify_all(progress: Callable[[int], None] | None = None) -> Report:
             )
         except CaseledgerError as exc:
             report.problems.append(exc.message)
+            report.shown.append(exc.shown())
             continue
         expected = dict(segment.items.values_list("case_id", "sha256"))
         found = {line.case_id: line.sha256 for line in opened.lines}
         if expected != found:
-            report.problems.append(
-                f"segment {segment.name}: its records differ from the registry "
-                f"({len(found)} in the file, {len(expected)} registered)"
+            msgid = gettext_noop(
+                "segment %(name)s: its records differ from the registry "
+                "(%(found)s in the file, %(expected)s registered)"
             )
+            params = {"name": segment.name, "found": len(found), "expected": len(expected)}
+            report.problems.append(msgid % params)
+            report.shown.append(gettext(msgid) % params)
         report.records += len(opened.lines)
         if progress:
             progress(len(opened.lines))

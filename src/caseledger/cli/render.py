@@ -83,7 +83,7 @@ def verify_text(report) -> str:
         ]
     else:
         out = [
-            _("Journal BROKEN: first problem at %(problem)s") % {"problem": first},
+            _("Journal BROKEN: first problem at %(problem)s") % {"problem": first.shown()},
             _(
                 "%(entries)s entries read, %(checkpoints)s checkpoints checked, "
                 "%(count)s problem(s):"
@@ -94,7 +94,7 @@ def verify_text(report) -> str:
                 "count": len(report.problems),
             },
         ]
-        out += [f"  - {p}" for p in report.problems]
+        out += [f"  - {p.shown()}" for p in report.problems]
     out += redactions_text(report.redactions)
     out += [
         _("Signatures checked with public key %(key)s (%(where)s).") % {"key": fp, "where": where}
@@ -123,7 +123,7 @@ def records_text(records) -> str:
         _("Records DRIFTED: %(count)s of %(checked)s differ from the journal:")
         % {"count": records.total_drifts, "checked": checked}
     ]
-    out += [f"  - {d}" for d in records.drifts]
+    out += [f"  - {d.shown()}" for d in records.drifts]
     if records.total_drifts > len(records.drifts):
         out.append(
             "  …" + _(" and %(count)s more") % {"count": records.total_drifts - len(records.drifts)}

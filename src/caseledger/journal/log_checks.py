@@ -26,11 +26,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from caseledger.core import clock
 from caseledger.journal import checkpoints as cp
 
-Fail = Callable[[int | None, str], None]
+Fail = Callable[..., None]  # fail(seq, msgid, **params)
 
 
 def allowance() -> dt.timedelta:
@@ -69,13 +70,16 @@ def unchecked(
     path when verify reads it). A missing key with checkpoints is the signature check's."""
     for _, read in logs:
         for bad in read.unreadable:
-            fail(None, f"{bad}: the log is garbled; it cannot vouch for the journal")
+            fail(
+                None,
+                gettext_noop("%(line)s: the log is garbled; it cannot vouch for the journal"),
+                line=bad,
+            )
     if configured is None or not entries:
         return
     own = next((r for label, r in logs if label == str(configured)), None)
     if own is None or own.checkpoints or own.unreadable:
         return
-    what = "is missing" if not own.exists else "is empty"
     # Each of these exists only once a checkpoint was signed: the private key (made by the
     # first), the public key beside the log (written by it), a copy at a destination.
     signed = (
@@ -84,16 +88,39 @@ def unchecked(
         or any(r.checkpoints for label, r in logs if label != str(configured))
     )
     if signed:
-        fail(None, f"the checkpoint log {configured} {what}, yet a checkpoint was signed")
+        if own.exists:
+            fail(
+                None,
+                gettext_noop("the checkpoint log %(path)s is empty, yet a checkpoint was signed"),
+                path=configured,
+            )
+        else:
+            fail(
+                None,
+                gettext_noop("the checkpoint log %(path)s is missing, yet a checkpoint was signed"),
+                path=configured,
+            )
         return
     started = first_entry_at()
     if started is not None and clock.now() - started > allowance():
-        fail(
-            None,
-            f"the checkpoint log {configured} {what} and there is no signing key, yet the "
-            f"journal began {started:%Y-%m-%d %H:%M} UTC, longer ago than checkpoints may "
-            f"lag ({settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES} minutes)",
-        )
+        params = {
+            "path": configured,
+            "began": f"{started:%Y-%m-%d %H:%M}",
+            "minutes": settings.HEALTH_CHECKPOINT_MAX_AGE_MINUTES,
+        }
+        if own.exists:
+            msgid = gettext_noop(
+                "the checkpoint log %(path)s is empty and there is no signing key, yet the "
+                "journal began %(began)s UTC, longer ago than checkpoints may lag "
+                "(%(minutes)s minutes)"
+            )
+        else:
+            msgid = gettext_noop(
+                "the checkpoint log %(path)s is missing and there is no signing key, yet the "
+                "journal began %(began)s UTC, longer ago than checkpoints may lag "
+                "(%(minutes)s minutes)"
+            )
+        fail(None, msgid, **params)
 
 
 def stale(fail: Fail, logs: list[tuple[str, cp.LogRead]], head_seq: int) -> None:
@@ -116,8 +143,13 @@ def stale(fail: Fail, logs: list[tuple[str, cp.LogRead]], head_seq: int) -> None
         if signed is not None and now - signed > limit:
             fail(
                 newest.seq,
-                f"the newest checkpoint in {label} was signed {newest.at}, longer ago than "
-                f"checkpoints may lag ({minutes} minutes): the log is stale or was cut",
+                gettext_noop(
+                    "the newest checkpoint in %(log)s was signed %(at)s, longer ago than "
+                    "checkpoints may lag (%(minutes)s minutes): the log is stale or was cut"
+                ),
+                log=label,
+                at=newest.at,
+                minutes=minutes,
             )
     if newest_seq < 0 or newest_seq >= head_seq:
         return
@@ -127,7 +159,13 @@ def stale(fail: Fail, logs: list[tuple[str, cp.LogRead]], head_seq: int) -> None
     if oldest is not None and now - oldest > limit:
         fail(
             newest_seq + 1,
-            f"entries #{newest_seq + 1}..#{head_seq} (the first written {oldest:%Y-%m-%d %H:%M} "
-            f"UTC) are covered by no checkpoint, longer than checkpoints may lag ({minutes} "
-            "minutes): the newest checkpoints were removed or never signed",
+            gettext_noop(
+                "entries #%(first)s..#%(last)s (the first written %(written)s UTC) are covered "
+                "by no checkpoint, longer than checkpoints may lag (%(minutes)s minutes): the "
+                "newest checkpoints were removed or never signed"
+            ),
+            first=newest_seq + 1,
+            last=head_seq,
+            written=f"{oldest:%Y-%m-%d %H:%M}",
+            minutes=minutes,
         )

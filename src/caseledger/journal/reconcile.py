@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from caseledger.core.state import model_state, plain
 from caseledger.journal.canonical import canonical_json, format_time
@@ -34,13 +35,36 @@ _CHUNK = 5000
 
 @dataclass(frozen=True)
 class Drift:
+    """`detail` in English (`--json`, the tests); `shown()` in the active language."""
+
     record: str  # case:5
     label: str  # CL-2026-000005, or the customer's id
     kind: str  # differs, unjournaled, deleted, redacted
     detail: str
+    msgid: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.record} ({self.label}): {self.kind}: {self.detail}"
+
+    def shown(self) -> str:
+        kinds = {
+            "differs": pgettext("record drift", "differs"),
+            "unjournaled": pgettext("record drift", "unjournaled"),
+            "deleted": pgettext("record drift", "deleted"),
+            "redacted": pgettext("record drift", "redacted"),
+        }
+        detail = gettext(self.msgid) % self.params if self.msgid else self.detail
+        return gettext("%(record)s (%(label)s): %(kind)s: %(detail)s") % {
+            "record": self.record,
+            "label": self.label,
+            "kind": kinds.get(self.kind, self.kind),
+            "detail": detail,
+        }
+
+
+def _drift(record: str, label: str, kind: str, msgid: str, /, **params: Any) -> Drift:
+    return Drift(record, label, kind, msgid % params, msgid, params)
 
 
 @dataclass
@@ -58,7 +82,13 @@ class RecordsReport:
             "ok": self.ok,
             "checked": self.checked,
             "drifts": [
-                {"record": d.record, "label": d.label, "kind": d.kind, "detail": d.detail}
+                {
+                    "record": d.record,
+                    "label": d.label,
+                    "kind": d.kind,
+                    "detail": d.detail,
+                    "shown": d.shown(),
+                }
                 for d in self.drifts
             ],
             "total_drifts": self.total_drifts,
@@ -283,6 +313,30 @@ def _differing(model: type[models.Model], pk: Any, otype: str) -> list[str] | No
     return [n for n in names if live.get(n) != state.get(n)] or None
 
 
+def _row_drift(
+    model: type[models.Model], otype: str, pk: Any, label: str, digest: bytes, expected: Any
+) -> Drift | None:
+    """What is wrong with one live row given its newest journaled digest, if anything."""
+    record = f"{otype}:{pk}"
+    if expected is None:
+        return _drift(record, label, "unjournaled", gettext_noop("the row has no journal history"))
+    if expected == _DELETED:
+        return _drift(record, label, "differs", gettext_noop("the journal says it was destroyed"))
+    if expected == _REDACTED:
+        return _drift(record, label, "redacted", gettext_noop("its journaled state was redacted"))
+    if expected != digest:
+        fields = _differing(model, pk, otype)
+        if fields:
+            return _drift(
+                record,
+                label,
+                "differs",
+                gettext_noop("differs in %(fields)s"),
+                fields=", ".join(fields),
+            )
+    return None
+
+
 def reconcile(
     *, max_drifts: int = 100, progress: Callable[[int], None] | None = None
 ) -> RecordsReport:
@@ -302,28 +356,21 @@ def reconcile(
         for pk, label, digest in _live(model):
             checked += 1
             expected = newest.pop((otype, str(pk)), None)
-            record = f"{otype}:{pk}"
-            if expected is None:
-                found(Drift(record, label, "unjournaled", "the row has no journal history"))
-            elif expected == _DELETED:
-                found(Drift(record, label, "differs", "the journal says it was destroyed"))
-            elif expected == _REDACTED:
-                found(Drift(record, label, "redacted", "its journaled state was redacted"))
-            elif expected != digest:
-                fields = _differing(model, pk, otype)
-                if fields:
-                    found(Drift(record, label, "differs", f"differs in {', '.join(fields)}"))
+            if drift := _row_drift(model, otype, pk, label, digest, expected):
+                found(drift)
         report.checked[otype] = checked
         if progress:
             progress(checked)
     for (otype, oid), expected in sorted(newest.items()):
         if expected not in (_DELETED, _REDACTED):
             found(
-                Drift(
+                _drift(
                     f"{otype}:{oid}",
                     oid,
                     "deleted",
-                    "the journal has it, but its row is gone without a journaled disposal",
+                    gettext_noop(
+                        "the journal has it, but its row is gone without a journaled disposal"
+                    ),
                 )
             )
     return report

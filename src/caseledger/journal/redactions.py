@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from caseledger.journal.canonical import canonical_json
 
@@ -115,14 +116,17 @@ def _roots(seqs: list[int]) -> dict[int, str]:
     return roots
 
 
-def problems(redactions: list[dict], spoiled: set[int]) -> list[tuple[int, str]]:
+Why = tuple[str, dict[str, Any]]  # an English msgid marked with gettext_noop, its params
+
+
+def problems(redactions: list[dict], spoiled: set[int]) -> list[tuple[int, Why]]:
     """(seq, why) for every redaction that does not check out, in seq order."""
     if not redactions:
         return []
     certs = _certificates()
     _mark_certified(certs, spoiled)
     roots = _roots(sorted(r["seq"] for r in redactions))
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Why]] = []
     for redaction in sorted(redactions, key=lambda r: r["seq"]):
         seq, ref = redaction["seq"], str(redaction["by"] or "")
         why = _why(seq, ref, roots.get(seq, ""), certs)
@@ -131,22 +135,37 @@ def problems(redactions: list[dict], spoiled: set[int]) -> list[tuple[int, str]]
     return found
 
 
-def _why(seq: int, ref: str, root: str, certs: dict[str, _Certificate]) -> str:
+def _why(seq: int, ref: str, root: str, certs: dict[str, _Certificate]) -> Why | None:
     if not ref.startswith(PREFIX):
-        return f"redacted by {ref!r}, which names no certificate of disposition"
+        return (
+            gettext_noop("redacted by %(ref)s, which names no certificate of disposition"),
+            {"ref": repr(ref)},
+        )
     number = ref[len(PREFIX) :]
     cert = certs.get(number)
     if cert is None:
-        return f"redacted by certificate {number}, which does not exist"
+        return gettext_noop("redacted by certificate %(number)s, which does not exist"), {
+            "number": number
+        }
     if not cert.intact:
-        return f"redacted by certificate {number}, which does not match its sha256"
+        return gettext_noop(
+            "redacted by certificate %(number)s, which does not match its sha256"
+        ), {"number": number}
     if cert.certified_at is None:
-        return f"redacted by certificate {number}, which no intact journal entry certifies"
+        return gettext_noop(
+            "redacted by certificate %(number)s, which no intact journal entry certifies"
+        ), {"number": number}
     if cert.certified_at <= seq:
-        return (
-            f"redacted by certificate {number}, certified at entry #{cert.certified_at}, "
+        return gettext_noop(
+            "redacted by certificate %(number)s, certified at entry #%(at)s, "
             "before this entry was written"
-        )
+        ), {"number": number, "at": cert.certified_at}
     if root not in cert.listed:
-        return f"redacted by certificate {number}, which does not list {root or 'its record'}"
-    return ""
+        if root:
+            return gettext_noop(
+                "redacted by certificate %(number)s, which does not list %(root)s"
+            ), {"number": number, "root": root}
+        return gettext_noop("redacted by certificate %(number)s, which does not list its record"), {
+            "number": number
+        }
+    return None

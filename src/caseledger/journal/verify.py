@@ -25,7 +25,16 @@ from caseledger.journal.verify_checks import (
     drop_superseded,
     read_logs,
 )
-from caseledger.journal.verify_report import Problem, Report
+from caseledger.journal.verify_report import (
+    BAD_PAYLOAD,
+    EDITED,
+    EXPECTED,
+    NO_PAYLOAD,
+    PREV_MISMATCH,
+    Problem,
+    Report,
+    problem,
+)
 from caseledger.journal.verify_sql import (
     ROW,
     SQL,
@@ -147,14 +156,10 @@ def _judge(
     redaction = None
     if seq != expected_seq:
         kind = "removed" if seq > expected_seq else "inserted"
-        problems.append(Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}"))
+        problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
     elif prev_hash != prev:
         problems.append(
-            Problem(
-                seq,
-                "inserted" if stored_hash != prev else "edited",
-                "prev_hash does not match the hash of the entry before it",
-            )
+            problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
         )
     else:
         computed = None
@@ -163,14 +168,14 @@ def _judge(
         if computed != stored_hash:
             computed = _reference_digest(prev, seq)
         if computed != stored_hash:
-            problems.append(Problem(seq, "edited", "its contents do not match its hash"))
+            problems.append(problem(seq, "edited", EDITED))
     if check_payloads:
         if payload is None:
-            problems.append(Problem(seq, "payload", "payload row is missing"))
+            problems.append(problem(seq, "payload", NO_PAYLOAD))
         elif payload[1] is None:
             redaction = {"seq": seq, "by": payload[2]}
         elif hashlib.sha256(payload[1]).hexdigest() != payload_hash:
-            problems.append(Problem(seq, "payload", "payload does not match its payload_hash"))
+            problems.append(problem(seq, "payload", BAD_PAYLOAD))
     return problems, redaction
 
 
@@ -309,16 +314,10 @@ def _walk_plain(
             redaction = None
             if seq != expected_seq:
                 kind = "removed" if seq > expected_seq else "inserted"
-                problems.append(
-                    Problem(seq, kind, f"expected entry #{expected_seq} here, found #{seq}")
-                )
+                problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
             elif prev_hash != prev:
                 problems.append(
-                    Problem(
-                        seq,
-                        "inserted" if stored_hash != prev else "edited",
-                        "prev_hash does not match the hash of the entry before it",
-                    )
+                    problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
                 )
             else:
                 computed = entry_digest(
@@ -336,16 +335,14 @@ def _walk_plain(
                     payload_hash,
                 )
                 if computed != stored_hash:
-                    problems.append(Problem(seq, "edited", "its contents do not match its hash"))
+                    problems.append(problem(seq, "edited", EDITED))
             if check_payloads:
                 if payload_id is None:
-                    problems.append(Problem(seq, "payload", "payload row is missing"))
+                    problems.append(problem(seq, "payload", NO_PAYLOAD))
                 elif body is None:
                     redaction = {"seq": seq, "by": redaction_ref}
                 elif payload_digest(body) != payload_hash:
-                    problems.append(
-                        Problem(seq, "payload", "payload does not match its payload_hash")
-                    )
+                    problems.append(problem(seq, "payload", BAD_PAYLOAD))
             if problems or redaction:
                 scan.events.append((seq, problems, redaction))
                 found += len(problems)

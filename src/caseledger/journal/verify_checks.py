@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from caseledger.journal import checkpoints as cp
-from caseledger.journal.verify_report import Problem, Report
+from caseledger.journal.verify_report import Problem, Report, problem
 
 
 def check_logs(
@@ -23,8 +24,8 @@ def check_logs(
 ) -> None:
     from caseledger.journal import log_checks
 
-    def fail(seq: int | None, detail: str) -> None:
-        report.problems.append(Problem(seq, "checkpoints", detail))
+    def fail(seq: int | None, msgid: str, /, **params: Any) -> None:
+        report.problems.append(problem(seq, "checkpoints", msgid, **params))
 
     own = cp.log_path() if configured else None
     log_checks.unchecked(fail, logs, configured=own, entries=report.entries)
@@ -41,7 +42,8 @@ def check_redactions(report: Report, max_problems: int) -> None:
     for seq, why in redactions.problems(report.redactions, spoiled):
         if len(report.problems) >= max_problems:
             break
-        report.problems.append(Problem(seq, "redaction", why))
+        msgid, params = why
+        report.problems.append(problem(seq, "redaction", msgid, **params))
     report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
 
 
@@ -91,15 +93,19 @@ def check_head(report: Report) -> None:
         row = cursor.fetchone()
     if row is None:
         if report.entries:
-            report.problems.append(Problem(None, "head", "the chain head row is missing"))
+            report.problems.append(
+                problem(None, "head", gettext_noop("the chain head row is missing"))
+            )
         return
     seq, head_hash = row
     if seq != report.head_seq or head_hash != report.head_hash:
         report.problems.append(
-            Problem(
+            problem(
                 report.head_seq or None,
                 "truncated" if seq > report.head_seq else "head",
-                f"chain head says #{seq} but the journal ends at #{report.head_seq}",
+                gettext_noop("chain head says #%(head)s but the journal ends at #%(end)s"),
+                head=seq,
+                end=report.head_seq,
             )
         )
 
@@ -113,23 +119,75 @@ def _key_for(report: Report, log: str, read: cp.LogRead, own: Any) -> Any:
         found = cp.load_public_key(Path(log) if Path(log).is_file() else None)
     except (FileNotFoundError, ValueError) as exc:
         if read.checkpoints:
-            report.problems.append(Problem(None, "signature", str(exc)))
+            report.problems.append(problem(None, "signature", "%(error)s", error=str(exc)))
         else:
             report.notes.append("no signing key and no checkpoint log yet")
         return None
     if own is not None and cp.fingerprint(own) != found.fingerprint:
         report.problems.append(
-            Problem(
+            problem(
                 None,
                 "signature",
-                f"the public key {found.source} is not this installation's signing key "
-                f"({found.fingerprint[:16]} vs {cp.key_id(own)})",
+                gettext_noop(
+                    "the public key %(source)s is not this installation's signing key "
+                    "(%(found)s vs %(own)s)"
+                ),
+                source=found.source,
+                found=found.fingerprint[:16],
+                own=cp.key_id(own),
             )
         )
         return None
     if read.checkpoints:
         report.public_keys[found.fingerprint] = found.source
     return found.key
+
+
+def _checkpoint_problem(
+    report: Report, checkpoint: Any, hashes: dict[int, str], key: Any, own_key_id: str
+) -> Problem | None:
+    """What is wrong with one signed checkpoint against the walked chain, if anything."""
+    where = {"where": f"{checkpoint.source}:{checkpoint.line}", "at": checkpoint.at}
+    if checkpoint.key_id != own_key_id or not cp.signature_valid(checkpoint, key):
+        return problem(
+            checkpoint.seq,
+            "signature",
+            gettext_noop("checkpoint %(where)s has a bad signature"),
+            **where,
+        )
+    stored = hashes.get(checkpoint.seq)
+    if stored is None and checkpoint.seq > report.head_seq:
+        return problem(
+            checkpoint.seq,
+            "truncated",
+            gettext_noop(
+                "checkpoint %(where)s (signed %(at)s) covers entry #%(seq)s "
+                "but the journal ends at #%(end)s"
+            ),
+            seq=checkpoint.seq,
+            end=report.head_seq,
+            **where,
+        )
+    if stored is None:
+        if checkpoint.seq == 0:
+            return None
+        return problem(
+            checkpoint.seq,
+            "removed",
+            gettext_noop("checkpoint %(where)s covers a missing entry"),
+            **where,
+        )
+    if stored != checkpoint.hash:
+        return problem(
+            checkpoint.seq,
+            "rewritten",
+            gettext_noop(
+                "checkpoint %(where)s (signed %(at)s) records a different hash for "
+                "this entry: history up to here was rewritten"
+            ),
+            **where,
+        )
+    return None
 
 
 def check_checkpoints(
@@ -146,33 +204,6 @@ def check_checkpoints(
             if checkpoint.signature not in seen:
                 seen.add(checkpoint.signature)
                 report.checkpoints_checked += 1
-            where = f"checkpoint {checkpoint.source}:{checkpoint.line}"
-            if checkpoint.key_id != own_key_id or not cp.signature_valid(checkpoint, key):
-                report.problems.append(
-                    Problem(checkpoint.seq, "signature", f"{where} has a bad signature")
-                )
-                continue
-            stored = hashes.get(checkpoint.seq)
-            if stored is None and checkpoint.seq > report.head_seq:
-                report.problems.append(
-                    Problem(
-                        checkpoint.seq,
-                        "truncated",
-                        f"{where} (signed {checkpoint.at}) covers entry #{checkpoint.seq} "
-                        f"but the journal ends at #{report.head_seq}",
-                    )
-                )
-            elif stored is None:
-                if checkpoint.seq != 0:
-                    report.problems.append(
-                        Problem(checkpoint.seq, "removed", f"{where} covers a missing entry")
-                    )
-            elif stored != checkpoint.hash:
-                report.problems.append(
-                    Problem(
-                        checkpoint.seq,
-                        "rewritten",
-                        f"{where} (signed {checkpoint.at}) records a different hash for this "
-                        "entry: history up to here was rewritten",
-                    )
-                )
+            found = _checkpoint_problem(report, checkpoint, hashes, key, own_key_id)
+            if found is not None:
+                report.problems.append(found)

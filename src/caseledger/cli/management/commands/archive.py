@@ -101,15 +101,17 @@ class Command(VerbCommand):
         report = verify_all(progress=bar.update)
         bar.close()
         if report.ok:
-            text = (
-                f"Archive OK: {report.segments} segment(s), {report.records} record(s) at "
-                f"{report.store}; every checksum matches."
-            )
+            text = _(
+                "Archive OK: %(segments)s segment(s), %(records)s record(s) at %(store)s; "
+                "every checksum matches."
+            ) % {"segments": report.segments, "records": report.records, "store": report.store}
         else:
-            text = "\n".join(["Archive verification FAILED:", *(f"  {p}" for p in report.problems)])
+            text = "\n".join([_("Archive verification FAILED:"), *(f"  {p}" for p in report.shown)])
         if report.unregistered:
-            text += f"\n{len(report.unregistered)} unregistered file(s) in the store (left by "
-            text += "an interrupted run or purge; the next run removes them)."
+            text += "\n" + _(
+                "%(count)s unregistered file(s) in the store (left by an interrupted run or "
+                "purge; the next run removes them)."
+            ) % {"count": len(report.unregistered)}
         if not report.ok:
             if self.as_json:
                 self.emit(report.as_dict())

@@ -119,10 +119,10 @@ class Command(CaseledgerCommand):
         if not options["no_verify"]:
             mark = time.perf_counter()
             report = verify_chain(parallel=True)
-            if not report.ok:
+            first = report.first_problem
+            if first is not None:
                 raise CommandError(
-                    _("journal verification failed: %(problem)s")
-                    % {"problem": report.first_problem}
+                    _("journal verification failed: %(problem)s") % {"problem": first.shown()}
                 )
             verified, verify_seconds = report.entries, time.perf_counter() - mark
         elapsed = time.perf_counter() - started

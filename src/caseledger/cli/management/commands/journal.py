@@ -127,12 +127,13 @@ class Command(VerbCommand):
         first = report.first_problem
         if first is not None:
             raise CommandError(
-                _("the journal does not verify: %(problem)s") % {"problem": first}, returncode=1
+                _("the journal does not verify: %(problem)s") % {"problem": first.shown()},
+                returncode=1,
             )
         if records is not None and not records.ok:
             raise CommandError(
                 _("%(count)s record(s) differ from the journal; the first: %(first)s")
-                % {"count": records.total_drifts, "first": records.drifts[0]},
+                % {"count": records.total_drifts, "first": records.drifts[0].shown()},
                 returncode=1,
             )
 
