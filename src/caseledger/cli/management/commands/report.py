@@ -38,7 +38,7 @@ class Command(VerbCommand):
             sub = review_subscribe(
                 actor=actor_named(options["as_user"]), department=options["department"] or None
             )
-        scope = sub.department.name if sub.department_id else _("organisation")
+        scope = sub.department.name if sub.department is not None else _("organisation")
         self.emit(
             {"subscription": sub.pk, "user": options["as_user"], "department": scope},
             _("%(user)s receives the review reports of %(scope)s by e-mail.")
