@@ -640,3 +640,32 @@ def _attempt_taxonomy(action: str, actor, people) -> None:
         cases.taxonomy_adopt(
             actor=actor, department=people.sales, industry="probe", entries=[], rules={}
         )
+
+
+# Review-report subscriptions (issue 15): whoever may read a department's (or the
+# organisation's) review reports may subscribe to them; nobody else.
+# role -> (own department "sales", another department "service", the organisation)
+REVIEW_SUBSCRIBE = {
+    "agent": (0, 0, 0),
+    "supervisor": (1, 0, 0),
+    "records_manager": (0, 0, 0),
+    "compliance": (1, 1, 1),
+    "auditor": (1, 1, 1),
+    "admin": (0, 0, 0),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_report_subscriptions(people, role):
+    from caseledger.insights.subscriptions import review_subscribe, review_unsubscribe
+
+    actor = people.all()[role]
+    for index, department in enumerate(("sales", "service", None)):
+        try:
+            review_subscribe(actor=actor, department=department)
+        except PermissionDenied:
+            allowed = False
+        else:
+            allowed = True
+            assert review_unsubscribe(actor=actor, department=department) is True
+        assert allowed is bool(REVIEW_SUBSCRIBE[role][index]), f"{role} review.subscribe {index}"

@@ -35,7 +35,20 @@ def capa_calls(people, case) -> dict:
             actor=people.supervisor, period="2026-11", department="sales"
         )
 
+    def subscribed():
+        from caseledger.insights.subscriptions import review_subscribe
+
+        return review_subscribe(actor=people.supervisor, department="sales")
+
+    def unsubscribed():
+        from caseledger.insights.subscriptions import review_unsubscribe
+
+        subscribed()
+        return review_unsubscribe(actor=people.supervisor, department="sales")
+
     return {
+        "caseledger.insights.subscriptions.review_subscribe": subscribed,
+        "caseledger.insights.subscriptions.review_unsubscribe": unsubscribed,
         "caseledger.insights.services.insights_export": export,
         "caseledger.insights.services.review_generate": report,
         "caseledger.insights.services.review_sign": lambda: services.review_sign(

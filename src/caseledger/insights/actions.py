@@ -12,4 +12,7 @@ class InsightsAction(StrEnum):
     CAPA_REMIND = "capa.remind"
     REVIEW_GENERATE = "review.generate"
     REVIEW_SIGN = "review.sign"
+    REVIEW_SUBSCRIBE = "review.subscribe"
+    REVIEW_UNSUBSCRIBE = "review.unsubscribe"
+    REVIEW_MAIL = "review.mail"
     EXPORT = "insights.export"

@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from caseledger.accounts.access import department_ids, require
+from caseledger.accounts.access import can, department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
-from caseledger.core.errors import NotFound
+from caseledger.core.errors import NotFound, PermissionDenied
 from caseledger.insights.models import CapaStatus, CorrectiveAction
 
 
@@ -75,3 +75,22 @@ def review_get(*, actor: User, pk: Any) -> Any:
     if found is None:
         raise NotFound(_("review report %(pk)s does not exist") % {"pk": text[:20]})
     return found
+
+
+def org_only() -> str:
+    return _("only someone who sees every department may do this for the whole organisation")
+
+
+def require_review_view(actor: User, department_id: int | None) -> None:
+    """Who may read (and so subscribe to) the review reports of a department, or of the
+    organisation: insights.view there; for the organisation, over every department."""
+    require(actor, Perm.INSIGHTS_VIEW, department_id)
+    if department_id is None and department_ids(actor, Perm.INSIGHTS_VIEW) is not None:
+        raise PermissionDenied(org_only(), code="forbidden")
+
+
+def may_view_review(user: User, department_id: int | None) -> bool:
+    """The same rule as `require_review_view`, as a yes or no (an inactive person: no)."""
+    if not user.is_active or not can(user, Perm.INSIGHTS_VIEW, department_id):
+        return False
+    return department_id is not None or department_ids(user, Perm.INSIGHTS_VIEW) is None

@@ -193,3 +193,30 @@ class ReviewReport(models.Model):
         indexes = [
             models.Index(fields=["period_start", "department"], name="insights_review_period")
         ]
+
+
+class ReviewSubscription(models.Model):
+    """One person's wish to receive the review reports (复盘) of a department or, without
+    one, of the organisation, by e-mail with the PDF attached. Mailed only while they may
+    still view such reports (services check at each sending)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # None: the organisation's reports
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["user_id", "department_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department"],
+                condition=models.Q(department__isnull=False),
+                name="insights_review_sub_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(department__isnull=True),
+                name="insights_review_sub_organisation",
+            ),
+        ]

@@ -166,6 +166,32 @@ def capa_update(
     return capa
 
 
+def _remind_mail(capa: CorrectiveAction, today: dt.date) -> None:
+    """The reminder in the owner's language; the problem's own words only in the body."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from caseledger.notify.queries import language_of
+
+    link = settings.NOTIFY_BASE_URL.rstrip("/") + reverse("web:action_detail", args=[capa.pk])
+    words = {"id": capa.pk, "due": capa.due_on.isoformat()}
+    with translation.override(language_of(capa.owner)):
+        if capa.due_on < today:
+            subject = _("[caseledger] Corrective action #%(id)s is overdue (due %(due)s)") % words
+        else:
+            subject = _("[caseledger] Corrective action #%(id)s is due on %(due)s") % words
+        status = CapaStatus(capa.status).label
+        body = "\n\n".join(
+            [
+                _("Corrective action #%(id)s, due %(due)s; status: %(status)s.")
+                % {**words, "status": status},
+                _("Problem:") + "\n" + capa.problem,
+                _("Open it: %(link)s") % {"link": link},
+            ]
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [capa.owner.email])
+
+
 def capa_remind(*, actor: User | None, on: dt.date | None = None) -> dict[str, int]:
     """Mail each owner their corrective actions due within CAPA_REMIND_DAYS or overdue,
     once a day each; every reminder journaled."""
@@ -181,13 +207,7 @@ def capa_remind(*, actor: User | None, on: dt.date | None = None) -> dict[str, i
             capa.save(update_fields=["reminded_on"])
             _journal(actor, capa, InsightsAction.CAPA_REMIND, before)
         if capa.owner.email:
-            late = capa.due_on < today
-            send_mail(
-                f"[caseledger] CAPA #{capa.pk} {'overdue' if late else 'due'} {capa.due_on}",
-                f"{capa.problem}\n\nDue {capa.due_on}; status {capa.status}.",
-                settings.DEFAULT_FROM_EMAIL,
-                [capa.owner.email],
-            )
+            _remind_mail(capa, today)
         sent += 1
     return {"reminded": sent}
 
@@ -197,19 +217,19 @@ def may_manage(actor: User, capa: CorrectiveAction) -> bool:
 
 
 def _ORG_ONLY() -> str:
-    return _("only someone who sees every department may do this for the whole organisation")
+    from caseledger.insights.capa_queries import org_only
+
+    return org_only()
 
 
 def _review_scope(actor: User | None, department) -> Any:
     """The worker and the command line (no actor) write every report; a person only those of
     departments whose figures they see, the organisation's only with every department."""
-    from caseledger.accounts.access import department_ids
+    from caseledger.insights.capa_queries import require_review_view
     from caseledger.insights.scope import Scope
 
     if actor is not None:
-        require(actor, Perm.INSIGHTS_VIEW, department.pk if department else None)
-        if department is None and department_ids(actor, Perm.INSIGHTS_VIEW) is not None:
-            raise PermissionDenied(_ORG_ONLY(), code="forbidden")
+        require_review_view(actor, department.pk if department else None)
     # Restricted records are never in a report: its readers are not all compliance.
     return Scope(actor, frozenset({department.pk}) if department else None, False)  # type: ignore[arg-type]
 
@@ -258,7 +278,8 @@ def _journal_review(actor, report, action, before) -> None:
 
 
 def review_sign(*, actor: User, report: Any, conclusion: str) -> Any:
-    """The supervisor's conclusion and sign-off; the HTML and PDF are rendered again."""
+    """The supervisor's conclusion and sign-off; the HTML and PDF are rendered again, then
+    mailed to the report's subscribers (insights/subscriptions.py)."""
     from caseledger.accounts.access import department_ids
     from caseledger.insights import review
 
@@ -279,6 +300,9 @@ def review_sign(*, actor: User, report: Any, conclusion: str) -> Any:
         report.pdf_sha256, report.pdf_size = review.store_pdf(pdf), len(pdf)
         report.save()
         _journal_review(actor, report, InsightsAction.REVIEW_SIGN, before)
+    from caseledger.insights.subscriptions import review_mail_safely
+
+    review_mail_safely(actor=actor, report=report)  # after the commit: mail never undoes it
     return report
 
 

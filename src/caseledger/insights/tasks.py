@@ -42,7 +42,7 @@ insights_capa_remind = db_periodic_task(crontab(minute="5", hour="8"), name="ins
 @job("insights.review_reports")
 def review_reports() -> dict[str, Any]:
     """Last month's review reports (and last quarter's on a quarter's first day), for the
-    organisation and every department; a failure of one does not stop the others."""
+    organisation and every department, each mailed to its subscribers."""
     import datetime as dt
 
     from django.utils import timezone
@@ -50,21 +50,23 @@ def review_reports() -> dict[str, Any]:
     from caseledger.accounts.models import Department
     from caseledger.core import clock
     from caseledger.insights.services import review_generate
+    from caseledger.insights.subscriptions import review_mail_safely
 
     today = timezone.localtime(clock.now()).date()
     last = today.replace(day=1) - dt.timedelta(days=1)
     periods = [last.strftime("%Y-%m")]
     if today.month in (1, 4, 7, 10):
         periods.append(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
-    made = 0
+    made = mailed = 0
     for period in periods:
         for department in [
             None,
             *Department.objects.order_by("code").values_list("code", flat=True),
         ]:
-            review_generate(actor=None, period=period, department=department)
+            report = review_generate(actor=None, period=period, department=department)
             made += 1
-    return {"reports": made}
+            mailed += review_mail_safely(actor=None, report=report)["mailed"]
+    return {"reports": made, "mailed": mailed}
 
 
 insights_review_reports = db_periodic_task(

@@ -56,3 +56,13 @@ def delivery_get(*, actor: User, delivery_id: object) -> Delivery:
     if found is None:
         raise NotFound(_("no such delivery"), field="delivery")
     return found
+
+
+def language_of(user: User) -> str:
+    """The language a person reads their mail in: their preference, else the site's."""
+    from django.conf import settings
+
+    from caseledger.notify.models import Preference
+
+    chosen = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE

@@ -98,6 +98,11 @@ urlpatterns = [
     path("insights/export.xlsx", review_views.insights_xlsx, name="insights_xlsx"),
     path("insights/reviews/", review_views.review_list_view, name="review_list"),
     path("insights/reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path(
+        "insights/reviews/subscription/",
+        review_views.review_subscription,
+        name="review_subscription",
+    ),
     path("insights/reviews/<int:pk>/sign/", review_views.review_sign, name="review_sign"),
     path("insights/reviews/<int:pk>/report.html", review_views.review_html, name="review_html"),
     path("insights/reviews/<int:pk>/report.pdf", review_views.review_pdf, name="review_pdf"),

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from caseledger.accounts.access import can
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
-from caseledger.core.errors import NotFound, ValidationFailed
-from caseledger.insights import review, services
+from caseledger.core.errors import NotFound, PermissionDenied, ValidationFailed
+from caseledger.insights import review, services, subscriptions
 from caseledger.insights.capa_queries import review_get, review_list
 from caseledger.insights.scope import parse_filters, scope_of
+from caseledger.insights.subscriptions import my_review_subscriptions
 from caseledger.web.viewing import AuthedRequest, web_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,8 +47,27 @@ def review_list_view(request: AuthedRequest) -> HttpResponseBase:
             "reports": review_list(actor=request.user)[:100],
             "departments": visible_departments(actor=request.user, perm=Perm.INSIGHTS_VIEW),
             "period": request.POST.get("period", ""),
+            "subscriptions": my_review_subscriptions(actor=request.user),
         },
     )
+
+
+@require_POST
+@web_view
+def review_subscription(request: AuthedRequest) -> HttpResponseBase:
+    """Subscribe to (or unsubscribe from) the review reports of a department or of the
+    organisation: the reports then come by e-mail, the PDF attached."""
+    department = request.POST.get("department") or None
+    try:
+        if request.POST.get("op") == "unsubscribe":
+            subscriptions.review_unsubscribe(actor=request.user, department=department)
+            messages.success(request, _("Unsubscribed from these review reports."))
+        else:
+            subscriptions.review_subscribe(actor=request.user, department=department)
+            messages.success(request, _("Subscribed: these review reports will be e-mailed."))
+    except (ValidationFailed, NotFound, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("web:review_list")
 
 
 @web_view
