@@ -5,6 +5,7 @@ and recomputes everything when a policy, rule or calendar changes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from caseledger.cases.services import case_note_add, case_update
 from caseledger.core import clock
+from caseledger.journal.models import Entry
 from caseledger.workflow.clocks import sweep as sweep_module
 from caseledger.workflow.clocks.queries import clocks_of
 from caseledger.workflow.clocks.services import (
@@ -188,3 +190,51 @@ def test_a_case_no_longer_in_the_database_is_skipped_by_the_replay(cases):
         done = recompute([cases[0].pk, gone], at(2, 11), ClockContext())
 
     assert done == 1 and not CaseClock.objects.filter(case_id=gone).exists()
+
+
+def test_each_missed_next_update_is_noticed_once_per_cycle(cases, people):
+    case = cases[0]
+    with clock.frozen(at(2, 10)):
+        sla_policy_set(
+            actor=people.admin,
+            data={"name": "sales normal", "department": people.sales, "priority": "normal",
+                  "first_response_minutes": 480, "resolution_minutes": 6000,
+                  "next_update_minutes": 60},
+        )  # fmt: skip
+    with clock.frozen(at(2, 11)):
+        case_note_add(actor=people.agent, case=case, body="收到 received", kind="outbound")
+    with clock.frozen(at(2, 13, 30)):  # due 12:00
+        clock_sweep(actor=None)
+    with clock.frozen(at(2, 13, 40)):
+        clock_sweep(actor=None)
+
+    def breaches():
+        return ClockAlert.objects.filter(case=case, clock="next_update", step="breach")
+
+    def journaled():
+        entries = Entry.objects.filter(action="clock.breach", root=f"case:{case.pk}")
+        afters = [json.loads(e.payload.body)["state"] for e in entries.order_by("seq")]
+        return [a for a in afters if a["clock"] == "next_update"]
+
+    assert breaches().count() == 1 and len(journaled()) == 1
+
+    with clock.frozen(at(2, 14)):  # the next update, late: a new cycle due 15:00
+        case_note_add(actor=people.agent, case=case, body="still checking", kind="outbound")
+    with clock.frozen(at(2, 14, 30)):
+        clock_sweep(actor=None)
+        assert stored(case)["next_update"] == "ok"
+    with clock.frozen(at(2, 15, 30)):
+        clock_sweep(actor=None)
+    with clock.frozen(at(2, 15, 40)):
+        clock_sweep(actor=None)
+
+    assert breaches().count() == 2
+    assert sorted(breaches().values_list("cycle", flat=True)) == [
+        at(2, 12).astimezone(dt.UTC).isoformat(),
+        at(2, 15).astimezone(dt.UTC).isoformat(),
+    ]
+    assert [a["due_at"] for a in journaled()] == [
+        at(2, 12).astimezone(dt.UTC).isoformat(),
+        at(2, 15).astimezone(dt.UTC).isoformat(),
+    ]
+    assert {a.recipient_id for a in breaches()} == {people.agent.pk}

@@ -3,9 +3,13 @@ demo's departments (banking for sales, insurance for claims, e-commerce for serv
 after-sales), then a few fresh complaints of the banking department whose clocks show
 every state (running, paused, due soon, breached, met), a breached banking complaint with
 an approved extension, and unassigned cases waiting in the department queue. Their clocks
-are stored at once; the bulk cases get theirs at the worker's first sweep.
+are stored at once; the bulk cases get theirs at the worker's first sweep. The scripted
+complaints share a customer and a category, so the later ones are linked as repeats of the
+earlier (workflow.repeats, on case creation).
 
-Absent agents are not made: there is no absence calendar on main yet (issue 12, flow)."""
+Then the staffing (demo/staffing.py): agents absent today and one absence in the past, and
+an assignment rule for each department that has none. After the cases: the scripted ones
+are given by hand, and the queue's must stay unassigned."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from caseledger.cases.models import Case
 from caseledger.cases.services import case_create, case_update
 from caseledger.core import clock
 from caseledger.customers.models import Customer
+from caseledger.demo.staffing import make_absences, make_rules
 from caseledger.workflow.calendars.queries import work_calendar
 from caseledger.workflow.clocks.compute import SOON_STATUTORY
 from caseledger.workflow.clocks.queries import refresh
@@ -40,6 +45,8 @@ MARK = "DEMO clocks"
 @dataclass
 class Workday:
     templates: list[str] = field(default_factory=list)
+    absences: list[str] = field(default_factory=list)  # "username first–last"
+    rules: list[str] = field(default_factory=list)  # "department: strategy"
     cases: dict[str, str] = field(default_factory=dict)  # what it shows → reference
 
     @property
@@ -91,7 +98,7 @@ def _soon_start(department: Department, now: dt.datetime, days: int) -> dt.datet
 
 
 def make_workday(with_cases: bool = True) -> Workday:
-    """The templates, then (`with_cases`) the scripted cases."""
+    """The templates, then (`with_cases`) the scripted cases, then the staffing."""
     out = Workday()
     admin = User.objects.get(username="admin")
     for code, industry in TEMPLATES.items():
@@ -101,6 +108,8 @@ def make_workday(with_cases: bool = True) -> Workday:
             out.templates.append(f"{code}: {industry}")
     if with_cases:
         _scripted_cases(out)
+    out.absences = make_absences(admin)
+    out.rules = make_rules(admin, list(TEMPLATES))
     return out
 
 

@@ -173,11 +173,14 @@ class ClockSweepMark(models.Model):
 
 class ClockAlert(models.Model):
     """One notice of one step (due soon, breach, escalation) of one clock to one person. The
-    unique key makes the sweep idempotent: a step is noticed, and journaled, once."""
+    unique key makes the sweep idempotent: a step is noticed, and journaled, once — once per
+    cycle for the next-update clock, which starts again after each update the customer sees
+    (`cycle`: that cycle's due time; empty for the other clocks)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     clock = models.CharField(max_length=80)
     step = models.CharField(max_length=40)  # due_soon | breach | escalate:supervisor | …
+    cycle = models.CharField(max_length=40, blank=True, default="")
     recipient = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="clock_alerts"
     )
@@ -189,7 +192,8 @@ class ClockAlert(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "clock", "step", "recipient"], name="clock_alert_once"
+                fields=["case", "clock", "step", "recipient", "cycle"],
+                name="clock_alert_once_per_cycle",
             )
         ]
 

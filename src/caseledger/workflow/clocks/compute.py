@@ -200,6 +200,9 @@ def compute(
     policy: Policy,
     rules: Sequence[Rule],
 ) -> list[Clock]:
+    """A case's clocks from its replayed events. Long because each SLA clock
+    (acknowledgement, first response, next update, resolution) is spelled out with its own
+    start, budget, pauses and stop, one call each."""
     start = events.received_at
     if start is None:
         return []

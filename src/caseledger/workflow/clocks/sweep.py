@@ -38,6 +38,7 @@ from caseledger.workflow.models import (
     StatutoryRule,
 )
 
+NEXT_UPDATE = "next_update"
 # The sweep's own entries: they do not move a clock, so they do not ask for a recompute.
 NOTICE_ACTIONS = ("clock.due_soon", "clock.breach", WorkflowAction.CLOCK_ESCALATE.value)
 
@@ -144,6 +145,15 @@ def _candidates(
         yield list(running.filter(case_id__in=part).order_by("case_id", "kind"))
 
 
+def alert_cycle(c: CaseClock) -> str:
+    """Which cycle of the clock a notice is for: the next-update clock starts again after
+    each update the customer sees, so its steps are noticed once per due time; the other
+    clocks run once ("")."""
+    if c.kind != NEXT_UPDATE or c.due_at is None:
+        return ""
+    return c.due_at.astimezone(dt.UTC).isoformat()
+
+
 class Notices:
     """Raises the missing steps' alerts, a batch of clocks per transaction, with the
     supervisors and compliance officers read once per sweep."""
@@ -191,17 +201,16 @@ class Notices:
         cases = Case.objects.select_related("assignee").in_bulk(case_ids)
         existing = set(
             ClockAlert.objects.filter(case_id__in=case_ids).values_list(
-                "case_id", "clock", "step", "recipient_id"
+                "case_id", "clock", "cycle", "step", "recipient_id"
             )
         )
-        noticed = {(c, k, s) for c, k, s, _ in existing}
+        noticed = {(c, k, y, s) for c, k, y, s, _ in existing}
         with write_transaction():
             for row in rows:
-                case = cases[row.case_id]
+                case, cycle = cases[row.case_id], alert_cycle(row)
+                key = (case.pk, row.kind, cycle)
                 for step, recipients in self.steps(case, row):
-                    made = [
-                        r for r in recipients if (case.pk, row.kind, step, r.pk) not in existing
-                    ]
+                    made = [r for r in recipients if (*key, step, r.pk) not in existing]
                     if not made:
                         continue
                     ClockAlert.objects.bulk_create(
@@ -209,6 +218,7 @@ class Notices:
                             ClockAlert(
                                 case=case,
                                 clock=row.kind,
+                                cycle=cycle,
                                 step=step,
                                 recipient=r,
                                 created_at=self.now,
@@ -217,7 +227,7 @@ class Notices:
                         ]
                     )
                     self.alerts += len(made)
-                    if (case.pk, row.kind, step) not in noticed:
+                    if (*key, step) not in noticed:
                         self._journal(case, row, step, made)
 
     def _journal(self, case: Case, c: CaseClock, step: str, made: list[User]) -> None:

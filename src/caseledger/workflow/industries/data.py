@@ -1,6 +1,11 @@
 """What each industry template holds. SLA budgets are working minutes (first response,
-resolution) per priority; statutory deadlines come from workflow.clocks.presets with their
-legal sources; every template adopts the shipped holiday calendar."""
+resolution, next update) per priority; statutory deadlines come from workflow.clocks.presets
+with their legal sources; every template adopts the shipped holiday calendar.
+
+The SLA budgets are practice, not law. The next-update interval in particular: ISO 10002 /
+GB/T 19012 ask that a complainant be kept informed of progress, and no rule read for these
+templates sets how often (NEXT_UPDATE_SOURCE, UNCONFIRMED; it is journaled with each
+adopted policy)."""
 
 from __future__ import annotations
 
@@ -9,9 +14,24 @@ from typing import Any
 H = 60  # minutes in an hour
 D = 8 * H  # a working day
 
-# priority -> (first response, resolution), working minutes
-FINANCE = {"urgent": (H, D), "high": (2 * H, 2 * D), "normal": (4 * H, 5 * D), "low": (D, 10 * D)}
-SERVICE = {"urgent": (H, D), "high": (4 * H, 3 * D), "normal": (D, 5 * D), "low": (2 * D, 10 * D)}
+NEXT_UPDATE_SOURCE = (
+    "next update: practice (ISO 10002:2018 / GB/T 19012-2019, keep the complainant informed); "
+    "interval UNCONFIRMED"
+)
+
+# priority -> (first response, resolution, next update), working minutes
+FINANCE = {
+    "urgent": (H, D, 2 * H),
+    "high": (2 * H, 2 * D, 4 * H),
+    "normal": (4 * H, 5 * D, D),
+    "low": (D, 10 * D, 2 * D),
+}
+SERVICE = {
+    "urgent": (H, D, 4 * H),
+    "high": (4 * H, 3 * D, D),
+    "normal": (D, 5 * D, 2 * D),
+    "low": (2 * D, 10 * D, 3 * D),
+}
 
 TEMPLATES: dict[str, dict[str, Any]] = {
     "banking": {"sla": FINANCE, "statutory": "banking", "calendar": "cn-2026"},

@@ -19,7 +19,7 @@ from caseledger.journal.services import record_change, write_transaction
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.calendars.services import calendar_adopt
 from caseledger.workflow.clocks.services import statutory_rules_adopt
-from caseledger.workflow.industries.data import TEMPLATES
+from caseledger.workflow.industries.data import NEXT_UPDATE_SOURCE, TEMPLATES
 from caseledger.workflow.industries.taxonomy import TAXONOMIES
 from caseledger.workflow.models import SlaPolicy
 
@@ -54,16 +54,13 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
             rules=TAXONOMIES[industry]["rules"],
         )
         changed = 0
-        for priority, (first, resolution) in template["sla"].items():
+        for priority, (first, resolution, update) in template["sla"].items():
             name = f"{industry} {priority}"
             row = SlaPolicy.objects.filter(department=department, name=name).first()
             before = model_state(row, exclude=("updated_at",)) if row else None
             row = row or SlaPolicy(department=department, name=name, priority=priority)
-            row.first_response_minutes, row.resolution_minutes, row.is_active = (
-                first,
-                resolution,
-                True,
-            )
+            row.first_response_minutes, row.resolution_minutes = first, resolution
+            row.next_update_minutes, row.is_active = update, True
             fields = model_state(row, exclude=("updated_at", "id"))
             if before is not None and {k: before[k] for k in fields} == fields:
                 continue
@@ -78,7 +75,7 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
                 object_id=str(row.pk),
                 after=state,
                 before=before,
-                reason=f"template {industry}",
+                reason=f"template {industry}; {NEXT_UPDATE_SOURCE}",
             )
         record_change(
             actor=actor,

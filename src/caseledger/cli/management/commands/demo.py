@@ -140,6 +140,8 @@ class Command(CaseledgerCommand):
             "holds": holds,
             "templates": workday.templates,
             "clock_cases": workday.cases,
+            "absences": workday.absences,
+            "assignment_rules": workday.rules,
             "deadlines": dict(sorted(deadlines.items())),
             "archived": archive["archived"] if archive else 0,
             "archive_segments": archive["segments"] if archive else 0,
@@ -182,6 +184,11 @@ class Command(CaseledgerCommand):
             + "; clocks shown by "
             + (", ".join(f"{ref} ({what})" for what, ref in data["clock_cases"].items()) or "-")
             + "; the worker's first sweep stores the other clocks.",
+            "Absent: "
+            + (", ".join(data["absences"]) or "none new")
+            + "; assignment rules: "
+            + (", ".join(data["assignment_rules"]) or "none new")
+            + ".",
             f"Checkpoint signed at entry #{data['head_seq']}"
             + (
                 f"; chain verified ({data['verified_entries']} entries, {data['verify_seconds']}s)."
