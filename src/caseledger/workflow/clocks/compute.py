@@ -200,9 +200,8 @@ def compute(
     policy: Policy,
     rules: Sequence[Rule],
 ) -> list[Clock]:
-    """A case's clocks from its replayed events. Long because each SLA clock
-    (acknowledgement, first response, next update, resolution) is spelled out with its own
-    start, budget, pauses and stop, one call each."""
+    """A case's clocks from its replayed events: the SLA clocks the policy gives a budget
+    (acknowledgement, first response, next update, resolution), then the statutory ones."""
     start = events.received_at
     if start is None:
         return []
