@@ -108,6 +108,8 @@ NOT_ROW_WRITES = {
     "caseledger.api.routes.customers.create_customer": "idempotency.create wraps a service",
     "caseledger.api.routes.intake.intake": "idempotency.create wraps a service call",
     "caseledger.api.routes.replies.add_reply": "idempotency.create wraps a service call",
+    "caseledger.api.routes.classify.accept": "idempotency.create wraps a service call",
+    "caseledger.api.routes.classify.correct": "idempotency.create wraps a service call",
     "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
     "caseledger.web.views.reviews.insights_xlsx": "book.save writes a spreadsheet",
     "caseledger.intake.spreadsheet.report.as_xlsx": "book.save writes a spreadsheet",

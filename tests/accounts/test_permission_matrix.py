@@ -507,6 +507,8 @@ KNOWLEDGE = {
     "article.edit": EXPECTED["case.modify"],
     "article.publish": EXPECTED["case.extend"],
     "article.retire": EXPECTED["case.extend"],
+    "article.return": EXPECTED["case.extend"],
+    "article.restore": EXPECTED["case.extend"],
 }
 GLOBAL["saved_search.create"] = {  # anyone who may search cases
     "agent": 1,
@@ -531,8 +533,10 @@ def _knowledge_attempt(action: str, actor, people, where: str) -> bool:
         attempt = lambda: services.article_draft(actor=actor, case=case, data=TEXT)  # noqa: E731
     else:
         article = services.article_draft(actor=writer, case=case, data=TEXT)
-        if action != "article.publish":
+        if action not in ("article.publish", "article.return"):
             article = services.article_publish(actor=people.compliance, article=article)
+        if action == "article.restore":
+            article = services.article_retire(actor=people.compliance, article=article, reason="x")
         attempt = {
             "article.view": lambda: queries.article_get(actor=actor, article_id=article.pk),
             "article.edit": lambda: services.article_edit(
@@ -540,6 +544,12 @@ def _knowledge_attempt(action: str, actor, people, where: str) -> bool:
             ),
             "article.publish": lambda: services.article_publish(actor=actor, article=article),
             "article.retire": lambda: services.article_retire(
+                actor=actor, article=article, reason="probe"
+            ),
+            "article.return": lambda: services.article_return(
+                actor=actor, article=article, comment="probe"
+            ),
+            "article.restore": lambda: services.article_restore(
                 actor=actor, article=article, reason="probe"
             ),
         }[action]

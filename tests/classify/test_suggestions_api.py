@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from caseledger.classify.models import Feedback
+from caseledger.journal.models import Entry
 from tests.factories import make_case, make_customer
 
 
@@ -58,3 +60,48 @@ def test_a_new_case_form_gets_suggestions_for_typed_text(people, trained, api_as
     got = api_as(people.agent).post("/classify/suggest", {"subject": "快递延误"})
     assert got.status_code == 200, got.content
     assert got.json()["items"][0]["value"] == "delivery"
+
+
+def test_a_retried_accept_with_the_same_key_records_one_feedback_and_one_entry(
+    people, misfiled, api_as
+):
+    api = api_as(people.agent)
+    path = f"/cases/{misfiled.pk}/suggestions/accept"
+
+    first = api.post(path, {"field": "category"}, key="accept-category-1")
+    entries = Entry.objects.count()
+    again = api.post(path, {"field": "category"}, key="accept-category-1")
+
+    assert first.status_code == again.status_code == 200, again.content
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Feedback.objects.count() == 1
+    assert Entry.objects.filter(object_type="suggestion_feedback").count() == 1
+    assert Entry.objects.count() == entries  # the retry journaled nothing
+
+
+def test_the_same_key_with_another_correction_is_refused(people, misfiled, api_as):
+    api = api_as(people.agent)
+    path = f"/cases/{misfiled.pk}/suggestions/correct"
+    first = api.post(path, {"field": "severity", "value": "low"}, key="fix-1")
+    assert first.status_code == 200, first.content
+    entries = Entry.objects.count()
+
+    other = api.post(path, {"field": "severity", "value": "critical"}, key="fix-1")
+    elsewhere = api.post(
+        f"/cases/{misfiled.pk}/suggestions/accept", {"field": "category"}, key="fix-1"
+    )
+
+    for refused in (other, elsewhere):
+        assert refused.status_code == 409, refused.content
+        assert refused.json()["error"]["code"] == "idempotency_key_reused"
+        assert refused.json()["error"]["field"] == "Idempotency-Key"
+    assert Feedback.objects.count() == 1
+    assert Entry.objects.count() == entries
+
+
+def test_accept_and_correct_document_the_idempotency_key(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for action in ("accept", "correct"):
+        params = paths[f"/api/v1/cases/{{case_id}}/suggestions/{action}"]["post"]["parameters"]
+        assert "Idempotency-Key" in [p["name"] for p in params]

@@ -49,6 +49,16 @@ def knowledge_calls(people, customer) -> dict:
         k + "article_retire": lambda: services.article_retire(
             actor=people.supervisor, article=article(), reason="outdated"
         ),
+        k + "article_return": lambda: services.article_return(
+            actor=people.supervisor, article=draft(), comment="请补充英文答复"
+        ),
+        k + "article_restore": lambda: services.article_restore(
+            actor=people.supervisor,
+            article=services.article_retire(
+                actor=people.supervisor, article=draft(), reason="outdated"
+            ),
+            reason="still asked",
+        ),
         "caseledger.search.services.saved_search_create": saved,
         "caseledger.search.services.saved_search_delete": lambda: search.saved_search_delete(
             actor=people.agent, saved_id=saved().pk

@@ -8,4 +8,6 @@ class KnowledgeAction(StrEnum):
     ARTICLE_EDIT = "article.edit"
     ARTICLE_PUBLISH = "article.publish"
     ARTICLE_RETIRE = "article.retire"
+    ARTICLE_RETURN = "article.return"  # sent back to its writer with a comment
+    ARTICLE_RESTORE = "article.restore"  # a retired article back to draft
     ARTICLE_UNLINK = "article.unlink"  # its source case was destroyed

@@ -48,6 +48,14 @@ class Article(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # A reviewer sent the newest version back to its writer with a comment; shown on the
+    # article page until a new version is written (returned_version != version).
+    returned_version = models.PositiveIntegerField(null=True, blank=True)
+    returned_comment = models.CharField(max_length=1000, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "category"])]
@@ -59,6 +67,11 @@ class Article(models.Model):
     def pending_review(self) -> bool:
         """The newest version waits for a second person to publish it."""
         return self.status != ArticleStatus.RETIRED and self.version != self.published_version
+
+    @property
+    def sent_back(self) -> bool:
+        """A reviewer sent the newest version back and nobody has edited it since."""
+        return self.pending_review and self.returned_version == self.version
 
 
 class ArticleVersion(models.Model):

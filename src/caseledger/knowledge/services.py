@@ -1,6 +1,7 @@
 """Writing the knowledge base: an agent drafts an article from a resolved case and edits it
 (each edit a new version), a second person who may approve cases publishes it, and it can
-be retired. Every step is journaled as the article (its text included), in one transaction.
+be retired. A reviewer may instead send the newest version back to its writer with a
+comment, and a retired article may be restored to a draft (to be reviewed again). Every step is journaled as the article (its text included), in one transaction.
 
 The department is the source case's: who may read, edit and publish follows the case's
 department scope. A restricted case never becomes an article; the text is what a person
@@ -197,4 +198,54 @@ def article_retire(*, actor: User, article: Article, reason: str) -> Article:
         article.retired_at = article.updated_at = now
         article.save(update_fields=["status", "retired_at", "updated_at"])
         _journal(actor, KnowledgeAction.ARTICLE_RETIRE, article, version, before, why)
+    return article
+
+
+def article_return(*, actor: User, article: Article, comment: str) -> Article:
+    """Send the version awaiting review back to its writer with a comment (someone who may
+    publish it); the writer sees the comment on the article page until the next edit."""
+    require(actor, Perm.CASE_APPROVE, article.department_id)
+    c = Collector()
+    text = c.text({"comment": comment}, "comment", required=True, max_length=1000) or ""
+    c.raise_if_any()
+    now = clock.now()
+    with write_transaction():
+        article, version, before = _locked(article)
+        if not article.pending_review:
+            raise Conflict(_("Only a version awaiting review can be sent back."), field="article")
+        if version.edited_by_id == actor.pk:
+            raise PermissionDenied(
+                _("You wrote this version: another person must review it."), field="article"
+            )
+        article.returned_version = article.version
+        article.returned_comment = text
+        article.returned_by = actor
+        article.returned_at = article.updated_at = now
+        article.save(
+            update_fields=[
+                "returned_version", "returned_comment", "returned_by", "returned_at", "updated_at",
+            ]
+        )  # fmt: skip
+        _journal(actor, KnowledgeAction.ARTICLE_RETURN, article, version, before, text)
+    return article
+
+
+def article_restore(*, actor: User, article: Article, reason: str) -> Article:
+    """Bring a retired article back as a draft: its newest version awaits review again
+    (a second person publishes it), until then it is neither searched nor suggested."""
+    require(actor, Perm.CASE_APPROVE, article.department_id)
+    c = Collector()
+    why = c.text({"reason": reason}, "reason", required=True, max_length=500) or ""
+    c.raise_if_any()
+    now = clock.now()
+    with write_transaction():
+        article, version, before = _locked(article)
+        if article.status != ArticleStatus.RETIRED:
+            raise Conflict(_("Only a retired article can be restored."), field="article")
+        article.status = ArticleStatus.DRAFT
+        article.published_version = None
+        article.retired_at = None
+        article.updated_at = now
+        article.save(update_fields=["status", "published_version", "retired_at", "updated_at"])
+        _journal(actor, KnowledgeAction.ARTICLE_RESTORE, article, version, before, why)
     return article

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from caseledger.api import idempotency
 from caseledger.api.auth import actor
 from caseledger.api.schemas import (
     ErrorOut,
@@ -18,6 +19,7 @@ from caseledger.api.schemas import (
     SuggestTextIn,
 )
 from caseledger.cases.queries import case_get
+from caseledger.classify.models import Feedback
 from caseledger.classify.queries import Suggestions, case_suggestions, text_suggestions, value_label
 from caseledger.classify.services import suggestion_accept, suggestion_correct
 
@@ -64,26 +66,50 @@ def get_suggestions(request: HttpRequest, case_id: str) -> dict:
     return _out(case_suggestions(actor=user, case=case_get(actor=user, case_id=case_id)))
 
 
+def _feedback(feedback: Feedback) -> dict[str, Any]:
+    return FeedbackOut.from_orm(feedback).model_dump(mode="json")
+
+
 @router.post(
     "/cases/{case_id}/suggestions/accept",
     response={200: FeedbackOut, **ERRORS},
     summary="Accept the suggestion for one field",
+    openapi_extra=idempotency.OPENAPI,
 )
-def accept(request: HttpRequest, case_id: str, payload: SuggestionAcceptIn) -> Any:
+def accept(request: HttpRequest, case_id: str, payload: SuggestionAcceptIn) -> HttpResponse:
+    """Sets the field to the suggested value and records the acceptance. With an
+    `Idempotency-Key`, a retry answers the first response and records nothing new."""
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
-    return suggestion_accept(actor=user, case=case, field=payload.field)
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=_feedback,
+        make=lambda: suggestion_accept(actor=user, case=case, field=payload.field),
+        status=200,
+    )
 
 
 @router.post(
     "/cases/{case_id}/suggestions/correct",
     response={200: FeedbackOut, **ERRORS},
     summary="Set one field to the right value instead of the suggestion",
+    openapi_extra=idempotency.OPENAPI,
 )
-def correct(request: HttpRequest, case_id: str, payload: SuggestionCorrectIn) -> Any:
+def correct(request: HttpRequest, case_id: str, payload: SuggestionCorrectIn) -> HttpResponse:
+    """Sets the field to `value` and records the correction. With an `Idempotency-Key`, a
+    retry answers the first response and records nothing new."""
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
-    return suggestion_correct(actor=user, case=case, field=payload.field, value=payload.value)
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=_feedback,
+        make=lambda: suggestion_correct(
+            actor=user, case=case, field=payload.field, value=payload.value
+        ),
+        status=200,
+    )
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """The knowledge base over the API: list and search articles, read one with its versions,
 draft one from a resolved case, edit it (a new version), publish it (a second person with
-`cases:approve`), retire it. Every write journaled by its service."""
+`cases:approve`) or send it back with a comment, retire it and restore it to a draft. Every
+write journaled by its service."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class RetireIn(Schema):
     reason: str
 
 
+class ReturnIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    comment: str = Field(description="what the writer should change, up to 1000 characters")
+
+
 class VersionOut(ArticleText):
     number: int
     edited_by: str
@@ -58,6 +64,9 @@ class ArticleOut(Schema):
     source_case: str | None
     version: int = Field(description="the newest version's number")
     published_version: int | None
+    returned_comment: str | None = Field(
+        None, description="the reviewer's comment while the newest version is sent back"
+    )
     text: VersionOut = Field(description="published version for readers, newest for editors")
     versions: list[VersionOut] | None = Field(None, description="for editors and reviewers")
 
@@ -82,6 +91,7 @@ def _out(user, article: Article, *, with_versions: bool = False) -> dict[str, An
         "source_case": article.source_case.reference if article.source_case else None,
         "version": article.version,
         "published_version": article.published_version,
+        "returned_comment": article.returned_comment if article.sent_back and editor else None,
         "text": _version(queries.shown_version(user, article)),
         "versions": [_version(v) for v in queries.versions(article)]
         if with_versions and editor
@@ -163,4 +173,30 @@ def retire_article(request: HttpRequest, article_id: str, payload: RetireIn) -> 
     user = actor(request)
     article = queries.article_get(actor=user, article_id=article_id)
     article = services.article_retire(actor=user, article=article, reason=payload.reason)
+    return _out(user, article, with_versions=True)
+
+
+@router.post(
+    "/articles/{article_id}/return",
+    response={200: ArticleOut, **ERRORS},
+    description="Send the version awaiting review back to its writer with a `comment` "
+    "(someone else than its writer, with `cases:approve`). Journaled.",
+)
+def return_article(request: HttpRequest, article_id: str, payload: ReturnIn) -> Any:
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    article = services.article_return(actor=user, article=article, comment=payload.comment)
+    return _out(user, article, with_versions=True)
+
+
+@router.post(
+    "/articles/{article_id}/restore",
+    response={200: ArticleOut, **ERRORS},
+    description="Restore a retired article to a draft awaiting review (`cases:approve`), "
+    "with a reason. Journaled.",
+)
+def restore_article(request: HttpRequest, article_id: str, payload: RetireIn) -> Any:
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    article = services.article_restore(actor=user, article=article, reason=payload.reason)
     return _out(user, article, with_versions=True)

@@ -1,5 +1,6 @@
 """The knowledge base in the web: the list (search, status), one article with its history,
-the draft form (from a resolved case) and the edit form, publish and retire. Views parse,
+the draft form (from a resolved case) and the edit form, publish, send back with a
+comment, retire and restore. Views parse,
 call a service, render; the services check who may."""
 
 from __future__ import annotations
@@ -77,7 +78,10 @@ def article_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
             "history": queries.versions(article) if (may_edit or may_publish) else [],
             "may_edit": may_edit,
             "may_publish": may_publish and version.edited_by_id != request.user.pk,
+            "may_send_back": may_publish and version.edited_by_id != request.user.pk,
             "may_retire": article.status != ArticleStatus.RETIRED
+            and can(request.user, Perm.CASE_APPROVE, article.department_id),
+            "may_restore": article.status == ArticleStatus.RETIRED
             and can(request.user, Perm.CASE_APPROVE, article.department_id),
         },
     )
@@ -159,4 +163,34 @@ def article_retire(request: AuthedRequest, pk: int) -> HttpResponseBase:
         messages.error(request, exc.shown())
     else:
         messages.success(request, _("Article %(pk)s retired.") % {"pk": article.pk})
+    return redirect("web:article_detail", pk=article.pk)
+
+
+@require_POST
+@web_view
+def article_return(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    article = queries.article_get(actor=request.user, article_id=pk)
+    try:
+        services.article_return(
+            actor=request.user, article=article, comment=request.POST.get("comment", "")
+        )
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        messages.error(request, exc.shown())
+    else:
+        messages.success(request, _("Article %(pk)s sent back to its writer.") % {"pk": article.pk})
+    return redirect("web:article_detail", pk=article.pk)
+
+
+@require_POST
+@web_view
+def article_restore(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    article = queries.article_get(actor=request.user, article_id=pk)
+    try:
+        services.article_restore(
+            actor=request.user, article=article, reason=request.POST.get("reason", "")
+        )
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        messages.error(request, exc.shown())
+    else:
+        messages.success(request, _("Article %(pk)s restored as a draft.") % {"pk": article.pk})
     return redirect("web:article_detail", pk=article.pk)
