@@ -1,6 +1,7 @@
 """How fast `caseledger import` takes cases from a CSV file, next to the demo loader.
 
     .venv/bin/python bench/import.py [--quick] [--rows N] [--mode valid-only|all-or-nothing]
+        [--rule]
 
 Makes a CSV of N case rows (default 1,000,000; --quick 20,000) with a customer per five
 rows (phone and external id repeat, so four in five rows find their customer), an external
@@ -95,6 +96,11 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=None)
     p.add_argument("--mode", default="valid-only", choices=["valid-only", "all-or-nothing"])
     p.add_argument("--no-demo", action="store_true", help="time the import alone")
+    p.add_argument(
+        "--rule",
+        action="store_true",
+        help="a round-robin assignment rule for the department: every imported case is given",
+    )
     args = p.parse_args()
     rows = args.rows or (20_000 if args.quick else 1_000_000)
     with common.data_dir("import", keep=args.keep) as where:
@@ -102,6 +108,11 @@ def main() -> None:
         make_csv(sheet, rows)
         common.caseledger("migrate", "--no-input")
         run("demo", "--cases", "0", "--customers", "1", "--no-verify", "--archive", "0")
+        if args.rule:
+            common.caseledger(
+                "assign", "add", "--name", "bench", "--department", "service",
+                "--strategy", "round_robin", "--as", "admin",
+            )  # fmt: skip
         started, cpu = time.perf_counter(), cpu_of_children()
         result = run(
             "import",
@@ -122,6 +133,8 @@ def main() -> None:
         sys.exit(f"imported {result['cases_created']} of {rows} rows: {result}")
     import_rate = rows / seconds
     print(f"rows: {rows:,} ({result['customers_created']:,} customers created), mode {args.mode}")
+    if args.rule:
+        print("with a round-robin assignment rule: every imported case is given")
     print(f"import: {seconds:.1f} s wall, {import_rate:,.0f} rows/s")
     print(f"import CPU: {import_cpu:.1f} s, {rows / import_cpu:,.0f} rows per CPU-s")
     print(

@@ -416,6 +416,11 @@ def _assignment_calls(people, customer, case):
         rule()
         return make_case(people.agent, customer, category="other", subcategory="")
 
+    def assigned_in_bulk():
+        queued = make_case(people.agent, customer, category="other", subcategory="")
+        rule()
+        return rules.assign_cases(actor=people.agent, cases=[queued])
+
     def look():
         assigned = make_case(people.agent, customer, assignee=people.agent.pk)
         return visibility.case_contact_show(actor=people.agent, case=assigned)
@@ -435,6 +440,7 @@ def _assignment_calls(people, customer, case):
             actor=people.admin, rule=rule(), reason="not needed"
         ),
         w + "assign.rules.assign_new_case": auto_assigned,
+        w + "assign.rules.assign_cases": assigned_in_bulk,
         w + "assign.absences.absence_add": lambda: absences.absence_add(
             actor=people.admin,
             user=people.supervisor,

@@ -1,7 +1,8 @@
 """`caseledger import --commit` killed with SIGKILL at random points, then run again:
-every row lands exactly once, the batch resumes after its last committed chunk (it is
-not started afresh), and the journal verifies and reconciles. Real processes against a
-database of their own, on SQLite and PostgreSQL."""
+every row lands exactly once (and is given once by the department's assignment rule), the
+batch resumes after its last committed chunk (it is not started afresh), and the journal
+verifies and reconciles. Real processes against a database of their own, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ SETUP = """
 import django; django.setup()
 from caseledger.accounts.services import department_create, user_create
 dept = department_create(actor=None, code="sales", name="Sales")
-user_create(actor=None, username="agent", password=None, roles=["agent"], department=dept)
+for name in ("agent", "bea"):
+    user_create(actor=None, username=name, password=None, roles=["agent"], department=dept)
+from caseledger.workflow.assign.rules import assign_rule_set
+assign_rule_set(actor=None, data={"name": "all", "department": "sales", "strategy": "round_robin"})
 """
 CHECK = """
 import json; import django; django.setup()
@@ -41,6 +45,8 @@ print(json.dumps({
     "twice": [s["subject"] for s in subjects if s["n"] > 1],
     "refs": ExternalRef.objects.filter(object_type="case").count(),
     "creates": Entry.objects.filter(action="case.create", via="import").count(),
+    "given": Entry.objects.filter(action="case.auto_assign", via="import").count(),
+    "queued": Case.objects.filter(assignee__isnull=True).count(),
     "batches": list(ImportBatch.objects.values_list("status", "high_water", "cases_created")),
     "verified": verify_chain().ok,
     "reconciled": reconcile().ok,
@@ -140,6 +146,7 @@ def test_an_import_killed_at_random_points_and_resumed_leaves_every_row_exactly_
     assert kills >= 1, f"no run was killed mid-import (seed {seed})"
     assert found["cases"] == ROWS and found["twice"] == [], f"seed {seed}: {found}"
     assert found["refs"] == ROWS and found["creates"] == ROWS, f"seed {seed}"
+    assert (found["given"], found["queued"]) == (ROWS, 0), f"each case given once (seed {seed})"
     assert found["batches"] == [["done", ROWS + 1, ROWS]], f"one batch, resumed (seed {seed})"
     assert found["verified"] and found["reconciled"], f"seed {seed}"
     assert resumed >= 1

@@ -10,6 +10,7 @@ stays in the department queue.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -115,8 +116,36 @@ def assign_rule_remove(*, actor: User | None, rule: AssignmentRule, reason: str 
         )
 
 
-def matching_rule(case: Case) -> AssignmentRule | None:
-    for rule in AssignmentRule.objects.filter(is_active=True, department_id=case.department_id):
+class _Pass:
+    """What one pass of the rules reads once per department: the active rules, the agents
+    who may be given a case, and (as cases are given) the round robin's last agent and the
+    open-case counts. A pass takes cases in id order, each newer than every case already
+    assigned in its department (a case just created, an import's chunk: both hold the
+    journal's write lock), so remembering the last agent it gave equals asking the table."""
+
+    def __init__(self) -> None:
+        self.rules: dict[int, list[AssignmentRule]] = {}
+        self.pools: dict[int, list[User]] = {}
+        self.last: dict[int, int | None] = {}
+        self.counts: dict[int, dict[int, int]] = {}
+
+    def rules_of(self, department_id: int) -> list[AssignmentRule]:
+        if department_id not in self.rules:
+            self.rules[department_id] = list(
+                AssignmentRule.objects.filter(is_active=True, department_id=department_id)
+            )
+        return self.rules[department_id]
+
+    def pool_of(self, department_id: int) -> list[User]:
+        if department_id not in self.pools:
+            self.pools[department_id] = [
+                u for u in may_work(department_id) if Role.AGENT in u.roles
+            ]
+        return self.pools[department_id]
+
+
+def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | None:
+    for rule in (memo or _Pass()).rules_of(case.department_id):
         if (
             (not rule.category or rule.category == case.category)
             and (not rule.channel or rule.channel == case.channel)
@@ -126,41 +155,68 @@ def matching_rule(case: Case) -> AssignmentRule | None:
     return None
 
 
-def pick(rule: AssignmentRule, case: Case) -> User | None:
+def pick(rule: AssignmentRule, case: Case, memo: _Pass | None = None) -> User | None:
     """The agent the rule gives the case to, among the department's active, present agents
     who may work it; None when nobody is there."""
-    pool = [u for u in may_work(case.department_id) if Role.AGENT in u.roles]
+    memo = memo or _Pass()
+    dept = case.department_id
+    pool = memo.pool_of(dept)
     if not pool:
         return None
-    if rule.strategy == AssignStrategy.LEAST_OPEN:
-        counts = open_case_counts([u.pk for u in pool])
-        return min(pool, key=lambda u: counts.get(u.pk, 0))  # min keeps the first of ties
-    last = (
-        Case.objects.filter(department_id=case.department_id, assignee_id__in=[u.pk for u in pool])
-        .exclude(pk=case.pk)
-        .order_by("-id")
-        .values_list("assignee_id", flat=True)
-        .first()
-    )
     ids = [u.pk for u in pool]
+    if rule.strategy == AssignStrategy.LEAST_OPEN:
+        if dept not in memo.counts:
+            memo.counts[dept] = open_case_counts(ids)
+        counts = memo.counts[dept]
+        return min(pool, key=lambda u: counts.get(u.pk, 0))  # min keeps the first of ties
+    if dept not in memo.last:
+        memo.last[dept] = (
+            Case.objects.filter(department_id=dept, assignee_id__in=ids)
+            .exclude(pk=case.pk)
+            .order_by("-id")
+            .values_list("assignee_id", flat=True)
+            .first()
+        )
+    last = memo.last[dept]
     return pool[(ids.index(last) + 1) % len(pool)] if last in ids else pool[0]
+
+
+def _given(memo: _Pass, case: Case, agent: User) -> None:
+    memo.last[case.department_id] = agent.pk
+    counts = memo.counts.get(case.department_id)
+    if counts is not None:
+        counts[agent.pk] = counts.get(agent.pk, 0) + 1
+
+
+def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
+    """Give each unassigned case (in id order, newest of its department: see `_Pass`) by
+    the first matching rule, each journaled as its own `case.auto_assign` entry naming the
+    rule; returns how many were given. The one engine behind a new case (CASE_CREATED) and
+    an import's chunk; the caller holds write_transaction()."""
+    memo = _Pass()
+    given = 0
+    with write_transaction():  # joins the caller's
+        for case in cases:
+            if case.assignee_id is not None:
+                continue
+            rule = matching_rule(case, memo)
+            agent = pick(rule, case, memo) if rule is not None else None
+            if rule is None or agent is None:
+                continue
+            case_set_fields(
+                case,
+                actor=actor,
+                fields={"assignee": agent},
+                action=WorkflowAction.CASE_AUTO_ASSIGN,
+                reason=f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})",
+            )
+            _given(memo, case, agent)
+            given += 1
+    return given
 
 
 def assign_new_case(*, actor: User | None, case: Case) -> Case:
     """cases.CASE_CREATED: give a new, unassigned case by the first matching rule. Inside
     case_create's transaction; journaled as the case's own entry (case.auto_assign)."""
-    if case.assignee_id is not None:
-        return case
-    rule = matching_rule(case)
-    if rule is None:
-        return case
-    agent = pick(rule, case)
-    if agent is None:
-        return case
-    return case_set_fields(
-        case,
-        actor=actor,
-        fields={"assignee": agent},
-        action=WorkflowAction.CASE_AUTO_ASSIGN,
-        reason=f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})",
-    )
+    assign_cases(actor=actor, cases=[case])
+    return case

@@ -1,0 +1,151 @@
+"""Imported cases go through the department's assignment rules, as a web-created case does:
+each given to an active, present agent, journaled as `case.auto_assign` naming the rule,
+as part of the import (its undo still removes everything)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from caseledger.accounts.services import user_create
+from caseledger.cases.models import Case
+from caseledger.core import clock
+from caseledger.core.context import via
+from caseledger.intake.spreadsheet.models import ImportBatch
+from caseledger.intake.spreadsheet.services import batch_commit
+from caseledger.intake.spreadsheet.undo import batch_undo
+from caseledger.journal.models import Entry
+from caseledger.journal.queries import history
+from caseledger.journal.reconcile import reconcile
+from caseledger.journal.verify import verify_chain
+from caseledger.workflow.assign.absences import absence_add
+from caseledger.workflow.assign.rules import assign_rule_set
+from tests.factories import make_case, make_customer
+from tests.intake.spreadsheet.helpers import batch_for, good_row, write_csv
+
+MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.clock(MONDAY)
+
+
+@pytest.fixture
+def team(people):
+    """alice (the personas' agent), bea (away this week) and cai: the sales agents, with a
+    round-robin rule for the department."""
+    made = {
+        name: user_create(
+            actor=None, username=name, password=None, roles=["agent"], department=people.sales
+        )
+        for name in ("bea", "cai")
+    }
+    absence_add(
+        actor=made["bea"],
+        user=made["bea"],
+        data={"starts_on": "2026-03-01", "ends_on": "2026-03-06", "reason": "年假 leave"},
+    )
+    rule = assign_rule_set(
+        actor=people.admin,
+        data={"name": "sales round", "department": "sales", "strategy": "round_robin"},
+    )
+    return {"alice": people.agent, **made, "rule": rule}
+
+
+def _import(people, tmp_path, rows: int, **kwargs) -> ImportBatch:
+    path = write_csv(tmp_path / "cases.csv", [good_row(n) for n in range(1, rows + 1)])
+    return batch_commit(actor=people.agent, batch=batch_for(people, path), **kwargs)
+
+
+def test_an_import_into_a_department_with_a_round_robin_rule_spreads_cases_over_present_agents(
+    people, team, tmp_path
+):
+    batch = _import(people, tmp_path, 6, chunk_size=4)
+    given = [
+        c.assignee.username for c in Case.objects.filter(subject__startswith="投诉").order_by("id")
+    ]
+    assert batch.cases_created == 6
+    assert given == ["alice", "cai", "alice", "cai", "alice", "cai"], "bea is away"
+    # the next case made on the web goes on from where the import stopped
+    customer = make_customer(people.agent, people.sales)
+    assert (
+        make_case(people.agent, customer, category="other", subcategory="").assignee
+        == team["alice"]
+    )
+
+
+def test_an_imported_case_is_journaled_as_assigned_like_a_web_created_one(people, team, tmp_path):
+    with via("web"):
+        customer = make_customer(people.agent, people.sales)
+        web = make_case(people.agent, customer, category="other", subcategory="")
+    batch = _import(people, tmp_path, 3)
+    imported = Case.objects.filter(subject__startswith="投诉").order_by("id").first()
+    assert imported is not None and imported.assignee is not None and imported.version == 2
+
+    def assigned(case):
+        [entry] = [e for e in history(f"case:{case.pk}") if e.action == "case.auto_assign"]
+        return entry
+
+    mine, theirs = assigned(imported), assigned(web)
+    rule = team["rule"]
+    assert mine.reason == theirs.reason == f"assignment rule #{rule.pk} sales round (round_robin)"
+    assert mine.changes.keys() == theirs.changes.keys() and set(mine.changes) >= {"assignee_id"}
+    assert mine.changes["assignee_id"] == [None, imported.assignee_id]
+    entry = Entry.objects.get(seq=mine.seq)
+    assert (entry.actor_id, entry.via, entry.root) == (
+        people.agent.pk,
+        "import",
+        f"case:{imported.pk}",
+    )
+    assert entry.seq <= ImportBatch.objects.get(pk=batch.pk).last_seq, "part of the import"
+    assert verify_chain().ok
+    assert reconcile().ok, "every imported case equals its journal reconstruction"
+
+
+def test_an_import_whose_cases_were_assigned_by_a_rule_can_still_be_undone(people, team, tmp_path):
+    batch = _import(people, tmp_path, 5, chunk_size=2)
+    assert Case.objects.filter(assignee__isnull=False).count() == 5
+    batch_undo(actor=people.agent, batch=batch, reason="wrong file")
+    assert not Case.objects.filter(subject__startswith="投诉").exists()
+    assert Entry.objects.filter(action="case.import_undo").count() == 5
+    assert verify_chain().ok
+
+
+def test_an_import_without_a_matching_rule_leaves_its_cases_in_the_queue(people, tmp_path):
+    _import(people, tmp_path, 3)
+    assert not Case.objects.filter(assignee__isnull=False).exists()
+    assert not Entry.objects.filter(action="case.auto_assign").exists()
+
+
+def test_an_import_that_fails_while_assigning_resumes_and_gives_every_case_once(
+    people, team, tmp_path, monkeypatch
+):
+    from caseledger.intake.spreadsheet import run
+    from caseledger.workflow.assign.rules import assign_cases
+
+    calls = []
+
+    def failing_second_time(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("power lost")
+        return assign_cases(**kwargs)
+
+    path = write_csv(tmp_path / "cases.csv", [good_row(n) for n in range(1, 7)])
+    batch = batch_for(people, path)
+    monkeypatch.setattr(run, "assign_cases", failing_second_time)
+    with pytest.raises(RuntimeError):
+        batch_commit(actor=people.agent, batch=batch, chunk_size=2)
+    batch.refresh_from_db()
+    assert (batch.status, batch.cases_created) == ("running", 2), "the failed chunk is not there"
+    assert Case.objects.filter(assignee__isnull=False).count() == 2
+
+    monkeypatch.undo()
+    batch = batch_commit(actor=people.agent, batch=batch, chunk_size=2)
+    assert (batch.status, batch.cases_created) == ("done", 6)
+    mine = Case.objects.filter(subject__startswith="投诉")
+    given = list(mine.order_by("id").values_list("assignee__username", flat=True))
+    assert given == ["alice", "cai"] * 3
+    assert Entry.objects.filter(action="case.auto_assign").count() == 6
+    with clock.frozen(MONDAY + dt.timedelta(hours=1)):
+        batch_undo(actor=people.agent, batch=batch, reason="wrong file")
+    assert not mine.exists()
+    assert verify_chain().ok
