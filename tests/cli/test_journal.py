@@ -61,6 +61,8 @@ def test_verify_json_reports_the_problem_and_still_fails(tampered):
         "seq": 3,
         "kind": "edited",
         "detail": "its contents do not match its hash",
+        # the line as the operator reads it, in their language (English here)
+        "shown": "entry #3: edited: its contents do not match its hash",
     }
 
 
