@@ -60,6 +60,18 @@ def _language_reset():
 
 
 @pytest.fixture(autouse=True)
+def _taxonomy_reread():
+    """The taxonomy and step rules are cached per process for a few seconds; a test that
+    adopted a template (an acknowledgement clock, other categories) must not leave them to
+    the next test, whose database no longer has them."""
+    from caseledger.cases import taxonomy
+
+    taxonomy.invalidate()
+    yield
+    taxonomy.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path: Path):
     """Attachments, keys, checkpoints (and their copies at the backup destinations), archive
     segments, certificate files and mail of each test live in its own directory: no test sees
