@@ -73,6 +73,39 @@ def test_a_customer_of_another_department_cannot_be_used(people):
     assert caught.value.field == "customer"
 
 
+@pytest.mark.parametrize("reference", ["99999999999999999999999", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠"])
+def test_a_customer_number_beyond_any_row_is_not_found_rather_than_a_database_error(
+    people, reference
+):
+    """The look-up is plain SQL (core.lookup): a number past the column's range, or one in
+    other digits, must read as "does not exist", as the ORM's look-up did, on both engines."""
+    before = _counts()
+    with pytest.raises(ValidationFailed) as caught:
+        case_create(
+            actor=people.agent,
+            data={
+                "kind": "complaint",
+                "channel": "phone",
+                "category": "billing",
+                "subject": "重复扣费",
+                "department": people.sales.pk,
+                "customer": reference,
+            },
+        )
+    assert caught.value.field == "customer"
+    assert _counts() == before
+
+
+def test_a_department_code_or_number_that_names_nothing_is_refused(people, customer):
+    for department in ("no-such-dept", "99999999999999999999999", str(people.sales.pk + 999)):
+        with pytest.raises(ValidationFailed) as caught:
+            make_case(people.agent, customer, department=department)
+        assert caught.value.field == "department"
+    assert (
+        make_case(people.agent, customer, department=people.sales.code).department == people.sales
+    )
+
+
 def test_received_at_in_the_future_is_refused(people, customer):
     later = (clock.now() + dt.timedelta(days=2)).isoformat()
     with pytest.raises(ValidationFailed) as caught:

@@ -209,8 +209,18 @@ def subcategories(category: str, department_id: int | None = None) -> dict[str, 
     return categories(department_id).get(category, ("", {}))[1]
 
 
-def category_codes(*, active_only: bool = True) -> list[str]:
-    return [n.code for n in nodes(None, active_only=active_only) if not n.parent]
+def category_codes(department_id: int | None = None, *, active_only: bool = True) -> list[str]:
+    """The codes `categories()` would list, without building their labels (every new case
+    checks its category: docs/benchmarks.md, "case_create after issue 12")."""
+    chosen = nodes(department_id, active_only=active_only)
+    return list(dict.fromkeys(n.code for n in chosen if not n.parent))
+
+
+def subcategory_codes(category: str) -> list[str]:
+    """The codes of every subcategory `category` has ever had (deactivated ones too)."""
+    return list(
+        dict.fromkeys(n.code for n in nodes(None, active_only=False) if n.parent == category)
+    )
 
 
 def category_label(code: str) -> Any:

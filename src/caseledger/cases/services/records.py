@@ -28,6 +28,7 @@ from caseledger.cases.models import (
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
+from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
@@ -182,7 +183,7 @@ def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
     if isinstance(value, Customer):
         customer: Customer | None = value
     else:
-        customer = Customer.objects.filter(pk=value).first() if str(value).isdigit() else None
+        customer = by_unique(Customer, "id", value) if str(value).isdigit() else None
     if customer is None or not can(actor, Perm.CUSTOMER_VIEW, customer.department_id):
         c.add(
             "customer",
@@ -249,7 +250,7 @@ def _check_assignee(
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
     """Shared with the spreadsheet import (see `case_fields_clean`)."""
-    subs = taxonomy.categories(active_only=False).get(category, ("", {}))[1]
+    subs = taxonomy.subcategory_codes(category)
     if subcategory and subcategory not in subs:
         allowed = ", ".join(subs) or "none"
         c.add(
@@ -445,7 +446,7 @@ def check_move(
 def check_category_offered(department_id: int, category: str, c: Collector) -> None:
     """A new case, or a case moved to another category, takes an active one its department
     sees (the default's and its adopted industries')."""
-    offered = taxonomy.categories(department_id)
+    offered = taxonomy.category_codes(department_id)
     if category and category not in offered:
         c.add(
             "category",

@@ -13,6 +13,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
+from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.actions import CustomerAction
@@ -59,12 +60,7 @@ def resolve_department(value: Any, c: Collector, field: str = "department") -> D
         return None
     if isinstance(value, Department):  # resolved already (the intake passes it on)
         return value
-    query = (
-        Department.objects.filter(pk=value)
-        if str(value).isdigit()
-        else Department.objects.filter(code=value)
-    )
-    department = query.first()
+    department = by_unique(Department, "id" if str(value).isdigit() else "code", value)
     if department is None:
         c.add(field, _("department %(value)r does not exist") % {"value": value}, "not_found")
     return department

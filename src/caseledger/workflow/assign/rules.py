@@ -131,8 +131,10 @@ class _Pass:
 
     def rules_of(self, department_id: int) -> list[AssignmentRule]:
         if department_id not in self.rules:
+            # Plain SQL: it runs for every new case, and building the ORM query cost more
+            # than running it (docs/benchmarks.md, "case_create after issue 12").
             self.rules[department_id] = list(
-                AssignmentRule.objects.filter(is_active=True, department_id=department_id)
+                AssignmentRule.objects.raw(_ACTIVE_RULES, [True, department_id])
             )
         return self.rules[department_id]
 
@@ -142,6 +144,12 @@ class _Pass:
                 u for u in may_work(department_id) if Role.AGENT in u.roles
             ]
         return self.pools[department_id]
+
+
+_ACTIVE_RULES = (
+    "SELECT * FROM workflow_assignmentrule WHERE is_active = %s AND department_id = %s "
+    "ORDER BY position, id"
+)
 
 
 def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
@@ -15,43 +17,63 @@ from caseledger.journal.services import record_change, write_transaction
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.models import CaseLink
 
+# Plain SQL: it runs for every new case, and building the ORM query cost more than running
+# it (docs/benchmarks.md, "case_create after issue 12"). Served by case_customer_received.
+_EARLIER = (
+    "SELECT id, reference, category FROM cases_case"
+    " WHERE customer_id = %s AND received_at >= %s AND received_at <= %s AND id <> %s"
+    " AND (category = %s{product})"
+    " ORDER BY received_at DESC, id DESC LIMIT 1"
+)
+_EARLIER_BY_CATEGORY = _EARLIER.format(product="")
+_EARLIER_BY_CATEGORY_OR_PRODUCT = _EARLIER.format(product=" OR product_ref = %s")
 
-def earlier_case(case: Case, days: int) -> tuple[Case, str] | None:
+
+@dataclass(frozen=True)
+class Earlier:
+    id: int
+    reference: str
+    basis: str  # category | product
+
+
+def earlier_case(case: Case, days: int) -> Earlier | None:
     """The customer's newest earlier case within `days` before this one was received, on
     the same category (basis "category") or, failing that, the same product ("product")."""
-    since = case.received_at - dt.timedelta(days=days)
-    same = Q(category=case.category)
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list[Any] = [
+        case.customer_id,
+        adapt(case.received_at - dt.timedelta(days=days)),
+        adapt(case.received_at),
+        case.pk,
+        case.category,
+    ]
+    sql = _EARLIER_BY_CATEGORY
     if case.product_ref:
-        same |= Q(product_ref=case.product_ref)
-    found = (
-        Case.objects.filter(
-            same,
-            customer_id=case.customer_id,
-            received_at__gte=since,
-            received_at__lte=case.received_at,
-        )
-        .exclude(pk=case.pk)
-        .order_by("-received_at", "-id")
-        .first()
-    )
-    if found is None:
+        sql = _EARLIER_BY_CATEGORY_OR_PRODUCT
+        params.append(case.product_ref)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return found, "category" if found.category == case.category else "product"
+    pk, reference, category = row
+    return Earlier(pk, reference, "category" if category == case.category else "product")
 
 
 def link_repeat(*, actor: User | None, case: Case) -> CaseLink | None:
     """cases.CASE_CREATED: link a new case to the customer's earlier one on the same subject
-    within the window (journaled on the new case's history); nothing when there is none."""
+    within the window (journaled on the new case's history); nothing when there is none.
+    Runs once per case, as it is created (the link is unique per case and earlier case)."""
     days = settings.REPEAT_WINDOW_DAYS
-    if days <= 0 or CaseLink.objects.filter(case=case, kind="repeat").exists():
+    if days <= 0:
         return None
-    found = earlier_case(case, days)
-    if found is None:
+    earlier = earlier_case(case, days)
+    if earlier is None:
         return None
-    earlier, basis = found
+    basis = earlier.basis
     with write_transaction():
         link = CaseLink.objects.create(
-            case=case, earlier=earlier, kind="repeat", basis=basis, created_at=clock.now()
+            case=case, earlier_id=earlier.id, kind="repeat", basis=basis, created_at=clock.now()
         )
         state = model_state(link)
         state["earlier_reference"] = earlier.reference
