@@ -85,14 +85,15 @@ def _same_name(customer: Customer) -> tuple[int, ...]:
     name = (customer.name or "").strip()
     if not name:
         return ()
-    found = (
-        Customer.objects.filter(department_id=customer.department_id, name=name)
-        .filter(merged_into__isnull=True, restricted_at__isnull=True)
-        .exclude(pk=customer.pk)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:20]
+    # Plain SQL, as `_matching_id`: every new requester asks (docs/benchmarks.md, issue 16).
+    sql = (
+        f"SELECT id FROM {Customer._meta.db_table} WHERE department_id = %s AND name = %s"
+        " AND merged_into_id IS NULL AND restricted_at IS NULL AND id <> %s"
+        " ORDER BY id LIMIT 20"
     )
-    return tuple(found)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [customer.department_id, name, customer.pk])
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 def _flag_duplicates(actor: User, case: Case, others: tuple[int, ...]) -> None:
