@@ -35,8 +35,14 @@ def open_cases() -> QuerySet[Case]:
 
 def owned(user_filter: Q | dict[str, Any]) -> dict[str, QuerySet]:
     """The open items whose owner matches user_filter (a filter on User), per kind."""
-    users = User.objects.filter(user_filter) if isinstance(user_filter, Q) else None
-    ids = users.values("pk") if users is not None else None
+    # The matching people's ids as a list, not a subquery: each table is then read through
+    # its owner index for those few people (a subquery let SQLite scan a million open cases
+    # for /healthz: 2.9 s), and an empty list costs no query at all.
+    ids = (
+        list(User.objects.filter(user_filter).values_list("pk", flat=True))
+        if isinstance(user_filter, Q)
+        else None
+    )
 
     def by(field: str) -> dict[str, Any]:
         if ids is not None:
