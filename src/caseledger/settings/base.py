@@ -236,9 +236,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 ATTACHMENTS_DIR = DATA_DIR / "attachments"
 # Uploaded spreadsheets, content-addressed, kept so an interrupted import can resume.
 IMPORTS_DIR = DATA_DIR / "imports"
-# python-calamine holds a whole sheet's cells (about 1.6x the sheet's XML): an XLSX whose
-# sheet XML is larger is refused with the advice to send it as CSV, which streams.
-IMPORT_XLSX_MAX_SHEET_MB = env_int("CASELEDGER_IMPORT_XLSX_MAX_SHEET_MB", 200)
+# python-calamine (fast) holds a whole sheet's cells (about 1.6x the sheet's XML): sheets of
+# up to this much XML are read by it, larger ones streamed by openpyxl in flat memory.
+IMPORT_XLSX_WHOLE_SHEET_MB = env_int("CASELEDGER_IMPORT_XLSX_WHOLE_SHEET_MB", 50)
 ATTACHMENT_MAX_BYTES = env_int("CASELEDGER_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

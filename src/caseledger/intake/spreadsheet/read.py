@@ -4,8 +4,9 @@ text (stripped); rows are numbered as the spreadsheet shows them (the header is 
 
 Memory: CSV is checked for its encoding, then decoded and split, block by block (constant).
 python-calamine 0.9 has no streaming reader: it holds the sheet's cells (about 1.6x the
-sheet's XML; Python sees one row at a time), so an XLSX over IMPORT_XLSX_MAX_SHEET_MB of
-sheet XML is refused with the advice to send CSV.
+sheet's XML; Python sees one row at a time). It is the fast reader, used for sheets of up to
+IMPORT_XLSX_WHOLE_SHEET_MB of XML; a larger sheet is streamed by openpyxl's read-only
+reader (an XML pull parser: memory stays flat whatever the size, at a few times the time).
 """
 
 from __future__ import annotations
@@ -133,32 +134,55 @@ def _sheet_bytes(path: Path) -> int:
                 i.file_size for i in book.infolist() if i.filename.startswith("xl/worksheets/")
             ]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _refuse(_("is not a readable XLSX workbook: %(reason)s") % {"reason": exc}) from exc
+        raise _unreadable(exc) from exc
     return max(sizes, default=0)
 
 
 def _xlsx(path: Path) -> Sheet:
+    whole = int(getattr(settings, "IMPORT_XLSX_WHOLE_SHEET_MB", 50))
+    if _sheet_bytes(path) > whole * 1_000_000:
+        headers, rows = _numbered(_streamed_rows(path), xlsx_text)
+        return Sheet(headers=headers, rows=rows, encoding="xlsx")
     from python_calamine import CalamineWorkbook
 
-    limit = int(getattr(settings, "IMPORT_XLSX_MAX_SHEET_MB", 200))
-    size = _sheet_bytes(path)
-    if size > limit * 1_000_000:
-        raise _refuse(
-            _(
-                "has %(size)s MB of sheet data; an XLSX is read whole, and at most "
-                "%(limit)s MB is allowed: save it as CSV (UTF-8) and import that"
-            )
-            % {"size": size // 1_000_000, "limit": limit},
-            "too_large",
-        )
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
         raw = iter(sheet.iter_rows())
     except Exception as exc:  # calamine raises its own errors for every kind of damage
-        raise _refuse(_("is not a readable XLSX workbook: %(reason)s") % {"reason": exc}) from exc
+        raise _unreadable(exc) from exc
     headers, rows = _numbered(raw, xlsx_text)
     return Sheet(headers=headers, rows=rows, encoding="xlsx")
+
+
+def _unreadable(exc: Exception) -> ValidationFailed:
+    return _refuse(_("is not a readable XLSX workbook: %(reason)s") % {"reason": exc})
+
+
+def _streamed_rows(path: Path) -> Iterator[list[Any]]:
+    """The first sheet's rows through openpyxl's read-only reader, one at a time; gaps come
+    back as empty rows, so numbering matches the sheet. The dimensions a writer recorded
+    are not trusted (some write A1 for any size): the whole sheet is read."""
+    from openpyxl import load_workbook
+
+    fh = path.open("rb")  # a file, not a name: stored uploads carry no ".xlsx" to check
+    try:
+        book = load_workbook(fh, read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML and openpyxl's own errors for a damaged workbook
+        fh.close()
+        raise _unreadable(exc) from exc
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        width = 0
+        for row in sheet.iter_rows(values_only=True):
+            width = width or len(row)  # a short row is padded to the header, as calamine does
+            yield [*row, *[None] * (width - len(row))]
+    except Exception as exc:
+        raise _unreadable(exc) from exc
+    finally:
+        book.close()
+        fh.close()
 
 
 def sniff_bytes(data: bytes) -> str:
