@@ -30,6 +30,7 @@ from caseledger.api.routes import knowledge as knowledge_routes
 from caseledger.api.routes import notify as notify_routes
 from caseledger.api.routes import quality as quality_routes
 from caseledger.api.routes import restriction as restriction_routes
+from caseledger.api.routes import reviews as reviews_routes
 from caseledger.api.routes import search as search_routes
 from caseledger.api.routes import templates as templates_routes
 
@@ -88,6 +89,7 @@ def build() -> NinjaAPI:
     api.add_router("", queue.router)
     api.add_router("", assignment.router)
     api.add_router("", insights_routes.router)
+    api.add_router("", reviews_routes.router)
     api.add_router("", notify_routes.router)
     return api
 

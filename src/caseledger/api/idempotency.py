@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from ninja.responses import NinjaJSONEncoder
 
 from caseledger.api.auth import actor
 from caseledger.api.models import IdempotencyKey
@@ -50,6 +51,12 @@ OPENAPI = {
         }
     ],
 }
+
+
+def body_of(schema: Any, data: Any) -> Any:
+    """`data` as ninja itself answers it under `schema` (times to the millisecond), for a
+    `render`: a create's first answer and its replays then read like the GET of the record."""
+    return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
 
 
 def json_fingerprint(request: HttpRequest) -> str:

@@ -70,6 +70,14 @@ def require(actor: User, perm: Perm, department_id: int | None = None) -> None:
         refuse(actor, perm, department_id)
 
 
+def require_token_scope(actor: User, perm: Perm) -> None:
+    """For the actor's own records (their subscriptions, their preferences), which any of
+    their roles may keep: a token still needs a scope covering perm, so a token made for
+    one job cannot reach another. Sessions and the CLI always pass."""
+    if not _token_allows(actor, perm):
+        refuse(actor, perm)
+
+
 def refuse(actor: User | None, perm: Perm, department_id: int | None = None) -> NoReturn:
     """The refusal `require` raises (also for checks that combine permissions themselves),
     in the actor's language, saying what they may do instead. The words come from accounts

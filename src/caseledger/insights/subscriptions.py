@@ -17,8 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from caseledger.accounts.access import require, require_token_scope
 from caseledger.accounts.models import User
+from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
+from caseledger.core.errors import NotFound
 from caseledger.core.state import model_state
 from caseledger.insights.actions import InsightsAction
 from caseledger.insights.capa_queries import may_view_review, require_review_view
@@ -46,12 +49,28 @@ def _journal(actor: User, sub: ReviewSubscription, action, before, after) -> Non
 
 
 def my_review_subscriptions(*, actor: User) -> QuerySet[ReviewSubscription]:
+    """The actor's own subscriptions (a token needs `insights:read` to see them)."""
+    require_token_scope(actor, Perm.INSIGHTS_VIEW)
     return ReviewSubscription.objects.filter(user=actor).select_related("department")
+
+
+def review_subscription_get(*, actor: User, pk: Any) -> ReviewSubscription:
+    """One of the actor's own subscriptions; anyone else's is not found."""
+    text = str(pk).strip()
+    subs = my_review_subscriptions(actor=actor)
+    found = subs.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+    if found is None:
+        raise NotFound(
+            _("review subscription %(pk)s does not exist") % {"pk": text[:20]},
+            field="subscription_id",
+        )
+    return found
 
 
 def review_subscribe(*, actor: User, department: Any = None) -> ReviewSubscription:
     """Subscribe the actor to the review reports of a department (code or id) or, without
     one, of the organisation: only where they may read those reports. Twice is once."""
+    require(actor, Perm.INSIGHTS_VIEW)  # before the department is looked up: no probing
     dept = _department(department)
     require_review_view(actor, dept.pk if dept else None)
     with write_transaction():
@@ -63,17 +82,29 @@ def review_subscribe(*, actor: User, department: Any = None) -> ReviewSubscripti
     return sub
 
 
+def _remove(actor: User, sub: ReviewSubscription) -> None:
+    before = model_state(sub)
+    _journal(actor, sub, InsightsAction.REVIEW_UNSUBSCRIBE, before, {})
+    sub.delete()
+
+
 def review_unsubscribe(*, actor: User, department: Any = None) -> bool:
-    """Stop the actor's subscription there; False when there was none."""
+    """Stop the actor's subscription there; False when there was none. Anyone may stop
+    their own (a token needs `insights:read`)."""
+    require_token_scope(actor, Perm.INSIGHTS_VIEW)
     dept = _department(department)
     with write_transaction():
         sub = my_review_subscriptions(actor=actor).filter(department=dept).first()
         if sub is None:
             return False
-        before = model_state(sub)
-        _journal(actor, sub, InsightsAction.REVIEW_UNSUBSCRIBE, before, {})
-        sub.delete()
+        _remove(actor, sub)
     return True
+
+
+def review_subscription_remove(*, actor: User, subscription_id: Any) -> None:
+    """Stop one of the actor's own subscriptions, by its id (the API's DELETE)."""
+    with write_transaction():
+        _remove(actor, review_subscription_get(actor=actor, pk=subscription_id))
 
 
 def _attachment_name(report: Any) -> str:

@@ -1,5 +1,5 @@
 """The knowledge base over the API: list and search articles, read one with its versions,
-draft one from a resolved case, edit it (a new version), publish it (a second person with
+draft one from a resolved case (with an `Idempotency-Key`, like every create), edit it (a new version), publish it (a second person with
 `cases:approve`) or send it back with a comment, retire it and restore it to a draft. Every
 write journaled by its service."""
 
@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
+from caseledger.api import idempotency
 from caseledger.api.auth import actor
 from caseledger.api.schemas import ErrorOut
 from caseledger.cases.queries import case_get
@@ -128,12 +129,20 @@ def get_article(request: HttpRequest, article_id: str) -> Any:
     response={201: ArticleOut, **ERRORS},
     description="Draft an article from a resolved case you may work on (`cases:write`). "
     "At least a title and an answer in one language. Journaled.",
+    openapi_extra=idempotency.OPENAPI,
 )
-def draft_article(request: HttpRequest, case_id: str, payload: ArticleText) -> Any:
+def draft_article(request: HttpRequest, case_id: str, payload: ArticleText) -> HttpResponse:
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
-    article = services.article_draft(actor=user, case=case, data=payload.model_dump())
-    return Status(201, _out(user, article, with_versions=True))
+    data = payload.model_dump()
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=lambda article: idempotency.body_of(
+            ArticleOut, _out(user, article, with_versions=True)
+        ),
+        make=lambda: services.article_draft(actor=user, case=case, data=data),
+    )
 
 
 @router.put(
