@@ -1,7 +1,8 @@
 """What a journal entry means to people and to outside systems: pure functions over one
 entry's header and payload, so the follower and its tests read the same rules.
 
-People (`notices`): assigned to me (a case's assignee set to someone other than the actor),
+People (`notices`): assigned to me (a case's assignee set to someone other than the actor;
+an import's assignments are counted into one "imported" notice per person and batch),
 mentioned in a case note (`@username`), and the clock sweep's due-soon, breach and
 escalation entries, which name their recipients.
 
@@ -44,6 +45,7 @@ class Item:
     object_id: str
     root: str
     body: dict[str, Any] | None  # the payload; None once redacted
+    via: str = ""  # web, api, cli, worker, import
 
     @property
     def state(self) -> dict[str, Any]:
@@ -96,7 +98,8 @@ def notices(item: Item) -> list[Notice]:
     found: list[Notice] = []
     assignee = _new_assignee(item)
     if assignee is not None and assignee != item.actor_id:
-        found.append(Notice("assigned", case_id, recipient_id=assignee))
+        kind = "imported" if item.via == "import" else "assigned"
+        found.append(Notice(kind, case_id, recipient_id=assignee))
     if item.action == NOTE_ACTION and item.object_type == "case_note":
         found += [
             Notice("mention", case_id, username=n)

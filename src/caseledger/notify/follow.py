@@ -52,16 +52,17 @@ def _items(after: int, upto: int) -> list[events.Item]:
         Entry.objects.filter(seq__gt=after, seq__lte=upto)
         .filter(wanted)
         .values_list(
-            "seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "root"
+            "seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "root",
+            "via",
         )
-    )
+    )  # fmt: skip
     bodies = dict(
         Payload.objects.filter(entry_id__in=[r[0] for r in rows]).values_list("entry_id", "body")
     )
     out = []
-    for row in rows:
+    for *row, via in rows:
         text = bodies.get(row[0])
-        out.append(events.Item(*row, body=json.loads(text) if text else None))
+        out.append(events.Item(*row, body=json.loads(text) if text else None, via=via))
     return out
 
 
@@ -116,6 +117,7 @@ def _notify(items: list[events.Item]) -> int:
     by_id = {u.pk: u for u in people}
     cases = _cases({n.case_id for _i, n in found if n.case_id is not None})
     rows = []
+    imported: dict[int, Notification] = {}
     for item, n in found:
         who = by_id.get(n.recipient_id) if n.recipient_id else by_name.get(n.username)
         case = cases.get(n.case_id) if n.case_id else None
@@ -123,6 +125,16 @@ def _notify(items: list[events.Item]) -> int:
             continue
         if not can(who, Perm.CASE_VIEW, case.department_id):
             continue  # a mention of someone who may not see the case tells them nothing
+        if n.kind == "imported":  # one per person in this batch, keyed by its first entry
+            if who.pk in imported:
+                imported[who.pk].count += 1
+                continue
+            imported[who.pk] = Notification(
+                recipient=who, kind=n.kind, seq=item.seq, by=item.actor_name,
+                created_at=item.at,
+            )  # fmt: skip
+            rows.append(imported[who.pk])
+            continue
         rows.append(
             Notification(
                 recipient=who,

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", _("Clock due soon")
     BREACH = "breach", _("Clock breached")
     ESCALATED = "escalated", _("Escalated to you")
+    IMPORTED = "imported", _("Cases given to you by an import")
 
 
 class Mode(models.TextChoices):
@@ -55,6 +56,9 @@ class Notification(models.Model):
     reference = models.CharField(max_length=20, blank=True)
     by = models.CharField(max_length=150, blank=True)  # who assigned, mentioned, escalated
     clock = models.CharField(max_length=80, blank=True)  # the clock of a clock notice
+    # An import's assignments come as one notification per person and batch of entries,
+    # not one per case (a 100k-row import would bury the inbox and the mailbox).
+    count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # or decided not to mail

@@ -5,6 +5,7 @@ so nothing masked elsewhere can be read here)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caseledger.notify.models import Notification
 
@@ -36,4 +37,10 @@ def line_of(n: Notification) -> str:
             "ref": ref,
             "clock": clock,
         }
+    if n.kind == "imported":
+        return ngettext(
+            "%(by)s's import gave you %(count)d case",
+            "%(by)s's import gave you %(count)d cases",
+            n.count,
+        ) % {"by": by, "count": n.count}
     return f"{ref} {n.kind}"

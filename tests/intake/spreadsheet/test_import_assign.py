@@ -149,3 +149,41 @@ def test_an_import_that_fails_while_assigning_resumes_and_gives_every_case_once(
         batch_undo(actor=people.agent, batch=batch, reason="wrong file")
     assert not mine.exists()
     assert verify_chain().ok
+
+
+def test_an_imports_assignments_reach_each_agent_as_one_notification_with_its_count(
+    people, team, tmp_path
+):
+    """A 100k-row import must not bury an agent's inbox and mailbox under one notice a case:
+    the follower counts an import's assignments into one "imported" notification per person
+    (and batch of entries); a case given by hand afterwards still tells its own."""
+    from django.core import mail
+
+    from caseledger.accounts.services import user_update
+    from caseledger.cases.services import case_update
+    from caseledger.notify import follow
+    from caseledger.notify.mail import send_due
+    from caseledger.notify.models import Notification
+    from caseledger.notify.words import line_of
+
+    user_update(actor=people.admin, user=team["cai"], data={"email": "cai@example.com"})
+    follow.catch_up()  # started: from the journal's head
+    _import(people, tmp_path, 6, chunk_size=4)  # the import journals its writes via "import"
+    follow.catch_up()
+    FollowState = Notification._meta.apps.get_model("notify", "FollowState")
+    FollowState.objects.filter(pk=1).update(seq=0)  # replayed: nothing added
+    follow.catch_up()
+
+    (notice,) = Notification.objects.filter(recipient=team["cai"])
+    assert (notice.kind, notice.count, notice.case_id) == ("imported", 3, None)
+    assert "3" in line_of(notice) and "alice" in line_of(notice)
+    assert not Notification.objects.filter(recipient=people.agent).exists(), "her own import"
+    send_due()
+    assert len(mail.outbox) == 1
+
+    case = Case.objects.filter(assignee=team["cai"]).first()
+    case_update(actor=people.supervisor, case=case, data={"assignee": people.agent.pk})
+    follow.catch_up()
+    assert list(
+        Notification.objects.filter(recipient=people.agent).values_list("kind", "count")
+    ) == [("assigned", 1)]

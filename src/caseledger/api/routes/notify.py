@@ -30,6 +30,7 @@ class NotificationOut(Schema):
     reference: str
     by: str
     clock: str
+    count: int  # cases an "imported" notification counts (1 for every other kind)
     created_at: dt.datetime
     read_at: dt.datetime | None
 
@@ -105,6 +106,7 @@ def _note(n) -> dict[str, Any]:
         "reference": n.reference,
         "by": n.by,
         "clock": n.clock,
+        "count": n.count,
         "created_at": n.created_at,
         "read_at": n.read_at,
     }
