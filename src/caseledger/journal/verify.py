@@ -28,11 +28,10 @@ from caseledger.journal.verify_checks import (
 from caseledger.journal.verify_report import (
     BAD_PAYLOAD,
     EDITED,
-    EXPECTED,
     NO_PAYLOAD,
-    PREV_MISMATCH,
     Problem,
     Report,
+    misplaced,
     problem,
 )
 from caseledger.journal.verify_sql import (
@@ -111,23 +110,9 @@ def _start(after: int) -> tuple[int, str]:
 def _reference_digest(prev: str, seq: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(ROW, [seq])
-        (s, at, actor_id, actor_name, via, action, otype, oid, root, reason, p_hash) = (
-            cursor.fetchone()
-        )
-    return entry_digest(
-        prev,
-        s,
-        _time_text(at),
-        actor_id,
-        actor_name,
-        via,
-        action,
-        otype,
-        oid,
-        root,
-        reason,
-        p_hash,
-    )
+        # ROW: seq, at, then the nine hashed fields in entry_digest's order.
+        s, at, *fields = cursor.fetchone()
+    return entry_digest(prev, s, _time_text(at), *fields)
 
 
 def _scan(after: int, upto: int, **options: Any) -> _Scan:
@@ -154,13 +139,8 @@ def _judge(
     seq, prev_hash, stored_hash, payload_hash, header = row
     problems: list[Problem] = []
     redaction = None
-    if seq != expected_seq:
-        kind = "removed" if seq > expected_seq else "inserted"
-        problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
-    elif prev_hash != prev:
-        problems.append(
-            problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
-        )
+    if seq != expected_seq or prev_hash != prev:
+        problems.append(misplaced(seq, expected_seq, prev, stored_hash))
     else:
         computed = None
         if header is not None and plain_header(header):
@@ -312,13 +292,8 @@ def _walk_plain(
         if found <= max_problems:
             problems: list[Problem] = []
             redaction = None
-            if seq != expected_seq:
-                kind = "removed" if seq > expected_seq else "inserted"
-                problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
-            elif prev_hash != prev:
-                problems.append(
-                    problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
-                )
+            if seq != expected_seq or prev_hash != prev:
+                problems.append(misplaced(seq, expected_seq, prev, stored_hash))
             else:
                 computed = entry_digest(
                     prev,
