@@ -268,24 +268,10 @@ def _walk_plain(
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported
     for row in _fetch(SQL, [after, upto]):
-        (
-            seq,
-            at,
-            actor_id,
-            actor_name,
-            via,
-            action,
-            object_type,
-            object_id,
-            root,
-            reason,
-            payload_hash,
-            prev_hash,
-            stored_hash,
-            body,
-            redaction_ref,
-            payload_id,
-        ) = row
+        # SQL: seq, at, the nine hashed fields in entry_digest's order (actor_id to
+        # payload_hash), prev_hash, hash, the payload's body, redaction_ref and entry id.
+        seq = row[0]
+        payload_hash, prev_hash, stored_hash, body, redaction_ref, payload_id = row[10:]
         scan.entries += 1
         if progress and scan.entries % _PROGRESS_EVERY == 0:
             progress(_PROGRESS_EVERY)
@@ -295,20 +281,7 @@ def _walk_plain(
             if seq != expected_seq or prev_hash != prev:
                 problems.append(misplaced(seq, expected_seq, prev, stored_hash))
             else:
-                computed = entry_digest(
-                    prev,
-                    seq,
-                    _time_text(at),
-                    actor_id,
-                    actor_name,
-                    via,
-                    action,
-                    object_type,
-                    object_id,
-                    root,
-                    reason,
-                    payload_hash,
-                )
+                computed = entry_digest(prev, seq, _time_text(row[1]), *row[2:11])
                 if computed != stored_hash:
                     problems.append(problem(seq, "edited", EDITED))
             if check_payloads:
