@@ -97,6 +97,7 @@ INTERNAL_STEPS = {
     "caseledger.intake.mail.outbound.send": "caseledger.intake.reply.services",
     "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
     "caseledger.classify.store.retire": "caseledger.classify.services",
+    "caseledger.workflow.clocks.services.preset_row_save": "caseledger.workflow.industries.services",
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
 NOT_ROW_WRITES = {

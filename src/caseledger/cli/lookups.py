@@ -115,3 +115,12 @@ def day_named(text: str | None, *, field: str = "on") -> dt.date | None:
         raise ValidationFailed(
             _("'%(text)s' is not a date (YYYY-MM-DD)") % {"text": text}, field=field
         ) from exc
+
+
+AS_SYSTEM = "act as this user (default: the system)"
+
+
+def as_option(parser, *, required: bool = False, help: str | None = None) -> None:
+    """The `--as USERNAME` option of a command or verb (`options["as_user"]`, read with
+    `actor_named`); `help=AS_SYSTEM` where leaving it out means the system acts."""
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=required, help=help)

@@ -285,44 +285,19 @@ def append_rendered(
         payloads.append((seq, body, None, ""))
         prev = digest
     for entry, item in ((entries[0], items[0]), (entries[-1], items[-1])):
-        _self_check(entry, item[4], at_text, entry[0])
+        _self_check(entry, item[4], at_text)
     insert_rows(Entry, _ENTRY_COLUMNS, entries)
     insert_rows(Payload, _PAYLOAD_COLUMNS, payloads)
     ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return seq, prev
 
 
-def _self_check(entry: tuple, body: str, at_text: str, seq: int) -> None:
-    (
-        _seq,
-        _at,
-        actor_id,
-        actor_name,
-        via,
-        action,
-        object_type,
-        object_id,
-        root,
-        reason,
-        p_hash,
-        prev,
-        digest,
-    ) = entry
+def _self_check(entry: tuple, body: str, at_text: str) -> None:
+    """The row as it will be inserted (`_ENTRY_COLUMNS` order: seq, at, the nine hashed
+    fields from actor_id to payload_hash, prev_hash, hash) against `entry_digest`, the one
+    reference of the format: its body must be canonical JSON and its hash the same."""
+    seq, prev, digest = entry[0], entry[11], entry[12]
     if canonical_json(json.loads(body)) != body:
         raise RuntimeError(f"bulk journal: body of entry #{seq} is not canonical JSON")
-    expected = entry_digest(
-        prev,
-        seq,
-        at_text,
-        actor_id,
-        actor_name,
-        via,
-        action,
-        object_type,
-        object_id,
-        root,
-        reason,
-        p_hash,
-    )
-    if expected != digest:
+    if entry_digest(prev, seq, at_text, *entry[2:11]) != digest:
         raise RuntimeError(f"bulk journal: entry #{seq} hash differs from entry_digest")

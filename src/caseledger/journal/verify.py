@@ -28,11 +28,10 @@ from caseledger.journal.verify_checks import (
 from caseledger.journal.verify_report import (
     BAD_PAYLOAD,
     EDITED,
-    EXPECTED,
     NO_PAYLOAD,
-    PREV_MISMATCH,
     Problem,
     Report,
+    misplaced,
     problem,
 )
 from caseledger.journal.verify_sql import (
@@ -111,23 +110,9 @@ def _start(after: int) -> tuple[int, str]:
 def _reference_digest(prev: str, seq: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(ROW, [seq])
-        (s, at, actor_id, actor_name, via, action, otype, oid, root, reason, p_hash) = (
-            cursor.fetchone()
-        )
-    return entry_digest(
-        prev,
-        s,
-        _time_text(at),
-        actor_id,
-        actor_name,
-        via,
-        action,
-        otype,
-        oid,
-        root,
-        reason,
-        p_hash,
-    )
+        # ROW: seq, at, then the nine hashed fields in entry_digest's order.
+        s, at, *fields = cursor.fetchone()
+    return entry_digest(prev, s, _time_text(at), *fields)
 
 
 def _scan(after: int, upto: int, **options: Any) -> _Scan:
@@ -154,13 +139,8 @@ def _judge(
     seq, prev_hash, stored_hash, payload_hash, header = row
     problems: list[Problem] = []
     redaction = None
-    if seq != expected_seq:
-        kind = "removed" if seq > expected_seq else "inserted"
-        problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
-    elif prev_hash != prev:
-        problems.append(
-            problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
-        )
+    if seq != expected_seq or prev_hash != prev:
+        problems.append(misplaced(seq, expected_seq, prev, stored_hash))
     else:
         computed = None
         if header is not None and plain_header(header):
@@ -288,52 +268,20 @@ def _walk_plain(
     expected_seq, prev = _start(after)
     found = 0  # problems in this range; past max_problems nothing more can be reported
     for row in _fetch(SQL, [after, upto]):
-        (
-            seq,
-            at,
-            actor_id,
-            actor_name,
-            via,
-            action,
-            object_type,
-            object_id,
-            root,
-            reason,
-            payload_hash,
-            prev_hash,
-            stored_hash,
-            body,
-            redaction_ref,
-            payload_id,
-        ) = row
+        # SQL: seq, at, the nine hashed fields in entry_digest's order (actor_id to
+        # payload_hash), prev_hash, hash, the payload's body, redaction_ref and entry id.
+        seq = row[0]
+        payload_hash, prev_hash, stored_hash, body, redaction_ref, payload_id = row[10:]
         scan.entries += 1
         if progress and scan.entries % _PROGRESS_EVERY == 0:
             progress(_PROGRESS_EVERY)
         if found <= max_problems:
             problems: list[Problem] = []
             redaction = None
-            if seq != expected_seq:
-                kind = "removed" if seq > expected_seq else "inserted"
-                problems.append(problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq))
-            elif prev_hash != prev:
-                problems.append(
-                    problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
-                )
+            if seq != expected_seq or prev_hash != prev:
+                problems.append(misplaced(seq, expected_seq, prev, stored_hash))
             else:
-                computed = entry_digest(
-                    prev,
-                    seq,
-                    _time_text(at),
-                    actor_id,
-                    actor_name,
-                    via,
-                    action,
-                    object_type,
-                    object_id,
-                    root,
-                    reason,
-                    payload_hash,
-                )
+                computed = entry_digest(prev, seq, _time_text(row[1]), *row[2:11])
                 if computed != stored_hash:
                     problems.append(problem(seq, "edited", EDITED))
             if check_payloads:

@@ -75,6 +75,17 @@ def problem(seq: int | None, kind: str, msgid: str, /, **params: Any) -> Problem
     return Problem(seq, kind, msgid % params, msgid, params)
 
 
+def misplaced(seq: int, expected_seq: int, prev: str, stored_hash: str) -> Problem:
+    """The problem of an entry out of its place: its seq is not `expected_seq` (entries
+    removed before it, or it was inserted), or its prev_hash is not `prev`, the hash of the
+    entry before it (inserted, or edited with its hash recomputed). Both walks of verify
+    ask this, and only when the seq or the prev_hash differs."""
+    if seq != expected_seq:
+        kind = "removed" if seq > expected_seq else "inserted"
+        return problem(seq, kind, EXPECTED, expected=expected_seq, seq=seq)
+    return problem(seq, "inserted" if stored_hash != prev else "edited", PREV_MISMATCH)
+
+
 @dataclass
 class Report:
     entries: int = 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import require
@@ -10,6 +12,8 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.notify.models import Delivery, Notification, Subscription
+
+M = TypeVar("M", bound=Model)
 
 
 def my_notifications(*, actor: User, unread: bool = False) -> QuerySet[Notification]:
@@ -29,16 +33,23 @@ def webhook_list(*, actor: User, removed: bool = False) -> QuerySet[Subscription
     return qs if removed else qs.filter(removed_at__isnull=True)
 
 
-def webhook_get(*, actor: User, webhook_id: object) -> Subscription:
-    require(actor, Perm.SETTINGS_MANAGE)
+def _numbered(rows: QuerySet[M], key: object, missing: str, field: str) -> M:
+    """The row numbered `key` (as typed: "12", 12; anything else finds nothing), or
+    NotFound with `missing` on `field`."""
     try:
-        pk = int(str(webhook_id))
+        pk = int(str(key))
     except ValueError:
         pk = 0
-    found = Subscription.objects.select_related("department").filter(pk=pk).first()
+    found = rows.filter(pk=pk).first()
     if found is None:
-        raise NotFound(_("no such webhook"), field="webhook")
+        raise NotFound(missing, field=field)
     return found
+
+
+def webhook_get(*, actor: User, webhook_id: object) -> Subscription:
+    require(actor, Perm.SETTINGS_MANAGE)
+    rows = Subscription.objects.select_related("department")
+    return _numbered(rows, webhook_id, _("no such webhook"), "webhook")
 
 
 def delivery_list(*, actor: User, subscription: Subscription) -> QuerySet[Delivery]:
@@ -48,14 +59,8 @@ def delivery_list(*, actor: User, subscription: Subscription) -> QuerySet[Delive
 
 def delivery_get(*, actor: User, delivery_id: object) -> Delivery:
     require(actor, Perm.SETTINGS_MANAGE)
-    try:
-        pk = int(str(delivery_id))
-    except ValueError:
-        pk = 0
-    found = Delivery.objects.select_related("subscription").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("no such delivery"), field="delivery")
-    return found
+    rows = Delivery.objects.select_related("subscription")
+    return _numbered(rows, delivery_id, _("no such delivery"), "delivery")
 
 
 def language_of(user: User) -> str:

@@ -5,34 +5,20 @@ stays the same: receivers need not change anything."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from caseledger.journal.services import record_change, write_transaction
+from caseledger.journal.sealed import journaled_sealed_column
 from caseledger.notify.actions import NotifyAction
 from caseledger.notify.models import Subscription
 from caseledger.notify.services import webhook_state
 from caseledger.vault.holders import SealedColumn
 
 
-def _journal(actor: Any, sub: Subscription, before: dict[str, Any], reason: str) -> None:
-    record_change(
-        actor=actor,
-        action=NotifyAction.WEBHOOK_REENCRYPT,
-        object_type="webhook",
-        object_id=sub.pk,
-        before=before,
-        after=webhook_state(sub),
-        reason=reason,
-    )
-
-
 def webhook_secret_holder() -> SealedColumn:
-    return SealedColumn(
+    return journaled_sealed_column(
         name="webhooks",
         rows=Subscription.objects.all,
         column="secret",
         where=lambda s: {"record": "webhook", "field": "secret", "owner": f"webhook:{s.public_id}"},
         state=webhook_state,
-        journal=_journal,
-        transaction=write_transaction,
+        action=NotifyAction.WEBHOOK_REENCRYPT,
+        object_type="webhook",
     )

@@ -6,6 +6,7 @@ write journaled by its service."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -100,6 +101,17 @@ def _out(user, article: Article, *, with_versions: bool = False) -> dict[str, An
     }
 
 
+def _step(
+    request: HttpRequest, article_id: str, service: Callable[..., Article], **fields: Any
+) -> Any:
+    """One write on one article: the token's user is the actor, the article is looked up as
+    that user may see it, `service(actor=, article=, **fields)` writes and journals, and the
+    answer is the article with its versions."""
+    user = actor(request)
+    article = queries.article_get(actor=user, article_id=article_id)
+    return _out(user, service(actor=user, article=article, **fields), with_versions=True)
+
+
 @router.get(
     "/articles",
     response={200: list[ArticleOut], **ERRORS},
@@ -151,14 +163,14 @@ def draft_article(request: HttpRequest, case_id: str, payload: ArticleText) -> H
     description="Replace the text: a new version awaiting review (`cases:write`). Journaled.",
 )
 def edit_article(request: HttpRequest, article_id: str, payload: ArticleEdit) -> Any:
-    user = actor(request)
-    article = queries.article_get(actor=user, article_id=article_id)
-    data = payload.model_dump(exclude={"reason", "version"})
-    article = services.article_edit(
-        actor=user, article=article, data=data, reason=payload.reason,
+    return _step(
+        request,
+        article_id,
+        services.article_edit,
+        data=payload.model_dump(exclude={"reason", "version"}),
+        reason=payload.reason,
         expected_version=payload.version,
-    )  # fmt: skip
-    return _out(user, article, with_versions=True)
+    )
 
 
 @router.post(
@@ -168,9 +180,7 @@ def edit_article(request: HttpRequest, article_id: str, payload: ArticleEdit) ->
     "`cases:approve` in the article's department. Journaled.",
 )
 def publish_article(request: HttpRequest, article_id: str) -> Any:
-    user = actor(request)
-    article = queries.article_get(actor=user, article_id=article_id)
-    return _out(user, services.article_publish(actor=user, article=article), with_versions=True)
+    return _step(request, article_id, services.article_publish)
 
 
 @router.post(
@@ -179,10 +189,7 @@ def publish_article(request: HttpRequest, article_id: str) -> Any:
     description="Retire an article (`cases:approve`), with a reason. Journaled.",
 )
 def retire_article(request: HttpRequest, article_id: str, payload: RetireIn) -> Any:
-    user = actor(request)
-    article = queries.article_get(actor=user, article_id=article_id)
-    article = services.article_retire(actor=user, article=article, reason=payload.reason)
-    return _out(user, article, with_versions=True)
+    return _step(request, article_id, services.article_retire, reason=payload.reason)
 
 
 @router.post(
@@ -192,10 +199,7 @@ def retire_article(request: HttpRequest, article_id: str, payload: RetireIn) -> 
     "(someone else than its writer, with `cases:approve`). Journaled.",
 )
 def return_article(request: HttpRequest, article_id: str, payload: ReturnIn) -> Any:
-    user = actor(request)
-    article = queries.article_get(actor=user, article_id=article_id)
-    article = services.article_return(actor=user, article=article, comment=payload.comment)
-    return _out(user, article, with_versions=True)
+    return _step(request, article_id, services.article_return, comment=payload.comment)
 
 
 @router.post(
@@ -205,7 +209,4 @@ def return_article(request: HttpRequest, article_id: str, payload: ReturnIn) -> 
     "with a reason. Journaled.",
 )
 def restore_article(request: HttpRequest, article_id: str, payload: RetireIn) -> Any:
-    user = actor(request)
-    article = queries.article_get(actor=user, article_id=article_id)
-    article = services.article_restore(actor=user, article=article, reason=payload.reason)
-    return _out(user, article, with_versions=True)
+    return _step(request, article_id, services.article_restore, reason=payload.reason)

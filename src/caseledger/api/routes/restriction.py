@@ -5,6 +5,7 @@ once restricted, the record's content is for compliance alone."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -46,6 +47,22 @@ def _out(kind: str, record: Any) -> dict[str, Any]:
     }
 
 
+def _on_case(request: HttpRequest, case_id: str, step: Callable[..., Any], reason: str) -> Any:
+    """`step` (record_restrict or record_unrestrict) on the case the token's user sees."""
+    user = actor(request)
+    case = case_get(actor=user, case_id=case_id)
+    return _out("case", step(actor=user, reason=reason, case=case))
+
+
+def _on_customer(
+    request: HttpRequest, customer_id: int, step: Callable[..., Any], reason: str
+) -> Any:
+    """`step` on the customer the token's user sees."""
+    user = actor(request)
+    customer = customer_get(actor=user, customer_id=customer_id)
+    return _out("customer", step(actor=user, reason=reason, customer=customer))
+
+
 NEEDS = (
     "Needs retention.manage (token scope `retention:write`) and the record visible to the "
     "token (`{read}`; once restricted, also `restricted:read`). Journaled with the reason."
@@ -61,9 +78,7 @@ NEEDS = (
     + NEEDS.format(read="cases:read"),
 )
 def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
-    user = actor(request)
-    case = case_get(actor=user, case_id=case_id)
-    return _out("case", record_restrict(actor=user, reason=payload.reason, case=case))
+    return _on_case(request, case_id, record_restrict, payload.reason)
 
 
 @router.post(
@@ -74,9 +89,7 @@ def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
     "restricted records (compliance). " + NEEDS.format(read="cases:read"),
 )
 def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
-    user = actor(request)
-    case = case_get(actor=user, case_id=case_id)
-    return _out("case", record_unrestrict(actor=user, reason=payload.reason, case=case))
+    return _on_case(request, case_id, record_unrestrict, payload.reason)
 
 
 @router.post(
@@ -86,9 +99,7 @@ def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> An
     description="409 when already restricted. " + NEEDS.format(read="customers:read"),
 )
 def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
-    user = actor(request)
-    customer = customer_get(actor=user, customer_id=customer_id)
-    return _out("customer", record_restrict(actor=user, reason=payload.reason, customer=customer))
+    return _on_customer(request, customer_id, record_restrict, payload.reason)
 
 
 @router.post(
@@ -99,6 +110,4 @@ def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn)
     "reads restricted records (compliance). " + NEEDS.format(read="customers:read"),
 )
 def unrestrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
-    user = actor(request)
-    customer = customer_get(actor=user, customer_id=customer_id)
-    return _out("customer", record_unrestrict(actor=user, reason=payload.reason, customer=customer))
+    return _on_customer(request, customer_id, record_unrestrict, payload.reason)

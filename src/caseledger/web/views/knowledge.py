@@ -5,6 +5,8 @@ call a service, render; the services check who may."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -138,59 +140,59 @@ def article_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return render(request, "web/knowledge/edit.html", context, status=422 if error else 200)
 
 
+def _step(
+    request: AuthedRequest, pk: int, service: Callable[..., object], done: str, **fields: str
+) -> HttpResponseBase:
+    """One button of an article's life (publish, retire, send back, restore):
+    `service(actor=, article=, **fields)` refuses with a message shown on the article's page,
+    or `done` (with the article's number) says it happened; either way back to the article."""
+    article = queries.article_get(actor=request.user, article_id=pk)
+    try:
+        service(actor=request.user, article=article, **fields)
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        messages.error(request, exc.shown())
+    else:
+        messages.success(request, done % {"pk": article.pk})
+    return redirect("web:article_detail", pk=article.pk)
+
+
 @require_POST
 @web_view
 def article_publish(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    article = queries.article_get(actor=request.user, article_id=pk)
-    try:
-        services.article_publish(actor=request.user, article=article)
-    except (Conflict, PermissionDenied) as exc:
-        messages.error(request, exc.shown())
-    else:
-        messages.success(request, _("Article %(pk)s published.") % {"pk": article.pk})
-    return redirect("web:article_detail", pk=article.pk)
+    return _step(request, pk, services.article_publish, _("Article %(pk)s published."))
 
 
 @require_POST
 @web_view
 def article_retire(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    article = queries.article_get(actor=request.user, article_id=pk)
-    try:
-        services.article_retire(
-            actor=request.user, article=article, reason=request.POST.get("reason", "")
-        )
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        messages.error(request, exc.shown())
-    else:
-        messages.success(request, _("Article %(pk)s retired.") % {"pk": article.pk})
-    return redirect("web:article_detail", pk=article.pk)
+    return _step(
+        request,
+        pk,
+        services.article_retire,
+        _("Article %(pk)s retired."),
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_POST
 @web_view
 def article_return(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    article = queries.article_get(actor=request.user, article_id=pk)
-    try:
-        services.article_return(
-            actor=request.user, article=article, comment=request.POST.get("comment", "")
-        )
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        messages.error(request, exc.shown())
-    else:
-        messages.success(request, _("Article %(pk)s sent back to its writer.") % {"pk": article.pk})
-    return redirect("web:article_detail", pk=article.pk)
+    return _step(
+        request,
+        pk,
+        services.article_return,
+        _("Article %(pk)s sent back to its writer."),
+        comment=request.POST.get("comment", ""),
+    )
 
 
 @require_POST
 @web_view
 def article_restore(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    article = queries.article_get(actor=request.user, article_id=pk)
-    try:
-        services.article_restore(
-            actor=request.user, article=article, reason=request.POST.get("reason", "")
-        )
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        messages.error(request, exc.shown())
-    else:
-        messages.success(request, _("Article %(pk)s restored as a draft.") % {"pk": article.pk})
-    return redirect("web:article_detail", pk=article.pk)
+    return _step(
+        request,
+        pk,
+        services.article_restore,
+        _("Article %(pk)s restored as a draft."),
+        reason=request.POST.get("reason", ""),
+    )

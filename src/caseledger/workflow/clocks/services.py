@@ -165,6 +165,36 @@ def sla_policy_set(*, actor: User | None, data: dict[str, Any]) -> SlaPolicy:
     return policy
 
 
+def preset_row_save(
+    *,
+    actor: User | None,
+    row: Any,
+    before: dict[str, Any] | None,
+    action: str,
+    object_type: str,
+    reason: str,
+) -> bool:
+    """Save and journal a row an adoption has set from a preset (a statutory rule, an
+    industry's SLA policy), unless its fields are still those of `before` (its state before
+    the preset was applied; None for a new row): adopting again changes nothing. Runs inside
+    the adopting service's write_transaction(); True when it saved."""
+    fields = model_state(row, exclude=("updated_at", "id"))
+    if before is not None and {k: before[k] for k in fields} == fields:
+        return False
+    row.updated_at = core_clock.now()
+    row.save()
+    record_change(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(row.pk),
+        after=model_state(row, exclude=("updated_at",)),
+        before=before,
+        reason=reason,
+    )
+    return True
+
+
 def statutory_rules_adopt(
     *, actor: User | None, industry: str, department: Department
 ) -> list[StatutoryRule]:
@@ -186,21 +216,14 @@ def statutory_rules_adopt(
             row = row or StatutoryRule(department=department, code=preset["code"])
             for key, value in preset.items():
                 setattr(row, key, value)
-            after_fields = model_state(row, exclude=("updated_at", "id"))
-            if before is None or {k: before[k] for k in after_fields} != after_fields:
-                row.updated_at = core_clock.now()
-                row.save()
-                changed += 1
-                state = model_state(row, exclude=("updated_at",))
-                record_change(
-                    actor=actor,
-                    action=WorkflowAction.STATUTORY_ADOPT,
-                    object_type="statutory_rule",
-                    object_id=str(row.pk),
-                    after=state,
-                    before=before,
-                    reason=f"adopt {industry}",
-                )
+            changed += preset_row_save(
+                actor=actor,
+                row=row,
+                before=before,
+                action=WorkflowAction.STATUTORY_ADOPT,
+                object_type="statutory_rule",
+                reason=f"adopt {industry}",
+            )
             adopted.append(row)
         if not changed:  # still a recorded act: who adopted what, when
             record_change(

@@ -12,13 +12,12 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.services import taxonomy_adopt
-from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.state import model_state
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.calendars.services import calendar_adopt
-from caseledger.workflow.clocks.services import statutory_rules_adopt
+from caseledger.workflow.clocks.services import preset_row_save, statutory_rules_adopt
 from caseledger.workflow.industries.data import NEXT_UPDATE_SOURCE, TEMPLATES
 from caseledger.workflow.industries.taxonomy import TAXONOMIES
 from caseledger.workflow.models import SlaPolicy
@@ -61,20 +60,12 @@ def template_adopt(*, actor: User | None, industry: str, department: Department)
             row = row or SlaPolicy(department=department, name=name, priority=priority)
             row.first_response_minutes, row.resolution_minutes = first, resolution
             row.next_update_minutes, row.is_active = update, True
-            fields = model_state(row, exclude=("updated_at", "id"))
-            if before is not None and {k: before[k] for k in fields} == fields:
-                continue
-            row.updated_at = clock.now()
-            row.save()
-            changed += 1
-            state = model_state(row, exclude=("updated_at",))
-            record_change(
+            changed += preset_row_save(
                 actor=actor,
+                row=row,
+                before=before,
                 action=WorkflowAction.SLA_POLICY_ADOPT,
                 object_type="sla_policy",
-                object_id=str(row.pk),
-                after=state,
-                before=before,
                 reason=f"template {industry}; {NEXT_UPDATE_SOURCE}",
             )
         record_change(

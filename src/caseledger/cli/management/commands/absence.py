@@ -35,7 +35,7 @@ class Command(VerbCommand):
         parser.add_argument("--from", dest="starts_on", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="ends_on", required=True, help="YYYY-MM-DD")
         parser.add_argument("--reason", required=True)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_list_arguments(self, parser):
         parser.add_argument("--user")
@@ -43,7 +43,7 @@ class Command(VerbCommand):
     def add_cancel_arguments(self, parser):
         parser.add_argument("absence", help="the absence's id")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def handle_add(self, **options: Any) -> None:
         from caseledger.workflow.assign.absences import absence_add

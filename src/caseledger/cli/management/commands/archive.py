@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from caseledger.cli.lookups import day_named
+from caseledger.cli.lookups import as_option, day_named
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -27,9 +27,7 @@ class Command(VerbCommand):
     }
 
     def _as(self, parser, required: bool = False) -> None:
-        parser.add_argument(
-            "--as", dest="as_user", metavar="USERNAME", required=required, help="act as this user"
-        )
+        as_option(parser, required=required, help="act as this user")
 
     def add_run_arguments(self, parser):
         parser.add_argument("--limit", type=int, help="archive at most this many cases")

@@ -59,7 +59,7 @@ class Command(VerbCommand):
             "--strategy", required=adding, help="round_robin or least_open (fewest open cases)"
         )
         parser.add_argument("--inactive", action="store_true", help="keep it but do not apply")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_rules_arguments(self, parser):
         pass
@@ -75,7 +75,7 @@ class Command(VerbCommand):
     def add_remove_arguments(self, parser):
         parser.add_argument("rule", help="the rule's id")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def _data(self, options: dict[str, Any]) -> dict[str, Any]:
         keys = ("name", "department", "position", "category", "channel", "product_ref")

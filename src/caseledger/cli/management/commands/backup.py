@@ -24,7 +24,7 @@ class Command(VerbCommand):
     }
 
     def add_run_arguments(self, parser):
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="run as this user")
+        lookups.as_option(parser, help="run as this user")
 
     def add_list_arguments(self, parser):
         pass

@@ -21,12 +21,6 @@ def _day(text: str):
     return day
 
 
-def _as_option(parser) -> None:
-    parser.add_argument(
-        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: the system)"
-    )
-
-
 class Command(VerbCommand):
     help = "Holiday calendars (days off, make-up working days) and business hours."
     json_output = True
@@ -41,14 +35,14 @@ class Command(VerbCommand):
 
     def add_adopt_arguments(self, parser):
         parser.add_argument("preset", help="e.g. cn-2026")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_import_arguments(self, parser):
         parser.add_argument("file", help="an .ics file")
         parser.add_argument("--calendar", default="cn")
         parser.add_argument("--source", default="", help="where the file comes from")
         parser.add_argument("--reason", default="")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_set_arguments(self, parser):
         parser.add_argument("day", help="YYYY-MM-DD")
@@ -56,13 +50,13 @@ class Command(VerbCommand):
         parser.add_argument("--name", default="")
         parser.add_argument("--calendar", default="cn")
         parser.add_argument("--reason", default="")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_remove_arguments(self, parser):
         parser.add_argument("day", help="YYYY-MM-DD")
         parser.add_argument("--calendar", default="cn")
         parser.add_argument("--reason", required=True)
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_list_arguments(self, parser):
         parser.add_argument("--calendar", default="cn")
@@ -74,7 +68,7 @@ class Command(VerbCommand):
         parser.add_argument("--calendar", default="cn")
         parser.add_argument("--timezone", default="")
         parser.add_argument("--reason", default="")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def handle_adopt(self, **options: Any) -> None:
         from caseledger.workflow.calendars.services import calendar_adopt

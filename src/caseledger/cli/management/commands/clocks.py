@@ -37,7 +37,7 @@ class Command(VerbCommand):
     def add_adopt_arguments(self, parser):
         parser.add_argument("industry", help="banking, insurance, telecom, e-commerce")
         parser.add_argument("--department", required=True)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def handle_sweep(self, **options: Any) -> None:
         from caseledger.workflow.clocks.services import clock_sweep

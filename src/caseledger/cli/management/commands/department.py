@@ -11,12 +11,6 @@ from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 
 
-def _as_option(parser) -> None:
-    parser.add_argument(
-        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: the system)"
-    )
-
-
 class Command(VerbCommand):
     help = "Add, rename, deactivate and list departments."
     json_output = True
@@ -30,19 +24,19 @@ class Command(VerbCommand):
     def add_add_arguments(self, parser):
         parser.add_argument("code", help="short code: letters, digits, - and _")
         parser.add_argument("--name", required=True, help="the name people see")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_edit_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("--name")
         parser.add_argument("--reactivate", action="store_true")
         parser.add_argument("--reason", default="", help="why, for the journal")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_deactivate_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("--reason", required=True, help="why, for the journal")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_list_arguments(self, parser):
         pass

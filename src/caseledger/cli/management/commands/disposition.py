@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import choice_word, record_word
 
@@ -44,32 +45,32 @@ class Command(VerbCommand):
 
     def add_propose_arguments(self, parser):
         parser.add_argument("schedule", help="schedule code or id")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--record", action="append", help="id or case reference (repeat)")
         parser.add_argument("--action", default="", choices=["", "destroy", "anonymize"])
         parser.add_argument("--reason", default="")
 
     def add_approve_arguments(self, parser):
         parser.add_argument("batch", type=int)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--reason", default="")
 
     def add_reject_arguments(self, parser):
         parser.add_argument("batch", type=int)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--reason", required=True)
 
     def add_extend_arguments(self, parser):
         parser.add_argument("record_type", choices=["case", "customer"])
         parser.add_argument("record_id", type=int)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--until", required=True, help="new due date, YYYY-MM-DD")
         parser.add_argument("--reason", required=True)
         parser.add_argument("--batch", type=int, help="the batch the record is in")
 
     def add_execute_arguments(self, parser):
         parser.add_argument("batch", type=int, nargs="?", help="omit to run every pending one")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        as_option(parser)
 
     def add_certificate_arguments(self, parser):
         parser.add_argument("number", nargs="?", help="omit to list them")

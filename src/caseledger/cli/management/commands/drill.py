@@ -24,7 +24,7 @@ class Command(CaseledgerCommand):
             metavar="NAME",
             help="drill only this destination (repeatable; default: all)",
         )
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="run as this user")
+        lookups.as_option(parser, help="run as this user")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from caseledger.backup.services import drill_run

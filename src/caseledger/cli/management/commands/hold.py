@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import ValidationFailed
 
@@ -21,7 +22,7 @@ class Command(VerbCommand):
     }
 
     def add_place_arguments(self, parser):
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--matter", required=True)
         parser.add_argument("--reason", required=True)
         parser.add_argument("--case", action="append", default=[], help="id or reference")
@@ -30,7 +31,7 @@ class Command(VerbCommand):
 
     def add_release_arguments(self, parser):
         parser.add_argument("hold", type=int)
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--reason", required=True)
 
     def add_list_arguments(self, parser):

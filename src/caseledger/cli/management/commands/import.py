@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.core.command import CaseledgerCommand
 
 
@@ -27,7 +28,7 @@ class Command(CaseledgerCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", nargs="?", help="the CSV or XLSX file")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--department", help="id or code of the department to import into")
         parser.add_argument("--kind", default="cases", choices=["cases", "customers"])
         parser.add_argument("--mapping", default="", help="the name of a saved mapping")

@@ -75,21 +75,14 @@ class Command(VerbCommand):
         parser.add_argument(
             "--as-of", metavar="TIME", help="print the record's state at this time instead"
         )
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
+        lookups.as_option(
+            parser,
             help="read as this user, with their permissions "
             "(default: the system, which sees everything)",
         )
 
     def add_checkpoint_arguments(self, parser):
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
-            help="sign as this user (default: the system)",
-        )
+        lookups.as_option(parser, help="sign as this user (default: the system)")
 
     def handle_verify(self, **options: Any) -> None:
         from caseledger.journal.models import ChainHead

@@ -23,12 +23,7 @@ class Command(VerbCommand):
         parser.add_argument("--user", help="the account to unlock")
         parser.add_argument("--address", help="the address to unlock")
         parser.add_argument("--reason", required=True, help="why, for the journal")
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
-            help="act as this user (default: the system)",
-        )
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def handle_list(self, **options: Any) -> None:
         from axes.models import AccessAttempt

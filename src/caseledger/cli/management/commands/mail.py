@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.context import via
 from caseledger.core.errors import NotFound, ValidationFailed
@@ -61,7 +62,7 @@ class Command(VerbCommand):
 
     def add_retry_arguments(self, parser):
         parser.add_argument("id", type=int, help="the quarantine id (`mail quarantine`)")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
 
     def handle_retry(self, **options: Any) -> None:
         from caseledger.cli.lookups import actor_named
@@ -82,7 +83,7 @@ class Command(VerbCommand):
 
     def add_mailbox_add_arguments(self, parser):
         parser.add_argument("name")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--department", required=True, help="department code or id")
         parser.add_argument("--address", required=True, help="our address (replies come from it)")
         parser.add_argument("--intake-user", required=True, help="cases are recorded as this user")
@@ -99,7 +100,7 @@ class Command(VerbCommand):
 
     def add_mailbox_password_arguments(self, parser):
         parser.add_argument("name")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--password-env", metavar="VAR", help="else it is asked")
 
     def handle_mailbox_password(self, **options: Any) -> None:

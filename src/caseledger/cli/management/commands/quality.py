@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -20,9 +21,7 @@ class Command(VerbCommand):
     def add_sample_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM (this month)")
         parser.add_argument("--department", help="a department code (all)")
-        parser.add_argument(
-            "--as", dest="as_user", metavar="USERNAME", help="draw as this reviewer (the system)"
-        )
+        as_option(parser, help="draw as this reviewer (the system)")
 
     def add_list_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM (this month)")

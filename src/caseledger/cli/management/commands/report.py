@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -24,7 +25,7 @@ class Command(VerbCommand):
     }
 
     def add_subscribe_arguments(self, parser):
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--department", default="", help="code or id; none: organisation")
 
     add_unsubscribe_arguments = add_subscribe_arguments

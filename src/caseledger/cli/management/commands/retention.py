@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from caseledger.cli.lookups import day_named
+from caseledger.cli.lookups import as_option, day_named
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import choice_word, record_word
 
@@ -49,7 +49,7 @@ class Command(VerbCommand):
         return super().execute(*args, **options)
 
     def _as(self, parser) -> None:
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="act as this user")
+        as_option(parser, help="act as this user")
 
     def add_presets_arguments(self, parser):
         from caseledger.retention.presets import INDUSTRIES
@@ -78,9 +78,7 @@ class Command(VerbCommand):
         which.add_argument("--case", metavar="REF", help="a case reference or id")
         which.add_argument("--customer", metavar="ID", help="a customer id")
         parser.add_argument("--reason", required=True, help="why (recorded in the journal)")
-        parser.add_argument(
-            "--as", dest="as_user", metavar="USERNAME", required=True, help="act as this user"
-        )
+        as_option(parser, required=True, help="act as this user")
 
     add_restrict_arguments = _record_arguments
     add_unrestrict_arguments = _record_arguments

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from caseledger.cli.lookups import as_option
 from caseledger.cli.subcommands import VerbCommand
 
 
@@ -45,7 +46,7 @@ class Command(VerbCommand):
 
     def add_query_arguments(self, parser):
         parser.add_argument("q", help="the search, in the web's query language")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True)
+        as_option(parser, required=True)
         parser.add_argument("--ranked", action="store_true", help="best match first")
         parser.add_argument("--limit", type=int, default=20)
 

@@ -37,7 +37,7 @@ class Command(VerbCommand):
         parser.add_argument("--zh", required=True, help="Chinese label")
         parser.add_argument("--industry", default="", help="industry template ('' default)")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_edit_arguments(self, parser):
         parser.add_argument("code")
@@ -47,7 +47,7 @@ class Command(VerbCommand):
         parser.add_argument("--position", type=int)
         parser.add_argument("--active", choices=["yes", "no"])
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_rules_arguments(self, parser):
         pass
@@ -63,7 +63,7 @@ class Command(VerbCommand):
         parser.add_argument("--message-zh")
         parser.add_argument("--source", help="legal source")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.cases import taxonomy

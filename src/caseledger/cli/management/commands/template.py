@@ -24,7 +24,7 @@ class Command(VerbCommand):
     def add_adopt_arguments(self, parser):
         parser.add_argument("industry")
         parser.add_argument("--department", required=True, help="department code")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_list_arguments(self, parser):
         pass

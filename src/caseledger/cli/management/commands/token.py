@@ -91,12 +91,7 @@ class Command(VerbCommand):
             help="end the token after DAYS days, or after DATE (YYYY-MM-DD, its last day); "
             "default: never",
         )
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
-            help="act as this user (default: the system)",
-        )
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_list_arguments(self, parser):
         parser.add_argument("--user", help="only this user's tokens")
@@ -105,12 +100,7 @@ class Command(VerbCommand):
     def add_revoke_arguments(self, parser):
         parser.add_argument("id", help="the token's id (see token list)")
         parser.add_argument("--reason", required=True, help="why, for the journal")
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
-            help="act as this user (default: the system)",
-        )
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def handle_create(self, **options: Any) -> None:
         from caseledger.accounts.services import token_create

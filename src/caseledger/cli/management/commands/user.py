@@ -17,12 +17,6 @@ def _codes(text: str | None) -> list[str]:
     return [c.strip() for c in (text or "").split(",") if c.strip()]
 
 
-def _as_option(parser) -> None:
-    parser.add_argument(
-        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: the system)"
-    )
-
-
 def _placement(parser) -> None:
     parser.add_argument("--roles", help="comma-separated: agent, supervisor, records_manager, …")
     parser.add_argument("--department", help="the department they work in (code)")
@@ -60,20 +54,20 @@ class Command(VerbCommand):
     def add_add_arguments(self, parser):
         parser.add_argument("username")
         _placement(parser)
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_edit_arguments(self, parser):
         parser.add_argument("username")
         _placement(parser)
         parser.add_argument("--reactivate", action="store_true")
         parser.add_argument("--reason", default="", help="why, for the journal")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_deactivate_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--successor", help="who takes over the open work")
         parser.add_argument("--reason", required=True, help="why, for the journal")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def add_list_arguments(self, parser):
         parser.add_argument("--active", action="store_true", help="hide deactivated people")
@@ -81,7 +75,7 @@ class Command(VerbCommand):
     def add_password_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--reason", default="", help="why, for the journal")
-        _as_option(parser)
+        lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
     def handle_add(self, **options: Any) -> None:
         from caseledger.accounts.services import generated_password, user_create

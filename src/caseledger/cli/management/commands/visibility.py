@@ -22,7 +22,7 @@ class Command(VerbCommand):
         parser.add_argument("field", help="phone or email")
         parser.add_argument("scope", help="masked, assigned or department")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def handle_list(self, **options: Any) -> None:
         from caseledger.workflow.visibility.queries import settings_table

@@ -49,7 +49,7 @@ class Command(VerbCommand):
     }
 
     def _as(self, parser) -> None:
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME")
+        lookups.as_option(parser)
 
     def add_add_arguments(self, parser):
         parser.add_argument("name")
