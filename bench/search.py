@@ -136,7 +136,7 @@ def main() -> None:
         from caseledger.cases.models import Case
         from caseledger.search import indexer
         from caseledger.search.backends import backend
-        from caseledger.search.queries import _scope_sql, scoped, search
+        from caseledger.search.queries import _scope_sql, rank_window, scoped, search
         from caseledger.search.tokens import parse
 
         results: list[common.Result] = []
@@ -168,7 +168,11 @@ def main() -> None:
                     times.append((time.perf_counter() - started) * 1000)
                     started = time.perf_counter()
                     backend().page(
-                        parse(q), scope=scope, order=order, limit=51, after=None, offset=0
+                        parse(q),
+                        scope=scope,
+                        order=order,
+                        limit=51,
+                        window=rank_window() if order == "ranked" else None,
                     )
                     engine.append((time.perf_counter() - started) * 1000)
                 p95 = common.percentile(times, 95)

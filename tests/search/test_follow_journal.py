@@ -12,6 +12,7 @@ from django.db import connection
 from caseledger.cases.services import case_note_add, case_update
 from caseledger.customers.services import customer_update
 from caseledger.search import indexer
+from caseledger.search.backends import PostgresBackend
 from caseledger.search.queries import search
 from tests.factories import make_case, make_customer
 
@@ -66,6 +67,50 @@ def test_newest_first_pages_through_every_hit_once_and_ranked_puts_the_best_firs
         actor=people.agent, q="退款", order="ranked", limit=3, cursor=ranked.next_cursor
     )
     assert len({h.case.pk for h in ranked.hits + second.hits}) == 6
+
+
+def test_best_match_ranks_only_the_newest_matches_of_its_window(people, customer, settings):
+    best = make_case(
+        people.agent, customer, subject="退款退款退款", description="退款 退款 退款 退款"
+    )
+    newer = [make_case(people.agent, customer, subject=f"退款 {i}") for i in range(3)]
+    settings.SEARCH_RANK_WINDOW = 3
+    ranked = search(actor=people.agent, q="退款", order="ranked", limit=10)
+    assert sorted(h.case.pk for h in ranked.hits) == sorted(c.pk for c in newer)
+    assert ranked.next_cursor is None
+    settings.SEARCH_RANK_WINDOW = 0
+    assert search(actor=people.agent, q="退款", order="ranked", limit=1).hits[0].case == best
+
+
+def test_a_case_matching_in_several_chunks_is_listed_once_newest_first(people, customer):
+    long_text = "退款" * 3_000  # 3,000 of one bigram: a dozen PostgreSQL chunks
+    cases = [make_case(people.agent, customer, description=long_text) for _ in range(3)]
+    seen, cursor = [], None
+    while True:
+        page = search(actor=people.agent, q="退款", limit=2, cursor=cursor)
+        seen += [h.case.pk for h in page.hits]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert seen == sorted((c.pk for c in cases), reverse=True)
+
+
+def test_newest_first_is_exact_whichever_way_postgresql_walks(people, customer, monkeypatch):
+    # Tiny slices: the newest-first walk goes slice by slice, then to the GIN index.
+    monkeypatch.setattr(PostgresBackend, "PROBE", 1)
+    texts = ["退款", "其他", "退款" * 3_000, "其他", "其他", "退款", "其他", "其他", "其他", "其他"]
+    texts += ["其他"] * 12 + ["退款", "其他" * 2_000, "退款"]
+    cases = [make_case(people.agent, customer, description=text) for text in texts]
+    expected = sorted((c.pk for c in cases if "退款" in c.description), reverse=True)
+    for limit in (1, 2, 3):
+        seen, cursor = [], None
+        while True:
+            page = search(actor=people.agent, q="退款", limit=limit, cursor=cursor)
+            seen += [h.case.pk for h in page.hits]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert seen == expected, limit
+    ranked = search(actor=people.agent, q="退款", order="ranked", limit=10)
+    assert sorted(h.case.pk for h in ranked.hits) == sorted(expected)
 
 
 def test_a_rebuild_from_scratch_finds_the_same_and_reports_progress(people, customer, capsys):

@@ -46,7 +46,7 @@ def found(docs: list[list[str]], query: str) -> set[int]:
 
     index = backend()
     index.clear()
-    index.write({i + 1: document_tokens(doc) for i, doc in enumerate(docs)})
+    index.write({i + 1: document_tokens(doc) for i, doc in enumerate(docs)}, fresh=True)
     sql, params = index.matching(parse(query))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -92,6 +92,12 @@ def test_two_terms_find_the_texts_holding_both(docs, first, second):
     query = " ".join(f'"{t}"' for t in terms)
     expected = {i + 1 for i, doc in enumerate(docs) if all(scan(doc, t) for t in terms)}
     assert found(docs, query) == expected if terms else True
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(field_text, st.text()), max_size=4))
+def test_a_case_s_fields_tokenised_together_give_each_field_s_tokens_in_turn(texts):
+    assert document_tokens(texts) == [t for text in texts for t in text_tokens(text)]
 
 
 def test_a_run_of_chinese_becomes_bigrams_and_its_last_character():

@@ -49,6 +49,18 @@ def test_the_search_page_in_chinese_and_a_bad_search_named(login, people, cases)
     assert bad_cursor.status_code == 422 and 'id="search-error"' in bad_cursor.content.decode()
 
 
+def test_the_ranked_search_page_says_it_ranks_only_the_newest_matches(login, people, cases):
+    client = login(people.agent)
+    ranked = client.get(reverse("web:search"), {"q": "退款", "order": "ranked"})
+    assert "Best match ranks the newest 2000 matches." in ranked.content.decode()
+    newest = client.get(reverse("web:search"), {"q": "退款"})
+    assert 'id="rank-window"' not in newest.content.decode()
+    zh = client.get(
+        reverse("web:search"), {"q": "退款", "order": "ranked"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "只在最新的 2000 条匹配中排序" in zh.content.decode()
+
+
 def test_the_api_searches_with_the_same_language_and_pages_by_cursor(people, cases):
     older, newer, _theirs = cases
     api = ApiClient(people.agent, scopes=["cases:read"])

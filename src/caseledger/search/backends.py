@@ -26,8 +26,9 @@ NEWEST = "newest"
 class Backend:
     vendor = ""
 
-    def write(self, docs: dict[int, list[str]]) -> None:
-        """Replace the documents of these cases (an empty token list removes one)."""
+    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
+        """Replace the documents of these cases (an empty token list removes one). `fresh`:
+        none of them has a document (a rebuild after `clear`), so nothing is deleted first."""
         raise NotImplementedError
 
     def delete(self, case_ids: Iterable[int]) -> None:
@@ -64,11 +65,22 @@ class Backend:
         limit: int,
         after: int | None = None,
         offset: int = 0,
+        window: int | None = None,
     ) -> list[tuple[int, float]]:
         """(case id, score) of one page. `scope` is SQL selecting 1 when the case whose id
         is the placeholder column `{doc}` may be seen (a correlated EXISTS); `after` is the
-        keyset cursor of the newest order, `offset` that of the ranked one."""
+        keyset cursor of the newest order, `offset` that of the ranked one. `window`, when
+        ranked: only the newest `window` matches are scored and ranked (a frequent term
+        would otherwise score every match before sorting); None ranks them all."""
         raise NotImplementedError
+
+
+def _add_new(found: list[int], rows: list[tuple]) -> None:
+    """Append each row's id unless it repeats the last one (a case's chunks come together,
+    newest first)."""
+    for (pk,) in rows:
+        if not found or found[-1] != pk:
+            found.append(pk)
 
 
 def _run(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
@@ -83,10 +95,11 @@ class SqliteBackend(Backend):
     vendor = "sqlite"
     TABLE = "search_fts"
 
-    def write(self, docs: dict[int, list[str]]) -> None:
+    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
         if not docs:
             return
-        self.delete(docs)
+        if not fresh:
+            self.delete(docs)
         rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
@@ -132,15 +145,21 @@ class SqliteBackend(Backend):
             [self.expression(query)],
         )
 
-    def page(self, query, *, scope, order, limit, after=None, offset=0):
+    def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
         scope_sql, scope_params = scope
         where = [f"{self.TABLE} MATCH %s", "EXISTS (" + scope_sql.replace("{doc}", "f.rowid") + ")"]
         params: list[Any] = [self.expression(query), *scope_params]
         if order == RANKED:
-            sql = (
-                f"SELECT f.rowid, bm25({self.TABLE}) AS score FROM {self.TABLE} AS f "
-                f"WHERE {' AND '.join(where)} ORDER BY score, f.rowid DESC LIMIT %s OFFSET %s"
+            # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
+            # produced, so under the LIMIT of a window only the newest `window` are scored.
+            inner = (
+                f"SELECT f.rowid AS doc, bm25({self.TABLE}) AS score FROM {self.TABLE} AS f "
+                f"WHERE {' AND '.join(where)}"
             )
+            if window:
+                inner += " ORDER BY f.rowid DESC LIMIT %s"
+                params.append(window)
+            sql = f"SELECT doc, score FROM ({inner}) ORDER BY score, doc DESC LIMIT %s OFFSET %s"
             return [(r[0], -r[1]) for r in _run(sql, [*params, limit, offset])]
         if after is not None:
             where.append("f.rowid < %s")
@@ -194,16 +213,24 @@ class PostgresBackend(Backend):
         # Tokens are letters and digits only (tokens.py), so quoting needs no escapes.
         return " ".join(f"'{t}':{','.join(p)}" for t, p in positions.items())
 
-    def write(self, docs: dict[int, list[str]]) -> None:
+    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
         if not docs:
             return
-        self.delete(docs)
+        if not fresh:
+            self.delete(docs)
         rows = [
             (pk, n, self.literal(chunk))
             for pk, tokens in docs.items()
             for n, chunk in enumerate(self.chunks(tokens))
         ]
         with connection.cursor() as cursor:
+            if fresh:  # a rebuild: COPY, the tsvector parsed from its text by the server
+                with cursor.cursor.copy(
+                    f"COPY {self.TABLE} ({self.KEY}, chunk, tsv) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
             cursor.executemany(
                 f"INSERT INTO {self.TABLE} ({self.KEY}, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
                 rows,
@@ -223,6 +250,9 @@ class PostgresBackend(Backend):
 
     def rebuild_end(self) -> None:
         _run(f"CREATE INDEX IF NOT EXISTS {self.INDEX} ON {self.TABLE} USING gin (tsv)")
+        # Fresh statistics, or the planner takes a frequent term for a rare one and sorts
+        # every match for the newest page instead of walking the key backwards.
+        _run(f"ANALYZE {self.TABLE}")
 
     def existing(self, case_ids: Sequence[int]) -> set[int]:
         if not case_ids:
@@ -253,29 +283,118 @@ class PostgresBackend(Backend):
             [self.expression(query)],
         )
 
-    def page(self, query, *, scope, order, limit, after=None, offset=0):
+    PROBE = 5_000  # chunk rows per slice of the newest-first walk (at least)
+    SLICES = 4  # slices walked at most before the GIN index is asked
+
+    def _scoped(self, scope: tuple[str, list[Any]], alias: str) -> tuple[str, list[Any]]:
         scope_sql, scope_params = scope
-        expression = self.expression(query)
-        where = [
-            "s.tsv @@ %s::tsquery",
-            "EXISTS (" + scope_sql.replace("{doc}", f"s.{self.KEY}") + ")",
-        ]
-        params: list[Any] = [expression, *scope_params]
-        if order == RANKED:
-            sql = (
-                f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
-                f"FROM {self.TABLE} AS s WHERE {' AND '.join(where)} GROUP BY s.{self.KEY} "
-                f"ORDER BY score DESC, s.{self.KEY} DESC LIMIT %s OFFSET %s"
+        return "EXISTS (" + scope_sql.replace("{doc}", alias) + ")", list(scope_params)
+
+    def _newest(
+        self, scope: tuple[str, list[Any]], expression: str, limit: int, after: int | None
+    ) -> list[int]:
+        """Ids of the newest `limit` matching cases the scope allows, below `after`.
+
+        The planner cannot be trusted to choose between walking the key backwards and
+        reading the GIN index: it multiplies the frequencies of a phrase's bigrams, so a
+        common phrase looks rare (and all its matches are read and sorted), and without
+        fresh statistics a common term does too. So: walk the primary key backwards a
+        slice of chunk rows at a time, each checked (bounded work; a frequent term is done
+        in the first slice), while the hits so far promise the rest within a few slices;
+        else take the rest from the GIN index, sorted (the term is rare by then). A case
+        of several chunks comes once per matching chunk: deduped."""
+        size = max(self.PROBE, 5 * limit)  # a rank window of 2,000: 10,000 rows
+        key, table = self.KEY, self.TABLE
+        exists, scope_params = self._scoped(scope, "t.doc")
+        found: list[int] = []
+        # `<=` from the second slice on: a slice may stop inside a case's chunks.
+        upto = None if after is None else after - 1
+        for _ in range(self.SLICES):
+            upper = "" if upto is None else f"WHERE s.{key} <= %s "
+            bound = [] if upto is None else [upto]
+            slice_sql = (
+                f"SELECT s.{key} AS doc, s.chunk, s.tsv FROM {table} AS s {upper}"
+                f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
-            return [(r[0], float(r[1])) for r in _run(sql, [expression, *params, limit, offset])]
-        if after is not None:
-            where.append(f"s.{self.KEY} < %s")
-            params.append(after)
-        sql = (
-            f"SELECT DISTINCT s.{self.KEY}, 0 FROM {self.TABLE} AS s "
-            f"WHERE {' AND '.join(where)} ORDER BY s.{self.KEY} DESC LIMIT %s"
+            before = len(found)
+            _add_new(
+                found,
+                _run(
+                    f"SELECT t.doc FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
+                    f"AND {exists} ORDER BY t.doc DESC, t.chunk DESC",
+                    [*bound, size, expression, *scope_params],
+                ),
+            )
+            if len(found) >= limit:
+                return found[:limit]
+            lowest, rows = _run(
+                f"SELECT min(t.doc), count(*) FROM ({slice_sql}) AS t", [*bound, size]
+            )[0]
+            if rows < size:  # the table ends in this slice
+                return found
+            upto, hits = lowest, len(found) - before
+            if hits == 0 or limit - len(found) > 2 * hits:
+                break  # more than two more slices to go: the GIN index is cheaper
+        # (`upto` is set once a slice has been walked: the bound only satisfies the types.)
+        return self._rest_from_gin(
+            scope, expression, found, limit, 2**63 - 1 if upto is None else upto
         )
-        return [(r[0], 0.0) for r in _run(sql, [*params, limit])]
+
+    def _rest_from_gin(
+        self,
+        scope: tuple[str, list[Any]],
+        expression: str,
+        found: list[int],
+        limit: int,
+        upto: int,
+    ) -> list[int]:
+        """`found` completed to `limit` with the newest matches at or below `upto`, read
+        from the GIN index and sorted."""
+        key, table = self.KEY, self.TABLE
+        exists, scope_params = self._scoped(scope, f"s.{key}")
+        rest = (
+            f"SELECT s.{key} FROM {table} AS s WHERE s.tsv @@ %s::tsquery "
+            f"AND {exists} AND s.{key} <= %s "
+            # `+ 0`: not the key's order, so the GIN index is read and the matches sorted.
+            f"ORDER BY s.{key} + 0 DESC, s.chunk DESC LIMIT %s"
+        )
+        fetch = limit - len(found) + 8  # a little over: a case may match in two chunks
+        while len(found) < limit:
+            rows = _run(rest, [expression, *scope_params, upto, fetch])
+            _add_new(found, rows)
+            if len(rows) < fetch:
+                break
+            upto = rows[-1][0] - 1  # that case is in `found`; its other chunks add nothing
+            fetch *= 4
+        return found[:limit]
+
+    def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
+        expression = self.expression(query)
+        if order == RANKED:
+            if window:
+                # ts_rank only over the window's cases (found as the newest page is), each
+                # read by its key: LATERAL keeps the planner from reading every match of a
+                # phrase it takes for rare through the GIN index.
+                sql = (
+                    "SELECT w.doc, r.score FROM unnest(%s::bigint[]) AS w(doc) CROSS JOIN "
+                    f"LATERAL (SELECT max(ts_rank(s.tsv, %s::tsquery)) AS score FROM {self.TABLE}"
+                    f" AS s WHERE s.{self.KEY} = w.doc AND s.tsv @@ %s::tsquery) AS r "
+                    "ORDER BY r.score DESC, w.doc DESC LIMIT %s OFFSET %s"
+                )
+                ids = self._newest(scope, expression, window, None)
+                params = [ids, expression, expression, limit, offset]
+            else:
+                where, scope_params = self._scoped(scope, f"s.{self.KEY}")
+                sql = (
+                    f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
+                    f"FROM {self.TABLE} AS s WHERE s.tsv @@ %s::tsquery AND {where} "
+                    f"GROUP BY s.{self.KEY} ORDER BY score DESC, s.{self.KEY} DESC "
+                    "LIMIT %s OFFSET %s"
+                )
+                params = [expression, expression, *scope_params, limit, offset]
+            rows = _run(sql, params)
+            return [(r[0], float(r[1])) for r in rows]
+        return [(pk, 0.0) for pk in self._newest(scope, expression, limit, after)]
 
 
 def backend() -> Backend:

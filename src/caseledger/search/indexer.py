@@ -49,7 +49,7 @@ CASE_FIELDS = (
 )
 LONG_FIELDS = ("description", "customer_request", "resolution", "root_cause")
 ENTRY_BATCH = 5_000
-CASE_BATCH = 1_000
+CASE_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,26 @@ def indexed(field: str) -> bool:
     return not (is_marked(field) or must_encrypt(field))
 
 
+def _in_ids(objects: Any, column: str, ids: list[int]) -> Any:
+    """Rows whose `column` is one of these sorted ids, and maybe others between them (the
+    caller drops those): a range when the ids are dense, as a rebuild's batch is, since
+    Django takes longer to build an IN list of 5,000 ids than the database to run it."""
+    if ids and ids[-1] - ids[0] < 2 * len(ids):
+        return objects.filter(**{f"{column}__gte": ids[0], f"{column}__lte": ids[-1]})
+    return objects.filter(**{f"{column}__in": ids})
+
+
 def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[int, list[str]]:
     """The tokens of each case as it is now ([] for a case that no longer exists). With
     `keep_archived`, an archived case that already has a document is left out."""
     ids = sorted({int(pk) for pk in case_ids})
+    wanted = set(ids)
     rows = {
         r["id"]: r
-        for r in Case.objects.filter(pk__in=ids).values(
+        for r in _in_ids(Case.objects, "pk", ids).values(
             "id", *CASE_FIELDS, "archived_at", "customer__kind", "customer__name"
         )
+        if r["id"] in wanted
     }
     archived = [pk for pk, r in rows.items() if r["archived_at"] is not None]
     kept: set[int] = set()
@@ -130,13 +141,15 @@ def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[in
         kept = backend().existing(archived)
         archived = [pk for pk in archived if pk not in kept]
     records = _archived_records(archived) if archived else {}
-    notes: dict[int, list[str]] = {}
+    noted = sorted(pk for pk in rows if pk not in kept)
+    notes: dict[int, list[str]] = {pk: [] for pk in noted}
     for case_id, body in (
-        CaseNote.objects.filter(case_id__in=[pk for pk in rows if pk not in kept])
+        _in_ids(CaseNote.objects, "case_id", noted)
         .order_by("case_id", "created_at", "id")
         .values_list("case_id", "body")
     ):
-        notes.setdefault(case_id, []).append(body)
+        if case_id in notes:
+            notes[case_id].append(body)
     fields = [name for name in CASE_FIELDS if indexed(f"case.{name}")]
     long_fields = [name for name in LONG_FIELDS if name in fields]
     with_notes, with_org = indexed("case_note.body"), indexed("customer.name")
@@ -229,7 +242,7 @@ def rebuild(
                 )
                 if not ids:
                     break
-                index.write(documents(ids, keep_archived=False))
+                index.write(documents(ids, keep_archived=False), fresh=True)
             last = ids[-1]
             total += len(ids)
             if progress:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
@@ -49,6 +50,11 @@ class Results:
     hits: list[Hit]
     next_cursor: str | None
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+def rank_window() -> int | None:
+    """How many of the newest matches "best match" ranks (None: all)."""
+    return settings.SEARCH_RANK_WINDOW if settings.SEARCH_RANK_WINDOW > 0 else None
 
 
 def parse_query(q: str | None) -> Query:
@@ -152,6 +158,7 @@ def search(
         limit=limit + 1,
         after=key if order == NEWEST else None,
         offset=(key or 0) if order == RANKED else 0,
+        window=rank_window() if order == RANKED else None,
     )
     more = len(rows) > limit
     rows = rows[:limit]

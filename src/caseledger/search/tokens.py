@@ -86,11 +86,10 @@ def document_tokens(texts: Iterable[str]) -> list[str]:
     """The tokens of several fields as one stream. A CJK run's last character stands
     between fields, so no phrase can match across the end of one field into the next
     except where a word ends one and starts the next, as in the text itself."""
-    out: list[str] = []
-    for text in texts:
-        if text:
-            out.extend(text_tokens(text))
-    return out
+    # One pass over the fields joined by a line break gives the same tokens as one pass
+    # per field (a line break ends every run and word, and NFKC and lower casing change
+    # nothing across it) at half the cost.
+    return text_tokens("\n".join(text for text in texts if text))
 
 
 @dataclass(frozen=True)

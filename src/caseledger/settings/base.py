@@ -382,6 +382,9 @@ ARCHIVE_S3 = {
 SEARCH_FOLLOW_SECONDS = float(env_str("CASELEDGER_SEARCH_FOLLOW_SECONDS", "1") or "1")
 SEARCH_SYNC_MAX_ENTRIES = env_int("CASELEDGER_SEARCH_SYNC_MAX_ENTRIES", 500)
 SEARCH_MAX_LAG_SECONDS = env_int("CASELEDGER_SEARCH_MAX_LAG_SECONDS", 300)
+# "Best match" ranks only the newest SEARCH_RANK_WINDOW matches (0: all of them; a frequent
+# term then costs seconds at a million cases).
+SEARCH_RANK_WINDOW = env_int("CASELEDGER_SEARCH_RANK_WINDOW", 2000)
 
 # The public complaint form (caseledger.intake.form, docs/operations/public-form.md). Complaints
 # filed there go to FORM_DEPARTMENT (a department code; unset: the form is closed). The

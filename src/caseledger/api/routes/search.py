@@ -27,7 +27,11 @@ class SearchQuery(Schema):
         description="terms separated by spaces, all required; any Chinese characters, "
         'words from their start, numbers, references; "quotes" keep a phrase together'
     )
-    order: Literal["newest", "ranked"] = "newest"
+    order: Literal["newest", "ranked"] = Field(
+        "newest",
+        description="newest first, or ranked: best match first among the newest "
+        "CASELEDGER_SEARCH_RANK_WINDOW (2000) matches",
+    )
     status: Status | None = None
     category: str | None = None
     department: int | None = None

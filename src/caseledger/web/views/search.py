@@ -19,7 +19,7 @@ from caseledger.cases.taxonomy import category_label
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.knowledge.queries import article_search
 from caseledger.search.models import SavedSearch
-from caseledger.search.queries import FACETS, ORDERS, search
+from caseledger.search.queries import FACETS, ORDERS, rank_window, search
 from caseledger.search.services import FILTER_NAMES, saved_search_create, saved_search_delete
 from caseledger.web.forms import CaseFilterForm
 from caseledger.web.viewing import AuthedRequest, clean_filters, web_view
@@ -78,6 +78,7 @@ def search_page(request: AuthedRequest) -> HttpResponseBase:
         "order": order,
         "results": None,
         "saved": saved_links(request),
+        "rank_window": rank_window(),
     }
     status = 200
     if q.strip():

@@ -36,7 +36,7 @@ class Command(VerbCommand):
         )
 
     def add_reindex_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=1000, help="cases per batch")
+        parser.add_argument("--batch-size", type=int, default=5000, help="cases per batch")
 
     def add_follow_arguments(self, parser):
         pass
@@ -47,7 +47,11 @@ class Command(VerbCommand):
     def add_query_arguments(self, parser):
         parser.add_argument("q", help="the search, in the web's query language")
         as_option(parser, required=True)
-        parser.add_argument("--ranked", action="store_true", help="best match first")
+        parser.add_argument(
+            "--ranked",
+            action="store_true",
+            help="best match first (among the newest CASELEDGER_SEARCH_RANK_WINDOW matches)",
+        )
         parser.add_argument("--limit", type=int, default=20)
 
     def handle_reindex(self, **options: Any) -> None:
