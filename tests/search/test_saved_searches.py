@@ -107,6 +107,33 @@ def test_saved_searches_over_the_api(people):
     assert api.delete(f"/api/v1/saved-searches/{listed[0]['id']}").status_code == 404
 
 
+def test_saving_a_search_replayed_with_its_key_returns_the_first_answer(people):
+    """Like every create: the same Idempotency-Key and body answer the first result again
+    (no 409 "name taken", nothing journaled twice); the key with another body is a 409."""
+    from django.test import Client
+
+    from caseledger.accounts.services import token_create
+    from caseledger.journal.models import Entry
+
+    _token, secret = token_create(
+        actor=people.admin, user=people.agent, name="t", scopes=["cases:read"]
+    )
+    api = Client(headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "saved-1"})
+
+    def post(body):
+        return api.post("/api/v1/saved-searches", body, content_type="application/json")
+
+    first = post(QUERY)
+    assert first.status_code == 201, first.content
+    replay = post(QUERY)
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Entry.objects.filter(object_type="saved_search").count() == 1
+    other = post({**QUERY, "name": "another"})
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
 def test_offboarding_hands_saved_searches_to_the_successor(people):
     from caseledger.accounts.services import user_create
 

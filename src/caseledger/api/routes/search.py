@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import ConfigDict
 
+from caseledger.api import idempotency
 from caseledger.api.auth import actor
 from caseledger.api.schemas import CaseOut, ErrorOut
 from caseledger.cases.models import Channel, Status
@@ -148,10 +149,16 @@ def list_saved(request: HttpRequest) -> Any:
     response={201: SavedSearchOut, **ERRORS},
     summary="Save a search",
     description="Under a name unique to you (409 if taken). Journaled.",
+    openapi_extra=idempotency.OPENAPI,
 )
-def create_saved(request: HttpRequest, payload: SavedSearchIn) -> Any:
-    saved = saved_search_create(actor=actor(request), data=payload.model_dump())
-    return Reply(201, _saved(saved))
+def create_saved(request: HttpRequest, payload: SavedSearchIn) -> HttpResponse:
+    user, data = actor(request), payload.model_dump()
+    return idempotency.create(
+        request,
+        fingerprint=idempotency.json_fingerprint(request),
+        render=lambda saved: idempotency.body_of(SavedSearchOut, _saved(saved)),
+        make=lambda: saved_search_create(actor=user, data=data),
+    )
 
 
 @router.delete(
