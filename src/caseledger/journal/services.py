@@ -153,6 +153,33 @@ def record_change(
     )
 
 
+def record_changes(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    items: Iterable[tuple[Any, dict[str, Any] | None, dict[str, Any], str]],
+) -> list[Entry]:
+    """`record_change` for many objects of one type changed by one step, appended as one
+    burst (one `at`, one statement per table): `items` are (object_id, before, after,
+    reason), each journaled exactly as `record_change(..., before=before, after=after,
+    reason=reason)` would journal it. Must run inside write_transaction()."""
+    return append_many(
+        actor=actor,
+        changes=[
+            Change(
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            )
+            for object_id, before, after, reason in items
+        ],
+    )
+
+
 def append(*, actor: Any, change: Change) -> Entry:
     return append_many(actor=actor, changes=[change])[-1]
 

@@ -249,8 +249,10 @@ def _check_assignee(
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
     """Shared with the spreadsheet import (see `case_fields_clean`)."""
-    subs = taxonomy.categories(active_only=False).get(category, ("", {}))[1]
-    if subcategory and subcategory not in subs:
+    if not subcategory:
+        return
+    subs = taxonomy.subcategory_codes(category)
+    if subcategory not in subs:
         allowed = ", ".join(subs) or "none"
         c.add(
             "subcategory",

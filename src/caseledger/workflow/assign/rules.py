@@ -19,7 +19,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm, Role
 from caseledger.cases.models import Case, Channel
-from caseledger.cases.services import case_set_fields
+from caseledger.cases.services import case_set_fields_many
 from caseledger.cases.taxonomy import category_codes
 from caseledger.core import clock
 from caseledger.core.state import model_state
@@ -192,9 +192,11 @@ def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
     """Give each unassigned case (in id order, newest of its department: see `_Pass`) by
     the first matching rule, each journaled as its own `case.auto_assign` entry naming the
     rule; returns how many were given. The one engine behind a new case (CASE_CREATED) and
-    an import's chunk; the caller holds write_transaction()."""
+    an import's chunk; the caller holds write_transaction(). The cases are decided one by
+    one, then written together (`case_set_fields_many`: one UPDATE statement, one burst
+    of entries), each exactly as `case_set_fields` would write it."""
     memo = _Pass()
-    given = 0
+    given: list[tuple[Case, dict[str, Any], str]] = []
     with write_transaction():  # joins the caller's
         for case in cases:
             if case.assignee_id is not None:
@@ -203,16 +205,11 @@ def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
             agent = pick(rule, case, memo) if rule is not None else None
             if rule is None or agent is None:
                 continue
-            case_set_fields(
-                case,
-                actor=actor,
-                fields={"assignee": agent},
-                action=WorkflowAction.CASE_AUTO_ASSIGN,
-                reason=f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})",
-            )
+            reason = f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})"
+            given.append((case, {"assignee": agent}, reason))
             _given(memo, case, agent)
-            given += 1
-    return given
+        case_set_fields_many(given, actor=actor, action=WorkflowAction.CASE_AUTO_ASSIGN)
+    return len(given)
 
 
 def assign_new_case(*, actor: User | None, case: Case) -> Case:
