@@ -231,7 +231,9 @@ def subcategory_codes(category: str) -> tuple[str, ...]:
         for n in nodes(None, active_only=False):
             if n.parent in found:
                 found[n.parent].append(n.code)
-        memo["subcategory_codes"] = {code: tuple(dict.fromkeys(subs)) for code, subs in found.items()}
+        memo["subcategory_codes"] = {
+            code: tuple(dict.fromkeys(subs)) for code, subs in found.items()
+        }
     return memo["subcategory_codes"].get(category, ())
 
 

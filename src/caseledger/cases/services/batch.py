@@ -9,16 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
-from caseledger.core import clock
 from caseledger.cases.services.records import case_state
+from caseledger.core import clock
 from caseledger.core.state import plain
 from caseledger.journal.services import record_changes, write_transaction
 
 Setting = tuple[Case, Mapping[str, Any], str]  # (case, fields, reason)
+
+
+def _field(name: str) -> models.Field:
+    field = Case._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation is no field to set
+        raise ValueError(f"{name} is not a field of a case")
+    return field
 
 
 def case_set_fields_many(
@@ -33,7 +40,7 @@ def case_set_fields_many(
     meta = Case._meta
     with write_transaction():  # joins the caller's
         at = at or clock.now()
-        updated_db = meta.get_field("updated_at").get_db_prep_save(at, connection)
+        updated_db = _field("updated_at").get_db_prep_save(at, connection)
         updated_json = plain(at)
         statements: dict[tuple[str, ...], list[list[Any]]] = {}
         items = []
@@ -43,19 +50,21 @@ def case_set_fields_many(
             row: list[Any] = []
             for name, value in fields.items():
                 setattr(case, name, value)
-                field = meta.get_field(name)
+                field = _field(name)
                 stored = getattr(case, field.attname)
                 after[field.attname] = plain(stored)
                 row.append(field.get_db_prep_save(stored, connection))
             case.version += 1
             case.updated_at = at
             after["version"], after["updated_at"] = case.version, updated_json
-            statements.setdefault(tuple(fields), []).append([*row, case.version, updated_db, case.pk])
+            statements.setdefault(tuple(fields), []).append(
+                [*row, case.version, updated_db, case.pk]
+            )
             items.append((case.pk, before, after, reason))
         table = connection.ops.quote_name(meta.db_table)
         with connection.cursor() as cursor:
             for names, rows in statements.items():
-                columns = [meta.get_field(n).column for n in (*names, "version", "updated_at")]
+                columns = [str(_field(n).column) for n in (*names, "version", "updated_at")]
                 sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
                 cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
         record_changes(actor=actor, action=action, object_type="case", items=items)
