@@ -188,27 +188,38 @@ def _given(memo: _Pass, case: Case, agent: User) -> None:
         counts[agent.pk] = counts.get(agent.pk, 0) + 1
 
 
-def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
-    """Give each unassigned case (in id order, newest of its department: see `_Pass`) by
-    the first matching rule, each journaled as its own `case.auto_assign` entry naming the
-    rule; returns how many were given. The one engine behind a new case (CASE_CREATED) and
-    an import's chunk; the caller holds write_transaction(). The cases are decided one by
-    one, then written together (`case_set_fields_many`: one UPDATE statement, one burst
-    of entries), each exactly as `case_set_fields` would write it."""
+def assign_choices(cases: Iterable[Case]) -> list[tuple[Case, User, str]]:
+    """Who each unassigned case (in id order, newest of its department: see `_Pass`) goes
+    to by the first matching rule, with the reason its entry gives: (case, agent, reason),
+    cases no rule gives left out. Writes nothing: `assign_cases` writes the choices, and an
+    import's chunk writer asks before it inserts its cases (intake/spreadsheet/write.py)."""
     memo = _Pass()
-    given: list[tuple[Case, dict[str, Any], str]] = []
+    given: list[tuple[Case, User, str]] = []
+    for case in cases:
+        if case.assignee_id is not None:
+            continue
+        rule = matching_rule(case, memo)
+        agent = pick(rule, case, memo) if rule is not None else None
+        if rule is None or agent is None:
+            continue
+        given.append((case, agent, f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})"))
+        _given(memo, case, agent)
+    return given
+
+
+def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
+    """Give each unassigned case by the first matching rule (`assign_choices`), each
+    journaled as its own `case.auto_assign` entry naming the rule; returns how many were
+    given. The engine behind a new case (CASE_CREATED); the caller holds
+    write_transaction(). The choices are written together (`case_set_fields_many`: one
+    UPDATE statement, one burst of entries), each as `case_set_fields` would write it."""
     with write_transaction():  # joins the caller's
-        for case in cases:
-            if case.assignee_id is not None:
-                continue
-            rule = matching_rule(case, memo)
-            agent = pick(rule, case, memo) if rule is not None else None
-            if rule is None or agent is None:
-                continue
-            reason = f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})"
-            given.append((case, {"assignee": agent}, reason))
-            _given(memo, case, agent)
-        case_set_fields_many(given, actor=actor, action=WorkflowAction.CASE_AUTO_ASSIGN)
+        given = assign_choices(cases)
+        case_set_fields_many(
+            [(case, {"assignee": agent}, reason) for case, agent, reason in given],
+            actor=actor,
+            action=WorkflowAction.CASE_AUTO_ASSIGN,
+        )
     return len(given)
 
 
