@@ -19,7 +19,7 @@ the reason), so no case is read back or updated.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -56,6 +56,20 @@ def check_models() -> None:
 
 
 REF_COLUMNS = ("department_id", "object_type", "external_id", "object_id", "batch_id")
+
+
+class _Row(NamedTuple):
+    """What the assignment rules read of a case row not yet inserted (workflow's
+    `Assignable`)."""
+
+    pk: int
+    department_id: int
+    assignee_id: None
+    category: str
+    channel: str
+    product_ref: str
+
+
 # Where a case row (and its encoded state) holds what the assignment rules read and change.
 _AT = {name: CASE_COLUMNS.index(name) for name in CASE_COLUMNS}
 
@@ -240,12 +254,13 @@ class ChunkWriter:
         entries and their reasons, or None when no case was given."""
         a, u, v = _AT["assignee_id"], _AT["updated_at"], _AT["version"]
         cases = [
-            Case(
-                id=row[_AT["id"]],
-                department_id=row[_AT["department_id"]],
-                category=row[_AT["category"]],
-                channel=row[_AT["channel"]],
-                product_ref=row[_AT["product_ref"]],
+            _Row(
+                row[_AT["id"]],
+                row[_AT["department_id"]],
+                None,
+                row[_AT["category"]],
+                row[_AT["channel"]],
+                row[_AT["product_ref"]],
             )
             for row in rows
         ]

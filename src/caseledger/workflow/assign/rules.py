@@ -11,7 +11,7 @@ stays in the department queue.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -116,6 +116,27 @@ def assign_rule_remove(*, actor: User | None, rule: AssignmentRule, reason: str 
         )
 
 
+class Assignable(Protocol):
+    """What the rules read of a case: a saved Case, or a chunk writer's row not yet
+    inserted (building a model instance per row cost more than the rules themselves)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def department_id(self) -> Any: ...
+    @property
+    def assignee_id(self) -> Any: ...
+    @property
+    def category(self) -> Any: ...
+    @property
+    def channel(self) -> Any: ...
+    @property
+    def product_ref(self) -> Any: ...
+
+
+C = TypeVar("C", bound=Assignable)
+
+
 class _Pass:
     """What one pass of the rules reads once per department: the active rules, the agents
     who may be given a case, and (as cases are given) the round robin's last agent and the
@@ -144,7 +165,7 @@ class _Pass:
         return self.pools[department_id]
 
 
-def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | None:
+def matching_rule(case: Assignable, memo: _Pass | None = None) -> AssignmentRule | None:
     for rule in (memo or _Pass()).rules_of(case.department_id):
         if (
             (not rule.category or rule.category == case.category)
@@ -155,7 +176,7 @@ def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | Non
     return None
 
 
-def pick(rule: AssignmentRule, case: Case, memo: _Pass | None = None) -> User | None:
+def pick(rule: AssignmentRule, case: Assignable, memo: _Pass | None = None) -> User | None:
     """The agent the rule gives the case to, among the department's active, present agents
     who may work it; None when nobody is there."""
     memo = memo or _Pass()
@@ -181,20 +202,20 @@ def pick(rule: AssignmentRule, case: Case, memo: _Pass | None = None) -> User | 
     return pool[(ids.index(last) + 1) % len(pool)] if last in ids else pool[0]
 
 
-def _given(memo: _Pass, case: Case, agent: User) -> None:
+def _given(memo: _Pass, case: Assignable, agent: User) -> None:
     memo.last[case.department_id] = agent.pk
     counts = memo.counts.get(case.department_id)
     if counts is not None:
         counts[agent.pk] = counts.get(agent.pk, 0) + 1
 
 
-def assign_choices(cases: Iterable[Case]) -> list[tuple[Case, User, str]]:
+def assign_choices(cases: Iterable[C]) -> list[tuple[C, User, str]]:
     """Who each unassigned case (in id order, newest of its department: see `_Pass`) goes
     to by the first matching rule, with the reason its entry gives: (case, agent, reason),
     cases no rule gives left out. Writes nothing: `assign_cases` writes the choices, and an
     import's chunk writer asks before it inserts its cases (intake/spreadsheet/write.py)."""
     memo = _Pass()
-    given: list[tuple[Case, User, str]] = []
+    given: list[tuple[C, User, str]] = []
     for case in cases:
         if case.assignee_id is not None:
             continue
