@@ -213,6 +213,9 @@ def service_calls(people, customer, case):
         "caseledger.cases.services.case_set_fields": lambda: cases.case_set_fields(
             case, actor=people.agent, fields={"priority": "low"}, action="case.update", reason=""
         ),
+        "caseledger.cases.services.case_set_fields_many": lambda: cases.case_set_fields_many(
+            [(case, {"priority": "high"}, "triage")], actor=people.agent, action="case.update"
+        ),
         "caseledger.cases.services.case_update": lambda: cases.case_update(
             actor=people.agent, case=case, data={"priority": "urgent"}
         ),

@@ -45,6 +45,7 @@ NOT_JOURNALED = {
     # The journal's own primitives: every other service calls them.
     "caseledger.journal.services.append_many": "the journal itself",
     "caseledger.journal.services.lock_head": "the journal itself (takes the head's row lock)",
+    "caseledger.journal.services.record_changes": "the journal itself (record_change, a burst)",
     "caseledger.journal.bulk.append_rendered": "the journal itself (bulk loader)",
     "caseledger.journal.bulk.insert_rows": "the demo bulk loader; its entries are written by it",
     # Derived copies and caches, rebuilt from journaled records, erased with them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 
@@ -13,6 +14,8 @@ from caseledger.cases.services import (
     case_attachment_add,
     case_create,
     case_note_add,
+    case_set_fields,
+    case_set_fields_many,
     case_update,
 )
 from caseledger.core import clock
@@ -240,3 +243,33 @@ def test_state_as_of_a_past_moment(people, customer):
     assert state_as_of("case", case.pk, t0 + dt.timedelta(hours=1))["subject"] == "Original subject"
     assert state_as_of("case", case.pk)["subject"] == "Corrected subject"
     assert state_as_of("case", case.pk, t0 - dt.timedelta(seconds=1)) is None
+
+
+def test_cases_set_together_are_journaled_as_each_set_alone(people, customer):
+    """case_set_fields_many (an import chunk's assignments) writes and journals each case
+    as case_set_fields does: same changes, same state but for the case's own identity."""
+    made = clock.now()
+    with clock.frozen(made):
+        alone, first, second = (make_case(people.agent, customer) for _ in range(3))
+    at = made + dt.timedelta(hours=1)
+    case_set_fields(
+        alone, actor=people.agent, fields={"assignee": people.agent}, action="case.update",
+        reason="by hand", at=at,
+    )  # fmt: skip
+    case_set_fields_many(
+        [(c, {"assignee": people.agent}, "by hand") for c in (first, second)],
+        actor=people.agent, action="case.update", at=at,
+    )  # fmt: skip
+
+    def last(case):
+        entry = Entry.objects.filter(root=f"case:{case.pk}").order_by("-seq").first()
+        body = json.loads(entry.payload.body)
+        state = {k: v for k, v in body["state"].items() if k not in ("id", "reference")}
+        return entry.action, entry.reason, body["changes"], state
+
+    assert last(first) == last(second) == last(alone)
+    assert set(last(alone)[2]) == {"assignee_id", "version", "updated_at"}
+    for case in (first, second):
+        stored = Case.objects.get(pk=case.pk)
+        assert (stored.assignee_id, stored.version, stored.updated_at) == (people.agent.pk, 2, at)
+        assert (case.assignee_id, case.version) == (people.agent.pk, 2), "changed in place"

@@ -69,6 +69,9 @@ class Snapshot:
     adoptions: dict[int, set[str]] = field(default_factory=dict)
     rules: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     stored: bool = False  # False: the built-in default, nothing written yet
+    # Answers computed from this snapshot and asked per row by an import (codes only, no
+    # labels); they go when the snapshot is reloaded.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 _cache: tuple[float, Snapshot] | None = None
@@ -210,17 +213,32 @@ def subcategories(category: str, department_id: int | None = None) -> dict[str, 
 
 
 def category_codes(department_id: int | None = None, *, active_only: bool = True) -> list[str]:
-    """The codes `categories()` would list, without building their labels (every new case
-    checks its category: docs/benchmarks.md, "case_create after issue 12")."""
-    chosen = nodes(department_id, active_only=active_only)
-    return list(dict.fromkeys(n.code for n in chosen if not n.parent))
+    """The codes `categories()` would list, without building their labels, once per taxonomy
+    snapshot: every new case and every imported row checks its category (docs/benchmarks.md,
+    "case_create after issue 12")."""
+    memo = snapshot().memo
+    key = ("category_codes", department_id, active_only)
+    if key not in memo:
+        chosen = nodes(department_id, active_only=active_only)
+        memo[key] = tuple(dict.fromkeys(n.code for n in chosen if not n.parent))
+    return list(memo[key])
 
 
-def subcategory_codes(category: str) -> list[str]:
-    """The codes of every subcategory `category` has ever had (deactivated ones too)."""
-    return list(
-        dict.fromkeys(n.code for n in nodes(None, active_only=False) if n.parent == category)
-    )
+def subcategory_codes(category: str) -> tuple[str, ...]:
+    """The subcategory codes of a category in any industry, deactivated ones too, in the
+    administrator's order: the keys of `categories(active_only=False)[category][1]`."""
+    memo = snapshot().memo
+    if "subcategory_codes" not in memo:
+        found: dict[str, list[str]] = {}
+        for code in categories(active_only=False):
+            found[code] = []
+        for n in nodes(None, active_only=False):
+            if n.parent in found:
+                found[n.parent].append(n.code)
+        memo["subcategory_codes"] = {
+            code: tuple(dict.fromkeys(subs)) for code, subs in found.items()
+        }
+    return memo["subcategory_codes"].get(category, ())
 
 
 def category_label(code: str) -> Any:

@@ -153,12 +153,49 @@ def record_change(
     )
 
 
+def record_changes(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    items: Iterable[tuple[Any, dict[str, Any] | None, dict[str, Any], str]],
+) -> int:
+    """`record_change` for many objects of one type changed by one step, appended as one
+    burst (one `at`, one statement per table): `items` are (object_id, before, after,
+    reason), each journaled exactly as `record_change(..., before=before, after=after,
+    reason=reason)` would journal it; returns the new head's seq. Must run inside
+    write_transaction()."""
+    _append(
+        actor,
+        [
+            Change(
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                state=after,
+                changes=diff(before, after),
+                reason=reason,
+            )
+            for object_id, before, after, reason in items
+        ],
+        None,
+        keep=False,
+    )
+    return lock_head().seq
+
+
 def append(*, actor: Any, change: Change) -> Entry:
     return append_many(actor=actor, changes=[change])[-1]
 
 
 def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None) -> list[Entry]:
     """Append entries in order. Must run inside write_transaction()."""
+    return _append(actor, changes, via, keep=True)
+
+
+def _append(actor: Any, changes: Iterable[Change], via: str | None, *, keep: bool) -> list[Entry]:
+    """`append_many`; `keep=False` builds no Entry objects (a burst whose caller wants
+    none: building them was a tenth of an import chunk's assignment) and returns []."""
     if not (_holding_head.get() and connection.in_atomic_block):
         # Any other transaction (a caller's transaction.atomic(), a test's) would let a
         # service write without the head lock taken first: refuse, whoever opened it.
@@ -190,17 +227,18 @@ def append_many(*, actor: Any, changes: Iterable[Change], via: str | None = None
             seq, at, actor_id, actor_name, via, change.action, change.object_type,
             object_id, root, change.reason, p_hash, prev, digest,
         )  # fmt: skip
-        entries.append(Entry(**dict(zip(_ENTRY_COLUMNS, values, strict=True))))
+        if keep:
+            entries.append(Entry(**dict(zip(_ENTRY_COLUMNS, values, strict=True))))
         entry_rows.append((*values[:1], at_stored, *values[2:]))
         payload_rows.append((seq, body_text))
         prev = digest
-    if not entries:
+    if not entry_rows:
         return []
     with connection.cursor() as cursor:
         cursor.executemany(_INSERT_ENTRY, entry_rows)
         cursor.executemany(_INSERT_PAYLOAD, payload_rows)
         cursor.execute("UPDATE journal_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
-    bursts.note(len(entries))
+    bursts.note(len(entry_rows))
     return entries
 
 

@@ -5,13 +5,17 @@ as part of the import (its undo still removes everything)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 
 import pytest
 
 from caseledger.accounts.services import user_create
 from caseledger.cases.models import Case
+from caseledger.cases.services import case_state
 from caseledger.core import clock
 from caseledger.core.context import via
+from caseledger.core.state import diff
 from caseledger.intake.spreadsheet.models import ImportBatch
 from caseledger.intake.spreadsheet.services import batch_commit
 from caseledger.intake.spreadsheet.undo import batch_undo
@@ -118,20 +122,20 @@ def test_an_import_without_a_matching_rule_leaves_its_cases_in_the_queue(people,
 def test_an_import_that_fails_while_assigning_resumes_and_gives_every_case_once(
     people, team, tmp_path, monkeypatch
 ):
-    from caseledger.intake.spreadsheet import run
-    from caseledger.workflow.assign.rules import assign_cases
+    from caseledger.intake.spreadsheet import write
+    from caseledger.workflow.assign.rules import assign_choices
 
     calls = []
 
-    def failing_second_time(**kwargs):
+    def failing_second_time(cases):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("power lost")
-        return assign_cases(**kwargs)
+        return assign_choices(cases)
 
     path = write_csv(tmp_path / "cases.csv", [good_row(n) for n in range(1, 7)])
     batch = batch_for(people, path)
-    monkeypatch.setattr(run, "assign_cases", failing_second_time)
+    monkeypatch.setattr(write, "assign_choices", failing_second_time)
     with pytest.raises(RuntimeError):
         batch_commit(actor=people.agent, batch=batch, chunk_size=2)
     batch.refresh_from_db()
@@ -187,3 +191,25 @@ def test_an_imports_assignments_reach_each_agent_as_one_notification_with_its_co
     assert list(
         Notification.objects.filter(recipient=people.agent).values_list("kind", "count")
     ) == [("assigned", 1)]
+
+
+def test_a_case_given_after_it_was_created_journals_the_moved_update_time(
+    people, team, tmp_path, monkeypatch
+):
+    """The chunk writer renders each case.auto_assign body itself (the case is inserted
+    already assigned): with a clock that moves between creating and giving, the entry still
+    holds exactly case_set_fields' diff and the row equals the journal's state."""
+    ticks = itertools.count()
+    monkeypatch.setattr(clock, "now", lambda: MONDAY + dt.timedelta(milliseconds=next(ticks)))
+    _import(people, tmp_path, 3)
+    for case in Case.objects.filter(subject__startswith="投诉"):
+        bodies = {
+            e.action: json.loads(e.payload.body)
+            for e in Entry.objects.filter(root=f"case:{case.pk}").select_related("payload")
+        }
+        created, given = bodies["case.create"]["state"], bodies["case.auto_assign"]
+        assert given["changes"] == diff(created, given["state"])
+        assert set(given["changes"]) == {"assignee_id", "updated_at", "version"}
+        assert given["state"] == case_state(case), "the row is what the journal says"
+    assert verify_chain().ok
+    assert reconcile().ok

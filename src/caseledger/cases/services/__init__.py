@@ -6,6 +6,7 @@ records (state, create, update, set fields), moves (status moves, approvals), ta
 (categories, step rules, industry adoption), notes (notes, attachments), export.
 """
 
+from caseledger.cases.services.batch import case_set_fields_many
 from caseledger.cases.services.export import (
     EXPORT_LIMIT,
     case_export,
@@ -65,6 +66,7 @@ __all__ = [
     "case_move",
     "case_note_add",
     "case_set_fields",
+    "case_set_fields_many",
     "case_state",
     "case_update",
     "category_by_code",

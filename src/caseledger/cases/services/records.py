@@ -250,8 +250,10 @@ def _check_assignee(
 
 def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
     """Shared with the spreadsheet import (see `case_fields_clean`)."""
+    if not subcategory:
+        return
     subs = taxonomy.subcategory_codes(category)
-    if subcategory and subcategory not in subs:
+    if subcategory not in subs:
         allowed = ", ".join(subs) or "none"
         c.add(
             "subcategory",

@@ -2,11 +2,11 @@
 in a dry run, only reported). Resuming skips every row at or below the batch's
 high-water mark, which commits with each chunk's records.
 
-Each written chunk's cases (none has an assignee) then go through the assignment rules
-(`workflow.assign.rules.assign_cases`, the engine `case_create` calls), in the chunk's
-own transaction: their `case.auto_assign` entries come before the batch's `last_seq`, so
+Each written chunk's cases go through the assignment rules (`assign_choices`, the engine
+`case_create`'s assignment uses) as the writer inserts them, in the chunk's own
+transaction: their `case.auto_assign` entries come before the batch's `last_seq`, so
 they are part of the batch (its undo still works) and a crash leaves whole chunks, given
-or not given together."""
+or not given together (write.py)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,14 @@ from typing import Any
 
 from django.db.models import F
 
-from caseledger.cases.models import Case
-from caseledger.core.context import via
 from caseledger.intake.spreadsheet.fields import positions
-from caseledger.intake.spreadsheet.models import ImportBatch, ImportChunk, ImportProblem
+from caseledger.intake.spreadsheet.models import ImportBatch, ImportProblem
 from caseledger.intake.spreadsheet.plan import Plan, Planner
 from caseledger.intake.spreadsheet.read import open_sheet
 from caseledger.intake.spreadsheet.rows import Parsed, Problem, parse_row
 from caseledger.intake.spreadsheet.write import ChunkWriter
 from caseledger.journal.bulk import insert_rows
-from caseledger.journal.services import lock_head, write_transaction
-from caseledger.workflow.assign.rules import assign_cases
+from caseledger.journal.services import write_transaction
 
 Progress = Callable[[int], None]
 COUNTERS = ("rows_total", "rows_bad", "rows_duplicate", "cases_created", "customers_created")
@@ -55,19 +52,6 @@ def _count(batch: ImportBatch, plan: Plan, rows: int, *, written: bool) -> dict[
     for name, value in counts.items():
         setattr(batch, name, getattr(batch, name) + value)
     return counts
-
-
-def _assign(batch: ImportBatch, record: ImportChunk, actor: Any) -> None:
-    """Give the chunk's new cases by the department's rules; the batch's journal mark
-    moves past their entries. Inside the chunk's write_transaction()."""
-    if record.first_case is None:
-        return
-    cases = Case.objects.filter(
-        pk__range=(record.first_case, record.last_case), assignee__isnull=True
-    ).order_by("id")
-    with via("import"):
-        if assign_cases(actor=actor, cases=cases.iterator(chunk_size=1000)):
-            batch.last_seq = lock_head().seq
 
 
 def run_pass(
@@ -104,7 +88,6 @@ def run_pass(
         else:
             with write_transaction():
                 record = writer.write(plan, planner.seen)
-                _assign(batch, record, actor)
                 record.first_row, record.last_row = todo[0][0], last
                 record.save()
                 if keep_problems:

@@ -3,7 +3,7 @@
 What it guarantees: it removes only what the batch created (the id ranges its chunks
 recorded), and only while nothing else touched them: no journal entry about any of them
 after the batch's own (its `case.auto_assign` entries, written in each chunk's
-transaction before the batch's `last_seq`, are its own: run.py), no case of another origin filed under a customer it created, and
+transaction before the batch's `last_seq`, are its own: write.py), no case of another origin filed under a customer it created, and
 nothing else referring to them (the delete is refused whole otherwise). Each removed
 record gets a `case.import_undo` / `customer.import_undo` entry, its derived copies (the
 search index…) are erased through `core.erasure` and its retention deadline dropped, as a

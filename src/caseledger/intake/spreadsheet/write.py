@@ -9,11 +9,17 @@ each chunk re-hashed by the reference functions). Each entry's reason names the 
 the file and the row; `via` is `import`. Rows, entries, references, external ids, the
 chunk's record and the batch's high-water mark commit in one `write_transaction()`, so a
 crash leaves whole chunks and resuming starts after the last one.
+
+The department's assignment rules choose each case's agent before the insert
+(`assign_choices`, the engine behind `case_create`'s assignment): a chosen case is inserted
+assigned and gets, after its `case.create`, the `case.auto_assign` entry `case_set_fields`
+would journal (the created state's assignee, version and updated_at changed; the rule in
+the reason), so no case is read back or updated.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -29,6 +35,8 @@ from caseledger.intake.spreadsheet.plan import Plan
 from caseledger.intake.spreadsheet.rows import Parsed
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode
+from caseledger.workflow.actions import WorkflowAction
+from caseledger.workflow.assign.rules import assign_choices
 
 # The columns in the order the rows below are built (the demo loader's, cases/bulk.py and
 # customers/bulk.py); checked against the models when a writer starts, so a new field stops
@@ -50,6 +58,22 @@ def check_models() -> None:
 REF_COLUMNS = ("department_id", "object_type", "external_id", "object_id", "batch_id")
 
 
+class _Row(NamedTuple):
+    """What the assignment rules read of a case row not yet inserted (workflow's
+    `Assignable`)."""
+
+    pk: int
+    department_id: int
+    assignee_id: None
+    category: str
+    channel: str
+    product_ref: str
+
+
+# Where a case row (and its encoded state) holds what the assignment rules read and change.
+_AT = {name: CASE_COLUMNS.index(name) for name in CASE_COLUMNS}
+
+
 class ChunkWriter:
     def __init__(self, batch: ImportBatch, actor: Any) -> None:
         check_models()
@@ -61,6 +85,7 @@ class ChunkWriter:
         self.customer_body = bulk.CreateBody((*CUSTOMER_COLUMNS, "contact_points"))
         self.contact_state = bulk.ObjectTemplate(CONTACT_COLUMNS)
         self.case_body = bulk.CreateBody(CASE_COLUMNS)
+        self.case_state = bulk.ObjectTemplate(CASE_COLUMNS)
         self.source = f"import {batch.pk}: {batch.filename} row "
         self._encoded: dict[str, str] = {}
 
@@ -71,6 +96,7 @@ class ChunkWriter:
         items: list[Item] = []
         reasons: list[str] = []
         refs: list[tuple] = []
+        self.given: tuple[list[Item], list[str]] | None = None
         ids = self._customers(plan, items, reasons, refs, planner_seen)
         case_range = self._cases(plan, ids, items, reasons, refs, planner_seen)
         if refs:
@@ -78,6 +104,11 @@ class ChunkWriter:
         if items:
             self.batch.last_seq, _ = bulk.append_rendered(
                 items, actor=self.actor, reasons=reasons, via="import"
+            )
+        if self.given:
+            given, why = self.given
+            self.batch.last_seq, _ = bulk.append_rendered(
+                given, actor=self.actor, reasons=why, via="import"
             )
         customer_ids = sorted(i for i in ids.values())
         return ImportChunk(
@@ -161,6 +192,7 @@ class ChunkWriter:
         counters = dict(ReferenceCounter.objects.values_list("year", "last"))
         touched: set[int] = set()
         rows: list[list[Any]] = []
+        states: list[list[str]] = []
         for parsed, customer in plan.cases:
             customer_id = ids.get(customer, customer)
             clean = parsed.case or {}
@@ -192,6 +224,7 @@ class ChunkWriter:
                 self.now_json,
                 *map(encode, tail),
             ]
+            states.append(encoded)
             key = str(case_id)
             items.append(
                 ("case.create", "case", key, f"case:{key}", self.case_body.render(encoded))
@@ -201,6 +234,7 @@ class ChunkWriter:
                 refs.append(self._ref("case", parsed.external_id, case_id))
                 seen.cases[parsed.external_id] = case_id
             case_id += 1
+        self.given = self._assign(rows, states)
         bulk.insert_rows(Case, CASE_COLUMNS, rows)
         bulk.sync_sequences(Case)
         with connection.cursor() as cursor:
@@ -210,6 +244,50 @@ class ChunkWriter:
                 [(year, counters[year]) for year in sorted(touched)],
             )
         return first, case_id - 1
+
+    def _assign(self, rows: list[list[Any]], states: list[list[str]]):
+        """The chunk's cases given by the department's assignment rules before they are
+        inserted: each chosen row is written assigned (assignee, version 2, updated_at the
+        assignment's moment) and gets the `case.auto_assign` entry `case_set_fields` would
+        journal after its `case.create` (changes assignee_id, updated_at, version; state
+        the created one with those three changed; reason naming the rule). Returns the
+        entries and their reasons, or None when no case was given."""
+        a, u, v = _AT["assignee_id"], _AT["updated_at"], _AT["version"]
+        cases = [
+            _Row(
+                row[_AT["id"]],
+                row[_AT["department_id"]],
+                None,
+                row[_AT["category"]],
+                row[_AT["channel"]],
+                row[_AT["product_ref"]],
+            )
+            for row in rows
+        ]
+        given = assign_choices(cases)
+        if not given:
+            return None
+        at_db, at_json = self.times.pair(to_us(clock.now()))
+        first = cases[0].pk
+        entries: list[Item] = []
+        why: list[str] = []
+        for case, agent, reason in given:
+            n = case.pk - first
+            row, before = rows[n], states[n]
+            row[a], row[u], row[v] = agent.pk, at_db, 2
+            after = list(before)
+            after[a], after[u], after[v] = encode(agent.pk), at_json, "2"
+            moved = f',"updated_at":[{before[u]},{at_json}]' if at_json != before[u] else ""
+            body = (
+                f'{{"changes":{{"assignee_id":[null,{after[a]}]{moved},"version":[1,2]}},'
+                f'"state":{self.case_state.render(after)}}}'
+            )
+            key = str(case.pk)
+            entries.append(
+                (WorkflowAction.CASE_AUTO_ASSIGN.value, "case", key, f"case:{key}", body)
+            )
+            why.append(reason)
+        return entries, why
 
 
 __all__ = ["ChunkWriter"]

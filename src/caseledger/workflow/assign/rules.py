@@ -11,7 +11,7 @@ stays in the department queue.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm, Role
 from caseledger.cases.models import Case, Channel
-from caseledger.cases.services import case_set_fields
+from caseledger.cases.services import case_set_fields_many
 from caseledger.cases.taxonomy import category_codes
 from caseledger.core import clock
 from caseledger.core.state import model_state
@@ -116,6 +116,27 @@ def assign_rule_remove(*, actor: User | None, rule: AssignmentRule, reason: str 
         )
 
 
+class Assignable(Protocol):
+    """What the rules read of a case: a saved Case, or a chunk writer's row not yet
+    inserted (building a model instance per row cost more than the rules themselves)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def department_id(self) -> Any: ...
+    @property
+    def assignee_id(self) -> Any: ...
+    @property
+    def category(self) -> Any: ...
+    @property
+    def channel(self) -> Any: ...
+    @property
+    def product_ref(self) -> Any: ...
+
+
+C = TypeVar("C", bound=Assignable)
+
+
 class _Pass:
     """What one pass of the rules reads once per department: the active rules, the agents
     who may be given a case, and (as cases are given) the round robin's last agent and the
@@ -152,7 +173,7 @@ _ACTIVE_RULES = (
 )
 
 
-def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | None:
+def matching_rule(case: Assignable, memo: _Pass | None = None) -> AssignmentRule | None:
     for rule in (memo or _Pass()).rules_of(case.department_id):
         if (
             (not rule.category or rule.category == case.category)
@@ -163,7 +184,7 @@ def matching_rule(case: Case, memo: _Pass | None = None) -> AssignmentRule | Non
     return None
 
 
-def pick(rule: AssignmentRule, case: Case, memo: _Pass | None = None) -> User | None:
+def pick(rule: AssignmentRule, case: Assignable, memo: _Pass | None = None) -> User | None:
     """The agent the rule gives the case to, among the department's active, present agents
     who may work it; None when nobody is there."""
     memo = memo or _Pass()
@@ -189,38 +210,46 @@ def pick(rule: AssignmentRule, case: Case, memo: _Pass | None = None) -> User | 
     return pool[(ids.index(last) + 1) % len(pool)] if last in ids else pool[0]
 
 
-def _given(memo: _Pass, case: Case, agent: User) -> None:
+def _given(memo: _Pass, case: Assignable, agent: User) -> None:
     memo.last[case.department_id] = agent.pk
     counts = memo.counts.get(case.department_id)
     if counts is not None:
         counts[agent.pk] = counts.get(agent.pk, 0) + 1
 
 
-def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
-    """Give each unassigned case (in id order, newest of its department: see `_Pass`) by
-    the first matching rule, each journaled as its own `case.auto_assign` entry naming the
-    rule; returns how many were given. The one engine behind a new case (CASE_CREATED) and
-    an import's chunk; the caller holds write_transaction()."""
+def assign_choices(cases: Iterable[C]) -> list[tuple[C, User, str]]:
+    """Who each unassigned case (in id order, newest of its department: see `_Pass`) goes
+    to by the first matching rule, with the reason its entry gives: (case, agent, reason),
+    cases no rule gives left out. Writes nothing: `assign_cases` writes the choices, and an
+    import's chunk writer asks before it inserts its cases (intake/spreadsheet/write.py)."""
     memo = _Pass()
-    given = 0
-    with write_transaction():  # joins the caller's
-        for case in cases:
-            if case.assignee_id is not None:
-                continue
-            rule = matching_rule(case, memo)
-            agent = pick(rule, case, memo) if rule is not None else None
-            if rule is None or agent is None:
-                continue
-            case_set_fields(
-                case,
-                actor=actor,
-                fields={"assignee": agent},
-                action=WorkflowAction.CASE_AUTO_ASSIGN,
-                reason=f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})",
-            )
-            _given(memo, case, agent)
-            given += 1
+    given: list[tuple[C, User, str]] = []
+    for case in cases:
+        if case.assignee_id is not None:
+            continue
+        rule = matching_rule(case, memo)
+        agent = pick(rule, case, memo) if rule is not None else None
+        if rule is None or agent is None:
+            continue
+        given.append((case, agent, f"assignment rule #{rule.pk} {rule.name} ({rule.strategy})"))
+        _given(memo, case, agent)
     return given
+
+
+def assign_cases(*, actor: User | None, cases: Iterable[Case]) -> int:
+    """Give each unassigned case by the first matching rule (`assign_choices`), each
+    journaled as its own `case.auto_assign` entry naming the rule; returns how many were
+    given. The engine behind a new case (CASE_CREATED); the caller holds
+    write_transaction(). The choices are written together (`case_set_fields_many`: one
+    UPDATE statement, one burst of entries), each as `case_set_fields` would write it."""
+    with write_transaction():  # joins the caller's
+        given = assign_choices(cases)
+        case_set_fields_many(
+            [(case, {"assignee": agent}, reason) for case, agent, reason in given],
+            actor=actor,
+            action=WorkflowAction.CASE_AUTO_ASSIGN,
+        )
+    return len(given)
 
 
 def assign_new_case(*, actor: User | None, case: Case) -> Case:
