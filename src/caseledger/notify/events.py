@@ -98,8 +98,8 @@ def notices(item: Item) -> list[Notice]:
     found: list[Notice] = []
     assignee = _new_assignee(item)
     if assignee is not None and assignee != item.actor_id:
-        kind = "imported" if item.via == "import" else "assigned"
-        found.append(Notice(kind, case_id, recipient_id=assignee))
+        given = "imported" if item.via == "import" else "assigned"
+        found.append(Notice(given, case_id, recipient_id=assignee))
     if item.action == NOTE_ACTION and item.object_type == "case_note":
         found += [
             Notice("mention", case_id, username=n)

@@ -60,9 +60,14 @@ def _items(after: int, upto: int) -> list[events.Item]:
         Payload.objects.filter(entry_id__in=[r[0] for r in rows]).values_list("entry_id", "body")
     )
     out = []
-    for *row, via in rows:
-        text = bodies.get(row[0])
-        out.append(events.Item(*row, body=json.loads(text) if text else None, via=via))
+    for seq, at, actor_id, actor_name, action, object_type, object_id, root, via in rows:
+        text = bodies.get(seq)
+        body = json.loads(text) if text else None
+        out.append(
+            events.Item(
+                seq, at, actor_id, actor_name, action, object_type, object_id, root, body, via
+            )
+        )
     return out
 
 
