@@ -76,8 +76,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Served(str):
+    """A running server's base URL, and the pid of its master process (for `tree_cpu`)."""
+
+    pid: int
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its living children (a gunicorn master and
+    its workers), from /proc: what a server spent, whatever else the machine was doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        this, parent = int(stat.parent.name), int(fields[1])
+        if this == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
 @contextlib.contextmanager
-def server(extra: Sequence[str] = ()) -> Iterator[str]:
+def server(extra: Sequence[str] = ()) -> Iterator[Served]:
     """`caseledger serve` on a free port, with its own default serving model unless `extra`
     says otherwise; yields its base URL once /healthz answers."""
     import requests
@@ -104,7 +126,9 @@ def server(extra: Sequence[str] = ()) -> Iterator[str]:
             if time.monotonic() > deadline:
                 sys.exit("caseledger serve did not answer /healthz within 60s")
             time.sleep(0.3)
-        yield base
+        served = Served(base)
+        served.pid = process.pid
+        yield served
     finally:
         process.terminate()
         try:

@@ -25,6 +25,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import resource
 import sqlite3
 import sys
 import time
@@ -150,9 +151,14 @@ def _client(port: int, token: str, path: str, bodies: list[bytes], start, out) -
     out.put((began, time.perf_counter(), latencies, errors))
 
 
-def api_rate(port: int, token: str, path: str, bodies: list[bytes], clients: int) -> dict:
+def api_rate(
+    port: int, token: str, path: str, bodies: list[bytes], clients: int, server_pid: int = 0
+) -> dict:
     """Requests/s with `clients` processes each sending its share of `bodies` back to back,
-    timed from the first request's start to the last one's end."""
+    timed from the first request's start to the last one's end; with `server_pid`, also the
+    server's and the clients' CPU milliseconds per request."""
+    server_cpu = common.tree_cpu(server_pid) if server_pid else 0.0
+    client_cpu = _children_cpu()
     context = multiprocessing.get_context("fork")
     start, out = context.Event(), context.Queue()
     share = len(bodies) // clients
@@ -175,11 +181,19 @@ def api_rate(port: int, token: str, path: str, bodies: list[bytes], clients: int
         sys.exit(f"{len(errors)} errors on {path}, first: {errors[0]}")
     latencies = [x for r in results for x in r[2]]
     elapsed = max(r[1] for r in results) - min(r[0] for r in results)
+    n = len(latencies)
     return {
-        "rate": len(latencies) / elapsed,
+        "rate": n / elapsed,
         "p50": common.percentile(latencies, 50) * 1000,
         "p95": common.percentile(latencies, 95) * 1000,
+        "server_cpu": (common.tree_cpu(server_pid) - server_cpu) / n * 1000 if server_pid else 0,
+        "client_cpu": (_children_cpu() - client_cpu) / n * 1000,
     }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure_api(target: dict, count: int, serve_args: list[str]) -> dict:
@@ -192,12 +206,12 @@ def measure_api(target: dict, count: int, serve_args: list[str]) -> dict:
         for clients in (1, 4):
             n = count if clients == 4 else count // 2
             found[("cases", clients)] = api_rate(
-                port, target["token"], "/api/v1/cases", [case_body] * n, clients
+                port, target["token"], "/api/v1/cases", [case_body] * n, clients, base.pid
             )
             bodies = [json.dumps(intake_body(offset + i)).encode() for i in range(n)]
             offset += n
             found[("intake", clients)] = api_rate(
-                port, target["token"], "/api/v1/intake", bodies, clients
+                port, target["token"], "/api/v1/intake", bodies, clients, base.pid
             )
     return found
 
@@ -265,6 +279,10 @@ def main() -> None:
         path = "POST /api/v1/cases" if kind == "cases" else "POST /api/v1/intake"
         results.append(common.Result(f"{path}, {clients} client(s)", r["rate"], "req/s"))
         results.append(common.Result("  p50 / p95 (ms)", r["p50"], f"/ {r['p95']:.1f}"))
+        results.append(
+            common.Result("  server / client CPU per request (ms)", r["server_cpu"],
+                          f"/ {r['client_cpu']:.1f}")
+        )  # fmt: skip
     results += [
         common.Result("intake at 4 clients", i4["rate"], "complaints/s", ">= 330/s",
                       i4["rate"] >= 330),
@@ -279,6 +297,13 @@ def main() -> None:
         ("POST /cases at 1 client / case_create", api[("cases", 1)]["rate"] / cases),
         ("POST /intake at 1 client / intake_record", api[("intake", 1)]["rate"] / intake),
     ]
+    # The hardware-free form of "API / service": the service's CPU per call over the whole
+    # server's CPU per request (on a shared machine the rates measure the other tenants).
+    ratios += [
+        ("case_create CPU / server CPU per POST /cases at 4 clients", cases_cpu / c4["server_cpu"]),
+        ("intake_record CPU / server CPU per POST /intake at 4 clients",
+         intake_cpu / i4["server_cpu"]),
+    ]  # fmt: skip
     if raw:
         setting = args.synchronous or "FULL"
         ratios.append((f"case_create / raw commits at {setting}", cases / raw[setting]))

@@ -61,6 +61,8 @@ NOT_JOURNALED = {
     "caseledger.insights.rollup.rebuild": "insights roll-ups, derived from the journal",
     "caseledger.intake.mail.erasure.on_erasure": "a destroyed case's messages lose sender and "
     "subject; called through core.erasure inside the disposition's journaled transaction",
+    "caseledger.notify.erasure.on_erasure": "notifications, derived from the journal; called "
+    "through core.erasure inside the disposition's journaled transaction",
     "caseledger.knowledge.erasure.on_erasure": "journals article.unlink itself (actor: the "
     "system); called through core.erasure inside the disposition's journaled transaction",
     "caseledger.intake.mail.fetch.fetch_mailbox": "where polling stopped (each message is "

@@ -11,11 +11,13 @@ class NotifyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from caseledger.core import hooks
+        from caseledger.core import erasure, hooks
         from caseledger.core.health import register_probe
+        from caseledger.notify.erasure import on_erasure
         from caseledger.notify.health import notify_probe
         from caseledger.notify.rotation import webhook_secret_holder
         from caseledger.vault.holders import KEY_HOLDERS
 
         register_probe("notify", notify_probe, order=45)
+        erasure.register("notify", on_erasure)
         hooks.register(KEY_HOLDERS, webhook_secret_holder)

@@ -47,10 +47,14 @@ def _state() -> FollowState:
 
 
 def _items(after: int, upto: int) -> list[events.Item]:
-    wanted = Q(object_type__in=events.CASE_TYPES)
+    return items_where(Q(seq__gt=after, seq__lte=upto, object_type__in=events.CASE_TYPES))
+
+
+def items_where(where: Q) -> list[events.Item]:
+    """The journal entries matching `where`, in order, as the follower reads them."""
     rows = list(
-        Entry.objects.filter(seq__gt=after, seq__lte=upto)
-        .filter(wanted)
+        Entry.objects.filter(where)
+        .order_by("seq")
         .values_list(
             "seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "root",
             "via",
@@ -133,9 +137,10 @@ def _notify(items: list[events.Item]) -> int:
         if n.kind == "imported":  # one per person in this batch, keyed by its first entry
             if who.pk in imported:
                 imported[who.pk].count += 1
+                imported[who.pk].last_seq = item.seq
                 continue
             imported[who.pk] = Notification(
-                recipient=who, kind=n.kind, seq=item.seq, by=item.actor_name,
+                recipient=who, kind=n.kind, seq=item.seq, last_seq=item.seq, by=item.actor_name,
                 created_at=item.at,
             )  # fmt: skip
             rows.append(imported[who.pk])

@@ -59,6 +59,7 @@ class Notification(models.Model):
     # An import's assignments come as one notification per person and batch of entries,
     # not one per case (a 100k-row import would bury the inbox and the mailbox).
     count = models.PositiveIntegerField(default=1)
+    last_seq = models.BigIntegerField(null=True, blank=True)  # an "imported" one: seq..last_seq
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # or decided not to mail

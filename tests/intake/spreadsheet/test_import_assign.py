@@ -213,3 +213,27 @@ def test_a_case_given_after_it_was_created_journals_the_moved_update_time(
         assert given["state"] == case_state(case), "the row is what the journal says"
     assert verify_chain().ok
     assert reconcile().ok
+
+
+def test_an_undone_import_takes_its_counted_notifications_with_it(people, team, tmp_path):
+    """The counted "imported" notification has no foreign key to its cases: undoing the
+    import (which destroys them) must not leave "alice's import gave you 3 cases" behind,
+    and a destroyed case of a kept import counts one fewer."""
+    from caseledger.core import erasure
+    from caseledger.notify import follow
+    from caseledger.notify.models import Notification
+
+    follow.catch_up()
+    kept = _import(people, tmp_path, 4)  # cai is given two of them
+    follow.catch_up()
+    (notice,) = Notification.objects.filter(recipient=team["cai"])
+    assert notice.count == 2
+    one = Case.objects.filter(assignee=team["cai"]).order_by("id").first()
+    Case.objects.filter(pk=one.pk).delete()  # as a disposition's destroy does, then:
+    erasure.erase(mode="destroy", case_ids=[one.pk])
+    notice.refresh_from_db()
+    assert notice.count == 1
+
+    batch_undo(actor=people.agent, batch=kept, reason="wrong file")
+    follow.catch_up()
+    assert not Notification.objects.filter(recipient=team["cai"]).exists()

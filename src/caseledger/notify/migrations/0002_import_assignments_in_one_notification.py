@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
             name="count",
             field=models.PositiveIntegerField(default=1),
         ),
+        migrations.AddField(
+            model_name="notification",
+            name="last_seq",
+            field=models.BigIntegerField(blank=True, null=True),
+        ),
         migrations.AlterField(
             model_name="notification",
             name="kind",
