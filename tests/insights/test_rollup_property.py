@@ -109,6 +109,7 @@ def _run(people, ops, pick):
     rollup.catch_up()
     direct = _direct()
     assert _stored() == direct
+    _backlog_equals_the_open_cases(people, world["now"])
     rollup.rebuild()  # the bulk rebuild counts the same
     assert _stored() == direct
 
@@ -224,3 +225,30 @@ def _direct() -> dict[tuple, dict[str, int]]:
             for name, value in counts.items():
                 row[name] += value
     return {k: dict(v) for k, v in out.items()}
+
+
+def _backlog_equals_the_open_cases(people, now):
+    """The backlog panel (one GROUP BY over the facts) against the open cases themselves:
+    its age bands, statuses and departments, as compliance sees them (everything)."""
+    from caseledger.insights import queries
+    from caseledger.insights.scope import Filters, Scope
+
+    today = timezone.localdate(now)
+    open_cases = Case.objects.exclude(status="closed")
+    seen = queries.backlog(
+        Scope(people.compliance, None, True), Filters(start=today, end=today), today
+    )
+    assert seen["open"] == open_cases.count()
+    statuses: dict[str, int] = defaultdict(int)
+    departments: dict[int, int] = defaultdict(int)
+    bands = [0] * len(queries.AGES)
+    for case in open_cases:
+        statuses[case.status] += 1
+        departments[case.department_id] += 1
+        age = (today - timezone.localdate(case.received_at)).days
+        bands[
+            next(i for i, (limit, _) in enumerate(queries.AGES) if limit is None or age <= limit)
+        ] += 1
+    assert {row["key"]: row["n"] for row in seen["status"]} == statuses
+    assert {row["key"]: row["n"] for row in seen["department"]} == departments
+    assert [row["n"] for row in seen["ages"]] == bands
