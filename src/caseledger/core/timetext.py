@@ -66,7 +66,12 @@ class LocalCalendar:
         self._offsets: dict[int, int] = {}
 
     def year(self, us: int) -> int:
-        return self.first_year + bisect.bisect_right(self._bounds, us) - 1
+        at = bisect.bisect_right(self._bounds, us)
+        if 0 < at < len(self._bounds):
+            return self.first_year + at - 1
+        # Outside the precomputed years (a demo loaded "today" in 2004 reaches back to 1997):
+        # asked of the zone itself, never clamped to the table's first or last year.
+        return from_us(us).astimezone(self.zone).year
 
     def offset_us(self, day_index: int) -> int:
         """UTC offset at local noon of a day (whole days of business hours share it)."""
