@@ -62,7 +62,15 @@ def labelled_history(people):
 
 
 @pytest.fixture
-def trained(people, history):
+def trained(people, history, monkeypatch):
+    """A model trained on the history with its last case of each kind held out. The real
+    split holds out a fifth by a hash of the case id, and on PostgreSQL the ids depend on
+    how many rows earlier tests took from the sequences: an unlucky set held out most of
+    one kind and the model answered "billing" for a late parcel (order-dependent failures
+    of the suggestion tests)."""
+    from caseledger.classify import train
     from caseledger.classify.services import classify_train
 
+    last_of_each = {history[5].pk, history[-1].pk}
+    monkeypatch.setattr(train, "held_out", lambda case_id: case_id in last_of_each)
     return classify_train(actor=people.admin)
