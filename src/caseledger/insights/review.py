@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseledger.core import clock
-from caseledger.core.errors import ValidationFailed
+from caseledger.core.errors import NotFound, ValidationFailed
 from caseledger.insights import capa_queries, charts, queries
 from caseledger.insights.panels import sla
 from caseledger.insights.scope import Filters, Scope, add_months
@@ -148,3 +148,19 @@ def store_pdf(pdf: bytes) -> str:
 
 def pdf_path(digest: str) -> Path:
     return reports_dir() / f"{digest}.pdf"
+
+
+def stored_pdf(report: Any) -> Path:
+    """A report's stored PDF; NotFound when the file has gone from the reports directory."""
+    path = pdf_path(report.pdf_sha256)
+    if not path.exists():
+        raise NotFound(_("the PDF of review report %(pk)s is missing") % {"pk": report.pk})
+    return path
+
+
+def file_name(report: Any, suffix: str = "pdf") -> str:
+    """What a downloaded or mailed report is called: review-2026-11-sales.pdf."""
+    name = f"review-{period_label(report.period_kind, report.period_start)}"
+    if report.department_id:
+        name += f"-{report.department.code}"
+    return f"{name}.{suffix}"

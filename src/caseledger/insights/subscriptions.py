@@ -23,6 +23,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import NotFound
 from caseledger.core.state import model_state
+from caseledger.insights import review
 from caseledger.insights.actions import InsightsAction
 from caseledger.insights.capa_queries import may_view_review, require_review_view
 from caseledger.insights.models import ReviewSubscription
@@ -107,13 +108,6 @@ def review_subscription_remove(*, actor: User, subscription_id: Any) -> None:
         _remove(actor, review_subscription_get(actor=actor, pk=subscription_id))
 
 
-def _attachment_name(report: Any) -> str:
-    name = f"review-{report.figures.get('period', report.pk)}"
-    if report.department_id:
-        name += f"-{report.department.code}"
-    return f"{name}.pdf"
-
-
 def _message(report: Any, user: User, pdf: bytes, language: str) -> EmailMessage:
     link = settings.NOTIFY_BASE_URL.rstrip("/") + reverse("web:review_detail", args=[report.pk])
     with translation.override(language):
@@ -130,7 +124,7 @@ def _message(report: Any, user: User, pdf: bytes, language: str) -> EmailMessage
             _("You receive this because you subscribed; unsubscribe on the review reports page.")
         )
     message = EmailMessage(subject, "\n\n".join(lines), None, [user.email])
-    message.attach(_attachment_name(report), pdf, "application/pdf")
+    message.attach(review.file_name(report), pdf, "application/pdf")
     return message
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -18,7 +17,6 @@ from caseledger.api import idempotency
 from caseledger.api.auth import actor
 from caseledger.api.pagination import paginate
 from caseledger.api.schemas import ErrorOut
-from caseledger.core.errors import NotFound
 from caseledger.insights import review
 from caseledger.insights.capa_queries import review_get, review_list
 from caseledger.insights.models import ReviewReport, ReviewSubscription
@@ -103,13 +101,6 @@ def _subscription(s: ReviewSubscription) -> dict[str, Any]:
     }
 
 
-def _file_name(r: ReviewReport, suffix: str) -> str:
-    name = f"review-{review.period_label(r.period_kind, r.period_start)}"
-    if r.department:
-        name += f"-{r.department.code}"
-    return f"{name}.{suffix}"
-
-
 @router.get(
     "/insights/reviews",
     response={200: ReviewPage, **ERRORS},
@@ -142,13 +133,10 @@ def get_review(request: HttpRequest, report_id: str) -> Any:
 )
 def review_pdf(request: HttpRequest, report_id: str) -> FileResponse:
     r = review_get(actor=actor(request), pk=report_id)
-    path = review.pdf_path(r.pdf_sha256)
-    if not path.exists():
-        raise NotFound(_("the PDF of review report %(pk)s is missing") % {"pk": r.pk})
     response = FileResponse(
-        path.open("rb"),
+        review.stored_pdf(r).open("rb"),
         as_attachment=True,
-        filename=_file_name(r, "pdf"),
+        filename=review.file_name(r),
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -165,7 +153,7 @@ def review_pdf(request: HttpRequest, report_id: str) -> FileResponse:
 def review_html(request: HttpRequest, report_id: str) -> HttpResponse:
     r = review_get(actor=actor(request), pk=report_id)
     response = HttpResponse(r.html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(r, "html")}"'
+    response["Content-Disposition"] = f'attachment; filename="{review.file_name(r, "html")}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -107,14 +107,11 @@ def review_html(request: AuthedRequest, pk: int) -> HttpResponseBase:
 @web_view
 def review_pdf(request: AuthedRequest, pk: int) -> HttpResponseBase:
     report = review_get(actor=request.user, pk=pk)
-    path = review.pdf_path(report.pdf_sha256)
-    if not path.exists():
-        raise NotFound(_("the PDF of review report %(pk)s is missing") % {"pk": report.pk})
-    name = f"review-{report.figures.get('period', report.pk)}"
-    if report.department_id:
-        name += f"-{report.department.code}"
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+        review.stored_pdf(report).open("rb"),
+        as_attachment=True,
+        filename=review.file_name(report),
+        content_type="application/pdf",
     )
 
 
