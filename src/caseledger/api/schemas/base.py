@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 from caseledger.journal.canonical import format_time
 
@@ -60,7 +60,7 @@ IdOrCode = Annotated[Id | _Text, Field(description="id, or the department's code
 IdOrUsername = Annotated[Id | _Text, Field(description="id, or the user's username")]
 
 
-class Strict(Schema):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 

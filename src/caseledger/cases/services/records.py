@@ -28,6 +28,7 @@ from caseledger.cases.models import (
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
+from caseledger.core.insert import insert
 from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -312,13 +313,15 @@ def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Ca
     now = clock.now()
     with write_transaction():
         received_at = clean.pop("received_at", None) or now
-        case = Case.objects.create(
-            reference=_next_reference(received_at),
-            received_at=received_at,
-            status=Status.RECEIVED,
-            created_at=now,
-            updated_at=now,
-            **clean,
+        case = insert(
+            Case(
+                reference=_next_reference(received_at),
+                received_at=received_at,
+                status=Status.RECEIVED,
+                created_at=now,
+                updated_at=now,
+                **clean,
+            )
         )
         state = case_state(case)
         record_change(

@@ -12,6 +12,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import ValidationFailed
+from caseledger.core.insert import insert
 from caseledger.core.validate import Collector
 from caseledger.customers.actions import CustomerAction
 from caseledger.customers.models import (
@@ -38,7 +39,7 @@ def contact_point_add(
     with write_transaction():
         customer = locked_customer(customer)
         before = customer_state(customer)
-        point = ContactPoint.objects.create(customer=customer, created_at=clock.now(), **clean)
+        point = insert(ContactPoint(customer=customer, created_at=clock.now(), **clean))
         touch_customer(customer)
         journal_customer(actor, customer, before, CustomerAction.CONTACT_ADD, reason)
     return point

@@ -13,6 +13,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
+from caseledger.core.insert import insert
 from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -146,19 +147,20 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
     assert department is not None  # raise_if_any refused a missing one
     now = clock.now()
     with write_transaction():
-        customer = Customer.objects.create(
-            kind=clean["kind"],
-            name=clean["name"],
-            department=department,
-            relationship_status=clean.get("relationship_status") or RelationshipStatus.ACTIVE,
-            relationship_ended_on=clean.get("relationship_ended_on"),
-            tags=clean.get("tags") or [],
-            created_at=now,
-            updated_at=now,
+        customer = insert(
+            Customer(
+                kind=clean["kind"],
+                name=clean["name"],
+                department=department,
+                relationship_status=clean.get("relationship_status") or RelationshipStatus.ACTIVE,
+                relationship_ended_on=clean.get("relationship_ended_on"),
+                tags=clean.get("tags") or [],
+                created_at=now,
+                updated_at=now,
+            )
         )
         points = [
-            ContactPoint.objects.create(customer=customer, created_at=now, **item)
-            for item in contacts
+            insert(ContactPoint(customer=customer, created_at=now, **item)) for item in contacts
         ]
         # What customer_state() would read back, from the rows just written.
         state = model_state(customer)

@@ -21,7 +21,7 @@ from caseledger.accounts.permissions import Perm, Role
 from caseledger.cases.models import Case, Channel
 from caseledger.cases.services import case_set_fields_many
 from caseledger.cases.taxonomy import category_codes
-from caseledger.core import clock
+from caseledger.core import clock, lookup
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.services import resolve_department
@@ -154,8 +154,8 @@ class _Pass:
         if department_id not in self.rules:
             # Plain SQL: it runs for every new case, and building the ORM query cost more
             # than running it (docs/benchmarks.md, "case_create after issue 12").
-            self.rules[department_id] = list(
-                AssignmentRule.objects.raw(_ACTIVE_RULES, [True, department_id])
+            self.rules[department_id] = lookup.where(
+                AssignmentRule, _ACTIVE_RULES, [True, department_id]
             )
         return self.rules[department_id]
 
@@ -167,10 +167,7 @@ class _Pass:
         return self.pools[department_id]
 
 
-_ACTIVE_RULES = (
-    "SELECT * FROM workflow_assignmentrule WHERE is_active = %s AND department_id = %s "
-    "ORDER BY position, id"
-)
+_ACTIVE_RULES = "is_active = %s AND department_id = %s ORDER BY position, id"
 
 
 def matching_rule(case: Assignable, memo: _Pass | None = None) -> AssignmentRule | None:
