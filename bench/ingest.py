@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import resource
 import sqlite3
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -216,17 +217,32 @@ def measure_api(target: dict, count: int, serve_args: list[str]) -> dict:
     return found
 
 
-def sweep(target: dict, count: int, models: list[str]) -> None:
-    print("\nserving models, intake at 4 clients:")
+def sweep(target: dict, count: int, models: list[str], trials: int) -> None:
+    """Intake at 4 clients under other serving models, each `trials` times with a new
+    server (and so new connections): a keep-alive connection stays with the worker that
+    accepted it, so one run can leave a worker idle and another with three clients; the
+    median over trials is the figure, the worst run says how much the spread matters."""
+    print(f"\nserving models, intake at 4 clients ({trials} servers each, alternated):")
     offset = 40_000_000
-    for model in models:
-        workers, threads = model.split("x")
-        with common.server(extra=["--workers", workers, "--threads", threads]) as base:
-            port = int(base.rsplit(":", 1)[1])
-            bodies = [json.dumps(intake_body(offset + i)).encode() for i in range(count)]
-            offset += count
-            r = api_rate(port, target["token"], "/api/v1/intake", bodies, 4)
-        print(f"  {model:>5}: {r['rate']:7.1f}/s  p50 {r['p50']:5.1f} ms  p95 {r['p95']:5.1f} ms")
+    found: dict[str, list[dict]] = {model: [] for model in models}
+    for _ in range(trials):
+        for model in models:
+            workers, threads = model.split("x")
+            with common.server(extra=["--workers", workers, "--threads", threads]) as base:
+                port = int(base.rsplit(":", 1)[1])
+                bodies = [json.dumps(intake_body(offset + i)).encode() for i in range(count)]
+                offset += count
+                found[model].append(
+                    api_rate(port, target["token"], "/api/v1/intake", bodies, 4, base.pid)
+                )
+    for model, runs in found.items():
+        rates = sorted(r["rate"] for r in runs)
+        p95 = statistics.median(r["p95"] for r in runs)
+        cpu = statistics.median(r["server_cpu"] for r in runs)
+        print(
+            f"  {model:>5}: median {statistics.median(rates):7.1f}/s (worst {rates[0]:.1f}, "
+            f"best {rates[-1]:.1f})  median p95 {p95:5.1f} ms  server CPU {cpu:.1f} ms/request"
+        )
 
 
 def empty_postgres(url: str) -> None:
@@ -241,6 +257,7 @@ def main() -> None:
     p = common.parser(__doc__.splitlines()[0])
     p.add_argument("--postgres", metavar="URL", help="measure on this PostgreSQL database")
     p.add_argument("--sweep", default="", help="also try these workers x threads, e.g. 2x4,3x4")
+    p.add_argument("--sweep-trials", type=int, default=3, help="servers per model in --sweep")
     p.add_argument("--synchronous", choices=["FULL", "NORMAL"], help="SQLite's setting to run at")
     args = p.parse_args()
     if args.synchronous:
@@ -264,7 +281,7 @@ def main() -> None:
         connections.close_all()
         api = measure_api(target, api_count, [])
         if args.sweep:
-            sweep(target, api_count, args.sweep.split(","))
+            sweep(target, api_count, args.sweep.split(","), args.sweep_trials)
         from caseledger.journal.verify import verify_chain
 
         assert verify_chain(checkpoint_logs=[]).ok, "the journal does not verify afterwards"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from caseledger.api.auth import actor
@@ -151,7 +151,7 @@ def create_import(
         )
     import_task(batch.pk, user.pk, not dry_run)
     batch.refresh_from_db()
-    return 202, _out(batch)
+    return Status(202, _out(batch))
 
 
 @router.get("/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="An import")
@@ -201,7 +201,7 @@ def commit_import(request: HttpRequest, batch_id: int) -> tuple[int, dict]:
     batch = batch_get(actor=user, batch_id=batch_id)
     import_task(batch.pk, user.pk, True)
     batch.refresh_from_db()
-    return 202, _out(batch)
+    return Status(202, _out(batch))
 
 
 @router.post(
@@ -222,4 +222,4 @@ def save_mapping(request: HttpRequest, payload: MappingIn) -> tuple[int, dict]:
     saved = mapping_save(
         actor=actor(request), name=payload.name, kind=payload.kind, columns=payload.columns
     )
-    return 201, {"name": saved.name, "kind": saved.kind, "columns": saved.columns}
+    return Status(201, {"name": saved.name, "kind": saved.kind, "columns": saved.columns})

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
@@ -180,7 +180,7 @@ def list_webhooks(request: HttpRequest) -> Any:
              description=ADMIN + " The answer carries the signing secret, this once. Journaled.")  # fmt: skip
 def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
     sub, secret = services.webhook_create(actor=actor(request), data=payload.model_dump())
-    return 201, _hook(sub, secret)
+    return Status(201, _hook(sub, secret))
 
 
 @router.get("/webhooks/{webhook_id}", response={200: WebhookOut, **ERRORS}, description=ADMIN)
