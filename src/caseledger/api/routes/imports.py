@@ -127,7 +127,7 @@ def create_import(
     mapping: Form[str] = "",
     columns: Form[str] = "",
     dry_run: Form[bool] = True,
-) -> tuple[int, dict]:
+) -> Status[dict]:
     """A CSV (UTF-8 or GB18030) or XLSX file. `dry_run` (the default) checks every row and
     imports none; otherwise the rows are imported in `mode`. Either way the work runs in
     the worker: follow `GET /imports/{id}` until the status is no longer `checked` (dry run
@@ -196,7 +196,7 @@ def import_report(request: HttpRequest, batch_id: int, format: str = "json") -> 
     response={202: ImportOut, **ERRORS},
     summary="Import a checked batch",
 )
-def commit_import(request: HttpRequest, batch_id: int) -> tuple[int, dict]:
+def commit_import(request: HttpRequest, batch_id: int) -> Status[dict]:
     user = actor(request)
     batch = batch_get(actor=user, batch_id=batch_id)
     import_task(batch.pk, user.pk, True)
@@ -218,7 +218,7 @@ def undo_import(request: HttpRequest, batch_id: int, payload: ReasonIn) -> dict:
     response={201: MappingOut, **ERRORS},
     summary="Save a column mapping under a name",
 )
-def save_mapping(request: HttpRequest, payload: MappingIn) -> tuple[int, dict]:
+def save_mapping(request: HttpRequest, payload: MappingIn) -> Status[dict]:
     saved = mapping_save(
         actor=actor(request), name=payload.name, kind=payload.kind, columns=payload.columns
     )
