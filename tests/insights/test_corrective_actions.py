@@ -117,3 +117,31 @@ def test_a_case_page_offers_its_supervisor_a_corrective_action_for_it(people, ca
     assert 'id="open-capa"' not in login(people.agent).get(f"/cases/{case.pk}/").content.decode()
     form = login(people.supervisor).get(f"/insights/actions/?case_ids={case.pk}&department=sales")
     assert f'name="case_ids" value="{case.pk}"' in form.content.decode()
+
+
+@pytest.mark.clock(NOW)
+def test_a_web_edit_made_from_a_stale_page_is_refused_not_saved_over_anothers(
+    people,
+    case,
+    login,  # noqa: F811
+):
+    capa = open_one(people, case)
+    client = login(people.supervisor)
+    page = client.get(f"/insights/actions/{capa.pk}/").content.decode()
+    assert 'name="version" value="1"' in page
+    # Meanwhile compliance moves it on (version 2).
+    services.capa_update(actor=people.compliance, capa=capa, data={"status": "in_progress"})
+    stale = client.post(
+        f"/insights/actions/{capa.pk}/update/",
+        {"version": "1", "status": "verifying", "owner": "alice"},
+        follow=True,
+    )
+    assert "changed by someone else" in stale.content.decode()
+    capa.refresh_from_db()
+    assert capa.status == "in_progress" and capa.version == 2
+    fresh = client.post(
+        f"/insights/actions/{capa.pk}/update/", {"version": "2", "status": "verifying"}
+    )
+    assert fresh.status_code == 302
+    capa.refresh_from_db()
+    assert capa.status == "verifying" and capa.version == 3

@@ -8,6 +8,7 @@ from caseledger.accounts.permissions import TOKEN_SCOPES
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
+from caseledger.api.routes import actions as actions_routes
 from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import (
     assignment,
@@ -90,6 +91,7 @@ def build() -> NinjaAPI:
     api.add_router("", assignment.router)
     api.add_router("", insights_routes.router)
     api.add_router("", reviews_routes.router)
+    api.add_router("", actions_routes.router)
     api.add_router("", notify_routes.router)
     return api
 

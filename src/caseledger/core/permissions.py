@@ -159,6 +159,9 @@ TOKEN_SCOPES: dict[str, frozenset[Perm]] = {
     "cases:approve": frozenset({Perm.CASE_VIEW, Perm.CASE_APPROVE}),
     # Dashboards' figures and review reports (aggregates; restricted records still compliance's).
     "insights:read": frozenset({Perm.INSIGHTS_VIEW}),
+    # Open and move on corrective actions (capa.manage: supervisors in scope, compliance),
+    # linked to cases the holder may see (hence case.view, as cases:approve carries it).
+    "capa:write": frozenset({Perm.INSIGHTS_VIEW, Perm.CAPA_MANAGE, Perm.CASE_VIEW}),
     # People and departments (administrators): list them; add, edit, deactivate them.
     "users:read": frozenset({Perm.USER_VIEW}),
     "users:write": frozenset({Perm.USER_VIEW, Perm.USER_MANAGE, Perm.DEPARTMENT_MANAGE}),

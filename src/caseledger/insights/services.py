@@ -127,15 +127,31 @@ def capa_open(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Corr
 
 
 def capa_update(
-    *, actor: User, capa: CorrectiveAction, data: Mapping[str, Any], reason: str = ""
+    *,
+    actor: User,
+    capa: CorrectiveAction,
+    data: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> CorrectiveAction:
-    """Edit, move on, verify or close. Closing needs the verification of effect."""
+    """Edit, move on, verify or close. Closing needs the verification of effect. With
+    `expected_version` (the version the person read), a change saved by someone else
+    meanwhile is refused instead of overwritten."""
     require(actor, Perm.CAPA_MANAGE, capa.department_id)
     c = Collector()
     clean = _clean(actor, data, UPDATE_FIELDS, capa.department_id, c)
     c.raise_if_any()
     with write_transaction():
         capa = CorrectiveAction.objects.select_for_update().get(pk=capa.pk)
+        if expected_version is not None and capa.version != expected_version:
+            raise Conflict(
+                _(
+                    "corrective action %(pk)s was changed by someone else (version %(now)s, "
+                    "you edited version %(yours)s); reload and try again"
+                )
+                % {"pk": capa.pk, "now": capa.version, "yours": expected_version},
+                field="version",
+            )
         before = capa_state(capa)
         status = clean.get("status", capa.status)
         if status != capa.status and status not in NEXT[CapaStatus(capa.status)]:

@@ -75,12 +75,16 @@ def action_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def action_update(request: AuthedRequest, pk: int) -> HttpResponseBase:
     capa = capa_get(actor=request.user, pk=pk)
     names = ("status", "verification", "owner", "due_on", "case_ids", "problem")
+    version = request.POST.get("version", "")
     try:
         services.capa_update(
             actor=request.user,
             capa=capa,
             data=_data(request.POST, names),
             reason=request.POST.get("reason", ""),
+            # The version the form was read at: another supervisor's save meanwhile is
+            # refused, not overwritten.
+            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
         )
     except (ValidationFailed, Conflict) as exc:
         messages.error(request, str(exc))

@@ -12,6 +12,7 @@ from django.db import connection
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case
 from caseledger.core import clock
+from caseledger.core.insert import insert
 from caseledger.core.state import model_state
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.workflow.actions import WorkflowAction
@@ -72,8 +73,14 @@ def link_repeat(*, actor: User | None, case: Case) -> CaseLink | None:
         return None
     basis = earlier.basis
     with write_transaction():
-        link = CaseLink.objects.create(
-            case=case, earlier_id=earlier.id, kind="repeat", basis=basis, created_at=clock.now()
+        link = insert(
+            CaseLink(
+                case=case,
+                earlier_id=earlier.id,
+                kind="repeat",
+                basis=basis,
+                created_at=clock.now(),
+            )
         )
         state = model_state(link)
         state["earlier_reference"] = earlier.reference
