@@ -60,7 +60,7 @@ class Backend:
         self,
         query: Query,
         *,
-        scope: tuple[str, list[Any]],
+        scope: tuple[str, list[Any]] | None,
         order: str,
         limit: int,
         after: int | None = None,
@@ -68,7 +68,8 @@ class Backend:
         window: int | None = None,
     ) -> list[tuple[int, float]]:
         """(case id, score) of one page. `scope` is SQL selecting 1 when the case whose id
-        is the placeholder column `{doc}` may be seen (a correlated EXISTS); `after` is the
+        is the placeholder column `{doc}` may be seen (a correlated EXISTS), or None when
+        every indexed case may be (nothing to check per match); `after` is the
         keyset cursor of the newest order, `offset` that of the ranked one. `window`, when
         ranked: only the newest `window` matches are scored and ranked (a frequent term
         would otherwise score every match before sorting); None ranks them all."""
@@ -146,9 +147,12 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
-        scope_sql, scope_params = scope
-        where = [f"{self.TABLE} MATCH %s", "EXISTS (" + scope_sql.replace("{doc}", "f.rowid") + ")"]
-        params: list[Any] = [self.expression(query), *scope_params]
+        where = [f"{self.TABLE} MATCH %s"]
+        params: list[Any] = [self.expression(query)]
+        if scope is not None:
+            scope_sql, scope_params = scope
+            where.append("EXISTS (" + scope_sql.replace("{doc}", "f.rowid") + ")")
+            params += scope_params
         if order == RANKED:
             # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
             # produced, so under the LIMIT of a window only the newest `window` are scored.
@@ -286,12 +290,14 @@ class PostgresBackend(Backend):
     PROBE = 5_000  # chunk rows per slice of the newest-first walk (at least)
     SLICES = 4  # slices walked at most before the GIN index is asked
 
-    def _scoped(self, scope: tuple[str, list[Any]], alias: str) -> tuple[str, list[Any]]:
+    def _scoped(self, scope: tuple[str, list[Any]] | None, alias: str) -> tuple[str, list[Any]]:
+        if scope is None:
+            return "TRUE", []
         scope_sql, scope_params = scope
         return "EXISTS (" + scope_sql.replace("{doc}", alias) + ")", list(scope_params)
 
     def _newest(
-        self, scope: tuple[str, list[Any]], expression: str, limit: int, after: int | None
+        self, scope: tuple[str, list[Any]] | None, expression: str, limit: int, after: int | None
     ) -> list[int]:
         """Ids of the newest `limit` matching cases the scope allows, below `after`.
 
@@ -342,7 +348,7 @@ class PostgresBackend(Backend):
 
     def _rest_from_gin(
         self,
-        scope: tuple[str, list[Any]],
+        scope: tuple[str, list[Any]] | None,
         expression: str,
         found: list[int],
         limit: int,
