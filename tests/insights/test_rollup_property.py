@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from caseledger.accounts.services import user_create
 from caseledger.cases.models import Case
+from caseledger.cases.services import case_note_add, case_update
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.disposition import records
@@ -176,6 +177,25 @@ def _apply(op, arg, boss, people, world, pick, step):
             world["now"] += dt.timedelta(hours=arg)
             with clock.frozen(world["now"]):
                 clock_sweep(actor=None)
+    elif op == "catch_up":
+        rollup.catch_up(max_entries=arg)  # a part of the journal, or all of it
+    elif case is None:
+        return
+    elif op == "edit":
+        field, value = arg
+        data = {field: value}
+        if field == "category":
+            data["subcategory"] = "late"
+        case_update(actor=boss, case=case, data=data)
+    elif op == "status":
+        data = {"status": arg, "resolution": "done"} if arg == "closed" else {"status": arg}
+        case_update(actor=boss, case=case, data=data)
+    elif op == "move":
+        case_update(actor=boss, case=case, data={"department": world["departments"][arg].pk})
+    elif op == "reply":
+        case_note_add(actor=boss, case=case, body=f"回复 {step}", kind="outbound")
+    elif op == "restrict":
+        _restrict(arg, case, people)
     elif op == "wait":
         case_wait(actor=boss, case=case, reason="等客户补充材料", kind=arg)
     elif op == "resume":
