@@ -59,6 +59,9 @@ NOT_JOURNALED = {
     "caseledger.insights.rollup.refresh": "insights roll-ups, derived from the journal",
     "caseledger.insights.rollup.catch_up": "insights roll-ups, derived from the journal",
     "caseledger.insights.rollup.rebuild": "insights roll-ups, derived from the journal",
+    "caseledger.insights.clocktally.apply": "the SLA clock tally, derived from the clocks",
+    "caseledger.insights.clocktally.on_clocks": "the SLA clock tally follows the workflow's "
+    "stored clocks (hook workflow.clocks_stored), derived data like them",
     "caseledger.intake.mail.erasure.on_erasure": "a destroyed case's messages lose sender and "
     "subject; called through core.erasure inside the disposition's journaled transaction",
     "caseledger.notify.erasure.on_erasure": "notifications, derived from the journal; called "

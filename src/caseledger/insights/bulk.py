@@ -4,7 +4,8 @@ keeps (rollup.py), computed by streaming, so a million cases take minutes, not h
 1. the first move out of `received` of every case, from the journal's case entries;
 2. every case's fact from its row, in id batches (facts.current);
 3. repeat flags by walking the facts in customer (and product, category) order;
-4. the cubes, summed month by month in received order, written with the same upsert.
+4. the cubes and the SLA clock tally, summed month by month in received order, written
+   with the same upserts.
 The journal position is taken first: what is written meanwhile is counted by the catch-up.
 """
 
@@ -96,22 +97,28 @@ def mark_repeats() -> None:
 
 def write_cubes() -> int:
     """Sum the facts into the cubes one received month at a time (bounded memory)."""
-    from caseledger.insights import rollup
+    from caseledger.insights import clocktally, rollup
 
     month: dt.date | None = None
     pending: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tally: dict[tuple, int] = defaultdict(int)
     rows = 0
     for row in CaseFact.objects.order_by("received_day", "case_id").iterator(chunk_size=BATCH):
         fact = F.from_row(row)
         first = fact.received_day.replace(day=1)
         if month is not None and first != month:
             rows += _flush(pending, rollup.apply)
+            clocktally.apply(dict(tally))
+            tally.clear()
         month = first
         add = F.contribution(fact)
         for cube in rollup.CUBES:
             counters = pending[rollup.key(cube, fact)]
             for name, value in add.items():
                 counters[name] += value
+        for k in clocktally.keys(fact):
+            tally[k] += 1
+    clocktally.apply(dict(tally))
     return rows + _flush(pending, rollup.apply)
 
 

@@ -8,7 +8,9 @@ Definitions, the same on every page, export and report:
   whichever came first (as the workflow's first-response clock counts it);
 - restricted: the case or its customer is restricted (PIPL Art 47);
 - a repeat: another case of the same customer (or the same product and category) was
-  received within INSIGHTS_REPEAT_DAYS before it.
+  received within INSIGHTS_REPEAT_DAYS before it;
+- clocks: the (kind, state) of each of the case's clocks as the workflow last stored them
+  (CaseClock), counted by the SLA panel's tally (clocktally.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from caseledger.insights.models import (
     CaseFact,
 )
 from caseledger.journal.models import Payload
+from caseledger.workflow.models import CaseClock
 
 FIELDS = (
     "received_day",
@@ -69,6 +72,7 @@ class Fact:
     satisfaction: int | None
     repeat_customer: bool = False
     repeat_product: bool = False
+    clocks: tuple[tuple[str, str], ...] = ()  # (kind, state), by kind
 
     @property
     def first_response_hours(self) -> float | None:
@@ -98,7 +102,31 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 
 def from_row(row: CaseFact) -> Fact:
-    return Fact(row.case_id, *(getattr(row, name) for name in FIELDS))
+    values: dict[str, Any] = {name: getattr(row, name) for name in FIELDS}
+    return Fact(row.case_id, **values, clocks=decode_clocks(row.clocks))
+
+
+def encode_clocks(clocks: tuple[tuple[str, str], ...]) -> str:
+    return ",".join(f"{kind}={state}" for kind, state in clocks)
+
+
+def decode_clocks(text: str) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    return tuple(
+        (kind, state) for kind, _eq, state in (item.rpartition("=") for item in text.split(","))
+    )
+
+
+def clock_states(case_ids: Iterable[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The stored clock states of these cases, (kind, state) by kind: one indexed query."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = CaseClock.objects.filter(case_id__in=list(case_ids)).values_list(
+        "case_id", "kind", "state"
+    )
+    for case_id, kind, state in rows:
+        found.setdefault(case_id, []).append((kind, state))
+    return {pk: tuple(sorted(pairs)) for pk, pairs in found.items()}
 
 
 def stored(case_ids: Iterable[int]) -> dict[int, Fact]:
@@ -166,6 +194,7 @@ def current(
         "satisfaction",
     )
     notes = _first_outbound(ids)
+    clocks = clock_states(ids)
     out: dict[int, Fact] = {}
     for r in rows:
         pk = r["id"]
@@ -194,6 +223,7 @@ def current(
             satisfaction=r["satisfaction"],
             repeat_customer=old.repeat_customer if old else False,
             repeat_product=old.repeat_product if old else False,
+            clocks=clocks.get(pk, ()),
         )
     return out
 
@@ -324,6 +354,13 @@ def save(facts: dict[int, Fact], removed: Iterable[int]) -> None:
         return
     CaseFact.objects.filter(case_id__in=list(facts)).delete()
     CaseFact.objects.bulk_create(
-        [CaseFact(case_id=f.case_id, **{n: getattr(f, n) for n in FIELDS}) for f in facts.values()],
+        [
+            CaseFact(
+                case_id=f.case_id,
+                **{n: getattr(f, n) for n in FIELDS},
+                clocks=encode_clocks(f.clocks),
+            )
+            for f in facts.values()
+        ],
         batch_size=500,
     )

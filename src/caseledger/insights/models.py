@@ -61,6 +61,9 @@ class CaseFact(models.Model):
     satisfaction = models.PositiveSmallIntegerField(null=True)
     repeat_customer = models.BooleanField(default=False)
     repeat_product = models.BooleanField(default=False)
+    # The case's clock states as last counted in ClockTally ("kind=state" by kind, comma
+    # separated): what a clock change subtracts before it adds the new states.
+    clocks = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [
@@ -125,6 +128,39 @@ class Rollup(models.Model):
             # The backlog reads the few open rows of the day cube: status first, so the
             # planner takes this over the unique key (whose first column is the cube).
             models.Index(fields=["status", "cube", "period"], name="insights_rollup_open"),
+        ]
+
+
+class ClockTally(models.Model):
+    """The SLA panel's counts: clocks per tally × received month × department × category ×
+    channel × restriction × clock kind × state (insights/clocktally.py). Tally "s" keeps
+    every field; "a" drops category and channel (stored as "") for the unfiltered page."""
+
+    tally = models.CharField(max_length=2)
+    period = models.DateField()  # the first day of the received month
+    department_id = models.BigIntegerField()
+    category = models.CharField(max_length=40)
+    channel = models.CharField(max_length=20)
+    restricted = models.BooleanField()
+    kind = models.CharField(max_length=80)  # the clock: first_response, statutory:<code> …
+    state = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "tally",
+                    "period",
+                    "department_id",
+                    "category",
+                    "channel",
+                    "restricted",
+                    "kind",
+                    "state",
+                ],
+                name="insights_clocktally_key",
+            )
         ]
 
 

@@ -7,7 +7,10 @@ Guarantees:
   applies the difference (new contribution minus old) to every cube, and records the new
   sequence, in one transaction holding the journal's head: nothing is ever recounted, a
   page view never scans the cases, and two runs never interleave.
-- `rebuild` empties the facts and the cubes and consumes the whole journal again.
+- `rebuild` empties the facts, the cubes and the SLA tally and consumes the whole journal
+  again.
+- the SLA panel's clock tally (clocktally.py) follows every fact change made here, and the
+  workflow's clock writes through its hook.
 - `on_erasure` recomputes the erased cases inside the disposition's own transaction: a
   destroyed case leaves every count at once.
 """
@@ -22,9 +25,10 @@ from django.db import connection
 
 from caseledger.core import clock
 from caseledger.core.erasure import Erasure
+from caseledger.insights import clocktally
 from caseledger.insights import facts as F
 from caseledger.insights.facts import Fact
-from caseledger.insights.models import BUCKETS, DIMS, CaseFact, Rollup, RollupState
+from caseledger.insights.models import BUCKETS, DIMS, CaseFact, ClockTally, Rollup, RollupState
 from caseledger.journal.models import ChainHead, Entry
 from caseledger.journal.queries import touched_records
 from caseledger.journal.services import lock_head, write_transaction
@@ -118,6 +122,7 @@ def refresh(case_ids: Iterable[int], moves: dict | None = None) -> int:
     after |= F.repeats_many(again)
     F.save({pk: after[pk] for pk in moved | neighbours if pk in after}, removed=[])
     apply(deltas(before.values(), after.values()))
+    clocktally.apply(clocktally.deltas(before.values(), after.values()))
     return len(ids)
 
 
@@ -177,6 +182,7 @@ def rebuild(*, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     with write_transaction():
         head = lock_head().seq
         Rollup.objects.all().delete()
+        ClockTally.objects.all().delete()
         CaseFact.objects.all().delete()
         done = bulk.rebuild_all(progress)
         state = _state()

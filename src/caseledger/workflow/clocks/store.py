@@ -5,7 +5,11 @@ what the sweep acts on. Derived from the journal like an index, so not journaled
 Written a batch of cases at a time from one journal read (`recompute`), and moved on with
 time by two UPDATEs over indexed moments (`advance`): a running clock turns "due soon" at
 its stored `soon_at` and "breached" at its `due_at` unless an event changes it, and any
-event is in the journal, which the sweep reads from where it stopped."""
+event is in the journal, which the sweep reads from where it stopped.
+
+Every write here calls the hook CLOCKS_STORED with the ids of the cases whose clock rows it
+rewrote or moved, inside the same transaction: higher floors that count clock states
+(insights' SLA tally) follow without this floor importing them, and without a scan."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import Any
 from django.db import connection
 
 from caseledger.cases.models import Case
+from caseledger.core import hooks
 from caseledger.journal.queries import histories
 from caseledger.journal.services import write_transaction
 from caseledger.workflow.clocks.compute import Clock, replay
@@ -23,6 +28,16 @@ from caseledger.workflow.clocks.queries import ClockContext
 from caseledger.workflow.models import CaseClock, CaseDue, ClockState
 
 SOON, BREACHED = ClockState.SOON.value, ClockState.BREACHED.value
+# hook: fn(case_ids: list[int]) -> None, called inside the writing transaction after the
+# CaseClock rows of those cases changed (insights registers its SLA tally).
+CLOCKS_STORED = "workflow.clocks_stored"
+
+
+def _stored(case_ids: Iterable[int]) -> None:
+    ids = sorted(set(case_ids))
+    if ids:
+        for then in hooks.all_of(CLOCKS_STORED):
+            then(ids)
 
 
 def summary(clocks: Sequence[Any]) -> tuple[dt.datetime | None, str, bool]:
@@ -67,6 +82,7 @@ def store_clocks(computed: dict[int, list[Clock]], now: dt.datetime) -> None:
             CaseDue.objects.filter(case_id__in=part).delete()
         CaseClock.objects.bulk_create(rows, batch_size=500)
         CaseDue.objects.bulk_create(dues, batch_size=500)
+        _stored(ids)
 
 
 def recompute(case_ids: Iterable[int], now: dt.datetime, context: ClockContext) -> int:
@@ -91,14 +107,16 @@ def advance(now: dt.datetime) -> set[int]:
     running = CaseClock.objects.filter(stopped_at__isnull=True)
     breaching = running.filter(state__in=(ClockState.OK, SOON), due_at__lte=now)
     souring = running.filter(state=ClockState.OK, soon_at__lte=now, due_at__gt=now)
-    moved = set(breaching.values_list("case_id", flat=True))
-    moved |= set(souring.values_list("case_id", flat=True))
-    if not moved:
-        return moved
+    if not (breaching.exists() or souring.exists()):  # a plain read: no write lock
+        return set()
     with write_transaction():
+        # Read again under the lock: exactly the rows the updates move.
+        moved = set(breaching.values_list("case_id", flat=True))
+        moved |= set(souring.values_list("case_id", flat=True))
         breaching.update(state=BREACHED, computed_at=now)
         souring.update(state=SOON, computed_at=now)
         resummarise(moved)
+        _stored(moved)
     return moved
 
 

@@ -60,9 +60,14 @@ class Command(VerbCommand):
 
     def handle_status(self, **options: Any) -> None:
         from caseledger.insights import rollup
-        from caseledger.insights.models import CaseFact, Rollup
+        from caseledger.insights.models import CaseFact, ClockTally, Rollup
 
-        result = {**rollup.lag(), "facts": CaseFact.objects.count(), "rows": Rollup.objects.count()}
+        result = {
+            **rollup.lag(),
+            "facts": CaseFact.objects.count(),
+            "rows": Rollup.objects.count(),
+            "clock_rows": ClockTally.objects.count(),  # the SLA panel's tally (--json)
+        }
         self.emit(
             result,
             _(
