@@ -385,3 +385,16 @@ def _backlog_equals_the_open_cases(people, now):
     assert {row["key"]: row["n"] for row in seen["status"]} == statuses
     assert {row["key"]: row["n"] for row in seen["department"]} == departments
     assert [row["n"] for row in seen["ages"]] == bands
+    # The workload panel sums the same grouped read (shared within one dashboard): open
+    # cases per person, the unassigned as one line, alone and after the backlog.
+    people_load: dict[int | None, int] = defaultdict(int)
+    for case in open_cases:
+        people_load[case.assignee_id] += 1
+    scope, filters = Scope(people.compliance, None, True), Filters(start=today, end=today)
+    assert {row["key"]: row["n"] for row in queries.workload(scope, filters, today)} == dict(
+        people_load
+    )
+    with queries.shared_reads():
+        queries.backlog(scope, filters, today)
+        shared = queries.workload(scope, filters, today)
+    assert {row["key"]: row["n"] for row in shared} == dict(people_load)

@@ -72,7 +72,7 @@ PANELS: dict[str, Callable[..., Any]] = {
     "repeats": queries.repeats,
     "backlog": lambda scope, filters: queries.backlog(scope, filters, _today()),
     "sla": sla,
-    "workload": queries.workload,
+    "workload": lambda scope, filters: queries.workload(scope, filters, _today()),
 }
 
 
@@ -86,7 +86,8 @@ def dashboard(scope: Scope, filters: Filters, *, by: str = "kind") -> dict[str, 
     """Every panel. A small journal lag is caught up first so a figure includes what was
     just written; a large one is left to the worker (the page says how far behind)."""
     rollup.follow_if_close()
-    out = {name: panel(name, scope, filters, by=by) for name in PANELS}
+    with queries.shared_reads():
+        out = {name: panel(name, scope, filters, by=by) for name in PANELS}
     out["filters"] = filters.as_params()
     out["lag"] = rollup.lag()
     out["restricted_included"] = scope.restricted

@@ -4,7 +4,11 @@ list exactly the cases it counts (products and root causes: the closest the list
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -175,15 +179,19 @@ def _period_drill(filters: Filters, period: dt.date, daily: bool) -> dict[str, A
 def breakdown(scope: Scope, filters: Filters) -> dict[str, Any]:
     """Totals over the period by kind, channel, category, severity, department, status."""
     dims = ("kind", "channel", "category", "severity", "department_id", "status")
-    # One small GROUP BY per field: the database sums, a few rows come back each.
+    # One read of the period's month rows (a few thousand at 1M cases), summed here per
+    # field: six GROUP BYs each fetched every row again (docs/benchmarks.md, issue 15).
+    totals: dict[str, dict[Any, int]] = {dim: defaultdict(int) for dim in dims}
+    for *keys, n in cube(scope, filters, "m").values_list(*dims, "n").iterator(chunk_size=5000):
+        for dim, key in zip(dims, keys, strict=True):
+            totals[dim][key] += n
     base = base_drill(filters)
     out: dict[str, Any] = {}
     for dim in dims:
-        totals = dict(cube(scope, filters, "m").values_list(dim).annotate(n=Sum("n")))
         names = labels(dim)
         out[drill_of(dim)] = [
             {"key": k, "label": names.get(k, str(k)), "n": n, "drill": {**base, drill_of(dim): k}}
-            for k, n in sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            for k, n in sorted(totals[dim].items(), key=lambda kv: (-kv[1], str(kv[0])))
         ]
     return out
 
@@ -240,18 +248,7 @@ def backlog(scope: Scope, filters: Filters, today: dt.date) -> dict[str, Any]:
     # From the facts, not the day cube: the few open cases, found by their index, read once:
     # one GROUP BY status and department counts every age band (a few rows back), and the
     # totals per status and per department are their sums (the bands cover every age).
-    facts = _open_facts(scope, filters)
-    bands = {}
-    for i, (limit, _label) in enumerate(AGES):
-        newer = AGES[i - 1][0] if i else None
-        q = Q()
-        if limit is not None:
-            q &= Q(received_day__gte=today - dt.timedelta(days=limit))
-        if newer is not None:
-            q &= Q(received_day__lt=today - dt.timedelta(days=newer))
-        bands[f"a{i}"] = Count("case_id", filter=q)
-    grouped: Any = facts.values("status", "department_id").annotate(**bands).order_by()
-    groups: list[dict[str, Any]] = list(grouped)
+    groups = _open_groups(scope, filters, today)
     ages = [sum(g[f"a{i}"] for g in groups) for i in range(len(AGES))]
     by_status: dict[str, int] = {}
     by_department: dict[int, int] = {}
@@ -292,6 +289,50 @@ def _age_drill(today: dt.date, slot: int) -> dict[str, str]:
     return out
 
 
+# Set by `shared_reads()` for one dashboard: the backlog and workload panels then read the
+# open facts once between them instead of once each (two scans of every open case).
+_shared: ContextVar[dict[Any, Any] | None] = ContextVar("insights_shared_reads", default=None)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _open_groups(scope: Scope, filters: Filters, today: dt.date) -> list[dict[str, Any]]:
+    """The open facts counted per status, department and assignee, in age bands a0..a4:
+    one GROUP BY (a few hundred rows back); the backlog and workload panels sum it."""
+    memo = _shared.get()
+    departments = None if scope.departments is None else tuple(sorted(scope.departments))
+    key = ("open", departments, scope.restricted, tuple(sorted(filters.as_params().items())), today)
+    if memo is not None and key in memo:
+        return memo[key]
+    bands = {}
+    for i, (limit, _label) in enumerate(AGES):
+        newer = AGES[i - 1][0] if i else None
+        q = Q()
+        if limit is not None:
+            q &= Q(received_day__gte=today - dt.timedelta(days=limit))
+        if newer is not None:
+            q &= Q(received_day__lt=today - dt.timedelta(days=newer))
+        # Counting a column of the covering index (never null), so no table row is read.
+        bands[f"a{i}"] = Count("received_day", filter=q)
+    grouped: Any = (
+        _open_facts(scope, filters)
+        .values("status", "department_id", "assignee_id")
+        .annotate(**bands)
+        .order_by()
+    )
+    groups: list[dict[str, Any]] = list(grouped)
+    if memo is not None:
+        memo[key] = groups
+    return groups
+
+
 def _open_facts(scope: Scope, filters: Filters) -> QuerySet[CaseFact]:
     qs = CaseFact.objects.filter(scope.q(), status__in=OPEN)
     if filters.department:
@@ -303,10 +344,13 @@ def _open_facts(scope: Scope, filters: Filters) -> QuerySet[CaseFact]:
     return qs
 
 
-def workload(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+def workload(scope: Scope, filters: Filters, today: dt.date) -> list[dict[str, Any]]:
     """Open cases per person now (unassigned as one line), from the per-case facts."""
-    qs = _open_facts(scope, filters)
-    rows = list(qs.values("assignee_id").annotate(n=Count("case_id")).order_by("-n")[:25])
+    per_person: dict[int | None, int] = defaultdict(int)
+    for g in _open_groups(scope, filters, today):
+        per_person[g["assignee_id"]] += sum(g[f"a{i}"] for i in range(len(AGES)))
+    ranked = sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or 0))
+    rows = [{"assignee_id": k, "n": n} for k, n in ranked[:25] if n]
     names = {
         u.pk: u.get_full_name() or u.username
         for u in User.objects.filter(pk__in=[r["assignee_id"] for r in rows if r["assignee_id"]])
