@@ -119,6 +119,7 @@ NOT_ROW_WRITES = {
     "caseledger.api.routes.classify.correct": "idempotency.create wraps a service call",
     "caseledger.api.routes.knowledge.draft_article": "idempotency.create wraps a service call",
     "caseledger.api.routes.reviews.create_subscription": "idempotency.create wraps a service",
+    "caseledger.api.routes.actions.open_action": "idempotency.create wraps a service call",
     "caseledger.api.routes.search.create_saved": "idempotency.create wraps a service call",
     "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
     "caseledger.web.views.reviews.insights_xlsx": "book.save writes a spreadsheet",
