@@ -107,20 +107,6 @@ INTERNAL_STEPS = {
 }
 # Where the source reader sees a write that is none (it errs on the side of finding).
 NOT_ROW_WRITES = {
-    "caseledger.api.routes.cases.add_attachment": "idempotency.create wraps a service call",
-    "caseledger.api.routes.cases.add_note": "idempotency.create wraps a service call",
-    "caseledger.api.routes.cases.create_case": "idempotency.create wraps a service call",
-    "caseledger.api.routes.customers.add_contact_point": "idempotency.create wraps a service",
-    "caseledger.api.routes.customers.add_identifier": "idempotency.create wraps a service",
-    "caseledger.api.routes.customers.create_customer": "idempotency.create wraps a service",
-    "caseledger.api.routes.intake.intake": "idempotency.create wraps a service call",
-    "caseledger.api.routes.replies.add_reply": "idempotency.create wraps a service call",
-    "caseledger.api.routes.classify.accept": "idempotency.create wraps a service call",
-    "caseledger.api.routes.classify.correct": "idempotency.create wraps a service call",
-    "caseledger.api.routes.knowledge.draft_article": "idempotency.create wraps a service call",
-    "caseledger.api.routes.reviews.create_subscription": "idempotency.create wraps a service",
-    "caseledger.api.routes.actions.open_action": "idempotency.create wraps a service call",
-    "caseledger.api.routes.search.create_saved": "idempotency.create wraps a service call",
     "caseledger.web.views.files.case_export_xlsx": "book.save writes a spreadsheet",
     "caseledger.web.views.reviews.insights_xlsx": "book.save writes a spreadsheet",
     "caseledger.intake.spreadsheet.report.as_xlsx": "book.save writes a spreadsheet",
