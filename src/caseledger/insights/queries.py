@@ -245,9 +245,9 @@ def repeats(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
 
 def backlog(scope: Scope, filters: Filters, today: dt.date) -> dict[str, Any]:
     """Open cases now (whatever the period), by age in days, status and department."""
-    # From the facts, not the day cube: the few open cases, found by their index, read once:
-    # one GROUP BY status and department counts every age band (a few rows back), and the
-    # totals per status and per department are their sums (the bands cover every age).
+    # From the facts, not the day cube: the open cases' grouped read (_open_groups, shared
+    # with the workload panel) counts every age band; the totals per status and per
+    # department are their sums (the bands cover every age).
     groups = _open_groups(scope, filters, today)
     ages = [sum(g[f"a{i}"] for g in groups) for i in range(len(AGES))]
     by_status: dict[str, int] = {}
@@ -350,7 +350,7 @@ def workload(scope: Scope, filters: Filters, today: dt.date) -> list[dict[str, A
     for g in _open_groups(scope, filters, today):
         per_person[g["assignee_id"]] += sum(g[f"a{i}"] for i in range(len(AGES)))
     ranked = sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or 0))
-    rows = [{"assignee_id": k, "n": n} for k, n in ranked[:25] if n]
+    rows = [{"assignee_id": k, "n": n} for k, n in ranked[:25]]
     names = {
         u.pk: u.get_full_name() or u.username
         for u in User.objects.filter(pk__in=[r["assignee_id"] for r in rows if r["assignee_id"]])
