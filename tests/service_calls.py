@@ -169,6 +169,12 @@ def service_calls(people, customer, case):
         "caseledger.customers.services.customer_create": lambda: customers.customer_create(
             actor=people.agent, data={"kind": "person", "name": "赵六", "department": "sales"}
         ),
+        "caseledger.customers.services.customer_write": lambda: customers.customer_write(
+            actor=people.agent,
+            draft=customers.customer_check(
+                actor=people.agent, data={"kind": "person", "name": "钱七", "department": "sales"}
+            ),
+        ),
         "caseledger.customers.services.customer_update": lambda: customers.customer_update(
             actor=people.agent, customer=customer, data={"name": "Renamed"}
         ),
@@ -209,6 +215,21 @@ def service_calls(people, customer, case):
                 "department": "sales",
                 "customer": customer.pk,
             },
+        ),
+        "caseledger.cases.services.case_write": lambda: cases.case_write(
+            actor=people.agent,
+            draft=cases.case_check(
+                actor=people.agent,
+                data={
+                    "kind": "inquiry",
+                    "channel": "phone",
+                    "category": "other",
+                    "subject": "filed by the intake",
+                    "department": "sales",
+                },
+                customer=cases.LATER,
+            ),
+            customer=customer,
         ),
         "caseledger.cases.services.case_set_fields": lambda: cases.case_set_fields(
             case, actor=people.agent, fields={"priority": "low"}, action="case.update", reason=""

@@ -12,9 +12,11 @@ the shared-memory index is rebuilt).
 A file never synced while the shim ran keeps the content it had when first opened (the
 writer starts on a database another process created and closed cleanly).
 
-python tests/journal/power_loss.py DATA_DIR IMAGES CUSTOMER PAUSE_AFTER MARKER
+python tests/journal/power_loss.py DATA_DIR IMAGES CUSTOMER PAUSE_AFTER MARKER [THREADS]
     runs case_create under the shim, printing each acknowledged case id; after PAUSE_AFTER
-    cases it touches MARKER and waits to be killed.
+    cases it touches MARKER and waits to be killed. With THREADS > 1, that many threads
+    write with group commit on (journal/group_commit.py) and go on writing until the kill
+    (a power loss in the middle of shared batches); MARKER waits for a batch of several.
 """
 
 from __future__ import annotations
@@ -149,33 +151,56 @@ def recover(images: Path, directory: Path) -> None:
 
 def main() -> None:
     data_dir, images, customer, pause_after, marker = sys.argv[1:6]
+    threads = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     os.environ["CASELEDGER_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseledger.settings.production")
     os.environ["CASELEDGER_CHECKPOINT_ON_WRITES"] = "0"
     install(Path(images))
+    import threading
+
     import django
 
     django.setup()
     from caseledger.accounts.models import User
     from caseledger.cases.services import case_create
+    from caseledger.journal import group_commit
 
+    # With THREADS > 1 the writers run as a server's threads do: sharing commits.
+    group_commit.enable(threads > 1)
     actor = User.objects.get(username="writer-a")
-    for n in range(1, 10_000):
-        case = case_create(
-            actor=actor,
-            data={
-                "kind": "complaint",
-                "channel": "api",
-                "category": "service",
-                "subject": f"acknowledged #{n}",
-                "department": "sales",
-                "customer": customer,
-            },
-        )
-        print(case.pk, flush=True)  # acknowledged: the commit returned
-        if n == int(pause_after):
-            Path(marker).touch()
-            time.sleep(3600)
+    acknowledged = [0]
+    printing = threading.Lock()
+
+    def write(name: str) -> None:
+        for n in range(1, 10_000):
+            case = case_create(
+                actor=actor,
+                data={
+                    "kind": "complaint",
+                    "channel": "api",
+                    "category": "service",
+                    "subject": f"acknowledged {name}#{n}",
+                    "department": "sales",
+                    "customer": customer,
+                },
+            )
+            with printing:
+                print(case.pk, flush=True)  # acknowledged: the commit returned
+                acknowledged[0] += 1
+                # Paused (and so killed) only once commits were shared, if they can be.
+                shared = (
+                    threads == 1 or group_commit.stats["writers"] > group_commit.stats["batches"]
+                )
+                if acknowledged[0] >= int(pause_after) and shared:
+                    Path(marker).touch()
+            if Path(marker).exists() and threads == 1:
+                time.sleep(3600)
+
+    workers = [threading.Thread(target=write, args=(f"t{i}",)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from caseledger.journal import writelock
 @pytest.fixture
 def lock_file(tmp_path, monkeypatch):
     path = tmp_path / "caseledger.sqlite3.writelock"
-    monkeypatch.setattr(writelock, "_path", lambda: str(path))
+    monkeypatch.setattr(writelock, "path", lambda: str(path))
     return path
 
 
@@ -78,4 +78,4 @@ def test_a_writer_holding_the_lock_may_write_again_from_a_commit_hook(lock_file)
 @pytest.mark.django_db
 def test_the_test_database_and_postgresql_do_not_queue_here():
     # In-memory SQLite (the suite's) and PostgreSQL: the chain head's lock is the queue.
-    assert writelock._path() is None
+    assert writelock.path() is None

@@ -12,6 +12,7 @@ Callers run inside `services.write_transaction()`, which holds the chain head's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from django.db import connection, models
 
 from caseledger.core import clock
 from caseledger.core.context import current_via
+from caseledger.journal import group_commit
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time
 from caseledger.journal.models import ChainHead, Entry, Payload
 from caseledger.journal.services import lock_head
@@ -167,8 +169,13 @@ class BulkSession:
     def __init__(self, relaxed: bool) -> None:
         self.settings = dict(self.SETTINGS, **({"synchronous": 0} if relaxed else {}))
         self.saved: dict[str, Any] = {}
+        self.alone: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
 
     def __enter__(self) -> BulkSession:
+        # This connection's PRAGMAs hold only for writes made on it: not in a server's
+        # shared group-commit transaction (journal/group_commit.py).
+        self.alone = group_commit.solo()
+        self.alone.__enter__()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 for name, value in self.settings.items():
@@ -178,10 +185,13 @@ class BulkSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for name, value in self.saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    for name, value in self.saved.items():
+                        cursor.execute(f"PRAGMA {name} = {int(value)}")
+        finally:
+            self.alone.__exit__(None, None, None)
 
 
 def db_time(at) -> Any:

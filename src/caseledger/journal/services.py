@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from caseledger.core import clock
 from caseledger.core.context import current_via
 from caseledger.core.state import diff
-from caseledger.journal import bursts, writelock
+from caseledger.journal import bursts, group_commit, writelock
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
 
@@ -62,8 +62,12 @@ def write_transaction() -> Iterator[None]:
             yield
         return
     # About to BEGIN (not inside a caller's transaction, which holds SQLite's lock already):
-    # queue for it where a waiter is woken at once (journal/writelock.py).
-    queue = writelock.held() if not connection.in_atomic_block else contextlib.nullcontext()
+    # queue for it where a waiter is woken at once (journal/writelock.py), and in a server
+    # share the transaction and its fsync with the writers queued behind (group_commit.py;
+    # the atomic() below is then this writer's savepoint in the shared transaction).
+    queue: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    if not connection.in_atomic_block:
+        queue = group_commit.joined() if group_commit.applies() else writelock.held()
     with queue, transaction.atomic():
         lock_head()
         token = _holding_head.set(True)

@@ -34,10 +34,13 @@ _holder = threading.local()  # depth 1 in the thread that holds the lock
 _files: dict[str, int] = {}  # lock file path -> this process's descriptor
 _files_lock = threading.Lock()
 _pid = os.getpid()
+_waiting = 0  # threads of this process queued in take_turn()
+_waiting_lock = threading.Lock()
 POLL = 0.0003  # seconds between tries for the other processes' lock (one poller per process)
 
 
-def _path() -> str | None:
+def path() -> str | None:
+    """The lock file of this connection's database, or None where there is no queue."""
     if connection.vendor != "sqlite":
         return None
     name = str(connection.settings_dict["NAME"])
@@ -46,52 +49,86 @@ def _path() -> str | None:
     return f"{name}.writelock"
 
 
-def _descriptor(path: str) -> int:
+def _descriptor(where: str) -> int:
     global _pid
     with _files_lock:
         if _pid != os.getpid():  # forked (gunicorn workers): a flock must not be shared
             _files.clear()
             _pid = os.getpid()
-        if path not in _files:
-            _files[path] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        return _files[path]
+        if where not in _files:
+            _files[where] = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        return _files[where]
 
 
 def _timeout() -> float:
     return float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
 
+def take_turn() -> bool:
+    """Queue for this process's turn to write; False if it did not come within the busy
+    timeout (the caller then goes on and lets SQLite decide)."""
+    global _waiting
+    with _waiting_lock:
+        _waiting += 1
+    try:
+        return _process_lock.acquire(timeout=_timeout())
+    finally:
+        with _waiting_lock:
+            _waiting -= 1
+
+
+def pass_turn() -> None:
+    _process_lock.release()
+
+
+def others_waiting() -> bool:
+    """Whether another thread of this process is queued for its turn."""
+    return _waiting > 0
+
+
+def lock_file() -> bool:
+    """Take the other processes' lock (the caller has its process's turn); False if it did
+    not come within the busy timeout."""
+    where = path()
+    if where is None:
+        return False
+    fd = _descriptor(where)
+    deadline = time.monotonic() + _timeout()
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(POLL)
+
+
+def unlock_file() -> None:
+    where = path()
+    if where is not None:
+        fcntl.flock(_descriptor(where), fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def held() -> Iterator[None]:
     """Hold the writers' queue (a no-op where it does not apply)."""
-    path = _path()
     depth: int = getattr(_holder, "depth", 0)
-    if path is None or depth:
+    if path() is None or depth:
         # A thread that holds it already (an on_commit hook that writes again) goes on.
         yield
         return
-    deadline = time.monotonic() + _timeout()
-    if not _process_lock.acquire(timeout=_timeout()):
+    if not take_turn():
         yield  # stuck elsewhere: SQLite's busy timeout decides, as before
         return
     try:
-        fd = _descriptor(path)
-        locked = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                locked = True
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(POLL)
+        locked = lock_file()
         _holder.depth = 1
         try:
             yield
         finally:
             _holder.depth = 0
             if locked:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                unlock_file()
     finally:
-        _process_lock.release()
+        pass_turn()

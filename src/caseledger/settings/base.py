@@ -156,6 +156,9 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+# SQLite: a server's threads that queue for the write lock share one transaction and one
+# fsync (journal/group_commit.py); `caseledger serve` switches it on when it runs threads.
+SQLITE_GROUP_COMMIT = env_bool("CASELEDGER_SQLITE_GROUP_COMMIT", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -4,6 +4,7 @@ steps every customer write shares (lock, guard, journal)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -126,7 +127,23 @@ def clean_contact(
     return clean
 
 
+@dataclass(frozen=True)
+class CustomerDraft:
+    """A new customer that passed every check and is not written yet: `customer_check`'s
+    answer, which `customer_write` writes. The intake checks before it takes the writers'
+    lock, so the lock is held only for the writes (docs/benchmarks.md, issue 16)."""
+
+    clean: dict[str, Any]
+    contacts: tuple[dict[str, Any], ...]
+
+
 def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Customer:
+    return customer_write(actor=actor, draft=customer_check(actor=actor, data=data), reason=reason)
+
+
+def customer_check(*, actor: User, data: Mapping[str, Any]) -> CustomerDraft:
+    """customer_create's permission and validation, with nothing written: every problem
+    at once (ValidationFailed), or the draft to write."""
     clean, c = customer_fields_clean(data, creating=True)
     contacts_in = data.get("contact_points") or []
     if not isinstance(contacts_in, list):
@@ -145,6 +162,15 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
         require(actor, Perm.CUSTOMER_MODIFY)
     c.raise_if_any()
     assert department is not None  # raise_if_any refused a missing one
+    return CustomerDraft(clean=clean, contacts=tuple(contacts))
+
+
+def customer_write(*, actor: User, draft: CustomerDraft, reason: str = "") -> Customer:
+    """Write a checked new customer with its contact points, and journal it. The permission
+    is asked again (a draft is a plain object anyone could build): a cached look-up."""
+    clean = draft.clean
+    department = clean["department"]
+    require(actor, Perm.CUSTOMER_MODIFY, department.pk)
     now = clock.now()
     with write_transaction():
         customer = insert(
@@ -160,7 +186,8 @@ def customer_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -
             )
         )
         points = [
-            insert(ContactPoint(customer=customer, created_at=now, **item)) for item in contacts
+            insert(ContactPoint(customer=customer, created_at=now, **item))
+            for item in draft.contacts
         ]
         # What customer_state() would read back, from the rows just written.
         state = model_state(customer)

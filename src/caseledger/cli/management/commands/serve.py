@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from caseledger.cli import ports, webserver
 from caseledger.core.command import CaseledgerCommand
+from caseledger.journal import group_commit
 
 
 class Command(CaseledgerCommand):
@@ -55,6 +56,8 @@ class Command(CaseledgerCommand):
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         # Workers fork from this process; they must not share its database connections.
         connections.close_all()
+        if settings.SQLITE_GROUP_COMMIT and options["threads"] > 1:
+            group_commit.enable()  # inherited by the forked workers
         webserver.WebServer(
             webserver.options(
                 host=options["host"],
