@@ -1,6 +1,8 @@
 """Threads of one process writing with group commit on (journal/group_commit.py), on a real
 SQLite file, as a server's threads do; prints one JSON line of what happened.
 
+python tests/journal/group_writer.py token 0
+    sets up an agent of `sales` and prints an API token of theirs (cases, customers)
 python tests/journal/group_writer.py SCENARIO ROUNDS
     refusal:      six writers per round start together; every other one fails after
                   writing (its case must vanish, the others' must stay)
@@ -25,10 +27,27 @@ class Refused(Exception):
     pass
 
 
+def _token() -> str:
+    """A department, an agent and an API token of theirs for intake; prints the secret."""
+    from caseledger.accounts.services import department_create, token_create, user_create
+
+    dept = department_create(actor=None, code="sales", name="Sales")
+    agent = user_create(
+        actor=None, username="writer-a", password=None, roles=["agent"], department=dept
+    )
+    _, secret = token_create(
+        actor=None, user=agent, name="group commit", scopes=["cases:write", "customers:write"]
+    )
+    return secret
+
+
 def main() -> None:
     scenario, rounds = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseledger.settings.production")
     django.setup()
+    if scenario == "token":
+        print(_token())
+        return
     from django.conf import settings
     from django.db import transaction
 
@@ -55,9 +74,12 @@ def main() -> None:
 
     def visible(subject: str) -> bool:
         with sqlite3.connect(database) as other:
-            return other.execute(
-                "SELECT count(*) FROM cases_case WHERE subject = ?", [subject]
-            ).fetchone()[0] == 1
+            return (
+                other.execute(
+                    "SELECT count(*) FROM cases_case WHERE subject = ?", [subject]
+                ).fetchone()[0]
+                == 1
+            )
 
     def record(subject: str) -> None:
         case_create(
@@ -90,9 +112,7 @@ def main() -> None:
 
                     def after() -> None:
                         with lock:
-                            out["callbacks"].append(
-                                [threading.get_ident() == me, visible(subject)]
-                            )
+                            out["callbacks"].append([threading.get_ident() == me, visible(subject)])
 
                     transaction.on_commit(after)
                 record(subject)
@@ -109,17 +129,13 @@ def main() -> None:
 
     for r in range(rounds):
         start = threading.Barrier(6)
-        threads = [
-            threading.Thread(target=writer, args=(r * 10 + i, start)) for i in range(6)
-        ]
+        threads = [threading.Thread(target=writer, args=(r * 10 + i, start)) for i in range(6)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
     with sqlite3.connect(database) as db:
-        out["stored"] = [
-            row[0] for row in db.execute("SELECT subject FROM cases_case ORDER BY id")
-        ]
+        out["stored"] = [row[0] for row in db.execute("SELECT subject FROM cases_case ORDER BY id")]
     out["stats"] = group_commit.stats
     print(json.dumps(out))
 

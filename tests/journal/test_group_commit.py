@@ -8,10 +8,16 @@ SQLite only: PostgreSQL commits concurrently by itself.
 from __future__ import annotations
 
 import json
+import socket
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from django.db import connection
 
 from tests.procs import REPO, caseledger, isolated_env
@@ -60,6 +66,80 @@ def test_each_writer_runs_its_own_commit_callbacks_once_its_case_is_committed(tm
     out, _ = _run(tmp_path, "callbacks", rounds=3)
     assert out["stats"]["writers"] > out["stats"]["batches"]
     assert out["callbacks"] == [[True, True]] * 18
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_threaded_server_answers_every_concurrent_intake_once_it_is_committed(tmp_path):
+    # `caseledger serve` turns group commit on for its threads: 4 clients x 15 complaints
+    # each, every answer a 201, every complaint stored once, the chain intact.
+    with isolated_env(tmp_path) as env:
+        assert caseledger(env, "migrate", "-v0").returncode == 0
+        made = subprocess.run(
+            [sys.executable, str(REPO / "tests" / "journal" / "group_writer.py"), "token", "0"],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr[-2000:]
+        token = made.stdout.strip().splitlines()[-1]
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "caseledger", "serve", "--port", str(port), "--workers", "1",
+             "--threads", "4"],
+            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}/api/v1/intake"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except requests.RequestException:
+                    assert server.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.2)
+            answers: list[int] = []
+            lock = threading.Lock()
+
+            def client(n: int) -> None:
+                with requests.Session() as session:
+                    for i in range(15):
+                        body = {
+                            "department": "sales",
+                            "customer": {
+                                "kind": "person",
+                                "name": f"客户{n}-{i}",
+                                "contact_points": [
+                                    {"kind": "phone", "value": f"1390000{n}{i:03d}"}
+                                ],
+                            },
+                            "case": {
+                                "kind": "complaint",
+                                "channel": "api",
+                                "category": "service",
+                                "subject": f"并发 {n}-{i}",
+                            },
+                        }
+                        r = session.post(
+                            base, json=body, headers={"Authorization": f"Bearer {token}"},
+                            timeout=60,
+                        )  # fmt: skip
+                        with lock:
+                            answers.append(r.status_code)
+
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(client, range(4)))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+        assert answers == [201] * 60
+        with sqlite3.connect(tmp_path / "data" / "caseledger.sqlite3") as db:
+            assert db.execute("SELECT count(*) FROM cases_case").fetchone()[0] == 60
+        verified = caseledger(env, "journal", "verify", "--no-copies")
+        assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 assert connection  # used by the skip condition
