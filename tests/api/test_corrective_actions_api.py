@@ -98,6 +98,11 @@ def test_role_scope_and_department_refusals_name_what_is_missing(people, case, a
     assert moved.status_code == 404
     seen = api_as(people.supervisor, ["insights:read"]).get(f"{PATH}/{action['id']}")
     assert seen.status_code == 200 and seen.json()["problem"] == body["problem"]
+    # A token that may only read is told so, not asked for a version first (as for cases).
+    versionless = api_as(people.supervisor, ["insights:read"]).patch(
+        f"{PATH}/{action['id']}", {"status": "in_progress"}
+    )
+    assert versionless.status_code == 403
 
 
 @pytest.mark.clock(NOW)

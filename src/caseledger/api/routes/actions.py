@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 
+from caseledger.accounts.access import require
+from caseledger.accounts.permissions import Perm
 from caseledger.api import idempotency
 from caseledger.api.auth import actor
 from caseledger.api.errors import require_version
@@ -160,6 +162,8 @@ def open_action(request: HttpRequest, payload: ActionIn) -> HttpResponse:
 def update_action(request: HttpRequest, action_id: str, payload: ActionPatch) -> Any:
     user = actor(request)
     capa = capa_get(actor=user, pk=action_id)
+    # A refusal says so before a 428, as a case's PATCH does.
+    require(user, Perm.CAPA_MANAGE, capa.department_id)
     require_version(payload.version, "corrective action")
     data = payload.model_dump(mode="json", exclude_unset=True, exclude={"version", "reason"})
     capa = services.capa_update(
