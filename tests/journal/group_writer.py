@@ -10,10 +10,12 @@ python tests/journal/group_writer.py SCENARIO ROUNDS
                   told, none of their cases stored); the next round writes normally
     callbacks:    each writer's on_commit callback: which thread runs it, and whether its
                   case is visible from another connection by then
+    solo:         every other writer writes alone on its own connection (group_commit.solo)
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -68,7 +70,7 @@ def main() -> None:
     actor = User.objects.get(pk=actor.pk)
     group_commit.enable()
     database = settings.DATABASES["default"]["NAME"]
-    out: dict = {"kept": [], "failed": [], "refused": [], "callbacks": []}
+    out: dict = {"kept": [], "failed": [], "refused": [], "callbacks": [], "errors": []}
     lock = threading.Lock()
     fail_next_commit = [scenario == "commit_fails"]
 
@@ -97,8 +99,10 @@ def main() -> None:
     def writer(n: int, start: threading.Barrier) -> None:
         subject = f"round-writer {n}"
         start.wait()
+        # `solo`: every other writer goes alone on its own connection (as a bulk load does).
+        alone = group_commit.solo() if scenario == "solo" and n % 2 else contextlib.nullcontext()
         try:
-            with write_transaction():
+            with alone, write_transaction():
                 if fail_next_commit[0] and group_commit._state().batch is not None:
                     shared = group_commit._state().connection
 
@@ -126,6 +130,9 @@ def main() -> None:
         except group_commit.BatchFailed:
             with lock:
                 out["failed"].append(subject)
+        except Exception as error:
+            with lock:
+                out["errors"].append(f"{subject}: {error!r}")
 
     for r in range(rounds):
         start = threading.Barrier(6)

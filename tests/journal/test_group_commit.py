@@ -68,6 +68,14 @@ def test_each_writer_runs_its_own_commit_callbacks_once_its_case_is_committed(tm
     assert out["callbacks"] == [[True, True]] * 18
 
 
+def test_a_writer_alone_among_shared_batches_commits_the_open_batch_first(tmp_path):
+    # A bulk load writes on its own connection; if its turn came while a batch was open,
+    # it would wait on SQLite's lock for a COMMIT only it could cause (30 s, then an error).
+    out, _ = _run(tmp_path, "solo", rounds=5)
+    assert out["errors"] == []
+    assert len(out["kept"]) == 30 and set(out["stored"]) == set(out["kept"])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -164,6 +164,27 @@ def _state() -> _Writer:
     return _writer
 
 
+def alone() -> contextlib.AbstractContextManager[None]:
+    """The writers' queue for a thread that writes on its own connection (where group commit
+    does not apply). In a server, its turn may come while a batch is open, its writers
+    waiting for their COMMIT (the turn was handed on for a writer queued behind): that batch
+    is committed first, or this thread would wait on SQLite's lock for a transaction that
+    only it could end."""
+    return writelock.held(first=_commit_open_batch)
+
+
+def _commit_open_batch() -> None:
+    writer = _state()
+    if writer.batch is None:
+        return
+    own = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = writer.connection
+    try:
+        writer.commit(writer.batch)
+    finally:
+        connections[DEFAULT_DB_ALIAS] = own
+
+
 @contextlib.contextmanager
 def joined() -> Iterator[None]:
     """Run the caller's transaction as a member of this process's batch (see the module).

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from caseledger.core import clock
 from caseledger.core.context import current_via
 from caseledger.core.state import diff
-from caseledger.journal import bursts, group_commit, writelock
+from caseledger.journal import bursts, group_commit
 from caseledger.journal.canonical import canonical_json, entry_digest, format_time, payload_digest
 from caseledger.journal.models import ChainHead, Entry
 
@@ -67,7 +67,7 @@ def write_transaction() -> Iterator[None]:
     # the atomic() below is then this writer's savepoint in the shared transaction).
     queue: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if not connection.in_atomic_block:
-        queue = group_commit.joined() if group_commit.applies() else writelock.held()
+        queue = group_commit.joined() if group_commit.applies() else group_commit.alone()
     with queue, transaction.atomic():
         lock_head()
         token = _holding_head.set(True)

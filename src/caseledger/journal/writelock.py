@@ -25,7 +25,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db import connection
 
@@ -111,8 +111,9 @@ def unlock_file() -> None:
 
 
 @contextlib.contextmanager
-def held() -> Iterator[None]:
-    """Hold the writers' queue (a no-op where it does not apply)."""
+def held(first: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the writers' queue (a no-op where it does not apply). `first` runs once the
+    process's turn is taken, before the file lock (group_commit: commit a batch left open)."""
     depth: int = getattr(_holder, "depth", 0)
     if path() is None or depth:
         # A thread that holds it already (an on_commit hook that writes again) goes on.
@@ -122,6 +123,8 @@ def held() -> Iterator[None]:
         yield  # stuck elsewhere: SQLite's busy timeout decides, as before
         return
     try:
+        if first is not None:
+            first()
         locked = lock_file()
         _holder.depth = 1
         try:
