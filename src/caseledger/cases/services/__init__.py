@@ -2,11 +2,18 @@
 journal, in one transaction (journal.services.write_transaction).
 
 One module per subject, every public name re-exported here so callers read the same:
-records (state, create, update, set fields), moves (status moves, approvals), taxonomy
+records (state, update, set fields), creation (a new case), moves (status moves, approvals), taxonomy
 (categories, step rules, industry adoption), notes (notes, attachments), export.
 """
 
 from caseledger.cases.services.batch import case_set_fields_many
+from caseledger.cases.services.creation import (
+    LATER,
+    CaseDraft,
+    case_check,
+    case_create,
+    case_write,
+)
 from caseledger.cases.services.export import (
     EXPORT_LIMIT,
     case_export,
@@ -27,18 +34,13 @@ from caseledger.cases.services.notes import (
 )
 from caseledger.cases.services.records import (
     CREATE_FIELDS,
-    LATER,
     TEXT_LIMITS,
     UPDATE_FIELDS,
-    CaseDraft,
     case_changes_clean,
-    case_check,
-    case_create,
     case_fields_clean,
     case_set_fields,
     case_state,
     case_update,
-    case_write,
     check_move,
     check_subcategory,
     ensure_not_archived,

@@ -1,15 +1,12 @@
-"""Cases themselves: their state, create and update (permission, then validation), and
-`case_set_fields`, the step behind taking, reassigning and moving cases."""
+"""Cases themselves: their state, update (permission, then validation), the checks a new
+case shares with them (creation.py records it), and `case_set_fields`, the step behind
+taking, reassigning and moving cases."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, require
@@ -22,14 +19,12 @@ from caseledger.cases.models import (
     CaseKind,
     Channel,
     Priority,
-    ReferenceCounter,
     Severity,
     Status,
 )
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
-from caseledger.core.insert import insert
 from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -130,12 +125,20 @@ def _clean(
             c.add("department", _("is required"), "required")
         clean["department"] = department
     if customer and ("customer" in data or creating):
-        clean["customer"] = _resolve_customer(data.get("customer"), c, actor)
+        clean["customer"] = resolve_case_customer(data.get("customer"), c, actor)
     elif not customer and "customer" in data:
         c.add("customer", _("is set by the intake; leave it out"), "unknown_field")
     if "assignee" in data:
         clean["assignee"] = _resolve_user(data.get("assignee"), c)
     return clean, c
+
+
+def case_new_clean(
+    data: Mapping[str, Any], *, actor: User, customer: bool = True
+) -> tuple[dict, Collector]:
+    """A new case's fields checked and looked up (the customer too unless `customer` is
+    False), unsaved: `case_check`'s validation."""
+    return _clean(data, creating=True, actor=actor, customer=customer)
 
 
 def case_changes_clean(data: Mapping[str, Any], *, actor: User) -> tuple[dict, Collector]:
@@ -182,7 +185,7 @@ def case_fields_clean(data: Mapping[str, Any], c: Collector, *, creating: bool) 
     return clean
 
 
-def _resolve_customer(value: Any, c: Collector, actor: User) -> Customer | None:
+def resolve_case_customer(value: Any, c: Collector, actor: User) -> Customer | None:
     if value in (None, ""):
         c.add("customer", _("is required"), "required")
         return None
@@ -236,7 +239,7 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
     return user
 
 
-def _check_assignee(
+def check_assignee(
     case_department_id: int, assignee: User | None, c: Collector, *, new: bool = True
 ) -> None:
     if assignee is not None and not can(assignee, Perm.CASE_MODIFY, case_department_id):
@@ -269,24 +272,6 @@ def check_subcategory(category: str, subcategory: str, c: Collector) -> None:
         )
 
 
-def _next_reference(at) -> str:
-    """The next CL-YYYY-NNNNNN. Runs under the journal's write lock, so the counter row is
-    never bumped by two writers at once; one statement keeps the hot path short."""
-    year = at.astimezone(ZoneInfo(settings.TIME_ZONE)).year
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE cases_referencecounter SET last = last + 1 WHERE year = %s RETURNING last",
-            [year],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        ReferenceCounter.objects.create(year=year, last=1)
-        number = 1
-    else:
-        number = row[0]
-    return f"CL-{year}-{number:06d}"
-
-
 def ensure_not_archived(case: Case) -> None:
     """An archived case is a stub: its text and notes live in the archive segment, so a
     change here would be lost (or contradict the segment) when it is brought back."""
@@ -300,83 +285,6 @@ def ensure_not_archived(case: Case) -> None:
             field="case",
             code="archived",
         )
-
-
-@dataclass(frozen=True)
-class CaseDraft:
-    """A new case that passed every check and is not written yet: `case_check`'s answer,
-    which `case_write` writes. The intake checks before it takes the writers' lock, so the
-    lock is held only for the writes (docs/benchmarks.md, issue 16)."""
-
-    clean: dict[str, Any]
-
-
-# `case_check(customer=LATER)`: the customer is not known yet (the intake matches or
-# creates it under the lock) and is checked by `case_write(customer=...)`.
-LATER: Any = object()
-
-
-def case_create(*, actor: User, data: Mapping[str, Any], reason: str = "") -> Case:
-    return case_write(actor=actor, draft=case_check(actor=actor, data=data), reason=reason)
-
-
-def case_check(*, actor: User, data: Mapping[str, Any], customer: Any = None) -> CaseDraft:
-    """case_create's permission and validation, with nothing written: every problem at
-    once (ValidationFailed), or the draft to write. `customer=LATER` leaves the customer
-    out (`data` must not name one) for `case_write` to check."""
-    # Permission before validation (DESIGN): someone who may record cases nowhere learns
-    # nothing about the fields; the department's own check follows once it is resolved.
-    require(actor, Perm.CASE_MODIFY)
-    clean, c = _clean(data, creating=True, actor=actor, customer=customer is not LATER)
-    department = clean.get("department")
-    require(actor, Perm.CASE_MODIFY, department.pk if department else None)
-    if department is not None:
-        _check_assignee(department.pk, clean.get("assignee"), c)
-        if clean.get("category"):
-            check_category_offered(department.pk, clean["category"], c)
-    check_subcategory(clean.get("category", ""), clean.get("subcategory", ""), c)
-    c.raise_if_any()
-    return CaseDraft(clean=clean)
-
-
-def case_write(
-    *, actor: User, draft: CaseDraft, reason: str = "", customer: Customer | None = None
-) -> Case:
-    """Write a checked new case and journal it; `customer` is the one a `case_check(
-    customer=LATER)` left out, checked here as `case_create` checks it. The permission is
-    asked again (a draft is a plain object anyone could build): a cached look-up."""
-    clean = dict(draft.clean)
-    require(actor, Perm.CASE_MODIFY, clean["department"].pk)
-    if customer is not None or "customer" not in clean:
-        c = Collector()
-        clean["customer"] = _resolve_customer(customer, c, actor)
-        c.raise_if_any()
-    now = clock.now()
-    with write_transaction():
-        received_at = clean.pop("received_at", None) or now
-        case = insert(
-            Case(
-                reference=_next_reference(received_at),
-                received_at=received_at,
-                status=Status.RECEIVED,
-                created_at=now,
-                updated_at=now,
-                **clean,
-            )
-        )
-        state = case_state(case)
-        record_change(
-            actor=actor,
-            action=CaseAction.CREATE,
-            object_type="case",
-            object_id=str(case.pk),
-            after=state,
-            before=None,
-            reason=reason,
-        )
-        for then in hooks.all_of(CASE_CREATED):
-            then(actor=actor, case=case)
-    return case
 
 
 def case_update(
@@ -480,7 +388,7 @@ def check_move(
     check_subcategory(case.category, case.subcategory, c)
     # A newly named assignee must be present (an absent one keeps the cases they hold).
     new_assignee = case.assignee_id != old.get("assignee_id", case.assignee_id)
-    _check_assignee(case.department_id, case.assignee, c, new=new_assignee)
+    check_assignee(case.department_id, case.assignee, c, new=new_assignee)
     if case.status != old_status:
         step_guard(case, old_status, c, reason=reason, approved=approved)
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
