@@ -126,9 +126,10 @@ def _timed(call, *args, **kwargs) -> float:
 
 def engine_scope(actor):
     """The scope search() hands the engine for this person, no filter."""
-    from caseledger.search.queries import _scope_sql, scoped
+    from caseledger.search.queries import engine_scope as scope_of
+    from caseledger.search.queries import scoped
 
-    return _scope_sql(scoped(actor, {}))
+    return scope_of(actor, {}, scoped(actor, {}))
 
 
 def scoped_pages_agree(agent, queries: dict[str, list[str]]) -> tuple[int, int]:

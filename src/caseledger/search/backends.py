@@ -17,7 +17,10 @@ from typing import Any
 
 from django.db import connection
 
+from caseledger.search.scope import Scope, Visibility
 from caseledger.search.tokens import MAX_TERM_TOKENS, Query
+
+__all__ = ["NEWEST", "RANKED", "Backend", "Scope", "Visibility", "backend"]
 
 RANKED = "ranked"
 NEWEST = "newest"
@@ -26,9 +29,17 @@ NEWEST = "newest"
 class Backend:
     vendor = ""
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
+    def write(
+        self,
+        docs: dict[int, list[str]],
+        *,
+        fresh: bool = False,
+        scopes: dict[int, Visibility] | None = None,
+    ) -> None:
         """Replace the documents of these cases (an empty token list removes one). `fresh`:
-        none of them has a document (a rebuild after `clear`), so nothing is deleted first."""
+        none of them has a document (a rebuild after `clear`), so nothing is deleted first.
+        `scopes` (the cases' index only): each case's visibility, written also for a case
+        whose document is kept as it is (an archived case is not in `docs`)."""
         raise NotImplementedError
 
     def delete(self, case_ids: Iterable[int]) -> None:
@@ -60,16 +71,17 @@ class Backend:
         self,
         query: Query,
         *,
-        scope: tuple[str, list[Any]] | None,
+        scope: Scope | tuple[str, list[Any]] | None,
         order: str,
         limit: int,
         after: int | None = None,
         offset: int = 0,
         window: int | None = None,
     ) -> list[tuple[int, float]]:
-        """(case id, score) of one page. `scope` is SQL selecting 1 when the case whose id
-        is the placeholder column `{doc}` may be seen (a correlated EXISTS), or None when
-        every indexed case may be (nothing to check per match); `after` is the
+        """(case id, score) of one page. `scope`: the cases that may be returned (a `Scope`,
+        or bare SQL selecting 1 when the case whose id is the placeholder column `{doc}`
+        may be seen), or None when every indexed case may be (nothing to check per match);
+        `after` is the
         keyset cursor of the newest order, `offset` that of the ranked one. `window`, when
         ranked: only the newest `window` matches are scored and ranked (a frequent term
         would otherwise score every match before sorting); None ranks them all."""
@@ -95,23 +107,56 @@ class SqliteBackend(Backend):
 
     vendor = "sqlite"
     TABLE = "search_fts"
+    # Each document's visibility, one narrow row per case (a search's scope is checked
+    # there per match, not in the wide case table joined to its customer). Not in the
+    # FTS5 table: bm25() counts every column's tokens in a document's length.
+    SCOPE_TABLE: str | None = "search_scope"
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
-        if not docs:
-            return
-        if not fresh:
+    def write(self, docs, *, fresh=False, scopes=None):
+        if docs and not fresh:
             self.delete(docs)
         rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
+            if scopes and self.SCOPE_TABLE:
+                cursor.executemany(
+                    f"INSERT OR REPLACE INTO {self.SCOPE_TABLE} (case_id, department_id, hidden) "
+                    "VALUES (%s, %s, %s)",
+                    [
+                        (pk, v.department_id, v.hidden)
+                        for pk, v in scopes.items()
+                        if docs.get(pk, True)  # not a case whose document was removed
+                    ],
+                )
 
     def delete(self, case_ids: Iterable[int]) -> None:
         ids = [(int(pk),) for pk in case_ids]
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", ids)
+            if self.SCOPE_TABLE:
+                cursor.executemany(f"DELETE FROM {self.SCOPE_TABLE} WHERE case_id = %s", ids)
 
     def clear(self) -> None:
         _run(f"DELETE FROM {self.TABLE}")
+        if self.SCOPE_TABLE:
+            _run(f"DELETE FROM {self.SCOPE_TABLE}")
+
+    def _scope_where(self, scope: Scope | None, doc: str) -> tuple[list[str], list[Any]]:
+        if scope is None:
+            return [], []
+        where: list[str] = []
+        checks, params = scope.index_checks("v.")
+        if checks and self.SCOPE_TABLE:
+            where.append(
+                f"EXISTS (SELECT 1 FROM {self.SCOPE_TABLE} AS v WHERE v.case_id = {doc} "
+                f"AND {' AND '.join(checks)})"
+            )
+        elif checks:
+            raise ValueError("this index keeps no visibility")
+        if scope.where:
+            where.append("EXISTS (" + scope.where[0].replace("{doc}", doc) + ")")
+            params += scope.where[1]
+        return where, params
 
     def existing(self, case_ids: Sequence[int]) -> set[int]:
         if not case_ids:
@@ -147,12 +192,9 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
-        where = [f"{self.TABLE} MATCH %s"]
-        params: list[Any] = [self.expression(query)]
-        if scope is not None:
-            scope_sql, scope_params = scope
-            where.append("EXISTS (" + scope_sql.replace("{doc}", "f.rowid") + ")")
-            params += scope_params
+        checks, scope_params = self._scope_where(Scope.of(scope), "f.rowid")
+        where = [f"{self.TABLE} MATCH %s", *checks]
+        params: list[Any] = [self.expression(query), *scope_params]
         if order == RANKED:
             # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
             # produced, so under the LIMIT of a window only the newest `window` are scored.
@@ -185,6 +227,7 @@ class PostgresBackend(Backend):
 
     vendor = "postgresql"
     TABLE = "search_chunk"
+    SCOPED = True  # its rows have department_id and hidden (Visibility)
     KEY = "case_id"  # the document's id column (another index names its own)
     INDEX = "search_chunk_tsv"
     MAX_POSITIONS = 16_383
@@ -217,28 +260,41 @@ class PostgresBackend(Backend):
         # Tokens are letters and digits only (tokens.py), so quoting needs no escapes.
         return " ".join(f"'{t}':{','.join(p)}" for t, p in positions.items())
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
-        if not docs:
-            return
-        if not fresh:
+    def write(self, docs, *, fresh=False, scopes=None):
+        if docs and not fresh:
             self.delete(docs)
+        # The cases' chunks carry their case's visibility (SCOPED); another index's do not.
+        scoped = bool(scopes) and self.SCOPED
+        extra = (", department_id, hidden", ", %s, %s") if scoped else ("", "")
         rows = [
-            (pk, n, self.literal(chunk))
+            (pk, n, self.literal(chunk), *self._visibility(scopes, pk, scoped))
             for pk, tokens in docs.items()
             for n, chunk in enumerate(self.chunks(tokens))
         ]
+        columns = f"{self.KEY}, chunk, tsv{extra[0]}"
         with connection.cursor() as cursor:
+            if scoped:  # a case whose document is kept (archived): its visibility alone
+                cursor.executemany(
+                    f"UPDATE {self.TABLE} SET department_id = %s, hidden = %s "
+                    f"WHERE {self.KEY} = %s",
+                    [(v.department_id, v.hidden, pk) for pk, v in scopes.items() if pk not in docs],
+                )
             if fresh:  # a rebuild: COPY, the tsvector parsed from its text by the server
-                with cursor.cursor.copy(
-                    f"COPY {self.TABLE} ({self.KEY}, chunk, tsv) FROM STDIN"
-                ) as copy:
+                with cursor.cursor.copy(f"COPY {self.TABLE} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
                 return
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} ({self.KEY}, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
+                f"INSERT INTO {self.TABLE} ({columns}) VALUES (%s, %s, %s::tsvector{extra[1]})",
                 rows,
             )
+
+    @staticmethod
+    def _visibility(scopes: dict[int, Visibility] | None, pk: int, scoped: bool) -> tuple:
+        if not scoped:
+            return ()
+        v = scopes[pk]  # type: ignore[index]
+        return (v.department_id, v.hidden)
 
     def delete(self, case_ids: Iterable[int]) -> None:
         ids = [int(pk) for pk in case_ids]
@@ -290,14 +346,21 @@ class PostgresBackend(Backend):
     PROBE = 5_000  # chunk rows per slice of the newest-first walk (at least)
     SLICES = 4  # slices walked at most before the GIN index is asked
 
-    def _scoped(self, scope: tuple[str, list[Any]] | None, alias: str) -> tuple[str, list[Any]]:
+    def _scoped(self, scope: Scope | None, row: str, doc: str) -> tuple[str, list[Any]]:
+        """The scope's conditions on a chunk row `row` (its visibility columns) and the case
+        `doc` (the EXISTS of its filters)."""
         if scope is None:
             return "TRUE", []
-        scope_sql, scope_params = scope
-        return "EXISTS (" + scope_sql.replace("{doc}", alias) + ")", list(scope_params)
+        where, params = scope.index_checks(f"{row}.")
+        if where and not self.SCOPED:
+            raise ValueError("this index keeps no visibility")
+        if scope.where:
+            where.append("EXISTS (" + scope.where[0].replace("{doc}", doc) + ")")
+            params += scope.where[1]
+        return " AND ".join(where) or "TRUE", params
 
     def _newest(
-        self, scope: tuple[str, list[Any]] | None, expression: str, limit: int, after: int | None
+        self, scope: Scope | None, expression: str, limit: int, after: int | None
     ) -> list[int]:
         """Ids of the newest `limit` matching cases the scope allows, below `after`.
 
@@ -311,7 +374,8 @@ class PostgresBackend(Backend):
         of several chunks comes once per matching chunk: deduped."""
         size = max(self.PROBE, 5 * limit)  # a rank window of 2,000: 10,000 rows
         key, table = self.KEY, self.TABLE
-        exists, scope_params = self._scoped(scope, "t.doc")
+        exists, scope_params = self._scoped(scope, "t", "t.doc")
+        shown = ", s.department_id, s.hidden" if self.SCOPED else ""
         found: list[int] = []
         # `<=` from the second slice on: a slice may stop inside a case's chunks.
         upto = None if after is None else after - 1
@@ -319,7 +383,7 @@ class PostgresBackend(Backend):
             upper = "" if upto is None else f"WHERE s.{key} <= %s "
             bound = [] if upto is None else [upto]
             slice_sql = (
-                f"SELECT s.{key} AS doc, s.chunk, s.tsv FROM {table} AS s {upper}"
+                f"SELECT s.{key} AS doc, s.chunk, s.tsv{shown} FROM {table} AS s {upper}"
                 f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
             before = len(found)
@@ -348,7 +412,7 @@ class PostgresBackend(Backend):
 
     def _rest_from_gin(
         self,
-        scope: tuple[str, list[Any]] | None,
+        scope: Scope | None,
         expression: str,
         found: list[int],
         limit: int,
@@ -357,7 +421,7 @@ class PostgresBackend(Backend):
         """`found` completed to `limit` with the newest matches at or below `upto`, read
         from the GIN index and sorted."""
         key, table = self.KEY, self.TABLE
-        exists, scope_params = self._scoped(scope, f"s.{key}")
+        exists, scope_params = self._scoped(scope, "s", f"s.{key}")
         rest = (
             f"SELECT s.{key} FROM {table} AS s WHERE s.tsv @@ %s::tsquery "
             f"AND {exists} AND s.{key} <= %s "
@@ -376,6 +440,7 @@ class PostgresBackend(Backend):
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
         expression = self.expression(query)
+        scope = Scope.of(scope)
         if order == RANKED:
             if window:
                 # ts_rank only over the window's cases (found as the newest page is), each
@@ -390,7 +455,7 @@ class PostgresBackend(Backend):
                 ids = self._newest(scope, expression, window, None)
                 params = [ids, expression, expression, limit, offset]
             else:
-                where, scope_params = self._scoped(scope, f"s.{self.KEY}")
+                where, scope_params = self._scoped(scope, "s", f"s.{self.KEY}")
                 sql = (
                     f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
                     f"FROM {self.TABLE} AS s WHERE s.tsv @@ %s::tsquery AND {where} "
