@@ -125,9 +125,3 @@ def test_an_erased_case_leaves_no_visibility_behind(people, customer):
         erasure.erase(mode="destroy", case_ids=[case.pk])
     assert backend().existing([case.pk]) == set()
     assert engine_page(people.agent, NEWEST) == {kept.pk}
-    if backend().vendor == "sqlite":
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT case_id FROM search_scope WHERE case_id = %s", [case.pk])
-            assert cursor.fetchall() == []

@@ -18,7 +18,7 @@ BATCH = 1_000
 
 class ArticleSqlite(SqliteBackend):
     TABLE = "knowledge_fts"
-    SCOPE_TABLE = None  # articles are scoped by their source case's department, in SQL
+    SCOPED = False  # articles are scoped by their source case's department, in SQL
 
 
 class ArticlePostgres(PostgresBackend):

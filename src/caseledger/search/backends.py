@@ -107,56 +107,41 @@ class SqliteBackend(Backend):
 
     vendor = "sqlite"
     TABLE = "search_fts"
-    # Each document's visibility, one narrow row per case (a search's scope is checked
-    # there per match, not in the wide case table joined to its customer). Not in the
-    # FTS5 table: bm25() counts every column's tokens in a document's length.
-    SCOPE_TABLE: str | None = "search_scope"
+    # The cases' FTS5 table has a second column, `scope`: each case's visibility as tokens
+    # no query can produce (they start with "·", which tokens.py never keeps), so a limited
+    # person's search is one FTS5 expression, merged in the index. Another index (knowledge)
+    # has no such column.
+    SCOPED = True
 
     def write(self, docs, *, fresh=False, scopes=None):
         if docs and not fresh:
             self.delete(docs)
-        rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
-            if scopes and self.SCOPE_TABLE:
-                cursor.executemany(
-                    f"INSERT OR REPLACE INTO {self.SCOPE_TABLE} (case_id, department_id, hidden) "
-                    "VALUES (%s, %s, %s)",
-                    [
-                        (pk, v.department_id, v.hidden)
-                        for pk, v in scopes.items()
-                        if docs.get(pk, True)  # not a case whose document was removed
-                    ],
-                )
+            if not (scopes and self.SCOPED):
+                rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
+                cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
+                return
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (rowid, body, scope) VALUES (%s, %s, %s)",
+                [
+                    (pk, " ".join(tokens), scopes[pk].fts5())
+                    for pk, tokens in docs.items()
+                    if tokens
+                ],
+            )
+            # A case whose document is kept (archived): its visibility alone.
+            cursor.executemany(
+                f"UPDATE {self.TABLE} SET scope = %s WHERE rowid = %s",
+                [(v.fts5(), pk) for pk, v in scopes.items() if pk not in docs],
+            )
 
     def delete(self, case_ids: Iterable[int]) -> None:
         ids = [(int(pk),) for pk in case_ids]
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", ids)
-            if self.SCOPE_TABLE:
-                cursor.executemany(f"DELETE FROM {self.SCOPE_TABLE} WHERE case_id = %s", ids)
 
     def clear(self) -> None:
         _run(f"DELETE FROM {self.TABLE}")
-        if self.SCOPE_TABLE:
-            _run(f"DELETE FROM {self.SCOPE_TABLE}")
-
-    def _scope_where(self, scope: Scope | None, doc: str) -> tuple[list[str], list[Any]]:
-        if scope is None:
-            return [], []
-        where: list[str] = []
-        checks, params = scope.index_checks("v.")
-        if checks and self.SCOPE_TABLE:
-            where.append(
-                f"EXISTS (SELECT 1 FROM {self.SCOPE_TABLE} AS v WHERE v.case_id = {doc} "
-                f"AND {' AND '.join(checks)})"
-            )
-        elif checks:
-            raise ValueError("this index keeps no visibility")
-        if scope.where:
-            where.append("EXISTS (" + scope.where[0].replace("{doc}", doc) + ")")
-            params += scope.where[1]
-        return where, params
 
     def existing(self, case_ids: Sequence[int]) -> set[int]:
         if not case_ids:
@@ -192,14 +177,21 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
-        checks, scope_params = self._scope_where(Scope.of(scope), "f.rowid")
-        where = [f"{self.TABLE} MATCH %s", *checks]
-        params: list[Any] = [self.expression(query), *scope_params]
+        scope = Scope.of(scope)
+        text = self.expression(query)
+        visible = scope.fts5(self.SCOPED) if scope is not None else ""
+        where, params = [f"{self.TABLE} MATCH %s"], [f"({text}){visible}" if visible else text]
+        if scope is not None and scope.where:
+            where.append("EXISTS (" + scope.where[0].replace("{doc}", "f.rowid") + ")")
+            params += scope.where[1]
         if order == RANKED:
             # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
             # produced, so under the LIMIT of a window only the newest `window` are scored.
+            # The scope column weighs 0: its tokens add nothing to a score (bm25() still
+            # walks their lists for an IDF it multiplies by 0).
+            weights = ", 1.0, 0.0" if self.SCOPED else ""
             inner = (
-                f"SELECT f.rowid AS doc, bm25({self.TABLE}) AS score FROM {self.TABLE} AS f "
+                f"SELECT f.rowid AS doc, bm25({self.TABLE}{weights}) AS score FROM {self.TABLE} AS f "
                 f"WHERE {' AND '.join(where)}"
             )
             if window:

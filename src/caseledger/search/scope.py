@@ -17,6 +17,13 @@ class Visibility:
     department_id: int | None
     hidden: bool
 
+    def fts5(self) -> str:
+        """Its one token in SQLite's FTS5 `scope` column: `·d<department>`, or `·x<department>`
+        when hidden. One token in every document, so bm25()'s document length (which counts
+        every column) is one more for all of them alike. "·" starts no token a query makes
+        (tokens.py keeps letters and digits only), so no search can match it."""
+        return f"·{'x' if self.hidden else 'd'}{self.department_id or 0}"
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -37,6 +44,21 @@ class Scope:
         if scope is None or (scope.departments is None and scope.restricted and not scope.where):
             return None
         return scope
+
+    def fts5(self, kept: bool) -> str:
+        """What SQLite appends to `(query)` for the departments and restriction, as tokens
+        of the FTS5 table's `scope` column (Visibility.fts5; "" when the scope limits
+        neither; `kept`: the index has that column)."""
+        if self.departments is None and self.restricted:
+            return ""
+        if not kept:
+            raise ValueError("this index keeps no visibility")
+        if self.departments is None:
+            return ' NOT "·x" *'
+        kinds = "dx" if self.restricted else "d"
+        # No department: a token no document has, so nothing is found.
+        names = [f'"·{k}{d}"' for d in sorted(self.departments) for k in kinds] or ['"·none"']
+        return f" AND ({' OR '.join(names)})"
 
     def index_checks(self, prefix: str) -> tuple[list[str], list[Any]]:
         """Conditions on the columns `{prefix}department_id` and `{prefix}hidden`."""

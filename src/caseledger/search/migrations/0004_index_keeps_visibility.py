@@ -3,9 +3,11 @@ customer is restricted), so a search scoped to some departments, restricted case
 is checked in the index instead of the wide case table joined to its customer per match
 (search/scope.py, docs/adr/0008-search-index.md).
 
-SQLite: a narrow table `search_scope(case_id, department_id, hidden)` beside the FTS5 table
-(not a column of it: bm25() counts every column's tokens in a document's length, and the
-ranking stays what it was). PostgreSQL: two columns of `search_chunk`.
+SQLite: a second column of the FTS5 table, `scope`, holding tokens no query can make
+(`·d<department id>`, or `·x<department id>` when hidden: one token in every document),
+so the scope is merged in the index with the query; an FTS5 table's columns cannot be altered, so the table is made again and the
+documents copied from the old one (as migration 0003 did: an index build without the
+tokenising). PostgreSQL: two columns of `search_chunk`.
 
 Both are filled here from the cases as they are, so an existing install needs no
 `search reindex`; from then on the catch-up writes a case's visibility whenever the journal
@@ -14,15 +16,28 @@ rebuild writes it with every document."""
 
 from django.db import migrations
 
+CREATE = (
+    "CREATE VIRTUAL TABLE search_fts_new USING fts5({columns}, tokenize = 'ascii', "
+    "detail = full, prefix = '1')"
+)
 SQLITE = [
-    "CREATE TABLE search_scope (case_id INTEGER PRIMARY KEY, department_id INTEGER, "
-    "hidden INTEGER NOT NULL DEFAULT 0)",
-    "INSERT INTO search_scope (case_id, department_id, hidden) "
-    "SELECT c.id, c.department_id, "
-    "(c.restricted_at IS NOT NULL OR u.restricted_at IS NOT NULL) "
-    "FROM {case} AS c LEFT JOIN {customer} AS u ON u.id = c.customer_id",
+    "DROP TABLE IF EXISTS search_fts_new",
+    CREATE.format(columns="body, scope"),
+    "INSERT INTO search_fts_new (rowid, body, scope) "
+    "SELECT f.rowid, f.body, CASE WHEN c.restricted_at IS NOT NULL "
+    "OR u.restricted_at IS NOT NULL THEN '·x' ELSE '·d' END || coalesce(c.department_id, 0) "
+    "FROM search_fts AS f LEFT JOIN {case} AS c ON c.id = f.rowid "
+    "LEFT JOIN {customer} AS u ON u.id = c.customer_id",
+    "DROP TABLE search_fts",
+    "ALTER TABLE search_fts_new RENAME TO search_fts",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_scope"]
+SQLITE_DROP = [
+    "DROP TABLE IF EXISTS search_fts_new",
+    CREATE.format(columns="body"),
+    "INSERT INTO search_fts_new (rowid, body) SELECT rowid, body FROM search_fts",
+    "DROP TABLE search_fts",
+    "ALTER TABLE search_fts_new RENAME TO search_fts",
+]
 POSTGRES = [
     "ALTER TABLE search_chunk ADD COLUMN department_id bigint, "
     "ADD COLUMN hidden boolean NOT NULL DEFAULT false",
