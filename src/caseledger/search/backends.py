@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
+from caseledger.search import words
 from caseledger.search.scope import Scope, Visibility
 from caseledger.search.tokens import MAX_TERM_TOKENS, Query
 
@@ -116,6 +117,8 @@ class SqliteBackend(Backend):
     def write(self, docs, *, fresh=False, scopes=None):
         if docs and not fresh:
             self.delete(docs)
+        if self.SCOPED:
+            words.record(docs.values())
         with connection.cursor() as cursor:
             if not (scopes and self.SCOPED):
                 rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
@@ -177,6 +180,13 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
+        if not self.SCOPED:
+            return self._page(query, scope, order, limit, after, offset, window)
+        with transaction.atomic():  # one snapshot for the word look-ups and the search
+            query = words.whole(query)
+            return self._page(query, scope, order, limit, after, offset, window)
+
+    def _page(self, query, scope, order, limit, after, offset, window):
         scope = Scope.of(scope)
         text = self.expression(query)
         visible = scope.fts5(self.SCOPED) if scope is not None else ""
