@@ -27,7 +27,10 @@ TABLE = "search_words"
 
 def record(documents: Iterable[list[str]]) -> None:
     """Add the word tokens of these documents (in the writing transaction)."""
-    words = {t for tokens in documents for t in tokens if is_word(t)}
+    distinct: set[str] = set()
+    for tokens in documents:
+        distinct.update(tokens)
+    words = [t for t in distinct if is_word(t)]  # a rebuild's batch: test each token once
     if words:
         with connection.cursor() as cursor:
             cursor.executemany(
