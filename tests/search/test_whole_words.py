@@ -44,7 +44,7 @@ def test_a_prefix_one_word_starts_is_that_word_with_the_same_scores(people, cust
     assert ranked == as_prefix("parc", RANKED)
 
 
-def test_the_word_list_survives_a_rebuild_and_an_erasure(people, customer):
+def test_the_word_list_follows_a_rebuild_and_an_erasure(people, customer):
     from caseledger.core import erasure
     from caseledger.journal.services import write_transaction
 
@@ -53,7 +53,31 @@ def test_the_word_list_survives_a_rebuild_and_an_erasure(people, customer):
     indexer.rebuild()
     with write_transaction():
         erasure.erase(mode="destroy", case_ids=[gone.pk])
-    # `parcels` may be gone from the index; the list keeps it (it only grows), so the
-    # prefix stays a prefix: still exact, only not shortened.
-    assert words.whole(parse("parc")).terms == ((Token("parc", prefix=True),),)
+    # `parcels` is gone from the index and so from the list: the prefix is `parcel` again.
+    assert words.whole(parse("parc")).terms == ((Token("parcel"),),)
     assert len(search(actor=people.compliance, q="parc").hits) == 1
+
+
+def test_an_erased_or_corrected_texts_words_leave_the_word_list(people, customer):
+    from caseledger.cases.services import case_update
+    from caseledger.core import erasure
+    from caseledger.journal.services import write_transaction
+
+    def listed(word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM search_words WHERE term = %s", [word])
+            return bool(cursor.fetchall())
+
+    erased = make_case(people.agent, customer, description="zhangwenjie called about parcels")
+    edited = make_case(people.agent, customer, description="liqiaoyun parcel and parcels")
+    indexer.catch_up()
+    assert listed("zhangwenjie") and listed("liqiaoyun") and listed("parcels")
+    with write_transaction():
+        erasure.erase(mode="destroy", case_ids=[erased.pk])
+    assert not listed("zhangwenjie") and listed("parcels")  # `edited` still holds it
+    case_update(actor=people.agent, case=edited, data={"description": "a parcel"})
+    indexer.catch_up()
+    assert not listed("liqiaoyun") and not listed("parcels") and listed("parcel")
+    # and the prefix is that one word again, still exact
+    assert words.whole(parse("parc")).terms == ((Token("parcel"),),)
+    assert {h.case.pk for h in search(actor=people.compliance, q="parc").hits} == {edited.pk}

@@ -115,10 +115,13 @@ class SqliteBackend(Backend):
     SCOPED = True
 
     def write(self, docs, *, fresh=False, scopes=None):
+        held: set[str] = set()
         if docs and not fresh:
-            self.delete(docs)
+            held = self._remove(list(docs))
         if self.SCOPED:
-            words.record(docs.values())
+            # A word the replaced documents held and the new ones do not: gone from the list
+            # when no other document holds it (the new ones cannot: checked before them).
+            words.forget(self.TABLE, held - words.record(docs.values()))
         with connection.cursor() as cursor:
             if not (scopes and self.SCOPED):
                 rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
@@ -139,9 +142,16 @@ class SqliteBackend(Backend):
             )
 
     def delete(self, case_ids: Iterable[int]) -> None:
-        ids = [(int(pk),) for pk in case_ids]
+        held = self._remove([int(pk) for pk in case_ids])
+        if self.SCOPED:
+            words.forget(self.TABLE, held)
+
+    def _remove(self, ids: list[int]) -> set[str]:
+        """Drop these documents; the words they held (the cases' index only)."""
+        held = words.held(self.TABLE, ids) if self.SCOPED else set()
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", ids)
+            cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(i,) for i in ids])
+        return held
 
     def clear(self) -> None:
         """Made again from its own CREATE statement: a DELETE of every row of an FTS5 table

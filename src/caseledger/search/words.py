@@ -9,10 +9,11 @@ instances in the same documents, so the matches and the BM25 scores are the same
 word is asked for exactly, with no merge (`customer` at 1M: bm25's first row 29 ms for the
 prefix, 8 ms for the word).
 
-The table only grows (a token is added when a document holding it is written, in that
-write's transaction; never removed), so it always holds every word token the index holds,
-and a look-up inside the search's read transaction can only answer "several" or the one
-word the index has. Filled from the index by migration 0005 for an existing install."""
+A token is added when a document holding it is written, and taken out, in the same
+transaction, when a document that held it is replaced or dropped and no other document
+holds it (so an erased or corrected text's words do not stay here); it always holds every
+word token the index holds, and a look-up inside the search's read transaction can only
+answer "several" or the one word the index has. Filled from the index by migration 0005 for an existing install."""
 
 from __future__ import annotations
 
@@ -25,17 +26,45 @@ from caseledger.search.tokens import Query, Token, is_word
 TABLE = "search_words"
 
 
-def record(documents: Iterable[list[str]]) -> None:
-    """Add the word tokens of these documents (in the writing transaction)."""
+def record(documents: Iterable[list[str]]) -> set[str]:
+    """Add the word tokens of these documents (in the writing transaction); returns them."""
     distinct: set[str] = set()
     for tokens in documents:
         distinct.update(tokens)
-    words = [t for t in distinct if is_word(t)]  # a rebuild's batch: test each token once
+    words = {t for t in distinct if is_word(t)}  # a rebuild's batch: test each token once
     if words:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {TABLE} (term) VALUES (%s)", [(w,) for w in sorted(words)]
             )
+    return words
+
+
+def held(index: str, ids: list[int]) -> set[str]:
+    """The word tokens of these documents as the index holds them now (before they are
+    replaced or dropped)."""
+    distinct: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT body FROM {index} WHERE rowid IN ({marks})", part)
+            for (body,) in cursor.fetchall():
+                distinct.update(body.split())
+    return {t for t in distinct if is_word(t)}
+
+
+def forget(index: str, candidates: Iterable[str]) -> None:
+    """Take out of the list each of these words no document of the index holds any more,
+    so an erased or corrected text's words do not outlive it here (the list stays a
+    superset of the index's words: only a word the index no longer has goes)."""
+    with connection.cursor() as cursor:
+        for word in sorted(candidates):
+            cursor.execute(
+                f"SELECT rowid FROM {index} WHERE {index} MATCH %s LIMIT 1", [f'"{word}"']
+            )
+            if not cursor.fetchall():
+                cursor.execute(f"DELETE FROM {TABLE} WHERE term = %s", [word])
 
 
 def whole(query: Query) -> Query:
