@@ -3,7 +3,12 @@
 newest 50 and ranked; recall and precision against a substring scan on a sample.
 
     .venv/bin/python bench/search.py [--quick] [--cases N] [--reuse DATA_DIR] [--no-build]
+        [--user NAME] [--scoped-user NAME]
     DATABASE_URL=postgres://… .venv/bin/python bench/search.py --reuse DATA_DIR
+
+--scoped-user: the same queries also searched as someone the case list limits (an agent:
+one department, restricted cases hidden), timed alongside, so scoped and unscoped come from
+one run; a few of their newest pages are checked against the case list's own answer.
 
 With --reuse the demo in DATA_DIR is used (made by `caseledger demo`); without, a demo of
 --cases cases is made first. The index is rebuilt unless --no-build.
@@ -113,6 +118,37 @@ def index_hits(query: str, ids: list[int]) -> set[int]:
         return {r[0] for r in cursor.fetchall()}
 
 
+def _timed(call, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    call(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def engine_scope(actor):
+    """The scope search() hands the engine for this person, no filter."""
+    from caseledger.search.queries import engine_scope as scope_of
+    from caseledger.search.queries import scoped
+
+    return scope_of(actor, {}, scoped(actor, {}))
+
+
+def scoped_pages_agree(agent, queries: dict[str, list[str]]) -> tuple[int, int]:
+    """How many of the agent's newest first pages (2 queries per kind) equal the newest 50
+    matches among the case list's cases for them, found without the engine's scope."""
+    from caseledger.search.queries import matching_ids, scoped, search
+    from caseledger.search.tokens import parse
+
+    same = asked = 0
+    for kind in KINDS:
+        for q in queries[kind][:2]:
+            got = [h.case.pk for h in search(actor=agent, q=q, order="newest", limit=50).hits]
+            found = matching_ids(scoped(agent, {}), parse(q)).order_by("-pk")
+            expected = list(found.values_list("pk", flat=True)[:50])
+            same += got == expected
+            asked += 1
+    return same, asked
+
+
 def main() -> None:
     p = common.parser(__doc__.splitlines()[0])
     p.add_argument("--cases", type=int, default=1_000_000)
@@ -121,6 +157,7 @@ def main() -> None:
     p.add_argument("--per-kind", type=int, default=30, help="timed queries per kind")
     p.add_argument("--sample", type=int, default=3000, help="cases scanned for recall")
     p.add_argument("--user", default="compliance", help="who searches (default: sees all)")
+    p.add_argument("--scoped-user", metavar="NAME", help="also search as NAME (e.g. sales.agent1)")
     args = p.parse_args()
     if args.quick:
         args.cases, args.per_kind, args.sample = 2000, 10, 500
@@ -136,7 +173,7 @@ def main() -> None:
         from caseledger.cases.models import Case
         from caseledger.search import indexer
         from caseledger.search.backends import backend
-        from caseledger.search.queries import _scope_sql, rank_window, scoped, search
+        from caseledger.search.queries import rank_window, search
         from caseledger.search.tokens import parse
 
         results: list[common.Result] = []
@@ -155,34 +192,42 @@ def main() -> None:
         if size:
             results.append(common.Result("index size", size / 1e6, "MB"))
         actor = User.objects.get(username=args.user)
-        scope = _scope_sql(scoped(actor, {}))
+        scope = engine_scope(actor)
         ids = list(Case.objects.order_by("?").values_list("pk", flat=True)[: args.sample])
         sample = texts_of(ids)
         queries = make_queries(sample, args.per_kind, rng)
+        searchers = [("", actor, scope)]
+        if args.scoped_user:
+            agent = User.objects.get(username=args.scoped_user)
+            searchers.append(("scoped ", agent, engine_scope(agent)))
         for order in ("newest", "ranked"):
             for kind in KINDS:
-                times, engine = [], []
-                for q in queries[kind]:
-                    started = time.perf_counter()
-                    search(actor=actor, q=q, order=order, limit=50)
-                    times.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    backend().page(
-                        parse(q),
-                        scope=scope,
-                        order=order,
-                        limit=51,
-                        window=rank_window() if order == "ranked" else None,
+                for label, who, where in searchers:
+                    times, engine = [], []
+                    for q in queries[kind]:
+                        times.append(_timed(search, actor=who, q=q, order=order, limit=50))
+                        engine.append(
+                            _timed(
+                                backend().page,
+                                parse(q),
+                                scope=where,
+                                order=order,
+                                limit=51,
+                                window=rank_window() if order == "ranked" else None,
+                            )
+                        )
+                    p95 = common.percentile(times, 95)
+                    name = f"{label}{order} {kind}"
+                    results.append(common.Result(f"{name} p50", common.percentile(times, 50), "ms"))
+                    results.append(common.Result(f"{name} p95", p95, "ms", "< 50 ms", p95 < 50))
+                    results.append(
+                        common.Result(
+                            f"  {label}index only {kind} p95", common.percentile(engine, 95), "ms"
+                        )
                     )
-                    engine.append((time.perf_counter() - started) * 1000)
-                p95 = common.percentile(times, 95)
-                results.append(
-                    common.Result(f"{order} {kind} p50", common.percentile(times, 50), "ms")
-                )
-                results.append(common.Result(f"{order} {kind} p95", p95, "ms", "< 50 ms", p95 < 50))
-                results.append(
-                    common.Result(f"  index only {kind} p95", common.percentile(engine, 95), "ms")
-                )
+        if args.scoped_user:
+            same, asked = scoped_pages_agree(agent, queries)
+            results.append(common.Result("scoped pages = case list", same, f"of {asked}"))
         misses = false_hits = expected_total = 0
         checked = 0
         for kind in KINDS:

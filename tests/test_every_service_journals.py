@@ -52,6 +52,8 @@ NOT_JOURNALED = {
     "caseledger.search.indexer.catch_up": "search index, derived from the journal",
     "caseledger.search.indexer.rebuild": "search index, derived from the journal",
     "caseledger.search.similar.build": "similar-cases index, derived",
+    "caseledger.search.words.record": "search index's word list, written with the documents",
+    "caseledger.search.words.forget": "search index's word list, written with the documents",
     "caseledger.insights.bulk.write_facts": "insights roll-ups, derived from the journal",
     "caseledger.insights.bulk.mark_repeats": "insights roll-ups, derived from the journal",
     "caseledger.insights.facts.save": "insights roll-ups, derived from the journal",

@@ -18,12 +18,14 @@ BATCH = 1_000
 
 class ArticleSqlite(SqliteBackend):
     TABLE = "knowledge_fts"
+    SCOPED = False  # articles are scoped by their source case's department, in SQL
 
 
 class ArticlePostgres(PostgresBackend):
     TABLE = "knowledge_chunk"
     KEY = "article_id"
     INDEX = "knowledge_chunk_tsv"
+    SCOPED = False
 
 
 def backend() -> Backend:

@@ -15,9 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
+from caseledger.search import words
+from caseledger.search.scope import Scope, Visibility
 from caseledger.search.tokens import MAX_TERM_TOKENS, Query
+
+__all__ = ["NEWEST", "RANKED", "Backend", "Scope", "Visibility", "backend"]
 
 RANKED = "ranked"
 NEWEST = "newest"
@@ -26,9 +30,17 @@ NEWEST = "newest"
 class Backend:
     vendor = ""
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
+    def write(
+        self,
+        docs: dict[int, list[str]],
+        *,
+        fresh: bool = False,
+        scopes: dict[int, Visibility] | None = None,
+    ) -> None:
         """Replace the documents of these cases (an empty token list removes one). `fresh`:
-        none of them has a document (a rebuild after `clear`), so nothing is deleted first."""
+        none of them has a document (a rebuild after `clear`), so nothing is deleted first.
+        `scopes` (the cases' index only): each case's visibility, written also for a case
+        whose document is kept as it is (an archived case is not in `docs`)."""
         raise NotImplementedError
 
     def delete(self, case_ids: Iterable[int]) -> None:
@@ -60,16 +72,17 @@ class Backend:
         self,
         query: Query,
         *,
-        scope: tuple[str, list[Any]] | None,
+        scope: Scope | tuple[str, list[Any]] | None,
         order: str,
         limit: int,
         after: int | None = None,
         offset: int = 0,
         window: int | None = None,
     ) -> list[tuple[int, float]]:
-        """(case id, score) of one page. `scope` is SQL selecting 1 when the case whose id
-        is the placeholder column `{doc}` may be seen (a correlated EXISTS), or None when
-        every indexed case may be (nothing to check per match); `after` is the
+        """(case id, score) of one page. `scope`: the cases that may be returned (a `Scope`,
+        or bare SQL selecting 1 when the case whose id is the placeholder column `{doc}`
+        may be seen), or None when every indexed case may be (nothing to check per match);
+        `after` is the
         keyset cursor of the newest order, `offset` that of the ranked one. `window`, when
         ranked: only the newest `window` matches are scored and ranked (a frequent term
         would otherwise score every match before sorting); None ranks them all."""
@@ -95,23 +108,58 @@ class SqliteBackend(Backend):
 
     vendor = "sqlite"
     TABLE = "search_fts"
+    # The cases' FTS5 table has a second column, `scope`: each case's visibility as tokens
+    # no query can produce (they start with "·", which tokens.py never keeps), so a limited
+    # person's search is one FTS5 expression, merged in the index. Another index (knowledge)
+    # has no such column.
+    SCOPED = True
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
-        if not docs:
-            return
-        if not fresh:
-            self.delete(docs)
-        rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
+    def write(self, docs, *, fresh=False, scopes=None):
+        held: set[str] = set()
+        if docs and not fresh:
+            held = self._remove(list(docs))
+        if self.SCOPED:
+            # A word the replaced documents held and the new ones do not: gone from the list
+            # when no other document holds it (the new ones cannot: checked before them).
+            words.forget(self.TABLE, held - words.record(docs.values()))
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
+            if not (scopes and self.SCOPED):
+                rows = [(pk, " ".join(tokens)) for pk, tokens in docs.items() if tokens]
+                cursor.executemany(f"INSERT INTO {self.TABLE} (rowid, body) VALUES (%s, %s)", rows)
+                return
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (rowid, body, scope) VALUES (%s, %s, %s)",
+                [
+                    (pk, " ".join(tokens), scopes[pk].fts5())
+                    for pk, tokens in docs.items()
+                    if tokens
+                ],
+            )
+            # A case whose document is kept (archived): its visibility alone.
+            cursor.executemany(
+                f"UPDATE {self.TABLE} SET scope = %s WHERE rowid = %s",
+                [(v.fts5(), pk) for pk, v in scopes.items() if pk not in docs],
+            )
 
     def delete(self, case_ids: Iterable[int]) -> None:
-        ids = [(int(pk),) for pk in case_ids]
+        held = self._remove([int(pk) for pk in case_ids])
+        if self.SCOPED:
+            words.forget(self.TABLE, held)
+
+    def _remove(self, ids: list[int]) -> set[str]:
+        """Drop these documents; the words they held (the cases' index only)."""
+        held = words.held(self.TABLE, ids) if self.SCOPED else set()
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", ids)
+            cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(i,) for i in ids])
+        return held
 
     def clear(self) -> None:
-        _run(f"DELETE FROM {self.TABLE}")
+        """Made again from its own CREATE statement: a DELETE of every row of an FTS5 table
+        reads each document back to take its tokens out, as long as indexing them (about
+        a minute at 1M cases, before a rebuild writes them all again)."""
+        (create,) = _run("SELECT sql FROM sqlite_master WHERE name = %s", [self.TABLE])[0]
+        _run(f"DROP TABLE {self.TABLE}")
+        _run(create)
 
     def existing(self, case_ids: Sequence[int]) -> set[int]:
         if not case_ids:
@@ -147,17 +195,28 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
-        where = [f"{self.TABLE} MATCH %s"]
-        params: list[Any] = [self.expression(query)]
-        if scope is not None:
-            scope_sql, scope_params = scope
-            where.append("EXISTS (" + scope_sql.replace("{doc}", "f.rowid") + ")")
-            params += scope_params
+        if not self.SCOPED:
+            return self._page(query, scope, order, limit, after, offset, window)
+        with transaction.atomic():  # one snapshot for the word look-ups and the search
+            query = words.whole(query)
+            return self._page(query, scope, order, limit, after, offset, window)
+
+    def _page(self, query, scope, order, limit, after, offset, window):
+        scope = Scope.of(scope)
+        text = self.expression(query)
+        visible = scope.fts5(self.SCOPED) if scope is not None else ""
+        where, params = [f"{self.TABLE} MATCH %s"], [f"({text}){visible}" if visible else text]
+        if scope is not None and scope.where:
+            where.append("EXISTS (" + scope.where[0].replace("{doc}", "f.rowid") + ")")
+            params += scope.where[1]
         if order == RANKED:
             # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
             # produced, so under the LIMIT of a window only the newest `window` are scored.
+            # The scope column weighs 0: its tokens add nothing to a score (bm25() still
+            # walks their lists for an IDF it multiplies by 0).
+            weights = ", 1.0, 0.0" if self.SCOPED else ""
             inner = (
-                f"SELECT f.rowid AS doc, bm25({self.TABLE}) AS score FROM {self.TABLE} AS f "
+                f"SELECT f.rowid AS doc, bm25({self.TABLE}{weights}) AS score FROM {self.TABLE} AS f "
                 f"WHERE {' AND '.join(where)}"
             )
             if window:
@@ -185,6 +244,7 @@ class PostgresBackend(Backend):
 
     vendor = "postgresql"
     TABLE = "search_chunk"
+    SCOPED = True  # its rows have department_id and hidden (Visibility)
     KEY = "case_id"  # the document's id column (another index names its own)
     INDEX = "search_chunk_tsv"
     MAX_POSITIONS = 16_383
@@ -217,28 +277,41 @@ class PostgresBackend(Backend):
         # Tokens are letters and digits only (tokens.py), so quoting needs no escapes.
         return " ".join(f"'{t}':{','.join(p)}" for t, p in positions.items())
 
-    def write(self, docs: dict[int, list[str]], *, fresh: bool = False) -> None:
-        if not docs:
-            return
-        if not fresh:
+    def write(self, docs, *, fresh=False, scopes=None):
+        if docs and not fresh:
             self.delete(docs)
+        # The cases' chunks carry their case's visibility (SCOPED); another index's do not.
+        scoped = bool(scopes) and self.SCOPED
+        extra = (", department_id, hidden", ", %s, %s") if scoped else ("", "")
         rows = [
-            (pk, n, self.literal(chunk))
+            (pk, n, self.literal(chunk), *self._visibility(scopes, pk, scoped))
             for pk, tokens in docs.items()
             for n, chunk in enumerate(self.chunks(tokens))
         ]
+        columns = f"{self.KEY}, chunk, tsv{extra[0]}"
         with connection.cursor() as cursor:
+            if scoped:  # a case whose document is kept (archived): its visibility alone
+                cursor.executemany(
+                    f"UPDATE {self.TABLE} SET department_id = %s, hidden = %s "
+                    f"WHERE {self.KEY} = %s",
+                    [(v.department_id, v.hidden, pk) for pk, v in scopes.items() if pk not in docs],
+                )
             if fresh:  # a rebuild: COPY, the tsvector parsed from its text by the server
-                with cursor.cursor.copy(
-                    f"COPY {self.TABLE} ({self.KEY}, chunk, tsv) FROM STDIN"
-                ) as copy:
+                with cursor.cursor.copy(f"COPY {self.TABLE} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
                 return
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} ({self.KEY}, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
+                f"INSERT INTO {self.TABLE} ({columns}) VALUES (%s, %s, %s::tsvector{extra[1]})",
                 rows,
             )
+
+    @staticmethod
+    def _visibility(scopes: dict[int, Visibility] | None, pk: int, scoped: bool) -> tuple:
+        if not scoped:
+            return ()
+        v = scopes[pk]  # type: ignore[index]
+        return (v.department_id, v.hidden)
 
     def delete(self, case_ids: Iterable[int]) -> None:
         ids = [int(pk) for pk in case_ids]
@@ -290,14 +363,21 @@ class PostgresBackend(Backend):
     PROBE = 5_000  # chunk rows per slice of the newest-first walk (at least)
     SLICES = 4  # slices walked at most before the GIN index is asked
 
-    def _scoped(self, scope: tuple[str, list[Any]] | None, alias: str) -> tuple[str, list[Any]]:
+    def _scoped(self, scope: Scope | None, row: str, doc: str) -> tuple[str, list[Any]]:
+        """The scope's conditions on a chunk row `row` (its visibility columns) and the case
+        `doc` (the EXISTS of its filters)."""
         if scope is None:
             return "TRUE", []
-        scope_sql, scope_params = scope
-        return "EXISTS (" + scope_sql.replace("{doc}", alias) + ")", list(scope_params)
+        where, params = scope.index_checks(f"{row}.")
+        if where and not self.SCOPED:
+            raise ValueError("this index keeps no visibility")
+        if scope.where:
+            where.append("EXISTS (" + scope.where[0].replace("{doc}", doc) + ")")
+            params += scope.where[1]
+        return " AND ".join(where) or "TRUE", params
 
     def _newest(
-        self, scope: tuple[str, list[Any]] | None, expression: str, limit: int, after: int | None
+        self, scope: Scope | None, expression: str, limit: int, after: int | None
     ) -> list[int]:
         """Ids of the newest `limit` matching cases the scope allows, below `after`.
 
@@ -311,7 +391,8 @@ class PostgresBackend(Backend):
         of several chunks comes once per matching chunk: deduped."""
         size = max(self.PROBE, 5 * limit)  # a rank window of 2,000: 10,000 rows
         key, table = self.KEY, self.TABLE
-        exists, scope_params = self._scoped(scope, "t.doc")
+        exists, scope_params = self._scoped(scope, "t", "t.doc")
+        shown = ", s.department_id, s.hidden" if self.SCOPED else ""
         found: list[int] = []
         # `<=` from the second slice on: a slice may stop inside a case's chunks.
         upto = None if after is None else after - 1
@@ -319,7 +400,7 @@ class PostgresBackend(Backend):
             upper = "" if upto is None else f"WHERE s.{key} <= %s "
             bound = [] if upto is None else [upto]
             slice_sql = (
-                f"SELECT s.{key} AS doc, s.chunk, s.tsv FROM {table} AS s {upper}"
+                f"SELECT s.{key} AS doc, s.chunk, s.tsv{shown} FROM {table} AS s {upper}"
                 f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
             before = len(found)
@@ -348,7 +429,7 @@ class PostgresBackend(Backend):
 
     def _rest_from_gin(
         self,
-        scope: tuple[str, list[Any]] | None,
+        scope: Scope | None,
         expression: str,
         found: list[int],
         limit: int,
@@ -357,7 +438,7 @@ class PostgresBackend(Backend):
         """`found` completed to `limit` with the newest matches at or below `upto`, read
         from the GIN index and sorted."""
         key, table = self.KEY, self.TABLE
-        exists, scope_params = self._scoped(scope, f"s.{key}")
+        exists, scope_params = self._scoped(scope, "s", f"s.{key}")
         rest = (
             f"SELECT s.{key} FROM {table} AS s WHERE s.tsv @@ %s::tsquery "
             f"AND {exists} AND s.{key} <= %s "
@@ -376,6 +457,7 @@ class PostgresBackend(Backend):
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
         expression = self.expression(query)
+        scope = Scope.of(scope)
         if order == RANKED:
             if window:
                 # ts_rank only over the window's cases (found as the newest page is), each
@@ -390,7 +472,7 @@ class PostgresBackend(Backend):
                 ids = self._newest(scope, expression, window, None)
                 params = [ids, expression, expression, limit, offset]
             else:
-                where, scope_params = self._scoped(scope, f"s.{self.KEY}")
+                where, scope_params = self._scoped(scope, "s", f"s.{self.KEY}")
                 sql = (
                     f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
                     f"FROM {self.TABLE} AS s WHERE s.tsv @@ %s::tsquery AND {where} "

@@ -13,6 +13,11 @@ Guarantees:
   what an anonymised record still says.
 - An archived case is a stub whose long text lives in its archive segment: its document is
   kept as it was; a rebuild reads the text from the segment (a system read, not a person's).
+- Each case's visibility (department; hidden when it or its customer is restricted) is
+  written with its document, and alone for an archived case whose document is kept: the
+  journal names the case when it moves or is restricted, and its customer when the customer
+  is (every case of theirs is re-read). A search re-reads its page through the case list,
+  so a visibility the catch-up has not written yet never shows a case it should hide.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from caseledger.core.logging import get_logger
 from caseledger.journal.models import ChainHead, Entry
 from caseledger.journal.queries import touched_records
 from caseledger.journal.services import lock_head, write_transaction
-from caseledger.search.backends import backend
+from caseledger.search.backends import Visibility, backend
 from caseledger.search.models import IndexState
 from caseledger.search.tokens import document_tokens
 
@@ -126,14 +131,39 @@ def _in_ids(objects: Any, column: str, ids: list[int]) -> Any:
 def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[int, list[str]]:
     """The tokens of each case as it is now ([] for a case that no longer exists). With
     `keep_archived`, an archived case that already has a document is left out."""
+    return read(case_ids, keep_archived=keep_archived)[0]
+
+
+def read(
+    case_ids: Iterable[int], *, keep_archived: bool = True
+) -> tuple[dict[int, list[str]], dict[int, Visibility]]:
+    """`documents`, and the visibility of every case that exists (an archived case whose
+    document is kept too: it may be restricted or moved all the same).
+
+    Long because it reads the cases, their archived text and notes in batches of queries,
+    then builds each document from what was read."""
     ids = sorted({int(pk) for pk in case_ids})
     wanted = set(ids)
     rows = {
         r["id"]: r
         for r in _in_ids(Case.objects, "pk", ids).values(
-            "id", *CASE_FIELDS, "archived_at", "customer__kind", "customer__name"
+            "id",
+            *CASE_FIELDS,
+            "archived_at",
+            "customer__kind",
+            "customer__name",
+            "department_id",
+            "restricted_at",
+            "customer__restricted_at",
         )
         if r["id"] in wanted
+    }
+    scopes = {
+        pk: Visibility(
+            department_id=r["department_id"],
+            hidden=r["restricted_at"] is not None or r["customer__restricted_at"] is not None,
+        )
+        for pk, r in rows.items()
     }
     archived = [pk for pk, r in rows.items() if r["archived_at"] is not None]
     kept: set[int] = set()
@@ -170,7 +200,7 @@ def documents(case_ids: Iterable[int], *, keep_archived: bool = True) -> dict[in
             texts.append(row["customer__name"])
         texts += notes.get(pk, []) if with_notes else []
         docs[pk] = document_tokens(texts)
-    return docs
+    return docs, scopes
 
 
 def _state() -> IndexState:
@@ -179,8 +209,8 @@ def _state() -> IndexState:
 
 
 def reindex_cases(case_ids: Iterable[int]) -> int:
-    docs = documents(case_ids)
-    backend().write(docs)
+    docs, scopes = read(case_ids)
+    backend().write(docs, scopes=scopes)
     return len(docs)
 
 
@@ -242,7 +272,8 @@ def rebuild(
                 )
                 if not ids:
                     break
-                index.write(documents(ids, keep_archived=False), fresh=True)
+                docs, scopes = read(ids, keep_archived=False)
+                index.write(docs, fresh=True, scopes=scopes)
             last = ids[-1]
             total += len(ids)
             if progress:

@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.models import User
 from caseledger.cases.models import Case, CaseNote
 from caseledger.cases.queries import case_list
+from caseledger.core.access import department_ids
 from caseledger.core.errors import ValidationFailed
+from caseledger.core.permissions import Perm
+from caseledger.holds.restriction import may_see_restricted
 from caseledger.search import indexer
-from caseledger.search.backends import NEWEST, RANKED, backend
+from caseledger.search.backends import NEWEST, RANKED, Scope, backend
 from caseledger.search.tokens import Query, highlight_terms, parse
 from caseledger.workflow.clocks.queries import filter_clock_state
 from caseledger.workflow.models import CaseClock, ClockState
@@ -110,6 +113,22 @@ def scoped(actor: User, filters: dict[str, Any] | None) -> QuerySet[Case]:
     return filter_clock_state(qs, state)
 
 
+def engine_scope(actor: User, filters: dict[str, Any] | None, qs: QuerySet[Case]) -> Scope | None:
+    """What the engine checks per match for `qs` (= scoped(actor, filters)): the actor's
+    departments and whether restricted cases are hidden, both kept in the index (so the
+    case table is not read per match); a filter besides `q` adds the correlated EXISTS
+    over `qs`. None: nothing to check (someone who sees every case, no filter)."""
+    filtered = any(v not in (None, "") for k, v in (filters or {}).items() if k != "q")
+    allowed = department_ids(actor, Perm.CASE_VIEW)
+    return Scope.of(
+        Scope(
+            departments=None if allowed is None else frozenset(allowed),
+            restricted=may_see_restricted(actor),
+            where=_scope_sql(qs) if filtered else None,
+        )
+    )
+
+
 def _scope_sql(qs: QuerySet[Case]) -> tuple[str, list[Any]] | None:
     """SQL selecting the case `{doc}` if `qs` holds it (a correlated EXISTS for the engine),
     or None when `qs` is every case (someone who sees all, no filter): the index holds
@@ -158,9 +177,10 @@ def search(
     qs = scoped(actor, filters)
     indexer.follow_if_close()
     key = position.get("k")
+    scope = engine_scope(actor, filters, qs)
     rows = backend().page(
         query,
-        scope=_scope_sql(qs),
+        scope=scope,
         order=order,
         limit=limit + 1,
         after=key if order == NEWEST else None,
@@ -169,8 +189,10 @@ def search(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    # The engine applied the scope (a correlated EXISTS over `qs`): load the page's rows.
-    cases = _page_cases([pk for pk, _score in rows])
+    # The engine applied the scope; a limited person's page is read through `qs` all the
+    # same, so a case moved out of their departments or restricted since the index last
+    # caught up is left out (the index is never trusted to hide a case).
+    cases = _page_cases([pk for pk, _score in rows], None if scope is None else qs)
     hits = [Hit(case=cases[pk], score=score, snippet=[]) for pk, score in rows if pk in cases]
     hits = _with_snippets(hits, q or "")
     next_cursor = None
@@ -199,12 +221,11 @@ _RELATED = (
 )
 
 
-def _page_cases(ids: list[int]) -> dict[int, Case]:
+def _page_cases(ids: list[int], qs: QuerySet[Case] | None = None) -> dict[int, Case]:
     own = [f.name for f in Case._meta.concrete_fields]
+    base = Case.objects if qs is None else qs.order_by()
     return (
-        Case.objects.select_related("department", "assignee", "customer")
-        .only(*own, *_RELATED)
-        .in_bulk(ids)
+        base.select_related("department", "assignee", "customer").only(*own, *_RELATED).in_bulk(ids)
     )
 
 

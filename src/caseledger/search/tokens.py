@@ -144,3 +144,12 @@ def highlight_terms(query: str) -> list[str]:
     for quoted, bare in _QUOTED.findall(query or ""):
         pieces.extend(part for _, part in segments(quoted or bare))
     return sorted(set(pieces), key=len, reverse=True)
+
+
+_CJK_START = re.compile(f"[{_CJK}]")
+
+
+def is_word(token: str) -> bool:
+    """A token of a word (not of a CJK run): by its first character, so a word prefix and
+    every token it can match are alike."""
+    return not _CJK_START.match(token)
