@@ -81,3 +81,18 @@ def test_an_erased_or_corrected_texts_words_leave_the_word_list(people, customer
     # and the prefix is that one word again, still exact
     assert words.whole(parse("parc")).terms == ((Token("parcel"),),)
     assert {h.case.pk for h in search(actor=people.compliance, q="parc").hits} == {edited.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_takes_no_write_lock(people, customer):
+    # On SQLite a transaction is BEGIN IMMEDIATE, SQLite's one write lock: a search that
+    # opened one would queue behind every writer (and a server's shared group commits).
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(people.agent, customer, description="the parcel was lost")
+    indexer.catch_up()
+    with CaptureQueriesContext(connection) as queries:
+        for order in (NEWEST, RANKED):
+            assert search(actor=people.compliance, q="parc", order=order).hits
+    opened = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("BEGIN")]
+    assert opened == []

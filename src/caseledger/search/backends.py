@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from caseledger.search import words
 from caseledger.search.scope import Scope, Visibility
@@ -197,9 +197,12 @@ class SqliteBackend(Backend):
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
         if not self.SCOPED:
             return self._page(query, scope, order, limit, after, offset, window)
-        with transaction.atomic():  # one snapshot for the word look-ups and the search
-            query = words.whole(query)
-            return self._page(query, scope, order, limit, after, offset, window)
+        # No transaction around the look-up and the search: on SQLite atomic() is BEGIN
+        # IMMEDIATE, the write lock, and a search would queue behind every writer. A word
+        # indexed between the two statements is missed as if it had come a moment later
+        # (the index follows the journal, a case is findable within its catch-up anyway).
+        query = words.whole(query)
+        return self._page(query, scope, order, limit, after, offset, window)
 
     def _page(self, query, scope, order, limit, after, offset, window):
         scope = Scope.of(scope)

@@ -12,8 +12,9 @@ prefix, 8 ms for the word).
 A token is added when a document holding it is written, and taken out, in the same
 transaction, when a document that held it is replaced or dropped and no other document
 holds it (so an erased or corrected text's words do not stay here); it always holds every
-word token the index holds, and a look-up inside the search's read transaction can only
-answer "several" or the one word the index has. Filled from the index by migration 0005 for an existing install."""
+word token the index holds, so a look-up answers "several" or the one word the index has
+(a word written after the look-up and before the search is missed as if it had been
+indexed a moment later: the search takes no write lock to hold them together). Filled from the index by migration 0005 for an existing install."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def forget(index: str, candidates: Iterable[str]) -> None:
 
 def whole(query: Query) -> Query:
     """The query with each word prefix that only one recorded word starts with replaced by
-    that word, exact (to be run in the same read transaction as the look-up)."""
+    that word, exact."""
     terms = []
     with connection.cursor() as cursor:
         for term in query.terms:
