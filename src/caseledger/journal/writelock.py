@@ -16,6 +16,9 @@ writer, so a writer that skips this lock (a plain `transaction.atomic()`, anothe
 is as safe as before, and a writer that cannot get this lock within the busy timeout goes
 on without it and lets SQLite decide. PostgreSQL and in-memory databases do not use it:
 there the chain head's row lock (`SELECT ... FOR UPDATE`) already wakes its waiters.
+
+In a threaded server, journal/group_commit.py builds on the same turn and file lock: the
+writers queued for the turn share one transaction and one fsync.
 """
 
 from __future__ import annotations
