@@ -19,6 +19,7 @@ BATCH = 1_000
 class ArticleSqlite(SqliteBackend):
     TABLE = "knowledge_fts"
     SCOPED = False  # articles are scoped by their source case's department, in SQL
+    WORDS = False  # no word list of its own: a prefix is searched as typed
 
 
 class ArticlePostgres(PostgresBackend):

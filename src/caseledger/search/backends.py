@@ -111,14 +111,17 @@ class SqliteBackend(Backend):
     # The cases' FTS5 table has a second column, `scope`: each case's visibility as tokens
     # no query can produce (they start with "·", which tokens.py never keeps), so a limited
     # person's search is one FTS5 expression, merged in the index. Another index (knowledge)
-    # has no such column.
+    # has no such column (SCOPED = False) and no word list (WORDS = False).
     SCOPED = True
+    # It also keeps its word tokens in `search_words` (search/words.py), so a word prefix
+    # only one of them starts with is searched as that word.
+    WORDS = True
 
     def write(self, docs, *, fresh=False, scopes=None):
         held: set[str] = set()
         if docs and not fresh:
             held = self._remove(list(docs))
-        if self.SCOPED:
+        if self.WORDS:
             # A word the replaced documents held and the new ones do not: gone from the list
             # when no other document holds it (the new ones cannot: checked before them).
             words.forget(self.TABLE, held - words.record(docs.values()))
@@ -143,12 +146,12 @@ class SqliteBackend(Backend):
 
     def delete(self, case_ids: Iterable[int]) -> None:
         held = self._remove([int(pk) for pk in case_ids])
-        if self.SCOPED:
+        if self.WORDS:
             words.forget(self.TABLE, held)
 
     def _remove(self, ids: list[int]) -> set[str]:
         """Drop these documents; the words they held (the cases' index only)."""
-        held = words.held(self.TABLE, ids) if self.SCOPED else set()
+        held = words.held(self.TABLE, ids) if self.WORDS else set()
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(i,) for i in ids])
         return held
@@ -195,13 +198,12 @@ class SqliteBackend(Backend):
         )
 
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
-        if not self.SCOPED:
-            return self._page(query, scope, order, limit, after, offset, window)
-        # No transaction around the look-up and the search: on SQLite atomic() is BEGIN
-        # IMMEDIATE, the write lock, and a search would queue behind every writer. A word
-        # indexed between the two statements is missed as if it had come a moment later
-        # (the index follows the journal, a case is findable within its catch-up anyway).
-        query = words.whole(query)
+        if self.WORDS:
+            # No transaction around the look-up and the search: on SQLite atomic() is BEGIN
+            # IMMEDIATE, the write lock, and a search would queue behind every writer. A
+            # word indexed between the two is missed as if it had come a moment later (the
+            # index follows the journal: a case is findable within its catch-up anyway).
+            query = words.whole(query)
         return self._page(query, scope, order, limit, after, offset, window)
 
     def _page(self, query, scope, order, limit, after, offset, window):

@@ -14,7 +14,8 @@ transaction, when a document that held it is replaced or dropped and no other do
 holds it (so an erased or corrected text's words do not stay here); it always holds every
 word token the index holds, so a look-up answers "several" or the one word the index has
 (a word written after the look-up and before the search is missed as if it had been
-indexed a moment later: the search takes no write lock to hold them together). Filled from the index by migration 0005 for an existing install."""
+indexed a moment later: the search takes no write lock to hold them together). Filled from
+the index by migration 0005 for an existing install."""
 
 from __future__ import annotations
 

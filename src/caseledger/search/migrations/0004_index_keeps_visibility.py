@@ -5,8 +5,8 @@ is checked in the index instead of the wide case table joined to its customer pe
 
 SQLite: a second column of the FTS5 table, `scope`, holding tokens no query can make
 (`·d<department id>`, or `·x<department id>` when hidden: one token in every document),
-so the scope is merged in the index with the query; an FTS5 table's columns cannot be altered, so the table is made again and the
-documents copied from the old one (as migration 0003 did: an index build without the
+so the scope is merged in the index with the query; an FTS5 table's columns cannot be
+altered, so the table is made again and the documents copied from the old one (as migration 0003 did: an index build without the
 tokenising). PostgreSQL: two columns of `search_chunk`.
 
 Both are filled here from the cases as they are, so an existing install needs no
