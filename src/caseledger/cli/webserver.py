@@ -16,6 +16,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from caseledger.cli import balance
+from caseledger.cli.balance import BalancedThreadWorker
 from caseledger.core.logging import formatter, get_logger
 
 
@@ -114,7 +116,9 @@ def options(
         "bind": [bind_address(host, port)],
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        # gthread, with keep-alive connections spread evenly over the workers (balance.py)
+        "worker_class": BalancedThreadWorker,
+        "pre_request": balance.pre_request,
         "proc_name": "caseledger-web",
         "accesslog": "-" if access_log else None,
         "errorlog": "-",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from caseledger.cli import ports, webserver
+from caseledger.cli import balance, ports, webserver
 from caseledger.core.command import CaseledgerCommand
 from caseledger.journal import group_commit
 
@@ -58,6 +58,7 @@ class Command(CaseledgerCommand):
         connections.close_all()
         if settings.SQLITE_GROUP_COMMIT and options["threads"] > 1:
             group_commit.enable()  # inherited by the forked workers
+        balance.prepare()  # the workers' shared connection counts, inherited likewise
         webserver.WebServer(
             webserver.options(
                 host=options["host"],
