@@ -77,3 +77,42 @@ def python(env: dict[str, str], *args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(env: dict[str, str], *serve_args: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`caseledger serve` on a free port, yielded with its port once /healthz answers (any
+    status: it says 503 while no job worker heartbeats); stopped afterwards."""
+    import http.client
+    import time
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caseledger", "serve", "--port", str(port), *serve_args],
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                probe.request("GET", "/healthz")
+                probe.getresponse().read()
+                probe.close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "caseledger serve did not answer in 60 s"
+                time.sleep(0.2)
+        yield server, port
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

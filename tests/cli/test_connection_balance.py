@@ -5,23 +5,14 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.procs import REPO, caseledger, isolated_env
+from tests.procs import caseledger, isolated_env, served
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux /proc")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _workers(master: int) -> list[int]:
@@ -60,21 +51,15 @@ def test_four_keep_alive_clients_end_up_two_on_each_of_two_workers(tmp_path):
     # 3/1 one time in two) for as long as the clients keep their connections.
     with isolated_env(tmp_path) as env:
         assert caseledger(env, "migrate", "-v0").returncode == 0
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "caseledger", "serve", "--port", str(port), "--workers", "2",
-             "--threads", "4"],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        try:
+        with served(env, "--workers", "2", "--threads", "4") as (server, port):
             deadline = time.monotonic() + 60
-            while len(_workers(server.pid)) < 2 or not _answers(port):
-                assert server.poll() is None and time.monotonic() < deadline
+            while len(_workers(server.pid)) < 2:
+                assert time.monotonic() < deadline
                 time.sleep(0.2)
             for _trial in range(3):
-                clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30)]
-                clients += [http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                            for _ in range(3)]  # fmt: skip
+                clients = [
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in "abcd"
+                ]
                 deadline = time.monotonic() + 10
                 split: list[int] = []
                 while split != [2, 2] and time.monotonic() < deadline:
@@ -88,17 +73,3 @@ def test_four_keep_alive_clients_end_up_two_on_each_of_two_workers(tmp_path):
                 for client in clients:
                     client.close()
                 time.sleep(0.3)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-
-
-def _answers(port: int) -> bool:
-    try:
-        client = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        client.request("GET", "/healthz")
-        client.getresponse().read()
-        client.close()
-        return True
-    except OSError:
-        return False

@@ -8,19 +8,17 @@ SQLite only: PostgreSQL commits concurrently by itself.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from django.db import connection
 
-from tests.procs import REPO, caseledger, isolated_env
+from tests.procs import REPO, caseledger, isolated_env, served
 
 pytestmark = [
     pytest.mark.slow,
@@ -76,12 +74,6 @@ def test_a_writer_alone_among_shared_batches_commits_the_open_batch_first(tmp_pa
     assert len(out["kept"]) == 30 and set(out["stored"]) == set(out["kept"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_threaded_server_answers_every_concurrent_intake_once_it_is_committed(tmp_path):
     # `caseledger serve` turns group commit on for its threads: 4 clients x 15 complaints
     # each, every answer a 201, every complaint stored once, the chain intact.
@@ -93,22 +85,8 @@ def test_a_threaded_server_answers_every_concurrent_intake_once_it_is_committed(
         )  # fmt: skip
         assert made.returncode == 0, made.stderr[-2000:]
         token = made.stdout.strip().splitlines()[-1]
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "caseledger", "serve", "--port", str(port), "--workers", "1",
-             "--threads", "4"],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}/api/v1/intake"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                    break
-                except requests.RequestException:
-                    assert server.poll() is None and time.monotonic() < deadline
-                    time.sleep(0.2)
+        with served(env, "--workers", "1", "--threads", "4") as (_server, port):
+            base = f"http://127.0.0.1:{port}/api/v1/intake"
             answers: list[int] = []
             lock = threading.Lock()
 
@@ -140,9 +118,6 @@ def test_a_threaded_server_answers_every_concurrent_intake_once_it_is_committed(
 
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(client, range(4)))
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
         assert answers == [201] * 60
         with sqlite3.connect(tmp_path / "data" / "caseledger.sqlite3") as db:
             assert db.execute("SELECT count(*) FROM cases_case").fetchone()[0] == 60
