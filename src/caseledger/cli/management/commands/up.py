@@ -104,7 +104,7 @@ class Command(CaseledgerCommand):
             )
         ]
         if with_worker:
-            children.append(Child(gettext_noop("worker"), [*command, "worker"]))
+            children.append(Child(gettext_noop("worker"), [*command, "worker", "--quiet"]))
         replication = self._replication_child()
         if replication is not None:
             children.append(replication)

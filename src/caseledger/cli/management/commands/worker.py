@@ -27,6 +27,8 @@ class _Consumer(Consumer):
     """Both SIGINT and SIGTERM finish the running jobs before stopping: supervisors
     (systemd, containers, `caseledger up`) send SIGTERM and expect a clean stop."""
 
+    quiet = False  # after start-up, only warnings and errors (`--quiet`)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._signal_actions[signal.SIGINT] = (False, True)
@@ -44,7 +46,14 @@ class _Consumer(Consumer):
             heartbeat_beat(name=READY, detail={"pid": os.getpid()})
         finally:
             connections.close_all()
+        if self.quiet:
+            # Every job logs its start and end, a dozen lines a minute: in the terminal of
+            # `caseledger up` they would push the way in off the screen within a minute.
+            for name in ROUTINE_LOGGERS:
+                logging.getLogger(name).setLevel(logging.WARNING)
 
+
+ROUTINE_LOGGERS = ("huey", "caseledger.jobs")  # a job's start, end and scheduling
 
 IMMEDIATE = gettext_noop(
     "huey runs in immediate mode here (test settings or DEBUG); "
@@ -80,6 +89,12 @@ class Command(CaseledgerCommand):
             help="also run Litestream (continuous replication of SQLite) as a child, for "
             "deployments that run the worker without `caseledger up`",
         )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="after start-up, log only warnings and errors, not every job's start and "
+            "end (what `caseledger up` runs in a terminal)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from huey.contrib.djhuey import HUEY
@@ -111,6 +126,7 @@ class Command(CaseledgerCommand):
         huey_logger = logging.getLogger("huey")
         huey_logger.setLevel(logging.INFO)
         consumer = _Consumer(HUEY, **config)
+        consumer.quiet = options["quiet"]
         log.info(
             "worker.start",
             queue=HUEY.name,
