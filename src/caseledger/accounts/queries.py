@@ -9,6 +9,7 @@ from caseledger.accounts.access import can, department_ids
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 
 
 def assignable_users(*, actor: User, department_id: int | None = None) -> QuerySet[User]:
@@ -43,7 +44,7 @@ def department_by(ref: Any, *, field: str = "department") -> Department:
     """A department by its code or id, with an error naming what was not found."""
     text = str(ref or "").strip()
     found = Department.objects.filter(code=text).first()
-    if found is None and text.isdigit():
+    if found is None and is_id(text):
         found = Department.objects.filter(pk=int(text)).first()
     if found is None:
         raise NotFound(_("department %(ref)s does not exist") % {"ref": text or "''"}, field=field)
@@ -54,7 +55,7 @@ def user_by(ref: Any, *, field: str = "user") -> User:
     """A person by username or id."""
     text = str(ref or "").strip()
     found = User.objects.filter(username=text).first()
-    if found is None and text.isdigit():
+    if found is None and is_id(text):
         found = User.objects.filter(pk=int(text)).first()
     if found is None:
         raise NotFound(_("user %(ref)s does not exist") % {"ref": text or "''"}, field=field)

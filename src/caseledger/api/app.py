@@ -8,6 +8,7 @@ from caseledger.accounts.permissions import TOKEN_SCOPES
 from caseledger.api import errors
 from caseledger.api.auth import BearerToken, as_api
 from caseledger.api.docs import OfflineSwagger
+from caseledger.api.parser import JsonBody
 from caseledger.api.routes import actions as actions_routes
 from caseledger.api.routes import archive as archive_routes
 from caseledger.api.routes import (
@@ -54,7 +55,8 @@ The caseledger REST API.
 * **Pagination**: lists return `{"items", "next_cursor"}`; pass `cursor=<next_cursor>`
   until it is null. `limit` is 1 to 200, default 50. Cursors are keyset cursors, stable while
   records are added, valid only for the sort they were made with.
-* **Times** are ISO 8601; responses give UTC (`Z`); inputs must carry an offset.
+* **Times** are ISO 8601; responses give UTC (`Z`); inputs must carry an offset. Dates and
+  times fall between 1900-01-01 and 2999-12-31 (UTC); others are refused with 422.
 """.replace("<scopes>", _SCOPES)
 
 
@@ -66,6 +68,7 @@ def build() -> NinjaAPI:
         urls_namespace="api-v1",
         auth=BearerToken(),
         docs=OfflineSwagger(),
+        parser=JsonBody(),
     )
     errors.install(api)
     api.add_decorator(as_api, mode="view")

@@ -10,9 +10,12 @@ client can show them all without special cases.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from caseledger.api import schema_errors
 from caseledger.core.errors import CaseledgerError, Throttled, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -34,12 +38,6 @@ _HTTP_CODES = {
     413: "too_large",
     422: "invalid",
     429: "throttled",
-}
-_PYDANTIC_CODES = {
-    "missing": "required",
-    "extra_forbidden": "unknown_field",
-    "literal_error": "invalid_choice",
-    "enum": "invalid_choice",
 }
 
 
@@ -74,41 +72,52 @@ def _caseledger_error(request: HttpRequest, exc: CaseledgerError) -> HttpRespons
     return response
 
 
-def field_name(loc: tuple | list) -> str:
-    """("body", "payload", "contact_points", 0, "value") -> "contact_points[0].value"."""
-    parts = list(loc[1:])
-    if loc and loc[0] == "body" and parts and parts[0] == "payload":
-        parts = parts[1:]
-    if loc and loc[0] == "file" and len(parts) > 1:
-        parts = parts[1:]
-    name = ""
-    for part in parts:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name or str(loc[0] if loc else "body")
-
-
 def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors: list[dict[str, str]] = []
-    for item in exc.errors:
-        name = field_name(item.get("loc", ()))
-        code = _PYDANTIC_CODES.get(item.get("type", ""), "invalid")
-        message = (
-            _("is required")
-            if code == "required"
-            else (
-                _("is not a field that can be set here")
-                if code == "unknown_field"
-                else item.get("msg", _("is invalid"))
-            )
-        )
-        errors.append({"code": code, "field": name, "message": message})
+    errors = schema_errors.field_errors(list(exc.errors))
     if not errors:
         return error_response(422, "invalid", _("the request is invalid"))
     message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return error_response(422, errors[0]["code"], message, errors[0]["field"], errors)
 
 
+def _unreadable_json(request: HttpRequest, cause: BaseException | None) -> HttpResponse | None:
+    """ninja answers any failure to read a JSON body with an English 400 "Cannot parse request
+    body"; the cause (api/parser.py) says which, in the reader's language."""
+    if isinstance(cause, CaseledgerError):
+        return _caseledger_error(request, cause)
+    if isinstance(cause, UnicodeDecodeError):
+        message = _("the request body is not UTF-8 text (byte %(at)s)") % {"at": cause.start}
+    elif isinstance(cause, json.JSONDecodeError):
+        message = _("the request body is not valid JSON (line %(line)s, column %(column)s)") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    elif isinstance(cause, RecursionError):
+        message = _("the request body's JSON is nested too deeply")
+    elif isinstance(cause, ValueError):  # a number too long to read
+        message = _("the request body holds a value JSON cannot carry here: %(why)s") % {
+            "why": cause
+        }
+    else:
+        return None
+    return error_response(400, "bad_request", message, "body")
+
+
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(
+        413,
+        "too_large",
+        _("the request body is larger than %(max)s bytes")
+        % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        "body",
+    )
+
+
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        answer = _unreadable_json(request, exc.__cause__)
+        if answer is not None:
+            return answer
     message = exc.message
     if isinstance(exc, AuthenticationError):
         message = _("a valid bearer token is required (Authorization: Bearer <token>)")
@@ -143,6 +152,7 @@ def install(api: NinjaAPI) -> None:
         (NinjaValidationError, _schema_error),
         (HttpError, _http_error),
         (Http404, _not_found),
+        (RequestDataTooBig, _too_large),
         (MultiPartParserError, _unreadable_body),
         (Exception, _server_error),
     ]

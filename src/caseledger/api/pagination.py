@@ -12,7 +12,9 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from caseledger.core.errors import ValidationFailed
+from caseledger.core.validate import out_of_range
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -78,12 +81,41 @@ def _decode(cursor: str, ordering: list[str], fields: dict[str, models.Field]) -
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if data["o"] != ordering or len(data["v"]) != len(ordering):
             raise _bad_cursor()
-        return [
+        values = [
             fields[name.lstrip("-")].to_python(value)
             for name, value in zip(ordering, data["v"], strict=True)
         ]
-    except (ValueError, KeyError, TypeError, binascii.Error, DjangoValidationError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        DjangoValidationError,
+    ) as exc:
         raise _bad_cursor() from exc
+    if not all(_storable(value) for value in values):
+        raise _bad_cursor()
+    return values
+
+
+def _storable(value: Any) -> bool:
+    """A key a served row can have: a cursor is the client's text, and a null, a 2**70 id,
+    an infinite number, a NUL or year 1 in it was a 500 (a comparison with NULL, PostgreSQL's
+    bigint, a time Python cannot move to UTC)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float | Decimal):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dt.date):
+        return out_of_range(value) is None
+    return True
 
 
 def _after(ordering: list[str], values: list[Any]) -> Q:

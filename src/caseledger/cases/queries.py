@@ -14,6 +14,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Attachment, Case
 from caseledger.core import hooks
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.holds.restriction import ensure_readable, hide_restricted
 
 # search registers the free-text filter of case lists here at start-up (ADR 0010).
@@ -112,7 +113,7 @@ def text_q(text: str) -> Q:
 def department_q(value: Any) -> Q:
     """A department filter given as an id or a code (`sales`), as case create takes it."""
     text = str(value).strip()
-    if text.isdigit():
+    if is_id(text):
         number = int(text)
         return Q(department_id=number) if number < 2**63 else Q(pk__in=[])
     return Q(department__code=text)
@@ -132,7 +133,7 @@ def case_get(*, actor: User, case_id: int | str) -> Case:
     case = (
         qs.filter(reference=key.upper()).first()
         if key.upper().startswith("CL-")
-        else (qs.filter(pk=key).first() if key.isdigit() else None)
+        else (qs.filter(pk=key).first() if is_id(key) else None)
     )
     if case is None:
         raise NotFound(

@@ -9,7 +9,9 @@ an orphan file (a crash or a refused write in between) holds nothing that a row 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,20 @@ from django.utils.translation import gettext as _
 from caseledger.core.errors import ValidationFailed
 
 CHUNK = 1024 * 1024
+
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]{0,58}/[A-Za-z0-9][\w!#$&^.+-]{0,58}", re.ASCII)
+
+
+def media_type(given: str | None, filename: str) -> str:
+    """The type a file is kept and served as: the uploader's when it is a media type
+    (type/subtype, parameters dropped), else the one its name suggests, else
+    application/octet-stream. A type sent with control characters ("\x01junk/\x7f") was
+    stored as sent, and every download of that file was a 500: no HTTP header may hold it.
+    Called on upload and again on download, for rows stored before."""
+    kind = (given or "").split(";", 1)[0].strip()
+    if _MEDIA_TYPE.fullmatch(kind):
+        return kind.lower()
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from caseledger.classify.features import case_text
 from caseledger.classify.models import FIELDS, Feedback, FieldSetting, Outcome, TrainedModel
 from caseledger.classify.store import Prediction, active
 from caseledger.core.errors import Conflict
+from caseledger.core.ids import is_id
 
 TOP = 3
 
@@ -62,7 +63,7 @@ def valid_values(
         alive = {
             str(pk)
             for pk in Department.objects.filter(
-                pk__in=[v for v, _p in ranked if v.isdigit()]
+                pk__in=[v for v, _p in ranked if is_id(v)]
             ).values_list("pk", flat=True)
         }
         return [(v, p) for v, p in ranked if v in alive]
@@ -203,5 +204,5 @@ def value_label(name: str, value: str) -> str:
         return value or "—"
     if name == "severity":
         return str(Severity(value).label) if value in Severity.values else value
-    department = Department.objects.filter(pk=value).first() if value.isdigit() else None
+    department = Department.objects.filter(pk=value).first() if is_id(value) else None
     return department.name if department else value

@@ -39,6 +39,7 @@ from caseledger.classify.queries import (
 )
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError, Conflict
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.holds.guards import ensure_not_held
@@ -192,7 +193,7 @@ def suggestion_correct(*, actor: User, case: Case, field: Any, value: Any) -> Fe
         c.add("value", _("is required"), "required")
         c.raise_if_any()
     chosen = str(value).strip()
-    if name == "department" and not (chosen.isdigit() and len(chosen) <= 18):
+    if name == "department" and not (is_id(chosen) and len(chosen) <= 18):
         c = Collector()
         c.add("value", _("%(value)r is not a department id") % {"value": chosen})
         c.raise_if_any()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.core.ids import is_id
 
 
 def user_named(username: str, *, field: str = "user"):
@@ -39,7 +40,7 @@ def token_numbered(token_id: str):
 
     token = (
         ApiToken.objects.select_related("user").filter(pk=token_id).first()
-        if str(token_id).isdigit()
+        if is_id(str(token_id))
         else None
     )
     if token is None:
@@ -97,7 +98,7 @@ def _case_id(key: str, actor) -> int:
     qs = (
         Case.objects.filter(reference=key.upper())
         if key.upper().startswith("CL-")
-        else (Case.objects.filter(pk=key) if key.isdigit() else Case.objects.none())
+        else (Case.objects.filter(pk=key) if is_id(key) else Case.objects.none())
     )
     pk = qs.values_list("pk", flat=True).first()
     if pk is None:

@@ -23,15 +23,19 @@ structlog.configure(
 
 
 def formatter(json: bool = True) -> logging.Formatter:
-    renderer = (
-        structlog.processors.JSONRenderer(ensure_ascii=False)
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
-    return structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        foreign_pre_chain=_SHARED,
-    )
+    """JSON lines in production; the console renderer (which prints tracebacks itself) with
+    CASELEDGER_DEBUG. A JSON line carries a failure's traceback as text under `exception`:
+    without `format_exc_info` the renderer wrote only the repr of the traceback object, so a
+    500 in the server log named the error but not where it happened."""
+    steps: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if json:
+        steps += [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ]
+    else:
+        steps.append(structlog.dev.ConsoleRenderer(colors=False))
+    return structlog.stdlib.ProcessorFormatter(processors=steps, foreign_pre_chain=_SHARED)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

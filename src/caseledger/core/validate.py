@@ -13,6 +13,34 @@ from caseledger.core.errors import ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+# The days any date or time caseledger keeps may fall on. Past them there is no complaint to
+# record, only a typo, and arithmetic on them overflows Python's dates: a case received on
+# 0001-01-01 (the repeat window looks 30 days earlier) or a list "received to 9999-12-31"
+# (the next midnight) was a 500.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
+def out_of_range(value: dt.date) -> str | None:
+    """Why `value` (a date, or an aware time, compared in UTC) is refused, or None."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:
+                return _range_message()
+        value = value.date()
+    if FIRST_DAY <= value <= LAST_DAY:
+        return None
+    return _range_message()
+
+
+def _range_message() -> str:
+    return _("must fall between %(first)s and %(last)s") % {
+        "first": FIRST_DAY.isoformat(),
+        "last": LAST_DAY.isoformat(),
+    }
+
 
 class Collector:
     """Gathers field errors, then raises them together so a form shows them all at once."""
@@ -110,6 +138,13 @@ class Collector:
         if value.tzinfo is None:
             self.add(field, _("must include a time zone offset (e.g. +08:00)"), "naive_datetime")
             return None
+        return self._in_range(field, value)
+
+    def _in_range(self, field: str, value: Any) -> Any:
+        refused = out_of_range(value)
+        if refused is not None:
+            self.add(field, refused, "out_of_range")
+            return None
         return value
 
     def day(self, data: Mapping[str, Any], field: str) -> dt.date | None:
@@ -117,11 +152,11 @@ class Collector:
             return None
         value = data[field]
         if isinstance(value, dt.datetime):
-            return value.date()
+            return self._in_range(field, value.date())
         if isinstance(value, dt.date):
-            return value
+            return self._in_range(field, value)
         try:
-            return dt.date.fromisoformat(str(value))
+            return self._in_range(field, dt.date.fromisoformat(str(value)))
         except ValueError:
             self.add(field, _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value})
             return None

@@ -11,6 +11,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
 from caseledger.holds.restriction import ensure_readable, hide_restricted
 from caseledger.vault.masking import contact_masked, mask_email  # noqa: F401  (re-exported)
@@ -59,7 +60,7 @@ def customer_get(*, actor: User, customer_id: int | str) -> Customer:
     qs = customer_list(
         actor=actor, filters={"include_merged": True}, with_restricted=True
     ).prefetch_related("contact_points", "identifiers")
-    customer = qs.filter(pk=customer_id).first() if str(customer_id).isdigit() else None
+    customer = qs.filter(pk=customer_id).first() if is_id(str(customer_id)) else None
     if customer is None:
         raise NotFound(
             _("customer %(customer_id)s does not exist or is not visible to you")
@@ -105,7 +106,7 @@ def identifier_get(*, actor: User, identifier_id: int | str) -> Identifier:
         Identifier.objects.select_related("customer")
         .filter(pk=identifier_id, customer__in=visible)
         .first()
-        if str(identifier_id).isdigit()
+        if is_id(str(identifier_id))
         else None
     )
     if identifier is None:
@@ -125,7 +126,7 @@ def contact_point_get(*, actor: User, point_id: int | str) -> ContactPoint:
         ContactPoint.objects.select_related("customer")
         .filter(pk=point_id, customer__in=visible)
         .first()
-        if str(point_id).isdigit()
+        if is_id(str(point_id))
         else None
     )
     if point is None:

@@ -12,6 +12,7 @@ from caseledger.accounts.access import can, refuse
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.disposition.models import (
     DispositionBatch,
     DispositionCertificate,
@@ -85,7 +86,7 @@ def batch_list(*, actor: User | None, status: str | None = None) -> QuerySet[Dis
 
 def batch_get(*, actor: User | None, batch_id: int | str) -> DispositionBatch:
     text = str(batch_id)
-    found = batch_list(actor=actor).filter(pk=int(text) if text.isdigit() else -1).first()
+    found = batch_list(actor=actor).filter(pk=int(text) if is_id(text) else -1).first()
     if found is None:
         raise NotFound(
             _("disposition batch %(batch_id)s does not exist") % {"batch_id": batch_id},

@@ -13,6 +13,7 @@ from caseledger.accounts.access import can, department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound, PermissionDenied
+from caseledger.core.ids import is_id
 from caseledger.insights.models import CapaStatus, CorrectiveAction
 
 
@@ -31,7 +32,7 @@ def capa_list(*, actor: User, status: str = "") -> QuerySet[CorrectiveAction]:
 
 def capa_get(*, actor: User, pk: Any) -> CorrectiveAction:
     text = str(pk)
-    found = capa_list(actor=actor).filter(pk=int(text)).first() if text.isdigit() else None
+    found = capa_list(actor=actor).filter(pk=int(text)).first() if is_id(text) else None
     if found is None:
         raise NotFound(_("corrective action %(pk)s does not exist") % {"pk": text[:20]})
     return found
@@ -69,7 +70,7 @@ def review_get(*, actor: User, pk: Any) -> Any:
 
     text = str(pk)
     found = None
-    if text.isdigit():
+    if is_id(text):
         ids = review_list(actor=actor).filter(pk=int(text)).values_list("pk", flat=True)
         found = ReviewReport.objects.filter(pk__in=list(ids)).first()
     if found is None:

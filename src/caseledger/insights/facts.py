@@ -27,6 +27,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from caseledger.cases.models import Case, CaseNote
+from caseledger.core.ids import is_id
 from caseledger.insights.models import (
     DIMS,
     FIRST_RESPONSE_EDGES,
@@ -139,7 +140,7 @@ def status_moves(entries: list[tuple[int, dt.datetime, str, str, str]]) -> dict[
     wanted = {
         seq: (at, int(oid))
         for seq, at, action, otype, oid in entries
-        if otype == "case" and action != "case.create" and oid.isdigit()
+        if otype == "case" and action != "case.create" and is_id(oid)
     }
     out: dict[int, dt.datetime] = {}
     if not wanted:

@@ -23,6 +23,7 @@ from caseledger.cases.models import Channel
 from caseledger.cases.taxonomy import known_category
 from caseledger.core import clock
 from caseledger.core.errors import PermissionDenied, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.retention.restriction import may_see_restricted
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -161,7 +162,7 @@ def _department(value: Any, scope: Scope, errors: list) -> int | None:
         return None
     found = (
         Department.objects.filter(pk=int(text)).first()
-        if text.isdigit() and int(text) < 2**63
+        if is_id(text) and int(text) < 2**63
         else Department.objects.filter(code=text).first()
     )
     if found is None:

@@ -19,6 +19,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.queries import case_list
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, NotFound, PermissionDenied
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.insights.actions import InsightsAction
@@ -53,7 +54,7 @@ def _journal(actor, capa, action, before, reason="") -> None:
 
 def _owner(value: Any, department_id: int | None, c: Collector) -> User | None:
     user = User.objects.filter(username=str(value or "").strip(), is_active=True).first()
-    if user is None and str(value or "").isdigit():
+    if user is None and is_id(str(value or "")):
         user = User.objects.filter(pk=int(value), is_active=True).first()
     if user is None:
         c.add("owner", _("is not an active user"), "unknown")
@@ -68,7 +69,7 @@ def _cases(actor: User, value: Any, c: Collector) -> list[int]:
     ids = []
     for item in items:
         text = str(item).strip()
-        if not text.isdigit() or int(text) >= 2**63:
+        if not is_id(text) or int(text) >= 2**63:
             c.add("case_ids", _("%(v)s is not a case id") % {"v": text[:20]})
         else:
             ids.append(int(text))

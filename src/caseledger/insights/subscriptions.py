@@ -22,6 +22,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.insights import review
 from caseledger.insights.actions import InsightsAction
@@ -59,7 +60,7 @@ def review_subscription_get(*, actor: User, pk: Any) -> ReviewSubscription:
     """One of the actor's own subscriptions; anyone else's is not found."""
     text = str(pk).strip()
     subs = my_review_subscriptions(actor=actor)
-    found = subs.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+    found = subs.filter(pk=int(text)).first() if is_id(text) and len(text) < 19 else None
     if found is None:
         raise NotFound(
             _("review subscription %(pk)s does not exist") % {"pk": text[:20]},

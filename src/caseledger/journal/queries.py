@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from caseledger.core.access import require
+from caseledger.core.ids import is_id
 from caseledger.core.permissions import Perm
 from caseledger.journal.entry_kinds import GONE, NOT_STATE
 from caseledger.journal.models import Entry
@@ -137,10 +138,10 @@ def touched_records(entries: Iterable[tuple[str, str, str]]) -> tuple[set[int], 
     cases: set[int] = set()
     customers: set[int] = set()
     for object_type, object_id, root in entries:
-        if object_type == "case" and object_id.isdigit():
+        if object_type == "case" and is_id(object_id):
             cases.add(int(object_id))
-        elif root.startswith("case:") and root[5:].isdigit():
+        elif root.startswith("case:") and is_id(root[5:]):
             cases.add(int(root[5:]))
-        if object_type == "customer" and object_id.isdigit():
+        if object_type == "customer" and is_id(object_id):
             customers.add(int(object_id))
     return cases, customers

@@ -17,6 +17,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.knowledge import index
 from caseledger.knowledge.models import Article, ArticleStatus, ArticleVersion
 from caseledger.search import indexer
@@ -69,7 +70,7 @@ def may_publish(actor: User, article: Article) -> bool:
 
 def article_get(*, actor: User, article_id: Any) -> Article:
     key = str(article_id)
-    found = article_list(actor=actor).filter(pk=key).first() if key.isdigit() else None
+    found = article_list(actor=actor).filter(pk=key).first() if is_id(key) else None
     if found is None:
         raise NotFound(
             _("article %(id)s does not exist or is not visible to you") % {"id": article_id},

@@ -13,6 +13,7 @@ from caseledger.accounts.access import department_ids, require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.privacy.models import QualityCheck, QualityOutcome, QualitySample
 from caseledger.privacy.request_due import today
 
@@ -47,9 +48,7 @@ def quality_samples(*, actor: User | None, month: dt.date | None = None) -> Quer
 
 def quality_sample_get(*, actor: User, sample_id: int | str) -> QualitySample:
     found = (
-        quality_samples(actor=actor).filter(pk=sample_id).first()
-        if str(sample_id).isdigit()
-        else None
+        quality_samples(actor=actor).filter(pk=sample_id).first() if is_id(str(sample_id)) else None
     )
     if found is None:
         raise NotFound(
@@ -69,7 +68,7 @@ def quality_check_get(*, actor: User, check_id: int | str) -> QualityCheck:
     allowed = department_ids(actor, Perm.CUSTOMER_VIEW)
     if allowed is not None:
         qs = qs.filter(sample__department_id__in=allowed)
-    found = qs.filter(pk=check_id).first() if str(check_id).isdigit() else None
+    found = qs.filter(pk=check_id).first() if is_id(str(check_id)) else None
     if found is None:
         raise NotFound(
             _("quality check %(check_id)s does not exist") % {"check_id": check_id}, field="check"

@@ -15,6 +15,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.customers.models import ContactPoint, Customer, RelationshipStatus
 from caseledger.privacy.models import (
     OPEN_STATUSES,
@@ -46,7 +47,7 @@ def pending_change_get(*, actor: User, change_id: int | str) -> PendingChange:
     qs = _scoped(
         PendingChange.objects.select_related("customer", "maker"), actor, Perm.CUSTOMER_VIEW
     )
-    change = qs.filter(pk=change_id).first() if str(change_id).isdigit() else None
+    change = qs.filter(pk=change_id).first() if is_id(str(change_id)) else None
     if change is None:
         raise NotFound(
             _("pending change %(change_id)s does not exist") % {"change_id": change_id},
@@ -67,7 +68,7 @@ def privacy_request_list(
     if filters.get("customer"):
         raw = str(filters["customer"]).strip()
         # Not a customer number (?customer=abc): no customer by that number, no requests.
-        if not raw.isdigit() or int(raw) > 2**63 - 1:
+        if not is_id(raw) or int(raw) > 2**63 - 1:
             return qs.none()
         qs = qs.filter(customer_id=int(raw))
     return qs.order_by("due_on", "id")
@@ -75,7 +76,7 @@ def privacy_request_list(
 
 def privacy_request_get(*, actor: User, request_id: int | str) -> PrivacyRequest:
     qs = privacy_request_list(actor=actor)
-    found = qs.filter(pk=request_id).first() if str(request_id).isdigit() else None
+    found = qs.filter(pk=request_id).first() if is_id(str(request_id)) else None
     if found is None:
         raise NotFound(
             _("privacy request %(request_id)s does not exist") % {"request_id": request_id},
@@ -97,7 +98,7 @@ def consents(*, actor: User, customer: Customer) -> QuerySet[Consent]:
 
 def consent_get(*, actor: User, consent_id: int | str) -> Consent:
     qs = _scoped(Consent.objects.select_related("customer"), actor, Perm.CUSTOMER_VIEW)
-    found = qs.filter(pk=consent_id).first() if str(consent_id).isdigit() else None
+    found = qs.filter(pk=consent_id).first() if is_id(str(consent_id)) else None
     if found is None:
         raise NotFound(
             _("consent %(consent_id)s does not exist") % {"consent_id": consent_id}, field="consent"

@@ -12,6 +12,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.retention.models import LegalHold, RecordRetention, RetentionSchedule
 
 
@@ -27,7 +28,7 @@ def hold_list(*, actor: User | None, active: bool | None = None) -> QuerySet[Leg
 
 
 def hold_get(*, actor: User | None, hold_id: int | str) -> LegalHold:
-    hold = hold_list(actor=actor).filter(pk=int(hold_id) if str(hold_id).isdigit() else -1)
+    hold = hold_list(actor=actor).filter(pk=int(hold_id) if is_id(str(hold_id)) else -1)
     found = hold.first()
     if found is None:
         raise NotFound(_("hold %(hold_id)s does not exist") % {"hold_id": hold_id}, field="hold")
@@ -48,7 +49,7 @@ def schedule_list(
 def schedule_get(*, actor: User | None, code_or_id: str) -> RetentionSchedule:
     qs = schedule_list(actor=actor)
     text = str(code_or_id)
-    found = (qs.filter(pk=text) if text.isdigit() else qs.filter(code=text)).first()
+    found = (qs.filter(pk=text) if is_id(text) else qs.filter(code=text)).first()
     if found is None:
         raise NotFound(
             _("schedule %(code_or_id)s does not exist") % {"code_or_id": code_or_id},

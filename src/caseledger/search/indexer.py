@@ -31,6 +31,7 @@ from django.conf import settings
 from caseledger.cases.models import Case, CaseNote
 from caseledger.core import clock
 from caseledger.core.erasure import Erasure
+from caseledger.core.ids import is_id
 from caseledger.core.logging import get_logger
 from caseledger.journal.models import ChainHead, Entry
 from caseledger.journal.queries import touched_records
@@ -77,7 +78,7 @@ def register_follower(follower: Follower) -> None:
 
 def _follow_others(rows: list[tuple[str, str, str]]) -> None:
     for object_type, follower in FOLLOWERS.items():
-        ids = {int(oid) for kind, oid, _root in rows if kind == object_type and oid.isdigit()}
+        ids = {int(oid) for kind, oid, _root in rows if kind == object_type and is_id(oid)}
         if ids:
             follower.reindex(ids)
 

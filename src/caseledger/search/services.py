@@ -14,6 +14,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.journal.services import record_change, write_transaction
@@ -95,7 +96,7 @@ def saved_search_delete(*, actor: User, saved_id: Any) -> None:
     with write_transaction():
         saved = (
             SavedSearch.objects.select_for_update().filter(owner=actor, pk=saved_id).first()
-            if str(saved_id).isdigit()
+            if is_id(str(saved_id))
             else None
         )
         if saved is None:

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from caseledger.core.ids import is_id
+
 
 def _department(value: Any) -> str:
     from caseledger.accounts.models import Department
@@ -15,7 +17,7 @@ def _department(value: Any) -> str:
     text = str(value).strip()
     row = (
         Department.objects.filter(pk=int(text)).first()
-        if text.isdigit() and int(text) < 2**63
+        if is_id(text) and int(text) < 2**63
         else Department.objects.filter(code=text).first()
     )
     return row.name if row is not None else text

@@ -15,6 +15,7 @@ from caseledger.cases.taxonomy import (
     category_label,
     grouped_choices,
 )
+from caseledger.core.ids import is_id
 from caseledger.customers.models import (
     ContactKind,
     CustomerKind,
@@ -110,11 +111,11 @@ class CaseForm(forms.Form):
         chosen = self.data.get("department") or self.initial.get("department")
         holder = self.initial.get("assignee")  # one already holding it stays choosable
         self.fields["assignee"].queryset = assignable_users(
-            actor=actor, department_id=int(chosen) if str(chosen or "").isdigit() else None
+            actor=actor, department_id=int(chosen) if is_id(str(chosen or "")) else None
         ).exclude(pk__in=absent_ids() - {holder})
         if "department" not in self.initial and len(departments) == 1:
             self.initial["department"] = departments[0].pk
-        department_id = int(chosen) if str(chosen or "").isdigit() else None
+        department_id = int(chosen) if is_id(str(chosen or "")) else None
         offered = grouped_choices(department_id)
         current = self.initial.get("category")
         if current and all(current != code for _g, group in offered for code, _l in group):

@@ -14,9 +14,10 @@ from pydantic import ConfigDict
 
 from caseledger.accounts.queries import user_by
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import Count, ErrorOut, Flag
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 from caseledger.workflow.assign import absences, rules
 from caseledger.workflow.assign.queries import absence_list, assignees_for, rule_list
 from caseledger.workflow.models import Absence, AssignmentRule
@@ -44,13 +45,13 @@ class RuleOut(Schema):
 class RuleIn(Schema):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None
-    position: int | None = None
+    position: Count | None = None
     department: str | None = None
     category: str | None = None
     channel: str | None = None
     product_ref: str | None = None
     strategy: str | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
 
 
 class PersonOut(Schema):
@@ -129,7 +130,7 @@ def _absence_out(a: Absence) -> dict[str, Any]:
 
 def _number(pk: str) -> int | None:
     """A path id as a row id, or None (not digits, or too large for any row)."""
-    return int(pk) if pk.isdigit() and len(pk) < 19 else None
+    return int(pk) if is_id(pk) and len(pk) < 19 else None
 
 
 def _rule(pk: str) -> AssignmentRule:

@@ -219,7 +219,7 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
         storage.open_file(attachment.sha256),
         as_attachment=True,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=storage.media_type(attachment.content_type, attachment.filename),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["ETag"] = f'"{attachment.sha256}"'

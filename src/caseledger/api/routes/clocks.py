@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, InTime
 from caseledger.cases.queries import case_get, case_list
 from caseledger.workflow.clocks import services
 from caseledger.workflow.clocks.queries import case_clocks
@@ -54,7 +54,7 @@ class ResumeIn(Schema):
     reason: str = ""
 
 
-class ExtendIn(Schema):
+class ClockExtendIn(Schema):
     model_config = ConfigDict(extra="forbid")
     rule: str
     reason: str
@@ -89,7 +89,7 @@ def _out(clocks) -> list[dict[str, Any]]:
     "journal; `as_of` (ISO 8601 with offset) shows them as they stood then. Needs "
     "`cases:read`.",
 )
-def get_clocks(request: HttpRequest, case_id: str, as_of: dt.datetime | None = None) -> Any:
+def get_clocks(request: HttpRequest, case_id: str, as_of: InTime | None = None) -> Any:
     return _out(case_clocks(actor=actor(request), case_id=case_id, as_of=as_of))
 
 
@@ -152,7 +152,7 @@ def resume(request: HttpRequest, case_id: str, payload: ResumeIn) -> Any:
     "complainant. Needs case.approve (a supervisor or compliance; scope `cases:approve`). "
     "Journaled.",
 )
-def extend(request: HttpRequest, case_id: str, payload: ExtendIn) -> Any:
+def extend(request: HttpRequest, case_id: str, payload: ClockExtendIn) -> Any:
     user = actor(request)
     case = case_get(actor=user, case_id=case_id)
     return _out(

@@ -30,7 +30,7 @@ class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ReviewOut(Schema):
+class DueScheduleOut(Schema):
     code: str
     name: str
     version: int
@@ -73,11 +73,11 @@ class ProposeIn(_Strict):
     reason: str = ""
 
 
-class DecideIn(_Strict):
+class BatchDecideIn(_Strict):
     reason: str = ""
 
 
-class ExtendIn(_Strict):
+class BatchExtendIn(_Strict):
     record_type: Literal["case", "customer"]
     record_id: Id
     due_on: InDate
@@ -104,7 +104,7 @@ def _batch(batch: Any) -> dict[str, Any]:
 
 @router.get(
     "/dispositions/review",
-    response={200: list[ReviewOut], **ERRORS},
+    response={200: list[DueScheduleOut], **ERRORS},
     summary="Due records by schedule",
 )
 def review(request: HttpRequest) -> Any:
@@ -162,7 +162,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> Any:
     response={200: BatchOut, **ERRORS},
     summary="Approve (a second person)",
 )
-def approve(request: HttpRequest, batch_id: int, payload: DecideIn) -> Any:
+def approve(request: HttpRequest, batch_id: int, payload: BatchDecideIn) -> Any:
     user = actor(request)
     batch = batch_get(actor=user, batch_id=batch_id)
     return _batch(services.disposition_approve(actor=user, batch=batch, reason=payload.reason))
@@ -171,7 +171,7 @@ def approve(request: HttpRequest, batch_id: int, payload: DecideIn) -> Any:
 @router.post(
     "/dispositions/{batch_id}/reject", response={200: BatchOut, **ERRORS}, summary="Reject"
 )
-def reject(request: HttpRequest, batch_id: int, payload: DecideIn) -> Any:
+def reject(request: HttpRequest, batch_id: int, payload: BatchDecideIn) -> Any:
     user = actor(request)
     batch = batch_get(actor=user, batch_id=batch_id)
     return _batch(services.disposition_reject(actor=user, batch=batch, reason=payload.reason))
@@ -180,7 +180,7 @@ def reject(request: HttpRequest, batch_id: int, payload: DecideIn) -> Any:
 @router.post(
     "/dispositions/{batch_id}/extend", response={200: BatchOut, **ERRORS}, summary="Extend a record"
 )
-def extend(request: HttpRequest, batch_id: int, payload: ExtendIn) -> Any:
+def extend(request: HttpRequest, batch_id: int, payload: BatchExtendIn) -> Any:
     user = actor(request)
     batch = batch_get(actor=user, batch_id=batch_id)
     services.disposition_extend(

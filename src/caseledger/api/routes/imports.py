@@ -59,7 +59,7 @@ class ReportOut(Schema):
     truncated: bool
 
 
-class ReasonIn(Schema):
+class ImportUndoIn(Schema):
     reason: str
 
 
@@ -207,7 +207,7 @@ def commit_import(request: HttpRequest, batch_id: int) -> Status[dict]:
 @router.post(
     "/imports/{batch_id}/undo", response={200: ImportOut, **ERRORS}, summary="Undo an import"
 )
-def undo_import(request: HttpRequest, batch_id: int, payload: ReasonIn) -> dict:
+def undo_import(request: HttpRequest, batch_id: int, payload: ImportUndoIn) -> dict:
     user = actor(request)
     batch = batch_get(actor=user, batch_id=batch_id)
     return _out(batch_undo(actor=user, batch=batch, reason=payload.reason))

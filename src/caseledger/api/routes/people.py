@@ -16,7 +16,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import department_by, user_by
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import ErrorOut, Flag
 from caseledger.workflow import queries
 from caseledger.workflow.services import user_deactivate
 
@@ -45,11 +45,11 @@ class DepartmentIn(Schema):
 class DepartmentPatch(Schema):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
     reason: str = ""
 
 
-class ReasonIn(Schema):
+class PersonReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: str
 
@@ -166,7 +166,7 @@ def update_department(request: HttpRequest, ref: str, payload: DepartmentPatch) 
     response={200: DepartmentOut, **ERRORS},
     description="Refused (422) while active people still work in it. " + WRITE,
 )
-def deactivate_department(request: HttpRequest, ref: str, payload: ReasonIn) -> Any:
+def deactivate_department(request: HttpRequest, ref: str, payload: PersonReasonIn) -> Any:
     user = actor(request)
     require(user, Perm.DEPARTMENT_MANAGE)
     department = accounts.department_deactivate(

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut, Id, InDate, InTime, Reason
+from caseledger.api.schemas import ErrorOut, Flag, Id, InDate, InTime, Reason
 from caseledger.customers.queries import customer_get
 from caseledger.privacy import services
 from caseledger.privacy.models import LegalBasis, ObtainedBy, RequestKind
@@ -99,12 +99,12 @@ class RequestOut(Schema):
 class CompleteIn(Schema):
     model_config = ConfigDict(extra="forbid")
     outcome: str
-    refused: bool = False
+    refused: Flag = False
 
 
 class ExportIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reveal: bool = Field(False, description="unmasked identifiers; needs a reason, journaled")
+    reveal: Flag = Field(False, description="unmasked identifiers; needs a reason, journaled")
     reason: str = ""
 
 

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from caseledger.api import idempotency
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut, NoteOut, Strict
+from caseledger.api.schemas import ErrorOut, Flag, NoteOut, Strict
 from caseledger.cases.models import NoteKind
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import NotFound
@@ -27,7 +27,7 @@ EmailState = Literal["sent", "failed", "pending", "not_requested", "no_address"]
 
 class ReplyIn(Strict):
     body: str = Field(description="the reply, up to 20000 characters")
-    email: bool = Field(True, description="also send it by e-mail (false: e.g. given by phone)")
+    email: Flag = Field(True, description="also send it by e-mail (false: e.g. given by phone)")
     to: str = Field("", description="address to e-mail; default the customer's own")
     channel: Literal["", "web_form", "phone", "in_person", "social_media"] = Field(
         "", description="how a reply that is not e-mailed reached the customer"

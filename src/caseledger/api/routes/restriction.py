@@ -22,7 +22,7 @@ router = Router(tags=["retention"])
 ERRORS: dict[Any, Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 
 
-class ReasonIn(Schema):
+class RestrictionReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: Reason
 
@@ -77,7 +77,7 @@ NEEDS = (
     "and search for everyone else and refuses every change. 409 when already restricted. "
     + NEEDS.format(read="cases:read"),
 )
-def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
+def restrict_case(request: HttpRequest, case_id: str, payload: RestrictionReasonIn) -> Any:
     return _on_case(request, case_id, record_restrict, payload.reason)
 
 
@@ -88,7 +88,7 @@ def restrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
     description="409 when the case is not restricted. Lifting is for users whose role reads "
     "restricted records (compliance). " + NEEDS.format(read="cases:read"),
 )
-def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> Any:
+def unrestrict_case(request: HttpRequest, case_id: str, payload: RestrictionReasonIn) -> Any:
     return _on_case(request, case_id, record_unrestrict, payload.reason)
 
 
@@ -98,7 +98,7 @@ def unrestrict_case(request: HttpRequest, case_id: str, payload: ReasonIn) -> An
     summary="Restrict a customer and all their cases (PIPL Art 47)",
     description="409 when already restricted. " + NEEDS.format(read="customers:read"),
 )
-def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
+def restrict_customer(request: HttpRequest, customer_id: int, payload: RestrictionReasonIn) -> Any:
     return _on_customer(request, customer_id, record_restrict, payload.reason)
 
 
@@ -109,5 +109,7 @@ def restrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn)
     description="409 when the customer is not restricted. Lifting is for users whose role "
     "reads restricted records (compliance). " + NEEDS.format(read="customers:read"),
 )
-def unrestrict_customer(request: HttpRequest, customer_id: int, payload: ReasonIn) -> Any:
+def unrestrict_customer(
+    request: HttpRequest, customer_id: int, payload: RestrictionReasonIn
+) -> Any:
     return _on_customer(request, customer_id, record_unrestrict, payload.reason)

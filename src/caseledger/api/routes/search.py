@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from caseledger.api import idempotency
 from caseledger.api.auth import actor
-from caseledger.api.schemas import CaseOut, ErrorOut
+from caseledger.api.schemas import CaseOut, ErrorOut, InDate, QueryId
 from caseledger.cases.models import Channel, Status
 from caseledger.search.models import SavedSearch
 from caseledger.search.queries import search
@@ -35,10 +35,10 @@ class SearchQuery(Schema):
     )
     status: Status | None = None
     category: str | None = None
-    department: int | None = None
+    department: QueryId | None = None
     channel: Channel | None = None
-    received_from: dt.date | None = Field(None, description="first day, inclusive")
-    received_to: dt.date | None = Field(None, description="last day, inclusive")
+    received_from: InDate | None = Field(None, description="first day, inclusive")
+    received_to: InDate | None = Field(None, description="last day, inclusive")
     clock: ClockFilter | None = Field(None, description="cases with a clock in this state")
     facets: bool = Field(
         False,

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.api.auth import actor
-from caseledger.api.schemas import ErrorOut
+from caseledger.api.schemas import Count, ErrorOut, Flag, QueryId
 from caseledger.cases import services, taxonomy
 from caseledger.cases.models import Category, StepApproval
 from caseledger.cases.queries import case_get
@@ -52,9 +52,9 @@ class CategoryEditIn(Schema):
     model_config = ConfigDict(extra="forbid")
     label_en: str | None = None
     label_zh: str | None = None
-    position: int | None = None
-    is_active: bool | None = None
-    version: int | None = None
+    position: Count | None = None
+    is_active: Flag | None = None
+    version: Count | None = None
     reason: str = ""
 
 
@@ -73,9 +73,9 @@ class StepRuleOut(Schema):
 class StepRuleIn(Schema):
     model_config = ConfigDict(extra="forbid")
     fields: list[str] | None = None
-    reason_required: bool | None = None
+    reason_required: Flag | None = None
     approval_severities: list[str] | None = None
-    within_minutes: int | None = None
+    within_minutes: Count | None = None
     message_en: str | None = None
     message_zh: str | None = None
     legal_source: str | None = None
@@ -88,7 +88,7 @@ class MoveIn(Schema):
     reason: str = ""
     resolution: str | None = None
     root_cause: str | None = None
-    version: int | None = None
+    version: Count | None = None
 
 
 class MoveOut(Schema):
@@ -99,7 +99,7 @@ class MoveOut(Schema):
     approval_id: int | None
 
 
-class DecideIn(Schema):
+class ApprovalDecideIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: str = ""
 
@@ -107,7 +107,7 @@ class DecideIn(Schema):
 class AcknowledgeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     language: str = ""
-    email: bool = True
+    email: Flag = True
 
 
 def _node(n: taxonomy.Node) -> dict[str, Any]:
@@ -131,7 +131,9 @@ def _row(row: Category) -> dict[str, Any]:
     "both labels; `department` limits it to what that department is offered; `all=true` "
     "shows deactivated entries too. Any token.",
 )
-def taxonomy_list(request: HttpRequest, department: int | None = None, all: bool = False) -> Any:
+def taxonomy_list(
+    request: HttpRequest, department: QueryId | None = None, all: bool = False
+) -> Any:
     actor(request)
     return [_node(n) for n in taxonomy.nodes(department, active_only=not all)]
 
@@ -233,7 +235,7 @@ def move(request: HttpRequest, case_id: str, payload: MoveIn) -> Any:
     summary="Approve a move as the second person",
     description="Not the person who asked. Needs case.approve (scope `cases:approve`).",
 )
-def approve(request: HttpRequest, approval_id: int, payload: DecideIn) -> Any:
+def approve(request: HttpRequest, approval_id: int, payload: ApprovalDecideIn) -> Any:
     user = actor(request)
     row = get_object_or_404(StepApproval, pk=approval_id)
     case_get(actor=user, case_id=row.case_id)
@@ -247,7 +249,7 @@ def approve(request: HttpRequest, approval_id: int, payload: DecideIn) -> Any:
     summary="Reject a move (with a reason)",
     description="Needs case.approve (scope `cases:approve`).",
 )
-def reject(request: HttpRequest, approval_id: int, payload: DecideIn) -> Any:
+def reject(request: HttpRequest, approval_id: int, payload: ApprovalDecideIn) -> Any:
     user = actor(request)
     row = get_object_or_404(StepApproval, pk=approval_id)
     case = case_get(actor=user, case_id=row.case_id)

@@ -22,13 +22,14 @@ from caseledger.api.schemas.base import (
     UtcTime,
 )
 from caseledger.cases.models import CaseKind, Channel, Priority, Severity, Status
+from caseledger.core.ids import is_id
 from caseledger.vault.masking import display_name, shown
 
 
 def _id_or_code(value: Any) -> Any:
     """A department filter: a code, or an id a key can hold (a number past 64 bits is no
     department's, and is refused by name rather than matched against nothing)."""
-    if isinstance(value, str) and value.strip().isdigit() and not 1 <= int(value) <= MAX_ID:
+    if isinstance(value, str) and is_id(value.strip()) and not 1 <= int(value) <= MAX_ID:
         raise ValueError(f"must be a department code or an id from 1 to {MAX_ID}")
     return value
 

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from caseledger.api.schemas.base import (
     Count,
+    Flag,
     Id,
     IdOrCode,
     InDate,
@@ -31,7 +32,7 @@ class ContactPointIn(Strict):
     kind: ContactKind
     value: str
     label: str | None = None
-    is_primary: bool | None = None
+    is_primary: Flag | None = None
     verified_at: InTime | None = None
 
 

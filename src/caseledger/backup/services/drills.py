@@ -24,6 +24,7 @@ from caseledger.backup.restore import latest, restore
 from caseledger.backup.services.runs import exclusive
 from caseledger.core import clock
 from caseledger.core.errors import CaseledgerError
+from caseledger.core.ids import is_id
 from caseledger.core.logging import get_logger
 from caseledger.journal.services import record_change, write_transaction
 
@@ -48,7 +49,7 @@ def _sample(head_seq: int) -> dict[str, list[Any]]:
             .distinct()
             .order_by("?")[:size]
         )
-        picked[kind] = sorted(int(i) for i in ids if str(i).isdigit())
+        picked[kind] = sorted(int(i) for i in ids if is_id(str(i)))
     return picked
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -79,9 +78,7 @@ def case_attachment_add(
         raise ValidationFailed(
             _("is longer than 255 characters"), field="filename", code="too_long"
         )
-    content_type = (content_type or mimetypes.guess_type(name)[0] or "application/octet-stream")[
-        :120
-    ]
+    content_type = storage.media_type(content_type, name)
     ensure_not_held(case=case)  # before storing: a held case takes no new files
     ensure_not_restricted(case=case)
     ensure_not_archived(case)

@@ -25,6 +25,7 @@ from caseledger.cases.models import (
 from caseledger.cases.workflow import allowed_next, can_move
 from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict
+from caseledger.core.ids import is_id
 from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
 from caseledger.core.validate import Collector
@@ -192,7 +193,7 @@ def resolve_case_customer(value: Any, c: Collector, actor: User) -> Customer | N
     if isinstance(value, Customer):
         customer: Customer | None = value
     else:
-        customer = by_unique(Customer, "id", value) if str(value).isdigit() else None
+        customer = by_unique(Customer, "id", value) if is_id(str(value)) else None
     if customer is None or not can(actor, Perm.CUSTOMER_VIEW, customer.department_id):
         c.add(
             "customer",
@@ -224,9 +225,7 @@ def _resolve_user(value: Any, c: Collector) -> User | None:
     if value in (None, ""):
         return None
     query = (
-        User.objects.filter(pk=value)
-        if str(value).isdigit()
-        else User.objects.filter(username=value)
+        User.objects.filter(pk=value) if is_id(str(value)) else User.objects.filter(username=value)
     )
     user = query.first()
     if user is None or not user.is_active:

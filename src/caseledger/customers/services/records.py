@@ -14,6 +14,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
 from caseledger.core.errors import Conflict
+from caseledger.core.ids import is_id
 from caseledger.core.insert import insert
 from caseledger.core.lookup import by_unique
 from caseledger.core.state import diff, model_state
@@ -62,7 +63,7 @@ def resolve_department(value: Any, c: Collector, field: str = "department") -> D
         return None
     if isinstance(value, Department):  # resolved already (the intake passes it on)
         return value
-    department = by_unique(Department, "id" if str(value).isdigit() else "code", value)
+    department = by_unique(Department, "id" if is_id(str(value)) else "code", value)
     if department is None:
         c.add(field, _("department %(value)r does not exist") % {"value": value}, "not_found")
     return department

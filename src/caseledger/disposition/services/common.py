@@ -16,6 +16,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
 from caseledger.core.errors import PermissionDenied, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.customers.models import Customer
 from caseledger.disposition.models import (
@@ -91,7 +92,7 @@ def parse_ids(values: Iterable[Any], record_type: str) -> list[int]:
     refs: list[str] = []
     for value in values:
         text = str(value).strip()
-        if text.isdigit():
+        if is_id(text):
             ids.append(int(text))
         elif record_type == "case" and text.upper().startswith("CL-"):
             refs.append(text.upper())

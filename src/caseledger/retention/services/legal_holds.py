@@ -13,6 +13,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed, record_word
+from caseledger.core.ids import is_id
 from caseledger.core.state import model_state
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
@@ -39,7 +40,7 @@ def _ids(values: Iterable[Any], model: Any, field: str) -> list[int]:
     refs: list[str] = []
     for v in values or ():
         text = str(v).strip()
-        if text.isdigit():
+        if is_id(text):
             wanted.append(int(text))
         elif model is Case and text.upper().startswith("CL-"):
             refs.append(text.upper())

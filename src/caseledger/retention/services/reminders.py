@@ -11,6 +11,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
+from caseledger.core.ids import is_id
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.retention.actions import RetentionAction
 
@@ -48,7 +49,7 @@ def reminder_mark_read(*, actor: User, reminder_ids: Iterable[int | str] | None 
 
     qs = Reminder.objects.filter(recipient=actor, read_at__isnull=True)
     if reminder_ids is not None:
-        ids = [int(i) for i in reminder_ids if str(i).isdigit()]
+        ids = [int(i) for i in reminder_ids if is_id(str(i))]
         qs = qs.filter(pk__in=ids)
     with write_transaction():
         marked = list(qs.values_list("pk", flat=True))

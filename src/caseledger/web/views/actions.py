@@ -14,6 +14,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.insights import services
 from caseledger.insights.capa_queries import capa_get, capa_list
 from caseledger.insights.models import CapaStatus
@@ -84,7 +85,7 @@ def action_update(request: AuthedRequest, pk: int) -> HttpResponseBase:
             reason=request.POST.get("reason", ""),
             # The version the form was read at: another supervisor's save meanwhile is
             # refused, not overwritten.
-            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+            expected_version=int(version) if is_id(version) and len(version) < 10 else None,
         )
     except (ValidationFailed, Conflict) as exc:
         messages.error(request, str(exc))

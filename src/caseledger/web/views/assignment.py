@@ -18,6 +18,7 @@ from caseledger.cases.models import Channel
 from caseledger.cases.queries import case_get
 from caseledger.cases.taxonomy import category_codes
 from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied
+from caseledger.core.ids import is_id
 from caseledger.web.filters_text import role_label
 from caseledger.web.viewing import AuthedRequest, web_view
 from caseledger.workflow.assign import absences, rules
@@ -49,7 +50,7 @@ def assignment_view(request: AuthedRequest) -> HttpResponseBase:
 
 
 def _rule(pk: str) -> AssignmentRule:
-    found = AssignmentRule.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) < 19 else None
+    found = AssignmentRule.objects.filter(pk=pk).first() if is_id(pk) and len(pk) < 19 else None
     if found is None:
         raise NotFound(_("assignment rule %(pk)s does not exist") % {"pk": pk}, field="rule")
     return found
@@ -96,7 +97,7 @@ def absences_view(request: AuthedRequest) -> HttpResponseBase:
             if post.get("cancel"):
                 found = (
                     Absence.objects.filter(pk=post["cancel"]).first()
-                    if post["cancel"].isdigit() and len(post["cancel"]) < 19
+                    if is_id(post["cancel"]) and len(post["cancel"]) < 19
                     else None
                 )
                 if found is None:

@@ -20,6 +20,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import may
 from caseledger.cases.queries import case_get, case_list
 from caseledger.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.customers import services
 from caseledger.customers.queries import (
     contact_masked,
@@ -82,7 +83,7 @@ def picker_customers(actor, q: str, selected: str) -> list:
         if compact.lstrip("+").isdigit():  # a phone as typed: "138 1234-5678"
             q = compact
         customers = list(customer_list(actor=actor, filters={"q": q})[:PICKER_SIZE])
-    if selected.isdigit() and all(str(c.pk) != selected for c in customers):
+    if is_id(selected) and all(str(c.pk) != selected for c in customers):
         with contextlib.suppress(NotFound):
             customers.insert(0, customer_get(actor=actor, customer_id=selected))
     return customers

@@ -57,7 +57,7 @@ def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
         handle,
         as_attachment=True,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=storage.media_type(attachment.content_type, attachment.filename),
     )
 
 

@@ -17,6 +17,7 @@ from caseledger.accounts.access import can
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.knowledge import queries, services
 from caseledger.knowledge.models import PARTS, TEXT_FIELDS, ArticleStatus
 from caseledger.web.viewing import AuthedRequest, web_view
@@ -124,7 +125,7 @@ def article_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 article=article,
                 data=text,
                 reason=request.POST.get("reason", ""),
-                expected_version=int(expected) if expected.isdigit() else None,
+                expected_version=int(expected) if is_id(expected) else None,
             )
         except (ValidationFailed, Conflict, PermissionDenied) as exc:
             error = exc.shown()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.customers.queries import customer_get
 from caseledger.privacy import services
 from caseledger.privacy.models import OPEN_STATUSES, RequestKind
@@ -85,7 +86,7 @@ def _open_request(request: AuthedRequest) -> bool:
     a case reference); a missing or unknown choice is said on the page, never a 404."""
     chosen = request.POST.get("customer", "").strip()
     try:
-        if not chosen.isdigit():
+        if not is_id(chosen):
             raise ValidationFailed(
                 _("Find the customer by name, phone or case reference, then choose them."),
                 field="customer",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from caseledger.accounts.models import User
 from caseledger.cases.queries import case_get
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.ids import is_id
 from caseledger.web.viewing import AuthedRequest, page_of, web_view
 from caseledger.workflow.queues import services
 from caseledger.workflow.queues.queries import queue
@@ -41,7 +42,7 @@ def case_take(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def case_reassign(request: AuthedRequest, pk: int) -> HttpResponseBase:
     case = case_get(actor=request.user, case_id=pk)
     raw = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=raw).first() if raw.isdigit() else None
+    assignee = User.objects.filter(pk=raw).first() if is_id(raw) else None
     try:
         if raw and assignee is None:
             raise ValidationFailed(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 
 
 def _row(a) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class Command(VerbCommand):
         ref = options["absence"]
         found = (
             Absence.objects.filter(pk=ref).first()
-            if str(ref).isdigit() and len(str(ref)) < 19
+            if is_id(str(ref)) and len(str(ref)) < 19
             else None
         )
         if found is None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 
 
 def _rule(pk: str):
@@ -16,7 +17,7 @@ def _rule(pk: str):
 
     found = (
         AssignmentRule.objects.filter(pk=pk).first()
-        if str(pk).isdigit() and len(str(pk)) < 19
+        if is_id(str(pk)) and len(str(pk)) < 19
         else None
     )
     if found is None:

@@ -11,6 +11,7 @@ from caseledger.cli import lookups, render
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.core.ids import is_id
 
 
 def _scopes(text: str) -> list[str]:
@@ -23,7 +24,7 @@ def expiry(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     value = text.strip()
-    if value.isdigit():
+    if is_id(value):
         days = int(value)
         if not 1 <= days <= 3650:
             raise ValidationFailed(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from caseledger.cli import lookups
 from caseledger.cli.subcommands import VerbCommand
 from caseledger.core.errors import NotFound
+from caseledger.core.ids import is_id
 
 
 def _events(text: str | None) -> list[str] | None:
@@ -31,7 +32,7 @@ def _row(sub) -> dict[str, Any]:
 
 def _number(ident: str) -> int:
     """An id as typed; 0 (no row) for anything else, a too-long number included."""
-    return int(ident) if ident.isdigit() and len(ident) < 19 else 0
+    return int(ident) if is_id(ident) and len(ident) < 19 else 0
 
 
 class Command(VerbCommand):
