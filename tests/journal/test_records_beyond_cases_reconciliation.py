@@ -180,3 +180,17 @@ def test_a_merge_and_its_undoing_through_the_services_still_agree(people, custom
     assert reconcile().ok, reconcile().drifts
     customer_unmerge(actor=people.agent, merged=duplicate, reason="not the same person")
     assert reconcile().ok, reconcile().drifts
+
+
+def test_an_anonymized_customer_without_contact_points_still_agrees(people, customer):
+    """The anonymization journals the customer's row alone, its parts deleted."""
+    from caseledger.disposition import services as disp
+    from tests.disposition.conftest import make_schedule, recompute
+
+    schedule = make_schedule(people, "anonymize", record_kind="customer", code="cust-anon")
+    recompute(people)
+    batch = disp.disposition_propose(actor=people.records_manager, schedule=schedule)
+    disp.disposition_approve(actor=people.compliance, batch=batch)
+    disp.disposition_execute(actor=people.compliance, batch=batch)
+    assert not customer.contact_points.exists()
+    assert _drifts() == []

@@ -38,6 +38,12 @@ def _parts() -> Iterator[tuple[str, str, dict[str, Any]]]:
         )
 
 
+def _normal(state: dict[str, Any]) -> dict[str, Any]:
+    # None and an empty list are the same; so is a state without the key: an anonymized
+    # customer's journaled state is its row alone, its parts deleted.
+    return {name: state.get(name) or None for name in PARTS}
+
+
 def kinds() -> list[Kind]:
     # The row itself is compared by reconcile's fast path; counted there too.
-    return [Kind("customer", _parts, keys=PARTS, counted=False)]
+    return [Kind("customer", _parts, keys=PARTS, counted=False, normal=_normal)]

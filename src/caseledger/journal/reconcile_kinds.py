@@ -33,7 +33,9 @@ class Kind:
     the report's counts (it is a part of a record counted already). `new_keys` are keys the
     services journal since a later version: an entry written before holds none of them, and
     they are compared only where the newest entry has them. `ignore` are keys that change
-    without an entry by design (a token's last use)."""
+    without an entry by design (a token's last use). `normal`, when given, is applied to
+    both sides before they are compared (a customer's parts: none, and a state that does
+    not list them, are the same)."""
 
     object_type: str
     live: Callable[[], Iterable[tuple[str, str, dict[str, Any]]]]
@@ -41,6 +43,7 @@ class Kind:
     counted: bool = True
     new_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    normal: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 def kinds() -> list[Kind]:
@@ -106,6 +109,8 @@ def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
             continue
         if journaled is None:
             continue  # redacted: nothing left to compare with
+        if kind.normal is not None:
+            state, journaled = kind.normal(state), kind.normal(journaled)
         live = json.loads(canonical_json(_compared(state, kind, journaled)))
         then = json.loads(canonical_json(_compared(journaled, kind, journaled)))
         fields = sorted(n for n in set(live) | set(then) if live.get(n) != then.get(n))
