@@ -58,29 +58,44 @@ def kinds() -> list[Kind]:
 _GONE_MARK = object()
 
 
-def _newest_states(object_type: str) -> dict[str, Any]:
-    """object id → its newest journaled state (a dict), None when it was redacted or holds
-    no state, or _GONE_MARK when an entry says the record is gone."""
+def _newest_states(kind: Kind) -> dict[str, Any]:
+    """object id → its newest journaled state (a dict, only `kind.keys` of it where given),
+    None when it was redacted or holds no state, or _GONE_MARK when an entry says the record
+    is gone. Read by object, each one's entries in seq order (the index on object type, id
+    and seq), so only the newest body of one record is held at a time."""
     newest: dict[str, Any] = {}
+
+    def keep(oid: str | None, body: Any) -> None:
+        if oid is None:
+            return
+        if body is _GONE_MARK or body is None:
+            newest[oid] = body
+            return
+        if isinstance(body, bytes | memoryview):
+            body = bytes(body).decode()
+        state = json.loads(body).get("state")
+        if isinstance(state, dict) and kind.keys is not None:
+            state = {name: state[name] for name in kind.keys if name in state}
+        newest[oid] = state if isinstance(state, dict) else None
+
+    current: str | None = None
+    body: Any = None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT e.object_id, e.action, p.body FROM journal_entry e "
             "LEFT JOIN journal_payload p ON p.entry_id = e.seq "
-            "WHERE e.object_type = %s ORDER BY e.seq",
-            [object_type],
+            "WHERE e.object_type = %s ORDER BY e.object_id, e.seq",
+            [kind.object_type],
         )
         while rows := cursor.fetchmany(2000):
-            for oid, action, body in rows:
+            for oid, action, text in rows:
+                if oid != current:
+                    keep(current, body)
+                    current, body = oid, None
                 if action in NOT_STATE:
                     continue
-                newest[oid] = _GONE_MARK if action in GONE else body
-    for oid, body in newest.items():
-        if body is _GONE_MARK or body is None:
-            continue
-        if isinstance(body, bytes | memoryview):
-            body = bytes(body).decode()
-        state = json.loads(body).get("state")
-        newest[oid] = state if isinstance(state, dict) else None
+                body = _GONE_MARK if action in GONE else text
+    keep(current, body)
     return newest
 
 
@@ -94,7 +109,7 @@ def _compared(state: dict[str, Any], kind: Kind, journaled: dict[str, Any]) -> d
 def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
     """Every live row of `kind` against its newest journaled state; `found(record, label,
     drift kind, msgid, **params)` for each difference. Returns how many rows were read."""
-    newest = _newest_states(kind.object_type)
+    newest = _newest_states(kind)
     checked = 0
     for oid, label, state in kind.live():
         checked += 1
