@@ -126,8 +126,11 @@ def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
             continue  # redacted: nothing left to compare with
         if kind.normal is not None:
             state, journaled = kind.normal(state), kind.normal(journaled)
-        live = json.loads(canonical_json(_compared(state, kind, journaled)))
-        then = json.loads(canonical_json(_compared(journaled, kind, journaled)))
+        live_text = canonical_json(_compared(state, kind, journaled))
+        then_text = canonical_json(_compared(journaled, kind, journaled))
+        if live_text == then_text:
+            continue
+        live, then = json.loads(live_text), json.loads(then_text)
         fields = sorted(n for n in set(live) | set(then) if live.get(n) != then.get(n))
         if fields:
             found(
