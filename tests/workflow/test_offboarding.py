@@ -114,7 +114,7 @@ def test_a_hold_owner_needs_a_successor_who_may_manage_holds_or_nothing_happens(
     )
     hold.refresh_from_db()
     assert hold.owner_id == people.compliance.pk
-    [moved] = [e for e in history(f"hold:{hold.pk}") if e.action == "hold.reassign"]
+    [moved] = [e for e in history(f"legal_hold:{hold.pk}") if e.action == "hold.reassign"]
     assert moved.changes["owner_id"] == [people.records_manager.pk, people.compliance.pk]
 
 

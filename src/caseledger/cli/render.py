@@ -110,6 +110,12 @@ def _counted(kind: str, n: int) -> str:
         return _("%(count)s cases") % {"count": n}
     if kind == "customer":
         return _("%(count)s customers") % {"count": n}
+    if kind == "user":
+        return _("%(count)s people") % {"count": n}
+    if kind == "token":
+        return _("%(count)s API tokens") % {"count": n}
+    if kind == "legal_hold":
+        return _("%(count)s legal holds") % {"count": n}
     return f"{n} {kind}s"
 
 

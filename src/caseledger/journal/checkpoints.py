@@ -167,6 +167,21 @@ def key_id(key: Ed25519PublicKey) -> str:
 
 
 def sign(seq: int, head_hash: str, at: dt.datetime | None = None, restored: str = "") -> Checkpoint:
+    """Sign (seq, head hash). Refused (Conflict) when the journal no longer extends the
+    newest checkpoint this signer signed (journal/witness.py), unless this is the record of
+    a restore, which abandons the later history on purpose."""
+    from django.utils.translation import gettext
+
+    from caseledger.core.errors import Conflict
+    from caseledger.journal import witness
+
+    if not restored and (found := witness.broken(seq)) is not None:
+        raise Conflict(
+            gettext("refusing to sign the journal head: %(problem)s")
+            % {"problem": gettext(found.msgid) % found.params},
+            field="journal",
+            code="journal_tampered",
+        )
     key = load_private_key(create=not restored)
     beside = public_key_path()
     if not beside.is_file():  # installations older than the file get it at the next checkpoint
@@ -176,6 +191,7 @@ def sign(seq: int, head_hash: str, at: dt.datetime | None = None, restored: str 
         seq=seq, hash=head_hash, at=at_text, key_id="", signature="", restored=restored
     )
     signature = base64.b64encode(key.sign(unsigned.message())).decode()
+    witness.remember(seq, head_hash, at_text)
     return Checkpoint(
         seq=seq,
         hash=head_hash,

@@ -337,10 +337,22 @@ def _row_drift(
     return None
 
 
+def _reconcile_registered(report: RecordsReport, found: Callable[[Drift], None]) -> None:
+    """The kinds other apps register (people, tokens, holds, a customer's parts):
+    journal/reconcile_kinds.py."""
+    from caseledger.journal.reconcile_kinds import kinds, reconcile_kind
+
+    for kind in kinds():
+        checked = reconcile_kind(kind, lambda *args, **params: found(_drift(*args, **params)))
+        if kind.counted:
+            report.checked[kind.object_type] = checked
+
+
 def reconcile(
     *, max_drifts: int = 100, progress: Callable[[int], None] | None = None
 ) -> RecordsReport:
-    """Rebuild every case and customer from the journal and compare with its row."""
+    """Rebuild every case and customer (and every kind registered under
+    reconcile_kinds.RECONCILED) from the journal and compare with its row."""
     report = RecordsReport()
 
     def found(drift: Drift) -> None:
@@ -373,4 +385,5 @@ def reconcile(
                     ),
                 )
             )
+    _reconcile_registered(report, found)
     return report

@@ -22,6 +22,7 @@ from caseledger.journal.verify_checks import (
     check_head,
     check_logs,
     check_redactions,
+    check_witness,
     drop_superseded,
     read_logs,
 )
@@ -440,6 +441,8 @@ def verify_chain(
     check_redactions(report, max_problems)
     check_head(report)
     check_checkpoints(report, hashes, logs)
+    if checkpoint_logs is None or expect_checkpoints:  # this installation's own journal
+        check_witness(report)
     if expect_checkpoints:
         check_logs(report, logs, copied, missing, configured=checkpoint_logs is None)
     return report

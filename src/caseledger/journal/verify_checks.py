@@ -207,3 +207,14 @@ def check_checkpoints(
             found = _checkpoint_problem(report, checkpoint, hashes, key, own_key_id)
             if found is not None:
                 report.problems.append(found)
+
+
+def check_witness(report: Report) -> None:
+    """The newest checkpoint this installation's signer signed, remembered beside its key
+    (journal/witness.py), against the walked journal: names a rewrite or a cut even when
+    every checkpoint log within reach was cut to hide it."""
+    from caseledger.journal import witness
+
+    found = witness.broken(report.head_seq)
+    if found is not None:
+        report.problems.append(problem(found.seq, found.kind, found.msgid, **found.params))

@@ -254,6 +254,10 @@ JOURNAL_CHECKPOINT_LOG = env_path(
     "CASELEDGER_CHECKPOINT_LOG", str(DATA_DIR / "checkpoints" / "checkpoints.jsonl")
 )
 JOURNAL_CHECKPOINT_MINUTES = env_int("CASELEDGER_CHECKPOINT_MINUTES", 5)
+# The newest checkpoint the signer signed (journal/witness.py); empty: beside the key file,
+# `<key stem>.last.json`. Set it where the key's folder is read-only; keep it as far out of
+# the database host's reach as the key.
+JOURNAL_SIGNER_MEMORY_FILE = env_str("CASELEDGER_SIGNER_MEMORY_FILE") or ""
 # Clocks (issue 12): hours after a breach before the supervisors, then compliance, are told.
 ESCALATE_SUPERVISOR_HOURS = env_int("CASELEDGER_ESCALATE_SUPERVISOR_HOURS", 4)
 ESCALATE_COMPLIANCE_HOURS = env_int("CASELEDGER_ESCALATE_COMPLIANCE_HOURS", 24)

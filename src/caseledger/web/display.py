@@ -32,8 +32,11 @@ from caseledger.web.labels import (
 _UTC_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MODELS: dict[str, type[models.Model]] = {}
-# No service journals these today; if one ever does, no page shows them.
-SECRET_KEYS = frozenset({"password", "token", "token_hash", "secret", "api_key", "private_key"})
+# No service journals these today (a token's check value aside, a digest of its hash); if one
+# ever does, no page shows them.
+SECRET_KEYS = frozenset(
+    {"password", "token", "token_hash", "token_check", "secret", "api_key", "private_key"}
+)
 
 
 def model_for(object_type: str) -> type[models.Model] | None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from caseledger.accounts.access import can, require
 from caseledger.accounts.models import ApiToken, User
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.services import ensure_not_last_admin, user_state
+from caseledger.accounts.services import ensure_not_last_admin, token_state, user_state
 from caseledger.cases.models import Case
 from caseledger.cases.services import case_set_fields
 from caseledger.core import clock, hooks
@@ -28,6 +28,7 @@ from caseledger.core.validate import Collector
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.privacy.models import PrivacyRequest
 from caseledger.retention.models import Reminder
+from caseledger.retention.services import hold_state
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.assign.absences import absent_refusal
 from caseledger.workflow.queries import owned_by
@@ -170,10 +171,20 @@ def user_deactivate(
 
 def _take_owned(actor, items: dict, successor: User, note: str, result: Offboarding) -> None:
     for hold in items["hold"]:
-        before = model_state(hold)
+        # The hold's whole state, cases and customers held included, as retention journals
+        # it: `journal verify --records` compares a hold's row with its newest entry.
+        before = hold_state(hold)
         hold.owner = successor
         hold.save(update_fields=["owner"])
-        _journal(actor, WorkflowAction.HOLD_REASSIGN, hold, "hold", before, note)
+        record_change(
+            actor=actor,
+            action=WorkflowAction.HOLD_REASSIGN,
+            object_type="legal_hold",
+            object_id=str(hold.pk),
+            after=hold_state(hold),
+            before=before,
+            reason=note,
+        )
         result.moved.append({"kind": "hold", "id": hold.pk, "to": successor.pk})
     for batch in items["disposition_batch"]:
         before = model_state(batch)
@@ -242,10 +253,10 @@ def _move_reminders(actor, reminders: list[Reminder], successor, note: str, now,
 def _revoke_tokens(actor, user: User, note: str, now) -> int:
     tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).select_for_update())
     for token in tokens:
-        before = model_state(token, exclude=("token_hash",))
+        before = token_state(token)
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
-        after = model_state(token, exclude=("token_hash",))
+        after = token_state(token)
         record_change(
             actor=actor,
             action=WorkflowAction.TOKEN_REVOKE,

@@ -29,6 +29,7 @@ from caseledger.accounts.services.tokens import (
     token_authenticate,
     token_create,
     token_revoke,
+    token_state,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "token_authenticate",
     "token_create",
     "token_revoke",
+    "token_state",
     "user_create",
     "user_password_reset",
     "user_set_password",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,18 @@ TOKEN_PREFIX = "clt_"  # noqa: S105  (a public prefix, not a secret)
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_state(token: ApiToken) -> dict[str, Any]:
+    """The token as journaled: never its stored hash, but `token_check`, a digest of that
+    hash, so a hash swapped in the database (someone's token made to answer to a secret the
+    swapper knows) differs from the journal (`journal verify --records`). The check value
+    reveals nothing: it is a digest of a digest of 256 random bits."""
+    state = model_state(token, exclude=("token_hash",))
+    state["token_check"] = hashlib.sha256(
+        f"caseledger-token:{token.token_hash}".encode()
+    ).hexdigest()
+    return state
 
 
 def token_create(
@@ -68,7 +81,7 @@ def token_create(
             created_at=clock.now(),
             expires_at=expires_at,
         )
-        state = model_state(token, exclude=("token_hash",))
+        state = token_state(token)
         record_change(
             actor=actor,
             action=AccountsAction.TOKEN_CREATE,
@@ -91,10 +104,10 @@ def token_revoke(*, actor: User | None, token: ApiToken, reason: str = "") -> Ap
                 % {"token_prefix": token.prefix, "token_revoked_at": token.revoked_at.isoformat()},
                 field="token",
             )
-        before = model_state(token, exclude=("token_hash",))
+        before = token_state(token)
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
-        after = model_state(token, exclude=("token_hash",))
+        after = token_state(token)
         record_change(
             actor=actor,
             action=AccountsAction.TOKEN_REVOKE,

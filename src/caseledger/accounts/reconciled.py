@@ -1,0 +1,36 @@
+"""What `journal verify --records` compares for accounts (journal/reconcile_kinds.py): every
+person as `user_state` journals them (roles, superuser and staff flags, active, department,
+supervised departments) and every API token as its services journal it (with a check value
+of its hash). A role granted, a token un-revoked or its hash swapped straight in the
+database is named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from caseledger.accounts.models import ApiToken, User
+from caseledger.journal.reconcile_kinds import Kind
+
+
+def _people() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    from caseledger.accounts.services import user_state
+
+    for user in User.objects.order_by("pk").prefetch_related("supervised_departments"):
+        yield str(user.pk), user.username, user_state(user)
+
+
+def _tokens() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    from caseledger.accounts.services import token_state
+
+    for token in ApiToken.objects.order_by("pk"):
+        yield str(token.pk), token.prefix, token_state(token)
+
+
+def kinds() -> list[Kind]:
+    return [
+        Kind("user", _people),
+        # A token's last use is stamped on each request, not journaled; tokens journaled
+        # before `token_check` was have none to compare.
+        Kind("token", _tokens, ignore=("last_used_at",), new_keys=("token_check",)),
+    ]
