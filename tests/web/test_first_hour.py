@@ -73,3 +73,26 @@ def test_the_import_page_says_which_columns_it_reads(people, login):
     html = _chinese(login(people.agent)).get("/imports/").content.decode()
     columns = html.split('id="import-columns"')[1].split("</details>")[0]
     assert "主题" in columns and ">subject</code>" in columns and "客户电话" in columns
+
+
+def test_the_journal_names_every_record_field_and_action_a_demo_writes_in_chinese():
+    # Read off a fresh `make run`: the journal and history pages fell back to the code's
+    # English for these ("Intake：Form submit", "Is superuser", "Mail message").
+    import re
+
+    from caseledger.web.display import action_label, field_label, object_label
+
+    latin = re.compile(r"[A-Za-z]{3,}")
+    actions = ["intake.form_submit", "intake.status_view", "mail.send", "mail.sent",
+               "privacy.request_open", "sla.policy_adopt", "statutory.adopt", "template.adopt",
+               "clock.breach", "import.check", "archive.run"]  # fmt: skip
+    fields = [("user", "is_superuser"), ("user", "last_name"), ("user", "must_change_password"),
+              ("customer", "identifiers"), ("mail_message", "direction"),
+              ("importbatch", "rows_total"), ("form_submission", "pow_hash"),
+              ("retention_schedule", "risk_class"), ("consent", "granted_at")]  # fmt: skip
+    records = ["form_submission", "importbatch", "mail_message", "pendingchange", "qualitycheck"]
+    with translation.override("zh-hans"):
+        shown = [action_label(a) for a in actions]
+        shown += [field_label(o, f) for o, f in fields]
+        shown += [object_label(o) for o in records]
+    assert [s for s in shown if latin.search(s)] == []
