@@ -116,3 +116,29 @@ def test_a_closed_case_takes_no_call(people, login):
 
 def test_a_reader_without_case_rights_is_refused(people, login):
     assert login(people.auditor).get("/phone/").status_code == 403
+
+
+def test_a_known_callers_name_is_not_put_into_the_page_and_is_not_asked_for(people, login):
+    # An agent may not reveal a customer's name: the page masks it, and the call form must
+    # not carry it in plain text either (it once did, as the name field's initial value).
+    customer, _open, _closed = _caller(people)
+    agent = login(people.agent)
+    page = agent.get("/phone/", {"number": "13812345678"}).content.decode()
+    assert customer.name not in page
+    assert 'name="name"' in page  # still there, to give another name if it differs
+
+    response = agent.post(
+        "/phone/",
+        {
+            "number": "13812345678",
+            "department": str(people.sales.pk),
+            "kind": "complaint",
+            "category": "service",
+            "subject": "又断网了 Line down again",
+            "note": "今天早上开始",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(subject="又断网了 Line down again")
+    assert case.customer_id == customer.pk  # filed under the customer the number matched
+    assert Customer.objects.count() == 1

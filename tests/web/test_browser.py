@@ -127,3 +127,26 @@ def test_case_list_screenshot(transactional_db, live_server, page, people, custo
     page.click("#case-table tbody tr >> nth=0 >> a >> nth=0")
     page.wait_for_selector("#timeline")
     page.screenshot(path=str(shot.with_name("case-detail.png")), full_page=True)
+
+
+def test_the_top_bar_keeps_each_link_on_one_line_and_fits_a_phone(
+    transactional_db, live_server, page, people, case
+):
+    # In Chinese a supervisor's bar has a dozen two- to five-character links: they once
+    # broke one character a line at 1280 px and pushed the page sideways on a phone.
+    page.set_extra_http_headers({"Accept-Language": "zh-hans"})
+    _log_in(page, live_server.url, "sam", people.password)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    heights = page.eval_on_selector_all(
+        ".topbar nav > a", "links => links.map(a => a.getBoundingClientRect().height)"
+    )
+    assert len(heights) > 8 and max(heights) < 30, heights  # one line each (14px/1.5)
+    page.set_viewport_size({"width": 390, "height": 800})
+    # The case page (its clock forms), the customer's tables and a history: a wide table
+    # scrolls inside its card, the page itself never sideways.
+    for path in ("/cases/", f"/cases/{case.pk}/", f"/customers/{case.customer_id}/",
+                 f"/cases/{case.pk}/history/"):  # fmt: skip
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    assert page.locator("#nav-search").is_visible()

@@ -93,3 +93,24 @@ def _log_in_any(page, base: str, username: str, password: str) -> None:  # noqa:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def test_a_note_added_after_resizing_the_note_box_raises_no_policy_violation(
+    transactional_db,
+    live_server,
+    page,  # noqa: F811
+    people,
+    case,
+):
+    # Dragging a textarea's corner gives it a style attribute; htmx used to copy ("settle")
+    # it onto the swapped-in timeline with setAttribute("style"), which the CSP blocks.
+    console = _watched(page)
+    base = live_server.url
+    _log_in(page, base, "alice", people.password)
+    page.goto(f"{base}/cases/{case.pk}/")
+    page.eval_on_selector("#id_body", "box => { box.style.height = '12rem'; }")
+    page.fill("#id_body", "客户来电 Called back")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("#timeline .body:has-text('Called back')")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__csp") == [] and console == []

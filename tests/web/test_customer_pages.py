@@ -242,3 +242,23 @@ def test_the_case_export_carries_no_contact_values(people, customer, login):
     assert display_name(customer) in text and customer.name not in text
     for point in customer.contact_points.all():
         assert point.value not in text and point.value[3:] not in text
+
+
+def test_a_persons_name_stays_out_of_the_edit_form_and_is_kept_when_left_empty(
+    people, customer, login
+):
+    # The page heading masks the name; the form's name field once carried it in plain text.
+    client = login(people.agent)
+    page = client.get(reverse("web:customer_edit", args=[customer.pk]))
+    assert customer.name not in page.content.decode()
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+
+    saved = client.post(
+        reverse("web:customer_edit", args=[customer.pk]),
+        {**data, "tags": "vip", "reason": "key account"},
+    )
+
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert customer.tags == ["vip"] and customer.name.startswith("客户 Customer")

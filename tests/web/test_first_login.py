@@ -41,6 +41,11 @@ def test_the_one_time_password_must_be_changed_before_any_page(people):
         {"old_password": admin.password, "new_password1": NEW, "new_password2": NEW},
     )
     assert changed.status_code == 302
+    # The first page after the change is one the administrator may see, not the cases
+    # (their role does not include them): the start page sends them to the administration.
+    landing = client.get(changed["Location"], follow=True)
+    assert landing.status_code == 200
+    assert landing.redirect_chain[-1][0] == reverse("web:administration")
     assert not User.objects.get(username="root").must_change_password
     assert client.get("/backups/").status_code == 200
     entry = history(f"user:{User.objects.get(username='root').pk}")[-1]

@@ -86,3 +86,18 @@ def test_the_supervisor_sees_the_chain_on_the_case_page_and_the_api(people, api_
     assert api_as(people.agent).get(f"/cases/{lonely.pk}/repeats").json() == []
     with pytest.raises(NotFound):
         repeat_chain(actor=people.outsider, case_id=second.pk)
+
+
+def test_the_chain_says_each_cases_status_in_the_readers_language(people):
+    # The chain once printed the status codes ("received") inside a Chinese page.
+    customer = make_customer(people.agent, people.sales)
+    first = _case_on(people, customer, 0)
+    second = _case_on(people, customer, 3)
+    client = Client()
+    client.force_login(people.supervisor)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
+    page = client.get(reverse("web:case_detail", args=[second.pk])).content.decode()
+
+    chain = page.split('class="repeat-chain"')[1].split("</ol>")[0]
+    assert first.reference in chain and "已接收" in chain and "received" not in chain

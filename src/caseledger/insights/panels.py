@@ -36,7 +36,9 @@ def sla(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
             qs = qs.filter(**{"department_id" if name == "department" else name: value})
     rows = qs.values("kind", "state").annotate(n=Sum("n")).order_by()
     names = {
+        "acknowledgement": _("Acknowledgement"),
         "first_response": _("First response"),
+        "next_update": _("Next update"),
         "resolution": _("Resolution"),
         **{f"statutory:{r.code}": r.name for r in StatutoryRule.objects.all()},
     }

@@ -20,14 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseledger.web.labels import (
-    ACTION_LABELS,
-    FIELD_LABELS,
-    OBJECT_FIELDS,
-    OBJECT_LABELS,
-    VERB_LABELS,
-    VIA_LABELS,
-)
+from caseledger.web.action_labels import ACTION_LABELS, VERB_LABELS, VIA_LABELS
+from caseledger.web.labels import FIELD_LABELS, OBJECT_FIELDS, OBJECT_LABELS
 
 _UTC_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

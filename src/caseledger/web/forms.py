@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import active_users, assignable_users, visible_departments
@@ -185,7 +186,7 @@ class ReplyForm(forms.Form):
         help_text=_("Untick when the customer already has the answer, e.g. given by phone."),
     )
     to = forms.EmailField(
-        label=_("To"),
+        label=pgettext_lazy("e-mail recipient", "To"),
         required=False,
         help_text=_("Leave empty to answer the customer's last e-mail or their e-mail address."),
     )

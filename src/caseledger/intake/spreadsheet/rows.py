@@ -2,9 +2,11 @@
 very validators those services use (`case_fields_clean`, `customer_fields_clean`,
 `clean_contact`): a row is refused here exactly when `intake_record` would refuse it.
 
-The only thing done before the shared checks is what a spreadsheet needs and an API
+The only things done before the shared checks are what a spreadsheet needs and an API
 client does not: a date and time without a zone is read in the configured zone, and
-Excel's "2026/3/1 9:05" is read as ISO. Defaults: channel `import`, customer kind person.
+Excel's "2026/3/1 9:05" is read as ISO; a choice written as its label, in English or
+Chinese, as caseledger's own export writes it ("投诉", "账单与费用"), is read as its code.
+Defaults: channel `import`, customer kind person.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import translation
 
 from caseledger.accounts.models import Department
+from caseledger.cases import taxonomy
+from caseledger.cases.models import CaseKind, Channel, Priority, Severity
 from caseledger.cases.services import CREATE_FIELDS, case_fields_clean, check_subcategory
 from caseledger.core.errors import ValidationFailed
 from caseledger.core.validate import Collector
+from caseledger.customers.models import CustomerKind
 from caseledger.customers.services import clean_contact, customer_fields_clean
 
 _LOOSE_MOMENT = re.compile(
@@ -82,6 +88,63 @@ def local_moment(text: str) -> str | dt.datetime:
         )
     except ValueError:
         return text
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _choice_words() -> dict[str, tuple[frozenset[str], dict[str, str]]]:
+    """Per choice field: its codes, and each label (English and Chinese) -> its code."""
+    out: dict[str, tuple[frozenset[str], dict[str, str]]] = {}
+    fields = (
+        ("kind", CaseKind),
+        ("channel", Channel),
+        ("severity", Severity),
+        ("priority", Priority),
+        ("customer_kind", CustomerKind),
+    )
+    for name, choices in fields:
+        words: dict[str, str] = {}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for code, label in choices.choices:
+                    words.setdefault(_norm(str(label)), code)
+        out[name] = (frozenset(choices.values), words)
+    return out
+
+
+def _taxonomy_words() -> dict[tuple[str, str], str]:
+    """(parent category or "", label) -> code, for every category and subcategory, once per
+    taxonomy snapshot (an administrator may rename them)."""
+    memo = taxonomy.snapshot().memo
+    if "import_words" not in memo:
+        found: dict[tuple[str, str], str] = {}
+        for n in taxonomy.nodes(None, active_only=False):
+            for label in (n.label_en, n.label_zh):
+                if label:
+                    found.setdefault((n.parent, _norm(label)), n.code)
+        memo["import_words"] = found
+    return memo["import_words"]
+
+
+def codes_for_labels(values: dict[str, str]) -> dict[str, str]:
+    """The row with each choice given by its label replaced by its code; a code, an empty
+    cell or an unknown word stays as it is, for the shared checks to accept or refuse."""
+    out = dict(values)
+    for name, (codes, words) in _choice_words().items():
+        value = out.get(name)
+        if value and value not in codes:
+            out[name] = words.get(_norm(value), value)
+    category = out.get("category")
+    if category:
+        if category not in taxonomy.category_codes(None, active_only=False):
+            category = out["category"] = _taxonomy_words().get(("", _norm(category)), category)
+        sub = out.get("subcategory")
+        if sub and sub not in taxonomy.subcategory_codes(category):
+            out["subcategory"] = _taxonomy_words().get((category, _norm(sub)), sub)
+    return out
 
 
 def _problems(row: int, c: Collector, rename: dict[str, str] | None = None) -> list[Problem]:
@@ -173,6 +236,7 @@ def parse_row(
 ) -> tuple[Parsed, list[Problem]]:
     errors: list[Problem] = []
     parsed = Parsed(row=row)
+    values = codes_for_labels(values)
     if kind == "cases":
         parsed.case = parse_case(row, values, errors)
         parsed.external_id = _external(row, values.get("external_id", ""), "external_id", errors)

@@ -179,10 +179,11 @@ def duration(value: Any) -> str:
     minutes = max(0, int(value.total_seconds() // 60))
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
+    # Each unit in the reader's language: `2 d 3 h 05 min`, `2 天 3 小时 05 分钟`.
+    parts = [_("%(n)s d") % {"n": days}] if days else []
     if days or hours:
-        parts.append(f"{hours} h")
-    parts.append(f"{mins:02d} min" if parts else f"{mins} min")
+        parts.append(_("%(n)s h") % {"n": hours})
+    parts.append(_("%(n)s min") % {"n": f"{mins:02d}" if parts else mins})
     return " ".join(parts)
 
 

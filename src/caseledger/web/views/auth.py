@@ -73,6 +73,7 @@ def password_change(request: AuthedRequest) -> HttpResponseBase:
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
-            return redirect("web:case_list")
+            # The start page for this person's roles: an administrator cannot see cases.
+            return redirect("web:home")
     status = 422 if form.errors else 200
     return render(request, "web/password.html", {"form": form}, status=status)

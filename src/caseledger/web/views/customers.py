@@ -205,9 +205,19 @@ def _edit_initial(customer) -> dict[str, Any]:
 def customer_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     customer = customer_get(actor=request.user, customer_id=pk)
     require(request.user, Perm.CUSTOMER_MODIFY, customer.department_id)  # service checks again
-    form = CustomerEditForm(
-        request.POST or None, actor=request.user, initial=_edit_initial(customer)
-    )
+    initial = _edit_initial(customer)
+    # A person's name is shown masked everywhere but the journaled reveal: the edit form
+    # does not put it into the page either. Left empty, the name on record is kept (only
+    # changed fields are sent); typed, it replaces it.
+    masked_name = customer.kind == "person"
+    if masked_name:
+        initial["name"] = ""
+    form = CustomerEditForm(request.POST or None, actor=request.user, initial=initial)
+    if masked_name:
+        form.fields["name"].required = False
+        form.fields["name"].help_text = _(
+            "Shown masked: leave empty to keep the name on record, or type the corrected name."
+        )
     update = functools.partial(services.customer_update, actor=request.user, customer=customer)
     stale = _(
         "This customer was changed by someone else while you were editing. "

@@ -19,6 +19,7 @@ from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import Conflict, NotFound, ValidationFailed
 from caseledger.intake.spreadsheet import report
+from caseledger.intake.spreadsheet.fields import fields_of
 from caseledger.intake.spreadsheet.models import ImportKind, ImportMode
 from caseledger.intake.spreadsheet.queries import batch_get, batch_visible, mapping_list
 from caseledger.intake.spreadsheet.services import batch_create
@@ -50,7 +51,8 @@ class UploadForm(forms.Form):
 
 def _page(request: AuthedRequest, form: UploadForm, status: int = 200) -> HttpResponseBase:
     batches = batch_visible(actor=request.user)[:50]
-    context = {"form": form, "batches": batches}
+    columns = list(fields_of("cases").items())  # what a header may say, on the page
+    context = {"form": form, "batches": batches, "columns": columns}
     return render(request, "web/imports/list.html", context, status=status)
 
 

@@ -56,13 +56,21 @@ class CallForm(forms.Form):
             (str(c.pk), f"{c.reference} · {c.subject[:60]}") for c in caller.open_cases
         ]
         category.choices = BLANK + category_choices()
-        if len(caller.customers) == 1:
-            self.fields["name"].initial = caller.customers[0].name
+        # A known caller's name is never put into the page: it is masked for whoever may
+        # not reveal it, and the intake files the case under the customer the number
+        # matches. The name is asked for only when the number matches no one.
+        self.known_caller = bool(caller.customers)
+        if self.known_caller:
+            self.fields["name"].help_text = _(
+                "Known caller: leave empty to keep the name on record; a different name "
+                "is flagged on the case for checking."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("case"):  # a new case needs what a case needs
-            for name in ("department", "name", "category", "subject"):
+            needed = ("department", "category", "subject")
+            for name in needed if self.known_caller else ("name", *needed):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, gettext("Needed for a new case."))
         return data

@@ -197,16 +197,24 @@ class Command(CaseledgerCommand):
             ),
             f"Total {data['seconds']}s (statistics and checkpoint {data['finish_seconds']}s).",
         ]
+        # What a new user needs to sign in is said in the operator's language; the figures
+        # above are for whoever measures the load.
         if people.created:
             lines.append("")
-            lines.append("Demo users:")
+            lines.append(_("Demo users:"))
             lines.extend(f"  {name:<24} {roles}" for name, roles in people.created)
             source = (
-                "generated, shown only now"
+                _("generated, shown only now")
                 if people.password_generated
-                else "from CASELEDGER_DEMO_PASSWORD"
+                else _("from CASELEDGER_DEMO_PASSWORD")
             )
-            lines.append(f"Password for all of them ({source}): {people.password}")
+            lines.append(
+                _("Password for all of them (%(source)s): %(password)s")
+                % {"source": source, "password": people.password}
+            )
         if people.existing:
-            lines.append(f"Kept existing users (passwords unchanged): {', '.join(people.existing)}")
+            lines.append(
+                _("Kept existing users (passwords unchanged): %(users)s")
+                % {"users": ", ".join(people.existing)}
+            )
         return "\n".join(lines)
