@@ -10,20 +10,26 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from caseledger.core.state import model_state
 from caseledger.customers.models import ContactPoint, Customer, Identifier
+from caseledger.journal.reconcile import live_states
 from caseledger.journal.reconcile_kinds import Kind
 
 PARTS = ("contact_points", "identifiers")
 
 
+def _states(model: type[ContactPoint | Identifier]) -> dict[int, list[dict[str, Any]]]:
+    """customer id → the states of its rows of `model`, read as plain rows: a
+    million-case installation has ~200k customers, and model instances were two thirds of
+    this check's time."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for state in live_states(model):
+        found[state["customer_id"]].append(state)
+    return found
+
+
 def _parts() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    points: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for point in ContactPoint.objects.order_by("id").iterator(chunk_size=5000):
-        points[point.customer_id].append(model_state(point))
-    identifiers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for identifier in Identifier.objects.order_by("id").iterator(chunk_size=5000):
-        identifiers[identifier.customer_id].append(model_state(identifier))
+    points = _states(ContactPoint)
+    identifiers = _states(Identifier)
     for pk in Customer.objects.order_by("pk").values_list("pk", flat=True).iterator():
         # customer_state leaves `identifiers` out while there are none.
         state: dict[str, Any] = {"contact_points": points.pop(pk, [])}

@@ -210,6 +210,8 @@ def _time(value: Any) -> Any:
             value = value.replace(tzinfo=dt.UTC)
         return format_time(value)
     text = str(value)
+    if len(text) == 26 and text[10] == " ":  # SQLite's own spelling, the common case
+        return f"{text[:10]}T{text[11:]}Z"
     if "+" in text[19:]:
         text = text[: 19 + text[19:].index("+")]
     if "." not in text:
@@ -289,16 +291,39 @@ def _live(model: type[models.Model]) -> Iterator[tuple[Any, str, bytes]]:
                 text = canonical_json(state)
             yield pk, str(label if label is not None else pk), _digest(text)
         return
+    pk = model._meta.pk.attname
+    label = "reference" if any(f.attname == "reference" for f in model._meta.fields) else pk
+    for state in live_states(model):
+        yield state[pk], str(state[label]), _digest(canonical_json(state))
+
+
+def live_states(model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    """Every row of `model` in key order, its state as `model_state` journals it, read as
+    plain rows (no model instances, no ORM converters: the registered kinds of
+    reconcile_kinds read a customer's parts with it too)."""
     fields = list(model._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     names = [f.attname for f in fields]
-    convert = [_converter(f) for f in fields]
-    label_at = names.index("reference") if "reference" in names else 0
+    # Text and whole numbers come as the journal holds them; the rest is converted.
+    convert = [
+        (i, f.attname, _converter(f))
+        for i, f in enumerate(fields)
+        if f.get_internal_type() not in _AS_READ
+    ]
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(str(model._meta.pk.column))
     for row in _rows(f"SELECT {columns} FROM {table} ORDER BY {pk}"):
-        state = {name: conv(value) for name, conv, value in zip(names, convert, row, strict=True)}
-        yield row[0], str(row[label_at]), _digest(canonical_json(state))
+        state = dict(zip(names, row, strict=True))
+        for i, name, conv in convert:
+            state[name] = conv(row[i])
+        yield state
+
+
+_AS_READ = frozenset(
+    {"CharField", "TextField", "SlugField", "EmailField", "ForeignKey", "AutoField",
+     "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"}
+)  # fmt: skip
 
 
 def _differing(model: type[models.Model], pk: Any, otype: str) -> list[str] | None:

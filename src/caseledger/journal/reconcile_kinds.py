@@ -106,6 +106,18 @@ def _compared(state: dict[str, Any], kind: Kind, journaled: dict[str, Any]) -> d
     return {name: state.get(name) for name in names}
 
 
+def _same_types(a: Any, b: Any) -> bool:
+    """Whether two equal values are also alike in type all through (so their canonical JSON
+    is the same: 1 == 1.0 == True in Python, not in JSON)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return all(_same_types(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return all(_same_types(x, y) for x, y in zip(a, b, strict=True))
+    return True
+
+
 def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
     """Every live row of `kind` against its newest journaled state; `found(record, label,
     drift kind, msgid, **params)` for each difference. Returns how many rows were read."""
@@ -126,8 +138,15 @@ def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
             continue  # redacted: nothing left to compare with
         if kind.normal is not None:
             state, journaled = kind.normal(state), kind.normal(journaled)
-        live_text = canonical_json(_compared(state, kind, journaled))
-        then_text = canonical_json(_compared(journaled, kind, journaled))
+        live_part, then_part = (
+            _compared(state, kind, journaled),
+            _compared(journaled, kind, journaled),
+        )
+        # Equal as values first (nearly every record): the canonical texts settle the rest, so
+        # a value that equals another only in Python (True and 1) is still told apart.
+        if live_part == then_part and _same_types(live_part, then_part):
+            continue
+        live_text, then_text = canonical_json(live_part), canonical_json(then_part)
         if live_text == then_text:
             continue
         live, then = json.loads(live_text), json.loads(then_text)
