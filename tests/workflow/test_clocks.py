@@ -223,3 +223,28 @@ def test_the_next_update_is_due_an_interval_after_each_update_the_customer_sees(
         )
         closed = by_kind(clocks_of(complaint.pk))["next_update"]
     assert closed.state == "met" and closed.stopped_at == at(5, 9)
+
+
+def test_a_case_recorded_already_closed_has_its_clocks_stopped_when_it_closed():
+    # The demo (and any record brought over whole) writes a closed case in one entry; its
+    # clocks must stop at its closed_at, not run on from received_at and show breached.
+    from types import SimpleNamespace
+
+    from caseledger.workflow.clocks.compute import Policy, compute, replay
+    from caseledger.workflow.worktime import WorkCalendar
+
+    received, closed = at(2, 10), at(3, 11)
+    created = SimpleNamespace(
+        object_type="case",
+        action="case.create",
+        at=at(20, 9),  # recorded long after, as a history load does
+        state={"status": "closed", "received_at": received.isoformat(),
+               "closed_at": closed.isoformat()},
+    )  # fmt: skip
+    events = replay([created])
+    assert events.closed_at == closed and events.first_response_at == closed
+    policy = Policy(name="normal", first_response_minutes=8 * 60, resolution_minutes=40 * 60)
+    clocks = {c.kind: c for c in compute(events, now=at(30, 12), calendar=WorkCalendar(),
+                                         policy=policy, rules=[])}  # fmt: skip
+    assert clocks["resolution"].state == "met"
+    assert clocks["first_response"].state == "breached"  # 8 working hours after Monday 10:00

@@ -122,6 +122,12 @@ def replay(entries: Sequence[Any]) -> Replay:
             status = state.get("status")
             if before is not None and status is not None and status != before:
                 _status_moved(out, before, status, entry.at)
+            elif before is None and status not in (None, "received"):
+                # Recorded already past `received` (the demo's history, a record brought
+                # over whole): as if moved there when it says, else when it was recorded.
+                # Without this a case recorded closed kept every clock running, breached.
+                moved = _moment(state.get("closed_at")) if status == "closed" else None
+                _status_moved(out, "received", status, moved or entry.at)
         elif entry.object_type == "case_note":
             kind = state.get("kind")
             if kind == "outbound" and out.first_response_at is None:
