@@ -412,3 +412,51 @@ def reconcile(
             )
     _reconcile_registered(report, found)
     return report
+
+
+# ---- a cheaper first look for the registered kinds (SQLite) ------------------------------
+
+
+def sqlite_grouped_states(model: type[models.Model], group: str) -> dict[str, str] | None:
+    """On SQLite: group value → the canonical JSON of that group's rows' states (a list in
+    key order, as a parent's state lists them), built by SQLite itself; None elsewhere or
+    when a column cannot be spelled the same there. Only a first look: where SQLite's
+    spelling differs from canonical_json (a control character), the texts differ and the
+    exact comparison decides."""
+    if connection.vendor != "sqlite":
+        return None
+    fields = sorted(model._meta.concrete_fields, key=lambda f: f.attname)
+    parts = []
+    for f in fields:
+        value = _sqlite_value(f)
+        if value is None:
+            return None
+        parts.append(f"'{f.attname}', {value}")
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    column = quote(str(model._meta.get_field(group).column))
+    sql = (
+        f"SELECT g, json_group_array(json(s)) FROM (SELECT {column} AS g, "
+        f"json_object({', '.join(parts)}) AS s FROM {table} ORDER BY {column}, {pk}) GROUP BY g"
+    )
+    return {str(g): text for g, text in _rows(sql)}
+
+
+def sqlite_newest_parts(object_type: str, paths: tuple[str, ...]) -> dict[str, Any] | None:
+    """On SQLite: object id → the JSON texts at `paths` (e.g. `$.state.contact_points`) of
+    its newest journaled state, or None when that entry holds no state to compare (gone,
+    redacted); None elsewhere."""
+    if connection.vendor != "sqlite":
+        return None
+    extracts = ", ".join(f"json_extract(p.body, '{path}')" for path in paths)
+    sql = (
+        f"SELECT e.object_id, e.action, p.body IS NULL, {extracts} FROM journal_entry e "
+        "LEFT JOIN journal_payload p ON p.entry_id = e.seq "
+        "WHERE e.object_type = %s ORDER BY e.seq"
+    )
+    newest: dict[str, Any] = {}
+    for oid, action, missing, *texts in _rows(sql, (object_type,)):
+        if action in _NOT_STATE:
+            continue
+        newest[oid] = None if missing or action in _GONE else tuple(texts)
+    return newest

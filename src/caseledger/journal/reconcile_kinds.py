@@ -44,6 +44,9 @@ class Kind:
     new_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     normal: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # A cheaper first look, where the kind has one: the ids that may differ (None: all);
+    # `live` is then called with that set and yields those rows only.
+    suspects: Callable[[], set[str] | None] | None = None
 
 
 def kinds() -> list[Kind]:
@@ -58,15 +61,17 @@ def kinds() -> list[Kind]:
 _GONE_MARK = object()
 
 
-def _newest_states(kind: Kind) -> dict[str, Any]:
+def _newest_states(kind: Kind, among: set[str] | None = None) -> dict[str, Any]:
     """object id → its newest journaled state (a dict, only `kind.keys` of it where given),
     None when it was redacted or holds no state, or _GONE_MARK when an entry says the record
     is gone. Read by object, each one's entries in seq order (the index on object type, id
     and seq), so only the newest body of one record is held at a time."""
     newest: dict[str, Any] = {}
+    if among is not None and not among:
+        return newest
 
     def keep(oid: str | None, body: Any) -> None:
-        if oid is None:
+        if oid is None or (among is not None and oid not in among):
             return
         if body is _GONE_MARK or body is None:
             newest[oid] = body
@@ -121,9 +126,11 @@ def _same_types(a: Any, b: Any) -> bool:
 def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
     """Every live row of `kind` against its newest journaled state; `found(record, label,
     drift kind, msgid, **params)` for each difference. Returns how many rows were read."""
-    newest = _newest_states(kind)
+    suspects = kind.suspects() if kind.suspects is not None else None
+    newest = _newest_states(kind, suspects)
     checked = 0
-    for oid, label, state in kind.live():
+    rows = kind.live() if suspects is None else kind.live(suspects)  # type: ignore[call-arg]
+    for oid, label, state in rows:
         checked += 1
         record = f"{kind.object_type}:{oid}"
         if oid not in newest:
