@@ -434,7 +434,9 @@ def sqlite_grouped_states(model: type[models.Model], group: str) -> dict[str, st
         parts.append(f"'{f.attname}', {value}")
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-    column = quote(str(model._meta.get_field(group).column))
+    grouped = model._meta.get_field(group)
+    assert isinstance(grouped, models.Field), f"{group} is not a column"
+    column = quote(str(grouped.column))
     sql = (
         f"SELECT g, json_group_array(json(s)) FROM (SELECT {column} AS g, "
         f"json_object({', '.join(parts)}) AS s FROM {table} ORDER BY {column}, {pk}) GROUP BY g"
