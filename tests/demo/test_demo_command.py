@@ -203,10 +203,16 @@ def test_same_seed_gives_the_same_data(settings, tmp_path):
     first = snapshot()
     call_command("flush", interactive=False, verbosity=0)
     settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "second" / "checkpoints.jsonl"
+    # A flushed database is a new journal: its signer starts with no memory either (on the
+    # same memory it would rightly refuse: the history it signed is gone).
+    settings.JOURNAL_SIGNER_MEMORY_FILE = str(tmp_path / "second" / "signed.json")
     run_demo("--seed", "11")
     again = snapshot()
     call_command("flush", interactive=False, verbosity=0)
     settings.JOURNAL_CHECKPOINT_LOG = tmp_path / "third" / "checkpoints.jsonl"
+    # A flushed database is a new journal: its signer starts with no memory either (on the
+    # same memory it would rightly refuse: the history it signed is gone).
+    settings.JOURNAL_SIGNER_MEMORY_FILE = str(tmp_path / "third" / "signed.json")
     run_demo("--seed", "12")
     other = snapshot()
 
