@@ -72,3 +72,21 @@ def case_body(customer, **over: Any) -> dict[str, Any]:
     }
     body.update(over)
     return body
+
+
+@pytest.fixture
+def officer_api(api_as, people):
+    """A token of every scope for a supervisor who is also records manager and compliance,
+    supervising sales and service: what the edge and fuzz tests send as."""
+    from caseledger.accounts.permissions import TOKEN_SCOPES
+    from caseledger.accounts.services import user_create
+
+    officer = user_create(
+        actor=None,
+        username="officer",
+        password=None,
+        roles=["supervisor", "records_manager", "compliance"],
+        department=people.sales,
+        supervised=[people.sales, people.service],
+    )
+    return api_as(officer, list(TOKEN_SCOPES))

@@ -5,24 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from caseledger.accounts.permissions import TOKEN_SCOPES
-
 TOO_BIG = "9223372036854775808"  # one more than the largest 64-bit key
 
 
 @pytest.fixture
-def api(api_as, people):
-    from caseledger.accounts.services import user_create
-
-    officer = user_create(
-        actor=None,
-        username="officer",
-        password=None,
-        roles=["supervisor", "records_manager", "compliance"],
-        department=people.sales,
-        supervised=[people.sales, people.service],
-    )
-    return api_as(officer, list(TOKEN_SCOPES))
+def api(officer_api):
+    return officer_api
 
 
 @pytest.mark.parametrize(

@@ -17,18 +17,8 @@ from tests.api.conftest import case_body
 
 
 @pytest.fixture
-def api(api_as, people):
-    from caseledger.accounts.services import user_create
-
-    officer = user_create(
-        actor=None,
-        username="officer",
-        password=None,
-        roles=["supervisor", "records_manager", "compliance"],
-        department=people.sales,
-        supervised=[people.sales, people.service],
-    )
-    return api_as(officer, list(TOKEN_SCOPES))
+def api(officer_api):
+    return officer_api
 
 
 def send(api, method: str, path: str, body: bytes, content_type: str | None, lang: str = "en"):

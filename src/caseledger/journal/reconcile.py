@@ -251,16 +251,25 @@ def _sqlite_value(f: models.Field) -> str | None:
     return None
 
 
-def _sqlite_live_sql(model: type[models.Model]) -> str | None:
-    """One SELECT giving (pk, label, the row's state as canonical JSON) on SQLite: keys in
-    sorted order and compact, as canonical_json writes them."""
-    fields = sorted(model._meta.concrete_fields, key=lambda f: f.attname)
+def _sqlite_state(model: type[models.Model]) -> str | None:
+    """The SQL expression of a row's state as canonical JSON (keys sorted, compact, as
+    canonical_json writes them), or None when a column cannot be spelled the same."""
     parts = []
-    for f in fields:
+    for f in sorted(model._meta.concrete_fields, key=lambda f: f.attname):
         value = _sqlite_value(f)
         if value is None:
             return None
         parts.append(f"'{f.attname}', {value}")
+    return f"json_object({', '.join(parts)})"
+
+
+def _sqlite_live_sql(model: type[models.Model]) -> str | None:
+    """One SELECT giving (pk, label, the row's state as canonical JSON) on SQLite: keys in
+    sorted order and compact, as canonical_json writes them."""
+    state = _sqlite_state(model)
+    if state is None:
+        return None
+    fields = sorted(model._meta.concrete_fields, key=lambda f: f.attname)
     names = [f.attname for f in fields]
     label = connection.ops.quote_name("reference") if "reference" in names else "NULL"
     table = connection.ops.quote_name(model._meta.db_table)
@@ -273,7 +282,7 @@ def _sqlite_live_sql(model: type[models.Model]) -> str | None:
     ]
     escaped = f"json_object({', '.join(raw)})" if raw else "NULL"
     return (
-        f"SELECT {pk}, {label}, json_object({', '.join(parts)}), "
+        f"SELECT {pk}, {label}, {state}, "
         f"CASE WHEN instr({escaped}, '\\u') > 0 THEN {escaped} END "
         f"FROM {table} ORDER BY {pk}"
     )
@@ -423,15 +432,9 @@ def sqlite_grouped_states(model: type[models.Model], group: str) -> dict[str, st
     when a column cannot be spelled the same there. Only a first look: where SQLite's
     spelling differs from canonical_json (a control character), the texts differ and the
     exact comparison decides."""
-    if connection.vendor != "sqlite":
+    state = _sqlite_state(model) if connection.vendor == "sqlite" else None
+    if state is None:
         return None
-    fields = sorted(model._meta.concrete_fields, key=lambda f: f.attname)
-    parts = []
-    for f in fields:
-        value = _sqlite_value(f)
-        if value is None:
-            return None
-        parts.append(f"'{f.attname}', {value}")
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
     grouped = model._meta.get_field(group)
@@ -439,7 +442,7 @@ def sqlite_grouped_states(model: type[models.Model], group: str) -> dict[str, st
     column = quote(str(grouped.column))
     sql = (
         f"SELECT g, json_group_array(json(s)) FROM (SELECT {column} AS g, "
-        f"json_object({', '.join(parts)}) AS s FROM {table} ORDER BY {column}, {pk}) GROUP BY g"
+        f"{state} AS s FROM {table} ORDER BY {column}, {pk}) GROUP BY g"
     )
     return {str(g): text for g, text in _rows(sql)}
 
