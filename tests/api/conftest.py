@@ -74,19 +74,24 @@ def case_body(customer, **over: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.fixture
-def officer_api(api_as, people):
-    """A token of every scope for a supervisor who is also records manager and compliance,
-    supervising sales and service: what the edge and fuzz tests send as."""
-    from caseledger.accounts.permissions import TOKEN_SCOPES
+def make_officer(people, username: str = "officer"):
+    """A supervisor who is also records manager and compliance, supervising sales and
+    service: who the edge and fuzz tests send as."""
     from caseledger.accounts.services import user_create
 
-    officer = user_create(
+    return user_create(
         actor=None,
-        username="officer",
+        username=username,
         password=None,
         roles=["supervisor", "records_manager", "compliance"],
         department=people.sales,
         supervised=[people.sales, people.service],
     )
-    return api_as(officer, list(TOKEN_SCOPES))
+
+
+@pytest.fixture
+def officer_api(api_as, people):
+    """A token of every scope for `make_officer`'s officer."""
+    from caseledger.accounts.permissions import TOKEN_SCOPES
+
+    return api_as(make_officer(people), list(TOKEN_SCOPES))

@@ -62,16 +62,10 @@ def _connection_kept():
 @pytest.fixture
 def bearer(people, customer, case, _connection_kept):
     """A token of someone who may do most things, everywhere, with every scope."""
-    from caseledger.accounts.services import token_create, user_create
+    from caseledger.accounts.services import token_create
+    from tests.api.conftest import make_officer
 
-    officer = user_create(
-        actor=None,
-        username="fuzzer",
-        password=None,
-        roles=["supervisor", "records_manager", "compliance"],
-        department=people.sales,
-        supervised=[people.sales, people.service],
-    )
+    officer = make_officer(people, "fuzzer")
     _, secret = token_create(actor=None, user=officer, name="fuzz", scopes=list(TOKEN_SCOPES))
     return {"Authorization": f"Bearer {secret}"}
 

@@ -38,7 +38,8 @@ def _parts(among: set[str] | None = None) -> Iterator[tuple[str, str, dict[str, 
     identifiers = _states(Identifier)
     for pk in Customer.objects.order_by("pk").values_list("pk", flat=True).iterator():
         if among is not None and str(pk) not in among:
-            points.pop(pk, None), identifiers.pop(pk, None)
+            points.pop(pk, None)
+            identifiers.pop(pk, None)
             continue
         # customer_state leaves `identifiers` out while there are none.
         state: dict[str, Any] = {"contact_points": points.pop(pk, [])}

@@ -38,7 +38,7 @@ class Kind:
     not list them, are the same)."""
 
     object_type: str
-    live: Callable[[], Iterable[tuple[str, str, dict[str, Any]]]]
+    live: Callable[..., Iterable[tuple[str, str, dict[str, Any]]]]  # (suspects) if given
     keys: tuple[str, ...] | None = None
     counted: bool = True
     new_keys: tuple[str, ...] = ()
@@ -129,7 +129,7 @@ def reconcile_kind(kind: Kind, found: Callable[..., None]) -> int:
     suspects = kind.suspects() if kind.suspects is not None else None
     newest = _newest_states(kind, suspects)
     checked = 0
-    rows = kind.live() if suspects is None else kind.live(suspects)  # type: ignore[call-arg]
+    rows = kind.live() if suspects is None else kind.live(suspects)
     for oid, label, state in rows:
         checked += 1
         record = f"{kind.object_type}:{oid}"
