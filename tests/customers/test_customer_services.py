@@ -33,13 +33,14 @@ def test_a_customer_with_contact_points_is_recorded_whole(people):
         },
     )
     assert customer.tags == ["vip", "wholesale"]
-    values = sorted(ContactPoint.objects.filter(customer=customer).values_list("value", flat=True))
-    assert values == ["+8613812345678", "Buyer@example.com"]
+    points = list(ContactPoint.objects.filter(customer=customer).order_by("id"))
+    assert [p.value for p in points] == ["+8613812345678", "Buyer@example.com"]
+    assert [p.masked for p in points] == ["138******78", "B****@example.com"]
     state = state_as_of("customer", customer.pk)
-    assert [cp["value"] for cp in state["contact_points"]] == [
-        "+8613812345678",
-        "Buyer@example.com",
-    ]
+    # Journaled sealed, as stored: the ciphertext and its mask, never the value.
+    assert [cp["ciphertext"] for cp in state["contact_points"]] == [p.ciphertext for p in points]
+    assert [cp["masked"] for cp in state["contact_points"]] == [p.masked for p in points]
+    assert "value" not in state["contact_points"][0]
 
 
 def test_a_bad_phone_names_the_contact_point(people):
@@ -110,7 +111,12 @@ def test_search_finds_by_name_or_contact_within_scope(people, customer):
 
     make_customer(people.outsider, people.service, name="王五")
     assert list(customer_list(actor=people.agent, filters={"q": "Customer"})) == [customer]
-    phone = customer.contact_points.get(kind="phone").value
-    assert list(customer_list(actor=people.agent, filters={"q": phone[-8:]})) == [customer]
+    phone = customer.contact_points.get(kind="phone").value  # +8613812340001
+    typed = f"{phone[3:6]} {phone[6:10]} {phone[10:]}"  # as a person types it: 138 1234 0001
+    assert list(customer_list(actor=people.agent, filters={"q": typed})) == [customer]
+    email = customer.contact_points.get(kind="email").value
+    assert list(customer_list(actor=people.agent, filters={"q": email.upper()})) == [customer]
+    # Contact values are sealed: found by the blind index of the whole value, not a part.
+    assert not customer_list(actor=people.agent, filters={"q": phone[-8:]}).exists()
     assert not customer_list(actor=people.agent, filters={"q": "王五"}).exists()
     assert customer_list(actor=people.auditor, filters={"q": "王五"}).exists()

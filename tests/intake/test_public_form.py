@@ -61,7 +61,7 @@ def test_a_complaint_is_recorded_with_consent_files_a_code_and_its_source(
         people.sales.pk,
     )
     assert case.category == "billing" and case.customer_request.startswith("退还")
-    assert sorted(case.customer.contact_points.values_list("kind", "value")) == [
+    assert sorted((p.kind, p.value) for p in case.customer.contact_points.all()) == [
         ("email", "wang@example.com"),
         ("phone", "+8613812345678"),
     ]

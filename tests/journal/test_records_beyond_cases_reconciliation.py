@@ -116,10 +116,19 @@ def test_a_hold_reassigned_at_offboarding_still_agrees_and_is_in_the_holds_histo
     assert [e.action for e in history(f"legal_hold:{hold.pk}")] == ["hold.place", "hold.reassign"]
 
 
-def test_a_phone_number_changed_in_the_database_is_named(customer):
+def test_a_phone_number_changed_in_the_database_is_named(people, customer):
+    """The attacker cannot write a new sealed value without the key, but can copy another
+    customer's phone (ciphertext, blind index and mask) over this one's."""
+    other = make_customer(people.agent, people.sales)
+    theirs = sql(
+        "SELECT ciphertext, blind_index, masked FROM customers_contactpoint "
+        "WHERE customer_id = %s AND kind = 'phone'",
+        [other.pk],
+    )[0]
     sql(
-        "UPDATE customers_contactpoint SET value = '13800000000' WHERE customer_id = %s",
-        [customer.pk],
+        "UPDATE customers_contactpoint SET ciphertext = %s, blind_index = %s, masked = %s "
+        "WHERE customer_id = %s AND kind = 'phone'",
+        [*theirs, customer.pk],
     )
     assert _drifts() == [(f"customer:{customer.pk}", "differs", "differs in contact_points")]
 

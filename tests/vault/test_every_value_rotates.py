@@ -69,9 +69,14 @@ def test_keys_status_counts_every_sealed_value_by_its_holder(people, settings):
     _one_of_each(people, settings)
     status = run("keys", "status", "--json").json()
     (active,) = status["keys"]
-    assert active["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1, "webhooks": 1}
+    assert active["by_holder"] == {
+        "customers": 2,  # the customer's phone and e-mail address
+        "pending identifier changes": 1,
+        "mailboxes": 1,
+        "webhooks": 1,
+    }
     run("keys", "add")
-    assert run("keys", "status", "--json").json()["under_old_keys"] == 3
+    assert run("keys", "status", "--json").json()["under_old_keys"] == 5
     assert "1 mailboxes" in run("keys", "status").out
 
 
@@ -79,6 +84,7 @@ def test_rotation_leaves_no_value_under_the_old_key_anywhere(people, settings):
     change, mailbox = _one_of_each(people, settings)
     old = load().active_id
     assert set(_sealed_under(old)) == {
+        "customers_contactpoint.ciphertext",
         "intake_mailbox.password",
         "privacy_pendingchange.ciphertext",
         "notify_subscription.secret",
@@ -89,10 +95,16 @@ def test_rotation_leaves_no_value_under_the_old_key_anywhere(people, settings):
     result = run("keys", "rotate", "--json").json()
 
     assert _sealed_under(old) == []
-    assert result["by_holder"] == {"pending identifier changes": 1, "mailboxes": 1, "webhooks": 1}
-    assert (result["values"], result["remaining"], result["from_keys"]) == (3, 0, {old: 3})
+    assert result["by_holder"] == {
+        "customers": 1,
+        "pending identifier changes": 1,
+        "mailboxes": 1,
+        "webhooks": 1,
+    }
+    assert (result["values"], result["remaining"], result["from_keys"]) == (5, 0, {old: 5})
     rotated = Entry.objects.filter(seq__gt=entries)
     assert sorted(rotated.values_list("action", flat=True)) == [
+        "customer.reencrypt",
         "mailbox.reencrypt",
         "privacy.change_reencrypt",
         "webhook.reencrypt",

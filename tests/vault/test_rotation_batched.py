@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from caseledger.core import clock
-from caseledger.customers.models import Customer, Identifier
+from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.rotation import _Batch, vault_reencrypt_batch
 from caseledger.customers.services import (
     contact_point_remove,
@@ -57,7 +57,8 @@ def _varied_customers(people):
     Customer.objects.filter(pk=trimmed.pk).update(
         restricted_at=clock.now(), restricted_reason="PIPL Art 47"
     )
-    without = make_customer(people.agent, people.sales)  # no identifiers: never touched
+    # Nothing sealed (no identifier, no contact point): never touched.
+    without = make_customer(people.agent, people.sales, contact_points=[])
     return [plain, tagged, trimmed], without
 
 
@@ -70,7 +71,7 @@ def test_prefetched_state_is_customer_state_for_every_kind_of_customer(people):
     assert without.pk not in batch.before
 
 
-def test_a_batch_journals_customer_state_and_only_the_identifiers_change(people):
+def test_a_batch_journals_customer_state_and_only_the_sealed_values_change(people):
     customers, without = _varied_customers(people)
     # One value already under the new key: it stays as it is, the others move.
     new = keys.key_add().active_id
@@ -86,7 +87,8 @@ def test_a_batch_journals_customer_state_and_only_the_identifiers_change(people)
 
     result = vault_reencrypt_batch(actor=people.admin, batch_size=100)
 
-    assert (result.customers, result.values, result.exact_fallback) == (3, 5, False)
+    # 5 identifiers and 3 contact points (plain has none, tagged two, trimmed one left).
+    assert (result.customers, result.values, result.exact_fallback) == (3, 8, False)
     assert result.last_customer == customers[-1].pk
     assert Identifier.objects.get(pk=late.pk).ciphertext == untouched[late.pk]
     assert set(Identifier.objects.values_list("key_id", flat=True)) == {new}
@@ -94,9 +96,11 @@ def test_a_batch_journals_customer_state_and_only_the_identifiers_change(people)
     assert dict(Customer.objects.values_list("pk", "version")) == versions
     rotated = list(Entry.objects.filter(seq__gt=entries).order_by("seq"))
     assert [e.object_id for e in rotated] == [str(c.pk) for c in customers]
-    for entry in rotated:
+    assert set(ContactPoint.objects.values_list("key_id", flat=True)) == {new}
+    moved = [{"identifiers"}, {"identifiers", "contact_points"}, {"identifiers", "contact_points"}]
+    for entry, parts in zip(rotated, moved, strict=True):
         assert (entry.action, entry.actor_id) == ("customer.reencrypt", people.admin.pk)
-        assert set(json.loads(entry.payload.body)["changes"]) == {"identifiers"}
+        assert set(json.loads(entry.payload.body)["changes"]) == parts
     for customer in Customer.objects.all():
         assert state_as_of("customer", str(customer.pk)) == customer_state(customer)
     assert state_as_of("customer", str(without.pk))["version"] == without.version

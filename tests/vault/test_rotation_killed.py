@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 CUSTOMERS = 240
 BATCH = 4
+VALUES = 3  # per customer: a phone, a resident id and a bank card, each sealed
 
 SETUP = f"""
 import django; django.setup()
@@ -43,7 +44,7 @@ for n in range({CUSTOMERS}):
 # entry is a re-encryption whose state equals the live record.
 CHECK = """
 import json, sys; import django; django.setup()
-from caseledger.customers.models import Customer, Identifier
+from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.services import customer_state
 from caseledger.journal.models import Entry
 from caseledger.journal.queries import state_as_of
@@ -54,8 +55,10 @@ for customer in Customer.objects.order_by("pk"):
     last = Entry.objects.filter(object_type="customer", object_id=str(customer.pk)).last()
     rows.append({
         "id": customer.pk,
-        "moved": Identifier.objects.filter(customer=customer, key_id=new).count(),
-        "values": Identifier.objects.filter(customer=customer).count(),
+        "moved": sum(m.objects.filter(customer=customer, key_id=new).count()
+                     for m in (Identifier, ContactPoint)),
+        "values": sum(m.objects.filter(customer=customer).count()
+                      for m in (Identifier, ContactPoint)),
         "last_action": last.action,
         "rebuilt": state_as_of("customer", str(customer.pk)) == customer_state(customer),
     })
@@ -67,15 +70,18 @@ print(json.dumps({"customers": rows, "ok": report.ok, "problems": [str(p) for p 
 
 def _moved(env: dict[str, str], data: Path, new: str) -> int:
     """Values under the new key, read by this process straight from the child's database."""
-    query = "SELECT COUNT(*) FROM customers_identifier WHERE key_id = %s"
+    query = (
+        "SELECT (SELECT COUNT(*) FROM customers_identifier WHERE key_id = %s)"
+        " + (SELECT COUNT(*) FROM customers_contactpoint WHERE key_id = %s)"
+    )
     if connection.vendor == "postgresql":
         import psycopg
 
         with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
-            return db.execute(query, [new]).fetchone()[0]
+            return db.execute(query, [new, new]).fetchone()[0]
     db = sqlite3.connect(f"file:{data / 'caseledger.sqlite3'}?mode=ro", uri=True, timeout=5)
     try:
-        return db.execute(query.replace("%s", "?"), [new]).fetchone()[0]
+        return db.execute(query.replace("%s", "?"), [new, new]).fetchone()[0]
     finally:
         db.close()
 
@@ -101,7 +107,7 @@ def test_a_rotation_killed_mid_run_leaves_whole_batches_and_the_next_run_finishe
             env, "-m", "caseledger", "keys", "rotate", "--batch-size", str(BATCH), "--json"
         )
         deadline = time.monotonic() + 120
-        while _moved(env, tmp_path / "data", new) < 3 * BATCH * 2:
+        while _moved(env, tmp_path / "data", new) < 3 * BATCH * VALUES:
             assert rotation.poll() is None, "the rotation finished before it could be killed"
             assert time.monotonic() < deadline, "the rotation made no progress"
             time.sleep(0.005)
@@ -117,7 +123,7 @@ def test_a_rotation_killed_mid_run_leaves_whole_batches_and_the_next_run_finishe
         # batch, each with all its values moved and its re-encryption journaled.
         assert len(moved) % BATCH == 0
         assert rows[: len(moved)] == moved
-        assert all(r["moved"] == r["values"] == 2 for r in moved)
+        assert all(r["moved"] == r["values"] == VALUES for r in moved)
         assert all(r["last_action"] == "customer.reencrypt" for r in moved)
         assert all(r["last_action"] != "customer.reencrypt" for r in rows[len(moved) :])
         assert killed["reencrypt_entries"] == len(moved)
@@ -128,10 +134,10 @@ def test_a_rotation_killed_mid_run_leaves_whole_batches_and_the_next_run_finishe
         assert again.returncode == 0, again.stderr[-3000:]
         second = json.loads(again.stdout)
         assert second["customers"] == CUSTOMERS - len(moved)
-        assert (second["values"], second["remaining"]) == (2 * second["customers"], 0)
+        assert (second["values"], second["remaining"]) == (VALUES * second["customers"], 0)
 
         finished = _check(env, new)
-        assert all(r["moved"] == r["values"] == 2 for r in finished["customers"])
+        assert all(r["moved"] == r["values"] == VALUES for r in finished["customers"])
         assert all(r["rebuilt"] for r in finished["customers"])
         assert finished["reencrypt_entries"] == CUSTOMERS
         assert finished["ok"], finished["problems"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.customers.queries import contact_masked
+from caseledger.customers.sealing import contact_index
 from caseledger.journal.models import Entry
 from caseledger.vault.masking import display_name, mask_mobile
 from tests.factories import make_case, make_customer
@@ -87,7 +88,7 @@ def test_contact_point_added_through_htmx(people, customer, login):
     assert response.status_code == 200
     assert "se****@example.com" in response.content.decode()
     assert "second@example.com" not in response.content.decode()
-    point = ContactPoint.objects.get(value="second@example.com")
+    point = ContactPoint.objects.get(blind_index=contact_index("email", "second@example.com"))
     assert point.verified_at.isoformat() == "2026-03-01T02:00:00+00:00"  # entered as +08:00
     assert "2026-03-01 10:00" in response.content.decode()
 

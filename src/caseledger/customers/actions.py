@@ -16,3 +16,4 @@ class CustomerAction(StrEnum):
     MERGE = "customer.merge"
     UNMERGE = "customer.unmerge"
     REENCRYPT = "customer.reencrypt"
+    SEAL_CONTACTS = "customer.seal_contacts"

@@ -1,5 +1,15 @@
 """The column order of customers' and contact points' rows as bulk writers insert them
-(`journal.bulk.insert_rows`): the demo loader and the spreadsheet import share it."""
+(`journal.bulk.insert_rows`): the demo loader and the spreadsheet import share it, and
+`sealed_contact_row`, which turns a contact point as they build it (its value in plain)
+into the row stored (its value sealed, customers.sealing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseledger.customers.sealing import sealed_contact
+from caseledger.journal.bulk import encode
+from caseledger.vault.keys import KeyRing
 
 CUSTOMER_COLUMNS = (
     "id",
@@ -21,9 +31,31 @@ CONTACT_COLUMNS = (
     "id",
     "customer_id",
     "kind",
-    "value",
+    "ciphertext",
+    "key_id",
+    "blind_index",
+    "masked",
     "label",
     "is_primary",
     "verified_at",
     "created_at",
 )
+
+# As the bulk writers build a contact point before it is sealed: "value" where the four
+# sealed columns go.
+PLAIN_CONTACT_COLUMNS = (
+    "id", "customer_id", "kind", "value", "label", "is_primary", "verified_at", "created_at",
+)  # fmt: skip
+
+
+def sealed_contact_row(
+    values: list[Any], encoded: list[str], ring: KeyRing
+) -> tuple[list[Any], list[str]]:
+    """(row values, JSON-encoded values) in PLAIN_CONTACT_COLUMNS order, the customer id
+    filled in -> the same in CONTACT_COLUMNS order, the value sealed for that customer."""
+    sealed = sealed_contact(values[2], values[3], values[1], ring)
+    columns = [sealed["ciphertext"], sealed["key_id"], sealed["blind_index"], sealed["masked"]]
+    return (
+        [*values[:3], *columns, *values[4:]],
+        [*encoded[:3], *map(encode, columns), *encoded[4:]],
+    )

@@ -59,9 +59,16 @@ class Customer(models.Model):
 
 
 class ContactPoint(models.Model):
+    """A phone number, e-mail address or postal address of a customer, sealed as an
+    identifier is (customers.sealing): `ciphertext` names its key, `blind_index` finds
+    equal values without decrypting, `masked` is what screens show. `value` decrypts."""
+
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contact_points")
     kind = models.CharField(max_length=16, choices=ContactKind.choices)
-    value = models.CharField(max_length=300)
+    ciphertext = models.TextField()
+    key_id = models.CharField(max_length=40)
+    blind_index = models.CharField(max_length=64)
+    masked = models.CharField(max_length=300)
     label = models.CharField(max_length=60, blank=True)
     is_primary = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -69,10 +76,20 @@ class ContactPoint(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["kind", "value"], name="contact_kind_value")]
+        indexes = [
+            models.Index(fields=["kind", "blind_index"], name="contact_kind_index"),
+            models.Index(fields=["key_id"], name="contact_key"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.value}"
+        return f"{self.kind}: {self.masked}"
+
+    @property
+    def value(self) -> str:
+        """The plaintext, for the one use that needs it (mail, a reveal, the subject's copy)."""
+        from caseledger.customers.sealing import opened
+
+        return opened(self.kind, self.ciphertext, self.customer_id)
 
 
 class IdentifierKind(models.TextChoices):

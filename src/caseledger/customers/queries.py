@@ -13,6 +13,8 @@ from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.core.ids import is_id
 from caseledger.customers.models import ContactKind, ContactPoint, Customer, Identifier
+from caseledger.customers.sealing import contact_index
+from caseledger.customers.validation import normalize_contact
 from caseledger.holds.restriction import ensure_readable, hide_restricted
 from caseledger.vault.masking import contact_masked, mask_email  # noqa: F401  (re-exported)
 
@@ -34,7 +36,7 @@ def customer_list(
         qs = qs.filter(merged_into__isnull=True)
     if filters.get("q"):
         q = filters["q"].strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(contact_points__value__icontains=q)).distinct()
+        qs = qs.filter(Q(name__icontains=q) | _same_contact(q)).distinct()
     if filters.get("department"):
         qs = qs.filter(department_id=filters["department"])
     if filters.get("kind"):
@@ -48,6 +50,19 @@ def customer_list(
             else qs.filter(tags__icontains=f'"{filters["tag"]}"')
         )
     return qs.order_by("name", "id")
+
+
+def _same_contact(q: str) -> Q:
+    """Customers with a phone or e-mail address equal to what was typed (by blind index:
+    contact values are sealed, so a part of a number finds nothing)."""
+    same = Q(pk__in=[])
+    for kind in (ContactKind.PHONE, ContactKind.EMAIL):
+        value, problem = normalize_contact(kind, q)
+        if value and not problem:
+            same |= Q(
+                contact_points__kind=kind, contact_points__blind_index=contact_index(kind, value)
+            )
+    return same
 
 
 def _json_contains() -> bool:
@@ -142,11 +157,10 @@ def probable_duplicates(*, actor: User, customer: Customer) -> list[Customer]:
     """Other customers the actor may see that share a phone, an e-mail address (ignoring
     case) or an identifier (by blind index) with this one: probably the same person."""
     same = Q()
-    for kind, value in customer.contact_points.values_list("kind", "value"):
-        if kind == ContactKind.PHONE:
-            same |= Q(contact_points__kind=kind, contact_points__value=value)
-        elif kind == ContactKind.EMAIL:
-            same |= Q(contact_points__kind=kind, contact_points__value__iexact=value)
+    for kind, index in customer.contact_points.filter(
+        kind__in=(ContactKind.PHONE, ContactKind.EMAIL)
+    ).values_list("kind", "blind_index"):
+        same |= Q(contact_points__kind=kind, contact_points__blind_index=index)
     for kind, index in customer.identifiers.values_list("kind", "blind_index"):
         same |= Q(identifiers__kind=kind, identifiers__blind_index=index)
     if not same:

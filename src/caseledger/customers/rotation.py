@@ -15,8 +15,9 @@ Guarantees:
   `customer_state` for every customer (slower, never wrong).
 - Old keys are never removed here. The blind-index key is not rotated (vault/keys.py).
 
-The encrypted fields today are customer identifiers (customers.models.Identifier), so
-rotation lives with them, in customers (it was vault/services.py: the vault stands below
+The encrypted fields here are customers' identifiers and contact points
+(customers.models.Identifier, ContactPoint; one `customer.reencrypt` entry per customer
+for both), so rotation lives with them, in customers (it was vault/services.py: the vault stands below
 every app that encrypts, docs/adr/0011-floors.md).
 """
 
@@ -62,7 +63,7 @@ def vault_reencrypt_batch(
     """Re-encrypt the values of up to `batch_size` customers with id > `after_customer`
     that still have values under an old key. `actor=None` is the system (`caseledger keys
     rotate`). A result with no customers means none are left past `after_customer`."""
-    from caseledger.customers.models import Identifier
+    from caseledger.customers.models import ContactPoint, Identifier
     from caseledger.journal.services import append_many, write_transaction
 
     if actor is not None:
@@ -76,13 +77,17 @@ def vault_reencrypt_batch(
     # transaction holds it no service can change these customers: no row locks needed.
     # Legal holds do not stop rotation: the values stay the same, only their key changes.
     with write_transaction():
-        customer_ids = list(
-            Identifier.objects.filter(customer_id__gt=after_customer)
-            .exclude(key_id=ring.active_id)
-            .order_by("customer_id")
-            .values_list("customer_id", flat=True)
-            .distinct()[:batch_size]
-        )
+        customer_ids = sorted(
+            {
+                customer_id
+                for model in (Identifier, ContactPoint)
+                for customer_id in model.objects.filter(customer_id__gt=after_customer)
+                .exclude(key_id=ring.active_id)
+                .order_by("customer_id")
+                .values_list("customer_id", flat=True)
+                .distinct()[:batch_size]
+            }
+        )[:batch_size]
         if not customer_ids:
             return BatchResult(to_key=ring.active_id, last_customer=after_customer)
         batch = _Batch(customer_ids, ring)
@@ -138,6 +143,7 @@ class _Batch:
         self.after: dict[int, dict[str, Any]] = {}
         self.exact = True  # False once before/after come from customer_state itself
         self.updates: list[tuple[str, str, int]] = []
+        self.point_updates: list[tuple[str, str, int]] = []
 
     def use_customer_state(self, *, after: bool) -> None:
         from caseledger.customers.models import Customer
@@ -158,38 +164,54 @@ class _Batch:
         return customer_state(Customer.objects.get(pk=customer_id)) == expected
 
     def reencrypt(self) -> None:
+        from caseledger.customers.sealing import CONTACT_RECORD, contact_owner
         from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
 
-        active = self.ring.active_id
         for customer_id in self.ids:
             before = self.before[customer_id]
             after = dict(before)
-            fresh = []
-            for identifier in before.get("identifiers", ()):
-                if identifier["key_id"] != active:
-                    where = {
-                        "record": IDENTIFIER_RECORD,
-                        "field": identifier["kind"],
-                        "owner": identifier_owner(customer_id),
-                    }
-                    token = crypto.reencrypt(identifier["ciphertext"], ring=self.ring, **where)
-                    self.updates.append((token, active, identifier["id"]))
-                    old = identifier["key_id"]
-                    self.moved[old] = self.moved.get(old, 0) + 1
-                    identifier = {**identifier, "ciphertext": token, "key_id": active}
-                fresh.append(identifier)
+            fresh = self._moved(
+                before.get("identifiers", ()),
+                IDENTIFIER_RECORD,
+                identifier_owner(customer_id),
+                self.updates,
+            )
             if fresh:
                 after["identifiers"] = fresh
+            after["contact_points"] = self._moved(
+                before["contact_points"],
+                CONTACT_RECORD,
+                contact_owner(customer_id),
+                self.point_updates,
+            )
             self.after[customer_id] = after
 
-    def write(self) -> None:
-        from caseledger.customers.models import Identifier
+    def _moved(
+        self, rows: Any, record: str, owner: str, updates: list[tuple[str, str, int]]
+    ) -> list[dict[str, Any]]:
+        """The states of `rows` (identifiers or contact points, each sealed under the field
+        of its kind) with every value under an old key re-encrypted under the active one."""
+        active = self.ring.active_id
+        fresh = []
+        for row in rows:
+            if row["key_id"] != active:
+                where = {"record": record, "field": row["kind"], "owner": owner}
+                token = crypto.reencrypt(row["ciphertext"], ring=self.ring, **where)
+                updates.append((token, active, row["id"]))
+                self.moved[row["key_id"]] = self.moved.get(row["key_id"], 0) + 1
+                row = {**row, "ciphertext": token, "key_id": active}
+            fresh.append(row)
+        return fresh
 
-        table = connection.ops.quote_name(Identifier._meta.db_table)
+    def write(self) -> None:
+        from caseledger.customers.models import ContactPoint, Identifier
+
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET ciphertext = %s, key_id = %s WHERE id = %s", self.updates
-            )
+            for model, updates in ((Identifier, self.updates), (ContactPoint, self.point_updates)):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.executemany(
+                    f"UPDATE {table} SET ciphertext = %s, key_id = %s WHERE id = %s", updates
+                )
 
     def changes(self) -> list[Any]:
         from caseledger.journal.services import Change
@@ -212,7 +234,11 @@ class _Batch:
         batch built `after` itself only the identifiers differ, so that is the diff."""
         before, after = self.before[customer_id], self.after[customer_id]
         if self.exact:
-            return {"identifiers": [before["identifiers"], after["identifiers"]]}
+            return {
+                name: [before[name], after[name]]
+                for name in ("contact_points", "identifiers")
+                if name in before and before[name] != after[name]
+            }
         return diff(before, after)
 
 
@@ -244,18 +270,21 @@ def _scalar(field: Any) -> bool:
 
 
 class IdentifierHolder:
-    """The customers' identifiers as a vault key holder (vault.holders): one record is one
-    customer, journaled as `customer.reencrypt`."""
+    """The customers' identifiers and contact points as a vault key holder (vault.holders):
+    one record is one customer, journaled as `customer.reencrypt`."""
 
     name = "customers"
 
     def counts(self) -> dict[str, int]:
         from django.db.models import Count
 
-        from caseledger.customers.models import Identifier
+        from caseledger.customers.models import ContactPoint, Identifier
 
-        rows = Identifier.objects.values("key_id").annotate(n=Count("id"))
-        return {row["key_id"]: row["n"] for row in rows}
+        counts: dict[str, int] = {}
+        for model in (Identifier, ContactPoint):
+            for row in model.objects.values("key_id").annotate(n=Count("id")):
+                counts[row["key_id"]] = counts.get(row["key_id"], 0) + row["n"]
+        return counts
 
     def rotate_batch(self, *, actor: Any, batch_size: int, after: int) -> Moved:
         result = vault_reencrypt_batch(actor=actor, batch_size=batch_size, after_customer=after)

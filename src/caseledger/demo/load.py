@@ -27,7 +27,7 @@ from caseledger.cases.models import Case, CaseNote, ReferenceCounter
 from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.timetext import LocalCalendar, TimeText
-from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
+from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS, sealed_contact_row
 from caseledger.customers.models import ContactPoint, Customer, Identifier
 from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
 from caseledger.demo.generate import Generator, customer_limits
@@ -180,8 +180,9 @@ class Loader:
                 point.encoded[0] = str(contact_id)
                 point.values[1] = customer_id
                 point.encoded[1] = key
-                contacts.append(point.values)
-                rendered.append(self._contact_state.render(point.encoded))
+                values, encoded = sealed_contact_row(point.values, point.encoded, self._ring)
+                contacts.append(values)
+                rendered.append(self._contact_state.render(encoded))
                 contact_id += 1
             points_json = "[" + ",".join(rendered) + "]"
             body = self._customer_body.render([*row.encoded, points_json])

@@ -25,6 +25,7 @@ from caseledger.cases.services import LATER, case_check, case_note_add, case_wri
 from caseledger.core.errors import CaseledgerError, PermissionDenied, ValidationFailed
 from caseledger.core.validate import Collector
 from caseledger.customers.models import ContactKind, ContactPoint, Customer
+from caseledger.customers.sealing import contact_index
 from caseledger.customers.services import (
     CustomerDraft,
     customer_check,
@@ -152,17 +153,16 @@ def _flag_other_name(actor: User, case: Case, customer: Customer) -> None:
 
 
 def _matching_id(department_id: int, contacts: list[tuple[str, str]]) -> int | None:
-    """The id of the oldest matching customer. Plain SQL: every complaint asks, and the
-    ORM's query building cost forty times the indexed lookup (docs/benchmarks.md, issue
-    16). UPPER() = UPPER() is what Django's `iexact` runs on PostgreSQL, and on SQLite
-    it folds the same (ASCII) letters as the LIKE that `iexact` runs there."""
+    """The id of the oldest matching customer, by the blind index of a phone or an e-mail
+    address (customers.sealing; mailbox names compare without case). Plain SQL: every
+    complaint asks, and the ORM's query building cost forty times the indexed lookup
+    (docs/benchmarks.md, issue 16)."""
     customer, point = Customer._meta.db_table, ContactPoint._meta.db_table
     same: list[str] = []
     params: list[int | str] = [department_id]
     for kind, value in contacts:
-        compare = "p.value = %s" if kind == ContactKind.PHONE else "UPPER(p.value) = UPPER(%s)"
-        same.append(f"(p.kind = %s AND {compare})")
-        params += [kind, value]
+        same.append("(p.kind = %s AND p.blind_index = %s)")
+        params += [kind, contact_index(kind, value)]
     sql = (
         f"SELECT c.id FROM {customer} c JOIN {point} p ON p.customer_id = c.id "
         f"WHERE c.department_id = %s AND ({' OR '.join(same)}) ORDER BY c.id LIMIT 1"

@@ -54,7 +54,19 @@ def customer_export(customer: Customer, *, actor: User | None, reason: str) -> d
         "format": FORMAT,
         "exported_at": plain(clock.now()),
         "customer": customer_row,
-        "contact_points": [model_state(cp) for cp in customer.contact_points.order_by("id")],
+        # The subject's own copy: the values themselves, not their sealed form.
+        "contact_points": [
+            {
+                "id": cp.pk,
+                "kind": cp.kind,
+                "value": cp.value,
+                "label": cp.label,
+                "is_primary": cp.is_primary,
+                "verified_at": plain(cp.verified_at),
+                "created_at": plain(cp.created_at),
+            }
+            for cp in customer.contact_points.order_by("id")
+        ],
         "identifiers": identifiers,
         "consents": [model_state(c) for c in Consent.objects.filter(customer=customer)],
         "privacy_requests": [

@@ -126,7 +126,15 @@ class _Named:
         self.name, self.kind = name, kind
 
 
+_SEALED_PARTS = ("ciphertext", "key_id", "blind_index", "masked")
+
+
 def _mask_contact_state(point: Any) -> Any:
+    """A journaled contact point as people read it: its mask as its value. Points journaled
+    sealed (customers/sealing.py) carry the mask; older ones the value, masked here."""
+    if isinstance(point, dict) and isinstance(point.get("masked"), str):
+        shown = {k: v for k, v in point.items() if k not in _SEALED_PARTS}
+        return {**shown, "value": point["masked"]}
     if isinstance(point, dict) and isinstance(point.get("value"), str):
         return {**point, "value": contact_masked(str(point.get("kind", "")), point["value"])}
     return point

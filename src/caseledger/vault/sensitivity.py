@@ -57,7 +57,15 @@ FIELDS: dict[str, Level] = {
     "contact_point.id": _I,
     "contact_point.customer": _I,
     "contact_point.kind": _I,
+    # The plaintext (ContactPoint.value decrypts; it is never stored): personal data,
+    # sealed at rest all the same (customers/sealing.py) and masked on every screen.
     "contact_point.value": _P,
+    "contact_point.ciphertext": _P,
+    "contact_point.key_id": _I,
+    # A keyed HMAC: matches equal values, reveals nothing without the key.
+    "contact_point.blind_index": _I,
+    # Already masked (138******78); what every screen shows.
+    "contact_point.masked": _P,
     "contact_point.phone": _P,
     "contact_point.email": _P,
     "contact_point.address": _P,

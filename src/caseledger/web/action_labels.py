@@ -123,6 +123,7 @@ VERB_LABELS: dict[str, object] = {
     "policy_create": _("policy created"),
     "policy_adopt": _("policy adopted"),
     "reencrypt": _("re-encrypted"),
+    "seal_contacts": _("contact details sealed"),
     "quality_sample": _("quality sample drawn"),
     "restrict": _("restricted"),
     "unrestrict": _("restriction lifted"),

@@ -54,9 +54,7 @@ class ContactPointOut(Schema):
 
     @staticmethod
     def resolve_value(obj: Any) -> str:
-        from caseledger.customers.queries import contact_masked
-
-        return contact_masked(obj.kind, obj.value)
+        return str(obj.masked)
 
 
 class DuplicateOut(Schema):

@@ -19,6 +19,7 @@ from caseledger.customers.models import (
     ContactPoint,
     Customer,
 )
+from caseledger.customers.sealing import stored_contact
 from caseledger.customers.services.records import (
     clean_contact,
     customer_state,
@@ -39,7 +40,11 @@ def contact_point_add(
     with write_transaction():
         customer = locked_customer(customer)
         before = customer_state(customer)
-        point = insert(ContactPoint(customer=customer, created_at=clock.now(), **clean))
+        point = insert(
+            ContactPoint(
+                customer=customer, created_at=clock.now(), **stored_contact(clean, customer.pk)
+            )
+        )
         touch_customer(customer)
         journal_customer(actor, customer, before, CustomerAction.CONTACT_ADD, reason)
     return point
@@ -51,9 +56,10 @@ def contact_point_update(
     customer = point.customer
     require(actor, Perm.CUSTOMER_MODIFY, customer.department_id)
     c = Collector()
+    current = point.value
     merged = {
         "kind": point.kind,
-        "value": point.value,
+        "value": current,
         "label": point.label,
         "is_primary": point.is_primary,
         "verified_at": point.verified_at,
@@ -64,6 +70,10 @@ def contact_point_update(
     with write_transaction():
         customer = locked_customer(customer)
         before = customer_state(customer)
+        if clean["kind"] == point.kind and clean["value"] == current:
+            del clean["value"]  # unchanged: its ciphertext stays (no new nonce, no diff)
+        else:
+            clean = stored_contact(clean, customer.pk)
         ContactPoint.objects.filter(pk=point.pk).update(**clean)
         touch_customer(customer)
         journal_customer(actor, customer, before, CustomerAction.CONTACT_UPDATE, reason)

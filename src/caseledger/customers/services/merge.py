@@ -15,11 +15,11 @@ from caseledger.core import clock, hooks
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.customers.actions import CustomerAction
 from caseledger.customers.models import (
-    ContactKind,
     ContactPoint,
     Customer,
     Identifier,
 )
+from caseledger.customers.sealing import resealed
 from caseledger.customers.services.identifiers import (
     IDENTIFIER_RECORD,
     clean_reason,
@@ -62,12 +62,6 @@ class MergeResult:
     survivor: Customer
     merged: Customer
     moved: Moved
-
-
-def _contact_key(kind: str, value: str) -> tuple[str, str]:
-    # Values are stored normalized (E.164, lower-case domain); mailbox names are compared
-    # without case too, since mail systems treat them so in practice.
-    return kind, value.lower() if kind == ContactKind.EMAIL else value
 
 
 def _lock_pair(first: Customer, second: Customer) -> tuple[Customer, Customer]:
@@ -186,16 +180,28 @@ def _refuse_merged_or_restricted(survivor: Customer, merged: Customer) -> None:
 
 
 def _merge_contact_points(survivor: Customer, merged: Customer) -> tuple[list[int], list[int]]:
-    """Move `merged`'s contact points the survivor does not hold yet; (moved, duplicates)."""
-    held = {_contact_key(p.kind, p.value) for p in survivor.contact_points.all()}
+    """Move (re-sealed) `merged`'s contact points the survivor does not hold yet, by blind
+    index (mailbox names compare without case); (moved, duplicates)."""
+    held = set(survivor.contact_points.values_list("kind", "blind_index"))
     points: list[int] = []
     duplicate_points: list[int] = []
     for point in ContactPoint.objects.filter(customer=merged).order_by("pk"):
-        key = _contact_key(point.kind, point.value)
-        (duplicate_points if key in held else points).append(point.pk)
+        key = (point.kind, point.blind_index)
+        if key in held:
+            duplicate_points.append(point.pk)
+        else:
+            _move_point(point, survivor)
+            points.append(point.pk)
         held.add(key)  # two equal points on `merged`: only the first moves
-    ContactPoint.objects.filter(pk__in=points).update(customer=survivor)
     return points, duplicate_points
+
+
+def _move_point(point: ContactPoint, to: Customer) -> None:
+    """Re-seal for the new customer (the old ciphertext would not decrypt there)."""
+    ciphertext = resealed(point.kind, point.ciphertext, point.customer_id, to.pk)
+    ContactPoint.objects.filter(pk=point.pk).update(
+        customer=to, ciphertext=ciphertext, key_id=crypto.key_id_of(ciphertext)
+    )
 
 
 def _merge_identifiers(survivor: Customer, merged: Customer) -> tuple[list[int], list[int]]:
@@ -313,12 +319,12 @@ def _move_back(
 ) -> tuple[list[int], list[int]]:
     """Move the contact points and identifiers (re-encrypted) the merge entry lists, and the
     survivor still holds, back to `merged`; (contact point ids, identifier ids)."""
-    points = list(
-        ContactPoint.objects.filter(
-            customer=survivor, pk__in=record.get("contact_points", [])
-        ).values_list("pk", flat=True)
-    )
-    ContactPoint.objects.filter(pk__in=points).update(customer=merged)
+    points = []
+    for point in ContactPoint.objects.filter(
+        customer=survivor, pk__in=record.get("contact_points", [])
+    ).order_by("pk"):
+        _move_point(point, merged)
+        points.append(point.pk)
     identifiers = []
     for identifier in Identifier.objects.filter(
         customer=survivor, pk__in=record.get("identifiers", [])

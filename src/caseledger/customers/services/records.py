@@ -28,6 +28,7 @@ from caseledger.customers.models import (
     Identifier,
     RelationshipStatus,
 )
+from caseledger.customers.sealing import stored_contact
 from caseledger.customers.validation import normalize_contact
 from caseledger.journal.services import record_change, write_transaction
 
@@ -187,7 +188,9 @@ def customer_write(*, actor: User, draft: CustomerDraft, reason: str = "") -> Cu
             )
         )
         points = [
-            insert(ContactPoint(customer=customer, created_at=now, **item))
+            insert(
+                ContactPoint(customer=customer, created_at=now, **stored_contact(item, customer.pk))
+            )
             for item in draft.contacts
         ]
         # What customer_state() would read back, from the rows just written.

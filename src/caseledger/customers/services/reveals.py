@@ -95,7 +95,6 @@ def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> st
 def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> str:
     """The full value of a contact point, which every interface otherwise masks; for someone
     allowed to reveal who said why. Journaled like identifier_reveal (never the value)."""
-    from caseledger.customers.queries import contact_masked
 
     def find() -> _Found | None:
         current = ContactPoint.objects.filter(pk=point.pk).first()
@@ -104,7 +103,7 @@ def contact_point_reveal(*, actor: User, point: ContactPoint, reason: str) -> st
         extra = {
             "field": f"contact_point.{current.kind}",
             "contact_point": current.pk,
-            "masked": contact_masked(current.kind, current.value),
+            "masked": current.masked,
         }
         return _Found(Customer.objects.get(pk=current.customer_id), current.value, extra)
 

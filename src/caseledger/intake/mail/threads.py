@@ -19,6 +19,7 @@ from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.cases.models import Case
 from caseledger.customers.models import ContactKind, ContactPoint
+from caseledger.customers.sealing import contact_index
 from caseledger.intake.mail.parser import ParsedMail
 from caseledger.intake.models import MailMessage
 
@@ -66,8 +67,9 @@ def sender_known(case: Case, address: str) -> bool:
     address = address.strip().lower()
     if not address:
         return False
+    index = contact_index(ContactKind.EMAIL, address)
     if ContactPoint.objects.filter(
-        customer_id=case.customer_id, kind=ContactKind.EMAIL, value__iexact=address
+        customer_id=case.customer_id, kind=ContactKind.EMAIL, blind_index=index
     ).exists():
         return True
     return MailMessage.objects.filter(case=case, address__iexact=address).exists()

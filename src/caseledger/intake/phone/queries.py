@@ -12,6 +12,7 @@ from caseledger.cases.models import Case, Status
 from caseledger.cases.queries import case_list
 from caseledger.customers.models import ContactKind, Customer
 from caseledger.customers.queries import customer_list
+from caseledger.customers.sealing import contact_index
 from caseledger.customers.validation import normalize_contact
 
 RECENT = 5
@@ -32,7 +33,10 @@ def caller_lookup(*, actor: User, number: str) -> Caller:
         return Caller(number="", problem=problem or "")
     customers = list(
         customer_list(actor=actor)
-        .filter(contact_points__kind=ContactKind.PHONE, contact_points__value=normalized)
+        .filter(
+            contact_points__kind=ContactKind.PHONE,
+            contact_points__blind_index=contact_index(ContactKind.PHONE, normalized),
+        )
         .distinct()[:10]
     )
     if not customers or not can(actor, Perm.CASE_VIEW):

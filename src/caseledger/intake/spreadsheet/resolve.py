@@ -4,7 +4,7 @@ before, a customer known by external id or phone) and which customer each case g
 Rows of earlier chunks of this run are in `Seen`; rows committed before (another import,
 or this batch before a crash) are found in the database, one query per kind per chunk.
 Phones compare in E.164 against the contact points of the batch's department (the
-index on kind and value), oldest customer first and followed to a merge survivor, as
+index on kind and blind index), oldest customer first and followed to a merge survivor, as
 `intake_record` matches.
 """
 
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from caseledger.customers.models import ContactKind, ContactPoint, Customer
+from caseledger.customers.sealing import contact_index
 from caseledger.intake.spreadsheet.models import ExternalRef
+from caseledger.vault import keys
 
 NEW = -1  # a customer this run creates, before it has an id (dry run)
 
@@ -52,20 +54,23 @@ def external_ids(department_id: int, object_type: str, wanted: Iterable[str]) ->
 
 
 def customers_by_phone(department_id: int, phones: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(phones))
+    """E.164 phone -> the oldest customer of the department holding it (by blind index)."""
+    ring = keys.load()
+    by_index = {contact_index(ContactKind.PHONE, p, ring): p for p in set(phones)}
+    wanted = sorted(by_index)
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 900):
         rows = (
             ContactPoint.objects.filter(
                 kind=ContactKind.PHONE,
-                value__in=wanted[start : start + 900],
+                blind_index__in=wanted[start : start + 900],
                 customer__department_id=department_id,
             )
             .order_by("customer_id")
-            .values_list("value", "customer_id", "customer__merged_into_id")
+            .values_list("blind_index", "customer_id", "customer__merged_into_id")
         )
-        for value, customer_id, survivor in rows:
-            found.setdefault(value, survivor or customer_id)
+        for index, customer_id, survivor in rows:
+            found.setdefault(by_index[index], survivor or customer_id)
     return found
 
 

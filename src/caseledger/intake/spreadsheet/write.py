@@ -28,13 +28,14 @@ from caseledger.cases.bulk import CASE_COLUMNS
 from caseledger.cases.models import Case, ReferenceCounter
 from caseledger.core import clock
 from caseledger.core.timetext import LocalCalendar, TimeText, to_us
-from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS
+from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS, sealed_contact_row
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.intake.spreadsheet.models import ExternalRef, ImportBatch, ImportChunk
 from caseledger.intake.spreadsheet.plan import Plan
 from caseledger.intake.spreadsheet.rows import Parsed
 from caseledger.journal import bulk
 from caseledger.journal.bulk import encode
+from caseledger.vault import keys
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.assign.rules import assign_choices
 
@@ -127,14 +128,19 @@ class ChunkWriter:
         rows: list[list[Any]] = []
         contacts: list[list[Any]] = []
         ids: dict[int, int] = {}
+        ring = keys.load()
         for token, parsed in plan.new_customers:
             ids[token] = customer_id
             key = str(customer_id)
             rendered = []
             for point in parsed.contacts:
-                values = [contact_id, customer_id, point["kind"], point["value"], "", False, None]
-                contacts.append([*values, self.now_db])
-                encoded = [str(contact_id), key, *map(encode, values[2:]), self.now_json]
+                plain = [contact_id, customer_id, point["kind"], point["value"], "", False, None]
+                values, encoded = sealed_contact_row(
+                    [*plain, self.now_db],
+                    [str(contact_id), key, *map(encode, plain[2:]), self.now_json],
+                    ring,
+                )
+                contacts.append(values)
                 rendered.append(self.contact_state.render(encoded))
                 contact_id += 1
             row, encoded = self._customer_row(customer_id, parsed)

@@ -137,9 +137,7 @@ def status_label(value: str) -> str:
 @register.filter
 def masked_contact(point: Any) -> str:
     """A contact point as every page shows it (vault.masking.contact_masked)."""
-    from caseledger.vault.masking import contact_masked
-
-    return contact_masked(point.kind, point.value)
+    return str(point.masked)
 
 
 @register.filter

@@ -23,7 +23,6 @@ from caseledger.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from caseledger.core.ids import is_id
 from caseledger.customers import services
 from caseledger.customers.queries import (
-    contact_masked,
     contact_point_get,
     customer_get,
     customer_list,
@@ -145,7 +144,7 @@ def _masked(points) -> list:
     """Contact points with `shown`: the value as every screen shows it (masked)."""
     points = list(points)
     for point in points:
-        point.shown = contact_masked(point.kind, point.value)
+        point.shown = point.masked
     return points
 
 
@@ -263,7 +262,7 @@ def contact_point_reveal(request: AuthedRequest, pk: int) -> HttpResponseBase:
         customer=point.customer,
         title=_("Reveal a contact point"),
         what=point.get_kind_display(),
-        masked=contact_masked(point.kind, point.value),
+        masked=point.masked,
         reveal=lambda reason: services.contact_point_reveal(
             actor=request.user, point=point, reason=reason
         ),

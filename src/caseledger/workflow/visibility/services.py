@@ -19,7 +19,6 @@ from caseledger.core.validate import Collector
 from caseledger.customers.models import ContactPoint, Customer
 from caseledger.customers.services.records import customer_state
 from caseledger.journal.services import record_change, write_transaction
-from caseledger.vault.masking import contact_masked
 from caseledger.workflow.actions import WorkflowAction
 from caseledger.workflow.models import FieldVisibility, Visibility
 from caseledger.workflow.visibility.queries import FIELDS, sees_full
@@ -83,7 +82,7 @@ def case_contact_show(*, actor: User, case: Case, field: str = "phone") -> list[
     with write_transaction():
         customer = Customer.objects.get(pk=case.customer_id)
         points = list(ContactPoint.objects.filter(customer=customer, kind=field).order_by("id"))
-        shown = [Shown(p.pk, p.value, contact_masked(p.kind, p.value)) for p in points]
+        shown = [Shown(p.pk, p.value, p.masked) for p in points]
         if shown:
             record_change(
                 actor=actor,
