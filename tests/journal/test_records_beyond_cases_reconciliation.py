@@ -1,6 +1,6 @@
 """An attacker with database access changes what decides who may do what, and what a
-customer is reached by, without a journal entry: a role, a supervised department, a revoked
-token, a token's hash, a legal hold and what it holds, a phone number, an identifier's
+customer is reached by, without a journal entry: a role, a password hash, a supervised
+department, a revoked token, a token's hash, a legal hold and what it holds, a phone number, an identifier's
 ciphertext. `journal verify --records` rebuilds each from the journal and names the row.
 
 Runs on whichever engine the suite runs on (SQLite and PostgreSQL in CI).
@@ -51,6 +51,37 @@ def test_people_tokens_holds_and_customer_parts_written_through_the_services_agr
     assert report.ok, report.drifts
     assert report.checked["user"] == 7 and report.checked["token"] == 1
     assert report.checked["legal_hold"] == 1
+
+
+def test_a_password_hash_swapped_in_the_database_is_named(people):
+    """The attacker gives the administrator a password they know (a hash of their own)."""
+    from django.contrib.auth.hashers import make_password
+
+    sql(
+        "UPDATE accounts_user SET password = %s WHERE id = %s",
+        [make_password("known-to-the-attacker"), people.admin.pk],
+    )
+    assert _drifts() == [(f"user:{people.admin.pk}", "differs", "differs in password_check")]
+
+
+def test_a_password_stored_again_at_sign_in_is_journaled_not_taken_for_a_swap(people, settings):
+    from caseledger.accounts.models import User
+    from caseledger.accounts.services import user_set_password
+    from caseledger.journal.models import Entry
+
+    user_set_password(actor=None, user=people.agent, password="an-agent-pass-2026")
+    # An upgrade prefers another hasher: the next sign-in stores the password again.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    user = User.objects.get(pk=people.agent.pk)
+    assert user.password.startswith("md5$")
+    assert user.check_password("an-agent-pass-2026")
+    assert User.objects.get(pk=user.pk).password.startswith("pbkdf2_sha256$")
+    last = Entry.objects.filter(object_type="user", object_id=str(user.pk)).last()
+    assert (last.action, last.actor_id) == ("user.password_rehash", user.pk)
+    assert _drifts() == []
 
 
 def test_a_role_granted_in_the_database_is_named(people):

@@ -12,6 +12,7 @@ class AccountsAction(StrEnum):
     USER_UPDATE = "user.update"
     USER_PASSWORD = "user.password"  # noqa: S105  (an action name)
     USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105  (an action name)
+    USER_PASSWORD_REHASH = "user.password_rehash"  # noqa: S105  (an action name)
     TOKEN_CREATE = "token.create"  # noqa: S105  (an action name)
     TOKEN_REVOKE = "token.revoke"  # noqa: S105  (an action name)
     LOGIN_LOCKOUT = "login.lockout"

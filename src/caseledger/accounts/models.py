@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -33,6 +34,15 @@ class User(AbstractUser):
     # A one-time password (the first administrator's, printed by `up`/`createadmin`) must
     # be replaced at the first web login; clearing it is part of user_set_password.
     must_change_password = models.BooleanField(default=False)
+
+    def check_password(self, raw_password: str) -> bool:
+        """Django's check, with its re-hash at sign-in journaled (the journal holds a check
+        value of every stored hash: accounts.services.people.password_check)."""
+        from caseledger.accounts.services.people import user_password_rehashed
+
+        return check_password(
+            raw_password, self.password, lambda raw: user_password_rehashed(self, raw)
+        )
 
     def role_set(self) -> set[Role]:
         return {Role(r) for r in self.roles}

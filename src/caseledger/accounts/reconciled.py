@@ -1,8 +1,8 @@
 """What `journal verify --records` compares for accounts (journal/reconcile_kinds.py): every
 person as `user_state` journals them (roles, superuser and staff flags, active, department,
-supervised departments) and every API token as its services journal it (with a check value
-of its hash). A role granted, a token un-revoked or its hash swapped straight in the
-database is named."""
+supervised departments, a check value of the password hash) and every API token as its services journal it (with a check value
+of its hash). A role granted, a password hash or a token un-revoked or its hash swapped
+straight in the database is named."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def _tokens() -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 def kinds() -> list[Kind]:
     return [
-        Kind("user", _people),
+        # People journaled before `password_check` was have none to compare until their
+        # next journaled change.
+        Kind("user", _people, new_keys=("password_check",)),
         # A token's last use is stamped on each request, not journaled; tokens journaled
         # before `token_check` was have none to compare.
         Kind("token", _tokens, ignore=("last_used_at",), new_keys=("token_check",)),

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, object] = {
     "user.deactivate": _("User deactivated"),
     "user.password": _("Password changed"),
     "user.password_reset": _("Password reset"),
+    "user.password_rehash": _("Password stored again under a stronger hash"),
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
     "article.draft": _("Knowledge article drafted"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -22,8 +23,17 @@ from caseledger.journal.services import record_change, write_transaction
 USER_STATE_EXCLUDE = ("password", "last_login")
 
 
+def password_check(user: User) -> str:
+    """A digest of the stored password hash, journaled in its place: a hash swapped in the
+    database (someone's account made to open with a password the swapper knows) differs
+    from the journal (`journal verify --records`). It reveals nothing a guesser could use:
+    it is a digest of a salted, slow hash."""
+    return hashlib.sha256(f"caseledger-password:{user.password}".encode()).hexdigest()
+
+
 def user_state(user: User) -> dict[str, Any]:
     state = model_state(user, exclude=USER_STATE_EXCLUDE)
+    state["password_check"] = password_check(user)
     state["supervised_departments"] = (
         sorted(user.supervised_departments.values_list("id", flat=True)) if user.pk else []
     )
@@ -270,4 +280,21 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
             object_id=str(user.pk),
             after=user_state(user),
             changes=changes,
+        )
+
+
+def user_password_rehashed(user: User, raw_password: str) -> None:
+    """Django stores a password again under the preferred hasher (more iterations after an
+    upgrade, another algorithm) when its owner signs in: journaled, so the new hash is not
+    taken for a swapped one. Called by User.check_password, the owner as the actor."""
+    with write_transaction():
+        user.set_password(raw_password)
+        user.save(update_fields=["password"])
+        record_change(
+            actor=user,
+            action=AccountsAction.USER_PASSWORD_REHASH,
+            object_type="user",
+            object_id=str(user.pk),
+            after=user_state(user),
+            changes={"password": ["(hash)", "(stored again under the preferred hasher)"]},
         )
