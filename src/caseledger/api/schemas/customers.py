@@ -201,7 +201,13 @@ class MergeOut(Schema):
 
 
 class CustomerQuery(Schema):
-    q: str | None = Field(None, description="name or contact value contains")
+    q: str | None = Field(
+        None,
+        description=(
+            "part of the name, or a whole phone number or e-mail address (in any format or case;"
+            " contact values are sealed and found by their blind index)"
+        ),
+    )
     department: QueryId | None = None
     kind: CustomerKind | None = None
     relationship_status: RelationshipStatus | None = None
