@@ -88,6 +88,8 @@ NOT_JOURNALED = {
 }
 # Write only inside the named service's write_transaction(), which journals them.
 INTERNAL_STEPS = {
+    # Django's re-hash at sign-in, journaled with the owner as the actor (User.check_password).
+    "caseledger.accounts.services.user_password_rehashed": "caseledger.accounts.models",
     "caseledger.api.forget.forget_api_replies": "caseledger.disposition.records",
     "caseledger.archive.purge.archive_purge": "caseledger.disposition.records",
     "caseledger.archive.writer.apply": "caseledger.archive.services",

@@ -13,6 +13,7 @@ from caseledger.cases.models import Case
 from caseledger.core import clock
 from caseledger.core.insert import insert
 from caseledger.customers.models import ContactPoint, Customer
+from caseledger.customers.sealing import stored_contact
 
 
 def _stored(model, pk) -> dict:
@@ -63,11 +64,8 @@ def test_a_row_inserted_in_plain_sql_is_stored_as_the_orm_stores_it(people, cust
             updated_at=now,
         )
     )
-    _same_row(
-        lambda: ContactPoint(
-            customer=customer, kind="phone", value="+8613812345678", created_at=now
-        )
-    )
+    sealed = stored_contact({"kind": "phone", "value": "+8613812345678"}, customer.pk)
+    _same_row(lambda: ContactPoint(customer=customer, created_at=now, **sealed))
     _same_row(
         lambda: Case(
             reference="CL-TEST-000001",

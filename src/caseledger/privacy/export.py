@@ -19,6 +19,22 @@ from caseledger.journal.models import Entry
 FORMAT = "caseledger.customer-export/1"
 
 
+def _contact_points(customer: Customer) -> list[dict[str, Any]]:
+    """The subject's own copy: the values themselves, not their sealed form."""
+    return [
+        {
+            "id": cp.pk,
+            "kind": cp.kind,
+            "value": cp.value,
+            "label": cp.label,
+            "is_primary": cp.is_primary,
+            "verified_at": plain(cp.verified_at),
+            "created_at": plain(cp.created_at),
+        }
+        for cp in customer.contact_points.order_by("id")
+    ]
+
+
 def customer_export(customer: Customer, *, actor: User | None, reason: str) -> dict[str, Any]:
     from caseledger.customers.services import identifier_reveal
     from caseledger.privacy.models import Consent, PrivacyRequest
@@ -54,19 +70,7 @@ def customer_export(customer: Customer, *, actor: User | None, reason: str) -> d
         "format": FORMAT,
         "exported_at": plain(clock.now()),
         "customer": customer_row,
-        # The subject's own copy: the values themselves, not their sealed form.
-        "contact_points": [
-            {
-                "id": cp.pk,
-                "kind": cp.kind,
-                "value": cp.value,
-                "label": cp.label,
-                "is_primary": cp.is_primary,
-                "verified_at": plain(cp.verified_at),
-                "created_at": plain(cp.created_at),
-            }
-            for cp in customer.contact_points.order_by("id")
-        ],
+        "contact_points": _contact_points(customer),
         "identifiers": identifiers,
         "consents": [model_state(c) for c in Consent.objects.filter(customer=customer)],
         "privacy_requests": [
