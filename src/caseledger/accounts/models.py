@@ -35,7 +35,7 @@ class User(AbstractUser):
     # be replaced at the first web login; clearing it is part of user_set_password.
     must_change_password = models.BooleanField(default=False)
 
-    def check_password(self, raw_password: str) -> bool:
+    def check_password(self, raw_password: str | None) -> bool:
         """Django's check, with its re-hash at sign-in journaled (the journal holds a check
         value of every stored hash: accounts.services.people.password_check)."""
         from caseledger.accounts.services.people import user_password_rehashed
