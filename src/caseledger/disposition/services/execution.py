@@ -36,6 +36,7 @@ from caseledger.disposition.services.common import (
     journal_batch,
     lock_batch,
 )
+from caseledger.journal.queries import state_as_of
 from caseledger.journal.services import (
     Change,
     append_many,
@@ -67,12 +68,30 @@ def _start(actor: User | None, batch: DispositionBatch) -> DispositionBatch:
                 field="status",
             )
         before = batch_state(batch)
+        _refuse_unjournaled(batch, before)
         batch.status = BatchStatus.EXECUTING
         batch.started_at = clock.now()
         batch.certificate_number = certificates.number_for(batch)
         batch.save(update_fields=["status", "started_at", "certificate_number"])
         journal_batch(actor, batch, DispositionAction.EXECUTE_START, before)
     return batch
+
+
+def _refuse_unjournaled(batch: DispositionBatch, live: dict[str, Any]) -> None:
+    """Nothing is destroyed on a batch that differs from its journal: an approval or an
+    item written straight into the database (a second person's approval forged, a record
+    added to an approved batch) would otherwise be carried out as if reviewed."""
+    if state_as_of("disposition_batch", str(batch.pk)) != live:
+        raise Conflict(
+            _(
+                "batch %(batch_id)s differs from its journal: it was changed outside "
+                "caseledger, so it is not carried out (run `caseledger journal verify "
+                "--records`)"
+            )
+            % {"batch_id": batch.pk},
+            field="status",
+            code="unjournaled",
+        )
 
 
 def _execute_item(actor: User | None, batch: DispositionBatch, item_id: int) -> str:
