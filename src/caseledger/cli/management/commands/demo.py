@@ -165,6 +165,8 @@ class Command(CaseledgerCommand):
         self.emit(data, self._text(data, people))
 
     def _text(self, data: dict, people) -> str:
+        """The report in the operator's language. Long because it is one report, a
+        translatable sentence per line with its figures named."""
         lines = [
             _(
                 "Created %(customers)s customers (%(contact_points)s contact points), "
