@@ -4,6 +4,8 @@ of open work still owned by deactivated people. The administrator's home page.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
@@ -25,16 +27,18 @@ from caseledger.web.admin_forms import (
     PersonForm,
     ReasonForm,
 )
-from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.viewing import AuthedRequest, apply_errors, page_of, web_view
 from caseledger.workflow import queries
 from caseledger.workflow.services import user_deactivate
 
 
 @web_view
 def overview(request: AuthedRequest) -> HttpResponseBase:
+    people = page_of(request, queries.people_list(actor=request.user), param="people")
+    departments = page_of(request, queries.department_list(actor=request.user), param="departments")
     context = {
-        "people": queries.people_overview(actor=request.user),
-        "departments": queries.department_overview(actor=request.user),
+        "people": replace(people, rows=queries.people_rows(people.rows)),
+        "departments": replace(departments, rows=queries.department_rows(departments.rows)),
         "orphans": queries.orphan_health(),
         "department_form": DepartmentForm(),
         "public_form": form_department(),
