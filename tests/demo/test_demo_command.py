@@ -229,3 +229,14 @@ def test_a_chinese_operator_reads_the_whole_demo_report_in_chinese():
     for english in ("Created ", "Retention:", "Templates:", "Absent:", "Checkpoint", "Total "):
         assert english not in output, english
     assert "计时中" in output  # the clock examples' words too
+
+
+def test_after_the_demo_the_public_form_is_open_and_files_to_customer_service(settings):
+    from django.test import Client
+
+    from caseledger.intake.form.account import form_department
+
+    settings.INTAKE_FORM_DEPARTMENT = ""
+    run_demo()
+    assert form_department().code == "service"
+    assert 'name="consent"' in Client().get("/complain/").content.decode()

@@ -117,3 +117,17 @@ def test_no_secret_is_rendered(people, case, login):
     html = login(people.auditor).get(reverse("web:case_detail", args=[case.pk])).content
     assert people.auditor.password.encode() not in html
     assert b"pbkdf2" not in html and b"md5$" not in html
+
+
+def test_the_case_lists_assignee_filter_names_only_people_working_cases_the_reader_sees(
+    people, login
+):
+    # oscar works in service; carl, rita, audrey and adam hold no cases: none is offered
+    # to a sales agent (the staff of other departments is not theirs to learn).
+    html = login(people.agent).get("/cases/").content.decode()
+    choices = html.split('name="assignee"')[1].split("</select>")[0]
+    assert ">alice<" in choices and ">sam<" in choices
+    for other in ("oscar", "carl", "rita", "audrey", "adam"):
+        assert f">{other}<" not in choices, other
+    everyone = login(people.auditor).get("/cases/").content.decode()
+    assert ">oscar<" in everyone.split('name="assignee"')[1].split("</select>")[0]

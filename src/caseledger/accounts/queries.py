@@ -20,14 +20,24 @@ def assignable_users(*, actor: User, department_id: int | None = None) -> QueryS
     else:
         allowed = department_ids(actor, Perm.CASE_MODIFY)
         wanted = [None] if allowed is None else [*sorted(allowed)]
+    return _case_workers(wanted)
+
+
+def assignee_choices(*, actor: User) -> QuerySet[User]:
+    """The choices of a case list's assignee filter: active people who may work cases of a
+    department whose cases the actor sees; not the whole staff (an agent does not learn who
+    works in other departments, and nobody is offered a role that holds no case)."""
+    allowed = department_ids(actor, Perm.CASE_VIEW)
+    wanted: list[int | None] = [None] if allowed is None else [*sorted(allowed)]
+    if not wanted:
+        return User.objects.none()
+    return _case_workers(wanted)
+
+
+def _case_workers(wanted: list[int | None]) -> QuerySet[User]:
     people = User.objects.filter(is_active=True).prefetch_related("supervised_departments")
     ids = [person.pk for person in people if any(can(person, Perm.CASE_MODIFY, d) for d in wanted)]
     return User.objects.filter(pk__in=ids).order_by("username")
-
-
-def active_users() -> QuerySet[User]:
-    """Everyone active: the choices of a list's assignee filter (one query)."""
-    return User.objects.filter(is_active=True).order_by("username")
 
 
 def visible_departments(*, actor: User, perm: Perm = Perm.CASE_VIEW) -> QuerySet[Department]:

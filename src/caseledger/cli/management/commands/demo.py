@@ -278,6 +278,8 @@ _CLOCK_WORDS = {
 
 
 def _clock_word(what: str) -> str:
+    if what.startswith("queue "):  # the department queue's examples: "queue 1", …
+        return _("queue %(n)s") % {"n": what.removeprefix("queue ")}
     return str(_CLOCK_WORDS.get(what, what))
 
 
