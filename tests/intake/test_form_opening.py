@@ -84,3 +84,15 @@ def test_the_environment_variable_overrides_the_choice_made_in_the_web_ui(
     assert form_department() == people.sales
     page = login(people.admin).get(f"/administration/departments/{people.service.pk}/")
     assert 'id="form-overridden"' in page.content.decode()
+
+
+def test_the_api_moves_the_form_and_says_where_it_files(visitor, people, settings, api_as):
+    settings.INTAKE_FORM_DEPARTMENT = ""
+    api = api_as(people.admin, ["users:read", "users:write"])
+    moved = api.patch("/departments/service", {"public_form": True, "reason": "phones"})
+    assert moved.status_code == 200 and moved.json()["public_form"] is True
+    listed = {d["code"]: d["public_form"] for d in api.get("/departments").json()}
+    assert listed == {"sales": None, "service": True}
+    bad = api.patch("/departments/service", {"public_form": "yes"})
+    assert bad.status_code == 422
+    assert 'name="consent"' in visitor.get("/complain/").content.decode()
