@@ -46,9 +46,7 @@ def assignee_choices(*, actor: User) -> QuerySet[User]:
                 where |= Q(supervised_departments__isnull=False)
             near |= has_role & where
         elif scope == Scope.SUPERVISED:
-            near |= has_role & (
-                Q(department__in=allowed) | Q(supervised_departments__in=allowed)
-            )
+            near |= has_role & (Q(department__in=allowed) | Q(supervised_departments__in=allowed))
         else:
             near |= has_role & Q(department__in=allowed)
     return User.objects.filter(near, is_active=True).distinct().order_by("username")
