@@ -158,9 +158,8 @@ def challenge(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    department = form_department()
-    if department is None:
-        return _closed(request)
+    """Open whether or not the form is: a complaint filed before the form closed or moved
+    to another department can still be followed."""
     if request.method == "POST" and throttle.status_limited(request):
         return _too_many(request)
     form = StatusForm(request.POST if request.method == "POST" else None)
@@ -169,7 +168,7 @@ def status(request: HttpRequest) -> HttpResponse:
         try:
             with via("web"):
                 found = status_lookup(
-                    actor=form_account(department),
+                    actor=None,
                     reference=form.cleaned_data["reference"],
                     code=form.cleaned_data["code"],
                 )
