@@ -104,9 +104,8 @@ class Command(VerbCommand):
         )
 
     def handle_list(self, **options: Any) -> None:
-        from caseledger.workflow.queries import department_overview
-
         from caseledger.intake.form.account import form_department
+        from caseledger.workflow.queries import department_overview
 
         rows = [self._row(r["department"], r) for r in department_overview(actor=None)]
         taking = form_department()
@@ -120,5 +119,7 @@ class Command(VerbCommand):
                 f"{r['open_cases']:>6} {r['queue']:>6}  {r['name']}{mark}"
             )
         if rows and taking is None:
-            lines.append(_("The public complaint form is closed: department edit CODE --public-form on"))
+            lines.append(
+                _("The public complaint form is closed: department edit CODE --public-form on")
+            )
         self.emit(rows, "\n".join(lines) if rows else _("No departments."))
