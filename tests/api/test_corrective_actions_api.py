@@ -21,7 +21,7 @@ def _body(people, case, **over):
         "department": "sales",
         "problem": "扣费系统重复扣款 double charges",
         "source": "root cause: 计费系统故障",
-        "owner": people.agent.username,
+        "owner": people.supervisor.username,
         "due_on": "2026-11-25",
         "case_ids": [case.pk],
         "reason": "3 complaints this week",
@@ -38,7 +38,7 @@ def test_a_supervisor_opens_moves_on_and_closes_an_action_against_the_version_re
     opened = client.post(PATH, _body(people, case), key="capa-1")
     assert opened.status_code == 201, opened.content
     action = opened.json()
-    assert action["status"] == "open" and action["owner"] == "alice" and action["version"] == 1
+    assert action["status"] == "open" and action["owner"] == "sam" and action["version"] == 1
     assert action["case_ids"] == [case.pk] and action["department"] == "sales"
     again = client.post(PATH, _body(people, case), key="capa-1")  # a retry: the same answer
     assert again.status_code == 201 and again.json()["id"] == action["id"]

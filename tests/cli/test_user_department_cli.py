@@ -101,3 +101,17 @@ def test_a_department_is_deactivated_and_reactivated(people):
     assert Department.objects.get(code="service").is_active is False
     run("department", "edit", "service", "--reactivate", "--reason", "split again")
     assert Department.objects.get(code="service").is_active is True
+
+
+def test_the_public_form_is_opened_and_shown_from_the_command_line(people, settings):
+    settings.INTAKE_FORM_DEPARTMENT = ""
+    closed = run("department", "list", "--lang", "zh-Hans").out
+    assert "代码" in closed and "CODE" not in closed and "公开投诉表单已关闭" in closed
+    run("department", "edit", "service", "--public-form", "on", "--reason", "phones")
+    listed = run("department", "list", "--lang", "en").out
+    service = next(line for line in listed.splitlines() if line.startswith("service"))
+    assert "(takes the public form)" in service
+    assert {r["code"]: r["public_form"] for r in run("department", "list", "--json").json()} == {
+        "sales": None,
+        "service": True,
+    }

@@ -220,9 +220,23 @@ def test_same_seed_gives_the_same_data(settings, tmp_path):
     assert [row[1] for row in other] != [row[1] for row in first]
 
 
-def test_a_chinese_operator_reads_the_demo_sign_in_block_in_chinese():
-    # `make run` speaks zh-Hans by default; the demo users and their password are what a new
-    # user needs first, and were the one English block in the way in.
+def test_a_chinese_operator_reads_the_whole_demo_report_in_chinese():
+    # `make run` speaks zh-Hans by default: the sign-in block and the figures above it.
     output = run_demo("--lang", "zh-Hans")
     assert "演示用户：" in output and "以上用户共用的密码（自动生成，只在此显示一次）：" in output
     assert "Demo users" not in output and "Password for all of them" not in output
+    assert "已创建" in output and "保留期限：" in output and "共用时" in output
+    for english in ("Created ", "Retention:", "Templates:", "Absent:", "Checkpoint", "Total "):
+        assert english not in output, english
+    assert "计时中" in output  # the clock examples' words too
+
+
+def test_after_the_demo_the_public_form_is_open_and_files_to_customer_service(settings):
+    from django.test import Client
+
+    from caseledger.intake.form.account import form_department
+
+    settings.INTAKE_FORM_DEPARTMENT = ""
+    run_demo()
+    assert form_department().code == "service"
+    assert 'name="consent"' in Client().get("/complain/").content.decode()

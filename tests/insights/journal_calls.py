@@ -16,7 +16,7 @@ def capa_calls(people, case) -> dict:
             data={
                 "department": "sales",
                 "problem": "重复扣费 Charged twice",
-                "owner": people.agent.username,
+                "owner": people.supervisor.username,
                 "due_on": (clock.now().date() + dt.timedelta(days=1)).isoformat(),
                 "case_ids": [case.pk],
             },

@@ -22,7 +22,7 @@ def open_one(people, case, **over):
         "department": "sales",
         "problem": "扣费系统重复扣款 double charges",
         "source": "root cause: 计费系统故障",
-        "owner": people.agent.username,
+        "owner": people.supervisor.username,
         "due_on": "2026-11-25",
         "case_ids": [case.pk],
     }
@@ -103,7 +103,7 @@ def test_the_web_opens_one_from_a_root_cause_and_names_bad_input(people, case, l
     assert bad.status_code == 422 and "due_on" in bad.content.decode()
     done = client.post(
         "/insights/actions/",
-        {"department": "sales", "problem": "p", "owner": "alice", "due_on": "2026-12-01"},
+        {"department": "sales", "problem": "p", "owner": "sam", "due_on": "2026-12-01"},
     )
     capa = CorrectiveAction.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/insights/actions/{capa.pk}/"
@@ -133,7 +133,7 @@ def test_a_web_edit_made_from_a_stale_page_is_refused_not_saved_over_anothers(
     services.capa_update(actor=people.compliance, capa=capa, data={"status": "in_progress"})
     stale = client.post(
         f"/insights/actions/{capa.pk}/update/",
-        {"version": "1", "status": "verifying", "owner": "alice"},
+        {"version": "1", "status": "verifying", "owner": "sam"},
         follow=True,
     )
     assert "changed by someone else" in stale.content.decode()
@@ -145,3 +145,27 @@ def test_a_web_edit_made_from_a_stale_page_is_refused_not_saved_over_anothers(
     assert fresh.status_code == 302
     capa.refresh_from_db()
     assert capa.status == "verifying" and capa.version == 3
+
+
+@pytest.mark.clock(NOW)
+def test_the_owner_is_chosen_among_those_who_may_move_it_on_not_everyone(
+    people,
+    case,
+    login,  # noqa: F811
+):
+    # alice is an agent (cannot see corrective actions), oscar works elsewhere, adam runs
+    # the system: none may own one of sales'; sam supervises sales, carl is compliance.
+    assert [u.username for u in services.owner_choices(people.sales.pk)] == ["carl", "sam"]
+    page = login(people.supervisor).get("/insights/actions/").content.decode()
+    owner_select = page.split('name="owner"')[1].split("</select>")[0]
+    assert 'value="sam"' in owner_select and 'value="carl"' in owner_select
+    for outsider in ("alice", "oscar", "adam", "rita", "audrey"):
+        assert f'value="{outsider}"' not in owner_select
+    with pytest.raises(ValidationFailed, match="alice may not") as refused:
+        open_one(people, case, owner="alice")
+    assert refused.value.field == "owner"
+    capa = open_one(people, case)
+    with pytest.raises(ValidationFailed, match="oscar may not"):
+        services.capa_update(actor=people.supervisor, capa=capa, data={"owner": "oscar"})
+    moved = services.capa_update(actor=people.supervisor, capa=capa, data={"owner": "carl"})
+    assert moved.owner == people.compliance

@@ -141,19 +141,19 @@ def test_a_capa_reminder_speaks_the_owners_language_without_the_problem_in_the_s
     people, case
 ):
     _addresses(people)
-    preference_set(actor=people.agent, data={"language": "zh-hans"})
+    preference_set(actor=people.compliance, data={"language": "zh-hans"})
     capa = services.capa_open(
         actor=people.supervisor,
         data={
             "department": "sales",
             "problem": "重复扣费 Charged twice",
-            "owner": people.agent.username,
+            "owner": people.compliance.username,
             "due_on": (clock.now().date() - dt.timedelta(days=1)).isoformat(),
         },
     )
     services.capa_remind(actor=None)
     (sent,) = mail.outbox
-    assert sent.to == ["alice@example.com"]
+    assert sent.to == ["carl@example.com"]
     assert f"#{capa.pk}" in sent.subject and "逾期" in sent.subject
     assert "重复扣费" not in sent.subject and "Charged" not in sent.subject
     assert "重复扣费 Charged twice" in sent.body

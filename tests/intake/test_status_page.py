@@ -154,3 +154,18 @@ def test_a_reply_given_by_phone_is_shown_on_the_status_page_without_an_email(
     assert "seen by the customer" in detail and 'id="reply-form"' in detail
     empty = page.post(f"/cases/{case.pk}/reply/", {"body": ""})
     assert empty.status_code == 422
+
+
+def test_a_complaint_can_still_be_followed_after_the_form_moves_or_closes(
+    visitor, people, filed, settings
+):
+    from caseledger.accounts.services import department_update
+
+    case, code = filed  # filed while the form took sales' complaints
+    settings.INTAKE_FORM_DEPARTMENT = ""
+    department_update(actor=people.admin, department=people.service, data={"public_form": True})
+    moved = visitor.post("/complain/status/", {"reference": case.reference, "code": code})
+    assert moved.status_code == 200 and 'id="case-status"' in moved.content.decode()
+    department_update(actor=people.admin, department=people.service, data={"public_form": False})
+    closed = visitor.post("/complain/status/", {"reference": case.reference, "code": code})
+    assert closed.status_code == 200 and 'id="case-status"' in closed.content.decode()

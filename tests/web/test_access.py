@@ -117,3 +117,38 @@ def test_no_secret_is_rendered(people, case, login):
     html = login(people.auditor).get(reverse("web:case_detail", args=[case.pk])).content
     assert people.auditor.password.encode() not in html
     assert b"pbkdf2" not in html and b"md5$" not in html
+
+
+def test_the_case_lists_assignee_filter_names_only_people_working_cases_the_reader_sees(
+    people, login
+):
+    # oscar works in service; carl, rita, audrey and adam hold no cases: none is offered
+    # to a sales agent (the staff of other departments is not theirs to learn).
+    html = login(people.agent).get("/cases/").content.decode()
+    choices = html.split('name="assignee"')[1].split("</select>")[0]
+    assert ">alice<" in choices and ">sam<" in choices
+    for other in ("oscar", "carl", "rita", "audrey", "adam"):
+        assert f">{other}<" not in choices, other
+    everyone = login(people.auditor).get("/cases/").content.decode()
+    assert ">oscar<" in everyone.split('name="assignee"')[1].split("</select>")[0]
+
+
+def test_the_assignee_filters_query_agrees_with_the_permission_checks(people):
+    from caseledger.accounts.access import can, department_ids
+    from caseledger.accounts.models import Department, User
+    from caseledger.accounts.permissions import Perm
+    from caseledger.accounts.queries import assignee_choices
+
+    User.objects.create(username="nodept", roles=["agent"])  # works no department's cases
+    everyone = User.objects.filter(is_active=True)
+    for reader in people.all().values():
+        seen = department_ids(reader, Perm.CASE_VIEW)
+        every = Department.objects.values_list("pk", flat=True)
+        wanted = sorted(every if seen is None else seen)  # "all" is every department
+        expected = {
+            u.username
+            for u in everyone
+            if wanted and any(can(u, Perm.CASE_MODIFY, d) for d in wanted)
+        }
+        got = set(assignee_choices(actor=reader).values_list("username", flat=True))
+        assert got == expected, reader.username

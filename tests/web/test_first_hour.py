@@ -96,3 +96,9 @@ def test_the_journal_names_every_record_field_and_action_a_demo_writes_in_chines
         shown += [field_label(o, f) for o, f in fields]
         shown += [object_label(o) for o in records]
     assert [s for s in shown if latin.search(s)] == []
+
+
+def test_the_button_that_opens_a_corrective_action_says_so_not_pending(people, login):
+    html = _chinese(login(people.supervisor)).get("/insights/actions/").content.decode()
+    button = html.split('id="capa-open-submit"')[1].split("</button>")[0]
+    assert "发起纠正措施" in button and "待处理" not in button

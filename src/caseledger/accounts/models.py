@@ -13,6 +13,10 @@ class Department(models.Model):
     created_at = models.DateTimeField()
     # A deactivated department keeps its records and history; it takes no new members.
     is_active = models.BooleanField(default=True)
+    # The public complaint form (/complain/) files here: True for at most one department
+    # (department_update switches the others off), False when an administrator closed it
+    # here, None when nobody chose (intake/form/account.py: the only department then).
+    public_form = models.BooleanField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["name"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, department_ids
@@ -10,6 +10,7 @@ from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import NotFound
 from caseledger.core.ids import is_id
+from caseledger.core.permissions import GRANTS, Scope
 
 
 def assignable_users(*, actor: User, department_id: int | None = None) -> QuerySet[User]:
@@ -20,14 +21,41 @@ def assignable_users(*, actor: User, department_id: int | None = None) -> QueryS
     else:
         allowed = department_ids(actor, Perm.CASE_MODIFY)
         wanted = [None] if allowed is None else [*sorted(allowed)]
+    return _case_workers(wanted)
+
+
+def assignee_choices(*, actor: User) -> QuerySet[User]:
+    """The choices of a case list's assignee filter: active people who may work cases of a
+    department whose cases the actor sees; not the whole staff (an agent does not learn who
+    works in other departments, and nobody is offered a role that holds no case). One
+    query, the grants read as roles and departments (what core.access.can decides)."""
+    allowed = department_ids(actor, Perm.CASE_VIEW)
+    if allowed is not None and not allowed:
+        return User.objects.none()
+    near = Q(pk__in=[])
+    for role, grants in GRANTS.items():
+        scope = grants.get(Perm.CASE_MODIFY)
+        if scope is None:
+            continue
+        has_role = Q(roles__icontains=f'"{role.value}"')
+        if scope == Scope.ALL:
+            near |= has_role
+        elif allowed is None:  # any department at all: someone with none works no case
+            where = Q(department__isnull=False)
+            if scope == Scope.SUPERVISED:
+                where |= Q(supervised_departments__isnull=False)
+            near |= has_role & where
+        elif scope == Scope.SUPERVISED:
+            near |= has_role & (Q(department__in=allowed) | Q(supervised_departments__in=allowed))
+        else:
+            near |= has_role & Q(department__in=allowed)
+    return User.objects.filter(near, is_active=True).distinct().order_by("username")
+
+
+def _case_workers(wanted: list[int | None]) -> QuerySet[User]:
     people = User.objects.filter(is_active=True).prefetch_related("supervised_departments")
     ids = [person.pk for person in people if any(can(person, Perm.CASE_MODIFY, d) for d in wanted)]
     return User.objects.filter(pk__in=ids).order_by("username")
-
-
-def active_users() -> QuerySet[User]:
-    """Everyone active: the choices of a list's assignee filter (one query)."""
-    return User.objects.filter(is_active=True).order_by("username")
 
 
 def visible_departments(*, actor: User, perm: Perm = Perm.CASE_VIEW) -> QuerySet[Department]:

@@ -27,7 +27,10 @@ import os
 import time
 from typing import Any
 
+from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
+
+from caseledger.cli import http_refusals
 
 SLOTS = 64  # worker processes tracked at once (more workers simply go unbalanced)
 RECHECK = 0.05  # seconds between looks at the counts while not accepting
@@ -115,6 +118,21 @@ class BalancedThreadWorker(ThreadWorker):
         if self._slot is None:
             return True
         return self._open * self.cfg.workers <= _total()
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        """A request gunicorn refuses while reading it (too long, not HTTP): our own page
+        (http_refusals), not gunicorn's bare English one."""
+        refusal = http_refusals.refusal_for(exc)
+        if refusal is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        self.log.warning(
+            "refused a request from %s: %s (%s)", (addr or ("",))[0], refusal.code, exc
+        )
+        try:
+            util.write_nonblock(client, http_refusals.response_bytes(refusal))
+        except Exception:  # the client went away; nothing to tell it
+            self.log.debug("could not send the refusal")
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
         super().wait_for_and_dispatch_events(timeout if self._accepting else RECHECK)

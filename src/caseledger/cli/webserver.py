@@ -16,7 +16,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from caseledger.cli import balance
+from caseledger.cli import balance, http_refusals
 from caseledger.cli.balance import BalancedThreadWorker
 from caseledger.core.logging import formatter, get_logger
 
@@ -126,6 +126,9 @@ def options(
         "logger_class": AccessLogger,
         "graceful_timeout": graceful_timeout,
         "timeout": 60,
+        # The longest request line gunicorn takes: longer addresses than its default 4094
+        # reach Django's pages; beyond it gunicorn refuses with http_refusals' page (414).
+        "limit_request_line": http_refusals.LINE_LIMIT,
         # Gunicorn's control socket defaults to one shared path in $HOME: two instances
         # would fight over it, and nothing of ours uses it.
         "control_socket_disable": True,

@@ -75,4 +75,22 @@ def ensure_people(password: str, generated: bool) -> DemoPeople:
         people.staff[code] = Staff(department.pk, agents, supervisor)
     for username, roles in CROSS_DEPARTMENT:
         user(username, roles)
+    _open_public_form()
     return people
+
+
+def _open_public_form() -> None:
+    """The demo's public complaint form files to customer service, so a new user can try
+    /complain/ at once; a choice made before (any department's) is left alone."""
+    from caseledger.accounts.services import department_update
+
+    if Department.objects.filter(public_form__isnull=False).exists():
+        return
+    service = Department.objects.filter(code="service", is_active=True).first()
+    if service is not None:
+        department_update(
+            actor=None,
+            department=service,
+            data={"public_form": True},
+            reason="demo: the public complaint form files to customer service",
+        )

@@ -52,12 +52,43 @@ def _journal(actor, capa, action, before, reason="") -> None:
     )
 
 
+def owner_choices(department_id: int) -> list[User]:
+    """Who may own a corrective action of a department: the active people who may move it
+    on (capa.manage there: its supervisors, compliance officers), by username."""
+    from django.db.models import Q
+
+    from caseledger.core.permissions import GRANTS, Scope
+
+    near = Q(department_id=department_id) | Q(supervised_departments=department_id)
+    for role, grants in GRANTS.items():
+        if grants.get(Perm.CAPA_MANAGE) == Scope.ALL:
+            near |= Q(roles__icontains=f'"{role.value}"')
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(near)
+        .distinct()
+        .order_by("username")
+        .prefetch_related("supervised_departments")
+    )
+    return [p for p in people if can(p, Perm.CAPA_MANAGE, department_id)]
+
+
 def _owner(value: Any, department_id: int | None, c: Collector) -> User | None:
     user = User.objects.filter(username=str(value or "").strip(), is_active=True).first()
     if user is None and is_id(str(value or "")):
         user = User.objects.filter(pk=int(value), is_active=True).first()
     if user is None:
         c.add("owner", _("is not an active user"), "unknown")
+    elif department_id is not None and not can(user, Perm.CAPA_MANAGE, department_id):
+        c.add(
+            "owner",
+            _(
+                "%(who)s may not move this department's corrective actions on: the owner "
+                "must be one of its supervisors or a compliance officer"
+            )
+            % {"who": user.username},
+            "not_allowed",
+        )
     return user
 
 

@@ -25,6 +25,14 @@ class DepartmentForm(forms.Form):
 
 class DepartmentEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
+    public_form = forms.BooleanField(
+        label=_("Takes complaints from the public form"),
+        required=False,
+        help_text=_(
+            "The public complaint form (/complain/) files to one department: ticking it "
+            "here takes it from any other. Unticked everywhere, the form is closed."
+        ),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from caseledger.accounts.permissions import Perm
-from caseledger.accounts.queries import active_users, assignable_users, visible_departments
+from caseledger.accounts.queries import assignable_users, assignee_choices, visible_departments
 from caseledger.cases.models import CaseKind, Channel, NoteKind, Priority, Severity, Status
 from caseledger.cases.taxonomy import (
     categories,
@@ -314,7 +314,7 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = visible_departments(actor=actor)
-        self.fields["assignee"].queryset = active_users()
+        self.fields["assignee"].queryset = assignee_choices(actor=actor)
 
 
 class CustomerFilterForm(forms.Form):

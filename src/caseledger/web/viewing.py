@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -91,11 +91,14 @@ def apply_errors(
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, found without counting the whole list (it may be millions)."""
+    """One page of a list, found without counting the whole list (it may be millions).
+    `param` names the page in the address, so that one screen may page two lists."""
 
     rows: list[Any]
     number: int
     has_next: bool
+    param: str = "page"
+    query: Any = None  # the request's GET, to keep the other filters in the links
 
     @property
     def has_previous(self) -> bool:
@@ -109,15 +112,42 @@ class Page:
     def previous_number(self) -> int:
         return self.number - 1
 
+    def _href(self, number: int) -> str:
+        params = self.query.copy() if self.query is not None else QueryDict(mutable=True)
+        if number > 1:
+            params[self.param] = str(number)
+        else:
+            params.pop(self.param, None)
+        return "?" + params.urlencode() if params else "?"
 
-def page_of(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> Page:
+    @property
+    def next_href(self) -> str:
+        return self._href(self.next_number)
+
+    @property
+    def previous_href(self) -> str:
+        return self._href(self.previous_number)
+
+
+def page_of(
+    request: HttpRequest, queryset: Any, size: int = PAGE_SIZE, param: str = "page"
+) -> Page:
+    """The page `?<param>=N` of a queryset (or a list): the case list's mechanism, for
+    every list that may grow long."""
     try:
-        number = max(1, int(request.GET.get("page") or 1))
+        number = max(1, int(request.GET.get(param) or 1))
     except ValueError:
         number = 1
+    number = min(number, 10**9 // size)  # a page number no list reaches, not an overflow
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])  # one extra row says a next page exists
-    return Page(rows=rows[:size], number=number, has_next=len(rows) > size)
+    return Page(
+        rows=rows[:size],
+        number=number,
+        has_next=len(rows) > size,
+        param=param,
+        query=request.GET,
+    )
 
 
 def clean_filters(form: forms.Form) -> dict[str, Any]:

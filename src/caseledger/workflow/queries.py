@@ -4,6 +4,7 @@ reports and which offboarding keeps at 0."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,24 +86,42 @@ class PersonRow:
     token_last_used: Any
 
 
+def _among(field: str, pks: list[int]) -> dict[str, Any]:
+    """Count for a page's rows only; a whole list (the API's) is counted whole, rather than
+    naming thousands of ids in one statement."""
+    return {f"{field}__in": pks} if len(pks) <= 500 else {f"{field}__isnull": False}
+
+
 def people_overview(*, actor: User | None, show_inactive: bool = True) -> list[PersonRow]:
     """Everyone, with last login, open cases and live tokens (for administrators)."""
+    return people_rows(people_list(actor=actor, show_inactive=show_inactive))
+
+
+def people_list(*, actor: User | None, show_inactive: bool = True) -> QuerySet[User]:
+    """Everyone, active first, by username: a screen pages it, then people_rows."""
     _check(actor)
     users = User.objects.select_related("department").prefetch_related("supervised_departments")
     if not show_inactive:
         users = users.filter(is_active=True)
+    return users.order_by("-is_active", "username")
+
+
+def people_rows(users: Iterable[User]) -> list[PersonRow]:
+    """The given people with their open cases and live tokens (counted for them only)."""
+    users = list(users)
+    pks = [u.pk for u in users]
     work = dict(
         open_cases()
-        .filter(assignee__isnull=False)
+        .filter(**_among("assignee", pks))
         .values_list("assignee")
         .annotate(n=Count("pk"))
         .values_list("assignee", "n")
     )
     tokens: dict[int, list[ApiToken]] = {}
-    for token in ApiToken.objects.filter(revoked_at__isnull=True):
+    for token in ApiToken.objects.filter(revoked_at__isnull=True, **_among("user", pks)):
         tokens.setdefault(token.user_id, []).append(token)
     rows = []
-    for user in users.order_by("-is_active", "username"):
+    for user in users:
         live = tokens.get(user.pk, [])
         used = [t.last_used_at for t in live if t.last_used_at]
         rows.append(
@@ -117,22 +136,34 @@ def people_overview(*, actor: User | None, show_inactive: bool = True) -> list[P
 
 
 def department_overview(*, actor: User | None) -> list[dict[str, Any]]:
+    return department_rows(department_list(actor=actor))
+
+
+def department_list(*, actor: User | None) -> QuerySet[Department]:
+    """Every department, active first, by name: a screen pages it, then department_rows."""
     _check(actor)
+    return Department.objects.order_by("-is_active", "name")
+
+
+def department_rows(departments: Iterable[Department]) -> list[dict[str, Any]]:
+    departments = list(departments)
+    pks = [d.pk for d in departments]
     members = dict(
-        User.objects.filter(is_active=True, department__isnull=False)
+        User.objects.filter(is_active=True, department__isnull=False, **_among("department", pks))
         .values_list("department")
         .annotate(n=Count("pk"))
         .values_list("department", "n")
     )
     work = dict(
         open_cases()
+        .filter(**_among("department", pks))
         .values_list("department")
         .annotate(n=Count("pk"))
         .values_list("department", "n")
     )
     queue = dict(
         open_cases()
-        .filter(assignee__isnull=True)
+        .filter(assignee__isnull=True, **_among("department", pks))
         .values_list("department")
         .annotate(n=Count("pk"))
         .values_list("department", "n")
@@ -144,7 +175,7 @@ def department_overview(*, actor: User | None) -> list[dict[str, Any]]:
             "open_cases": work.get(d.pk, 0),
             "queue": queue.get(d.pk, 0),
         }
-        for d in Department.objects.order_by("-is_active", "name")
+        for d in departments
     ]
 
 

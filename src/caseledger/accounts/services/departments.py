@@ -53,12 +53,14 @@ def department_create(*, actor: User | None, code: str, name: str) -> Department
 def department_update(
     *, actor: User | None, department: Department, data: Mapping[str, Any], reason: str = ""
 ) -> Department:
-    """Rename a department or bring a deactivated one back (`is_active`). The code stays:
+    """Rename a department, bring a deactivated one back (`is_active`), or make it the one
+    the public complaint form files to (`public_form`: true switches the form off in any
+    other department, each change journaled; false closes the form here). The code stays:
     it is how people and records name the department."""
     if actor is not None:
         require(actor, Perm.DEPARTMENT_MANAGE)
     c = Collector()
-    c.unknown(data, ("name", "is_active"))
+    c.unknown(data, ("name", "is_active", "public_form"))
     with write_transaction():
         department = Department.objects.select_for_update().get(pk=department.pk)
         before = model_state(department)
@@ -68,7 +70,13 @@ def department_update(
             if not data["is_active"] and department.is_active:
                 c.add("is_active", _("use department deactivate, which checks who is left"))
             department.is_active = bool(data["is_active"]) or department.is_active
+        if "public_form" in data:
+            department.public_form = bool(data["public_form"])
+            if department.public_form and not department.is_active:
+                c.add("public_form", _("a deactivated department cannot take the public form"))
         c.raise_if_any()
+        if department.public_form:
+            _close_form_elsewhere(actor, department, reason)
         department.save()
         after = model_state(department)
         if after != before:
@@ -130,3 +138,21 @@ def department_deactivate(*, actor: User | None, department: Department, reason:
             reason=why,
         )
     return department
+
+
+def _close_form_elsewhere(actor: User | None, department: Department, reason: str) -> None:
+    """The form files to one department: the one that had it stops taking it."""
+    others = Department.objects.select_for_update().filter(public_form=True)
+    for other in others.exclude(pk=department.pk):
+        before = model_state(other)
+        other.public_form = False
+        other.save(update_fields=["public_form"])
+        record_change(
+            actor=actor,
+            action=AccountsAction.DEPARTMENT_UPDATE,
+            object_type="department",
+            object_id=str(other.pk),
+            after=model_state(other),
+            before=before,
+            reason=reason or _("the public form now files to %(code)s") % {"code": department.code},
+        )

@@ -31,6 +31,9 @@ class DepartmentOut(Schema):
     code: str
     name: str
     is_active: bool
+    # true: the public complaint form files here; false: closed here by an administrator;
+    # null: nobody chose (the only department takes it). CASELEDGER_FORM_DEPARTMENT overrides.
+    public_form: bool | None = None
     members: int = 0
     open_cases: int = 0
     queue: int = 0
@@ -46,6 +49,7 @@ class DepartmentPatch(Schema):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None
     is_active: Flag | None = None
+    public_form: Flag | None = None
     reason: str = ""
 
 
@@ -109,6 +113,7 @@ def _dept_out(department, counts: dict | None = None) -> dict[str, Any]:
         "code": department.code,
         "name": department.name,
         "is_active": department.is_active,
+        "public_form": department.public_form,
         **{k: counts.get(k, 0) for k in ("members", "open_cases", "queue")},
     }
 

@@ -14,11 +14,32 @@ PREFIX = "web-form-"
 
 
 def form_department() -> Department | None:
-    """The department the form files to (settings.INTAKE_FORM_DEPARTMENT), if it is open."""
+    """The department the form files to, or None while the form is closed: the one named
+    by CASELEDGER_FORM_DEPARTMENT (settings.INTAKE_FORM_DEPARTMENT), which overrides the
+    web UI; else the one an administrator chose (`Department.public_form`); else, while
+    nobody chose, the only active department there is."""
     code = settings.INTAKE_FORM_DEPARTMENT
-    if not code:
-        return None
-    return Department.objects.filter(code=code, is_active=True).first()
+    if code:
+        return Department.objects.filter(code=code, is_active=True).first()
+    active = Department.objects.filter(is_active=True)
+    chosen = active.filter(public_form=True).first()
+    if chosen is not None:
+        return chosen
+    only = list(active[:2])
+    if len(only) == 1 and only[0].public_form is None:
+        return only[0]
+    return None
+
+
+def form_source() -> str:
+    """How the form's department is decided: "setting" (the environment variable),
+    "chosen" (an administrator), "only" (the only department) or "closed"."""
+    if settings.INTAKE_FORM_DEPARTMENT:
+        return "setting" if form_department() is not None else "closed"
+    department = form_department()
+    if department is None:
+        return "closed"
+    return "chosen" if department.public_form else "only"
 
 
 def form_account(department: Department) -> User:

@@ -148,10 +148,12 @@ class PublicStatus:
 _NO_SUCH_CASE = "0" * 64
 
 
-def status_lookup(*, actor: User, reference: str, code: str) -> PublicStatus | None:
+def status_lookup(*, actor: User | None, reference: str, code: str) -> PublicStatus | None:
     """The case `reference` names, if `code` is its lookup code; None for any mismatch
     (an unknown reference and a wrong code look the same). A successful look is journaled
-    (`intake.status_view`): the customer read their case through the form's account."""
+    (`intake.status_view`): the customer read their case through the form's account, by
+    default that of the case's department now (the form may since file elsewhere, the case
+    may have moved; a deactivated account still refuses)."""
     submission = (
         FormSubmission.objects.select_related("case")
         .filter(case__reference=(reference or "").strip().upper()[:20])
@@ -161,6 +163,10 @@ def status_lookup(*, actor: User, reference: str, code: str) -> PublicStatus | N
     if not codes.matches(stored, reference or "", code or "") or submission is None:
         return None
     case = submission.case
+    if actor is None:
+        from caseledger.intake.form.account import form_account
+
+        actor = form_account(case.department)
     require(actor, Perm.CASE_VIEW, case.department_id)
     replies = list(
         case.notes.filter(kind__in=PUBLIC_NOTE_KINDS).order_by("created_at", "id")

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caseledger.accounts.access import can
+from caseledger.accounts.permissions import Perm
 from caseledger.core.context import via
 from caseledger.core.errors import PermissionDenied, ValidationFailed
 from caseledger.intake.form import pow, throttle
@@ -26,7 +28,13 @@ from caseledger.intake.form.services import NOTICE_VERSION, form_submit, status_
 
 
 def _closed(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/form/closed.html", status=503)
+    """Closed is a state of the site, not a failure: a page that says so (200), and to a
+    signed-in administrator where to open it."""
+    user = getattr(request, "user", None)
+    can_open = bool(
+        user is not None and user.is_authenticated and can(user, Perm.DEPARTMENT_MANAGE)
+    )
+    return render(request, "intake/form/closed.html", {"can_open": can_open})
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -141,7 +149,7 @@ def _notice(context: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def challenge(request: HttpRequest) -> HttpResponse:
     if form_department() is None:
-        return JsonResponse({"error": _("The complaint form is not open.")}, status=503)
+        return JsonResponse({"error": _("The complaint form is not open.")}, status=404)
     if throttle.challenge_limited(request):
         return JsonResponse({"error": _("Too many requests from here.")}, status=429)
     return JsonResponse(pow.challenge())
@@ -150,9 +158,8 @@ def challenge(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    department = form_department()
-    if department is None:
-        return _closed(request)
+    """Open whether or not the form is: a complaint filed before the form closed or moved
+    to another department can still be followed."""
     if request.method == "POST" and throttle.status_limited(request):
         return _too_many(request)
     form = StatusForm(request.POST if request.method == "POST" else None)
@@ -161,7 +168,7 @@ def status(request: HttpRequest) -> HttpResponse:
         try:
             with via("web"):
                 found = status_lookup(
-                    actor=form_account(department),
+                    actor=None,
                     reference=form.cleaned_data["reference"],
                     code=form.cleaned_data["code"],
                 )

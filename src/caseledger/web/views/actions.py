@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseledger.accounts.access import can
-from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import visible_departments
 from caseledger.core.errors import Conflict, ValidationFailed
@@ -18,7 +17,7 @@ from caseledger.core.ids import is_id
 from caseledger.insights import services
 from caseledger.insights.capa_queries import capa_get, capa_list
 from caseledger.insights.models import CapaStatus
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 FORM_FIELDS = ("department", "problem", "source", "owner", "due_on", "case_ids")
 
@@ -40,14 +39,19 @@ def action_list(request: AuthedRequest) -> HttpResponseBase:
         else:
             messages.success(request, _("Corrective action %(pk)s opened.") % {"pk": capa.pk})
             return redirect("web:action_detail", pk=capa.pk)
+    may_open = can(request.user, Perm.CAPA_MANAGE)
+    departments = (
+        list(visible_departments(actor=request.user, perm=Perm.CAPA_MANAGE)) if may_open else []
+    )
     return render(
         request,
         "web/insights/actions.html",
         {
-            "actions": actions[:200],
-            "may_open": can(request.user, Perm.CAPA_MANAGE),
-            "departments": visible_departments(actor=request.user, perm=Perm.CAPA_MANAGE),
-            "people": User.objects.filter(is_active=True).order_by("username"),
+            "page": page_of(request, actions),
+            "may_open": may_open,
+            "departments": departments,
+            # the owner may move it on: per department, only those who may (not everyone)
+            "owners": [(d, services.owner_choices(d.pk)) for d in departments],
             "initial": initial,
             "error": error,
             "status": request.GET.get("status", "open"),
@@ -66,7 +70,7 @@ def action_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
             "capa": capa,
             "may_manage": services.may_manage(request.user, capa),
             "statuses": CapaStatus.choices,
-            "people": User.objects.filter(is_active=True).order_by("username"),
+            "owners": services.owner_choices(capa.department_id),
         },
     )
 
@@ -77,11 +81,14 @@ def action_update(request: AuthedRequest, pk: int) -> HttpResponseBase:
     capa = capa_get(actor=request.user, pk=pk)
     names = ("status", "verification", "owner", "due_on", "case_ids", "problem")
     version = request.POST.get("version", "")
+    data = _data(request.POST, names)
+    if data.get("owner") == capa.owner.username:
+        del data["owner"]  # unchanged: not checked again, not journaled
     try:
         services.capa_update(
             actor=request.user,
             capa=capa,
-            data=_data(request.POST, names),
+            data=data,
             reason=request.POST.get("reason", ""),
             # The version the form was read at: another supervisor's save meanwhile is
             # refused, not overwritten.

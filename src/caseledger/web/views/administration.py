@@ -4,6 +4,9 @@ of open work still owned by deactivated people. The administrator's home page.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from django.conf import settings
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +18,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm
 from caseledger.core.errors import Conflict, ValidationFailed
+from caseledger.intake.form.account import form_department, form_source
 from caseledger.web.admin_forms import (
     DeactivateForm,
     DepartmentEditForm,
@@ -23,18 +27,23 @@ from caseledger.web.admin_forms import (
     PersonForm,
     ReasonForm,
 )
-from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.viewing import AuthedRequest, apply_errors, page_of, web_view
 from caseledger.workflow import queries
 from caseledger.workflow.services import user_deactivate
 
 
 @web_view
 def overview(request: AuthedRequest) -> HttpResponseBase:
+    people = page_of(request, queries.people_list(actor=request.user), param="people")
+    departments = page_of(request, queries.department_list(actor=request.user), param="departments")
     context = {
-        "people": queries.people_overview(actor=request.user),
-        "departments": queries.department_overview(actor=request.user),
+        "people": replace(people, rows=queries.people_rows(people.rows)),
+        "departments": replace(departments, rows=queries.department_rows(departments.rows)),
         "orphans": queries.orphan_health(),
         "department_form": DepartmentForm(),
+        "public_form": form_department(),
+        "public_form_source": form_source(),
+        "public_form_setting": settings.INTAKE_FORM_DEPARTMENT,
     }
     return render(request, "web/administration/overview.html", context)
 
@@ -59,15 +68,20 @@ def department_new(request: AuthedRequest) -> HttpResponseBase:
 def department_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
     require(request.user, Perm.USER_VIEW)
     department = get_object_or_404(Department, pk=pk)
-    form = DepartmentEditForm(request.POST or None, initial={"name": department.name})
+    taking = form_department()
+    initial = {"name": department.name, "public_form": taking == department}
+    form = DepartmentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data: dict = {"name": form.cleaned_data["name"]}
+        if "reactivate" in request.POST:
+            data["is_active"] = True
+        if "public_form" in form.changed_data:
+            data["public_form"] = form.cleaned_data["public_form"]
         try:
             accounts.department_update(
                 actor=request.user,
                 department=department,
-                data={"name": form.cleaned_data["name"], "is_active": True}
-                if "reactivate" in request.POST
-                else {"name": form.cleaned_data["name"]},
+                data=data,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
@@ -75,7 +89,12 @@ def department_edit(request: AuthedRequest, pk: int) -> HttpResponseBase:
         else:
             messages.success(request, _("Department %(code)s saved.") % {"code": department.code})
             return redirect("web:administration")
-    context = {"form": form, "department": department, "deactivate_form": ReasonForm()}
+    context = {
+        "form": form,
+        "department": department,
+        "deactivate_form": ReasonForm(),
+        "form_overridden": bool(settings.INTAKE_FORM_DEPARTMENT),
+    }
     status = 422 if form.errors else 200
     return render(request, "web/administration/department.html", context, status=status)
 

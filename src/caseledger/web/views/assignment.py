@@ -20,7 +20,7 @@ from caseledger.cases.taxonomy import category_codes
 from caseledger.core.errors import CaseledgerError, NotFound, PermissionDenied
 from caseledger.core.ids import is_id
 from caseledger.web.filters_text import role_label
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, page_of, web_view
 from caseledger.workflow.assign import absences, rules
 from caseledger.workflow.assign.queries import absence_list, rule_list
 from caseledger.workflow.models import Absence, AssignmentRule, AssignStrategy, Visibility
@@ -31,12 +31,12 @@ from caseledger.workflow.visibility.queries import FIELDS, visibility_list
 @web_view
 def assignment_view(request: AuthedRequest) -> HttpResponseBase:
     context = {
-        "rules": rule_list(actor=request.user),
+        "rules": page_of(request, rule_list(actor=request.user), param="rules"),
         "visibility": [
             (role, role_label(role), field, scope)
             for (role, field), scope in sorted(visibility_list(actor=request.user).items())
         ],
-        "absences": absence_list(actor=request.user),
+        "absences": page_of(request, absence_list(actor=request.user), param="absences"),
         "departments": Department.objects.filter(is_active=True).order_by("name"),
         "people": User.objects.filter(is_active=True).order_by("username"),
         "categories": category_codes(),

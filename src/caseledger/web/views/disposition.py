@@ -22,15 +22,15 @@ from caseledger.disposition.queries import (
     review_list,
 )
 from caseledger.retention.queries import schedule_get
-from caseledger.web.viewing import AuthedRequest, error_text, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, page_of, web_view
 
 
 @web_view
 def review(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     context = {
-        "rows": review_list(actor=user),
-        "batches": batch_list(actor=user)[:50],
+        "rows": page_of(request, review_list(actor=user), param="due"),
+        "batches": page_of(request, batch_list(actor=user), param="batches"),
         "can_propose": can(user, Perm.DISPOSITION_PROPOSE),
     }
     return render(request, "web/disposition/review.html", context)
@@ -104,7 +104,7 @@ def certificates(request: AuthedRequest) -> HttpResponseBase:
     return render(
         request,
         "web/disposition/certificates.html",
-        {"certificates": certificate_list(actor=request.user)[:200]},
+        {"certificates": page_of(request, certificate_list(actor=request.user))},
     )
 
 

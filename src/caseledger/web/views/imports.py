@@ -25,7 +25,7 @@ from caseledger.intake.spreadsheet.queries import batch_get, batch_visible, mapp
 from caseledger.intake.spreadsheet.services import batch_create
 from caseledger.intake.spreadsheet.tasks import import_task
 from caseledger.intake.spreadsheet.undo import batch_undo
-from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.viewing import AuthedRequest, apply_errors, page_of, web_view
 
 PROBLEMS_SHOWN = 200
 
@@ -50,7 +50,7 @@ class UploadForm(forms.Form):
 
 
 def _page(request: AuthedRequest, form: UploadForm, status: int = 200) -> HttpResponseBase:
-    batches = batch_visible(actor=request.user)[:50]
+    batches = page_of(request, batch_visible(actor=request.user))
     columns = list(fields_of("cases").items())  # what a header may say, on the page
     context = {"form": form, "batches": batches, "columns": columns}
     return render(request, "web/imports/list.html", context, status=status)

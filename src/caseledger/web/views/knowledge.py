@@ -6,6 +6,7 @@ call a service, render; the services check who may."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.contrib import messages
 from django.http.response import HttpResponseBase
@@ -20,7 +21,7 @@ from caseledger.core.errors import Conflict, PermissionDenied, ValidationFailed
 from caseledger.core.ids import is_id
 from caseledger.knowledge import queries, services
 from caseledger.knowledge.models import PARTS, TEXT_FIELDS, ArticleStatus
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 PAGE = 50
 
@@ -48,13 +49,13 @@ def article_list(request: AuthedRequest) -> HttpResponseBase:
             hits = queries.article_search(actor=request.user, q=q, limit=PAGE)
         except ValidationFailed as exc:
             error = exc.shown()
-    rows = list(articles[:PAGE])
-    shown = queries.published_versions(rows)
+    page = page_of(request, articles, size=PAGE)
+    shown = queries.published_versions(page.rows)
     return render(
         request,
         "web/knowledge/list.html",
         {
-            "rows": [(a, shown.get(a.pk)) for a in rows],
+            "rows": replace(page, rows=[(a, shown.get(a.pk)) for a in page.rows]),
             "hits": hits,
             "q": q,
             "status": status,

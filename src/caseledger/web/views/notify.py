@@ -90,7 +90,7 @@ def webhooks(request: AuthedRequest) -> HttpResponseBase:
     return render(
         request,
         "web/notify/webhooks.html",
-        {"subs": list(subs), "events": EVENTS, "secret": secret, "post": request.POST},
+        {"subs": page_of(request, subs), "events": EVENTS, "secret": secret, "post": request.POST},
     )
 
 

@@ -27,7 +27,7 @@ from caseledger.privacy.queries import (
     reverification_worklist,
 )
 from caseledger.privacy.request_due import today
-from caseledger.web.viewing import AuthedRequest, error_text, web_view
+from caseledger.web.viewing import AuthedRequest, error_text, page_of, web_view
 from caseledger.web.views.customers import picker_customers
 
 WORKLIST_SHOWN = 500
@@ -114,9 +114,9 @@ def privacy_request_list_view(request: AuthedRequest) -> HttpResponseBase:
         _open_request(request)
         return redirect("web:privacy_request_list")
     filters = {"open": request.GET.get("all") != "1", "customer": request.GET.get("customer")}
-    rows = list(privacy_request_list(actor=request.user, filters=filters)[:500])
+    page = page_of(request, privacy_request_list(actor=request.user, filters=filters))
     on = today()
-    for row in rows:  # the due column says the date and how long is left, not a bare "due"
+    for row in page.rows:  # the due column says the date and how long is left, not a bare "due"
         left = (row.due_on - on).days if row.due_on else None
         row.days_left = left  # type: ignore[attr-defined]
         row.days_overdue = -left if left is not None else None  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def privacy_request_list_view(request: AuthedRequest) -> HttpResponseBase:
         request,
         "web/privacy/requests.html",
         {
-            "rows": rows,
+            "rows": page,
             "today": on,
             "open_statuses": list(OPEN_STATUSES),
             "kinds": RequestKind.choices,

@@ -19,7 +19,7 @@ from caseledger.retention.overview import due_by_month, unscheduled_records
 from caseledger.retention.queries import hold_get, hold_list, retention_counts, schedule_list
 from caseledger.retention.services import hold_place, hold_release
 from caseledger.web.forms import CaseFilterForm
-from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.viewing import AuthedRequest, apply_errors, page_of, web_view
 
 
 class HoldForm(forms.Form):
@@ -70,9 +70,9 @@ def _console(
 ):
     user = request.user
     context = {
-        "holds": hold_list(actor=user, active=True),
+        "holds": page_of(request, hold_list(actor=user, active=True), param="holds"),
         "released": hold_list(actor=user, active=False)[:20],
-        "schedules": schedule_list(actor=user),
+        "schedules": page_of(request, schedule_list(actor=user), param="schedules"),
         "counts": retention_counts(actor=user)["by_state"],
         "due_months": due_by_month(actor=user),
         "unscheduled": unscheduled_records(actor=user),

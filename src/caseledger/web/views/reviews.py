@@ -21,7 +21,7 @@ from caseledger.insights import review, services, subscriptions
 from caseledger.insights.capa_queries import review_get, review_list
 from caseledger.insights.scope import parse_filters, scope_of
 from caseledger.insights.subscriptions import my_review_subscriptions
-from caseledger.web.viewing import AuthedRequest, web_view
+from caseledger.web.viewing import AuthedRequest, page_of, web_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,7 +44,7 @@ def review_list_view(request: AuthedRequest) -> HttpResponseBase:
         request,
         "web/insights/reviews.html",
         {
-            "reports": review_list(actor=request.user)[:100],
+            "reports": page_of(request, review_list(actor=request.user)),
             "departments": visible_departments(actor=request.user, perm=Perm.INSIGHTS_VIEW),
             "period": request.POST.get("period", ""),
             "subscriptions": my_review_subscriptions(actor=request.user),

@@ -16,7 +16,7 @@ from caseledger.cases import services, taxonomy
 from caseledger.cases.models import Category, Status, StepRule
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.web.template_forms import CategoryEditForm, CategoryNewForm, StepRuleForm
-from caseledger.web.viewing import AuthedRequest, apply_errors, web_view
+from caseledger.web.viewing import AuthedRequest, apply_errors, page_of, web_view
 
 
 def _parents() -> list[tuple[str, object]]:
@@ -38,7 +38,7 @@ def templates_overview(request: AuthedRequest) -> HttpResponseBase:
             return redirect("web:templates_admin")
     rules = taxonomy.snapshot().rules
     context = {
-        "nodes": taxonomy.nodes(active_only=False),
+        "nodes": page_of(request, taxonomy.nodes(active_only=False), size=100),
         "form": form,
         "rules": [
             {"industry": industry, "status": status, **rule}

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseledger.accounts.models import User
 from caseledger.core.command import CaseledgerCommand
@@ -164,41 +165,84 @@ class Command(CaseledgerCommand):
         self.emit(data, self._text(data, people))
 
     def _text(self, data: dict, people) -> str:
+        """The report in the operator's language. Long because it is one report, a
+        translatable sentence per line with its figures named."""
         lines = [
-            f"Created {data['customers']} customers ({data['contact_points']} contact points), "
-            f"{data['cases']} cases and {data['notes']} notes; {data['journal_entries']} "
-            f"journal entries in {data['load_seconds']}s "
-            f"({data['cases'] / max(data['load_seconds'], 0.001):,.0f} cases/s).",
-            f"{data['identifiers']} encrypted identifiers, {data['pending_changes']} changes "
-            f"awaiting review, {sum(data['privacy_requests'].values())} privacy requests, "
-            f"{data['consents']} consents ({data['consents_withdrawn']} withdrawn), "
-            f"{data['quality_samples']} data-quality samples ({data['quality_checks']} "
-            "records checked).",
-            f"Retention: {data['schedules_adopted']} schedules adopted, "
-            f"{len(data['holds'])} legal holds placed; deadlines "
-            + ", ".join(f"{k} {v}" for k, v in data["deadlines"].items())
-            + f"; {data['archived']} cases archived in {data['archive_segments']} segment(s) "
-            f"({data['lifecycle_seconds']}s).",
-            "Templates: "
-            + (", ".join(data["templates"]) or "none")
-            + "; clocks shown by "
-            + (", ".join(f"{ref} ({what})" for what, ref in data["clock_cases"].items()) or "-")
-            + "; the worker's first sweep stores the other clocks.",
-            "Absent: "
-            + (", ".join(data["absences"]) or "none new")
-            + "; assignment rules: "
-            + (", ".join(data["assignment_rules"]) or "none new")
-            + ".",
-            f"Checkpoint signed at entry #{data['head_seq']}"
-            + (
-                f"; chain verified ({data['verified_entries']} entries, {data['verify_seconds']}s)."
+            _(
+                "Created %(customers)s customers (%(contact_points)s contact points), "
+                "%(cases)s cases and %(notes)s notes; %(entries)s journal entries in "
+                "%(seconds)ss (%(rate)s cases/s)."
+            )
+            % {
+                "customers": data["customers"],
+                "contact_points": data["contact_points"],
+                "cases": data["cases"],
+                "notes": data["notes"],
+                "entries": data["journal_entries"],
+                "seconds": data["load_seconds"],
+                "rate": f"{data['cases'] / max(data['load_seconds'], 0.001):,.0f}",
+            },
+            _(
+                "%(identifiers)s encrypted identifiers, %(pending)s changes awaiting review, "
+                "%(requests)s privacy requests, %(consents)s consents (%(withdrawn)s "
+                "withdrawn), %(samples)s data-quality samples (%(checks)s records checked)."
+            )
+            % {
+                "identifiers": data["identifiers"],
+                "pending": data["pending_changes"],
+                "requests": sum(data["privacy_requests"].values()),
+                "consents": data["consents"],
+                "withdrawn": data["consents_withdrawn"],
+                "samples": data["quality_samples"],
+                "checks": data["quality_checks"],
+            },
+            _(
+                "Retention: %(schedules)s schedules adopted, %(holds)s legal holds placed; "
+                "deadlines %(deadlines)s; %(archived)s cases archived in %(segments)s "
+                "segment(s) (%(seconds)ss)."
+            )
+            % {
+                "schedules": data["schedules_adopted"],
+                "holds": len(data["holds"]),
+                "deadlines": _join(f"{_state_word(k)} {v}" for k, v in data["deadlines"].items())
+                or "-",
+                "archived": data["archived"],
+                "segments": data["archive_segments"],
+                "seconds": data["lifecycle_seconds"],
+            },
+            _(
+                "Templates: %(templates)s; clocks shown by %(clocks)s; the worker's first "
+                "sweep stores the other clocks."
+            )
+            % {
+                "templates": _join(data["templates"]) or _("none"),
+                "clocks": _join(
+                    f"{ref} ({_clock_word(what)})" for what, ref in data["clock_cases"].items()
+                )
+                or "-",
+            },
+            _("Absent: %(absent)s; assignment rules: %(rules)s.")
+            % {
+                "absent": _join(data["absences"]) or _("none new"),
+                "rules": _join(data["assignment_rules"]) or _("none new"),
+            },
+            (
+                _(
+                    "Checkpoint signed at entry #%(seq)s; chain verified (%(entries)s "
+                    "entries, %(seconds)ss)."
+                )
                 if data["verified_entries"] is not None
-                else "."
-            ),
-            f"Total {data['seconds']}s (statistics and checkpoint {data['finish_seconds']}s).",
+                else _("Checkpoint signed at entry #%(seq)s.")
+            )
+            % {
+                "seq": data["head_seq"],
+                "entries": data["verified_entries"],
+                "seconds": data["verify_seconds"],
+            },
+            _("Total %(seconds)ss (statistics and checkpoint %(finish)ss).")
+            % {"seconds": data["seconds"], "finish": data["finish_seconds"]},
         ]
-        # What a new user needs to sign in is said in the operator's language; the figures
-        # above are for whoever measures the load.
+        # Everything is said in the operator's language; --json keeps the figures as codes.
         if people.created:
             lines.append("")
             lines.append(_("Demo users:"))
@@ -218,3 +262,31 @@ class Command(CaseledgerCommand):
                 % {"users": ", ".join(people.existing)}
             )
         return "\n".join(lines)
+
+
+def _join(words: Any) -> str:
+    return ", ".join(words)
+
+
+_CLOCK_WORDS = {
+    "running": gettext_lazy("running"),
+    "paused": gettext_lazy("paused"),
+    "due soon": gettext_lazy("due soon"),
+    "breached with an extension": gettext_lazy("breached with an extension"),
+    "met": gettext_lazy("met"),
+}
+
+
+def _clock_word(what: str) -> str:
+    if what.startswith("queue "):  # the department queue's examples: "queue 1", …
+        return _("queue %(n)s") % {"n": what.removeprefix("queue ")}
+    return str(_CLOCK_WORDS.get(what, what))
+
+
+def _state_word(state: str) -> str:
+    from caseledger.retention.models import LifecycleState
+
+    try:
+        return str(LifecycleState(state).label)
+    except ValueError:
+        return state

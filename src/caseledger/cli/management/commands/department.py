@@ -30,6 +30,12 @@ class Command(VerbCommand):
         parser.add_argument("code")
         parser.add_argument("--name")
         parser.add_argument("--reactivate", action="store_true")
+        parser.add_argument(
+            "--public-form",
+            choices=("on", "off"),
+            help="on: the public complaint form /complain/ files here (and no longer "
+            "elsewhere); off: not here (CASELEDGER_FORM_DEPARTMENT overrides both)",
+        )
         parser.add_argument("--reason", default="", help="why, for the journal")
         lookups.as_option(parser, help=lookups.AS_SYSTEM)
 
@@ -47,6 +53,7 @@ class Command(VerbCommand):
             "code": department.code,
             "name": department.name,
             "active": department.is_active,
+            "public_form": department.public_form,
             "members": counts.get("members", 0),
             "open_cases": counts.get("open_cases", 0),
             "queue": counts.get("queue", 0),
@@ -72,6 +79,8 @@ class Command(VerbCommand):
             data["name"] = options["name"]
         if options["reactivate"]:
             data["is_active"] = True
+        if options.get("public_form"):
+            data["public_form"] = options["public_form"] == "on"
         department = department_update(
             actor=lookups.actor_named(options["as_user"]),
             department=department_by(options["code"]),
@@ -95,13 +104,22 @@ class Command(VerbCommand):
         )
 
     def handle_list(self, **options: Any) -> None:
+        from caseledger.intake.form.account import form_department
         from caseledger.workflow.queries import department_overview
 
         rows = [self._row(r["department"], r) for r in department_overview(actor=None)]
-        lines = [f"{'CODE':<16} {'STATUS':<11} {'PEOPLE':>6} {'OPEN':>6} {'QUEUE':>6}  NAME"]
-        lines += [
-            f"{r['code']:<16} {'active' if r['active'] else 'inactive':<11} {r['members']:>6} "
-            f"{r['open_cases']:>6} {r['queue']:>6}  {r['name']}"
-            for r in rows
-        ]
+        taking = form_department()
+        head = (_("CODE"), _("STATUS"), _("PEOPLE"), _("OPEN"), _("QUEUE"), _("NAME"))
+        lines = [f"{head[0]:<16} {head[1]:<11} {head[2]:>6} {head[3]:>6} {head[4]:>6}  {head[5]}"]
+        for r in rows:
+            status = _("active") if r["active"] else _("inactive")
+            mark = _(" (takes the public form)") if taking and taking.code == r["code"] else ""
+            lines.append(
+                f"{r['code']:<16} {status:<11} {r['members']:>6} "
+                f"{r['open_cases']:>6} {r['queue']:>6}  {r['name']}{mark}"
+            )
+        if rows and taking is None:
+            lines.append(
+                _("The public complaint form is closed: department edit CODE --public-form on")
+            )
         self.emit(rows, "\n".join(lines) if rows else _("No departments."))
