@@ -6,8 +6,9 @@ newest 50 and ranked; recall and precision against a substring scan on a sample.
         [--user NAME] [--scoped-user NAME] [--ab]
     DATABASE_URL=postgres://… .venv/bin/python bench/search.py --reuse DATA_DIR
 
---ab: ranked only, FTS5's bm25() over the window (the engine's ranked order before
-2026-12-06, kept here as `Bm25Window`) against the engine's own, query by query in one
+--ab: ranked only, the window ranked as before 2026-12-06 (SQLite: FTS5's bm25(), kept
+here as `Bm25Window`; PostgreSQL: ts_rank in a second statement, `RankAgain`) against the
+engine's own, query by query in one
 process, alternating which goes first; p50/p95 of each, the median of the per-query
 ratios and how much of the first page both agree on (docs/adr/0008-search-index.md).
 
@@ -155,9 +156,26 @@ def scoped_pages_agree(agent, queries: dict[str, list[str]]) -> tuple[int, int]:
 
 
 def bm25_window_backend():
-    """The SQLite engine ranking its window with FTS5's bm25(), as it did before it scored
-    the window itself (for --ab)."""
-    from caseledger.search.backends import SqliteBackend, _run
+    """The engine ranking its window as it did before 2026-12-06 (for --ab): SQLite with
+    FTS5's bm25(), PostgreSQL with ts_rank in a second statement reading each case again."""
+    from django.db import connection
+
+    from caseledger.search.backends import PostgresBackend, SqliteBackend, _run
+
+    class RankAgain(PostgresBackend):
+        def _ranked_window(self, scope, expression, window, limit, offset):
+            sql = (
+                "SELECT w.doc, r.score FROM unnest(%s::bigint[]) AS w(doc) CROSS JOIN "
+                f"LATERAL (SELECT max(ts_rank(s.tsv, %s::tsquery)) AS score FROM {self.TABLE}"
+                f" AS s WHERE s.{self.KEY} = w.doc AND s.tsv @@ %s::tsquery) AS r "
+                "ORDER BY r.score DESC, w.doc DESC LIMIT %s OFFSET %s"
+            )
+            ids = self._newest(scope, expression, window, None)
+            rows = _run(sql, [ids, expression, expression, limit, offset])
+            return [(r[0], float(r[1])) for r in rows]
+
+    if connection.vendor == "postgresql":
+        return RankAgain()
 
     class Bm25Window(SqliteBackend):
         def _ranked_window(self, query, where, params, window, limit, offset):
@@ -200,7 +218,7 @@ def ab_ranked(queries: dict[str, list[str]], searchers: list) -> list:
                     first = pages["old"][:10]
                     top10.append(len(set(first) & set(pages["new"][:10])) / len(first))
             name = f"A/B {label}ranked {kind}"
-            for tag, times in (("bm25()", before), ("window", after)):
+            for tag, times in (("before", before), ("after", after)):
                 results.append(
                     common.Result(
                         f"{name} {tag} p50/p95",
@@ -227,7 +245,9 @@ def main() -> None:
     p.add_argument("--sample", type=int, default=3000, help="cases scanned for recall")
     p.add_argument("--user", default="compliance", help="who searches (default: sees all)")
     p.add_argument("--scoped-user", metavar="NAME", help="also search as NAME (e.g. sales.agent1)")
-    p.add_argument("--ab", action="store_true", help="ranked only: bm25() vs the engine (SQLite)")
+    p.add_argument(
+        "--ab", action="store_true", help="ranked only: the window ranked as before vs now"
+    )
     args = p.parse_args()
     if args.quick:
         args.cases, args.per_kind, args.sample = 2000, 10, 500
