@@ -558,13 +558,15 @@ class PostgresBackend(Backend):
                 f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
             before = len(found)
-            # Every match of the slice, whether the scope allows it last (the share of
-            # the table the GIN index would read for the term, below).
+            # A window: every match of the slice, whether the scope allows it last (the
+            # share of the table the GIN index would read for the term, below); a page:
+            # the visible ones.
             # (OFFSET 0: not flattened, so `visible` is computed once a row.)
             matched = _run(
                 f"SELECT m.doc{rank}, m.visible FROM (SELECT t.doc, t.chunk, t.tsv, "
                 f"{exists} AS visible FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
-                "OFFSET 0) AS m ORDER BY m.doc DESC, m.chunk DESC",
+                f"OFFSET 0) AS m {'' if ranks is not None else 'WHERE m.visible '}"
+                "ORDER BY m.doc DESC, m.chunk DESC",
                 [*rank_params, *scope_params, *bound, size, expression],
             )
             _add_new(found, [row[:-1] for row in matched if row[-1]], ranks)
