@@ -558,17 +558,22 @@ class PostgresBackend(Backend):
                 f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
             before = len(found)
-            # A window: every match of the slice, whether the scope allows it last (the
-            # share of the table the GIN index would read for the term, below); a page:
-            # the visible ones.
-            # (OFFSET 0: not flattened, so `visible` is computed once a row.)
-            matched = _run(
-                f"SELECT m.doc{rank}, m.visible FROM (SELECT t.doc, t.chunk, t.tsv, "
-                f"{exists} AS visible FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
-                f"OFFSET 0) AS m {'' if ranks is not None else 'WHERE m.visible '}"
-                "ORDER BY m.doc DESC, m.chunk DESC",
-                [*rank_params, *scope_params, *bound, size, expression],
-            )
+            if ranks is None:  # a page: the scope first (a cheap check), then the text
+                matched = _run(
+                    f"SELECT t.doc, TRUE FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
+                    f"AND {exists} ORDER BY t.doc DESC, t.chunk DESC",
+                    [*bound, size, expression, *scope_params],
+                )
+            else:
+                # A window: every match of the slice, whether the scope allows it last
+                # (the share of the table the GIN index would read for the term, below).
+                # (OFFSET 0: not flattened, so `visible` is computed once a row.)
+                matched = _run(
+                    f"SELECT m.doc{rank}, m.visible FROM (SELECT t.doc, t.chunk, t.tsv, "
+                    f"{exists} AS visible FROM ({slice_sql}) AS t "
+                    "WHERE t.tsv @@ %s::tsquery OFFSET 0) AS m ORDER BY m.doc DESC, m.chunk DESC",
+                    [*rank_params, *scope_params, *bound, size, expression],
+                )
             _add_new(found, [row[:-1] for row in matched if row[-1]], ranks)
             if len(found) >= limit:
                 return found[:limit]
