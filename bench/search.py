@@ -3,8 +3,14 @@
 newest 50 and ranked; recall and precision against a substring scan on a sample.
 
     .venv/bin/python bench/search.py [--quick] [--cases N] [--reuse DATA_DIR] [--no-build]
-        [--user NAME] [--scoped-user NAME]
+        [--user NAME] [--scoped-user NAME] [--ab]
     DATABASE_URL=postgres://… .venv/bin/python bench/search.py --reuse DATA_DIR
+
+--ab: ranked only, the window ranked as before 2026-12-06 (SQLite: FTS5's bm25(), kept
+here as `Bm25Window`; PostgreSQL: ts_rank in a second statement, `RankAgain`) against the
+engine's own, query by query in one
+process, alternating which goes first; p50/p95 of each, the median of the per-query
+ratios and how much of the first page both agree on (docs/adr/0008-search-index.md).
 
 --scoped-user: the same queries also searched as someone the case list limits (an agent:
 one department, restricted cases hidden), timed alongside, so scoped and unscoped come from
@@ -149,6 +155,87 @@ def scoped_pages_agree(agent, queries: dict[str, list[str]]) -> tuple[int, int]:
     return same, asked
 
 
+def bm25_window_backend():
+    """The engine ranking its window as it did before 2026-12-06 (for --ab): SQLite with
+    FTS5's bm25(), PostgreSQL with ts_rank in a second statement reading each case again."""
+    from django.db import connection
+
+    from caseledger.search.backends import PostgresBackend, SqliteBackend, _run
+
+    class RankAgain(PostgresBackend):
+        def _ranked_window(self, scope, expression, window, limit, offset):
+            sql = (
+                "SELECT w.doc, r.score FROM unnest(%s::bigint[]) AS w(doc) CROSS JOIN "
+                f"LATERAL (SELECT max(ts_rank(s.tsv, %s::tsquery)) AS score FROM {self.TABLE}"
+                f" AS s WHERE s.{self.KEY} = w.doc AND s.tsv @@ %s::tsquery) AS r "
+                "ORDER BY r.score DESC, w.doc DESC LIMIT %s OFFSET %s"
+            )
+            ids = self._newest(scope, expression, window, None)
+            rows = _run(sql, [ids, expression, expression, limit, offset])
+            return [(r[0], float(r[1])) for r in rows]
+
+    if connection.vendor == "postgresql":
+        return RankAgain()
+
+    class Bm25Window(SqliteBackend):
+        def _ranked_window(self, query, where, params, window, limit, offset):
+            weights = ", 1.0, 0.0" if self.SCOPED else ""
+            inner = (
+                f"SELECT f.rowid AS doc, bm25({self.TABLE}{weights}) AS score "
+                f"FROM {self.TABLE} AS f WHERE {' AND '.join(where)} "
+                "ORDER BY f.rowid DESC LIMIT %s"
+            )
+            sql = f"SELECT doc, score FROM ({inner}) ORDER BY score, doc DESC LIMIT %s OFFSET %s"
+            return [(r[0], -r[1]) for r in _run(sql, [*params, window, limit, offset])]
+
+    return Bm25Window()
+
+
+def ab_ranked(queries: dict[str, list[str]], searchers: list) -> list:
+    """Interleaved A/B of ranked `search()`: before (bm25() over the window) and after."""
+    from unittest import mock
+
+    from caseledger.search import queries as search_queries
+    from caseledger.search.backends import backend
+
+    old = bm25_window_backend()
+    results: list[common.Result] = []
+    for kind in KINDS:
+        for label, who, _where in searchers:
+            before, after, ratios, top10 = [], [], [], []
+            for i, q in enumerate(queries[kind]):
+                pages = {}
+                for which in ("old", "new") if i % 2 else ("new", "old"):
+                    engine = old if which == "old" else backend()
+                    with mock.patch.object(search_queries, "backend", lambda e=engine: e):
+                        started = time.perf_counter()
+                        found = search_queries.search(actor=who, q=q, order="ranked", limit=50)
+                        took = (time.perf_counter() - started) * 1000
+                    (before if which == "old" else after).append(took)
+                    pages[which] = [h.case.pk for h in found.hits]
+                ratios.append(after[-1] / before[-1])
+                if pages["old"]:
+                    first = pages["old"][:10]
+                    top10.append(len(set(first) & set(pages["new"][:10])) / len(first))
+            name = f"A/B {label}ranked {kind}"
+            for tag, times in (("before", before), ("after", after)):
+                results.append(
+                    common.Result(
+                        f"{name} {tag} p50/p95",
+                        common.percentile(times, 50),
+                        f"/ {common.percentile(times, 95):.1f} ms",
+                    )
+                )
+            results.append(
+                common.Result(f"  {name} ratio (median)", common.percentile(ratios, 50), "")
+            )
+            if top10:
+                results.append(
+                    common.Result(f"  {name} top-10 shared", 100 * sum(top10) / len(top10), "%")
+                )
+    return results
+
+
 def main() -> None:
     p = common.parser(__doc__.splitlines()[0])
     p.add_argument("--cases", type=int, default=1_000_000)
@@ -158,6 +245,9 @@ def main() -> None:
     p.add_argument("--sample", type=int, default=3000, help="cases scanned for recall")
     p.add_argument("--user", default="compliance", help="who searches (default: sees all)")
     p.add_argument("--scoped-user", metavar="NAME", help="also search as NAME (e.g. sales.agent1)")
+    p.add_argument(
+        "--ab", action="store_true", help="ranked only: the window ranked as before vs now"
+    )
     args = p.parse_args()
     if args.quick:
         args.cases, args.per_kind, args.sample = 2000, 10, 500
@@ -200,6 +290,10 @@ def main() -> None:
         if args.scoped_user:
             agent = User.objects.get(username=args.scoped_user)
             searchers.append(("scoped ", agent, engine_scope(agent)))
+        if args.ab:
+            results += ab_ranked(queries, searchers)
+            common.report(f"search A/B on {total:,} cases ({connection.vendor})", results)
+            return
         for order in ("newest", "ranked"):
             for kind in KINDS:
                 for label, who, where in searchers:

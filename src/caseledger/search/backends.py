@@ -12,6 +12,7 @@ tsvector and tsquery are written as literals, never through a text search config
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db import connection
 
 from caseledger.search import words
 from caseledger.search.scope import Scope, Visibility
-from caseledger.search.tokens import MAX_TERM_TOKENS, Query
+from caseledger.search.tokens import MAX_TERM_TOKENS, Query, Token, is_word
 
 __all__ = ["NEWEST", "RANKED", "Backend", "Scope", "Visibility", "backend"]
 
@@ -89,12 +90,15 @@ class Backend:
         raise NotImplementedError
 
 
-def _add_new(found: list[int], rows: list[tuple]) -> None:
+def _add_new(found: list[int], rows: list[tuple], ranks: dict[int, float] | None = None) -> None:
     """Append each row's id unless it repeats the last one (a case's chunks come together,
-    newest first)."""
-    for (pk,) in rows:
+    newest first); `ranks`: each id's best rank, the row's second column."""
+    for row in rows:
+        pk = row[0]
         if not found or found[-1] != pk:
             found.append(pk)
+        if ranks is not None:
+            ranks[pk] = max(ranks.get(pk, 0.0), float(row[1]))
 
 
 def _run(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
@@ -188,6 +192,10 @@ class SqliteBackend(Backend):
         phrases = []
         for term in query.terms:
             parts = [f'"{t.text}"' + (" *" if t.prefix else "") for t in term]
+            if term[-1].words:  # a prefix only these words start with: each word's phrase
+                lead = "".join(f"{p} + " for p in parts[:-1])
+                phrases.append("(" + " OR ".join(f'({lead}"{w}")' for w in term[-1].words) + ")")
+                continue
             phrases.append("(" + " + ".join(parts) + ")")
         return " AND ".join(phrases)
 
@@ -214,9 +222,10 @@ class SqliteBackend(Backend):
         if scope is not None and scope.where:
             where.append("EXISTS (" + scope.where[0].replace("{doc}", "f.rowid") + ")")
             params += scope.where[1]
+        if order == RANKED and window:
+            return self._ranked_window(query, where, params, window, limit, offset)
         if order == RANKED:
-            # FTS5 walks its rowids (= case ids) backwards and bm25() is computed per row
-            # produced, so under the LIMIT of a window only the newest `window` are scored.
+            # Every match ranked (no window): FTS5's bm25(), computed per row produced.
             # The scope column weighs 0: its tokens add nothing to a score (bm25() still
             # walks their lists for an IDF it multiplies by 0).
             weights = ", 1.0, 0.0" if self.SCOPED else ""
@@ -224,9 +233,6 @@ class SqliteBackend(Backend):
                 f"SELECT f.rowid AS doc, bm25({self.TABLE}{weights}) AS score FROM {self.TABLE} AS f "
                 f"WHERE {' AND '.join(where)}"
             )
-            if window:
-                inner += " ORDER BY f.rowid DESC LIMIT %s"
-                params.append(window)
             sql = f"SELECT doc, score FROM ({inner}) ORDER BY score, doc DESC LIMIT %s OFFSET %s"
             return [(r[0], -r[1]) for r in _run(sql, [*params, limit, offset])]
         if after is not None:
@@ -237,6 +243,130 @@ class SqliteBackend(Backend):
             "ORDER BY f.rowid DESC LIMIT %s"
         )
         return [(r[0], 0.0) for r in _run(sql, [*params, limit])]
+
+    # BM25 over a window (docs/adr/0008-search-index.md): FTS5's parameters.
+    K1 = 1.2
+    B = 0.75
+    # A term's document count is counted among the newest IDF_SAMPLE documents and scaled
+    # to the whole index (exact when the index holds no more).
+    IDF_SAMPLE = 50_000
+
+    def _ranked_window(
+        self,
+        query: Query,
+        where: list[str],
+        params: list[Any],
+        window: int,
+        limit: int,
+        offset: int,
+    ) -> list[tuple[int, float]]:
+        """The newest `window` matches scored by BM25 as FTS5's bm25() computes it, from
+        each match's text, except each term's document count (its IDF): bm25() counts it
+        over the term's whole list before it scores the first row (a walk of every posting
+        of a frequent bigram or word, and for a phrase of their positions too; also of the
+        scope's token, weighed 0: 20-50 ms at 1M), here among the newest IDF_SAMPLE
+        documents, scaled. The text is read from FTS5's content table by id after the
+        window's ids (cheaper than FTS5 reading it per row), and each document's length and
+        each term's instances are counted in SQL, so no text comes to Python."""
+        patterns = [_instances(term) for term in query.terms]
+        counts = ", ".join(
+            "(length(CAST(' ' || c.c0 || ' ' AS BLOB)) - "
+            "length(CAST(replace(' ' || c.c0 || ' ', %s, '') AS BLOB))) / %s"
+            for _ in patterns
+        )
+        sql = (
+            "SELECT c.id, length(CAST(c.c0 AS BLOB)) - length(CAST(replace(c.c0, ' ', '') AS BLOB))"
+            f" + 1, {counts} FROM (SELECT f.rowid AS id FROM {self.TABLE} AS f "
+            f"WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT %s) AS w "
+            f"JOIN {self.TABLE}_content AS c ON c.id = w.id"
+        )
+        args: list[Any] = [v for p in patterns for v in (p, len(p.encode()))]
+        rows = _run(sql, [*args, *params, window])
+        if not rows:
+            return []
+        total, lengths = self.totals()
+        avgdl = lengths[0] / total if total and lengths and lengths[0] else 1.0
+        idfs = [self._idf(n, total) for n in self.document_counts(query, total)]
+        k1, b = self.K1, self.B
+        scored = []
+        for pk, length, *tfs in rows:
+            norm = k1 * (1 - b + b * length / avgdl)
+            score = sum(
+                idf * tf * (k1 + 1) / (tf + norm) for idf, tf in zip(idfs, tfs, strict=True)
+            )
+            scored.append((score, pk))
+        scored.sort(key=lambda r: (-r[0], -r[1]))
+        return [(pk, score) for score, pk in scored[offset : offset + limit]]
+
+    @staticmethod
+    def _idf(n: float, total: int) -> float:
+        """FTS5's: log((N - n + 0.5) / (n + 0.5)), at least 1e-6 (a term in over half
+        of the documents still counts a little)."""
+        idf = math.log((total - n + 0.5) / (n + 0.5)) if total else 0.0
+        return idf if idf > 0 else 1e-6
+
+    def totals(self) -> tuple[int, list[int]]:
+        """(documents, tokens per column) from FTS5's own "averages" record (rowid 1 of
+        its %_data table: varints, the row count then each column's token total), which
+        it keeps up to date with every write; (0, []) for an empty index."""
+        found = _run(f"SELECT block FROM {self.TABLE}_data WHERE id = 1")
+        if not found or not found[0][0]:
+            return 0, []
+        values = _varints(bytes(found[0][0]))
+        return values[0], values[1:]
+
+    def document_counts(self, query: Query, total: int) -> list[float]:
+        """Each term's document count: exact when the index holds at most IDF_SAMPLE
+        documents, else counted among the newest IDF_SAMPLE and scaled to `total`."""
+        bound, scale = "", 1.0
+        args: list[Any] = []
+        if total > self.IDF_SAMPLE:
+            lowest = _run(
+                f"SELECT id FROM {self.TABLE}_docsize ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [self.IDF_SAMPLE - 1],
+            )
+            if lowest:
+                bound, args, scale = " AND rowid >= %s", [lowest[0][0]], total / self.IDF_SAMPLE
+        sql = f"SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH %s{bound}"
+        return [
+            _run(sql, [self.expression(Query(terms=(term,))), *args])[0][0] * scale
+            for term in query.terms
+        ]
+
+
+def _instances(term: tuple[Token, ...]) -> str:
+    """What marks one instance of the phrase `term` in a document's tokens (one space
+    between them, one added before and after): `" t1 t2 t3"`, and a space after it when
+    its last token is exact and could start a longer token (a word, or a run's last
+    character, which starts bigrams); a bigram cannot (no token is longer), a prefix may.
+    Instances are counted as `replace` finds them, left to right without overlap: a phrase
+    that overlaps itself (`aa aa` in `aa aa aa`), or an exact word repeated back to back
+    (`very very`: the space between them serves one), counts once where FTS5 counts each.
+    Rare, and it moves only that document's score."""
+    text = " " + " ".join(t.text for t in term)
+    last = term[-1]
+    if last.prefix or (len(last.text) == 2 and not is_word(last.text)):
+        return text
+    return text + " "
+
+
+def _varints(data: bytes) -> list[int]:
+    """SQLite's varints (FTS5 writes its records with them): 7 bits a byte, high bit set
+    when another follows, the ninth byte whole."""
+    out, i = [], 0
+    while i < len(data):
+        value = 0
+        for n in range(9):
+            byte = data[i]
+            i += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
 
 
 class PostgresBackend(Backend):
@@ -367,6 +497,12 @@ class PostgresBackend(Backend):
 
     PROBE = 5_000  # chunk rows per slice of the newest-first walk (at least)
     SLICES = 4  # slices walked at most before the GIN index is asked
+    # A ranked window (2,000 cases) walks on while that reads fewer rows than the GIN
+    # index would, a GIN-read match costing GIN_COST walked rows (200k cases, 2026-12-06:
+    # a 10,000-row slice 8 ms; the GIN read of `退`:* for sales 159 ms for 47,000 matches),
+    # at most WINDOW_SLICES slices.
+    GIN_COST = 4
+    WINDOW_SLICES = 32
 
     def _scoped(self, scope: Scope | None, row: str, doc: str) -> tuple[str, list[Any]]:
         """The scope's conditions on a chunk row `row` (its visibility columns) and the case
@@ -382,7 +518,12 @@ class PostgresBackend(Backend):
         return " AND ".join(where) or "TRUE", params
 
     def _newest(
-        self, scope: Scope | None, expression: str, limit: int, after: int | None
+        self,
+        scope: Scope | None,
+        expression: str,
+        limit: int,
+        after: int | None,
+        ranks: dict[int, float] | None = None,
     ) -> list[int]:
         """Ids of the newest `limit` matching cases the scope allows, below `after`.
 
@@ -393,15 +534,23 @@ class PostgresBackend(Backend):
         slice of chunk rows at a time, each checked (bounded work; a frequent term is done
         in the first slice), while the hits so far promise the rest within a few slices;
         else take the rest from the GIN index, sorted (the term is rare by then). A case
-        of several chunks comes once per matching chunk: deduped."""
+        of several chunks comes once per matching chunk: deduped. `ranks`, when given, gets
+        each found case's `ts_rank`, computed on the chunk rows as they are checked (the
+        best of its matching chunks read), so the ranked window reads no tsvector twice."""
         size = max(self.PROBE, 5 * limit)  # a rank window of 2,000: 10,000 rows
         key, table = self.KEY, self.TABLE
         exists, scope_params = self._scoped(scope, "t", "t.doc")
         shown = ", s.department_id, s.hidden" if self.SCOPED else ""
+        rank, rank_params = (
+            (", CASE WHEN m.visible THEN ts_rank(m.tsv, %s::tsquery) END", [expression])
+            if ranks is not None
+            else ("", [])
+        )
         found: list[int] = []
         # `<=` from the second slice on: a slice may stop inside a case's chunks.
         upto = None if after is None else after - 1
-        for _ in range(self.SLICES):
+        rows_in_table: float | None = None
+        for _ in range(self.WINDOW_SLICES if ranks is not None else self.SLICES):
             upper = "" if upto is None else f"WHERE s.{key} <= %s "
             bound = [] if upto is None else [upto]
             slice_sql = (
@@ -409,27 +558,55 @@ class PostgresBackend(Backend):
                 f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT %s"
             )
             before = len(found)
-            _add_new(
-                found,
-                _run(
-                    f"SELECT t.doc FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
+            if ranks is None:  # a page: the scope first (a cheap check), then the text
+                matched = _run(
+                    f"SELECT t.doc, TRUE FROM ({slice_sql}) AS t WHERE t.tsv @@ %s::tsquery "
                     f"AND {exists} ORDER BY t.doc DESC, t.chunk DESC",
                     [*bound, size, expression, *scope_params],
-                ),
-            )
+                )
+            else:
+                # A window: every match of the slice, whether the scope allows it last
+                # (the share of the table the GIN index would read for the term, below).
+                # (OFFSET 0: not flattened, so `visible` is computed once a row.)
+                matched = _run(
+                    f"SELECT m.doc{rank}, m.visible FROM (SELECT t.doc, t.chunk, t.tsv, "
+                    f"{exists} AS visible FROM ({slice_sql}) AS t "
+                    "WHERE t.tsv @@ %s::tsquery OFFSET 0) AS m ORDER BY m.doc DESC, m.chunk DESC",
+                    [*rank_params, *scope_params, *bound, size, expression],
+                )
+            _add_new(found, [row[:-1] for row in matched if row[-1]], ranks)
             if len(found) >= limit:
                 return found[:limit]
-            lowest, rows = _run(
-                f"SELECT min(t.doc), count(*) FROM ({slice_sql}) AS t", [*bound, size]
-            )[0]
-            if rows < size:  # the table ends in this slice
+            # The slice's last row, read from the key alone (not the rows).
+            last = _run(
+                f"SELECT s.{key} FROM {table} AS s {upper}"
+                f"ORDER BY s.{key} DESC, s.chunk DESC LIMIT 1 OFFSET %s",
+                [*bound, size - 1],
+            )
+            if not last:  # the table ends in this slice
                 return found
-            upto, hits = lowest, len(found) - before
-            if hits == 0 or limit - len(found) > 2 * hits:
+            upto, hits = last[0][0], len(found) - before
+            if hits == 0:
+                break
+            if ranks is not None:
+                # The GIN index reads every match of the term (this slice's share of the
+                # table, in the scope or not), the walk `size` rows a slice until the
+                # window is full.
+                if rows_in_table is None:
+                    rows_in_table = float(
+                        _run("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0][
+                            0
+                        ]
+                    )
+                walk = (limit - len(found)) / hits * size
+                gin = len(matched) / size * rows_in_table
+                if rows_in_table <= 0 or walk > self.GIN_COST * gin:
+                    break
+            elif limit - len(found) > 2 * hits:
                 break  # more than two more slices to go: the GIN index is cheaper
         # (`upto` is set once a slice has been walked: the bound only satisfies the types.)
         return self._rest_from_gin(
-            scope, expression, found, limit, 2**63 - 1 if upto is None else upto
+            scope, expression, found, limit, 2**63 - 1 if upto is None else upto, ranks
         )
 
     def _rest_from_gin(
@@ -439,53 +616,58 @@ class PostgresBackend(Backend):
         found: list[int],
         limit: int,
         upto: int,
+        ranks: dict[int, float] | None = None,
     ) -> list[int]:
         """`found` completed to `limit` with the newest matches at or below `upto`, read
         from the GIN index and sorted."""
         key, table = self.KEY, self.TABLE
         exists, scope_params = self._scoped(scope, "s", f"s.{key}")
+        rank, rank_params = (
+            (", ts_rank(s.tsv, %s::tsquery)", [expression]) if ranks is not None else ("", [])
+        )
         rest = (
-            f"SELECT s.{key} FROM {table} AS s WHERE s.tsv @@ %s::tsquery "
+            f"SELECT s.{key}{rank} FROM {table} AS s WHERE s.tsv @@ %s::tsquery "
             f"AND {exists} AND s.{key} <= %s "
             # `+ 0`: not the key's order, so the GIN index is read and the matches sorted.
             f"ORDER BY s.{key} + 0 DESC, s.chunk DESC LIMIT %s"
         )
         fetch = limit - len(found) + 8  # a little over: a case may match in two chunks
         while len(found) < limit:
-            rows = _run(rest, [expression, *scope_params, upto, fetch])
-            _add_new(found, rows)
+            rows = _run(rest, [*rank_params, expression, *scope_params, upto, fetch])
+            _add_new(found, rows, ranks)
             if len(rows) < fetch:
                 break
             upto = rows[-1][0] - 1  # that case is in `found`; its other chunks add nothing
             fetch *= 4
         return found[:limit]
 
+    def _ranked_window(
+        self, scope: Scope | None, expression: str, window: int, limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """The window's cases found as the newest page is, each one's `ts_rank` computed on
+        its chunk rows as the walk checks them (until 2026-12-06 a second statement read
+        each case's chunks again by key for it: every tsvector of the window read twice).
+        A case of several chunks gets the best rank of the chunks the walk read (it may
+        stop inside the last case's chunks: rare, texts beyond 16,383 positions)."""
+        ranks: dict[int, float] = {}
+        ids = self._newest(scope, expression, window, None, ranks)
+        ranked = sorted(ids, key=lambda pk: (-ranks[pk], -pk))
+        return [(pk, ranks[pk]) for pk in ranked[offset : offset + limit]]
+
     def page(self, query, *, scope, order, limit, after=None, offset=0, window=None):
         expression = self.expression(query)
         scope = Scope.of(scope)
         if order == RANKED:
             if window:
-                # ts_rank only over the window's cases (found as the newest page is), each
-                # read by its key: LATERAL keeps the planner from reading every match of a
-                # phrase it takes for rare through the GIN index.
-                sql = (
-                    "SELECT w.doc, r.score FROM unnest(%s::bigint[]) AS w(doc) CROSS JOIN "
-                    f"LATERAL (SELECT max(ts_rank(s.tsv, %s::tsquery)) AS score FROM {self.TABLE}"
-                    f" AS s WHERE s.{self.KEY} = w.doc AND s.tsv @@ %s::tsquery) AS r "
-                    "ORDER BY r.score DESC, w.doc DESC LIMIT %s OFFSET %s"
-                )
-                ids = self._newest(scope, expression, window, None)
-                params = [ids, expression, expression, limit, offset]
-            else:
-                where, scope_params = self._scoped(scope, "s", f"s.{self.KEY}")
-                sql = (
-                    f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
-                    f"FROM {self.TABLE} AS s WHERE s.tsv @@ %s::tsquery AND {where} "
-                    f"GROUP BY s.{self.KEY} ORDER BY score DESC, s.{self.KEY} DESC "
-                    "LIMIT %s OFFSET %s"
-                )
-                params = [expression, expression, *scope_params, limit, offset]
-            rows = _run(sql, params)
+                return self._ranked_window(scope, expression, window, limit, offset)
+            where, scope_params = self._scoped(scope, "s", f"s.{self.KEY}")
+            sql = (
+                f"SELECT s.{self.KEY}, max(ts_rank(s.tsv, %s::tsquery)) AS score "
+                f"FROM {self.TABLE} AS s WHERE s.tsv @@ %s::tsquery AND {where} "
+                f"GROUP BY s.{self.KEY} ORDER BY score DESC, s.{self.KEY} DESC "
+                "LIMIT %s OFFSET %s"
+            )
+            rows = _run(sql, [expression, expression, *scope_params, limit, offset])
             return [(r[0], float(r[1])) for r in rows]
         return [(pk, 0.0) for pk in self._newest(scope, expression, limit, after)]
 

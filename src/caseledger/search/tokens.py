@@ -96,6 +96,9 @@ def document_tokens(texts: Iterable[str]) -> list[str]:
 class Token:
     text: str
     prefix: bool = False
+    # A prefix only these indexed words start with (SQLite, search/words.py): the engine
+    # may ask for them one by one (the same matches) instead of merging by the prefix.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
