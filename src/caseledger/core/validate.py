@@ -65,6 +65,10 @@ class Collector:
             self.add(field, _("must be text"))
             return None
         value = value.strip()
+        if "\x00" in value:
+            # Never meaningful in text, and PostgreSQL refuses it in a text column.
+            self.add(field, _("must not contain the NUL character (U+0000)"), "nul")
+            value = value.replace("\x00", "")
         if required and not value:
             self.add(field, _("must not be empty"), "required")
         elif len(value) > max_length:

@@ -95,19 +95,28 @@ def _parse(raw: bytes) -> ParsedMail:
         message_id=ids[0] if ids else fallback_id(raw),
         in_reply_to=message_ids(header_text(msg.get("In-Reply-To"))),
         references=message_ids(header_text(msg.get("References"))),
-        subject=header_text(msg.get("Subject")),
+        subject=_printable(header_text(msg.get("Subject"))),
         sender=sender,
-        sender_name=name.strip(),
+        sender_name=_printable(name.strip()),
         recipients=tuple(
             addr.lower()
             for _, addr in getaddresses([header_text(v) for v in msg.get_all("To", [])])
             if addr
         ),
         date=_date(msg.get("Date")),
-        text=text,
+        text=_printable(text),
         files=tuple(files),
         automatic=automatic,
     )
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _printable(text: str) -> str:
+    """Text without the control characters mail sometimes carries (NUL among them, which
+    PostgreSQL refuses in text); tabs and line ends stay. The raw message is kept whole."""
+    return _CONTROLS.sub("", text)
 
 
 def _from(value: object) -> tuple[str, str]:
