@@ -160,7 +160,7 @@ def bm25_window_backend():
     FTS5's bm25(), PostgreSQL with ts_rank in a second statement reading each case again."""
     from django.db import connection
 
-    from caseledger.search.backends import PostgresBackend, SqliteBackend, _run
+    from caseledger.search.backends import PostgresBackend, SqliteBackend, run_sql
 
     class RankAgain(PostgresBackend):
         def _ranked_window(self, scope, expression, window, limit, offset):
@@ -171,7 +171,7 @@ def bm25_window_backend():
                 "ORDER BY r.score DESC, w.doc DESC LIMIT %s OFFSET %s"
             )
             ids = self._newest(scope, expression, window, None)
-            rows = _run(sql, [ids, expression, expression, limit, offset])
+            rows = run_sql(sql, [ids, expression, expression, limit, offset])
             return [(r[0], float(r[1])) for r in rows]
 
     if connection.vendor == "postgresql":
@@ -186,7 +186,7 @@ def bm25_window_backend():
                 "ORDER BY f.rowid DESC LIMIT %s"
             )
             sql = f"SELECT doc, score FROM ({inner}) ORDER BY score, doc DESC LIMIT %s OFFSET %s"
-            return [(r[0], -r[1]) for r in _run(sql, [*params, window, limit, offset])]
+            return [(r[0], -r[1]) for r in run_sql(sql, [*params, window, limit, offset])]
 
     return Bm25Window()
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from caseledger.search import indexer, words
-from caseledger.search.backends import NEWEST, RANKED, SqliteBackend, _run, backend
+from caseledger.search.backends import NEWEST, RANKED, SqliteBackend, backend, run_sql
 from caseledger.search.tokens import Token, parse
 from tests.factories import make_case
 
@@ -29,7 +29,7 @@ def ranked(q: str, engine: SqliteBackend | None = None) -> list[tuple[int, float
 def fts5_bm25(q: str) -> list[int]:
     """FTS5's own order: bm25() of the text column, the scope column weighing 0."""
     text = backend().expression(words.whole(parse(q)))
-    rows = _run(
+    rows = run_sql(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
         "ORDER BY bm25(search_fts, 1.0, 0.0), rowid DESC",
         [text],
@@ -66,7 +66,7 @@ def test_the_index_totals_are_fts5s_own(people, customer):
     make_case(people.agent, customer, description="parcel damaged in transit")
     indexer.catch_up()
     total, lengths = SqliteBackend().totals()
-    bodies = [r[0] for r in _run("SELECT body FROM search_fts")]
+    bodies = [r[0] for r in run_sql("SELECT body FROM search_fts")]
     assert total == len(bodies) >= 2
     assert lengths[0] == sum(len(b.split()) for b in bodies)
 
@@ -83,9 +83,9 @@ def test_document_counts_are_exact_within_the_sample_and_scaled_beyond(people, c
     class Sampled(SqliteBackend):
         IDF_SAMPLE = 2  # the newest two documents: one holds `zorblax`
 
-    newest = [r[0] for r in _run("SELECT rowid FROM search_fts ORDER BY rowid DESC LIMIT 2")]
+    newest = [r[0] for r in run_sql("SELECT rowid FROM search_fts ORDER BY rowid DESC LIMIT 2")]
     held = len(
-        _run(
+        run_sql(
             f"SELECT 1 FROM search_fts WHERE search_fts MATCH 'zorblax' AND rowid IN ({newest[0]}, {newest[1]})"
         )
     )
