@@ -15,7 +15,7 @@ from django.core.management import call_command
 from caseledger.cases.models import Case
 from caseledger.core.state import diff
 from caseledger.customers.models import ContactPoint, Customer, Identifier
-from caseledger.customers.services import IDENTIFIER_RECORD, customer_state, identifier_owner
+from caseledger.customers.services import IDENTIFIER_RECORD, customer_owner, customer_state
 from caseledger.journal.canonical import canonical_json
 from caseledger.journal.models import Entry, Payload
 from caseledger.journal.verify import verify_chain
@@ -68,7 +68,7 @@ def test_identifiers_are_stored_and_journaled_as_identifier_add_would(demo):
             ident.ciphertext,
             record=IDENTIFIER_RECORD,
             field=ident.kind,
-            owner=identifier_owner(ident.customer_id),
+            owner=customer_owner(ident.customer_id),
         )
         checked = check_identifier(ident.kind, plain)
         # Valid check digits (GB 11643 MOD 11-2, Luhn): no error, not even a warning.

@@ -169,3 +169,20 @@ def test_the_owner_is_chosen_among_those_who_may_move_it_on_not_everyone(
         services.capa_update(actor=people.supervisor, capa=capa, data={"owner": "oscar"})
     moved = services.capa_update(actor=people.supervisor, capa=capa, data={"owner": "carl"})
     assert moved.owner == people.compliance
+
+
+@pytest.mark.clock(NOW)
+def test_an_owner_who_lost_the_role_stays_when_an_update_names_them_again(people, case):
+    """A form sends the owner back with every update: keeping the one it has is no new
+    choice, on the web and the API alike; choosing them anew would be refused."""
+    from caseledger.accounts.models import User
+
+    capa = open_one(people, case)  # owned by sam, sales' supervisor
+    User.objects.filter(pk=people.supervisor.pk).update(roles=["agent"])
+    moved = services.capa_update(
+        actor=people.compliance, capa=capa, data={"owner": "sam", "status": "in_progress"}
+    )
+    assert (moved.owner.username, moved.status) == ("sam", "in_progress")
+    other = open_one(people, case, owner="carl")
+    with pytest.raises(ValidationFailed, match="sam may not"):
+        services.capa_update(actor=people.compliance, capa=other, data={"owner": "sam"})

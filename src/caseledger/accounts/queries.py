@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -28,28 +29,42 @@ def assignee_choices(*, actor: User) -> QuerySet[User]:
     """The choices of a case list's assignee filter: active people who may work cases of a
     department whose cases the actor sees; not the whole staff (an agent does not learn who
     works in other departments, and nobody is offered a role that holds no case). One
-    query, the grants read as roles and departments (what core.access.can decides)."""
+    query, the grants read as roles and departments (`granted`)."""
     allowed = department_ids(actor, Perm.CASE_VIEW)
     if allowed is not None and not allowed:
         return User.objects.none()
+    return (
+        User.objects.filter(granted(Perm.CASE_MODIFY, allowed), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def granted(perm: Perm, departments: Collection[int] | None) -> Q:
+    """People whose roles grant `perm` in one of `departments` (None: in any department),
+    as a filter on users, read from the grants as core.access.can reads them: a role that
+    grants it everywhere, or a member (or supervisor, where the grant says so) of one of
+    them. Someone in no department holds no departmental grant."""
     near = Q(pk__in=[])
     for role, grants in GRANTS.items():
-        scope = grants.get(Perm.CASE_MODIFY)
+        scope = grants.get(perm)
         if scope is None:
             continue
         has_role = Q(roles__icontains=f'"{role.value}"')
         if scope == Scope.ALL:
             near |= has_role
-        elif allowed is None:  # any department at all: someone with none works no case
+        elif departments is None:
             where = Q(department__isnull=False)
             if scope == Scope.SUPERVISED:
                 where |= Q(supervised_departments__isnull=False)
             near |= has_role & where
         elif scope == Scope.SUPERVISED:
-            near |= has_role & (Q(department__in=allowed) | Q(supervised_departments__in=allowed))
+            near |= has_role & (
+                Q(department__in=departments) | Q(supervised_departments__in=departments)
+            )
         else:
-            near |= has_role & Q(department__in=allowed)
-    return User.objects.filter(near, is_active=True).distinct().order_by("username")
+            near |= has_role & Q(department__in=departments)
+    return near
 
 
 def _case_workers(wanted: list[int | None]) -> QuerySet[User]:

@@ -41,18 +41,14 @@ CONTACT_COLUMNS = (
     "created_at",
 )
 
-# As the bulk writers build a contact point before it is sealed: "value" where the four
-# sealed columns go.
-PLAIN_CONTACT_COLUMNS = (
-    "id", "customer_id", "kind", "value", "label", "is_primary", "verified_at", "created_at",
-)  # fmt: skip
-
 
 def sealed_contact_row(
     values: list[Any], encoded: list[str], ring: KeyRing
 ) -> tuple[list[Any], list[str]]:
-    """(row values, JSON-encoded values) in PLAIN_CONTACT_COLUMNS order, the customer id
-    filled in -> the same in CONTACT_COLUMNS order, the value sealed for that customer."""
+    """(row values, JSON-encoded values) as the bulk writers build a contact point, in
+    CONTACT_COLUMNS order but with its plain value where the four sealed columns go (id,
+    customer_id, kind, value, label, is_primary, verified_at, created_at), the customer id
+    filled in -> the row in CONTACT_COLUMNS order, the value sealed for that customer."""
     sealed = sealed_contact(values[2], values[3], values[1], ring)
     columns = [sealed["ciphertext"], sealed["key_id"], sealed["blind_index"], sealed["masked"]]
     return (

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from caseledger.accounts.models import Department
+from caseledger.customers.sealing import opened
 
 
 class CustomerKind(models.TextChoices):
@@ -87,8 +88,6 @@ class ContactPoint(models.Model):
     @property
     def value(self) -> str:
         """The plaintext, for the one use that needs it (mail, a reveal, the subject's copy)."""
-        from caseledger.customers.sealing import opened
-
         return opened(self.kind, self.ciphertext, self.customer_id)
 
 

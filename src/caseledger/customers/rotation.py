@@ -164,8 +164,8 @@ class _Batch:
         return customer_state(Customer.objects.get(pk=customer_id)) == expected
 
     def reencrypt(self) -> None:
-        from caseledger.customers.sealing import CONTACT_RECORD, contact_owner
-        from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
+        from caseledger.customers.sealing import CONTACT_RECORD, customer_owner
+        from caseledger.customers.services import IDENTIFIER_RECORD
 
         for customer_id in self.ids:
             before = self.before[customer_id]
@@ -173,7 +173,7 @@ class _Batch:
             fresh = self._moved(
                 before.get("identifiers", ()),
                 IDENTIFIER_RECORD,
-                identifier_owner(customer_id),
+                customer_owner(customer_id),
                 self.updates,
             )
             if fresh:
@@ -181,7 +181,7 @@ class _Batch:
             after["contact_points"] = self._moved(
                 before["contact_points"],
                 CONTACT_RECORD,
-                contact_owner(customer_id),
+                customer_owner(customer_id),
                 self.point_updates,
             )
             self.after[customer_id] = after

@@ -26,8 +26,9 @@ from caseledger.vault.masking import contact_masked
 CONTACT_RECORD = "customer.contact"
 
 
-def contact_owner(customer_id: int) -> str:
-    """The record a contact point's ciphertext is bound to (its customer)."""
+def customer_owner(customer_id: int) -> str:
+    """The record a customer's sealed values (contact points, identifiers) are bound to, in
+    vault.crypto's associated data."""
     return f"customer:{customer_id}"
 
 
@@ -49,7 +50,7 @@ def sealed_contact(
 ) -> dict[str, Any]:
     """The stored columns of a contact point holding `value` (normalized already)."""
     ciphertext = crypto.encrypt(
-        value, record=CONTACT_RECORD, field=kind, owner=contact_owner(customer_id), ring=ring
+        value, record=CONTACT_RECORD, field=kind, owner=customer_owner(customer_id), ring=ring
     )
     return {
         "ciphertext": ciphertext,
@@ -62,17 +63,7 @@ def sealed_contact(
 def opened(kind: str, ciphertext: str, customer_id: int, ring: KeyRing | None = None) -> str:
     """The plaintext of a sealed contact point (refused if it was altered or moved)."""
     return crypto.decrypt(
-        ciphertext, record=CONTACT_RECORD, field=kind, owner=contact_owner(customer_id), ring=ring
-    )
-
-
-def resealed(
-    kind: str, ciphertext: str, from_customer: int, to_customer: int, ring: KeyRing | None = None
-) -> str:
-    """The same value bound to another customer (a merge, or its undoing)."""
-    plain = opened(kind, ciphertext, from_customer, ring)
-    return crypto.encrypt(
-        plain, record=CONTACT_RECORD, field=kind, owner=contact_owner(to_customer), ring=ring
+        ciphertext, record=CONTACT_RECORD, field=kind, owner=customer_owner(customer_id), ring=ring
     )
 
 

@@ -29,7 +29,7 @@ from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.core.timetext import LocalCalendar, TimeText
 from caseledger.customers.bulk import CONTACT_COLUMNS, CUSTOMER_COLUMNS, sealed_contact_row
 from caseledger.customers.models import ContactPoint, Customer, Identifier
-from caseledger.customers.services import IDENTIFIER_RECORD, identifier_owner
+from caseledger.customers.services import IDENTIFIER_RECORD, customer_owner
 from caseledger.demo.generate import Generator, customer_limits
 from caseledger.demo.rows import IDENTIFIER_COLUMNS, NOTE_COLUMNS, Row, Sensitive, Staff
 from caseledger.journal import bulk
@@ -220,7 +220,7 @@ class Loader:
         Long because it is the loader's per-identifier loop (a million rows), kept
         inline for speed."""
         customer_id = row.values[0]
-        owner = identifier_owner(customer_id)
+        owner = customer_owner(customer_id)
         state = list(row.encoded)
         before_list = "null"
         listed: list[str] = []

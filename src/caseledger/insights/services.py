@@ -55,17 +55,10 @@ def _journal(actor, capa, action, before, reason="") -> None:
 def owner_choices(department_id: int) -> list[User]:
     """Who may own a corrective action of a department: the active people who may move it
     on (capa.manage there: its supervisors, compliance officers), by username."""
-    from django.db.models import Q
+    from caseledger.accounts.queries import granted
 
-    from caseledger.core.permissions import GRANTS, Scope
-
-    near = Q(department_id=department_id) | Q(supervised_departments=department_id)
-    for role, grants in GRANTS.items():
-        if grants.get(Perm.CAPA_MANAGE) == Scope.ALL:
-            near |= Q(roles__icontains=f'"{role.value}"')
     people = (
-        User.objects.filter(is_active=True)
-        .filter(near)
+        User.objects.filter(granted(Perm.CAPA_MANAGE, [department_id]), is_active=True)
         .distinct()
         .order_by("username")
         .prefetch_related("supervised_departments")
@@ -73,13 +66,21 @@ def owner_choices(department_id: int) -> list[User]:
     return [p for p in people if can(p, Perm.CAPA_MANAGE, department_id)]
 
 
-def _owner(value: Any, department_id: int | None, c: Collector) -> User | None:
+def _owner(
+    value: Any, department_id: int | None, c: Collector, current: int | None = None
+) -> User | None:
+    """The owner named by username or id; a new owner must be allowed to move the action
+    on (the one it has stays, even if their role changed since)."""
     user = User.objects.filter(username=str(value or "").strip(), is_active=True).first()
     if user is None and is_id(str(value or "")):
         user = User.objects.filter(pk=int(value), is_active=True).first()
     if user is None:
         c.add("owner", _("is not an active user"), "unknown")
-    elif department_id is not None and not can(user, Perm.CAPA_MANAGE, department_id):
+    elif (
+        department_id is not None
+        and user.pk != current
+        and not can(user, Perm.CAPA_MANAGE, department_id)
+    ):
         c.add(
             "owner",
             _(
@@ -111,7 +112,9 @@ def _cases(actor: User, value: Any, c: Collector) -> list[int]:
     return sorted(set(ids))
 
 
-def _clean(actor, data: Mapping[str, Any], allowed, department_id, c: Collector) -> dict:
+def _clean(
+    actor, data: Mapping[str, Any], allowed, department_id, c: Collector, owner=None
+) -> dict:
     c.unknown(data, allowed)
     out: dict[str, Any] = {}
     if "problem" in data or "department" in allowed:
@@ -119,7 +122,7 @@ def _clean(actor, data: Mapping[str, Any], allowed, department_id, c: Collector)
     if "source" in data:
         out["source"] = c.text(data, "source", max_length=200) or ""
     if "owner" in data or "department" in allowed:
-        out["owner"] = _owner(data.get("owner"), department_id, c)
+        out["owner"] = _owner(data.get("owner"), department_id, c, owner)
     if "due_on" in data or "department" in allowed:
         due = c.day(data, "due_on")
         if due is None and not any(e.field == "due_on" for e in c.errors):
@@ -171,7 +174,7 @@ def capa_update(
     meanwhile is refused instead of overwritten."""
     require(actor, Perm.CAPA_MANAGE, capa.department_id)
     c = Collector()
-    clean = _clean(actor, data, UPDATE_FIELDS, capa.department_id, c)
+    clean = _clean(actor, data, UPDATE_FIELDS, capa.department_id, c, capa.owner_id)
     c.raise_if_any()
     with write_transaction():
         capa = CorrectiveAction.objects.select_for_update().get(pk=capa.pk)

@@ -105,6 +105,22 @@ def reencrypt(
     return fresh
 
 
+def rebound(
+    token: str,
+    *,
+    record: str,
+    field: str,
+    owner: str,
+    new_owner: str,
+    ring: KeyRing | None = None,
+) -> str:
+    """The same value bound to another owner record (a customer merge moves it there): the
+    old ciphertext would not decrypt under the new owner. Nothing leaves this function."""
+    ring = ring or load()
+    plaintext = decrypt(token, ring=ring, record=record, field=field, owner=owner)
+    return encrypt(plaintext, ring=ring, record=record, field=field, owner=new_owner)
+
+
 def blind_index(normalized: str, *, record: str, field: str, ring: KeyRing | None = None) -> str:
     ring = ring or load()
     message = "\x00".join(("caseledger-index", VERSION, record, field, normalized)).encode()

@@ -17,6 +17,7 @@ from caseledger.customers.models import (
     Identifier,
     IdentifierKind,
 )
+from caseledger.customers.sealing import customer_owner
 from caseledger.customers.services.duplicates import probable_duplicates
 from caseledger.customers.services.records import (
     customer_state,
@@ -38,11 +39,6 @@ from caseledger.vault.validators import check_identifier
 
 IDENTIFIER_RECORD = "customer.identifier"
 REASON_MAX = 500
-
-
-def identifier_owner(customer_id: int) -> str:
-    """The record a ciphertext is bound to (vault.crypto associated data)."""
-    return f"customer:{customer_id}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ def identifier_add(
             checked.value,
             record=IDENTIFIER_RECORD,
             field=kind,
-            owner=identifier_owner(customer.pk),
+            owner=customer_owner(customer.pk),
         )
         identifier = Identifier.objects.create(
             customer=customer,

@@ -19,11 +19,11 @@ from caseledger.customers.models import (
     Customer,
     Identifier,
 )
-from caseledger.customers.sealing import resealed
+from caseledger.customers.sealing import CONTACT_RECORD
 from caseledger.customers.services.identifiers import (
     IDENTIFIER_RECORD,
     clean_reason,
-    identifier_owner,
+    customer_owner,
 )
 from caseledger.customers.services.records import customer_state, touch_customer
 from caseledger.journal.services import record_change, write_transaction
@@ -108,18 +108,17 @@ def _parts() -> list[MergePart]:
     return parts
 
 
-def _move_identifier(identifier: Identifier, to: Customer) -> None:
-    """Re-encrypt for the new owner (the old ciphertext would not decrypt there)."""
-    plaintext = crypto.decrypt(
-        identifier.ciphertext,
-        record=IDENTIFIER_RECORD,
-        field=identifier.kind,
-        owner=identifier_owner(identifier.customer_id),
+def _move_sealed(row: Identifier | ContactPoint, record: str, to: Customer) -> None:
+    """Move an identifier or a contact point to another customer, re-encrypted for it (a
+    sealed value is bound to its customer: the old ciphertext would not decrypt there)."""
+    ciphertext = crypto.rebound(
+        row.ciphertext,
+        record=record,
+        field=row.kind,
+        owner=customer_owner(row.customer_id),
+        new_owner=customer_owner(to.pk),
     )
-    ciphertext = crypto.encrypt(
-        plaintext, record=IDENTIFIER_RECORD, field=identifier.kind, owner=identifier_owner(to.pk)
-    )
-    Identifier.objects.filter(pk=identifier.pk).update(
+    type(row).objects.filter(pk=row.pk).update(
         customer=to, ciphertext=ciphertext, key_id=crypto.key_id_of(ciphertext)
     )
 
@@ -190,18 +189,10 @@ def _merge_contact_points(survivor: Customer, merged: Customer) -> tuple[list[in
         if key in held:
             duplicate_points.append(point.pk)
         else:
-            _move_point(point, survivor)
+            _move_sealed(point, CONTACT_RECORD, survivor)
             points.append(point.pk)
         held.add(key)  # two equal points on `merged`: only the first moves
     return points, duplicate_points
-
-
-def _move_point(point: ContactPoint, to: Customer) -> None:
-    """Re-seal for the new customer (the old ciphertext would not decrypt there)."""
-    ciphertext = resealed(point.kind, point.ciphertext, point.customer_id, to.pk)
-    ContactPoint.objects.filter(pk=point.pk).update(
-        customer=to, ciphertext=ciphertext, key_id=crypto.key_id_of(ciphertext)
-    )
 
 
 def _merge_identifiers(survivor: Customer, merged: Customer) -> tuple[list[int], list[int]]:
@@ -214,7 +205,7 @@ def _merge_identifiers(survivor: Customer, merged: Customer) -> tuple[list[int],
         if (identifier.kind, identifier.blind_index) in indexed:
             duplicate_identifiers.append(identifier.pk)
         else:
-            _move_identifier(identifier, survivor)
+            _move_sealed(identifier, IDENTIFIER_RECORD, survivor)
             identifiers.append(identifier.pk)
     return identifiers, duplicate_identifiers
 
@@ -323,13 +314,13 @@ def _move_back(
     for point in ContactPoint.objects.filter(
         customer=survivor, pk__in=record.get("contact_points", [])
     ).order_by("pk"):
-        _move_point(point, merged)
+        _move_sealed(point, CONTACT_RECORD, merged)
         points.append(point.pk)
     identifiers = []
     for identifier in Identifier.objects.filter(
         customer=survivor, pk__in=record.get("identifiers", [])
     ).order_by("pk"):
-        _move_identifier(identifier, merged)
+        _move_sealed(identifier, IDENTIFIER_RECORD, merged)
         identifiers.append(identifier.pk)
     return points, identifiers
 

@@ -21,7 +21,7 @@ from caseledger.customers.models import (
 from caseledger.customers.services.identifiers import (
     IDENTIFIER_RECORD,
     clean_reason,
-    identifier_owner,
+    customer_owner,
 )
 from caseledger.customers.services.records import customer_state
 from caseledger.journal.services import record_change, write_transaction
@@ -78,7 +78,7 @@ def identifier_reveal(*, actor: User, identifier: Identifier, reason: str) -> st
             current.ciphertext,
             record=IDENTIFIER_RECORD,
             field=current.kind,
-            owner=identifier_owner(current.customer_id),
+            owner=customer_owner(current.customer_id),
         )
         extra = {
             "field": f"identifier.{current.kind}",

@@ -140,14 +140,6 @@ def customer_create(request: AuthedRequest) -> HttpResponseBase:
     )
 
 
-def _masked(points) -> list:
-    """Contact points with `shown`: the value as every screen shows it (masked)."""
-    points = list(points)
-    for point in points:
-        point.shown = point.masked
-    return points
-
-
 def detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, Any]:
     try:
         cases = list(
@@ -165,7 +157,7 @@ def detail_context(request: AuthedRequest, customer, **extra: Any) -> dict[str, 
         "can_unmerge": can_modify and merged_away,
         "can_open_case": may(request.user, Perm.CASE_MODIFY, customer.department_id)
         and not merged_away,
-        "contact_points": _masked(customer.contact_points.all()),
+        "contact_points": list(customer.contact_points.all()),
         "duplicates": []
         if merged_away
         else probable_duplicates(actor=request.user, customer=customer),
@@ -305,7 +297,7 @@ def _preview(request: AuthedRequest, customer) -> dict[str, Any]:
         cases = None
     return {
         "customer": customer,
-        "contact_points": _masked(customer.contact_points.all()),
+        "contact_points": list(customer.contact_points.all()),
         "identifiers": list(customer.identifiers.all()),
         "cases": cases,
     }
