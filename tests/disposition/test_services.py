@@ -189,10 +189,13 @@ def test_review_schedule_needs_a_chosen_action(people, customer):
 def test_anonymize_keeps_statistics_and_drops_personal_data(people, customer):
     schedule = make_schedule(people, "anonymize", record_kind="customer", code="cust-anon")
     case_schedule = make_schedule(people, "anonymize", code="case-anon")
-    case = make_case(people.agent, customer)
+    reached = make_case(people.agent, customer)
+    case = make_case(people.agent, make_customer(people.agent, people.sales))
     recompute(people)
     name = customer.name
-    batch = disp.disposition_propose(actor=people.records_manager, schedule=schedule)
+    batch = disp.disposition_propose(
+        actor=people.records_manager, schedule=schedule, records=[customer.pk]
+    )
     disp.disposition_approve(actor=people.compliance, batch=batch)
     disp.disposition_execute(actor=people.compliance, batch=batch)
     customer.refresh_from_db()
@@ -200,7 +203,10 @@ def test_anonymize_keeps_statistics_and_drops_personal_data(people, customer):
     assert not ContactPoint.objects.filter(customer=customer).exists()
     assert _state("customer", customer.pk) == LifecycleState.DISPOSED
 
+    # The customer's case was anonymized with it: the case schedule proposes only the other.
     batch = disp.disposition_propose(actor=people.records_manager, schedule=case_schedule)
+    assert list(batch.items.values_list("record_id", flat=True)) == [case.pk]
+    assert _state("case", reached.pk) == LifecycleState.DISPOSED
     disp.disposition_approve(actor=people.supervisor, batch=batch)
     disp.disposition_execute(actor=None, batch=batch)
     case.refresh_from_db()

@@ -1,14 +1,19 @@
 """An attacker with database access cannot get records destroyed by writing the review
-into the database: a batch that differs from its journal is not carried out."""
+into the database: a batch that differs from its journal is not carried out, and a
+deadline written into the database puts no record up for destruction."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from caseledger.cases.models import Case
-from caseledger.core.errors import Conflict
+from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.disposition import services as disp
 from caseledger.disposition.models import BatchStatus, DispositionBatch
+from caseledger.retention.models import LifecycleState, RecordRetention
+from caseledger.retention.services import retention_recompute
 from tests.factories import make_case
 from tests.journal.tamper import sql
 
@@ -56,3 +61,52 @@ def test_an_untouched_approved_batch_is_carried_out(people, proposed):
         BatchStatus.DONE
     )
     assert not Case.objects.filter(pk__in=[c.pk for c in made]).exists()
+
+
+@pytest.fixture
+def not_yet_due(people, customer):
+    """A destroy schedule of one year and two complaints made today: not due for a year."""
+    from tests.disposition.conftest import make_schedule
+
+    schedule = make_schedule(people, "destroy", code="complaints-one-year")
+    made = [make_case(people.agent, customer) for _ in range(2)]
+    retention_recompute(actor=people.records_manager)
+    assert set(
+        RecordRetention.objects.filter(
+            record_type="case", record_id__in=[c.pk for c in made]
+        ).values_list("state", flat=True)
+    ) == {LifecycleState.ACTIVE}
+    return schedule, made
+
+
+def _forge_due(case) -> None:
+    sql(
+        "UPDATE retention_recordretention SET state = 'due', due_on = %s"
+        " WHERE record_type = 'case' AND record_id = %s",
+        [dt.date(2001, 1, 1), case.pk],
+    )
+
+
+def test_a_deadline_forged_in_the_database_puts_nothing_up_for_destruction(people, not_yet_due):
+    schedule, made = not_yet_due
+    _forge_due(made[0])
+    with pytest.raises(ValidationFailed) as refused:
+        disp.disposition_propose(actor=people.records_manager, schedule=schedule)
+    assert refused.value.code == "empty"
+    assert not DispositionBatch.objects.exists()
+    row = RecordRetention.objects.get(record_type="case", record_id=made[0].pk)
+    assert (row.state, row.due_on) == (
+        LifecycleState.ACTIVE,
+        row.trigger_on.replace(year=row.trigger_on.year + 1),
+    )
+
+
+def test_a_record_named_with_a_forged_deadline_is_refused_as_not_due(people, not_yet_due):
+    schedule, made = not_yet_due
+    _forge_due(made[1])
+    with pytest.raises(ValidationFailed) as refused:
+        disp.disposition_propose(
+            actor=people.records_manager, schedule=schedule, records=[made[1].reference]
+        )
+    assert str(made[1].pk) in str(refused.value)
+    assert not DispositionBatch.objects.exists()

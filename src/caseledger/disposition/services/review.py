@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from caseledger.accounts.access import can, refuse, require
@@ -72,6 +73,8 @@ def disposition_propose(
     require(actor, Perm.DISPOSITION_PROPOSE)
     chosen_action = _chosen_action(schedule, action)
     record_type = schedule.record_kind
+    records = None if records is None else list(records)
+    _recheck_deadlines(actor, schedule, records)
     with write_transaction():
         due = RecordRetention.objects.filter(
             record_type=record_type, schedule__code=schedule.code, state=LifecycleState.DUE
@@ -141,6 +144,24 @@ def _chosen_action(schedule: RetentionSchedule, action: str) -> str:
             code="invalid",
         )
     return action or schedule.action
+
+
+def _recheck_deadlines(actor: User, schedule: RetentionSchedule, records: Any) -> None:
+    """The candidates' deadlines computed again from the records before any is proposed:
+    the stored deadline is derived data, and one written straight into the database must
+    not put a record up for destruction (retention.services.recompute_records)."""
+    from caseledger.retention.services import recompute_records
+
+    if records is not None:
+        ids = parse_ids(records, schedule.record_kind)
+    else:
+        ids = RecordRetention.objects.filter(
+            record_type=schedule.record_kind,
+            schedule__code=schedule.code,
+            # Held too: a hold released since the last recompute leaves its records due.
+            state__in=(LifecycleState.DUE, LifecycleState.HELD),
+        ).values("record_id")
+    recompute_records(actor=actor, record_type=schedule.record_kind, where=Q(pk__in=ids))
 
 
 def _named_due(

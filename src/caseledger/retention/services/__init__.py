@@ -14,6 +14,8 @@ from caseledger.retention.services.recompute import (
     DEFAULT_BATCH,
     governing_schedules,
     recompute_batch,
+    recompute_day,
+    recompute_records,
     retention_recompute,
 )
 from caseledger.retention.services.reminders import (
@@ -42,6 +44,8 @@ __all__ = [
     "hold_state",
     "presets_adopt",
     "recompute_batch",
+    "recompute_day",
+    "recompute_records",
     "recompute_deferred",
     "record_restrict",
     "record_unrestrict",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
+from django.db.models import Q
 from django.utils import timezone
 
 from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
+from caseledger.journal.models import Payload
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.retention import deadlines, sweep
 from caseledger.retention.actions import RetentionAction
@@ -54,6 +57,39 @@ def retention_recompute(
                 counts[state] = counts.get(state, 0) + n
             if progress:
                 progress(len(batch.rows))
+    return counts
+
+
+def recompute_day() -> dt.date:
+    """The day deadlines are judged on: today, or the day the newest journaled recompute
+    judged them on when that is later (a recompute may be asked to look ahead)."""
+    today = timezone.localdate(clock.now())
+    body = (
+        Payload.objects.filter(entry__action=RetentionAction.RECOMPUTE, body__isnull=False)
+        .order_by("-entry_id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    if body is None:
+        return today
+    try:
+        journaled = dt.date.fromisoformat(json.loads(body)["extra"]["on"])
+    except (KeyError, TypeError, ValueError):
+        return today
+    return max(today, journaled)
+
+
+def recompute_records(*, actor: User | None, record_type: str, where: Q) -> dict[str, int]:
+    """Recompute the deadlines of the records `where` selects, from the records and the
+    schedules, as the full recompute would on `recompute_day()`. A disposition proposal
+    asks it first: a deadline or state written straight into the database (a record made
+    due early) is then put right before anything is proposed, so no forged deadline gets a
+    record destroyed."""
+    engine = deadlines.Engine(governing_schedules(), on=recompute_day())
+    counts: dict[str, int] = {}
+    for batch in sweep.batches(engine, record_type, size=DEFAULT_BATCH, where=where):
+        for state, n in recompute_batch(actor, engine, batch).items():
+            counts[state] = counts.get(state, 0) + n
     return counts
 
 
