@@ -29,10 +29,49 @@ def test_the_list_shows_last_login_open_cases_and_tokens(api_as, people):
     customer = make_customer(people.agent, people.sales)
     make_case(people.agent, customer, assignee=people.agent.pk)
 
-    rows = {r["username"]: r for r in api_as(people.admin, ["users:read"]).get("/users").json()}
+    listed = api_as(people.admin, ["users:read"]).get("/users").json()
+    rows = {r["username"]: r for r in listed["items"]}
 
     assert rows["alice"]["open_cases"] == 1 and rows["alice"]["last_login"] is None
     assert rows["adam"]["active_tokens"] == 1  # the token this request used
+
+
+def test_people_and_departments_come_in_pages_that_add_up_to_everyone(api_as, people):
+    from caseledger.accounts.models import Department
+    from caseledger.accounts.services import user_create
+    from caseledger.workflow.services import user_deactivate
+
+    for n in range(7):
+        user_create(
+            actor=None, username=f"p{n}", password=None, roles=["agent"], department=people.sales
+        )
+    gone = user_create(
+        actor=None, username="gone", password=None, roles=["agent"], department=people.sales
+    )
+    user_deactivate(actor=None, user=gone, reason="left")
+    api = api_as(people.admin, ["users:read"])
+
+    def walk(path: str, key: str, **filters: str) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            query = {"limit": 3, **filters, **({"cursor": cursor} if cursor else {})}
+            body = api.get(path, query).json()
+            assert len(body["items"]) <= 3
+            seen += [row[key] for row in body["items"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return seen
+
+    users = walk("/users", "username")
+    everyone = list(
+        User.objects.order_by("-is_active", "username").values_list("username", flat=True)
+    )
+    assert users == everyone and users[-1] == "gone"  # active first, each once
+    assert "gone" not in walk("/users", "username", active="true")
+    departments = walk("/departments", "code")
+    assert sorted(departments) == sorted(Department.objects.values_list("code", flat=True))
+    too_many = api.get("/users?limit=201")
+    assert too_many.status_code == 422 and too_many.json()["error"]["field"] == "limit"
 
 
 def test_editing_a_person_and_a_department(api_as, people):

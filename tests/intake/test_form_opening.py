@@ -91,7 +91,7 @@ def test_the_api_moves_the_form_and_says_where_it_files(visitor, people, setting
     api = api_as(people.admin, ["users:read", "users:write"])
     moved = api.patch("/departments/service", {"public_form": True, "reason": "phones"})
     assert moved.status_code == 200 and moved.json()["public_form"] is True
-    listed = {d["code"]: d["public_form"] for d in api.get("/departments").json()}
+    listed = {d["code"]: d["public_form"] for d in api.get("/departments").json()["items"]}
     assert listed == {"sales": None, "service": True}
     bad = api.patch("/departments/service", {"public_form": "yes"})
     assert bad.status_code == 422

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from caseledger.accounts import services as accounts
@@ -16,6 +16,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.permissions import Perm
 from caseledger.accounts.queries import department_by, user_by
 from caseledger.api.auth import actor
+from caseledger.api.pagination import paginate
 from caseledger.api.schemas import ErrorOut, Flag
 from caseledger.workflow import queries
 from caseledger.workflow.services import user_deactivate
@@ -70,6 +71,25 @@ class UserOut(Schema):
     last_login: dt.datetime | None
     open_cases: int = 0
     active_tokens: int = 0
+
+
+class UserPage(Schema):
+    items: list[UserOut]
+    next_cursor: str | None
+
+
+class DepartmentPage(Schema):
+    items: list[DepartmentOut]
+    next_cursor: str | None
+
+
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, description="next_cursor of the previous page")
+
+
+class UserQuery(PageQuery):
+    active: bool | None = Field(None, description="true: active people only; false: inactive")
 
 
 class UserIn(Schema):
@@ -135,16 +155,20 @@ def _user_out(user, open_cases: int = 0, active_tokens: int = 0) -> dict[str, An
 
 
 def _one_user(request, user) -> dict[str, Any]:
-    rows = queries.people_overview(actor=actor(request))
-    row = next(r for r in rows if r.user.pk == user.pk)
+    people = queries.people_list(actor=actor(request)).filter(pk=user.pk)
+    row = queries.people_rows(people)[0]
     return _user_out(row.user, row.open_cases, row.active_tokens)
 
 
-@router.get("/departments", response={200: list[DepartmentOut], **ERRORS}, description=READ)
-def list_departments(request: HttpRequest) -> Any:
-    return [
-        _dept_out(r["department"], r) for r in queries.department_overview(actor=actor(request))
-    ]
+LISTED = " Active first, by name; pages follow `next_cursor` until it is null."
+
+
+@router.get("/departments", response={200: DepartmentPage, **ERRORS}, description=READ + LISTED)
+def list_departments(request: HttpRequest, params: Query[PageQuery]) -> Any:
+    qs = queries.department_list(actor=actor(request))
+    page = paginate(qs, cursor=params.cursor, limit=params.limit)
+    rows = queries.department_rows(page.items)
+    return {"items": [_dept_out(r["department"], r) for r in rows], "next_cursor": page.next_cursor}
 
 
 @router.post("/departments", response={201: DepartmentOut, **ERRORS}, description=WRITE)
@@ -180,14 +204,17 @@ def deactivate_department(request: HttpRequest, ref: str, payload: PersonReasonI
     return _dept_out(department)
 
 
-@router.get("/users", response={200: list[UserOut], **ERRORS}, description=READ)
-def list_users(request: HttpRequest, active: bool | None = None) -> Any:
-    rows = queries.people_overview(actor=actor(request))
-    return [
-        _user_out(r.user, r.open_cases, r.active_tokens)
-        for r in rows
-        if active is None or r.user.is_active is active
-    ]
+@router.get("/users", response={200: UserPage, **ERRORS}, description=READ + LISTED)
+def list_users(request: HttpRequest, params: Query[UserQuery]) -> Any:
+    qs = queries.people_list(actor=actor(request))
+    if params.active is not None:
+        qs = qs.filter(is_active=params.active)
+    page = paginate(qs, cursor=params.cursor, limit=params.limit)
+    rows = queries.people_rows(page.items)
+    return {
+        "items": [_user_out(r.user, r.open_cases, r.active_tokens) for r in rows],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post(
