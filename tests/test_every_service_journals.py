@@ -105,7 +105,7 @@ INTERNAL_STEPS = {
     "caseledger.retention.reminders.email_unsent": "caseledger.retention.services.reminders",
     "caseledger.intake.mail.outbound.record": "caseledger.intake.reply.services",
     "caseledger.intake.mail.outbound.send": "caseledger.intake.reply.services",
-    "caseledger.retention.services.recompute_batch": "caseledger.retention.services.restriction",
+    "caseledger.retention.services.recompute_batch": "caseledger.retention.services.recompute",
     "caseledger.classify.store.retire": "caseledger.classify.services",
     "caseledger.workflow.clocks.services.preset_row_save": "caseledger.workflow.industries.services",
 }

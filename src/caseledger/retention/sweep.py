@@ -6,12 +6,14 @@ hold. Guarantees: a batch's held records are exactly those `holds.held_case_ids`
 `holds.held_customer_ids` name: they are asked, but only about the records some active hold
 can reach (named by it, of a customer it names, matching its saved filter), which are few;
 disposition's overrides (`disposition.overrides.adjusters`) are applied likewise to the
-records that have an extension or a disposition item; a kept erasure day is honoured.
+records that have an extension or a disposition item; a kept erasure day is honoured
+only as the journal has it (`erasure_days`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +24,9 @@ from django.db.models import Q
 from caseledger.cases.models import Case
 from caseledger.core import hooks
 from caseledger.customers.models import Customer
+from caseledger.journal.models import Entry
 from caseledger.retention import holds
+from caseledger.retention.actions import RetentionAction
 from caseledger.retention.deadlines import CUSTOMER_ID, Deadline, Engine
 from caseledger.retention.models import HoldScope, LegalHold, RecordRetention
 
@@ -107,10 +111,35 @@ def overrides(batch: Batch, on: dt.date) -> dict[int, Adjust]:
 
 
 def erasure_days(batch: Batch) -> dict[int, dt.date]:
+    """The day a deletion request made each record of the batch due, as the journal has
+    it: the stored column says which records to ask about, the `retention.erasure_mark`
+    entries say the day (the earliest one). A day written straight into the database with
+    no journaled mark makes nothing due; one earlier than the mark is moved back to it. A
+    mark whose payload a disposition redacted vouches for the stored day."""
     kept: Any = RecordRetention.objects.filter(
         batch.within("record_id"), record_type=batch.record_type, erasure_on__isnull=False
     ).values_list("record_id", "erasure_on")
-    return dict(kept)
+    stored: dict[int, dt.date] = dict(kept)
+    if not stored:
+        return {}
+    marked: dict[int, dt.date] = {}
+    for object_id, body in Entry.objects.filter(
+        action=RetentionAction.ERASURE_MARK,
+        object_type=batch.record_type,
+        object_id__in=[str(pk) for pk in stored],
+    ).values_list("object_id", "payload__body"):
+        pk = int(object_id)
+        day = stored[pk] if body is None else _marked_day(body)
+        if day is not None and (pk not in marked or day < marked[pk]):
+            marked[pk] = day
+    return marked
+
+
+def _marked_day(body: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(json.loads(body)["extra"]["erasure_on"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def evaluate(

@@ -152,6 +152,7 @@ def _recheck_deadlines(actor: User, schedule: RetentionSchedule, records: Any) -
     not put a record up for destruction (retention.services.recompute_records)."""
     from caseledger.retention.services import recompute_records
 
+    ids: Any
     if records is not None:
         ids = parse_ids(records, schedule.record_kind)
     else:

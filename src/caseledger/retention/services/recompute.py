@@ -79,13 +79,15 @@ def recompute_day() -> dt.date:
     return max(today, journaled)
 
 
-def recompute_records(*, actor: User | None, record_type: str, where: Q) -> dict[str, int]:
+def recompute_records(
+    *, actor: User | None, record_type: str, where: Q, on: dt.date | None = None
+) -> dict[str, int]:
     """Recompute the deadlines of the records `where` selects, from the records and the
-    schedules, as the full recompute would on `recompute_day()`. A disposition proposal
-    asks it first: a deadline or state written straight into the database (a record made
-    due early) is then put right before anything is proposed, so no forged deadline gets a
-    record destroyed."""
-    engine = deadlines.Engine(governing_schedules(), on=recompute_day())
+    schedules, as the full recompute would on `on` (default `recompute_day()`). A change
+    that moves a deadline asks it at once; a disposition proposal asks it first, so a
+    deadline or state written straight into the database (a record made due early) is put
+    right before anything is proposed, and no forged deadline gets a record destroyed."""
+    engine = deadlines.Engine(governing_schedules(), on=on or recompute_day())
     counts: dict[str, int] = {}
     for batch in sweep.batches(engine, record_type, size=DEFAULT_BATCH, where=where):
         for state, n in recompute_batch(actor, engine, batch).items():
@@ -107,17 +109,16 @@ def recompute_batch(actor: User | None, engine: deadlines.Engine, batch: sweep.B
     record_type, pks = batch.record_type, batch.pks
     counts: dict[str, int] = {}
     with write_transaction():
-        existing = {
-            record_id: (pk, erasure_on)
-            for record_id, pk, erasure_on in RecordRetention.objects.filter(
+        existing = dict(
+            RecordRetention.objects.filter(
                 batch.within("record_id"), record_type=record_type
-            ).values_list("record_id", "pk", "erasure_on")
-        }
+            ).values_list("record_id", "pk")
+        )
         found = sweep.evaluate(
             engine,
             batch,
             held_pks=sweep.held(batch),
-            erasure={k: v[1] for k, v in existing.items() if v[1] is not None},
+            erasure=sweep.erasure_days(batch),
             # Extensions, open reviews and anonymizations (caseledger.disposition) win.
             adjust=sweep.overrides(batch, engine.on),
         )
@@ -137,7 +138,7 @@ def recompute_batch(actor: User | None, engine: deadlines.Engine, batch: sweep.B
             if row is None:
                 new.append((record_type, record_id, *values))
             else:
-                changed.append((*values, row[0]))
+                changed.append((*values, row))
         if new:
             bulk.insert_rows(RecordRetention, ("record_type", "record_id", *_WRITTEN), new)
         if changed:

@@ -18,16 +18,9 @@ from caseledger.core.permissions import PRIVACY_HANDLE
 from caseledger.core.validate import Collector
 from caseledger.customers.models import Customer
 from caseledger.journal.services import record_change, write_transaction
-from caseledger.retention import deadlines, sweep
 from caseledger.retention.actions import RetentionAction
-from caseledger.retention.models import (
-    RecordRetention,
-)
-from caseledger.retention.services.recompute import (
-    DEFAULT_BATCH,
-    governing_schedules,
-    recompute_batch,
-)
+from caseledger.retention.models import RecordRetention
+from caseledger.retention.services.recompute import recompute_records
 
 # ---- restriction (PIPL Art 47) -----------------------------------------------------------
 
@@ -82,17 +75,12 @@ def _restriction_write(actor: User | None, kind: str, record: Any, reason: str, 
 def _refresh_deadlines(actor: User | None, kind: str, record: Any) -> None:
     """The record's stored lifecycle state follows at once (its customer's cases too),
     rather than at the nightly recompute."""
-    engine = deadlines.Engine(governing_schedules(), on=timezone.localdate(clock.now()))
+    today = timezone.localdate(clock.now())
     if kind == "case":
-        _recompute_one(actor, engine, "case", Q(pk=record.pk))
+        recompute_records(actor=actor, record_type="case", where=Q(pk=record.pk), on=today)
         return
-    _recompute_one(actor, engine, "customer", Q(pk=record.pk))
-    _recompute_one(actor, engine, "case", Q(customer=record.pk))
-
-
-def _recompute_one(actor: User | None, engine: deadlines.Engine, record_type: str, where: Q):
-    for batch in sweep.batches(engine, record_type, size=DEFAULT_BATCH, where=where):
-        recompute_batch(actor, engine, batch)
+    recompute_records(actor=actor, record_type="customer", where=Q(pk=record.pk), on=today)
+    recompute_records(actor=actor, record_type="case", where=Q(customer=record.pk), on=today)
 
 
 def _require_manage_or_handler(actor: User | None, record: Any, privacy_request: Any) -> None:
@@ -166,5 +154,4 @@ def retention_erasure_mark(
             reason=reason,
             extra={"erasure_on": today.isoformat()},
         )
-        engine = deadlines.Engine(governing_schedules(), on=today)
-        _recompute_one(actor, engine, "customer", Q(pk=customer.pk))
+        recompute_records(actor=actor, record_type="customer", where=Q(pk=customer.pk), on=today)
