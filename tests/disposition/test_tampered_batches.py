@@ -9,11 +9,13 @@ import datetime as dt
 import pytest
 
 from caseledger.cases.models import Case
+from caseledger.core import clock
 from caseledger.core.errors import Conflict, ValidationFailed
 from caseledger.disposition import services as disp
 from caseledger.disposition.models import BatchStatus, DispositionBatch
-from caseledger.retention.models import LifecycleState, RecordRetention
-from caseledger.retention.services import retention_recompute
+from caseledger.journal.reconcile import reconcile
+from caseledger.retention.models import LifecycleState, RecordRetention, RetentionSchedule
+from caseledger.retention.services import retention_recompute, schedule_update
 from tests.factories import make_case
 from tests.journal.tamper import sql
 
@@ -110,3 +112,44 @@ def test_a_record_named_with_a_forged_deadline_is_refused_as_not_due(people, not
         )
     assert str(made[1].pk) in str(refused.value)
     assert not DispositionBatch.objects.exists()
+
+
+def test_a_schedule_shortened_in_the_database_stops_every_proposal(people, not_yet_due):
+    schedule, _ = not_yet_due
+    sql(
+        "UPDATE retention_retentionschedule SET period_years = 0, period_days = 0 WHERE id = %s",
+        [schedule.pk],
+    )
+    retention_recompute(actor=None)  # the nightly run now finds them due under it
+
+    with pytest.raises(Conflict) as refused:
+        disp.disposition_propose(
+            actor=people.records_manager,
+            schedule=RetentionSchedule.objects.get(pk=schedule.pk),
+        )
+
+    assert refused.value.code == "unjournaled" and schedule.code in str(refused.value)
+    assert not DispositionBatch.objects.exists()
+    drifts = [d.record for d in reconcile().drifts]
+    assert f"retention_schedule:{schedule.pk}" in drifts
+
+
+def test_an_older_version_made_current_again_stops_every_proposal(people, not_yet_due):
+    schedule, _ = not_yet_due
+    newer = schedule_update(
+        actor=people.records_manager, schedule=schedule, data={"period_years": 3}, reason="law"
+    )
+    sql("UPDATE retention_retentionschedule SET is_current = FALSE WHERE id = %s", [newer.pk])
+    sql("UPDATE retention_retentionschedule SET is_current = TRUE WHERE id = %s", [schedule.pk])
+    # Two years on, the cases are due under the one-year version, not under the three.
+    retention_recompute(actor=None, on=clock.now().date() + dt.timedelta(days=730))
+    assert RecordRetention.objects.filter(state=LifecycleState.DUE, record_type="case").exists()
+
+    with pytest.raises(Conflict) as refused:
+        disp.disposition_propose(
+            actor=people.records_manager,
+            schedule=RetentionSchedule.objects.get(pk=schedule.pk),
+        )
+
+    assert refused.value.code == "unjournaled"
+    assert newer.version == schedule.version + 1

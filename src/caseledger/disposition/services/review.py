@@ -149,9 +149,24 @@ def _chosen_action(schedule: RetentionSchedule, action: str) -> str:
 def _recheck_deadlines(actor: User, schedule: RetentionSchedule, records: Any) -> None:
     """The candidates' deadlines computed again from the records before any is proposed:
     the stored deadline is derived data, and one written straight into the database must
-    not put a record up for destruction (retention.services.recompute_records)."""
-    from caseledger.retention.services import recompute_records
+    not put a record up for destruction (retention.services.recompute_records). The
+    schedules that compute it must be as journaled: one shortened in the database (or an
+    older version made current) stops every proposal."""
+    from caseledger.retention.reconciled import unjournaled_schedules
+    from caseledger.retention.services import governing_schedules, recompute_records
 
+    forged = unjournaled_schedules(governing_schedules())
+    if forged:
+        raise Conflict(
+            _(
+                "retention schedule %(schedule_code)s differs from its journal: it was changed "
+                "outside caseledger, so nothing is proposed under any schedule (run "
+                "`caseledger journal verify --records`)"
+            )
+            % {"schedule_code": forged[0].code},
+            field="schedule",
+            code="unjournaled",
+        )
     ids: Any
     if records is not None:
         ids = parse_ids(records, schedule.record_kind)
