@@ -234,3 +234,59 @@ def test_an_anonymized_customer_without_contact_points_still_agrees(people, cust
     disp.disposition_execute(actor=people.compliance, batch=batch)
     assert not customer.contact_points.exists()
     assert _drifts() == []
+
+
+def test_departments_visibility_and_rules_written_through_the_services_agree(people):
+    from caseledger.accounts.services import department_update
+    from caseledger.workflow.assign.rules import assign_rule_remove, assign_rule_set
+    from caseledger.workflow.industries.services import template_adopt
+    from caseledger.workflow.visibility.services import visibility_set
+
+    department_update(actor=people.admin, department=people.service, data={"public_form": True})
+    template_adopt(actor=people.admin, department=people.sales, industry="banking")
+    visibility_set(actor=people.admin, role="agent", field="phone", scope="assigned")
+    kept = assign_rule_set(
+        actor=people.admin, data={"name": "all", "department": "sales", "strategy": "round_robin"}
+    )
+    gone = assign_rule_set(
+        actor=people.admin, data={"name": "old", "department": "sales", "strategy": "least_open"}
+    )
+    assign_rule_remove(actor=people.admin, rule=gone)
+    report = reconcile()
+    assert report.ok, report.drifts
+    assert report.checked["department"] == 2 and report.checked["field_visibility"] == 1
+    assert report.checked["assignment_rule"] == 1 and kept.pk
+
+
+def test_the_public_form_moved_to_another_department_in_the_database_is_named(people):
+    sql("UPDATE accounts_department SET public_form = TRUE WHERE id = %s", [people.sales.pk])
+    assert (f"department:{people.sales.pk}", "differs", "differs in public_form") in _drifts()
+
+
+def test_full_phone_numbers_given_to_a_role_in_the_database_are_named(people):
+    from caseledger.workflow.visibility.services import visibility_set
+
+    row = visibility_set(actor=people.admin, role="agent", field="phone", scope="assigned")
+    sql("UPDATE workflow_fieldvisibility SET scope = 'always' WHERE id = %s", [row.pk])
+    assert (f"field_visibility:{row.pk}", "differs", "differs in scope") in _drifts()
+
+
+def test_an_assignment_rule_inserted_or_changed_in_the_database_is_named(people):
+    from caseledger.workflow.assign.rules import assign_rule_set
+
+    rule = assign_rule_set(
+        actor=people.admin, data={"name": "all", "department": "sales", "strategy": "round_robin"}
+    )
+    sql(
+        "UPDATE workflow_assignmentrule SET department_id = %s WHERE id = %s",
+        [people.service.pk, rule.pk],
+    )
+    sql(
+        "INSERT INTO workflow_assignmentrule (name, position, department_id, category, channel,"
+        " product_ref, strategy, is_active, updated_at)"
+        " VALUES ('forged', 0, %s, '', '', '', 'round_robin', TRUE, %s)",
+        [people.service.pk, "2026-01-01 00:00:00"],
+    )
+    drifts = _drifts()
+    assert (f"assignment_rule:{rule.pk}", "differs", "differs in department_id") in drifts
+    assert any(r.startswith("assignment_rule:") and k == "unjournaled" for r, k, _ in drifts)

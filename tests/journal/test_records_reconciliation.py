@@ -53,6 +53,9 @@ def test_records_written_through_the_services_equal_the_journal(records):
         "token": 0,
         "legal_hold": 0,
         "retention_schedule": 0,
+        "department": 2,
+        "field_visibility": 0,
+        "assignment_rule": 0,
     }
     data, failure = _verify_records()
     assert failure == "" and data["records"]["ok"] is True

@@ -1,6 +1,7 @@
 """Reconciling the records beyond the case and customer rows: people (their roles and the
 departments they supervise), API tokens, departments, legal holds (with the cases and
-customers they hold), and a customer's contact points and identifiers. Each app registers
+customers they hold), retention schedules, who sees which contact field in full, the
+assignment rules, and a customer's contact points and identifiers. Each app registers
 its kinds under the hook RECONCILED at start-up (it stands above the journal, ADR 0010):
 how to read every live row's state exactly as its services journal it. A row changed, put
 in or taken out behind the services' back then differs from its newest journaled state.
@@ -47,6 +48,11 @@ class Kind:
     # A cheaper first look, where the kind has one: the ids that may differ (None: all);
     # `live` is then called with that set and yields those rows only.
     suspects: Callable[[], set[str] | None] | None = None
+    # Where other entries name the same object type with another body (a department's
+    # template adoption), only these actions carry its state (None: every action).
+    actions: tuple[str, ...] | None = None
+    # Actions that remove the row through its service (an assignment rule deleted).
+    removed: tuple[str, ...] = ()
 
 
 def kinds() -> list[Kind]:
@@ -97,9 +103,13 @@ def _newest_states(kind: Kind, among: set[str] | None = None) -> dict[str, Any]:
                 if oid != current:
                     keep(current, body)
                     current, body = oid, None
-                if action in NOT_STATE:
+                if action in NOT_STATE or (
+                    kind.actions is not None
+                    and action not in kind.actions
+                    and action not in kind.removed
+                ):
                     continue
-                body = _GONE_MARK if action in GONE else text
+                body = _GONE_MARK if action in GONE or action in kind.removed else text
     keep(current, body)
     return newest
 

@@ -14,6 +14,8 @@ class WorkflowConfig(AppConfig):
         from caseledger.cases.services.records import ASSIGNEE_CHECK, CASE_CREATED
         from caseledger.core import hooks
         from caseledger.core.health import register_probe
+        from caseledger.journal.reconcile_kinds import RECONCILED
+        from caseledger.workflow import reconciled
         from caseledger.workflow.assign.absences import absent_refusal
         from caseledger.workflow.assign.rules import assign_new_case
         from caseledger.workflow.health import inactive_owners_probe
@@ -24,3 +26,4 @@ class WorkflowConfig(AppConfig):
         hooks.register(CASE_CREATED, link_repeat, order=10)
         hooks.register(CASE_CREATED, assign_new_case, order=20)
         hooks.register(ASSIGNEE_CHECK, absent_refusal)
+        hooks.register(RECONCILED, reconciled.kinds)
