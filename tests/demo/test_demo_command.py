@@ -229,6 +229,9 @@ def test_a_chinese_operator_reads_the_whole_demo_report_in_chinese():
     for english in ("Created ", "Retention:", "Templates:", "Absent:", "Checkpoint", "Total "):
         assert english not in output, english
     assert "计时中" in output  # the clock examples' words too
+    assert "轮流分派" in output and "银行" in output  # strategies and industries in words
+    for code in ("round_robin", "least_open", "banking", "e-commerce", "records_manager"):
+        assert code not in output, code
 
 
 def test_after_the_demo_the_public_form_is_open_and_files_to_customer_service(settings):

@@ -215,7 +215,8 @@ class Command(CaseledgerCommand):
                 "sweep stores the other clocks."
             )
             % {
-                "templates": _join(data["templates"]) or _("none"),
+                "templates": _join(_pair_word(t, _industry_word) for t in data["templates"])
+                or _("none"),
                 "clocks": _join(
                     f"{ref} ({_clock_word(what)})" for what, ref in data["clock_cases"].items()
                 )
@@ -224,7 +225,8 @@ class Command(CaseledgerCommand):
             _("Absent: %(absent)s; assignment rules: %(rules)s.")
             % {
                 "absent": _join(data["absences"]) or _("none new"),
-                "rules": _join(data["assignment_rules"]) or _("none new"),
+                "rules": _join(_pair_word(r, _strategy_word) for r in data["assignment_rules"])
+                or _("none new"),
             },
             (
                 _(
@@ -246,7 +248,7 @@ class Command(CaseledgerCommand):
         if people.created:
             lines.append("")
             lines.append(_("Demo users:"))
-            lines.extend(f"  {name:<24} {roles}" for name, roles in people.created)
+            lines.extend(f"  {name:<24} {_roles_word(roles)}" for name, roles in people.created)
             source = (
                 _("generated, shown only now")
                 if people.password_generated
@@ -281,6 +283,34 @@ def _clock_word(what: str) -> str:
     if what.startswith("queue "):  # the department queue's examples: "queue 1", …
         return _("queue %(n)s") % {"n": what.removeprefix("queue ")}
     return str(_CLOCK_WORDS.get(what, what))
+
+
+def _pair_word(pair: str, word: Any) -> str:
+    """A "department: code" pair of the --json report in the reader's words."""
+    department, _sep, code = pair.partition(": ")
+    return f"{department}: {word(code)}" if code else pair
+
+
+def _industry_word(code: str) -> str:
+    from caseledger.web.labels import TAG_WORDS
+
+    # Templates are named "e-commerce", the schedules' customer tag "ecommerce".
+    return str(TAG_WORDS.get(code.replace("-", ""), code))
+
+
+def _roles_word(codes: str) -> str:
+    from caseledger.accounts.refusals import ROLE_NAMES
+
+    return ", ".join(str(ROLE_NAMES.get(code, code)) for code in codes.split(","))
+
+
+def _strategy_word(code: str) -> str:
+    from caseledger.workflow.models import AssignStrategy
+
+    try:
+        return str(AssignStrategy(code).label)
+    except ValueError:
+        return code
 
 
 def _state_word(state: str) -> str:
