@@ -3,6 +3,8 @@ bad input is a message on the page, never a 500."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -58,3 +60,12 @@ def test_an_agent_records_and_cancels_an_absence_on_the_web(people):
                      "reason": "x"})  # fmt: skip
     assert not Absence.objects.filter(user=people.supervisor).exists()
     assert agent.post(url, {"cancel": "nope"}).status_code == 302
+
+
+def test_an_administrator_records_absences_for_the_people_who_work_cases(people):
+    page = _as(people.admin).get(reverse("web:absences")).content.decode()
+    offered = set(re.findall(r'<option value="([^"]+)">', page))
+
+    assert {people.agent.username, people.supervisor.username} <= offered
+    # Nobody the assignment rules could give a case to is away by being an auditor.
+    assert people.auditor.username not in offered and people.admin.username not in offered

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from caseledger.accounts.access import can
 from caseledger.accounts.models import Department, User
 from caseledger.accounts.permissions import Perm, Role
-from caseledger.accounts.queries import user_by
+from caseledger.accounts.queries import granted, user_by
 from caseledger.cases.models import Channel
 from caseledger.cases.queries import case_get
 from caseledger.cases.taxonomy import category_codes
@@ -38,7 +38,6 @@ def assignment_view(request: AuthedRequest) -> HttpResponseBase:
         ],
         "absences": page_of(request, absence_list(actor=request.user), param="absences"),
         "departments": Department.objects.filter(is_active=True).order_by("name"),
-        "people": User.objects.filter(is_active=True).order_by("username"),
         "categories": category_codes(),
         "channels": Channel.choices,
         "strategies": AssignStrategy.choices,
@@ -114,7 +113,14 @@ def absences_view(request: AuthedRequest) -> HttpResponseBase:
             messages.error(request, exc.shown())
         return redirect("web:absences")
     rows = absence_list(actor=request.user, user=None if admin else request.user)
-    people = User.objects.filter(is_active=True).order_by("username") if admin else []
+    # Absences decide who the rules give cases to: the people who may work cases.
+    people = (
+        User.objects.filter(granted(Perm.CASE_MODIFY, None), is_active=True)
+        .distinct()
+        .order_by("username")
+        if admin
+        else []
+    )
     return render(
         request, "web/absences.html", {"absences": rows, "admin": admin, "people": people}
     )
