@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from huey.serializer import SignedSerializer
 
 from caseledger.core.files import private_paths, restrict_process, tighten
 from caseledger.settings.env import env_bool, env_int, env_path, env_str
@@ -293,12 +294,16 @@ PRIVATE_KEY_FILES = [JOURNAL_SIGNING_KEY_FILE, VAULT_KEYS_FILE]
 HEALTH_CHECKPOINT_MAX_AGE_MINUTES = env_int("CASELEDGER_CHECKPOINT_MAX_AGE_MINUTES", 30)
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("CASELEDGER_HEARTBEAT_MAX_AGE_SECONDS", 180)
 
-# Jobs: huey on SQLite in the data directory by default, Redis by setting.
+# Jobs: huey on SQLite in the data directory by default, Redis by setting. A job travels
+# pickled, and unpickling runs code: every job and result is signed with a key derived from
+# SECRET_KEY (not in any database), so one written into jobs.sqlite3 or Redis by whoever
+# can reach them is refused, never run (docs/operations/security.md).
 _redis_url = env_str("CASELEDGER_REDIS_URL")
 HUEY = {
     "name": "caseledger",
     "immediate": False,
     "utc": True,
+    "serializer": SignedSerializer(secret=SECRET_KEY, salt="caseledger.jobs"),
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if _redis_url:
