@@ -220,6 +220,8 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 SESSION_COOKIE_HTTPONLY = True
+# Rows hold a digest of the cookie's key, not the key (accounts/sessions.py).
+SESSION_ENGINE = "caseledger.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("CASELEDGER_SESSION_SECONDS", 8 * 3600)
 
 LANGUAGE_CODE = env_str("CASELEDGER_LANGUAGE", "zh-hans") or "zh-hans"
