@@ -423,19 +423,29 @@ INTAKE_POW_ALGORITHM = env_str("CASELEDGER_POW_ALGORITHM", "PBKDF2/SHA-256") or 
 INTAKE_POW_COST = env_int("CASELEDGER_POW_COST", 5000)
 INTAKE_POW_PREFIX = env_str("CASELEDGER_POW_PREFIX", "00") or "00"
 INTAKE_POW_MINUTES = env_int("CASELEDGER_POW_MINUTES", 20)
+
+
 # django-ratelimit counts in a cache that every web process shares: Redis when configured
 # (Django's own backend increments atomically), else files in the data directory, which the
 # processes of one machine share; two requests at the same instant may then count as one.
+def ratelimit_cache(redis_url: str | None) -> dict:
+    """The rate limits' shared counters: Redis when set (counters only, never unpickled:
+    core/counters.py), else files in the data directory."""
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"serializer": "caseledger.core.counters.CountersOnly"},
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "ratelimit"),
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
-        if _redis_url
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "ratelimit"),
-        }
-    ),
+    "ratelimit": ratelimit_cache(_redis_url),
 }
 # Said above: Redis is Django's backend (not django-redis), files are shared, not atomic.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
