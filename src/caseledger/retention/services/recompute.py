@@ -13,7 +13,7 @@ from caseledger.accounts.access import require
 from caseledger.accounts.models import User
 from caseledger.accounts.permissions import Perm
 from caseledger.core import clock
-from caseledger.journal.models import Payload
+from caseledger.journal.models import Entry, Payload
 from caseledger.journal.services import record_change, write_transaction
 from caseledger.retention import deadlines, sweep
 from caseledger.retention.actions import RetentionAction
@@ -64,11 +64,17 @@ def recompute_day() -> dt.date:
     """The day deadlines are judged on: today, or the day the newest journaled recompute
     judged them on when that is later (a recompute may be asked to look ahead)."""
     today = timezone.localdate(clock.now())
-    body = (
-        Payload.objects.filter(entry__action=RetentionAction.RECOMPUTE, body__isnull=False)
-        .order_by("-entry_id")
-        .values_list("body", flat=True)
+    # The newest recompute entry by the journal's (action, seq) index, then its payload.
+    seq = (
+        Entry.objects.filter(action=RetentionAction.RECOMPUTE)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
         .first()
+    )
+    body = (
+        None
+        if seq is None
+        else Payload.objects.filter(entry_id=seq).values_list("body", flat=True).first()
     )
     if body is None:
         return today
