@@ -11,16 +11,9 @@ import redis
 from django.core.cache.backends.redis import RedisCache
 
 from caseledger.settings.base import ratelimit_cache
+from tests.core.planted import Planted
 
 URL = "redis://127.0.0.1:6379/15"
-
-
-class _Payload:
-    def __init__(self, marker) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (self.marker.touch, ())
 
 
 @pytest.fixture
@@ -37,7 +30,7 @@ def cache():
 
 def test_a_pickle_written_into_redis_is_never_unpickled(cache, tmp_path):
     marker = tmp_path / "ran"
-    redis.Redis.from_url(URL).set(cache.make_key("rl:form"), pickle.dumps(_Payload(marker)))
+    redis.Redis.from_url(URL).set(cache.make_key("rl:form"), pickle.dumps(Planted(marker)))
 
     assert cache.get("rl:form") is None
     assert cache.get_many(["rl:form"]) == {"rl:form": None}

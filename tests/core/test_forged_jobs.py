@@ -12,15 +12,7 @@ from django.conf import settings
 from huey import SqliteHuey
 from huey.serializer import SignedSerializer
 
-
-class _Payload:
-    """What a forged job would carry: unpickling it creates a file (stands for any code)."""
-
-    def __init__(self, marker) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (self.marker.touch, ())
+from tests.core.planted import Planted
 
 
 @pytest.fixture
@@ -35,7 +27,7 @@ def _serializer() -> dict:
 
 def test_the_worker_refuses_a_job_written_into_its_queue_without_the_key(queue, tmp_path):
     marker = tmp_path / "ran"
-    queue.storage.enqueue(pickle.dumps(_Payload(marker)), 0)
+    queue.storage.enqueue(pickle.dumps(Planted(marker)), 0)
 
     with pytest.raises(ValueError):
         queue.dequeue()
@@ -46,7 +38,7 @@ def test_the_worker_refuses_a_job_written_into_its_queue_without_the_key(queue, 
 def test_a_job_signed_with_another_key_is_refused_too(queue, tmp_path):
     marker = tmp_path / "ran"
     other = SignedSerializer(secret="not the installation's key", salt="caseledger.jobs")
-    queue.storage.enqueue(other.serialize(_Payload(marker)), 0)
+    queue.storage.enqueue(other.serialize(Planted(marker)), 0)
 
     with pytest.raises(ValueError):
         queue.dequeue()
